@@ -1,0 +1,52 @@
+# Switchboard: the two commands a newcomer needs are `make run` and `make test`.
+# Every target mirrors what CI runs (.ci/run).
+
+SHELL := /bin/bash
+CARGO ?= cargo
+
+.PHONY: run test lint fmt check-deps doc bench db db-stop migrate build help
+
+help:
+	@echo "make run        start PostgreSQL (project-local) and serve on http://127.0.0.1:8000"
+	@echo "make test       every test, against a real PostgreSQL (started if needed)"
+	@echo "make lint       rustfmt check and clippy -D warnings"
+	@echo "make check-deps the hexagon's dependency rule"
+	@echo "make doc        API docs of every crate"
+	@echo "make bench      criterion benches and an HTTP load run against a release build"
+	@echo "make db-stop    stop the project-local PostgreSQL cluster"
+
+## Start the project-local database (or use DATABASE_URL), migrate, and serve.
+run:
+	@scripts/run.sh
+
+## All tests. The cluster is started (installed if missing) by scripts/db.sh.
+test: check-deps
+	@scripts/test.sh
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+check-deps:
+	@scripts/check-deps.sh
+
+doc:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --locked
+
+bench:
+	@scripts/bench.sh
+
+build:
+	$(CARGO) build --locked -p switchboard-app
+
+db:
+	@scripts/db.sh start >/dev/null
+
+db-stop:
+	@scripts/db.sh stop
+
+migrate: build db
+	DATABASE_URL=$$(scripts/db.sh url) $${CARGO_TARGET_DIR:-target}/debug/switchboard migrate

@@ -1,0 +1,308 @@
+//! Typed configuration: `config/default.toml`, then `config/<profile>.toml` (both embedded in
+//! the binary), then an optional file given with `--config`, then `SWITCHBOARD__SECTION__KEY`
+//! environment variables; `DATABASE_URL` sets `database.url`.
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+const DEFAULT: &str = include_str!("../../../config/default.toml");
+const DEVELOPMENT: &str = include_str!("../../../config/development.toml");
+const TEST: &str = include_str!("../../../config/test.toml");
+const PRODUCTION: &str = include_str!("../../../config/production.toml");
+
+/// Every development secret of the shipped files contains this marker, so production can
+/// recognise one left in place.
+pub const DEVELOPMENT_SECRET_MARKER: &str = "dev-insecure";
+
+/// Which set of overrides applies, from `SWITCHBOARD_PROFILE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// Local work and `make run` (the default).
+    Development,
+    /// Automated tests.
+    Test,
+    /// Deployments: refuses development secrets.
+    Production,
+}
+
+impl FromStr for Profile {
+    type Err = ConfigError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "development" | "dev" => Ok(Self::Development),
+            "test" => Ok(Self::Test),
+            "production" | "prod" => Ok(Self::Production),
+            other => Err(ConfigError::UnknownProfile(other.to_owned())),
+        }
+    }
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Development => "development",
+            Self::Test => "test",
+            Self::Production => "production",
+        })
+    }
+}
+
+impl Profile {
+    /// The profile named by `SWITCHBOARD_PROFILE`, development when unset.
+    ///
+    /// # Errors
+    /// [`ConfigError::UnknownProfile`] for another name.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        std::env::var("SWITCHBOARD_PROFILE").map_or(Ok(Self::Development), |p| p.parse())
+    }
+
+    fn overrides(self) -> &'static str {
+        match self {
+            Self::Development => DEVELOPMENT,
+            Self::Test => TEST,
+            Self::Production => PRODUCTION,
+        }
+    }
+}
+
+/// What can be wrong with the configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `SWITCHBOARD_PROFILE` names no profile.
+    #[error("unknown profile {0:?}: use development, test or production")]
+    UnknownProfile(String),
+    /// A value is missing, of the wrong type, or unknown.
+    #[error("invalid configuration: {0}")]
+    Invalid(#[from] Box<figment::Error>),
+    /// The production profile found development secrets still in place.
+    #[error(
+        "refusing to start in production with development secrets still in place: {}; \
+         set them through the environment",
+        .0.join(", ")
+    )]
+    DevelopmentSecrets(Vec<&'static str>),
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The HTTP server.
+    pub server: ServerConfig,
+    /// PostgreSQL.
+    pub database: DatabaseConfig,
+    /// Logging.
+    pub log: LogConfig,
+    /// Cross-origin requests from browsers.
+    pub cors: CorsConfig,
+}
+
+/// The HTTP server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to bind.
+    pub host: String,
+    /// Port to bind; 0 picks a free one.
+    pub port: u16,
+    /// Worker threads; 0 means one per core.
+    pub workers: usize,
+    /// Largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+    /// How long in-flight requests may take to finish after SIGTERM.
+    pub shutdown_timeout_secs: u64,
+}
+
+/// PostgreSQL.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// Connection URL; may hold a password, so it is a secret and never printed.
+    pub url: SecretString,
+    /// Connections in the pool.
+    pub pool_size: usize,
+    /// Whether `serve` applies pending migrations when it starts.
+    pub migrate_on_start: bool,
+}
+
+/// Log output.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    /// Human-readable or JSON lines.
+    pub format: LogFormat,
+    /// tracing `EnvFilter` directives; `RUST_LOG` overrides them.
+    pub filter: String,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// For people at a terminal.
+    Pretty,
+    /// One JSON object per line, for collectors.
+    Json,
+}
+
+/// Cross-origin requests.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorsConfig {
+    /// Allowed origins; `*` allows any; empty allows none.
+    pub allowed_origins: Vec<String>,
+    /// How long a preflight answer may be cached, in seconds.
+    pub max_age_secs: usize,
+}
+
+impl Config {
+    /// The layered sources for `profile`, without reading them yet.
+    pub fn figment(profile: Profile, file: Option<&Path>) -> Figment {
+        let mut figment =
+            Figment::new().merge(Toml::string(DEFAULT)).merge(Toml::string(profile.overrides()));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment
+            .merge(Env::prefixed("SWITCHBOARD__").split("__"))
+            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into()))
+    }
+
+    /// Loads and checks the configuration for `profile`.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] for a bad value, [`ConfigError::DevelopmentSecrets`] when the
+    /// production profile still has a development secret.
+    pub fn load(profile: Profile, file: Option<&Path>) -> Result<Self, ConfigError> {
+        let config: Config = Self::figment(profile, file).extract().map_err(Box::new)?;
+        if profile == Profile::Production {
+            let left = config.development_secrets();
+            if !left.is_empty() {
+                return Err(ConfigError::DevelopmentSecrets(left));
+            }
+        }
+        Ok(config)
+    }
+
+    /// The keys whose secret is still a development value.
+    pub fn development_secrets(&self) -> Vec<&'static str> {
+        let secrets: [(&'static str, &SecretString); 1] = [("database.url", &self.database.url)];
+        secrets
+            .into_iter()
+            .filter(|(_, secret)| secret.expose_secret().contains(DEVELOPMENT_SECRET_MARKER))
+            .map(|(key, _)| key)
+            .collect()
+    }
+
+    /// Worker threads to run: the configured count, or one per core.
+    pub fn workers(&self) -> usize {
+        match self.server.workers {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, clippy::result_large_err, reason = "tests")]
+
+    use super::*;
+    use figment::Jail;
+
+    #[test]
+    fn defaults_load_for_every_profile() {
+        Jail::expect_with(|_| {
+            for profile in [Profile::Development, Profile::Test] {
+                let config = Config::load(profile, None).unwrap();
+                assert_eq!(config.database.pool_size > 0, true);
+            }
+            let dev = Config::load(Profile::Development, None).unwrap();
+            assert_eq!(dev.server.port, 8000);
+            assert_eq!(dev.log.format, LogFormat::Pretty);
+            assert!(!dev.cors.allowed_origins.is_empty());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn environment_overrides_files() {
+        Jail::expect_with(|jail| {
+            jail.set_env("SWITCHBOARD__SERVER__PORT", "9123");
+            jail.set_env("SWITCHBOARD__CORS__ALLOWED_ORIGINS", r#"["https://a.example"]"#);
+            jail.set_env("DATABASE_URL", "postgres://u:real@db/x");
+            let config = Config::load(Profile::Development, None).unwrap();
+            assert_eq!(config.server.port, 9123);
+            assert_eq!(config.cors.allowed_origins, ["https://a.example"]);
+            assert_eq!(config.database.url.expose_secret(), "postgres://u:real@db/x");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        Jail::expect_with(|jail| {
+            jail.set_env("SWITCHBOARD__SERVER__PROT", "1");
+            let err = Config::load(Profile::Development, None).unwrap_err();
+            assert!(err.to_string().contains("prot"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_file_given_on_the_command_line_overrides_the_profile() {
+        Jail::expect_with(|jail| {
+            jail.create_file("local.toml", "[server]\nworkers = 3\n")?;
+            let config = Config::load(Profile::Development, Some(Path::new("local.toml"))).unwrap();
+            assert_eq!(config.workers(), 3);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn production_refuses_development_secrets_and_names_them() {
+        Jail::expect_with(|_| {
+            let err = Config::load(Profile::Production, None).unwrap_err();
+            assert!(
+                matches!(&err, ConfigError::DevelopmentSecrets(keys) if keys == &["database.url"])
+            );
+            assert!(err.to_string().contains("database.url"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn production_starts_with_real_secrets_and_strict_defaults() {
+        Jail::expect_with(|jail| {
+            jail.set_env("DATABASE_URL", "postgres://app:s3cret@db.internal/switchboard");
+            let config = Config::load(Profile::Production, None).unwrap();
+            assert_eq!(config.log.format, LogFormat::Json);
+            assert!(config.cors.allowed_origins.is_empty());
+            assert!(!config.database.migrate_on_start);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn secrets_are_not_printed() {
+        Jail::expect_with(|jail| {
+            jail.set_env("DATABASE_URL", "postgres://app:s3cret@db.internal/switchboard");
+            let config = Config::load(Profile::Production, None).unwrap();
+            assert!(!format!("{config:?}").contains("s3cret"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn profiles_parse() {
+        assert_eq!("production".parse::<Profile>().unwrap(), Profile::Production);
+        assert!("staging".parse::<Profile>().is_err());
+    }
+}

@@ -1,0 +1,19 @@
+//! Errors that stop the binary.
+
+use switchboard_postgres::PostgresError;
+
+use crate::config::ConfigError;
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Bad or unsafe configuration.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The database could not be used.
+    #[error(transparent)]
+    Database(#[from] PostgresError),
+    /// The server could not bind or run.
+    #[error("server: {0}")]
+    Io(#[from] std::io::Error),
+}

@@ -1,0 +1,32 @@
+#![doc = include_str!("../README.md")]
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod telemetry;
+
+use cli::{Cli, Command};
+use config::{Config, Profile};
+use error::AppError;
+
+/// Runs one command line.
+///
+/// # Errors
+/// Whatever stopped the command.
+pub async fn run(cli: Cli) -> Result<(), AppError> {
+    let profile = Profile::from_env()?;
+    let config = Config::load(profile, cli.config.as_deref())?;
+    telemetry::init(&config.log);
+    match cli.command {
+        Command::Serve => {
+            tracing::info!(%profile, "starting");
+            commands::serve::run(&config).await
+        }
+        Command::Migrate { revert_all } => commands::migrate::run(&config, revert_all).await,
+        Command::Config => {
+            println!("profile: {profile}\n{config:#?}");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! Compiles the shipped `.proto` contract into Rust types with `protox` (pure Rust, no `protoc`).
+//!
+//! Messages of `switchboard.v1` also derive serde and utoipa's `ToSchema`, so one type serves
+//! JSON, Protobuf and the OpenAPI document, and a new endpoint needs no glue of its own.
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let root = "../../proto";
+    println!("cargo:rerun-if-changed={root}");
+    let files = ["switchboard/common/v1/envelope.proto", "switchboard/v1/meta.proto"];
+    let descriptors = protox::compile(files, [root])?;
+    let mut config = prost_build::Config::new();
+    config.enable_type_names();
+    config.type_name_domain(["."], "type.googleapis.com");
+    let api_derives = "#[derive(serde::Serialize, serde::Deserialize, utoipa::ToSchema)] \
+                       #[serde(default)]";
+    config.message_attribute(".switchboard.v1", api_derives);
+    config.message_attribute(".switchboard.common.v1.FieldError", api_derives);
+    config.compile_fds(descriptors)?;
+    Ok(())
+}

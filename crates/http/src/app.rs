@@ -1,0 +1,87 @@
+//! Builds the actix-web application: middleware, routes, docs.
+
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::from_fn;
+use actix_web::{App, Error, HttpResponse, web};
+use switchboard_ports::ReadinessProbe;
+use switchboard_services::HealthService;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::middleware::{envelope::envelope, request_id::request_id};
+use crate::openapi::ApiDoc;
+use crate::payload::BodyLimit;
+use crate::routes;
+
+/// HTTP settings, from configuration.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// The largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// Origins allowed by CORS; `*` allows any. Empty allows none.
+    pub cors_origins: Vec<String>,
+    /// How long browsers may cache a CORS preflight, in seconds.
+    pub cors_max_age_secs: usize,
+}
+
+/// Everything the handlers need, shared by every worker.
+#[derive(Debug)]
+pub struct AppDeps<P> {
+    /// Liveness, readiness and version.
+    pub health: web::Data<HealthService<P>>,
+    /// HTTP settings.
+    pub settings: HttpSettings,
+}
+
+impl<P> Clone for AppDeps<P> {
+    fn clone(&self) -> Self {
+        Self { health: self.health.clone(), settings: self.settings.clone() }
+    }
+}
+
+fn cors(settings: &HttpSettings) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::ACCEPT,
+            header::CONTENT_TYPE,
+            header::HeaderName::from_static("x-request-id"),
+            header::HeaderName::from_static("x-api-key"),
+        ])
+        .expose_headers([header::HeaderName::from_static("x-request-id")])
+        .max_age(settings.cors_max_age_secs);
+    for origin in &settings.cors_origins {
+        cors = if origin == "*" { cors.allow_any_origin() } else { cors.allowed_origin(origin) };
+    }
+    cors
+}
+
+/// The application, as each server worker (or a test) runs it.
+pub fn build_app<P: ReadinessProbe>(
+    deps: AppDeps<P>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    // actix runs the last `wrap` first: the request id outermost, so its span covers all.
+    // The panic guard is on each resource (see `routes::resource`).
+    App::new()
+        .app_data(deps.health)
+        .app_data(web::Data::new(BodyLimit(deps.settings.body_limit)))
+        .configure(routes::configure::<P>)
+        .service(web::redirect("/docs", "/docs/"))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()))
+        .default_service(web::to(HttpResponse::NotFound))
+        .wrap(cors(&deps.settings))
+        .wrap(from_fn(envelope))
+        .wrap(from_fn(request_id))
+}

@@ -1,0 +1,143 @@
+//! The response envelope `{status, data, message, errors}` and its two encodings.
+//!
+//! JSON bodies are [`Envelope`]; Protobuf bodies are `switchboard.common.v1.Envelope`, whose
+//! `data` is a `google.protobuf.Any` naming the message it holds. Every response is built by
+//! [`success`] or [`failure`] here, and no other place writes a body.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use prost::{Message, Name};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::encoding::Encoding;
+use crate::proto::common as pb;
+
+pub use pb::FieldError;
+
+/// Whether a request succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// `data` holds the answer.
+    Success,
+    /// `message` and `errors` say what went wrong.
+    Error,
+}
+
+/// The JSON body of every response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Envelope<T> {
+    /// `success` or `error`.
+    pub status: Status,
+    /// The answer; `null` on error.
+    pub data: Option<T>,
+    /// A short human-readable summary.
+    pub message: String,
+    /// Present only on errors (status >= 400): the problems found, by field when they concern
+    /// one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+}
+
+/// The JSON body of every error response (documentation schema).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorEnvelope {
+    /// Always `error`.
+    pub status: Status,
+    /// Always `null`.
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<()>,
+    /// What went wrong, in a sentence.
+    pub message: String,
+    /// The problems found; empty when there is nothing more specific than `message`.
+    pub errors: Vec<FieldError>,
+}
+
+/// Marks a response whose body is already an envelope, so the error middleware leaves it be.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rendered;
+
+impl FieldError {
+    /// A problem with one field of the request (`field` empty for the request as a whole).
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self { field: field.into(), code: code.into(), message: message.into() }
+    }
+}
+
+/// A success response holding `data`, in the requested encoding.
+pub fn success<T>(encoding: Encoding, status: StatusCode, data: &T, message: &str) -> HttpResponse
+where
+    T: Serialize + Message + Name,
+{
+    let body = match encoding {
+        Encoding::Json => serde_json::to_vec(&Envelope {
+            status: Status::Success,
+            data: Some(data),
+            message: message.to_owned(),
+            errors: None,
+        }),
+        Encoding::Protobuf => Ok(pb::Envelope {
+            status: pb::Status::Success.into(),
+            data: prost_types::Any::from_msg(data).ok(),
+            message: message.to_owned(),
+            errors: Vec::new(),
+        }
+        .encode_to_vec()),
+    };
+    match body {
+        Ok(body) => respond(status, encoding, body),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot encode a response");
+            failure(
+                encoding,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal server error",
+                Vec::new(),
+            )
+        }
+    }
+}
+
+/// An error response, in the requested encoding.
+pub fn failure(
+    encoding: Encoding,
+    status: StatusCode,
+    message: &str,
+    errors: Vec<FieldError>,
+) -> HttpResponse {
+    let body = match encoding {
+        Encoding::Json => serde_json::to_vec(&Envelope::<()> {
+            status: Status::Error,
+            data: None,
+            message: message.to_owned(),
+            errors: Some(errors),
+        })
+        .unwrap_or_else(|_| {
+            br#"{"status":"error","data":null,"message":"internal server error","errors":[]}"#
+                .to_vec()
+        }),
+        Encoding::Protobuf => pb::Envelope {
+            status: pb::Status::Error.into(),
+            data: None,
+            message: message.to_owned(),
+            errors,
+        }
+        .encode_to_vec(),
+    };
+    respond(status, encoding, body)
+}
+
+fn respond(status: StatusCode, encoding: Encoding, body: Vec<u8>) -> HttpResponse {
+    let mut response = HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(encoding.media_type())))
+        .insert_header((header::VARY, HeaderValue::from_static("Accept")))
+        .body(body);
+    response.extensions_mut().insert(Rendered);
+    response
+}

@@ -1,0 +1,100 @@
+//! The HTTP error type, and the one place errors become statuses.
+//!
+//! Policy: a 4xx says plainly what is wrong with the request, naming fields in `errors`; a 5xx
+//! says only "internal server error" (or that a dependency is unavailable) and the detail goes
+//! to the log with the request id. Services' error enums are mapped to [`ApiError`] by explicit
+//! `From` impls, never by a blanket conversion.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+
+use crate::encoding::Encoding;
+use crate::envelope::{self, FieldError};
+
+/// Everything a handler or extractor can answer instead of success.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ApiError {
+    /// 400: the request cannot be read (malformed JSON or Protobuf, bad query string).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 404: nothing here, or nothing the caller may see.
+    #[error("{0}")]
+    NotFound(String),
+    /// 406: the client accepts no encoding we produce.
+    #[error("not acceptable: this API answers application/json or application/x-protobuf")]
+    NotAcceptable,
+    /// 413: the body is larger than the configured limit.
+    #[error("request body too large: the limit is {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// 415: the body's `Content-Type` is missing or not one we read.
+    #[error("unsupported media type: send application/json or application/x-protobuf")]
+    UnsupportedMediaType,
+    /// 422: the request is well-formed but its values are not acceptable.
+    #[error("the request has invalid fields")]
+    Validation(Vec<FieldError>),
+    /// 503: a dependency is down; `errors` says which.
+    #[error("{message}")]
+    Unavailable {
+        /// A summary.
+        message: String,
+        /// One entry per failing dependency.
+        errors: Vec<FieldError>,
+    },
+    /// 500: a bug or an unexpected failure; the detail is logged, never sent.
+    #[error("internal server error")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// The message and field errors to put in the envelope.
+    pub fn body(&self) -> (String, Vec<FieldError>) {
+        match self {
+            ApiError::Validation(errors) => (self.to_string(), errors.clone()),
+            ApiError::Unavailable { message, errors } => (message.clone(), errors.clone()),
+            _ => (self.to_string(), Vec::new()),
+        }
+    }
+
+    /// Whether the envelope must be JSON whatever the client asked (the client's `Accept` or
+    /// body encoding is what failed).
+    pub fn forces_json(&self) -> bool {
+        matches!(self, ApiError::NotAcceptable | ApiError::UnsupportedMediaType)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The envelope in JSON; the envelope middleware, which knows the request's `Accept`,
+    /// re-encodes it as Protobuf when the client asked for that.
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(detail) = self {
+            tracing::error!(detail = %detail, "internal error");
+        }
+        let (message, errors) = self.body();
+        let mut response = envelope::failure(Encoding::Json, self.status_code(), &message, errors);
+        if matches!(self, ApiError::UnsupportedMediaType) {
+            response.headers_mut().insert(
+                header::HeaderName::from_static("accept-post"),
+                HeaderValue::from_static("application/json, application/x-protobuf"),
+            );
+        }
+        response
+    }
+}

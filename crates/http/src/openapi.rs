@@ -1,0 +1,108 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations.
+//!
+//! Handlers document their JSON success schema only; [`WireFormats`] then adds to every
+//! operation what is true of all of them: the Protobuf media type beside JSON, and the error
+//! responses every route can give, in the envelope.
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{Object, Type};
+use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr, ResponseBuilder, Schema};
+use utoipa::{Modify, OpenApi};
+
+use crate::encoding::{JSON, PROTOBUF};
+use crate::envelope::{ErrorEnvelope, FieldError, Status};
+use crate::routes::meta;
+
+/// The API's document.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "Switchboard API",
+        description = "Mail, chat and conversation analytics for client apps. Every response is \
+                       the envelope `{status, data, message, errors}`, in JSON or, with \
+                       `Accept: application/x-protobuf`, as `switchboard.common.v1.Envelope` \
+                       (see the `.proto` files shipped in `proto/`)."
+    ),
+    paths(meta::healthz::healthz, meta::readyz::readyz, meta::version::version),
+    components(schemas(ErrorEnvelope, FieldError, Status)),
+    tags((name = "meta", description = "Liveness, readiness and build information")),
+    modifiers(&WireFormats)
+)]
+pub struct ApiDoc;
+
+/// Adds the Protobuf encoding and the shared error responses to every operation.
+#[derive(Debug)]
+pub struct WireFormats;
+
+fn protobuf_content(what: &str) -> Content {
+    let schema = Object::builder()
+        .schema_type(Type::String)
+        .content_media_type(PROTOBUF)
+        .description(Some(what))
+        .build();
+    Content::new(Some(RefOr::T(Schema::Object(schema))))
+}
+
+fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(JSON, Content::new(Some(Ref::from_schema_name("ErrorEnvelope"))))
+        .content(
+            PROTOBUF,
+            protobuf_content("switchboard.common.v1.Envelope with status STATUS_ERROR"),
+        )
+        .build()
+        .into()
+}
+
+fn document_operation(op: &mut Operation) {
+    for response in op.responses.responses.values_mut() {
+        if let RefOr::T(response) = response {
+            if response.content.contains_key(JSON) && !response.content.contains_key(PROTOBUF) {
+                let data = "switchboard.common.v1.Envelope whose `data` (google.protobuf.Any) \
+                            holds the message of the JSON schema's `data`";
+                response.content.insert(PROTOBUF.to_owned(), RefOr::T(protobuf_content(data)));
+            }
+        }
+    }
+    let mut errors = vec![
+        (
+            "406",
+            "No acceptable encoding: send `Accept: application/json` or `application/x-protobuf`",
+        ),
+        ("500", "Internal error; the detail is in the server log under the request id"),
+    ];
+    if let Some(RefOr::T(body)) = op.request_body.as_mut() {
+        if body.content.contains_key(JSON) && !body.content.contains_key(PROTOBUF) {
+            let request =
+                protobuf_content("the request message of the JSON schema, Protobuf-encoded");
+            body.content.insert(PROTOBUF.to_owned(), RefOr::T(request));
+        }
+        errors.extend([
+            ("400", "The body does not parse"),
+            ("413", "The body exceeds the configured limit"),
+            ("415", "Unsupported Content-Type"),
+            ("422", "Invalid fields, listed in `errors`"),
+        ]);
+    }
+    for (status, description) in errors {
+        op.responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| error_response(description));
+    }
+}
+
+impl Modify for WireFormats {
+    fn modify(&self, openapi: &mut Document) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch]
+                    .into_iter()
+                    .flatten()
+            {
+                document_operation(op);
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Liveness, readiness and build information.
+
+pub mod healthz;
+pub mod readyz;
+pub mod version;

@@ -1,0 +1,38 @@
+//! Runs the HTTP server until SIGTERM or SIGINT, then drains in-flight requests.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::HttpServer;
+use actix_web::dev::Server;
+use switchboard_ports::ReadinessProbe;
+
+use crate::app::{AppDeps, build_app};
+
+/// How the server runs.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerOptions {
+    /// Worker threads, each with its own event loop.
+    pub workers: usize,
+    /// How long to wait for in-flight requests after a stop signal.
+    pub shutdown_timeout: Duration,
+}
+
+/// Starts serving on `listener`. The returned server runs until awaited to completion; actix
+/// handles SIGTERM and SIGINT by refusing new connections and finishing in-flight requests
+/// (within `shutdown_timeout`) before the future resolves.
+///
+/// # Errors
+/// When the listener cannot be used.
+pub fn serve<P: ReadinessProbe + 'static>(
+    listener: TcpListener,
+    deps: AppDeps<P>,
+    options: ServerOptions,
+) -> std::io::Result<Server> {
+    let server = HttpServer::new(move || build_app(deps.clone()))
+        .workers(options.workers.max(1))
+        .shutdown_timeout(options.shutdown_timeout.as_secs())
+        .listen(listener)?
+        .run();
+    Ok(server)
+}

@@ -1,0 +1,11 @@
+//! The HTTP shell, in process, over in-memory adapters.
+
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+mod contract;
+mod errors;
+mod negotiation;
+mod openapi;
+mod request_id;
+mod shutdown;
+mod support;

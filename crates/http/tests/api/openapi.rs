@@ -1,0 +1,90 @@
+//! The OpenAPI document and the offline docs page.
+
+use actix_web::test::{self, TestRequest};
+
+use crate::support::app;
+
+async fn document() -> serde_json::Value {
+    let app = app().await;
+    let res = test::call_service(&app, TestRequest::get().uri("/openapi.json").to_request()).await;
+    assert_eq!(res.status(), 200);
+    serde_json::from_slice(&test::read_body(res).await).unwrap()
+}
+
+#[actix_web::test]
+async fn is_openapi_3_1_with_every_route() {
+    let doc = document().await;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+    for path in ["/healthz", "/readyz", "/version"] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path} missing");
+    }
+    assert!(doc["components"]["schemas"]["ErrorEnvelope"].is_object());
+}
+
+#[actix_web::test]
+async fn every_operation_documents_both_media_types_and_its_errors() {
+    let doc = document().await;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            let ok = &responses["200"]["content"];
+            assert!(ok["application/json"].is_object(), "{method} {path}");
+            assert!(ok["application/x-protobuf"].is_object(), "{method} {path}");
+            for status in ["406", "500"] {
+                let error = &responses[status]["content"];
+                assert_eq!(
+                    error["application/json"]["schema"]["$ref"],
+                    "#/components/schemas/ErrorEnvelope",
+                    "{method} {path} {status}"
+                );
+                assert!(error["application/x-protobuf"].is_object());
+            }
+        }
+    }
+}
+
+#[actix_web::test]
+async fn success_schemas_are_the_envelope() {
+    let doc = document().await;
+    let schema = &doc["paths"]["/version"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"];
+    let text = schema.to_string();
+    // Inline or by reference, the schema must describe the envelope around VersionInfo.
+    let resolved = match schema["$ref"].as_str() {
+        Some(r) => {
+            doc["components"]["schemas"][r.trim_start_matches("#/components/schemas/")].to_string()
+        }
+        None => text,
+    };
+    for field in ["status", "data", "message"] {
+        assert!(resolved.contains(field), "{resolved}");
+    }
+    assert!(doc.to_string().contains("git_commit"));
+}
+
+#[actix_web::test]
+async fn docs_are_served_from_the_binary_with_no_external_host() {
+    let app = app().await;
+    let res = test::call_service(&app, TestRequest::get().uri("/docs").to_request()).await;
+    assert!(res.status().is_redirection());
+
+    let mut pages = vec!["/docs/".to_owned()];
+    let res = test::call_service(&app, TestRequest::get().uri("/docs/").to_request()).await;
+    assert_eq!(res.status(), 200);
+    let html = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    // Every asset the page loads must come from us, and answer.
+    for asset in html.split(['"', '\'']).filter(|s| s.starts_with("./")) {
+        pages.push(format!("/docs/{}", asset.trim_start_matches("./")));
+    }
+    assert!(pages.len() > 2, "the page loads its assets: {pages:?}");
+    for page in pages {
+        let res = test::call_service(&app, TestRequest::get().uri(&page).to_request()).await;
+        assert_eq!(res.status(), 200, "{page}");
+        let body = String::from_utf8_lossy(&test::read_body(res).await).to_string();
+        if page.ends_with(".html") || page.ends_with('/') || page.ends_with("initializer.js") {
+            assert!(!body.contains("http://"), "{page} references an external host");
+            assert!(!body.contains("https://"), "{page} references an external host");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Builds the application for tests, with a few routes that exist only here: one that takes a
+//! body, one that panics.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::{test, web};
+use serde::{Deserialize, Serialize};
+use switchboard_domain::ServiceInfo;
+use switchboard_http::{AppDeps, HttpSettings, Payload, Reply, build_app, routes};
+use switchboard_memory::StaticReadiness;
+use switchboard_services::HealthService;
+
+/// A request and response message for the echo route.
+#[derive(Clone, PartialEq, prost::Message, Serialize, Deserialize)]
+pub struct Echo {
+    #[prost(string, tag = "1")]
+    pub text: String,
+    #[prost(uint32, tag = "2")]
+    pub count: u32,
+}
+
+impl prost::Name for Echo {
+    const NAME: &'static str = "Echo";
+    const PACKAGE: &'static str = "test.v1";
+}
+
+async fn echo(body: Payload<Echo>) -> Reply<Echo> {
+    Reply::created(body.into_inner())
+}
+
+#[expect(clippy::panic, reason = "the route exists to panic")]
+async fn boom() -> Reply<Echo> {
+    panic!("secret internal detail")
+}
+
+pub const BODY_LIMIT: usize = 1024;
+
+pub fn deps(probe: StaticReadiness) -> AppDeps<StaticReadiness> {
+    AppDeps {
+        health: web::Data::new(HealthService::new(
+            probe,
+            ServiceInfo::new("switchboard", "9.9.9", Some("abc123")),
+        )),
+        settings: HttpSettings {
+            body_limit: BODY_LIMIT,
+            cors_origins: vec!["https://app.example".to_owned()],
+            cors_max_age_secs: 60,
+        },
+    }
+}
+
+pub async fn app_with(
+    probe: StaticReadiness,
+) -> impl Service<
+    actix_http::Request,
+    Response = ServiceResponse<impl MessageBody>,
+    Error = actix_web::Error,
+> {
+    test::init_service(
+        build_app(deps(probe))
+            .service(routes::resource("/test/echo").route(web::post().to(echo)))
+            .service(routes::resource("/test/panic").route(web::get().to(boom))),
+    )
+    .await
+}
+
+pub async fn app() -> impl Service<
+    actix_http::Request,
+    Response = ServiceResponse<impl MessageBody>,
+    Error = actix_web::Error,
+> {
+    app_with(StaticReadiness::ready()).await
+}
+
+/// Sends a request and returns status, headers and the JSON body.
+pub async fn json_call(
+    app: &impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    >,
+    req: test::TestRequest,
+) -> (u16, actix_web::http::header::HeaderMap, serde_json::Value) {
+    let res = test::call_service(app, req.to_request()).await;
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    let body = test::read_body(res).await;
+    let json = serde_json::from_slice(&body)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&body)));
+    (status, headers, json)
+}
+
+/// Asserts the error envelope's shape and returns its message.
+pub fn assert_error_envelope(body: &serde_json::Value) -> String {
+    assert_eq!(body["status"], "error", "{body}");
+    assert!(body["data"].is_null(), "{body}");
+    assert!(body["errors"].is_array(), "{body}");
+    body["message"].as_str().expect("message").to_owned()
+}

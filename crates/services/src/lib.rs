@@ -1,0 +1,5 @@
+#![doc = include_str!("../README.md")]
+
+pub mod health;
+
+pub use health::HealthService;
