@@ -14,10 +14,11 @@ fi
 unset DATABASE_URL SWITCHBOARD_PROFILE
 for v in $(env | grep -o '^SWITCHBOARD__[A-Z_]*' || true); do unset "$v"; done
 
+# nextest does not run doctests: the documented examples run first, so that the test runner's
+# summary is the last line of the log.
+cargo test --workspace --locked --doc --quiet
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast
 else
   cargo test --workspace --locked --no-fail-fast --lib --bins --tests
 fi
-# nextest does not run doctests: the documented examples run here.
-cargo test --workspace --locked --doc

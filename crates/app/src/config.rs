@@ -222,7 +222,7 @@ mod tests {
         Jail::expect_with(|_| {
             for profile in [Profile::Development, Profile::Test] {
                 let config = Config::load(profile, None).unwrap();
-                assert_eq!(config.database.pool_size > 0, true);
+                assert!(config.database.pool_size > 0);
             }
             let dev = Config::load(Profile::Development, None).unwrap();
             assert_eq!(dev.server.port, 8000);

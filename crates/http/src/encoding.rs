@@ -55,10 +55,10 @@ impl Encoding {
             if quality <= 0.0 {
                 continue;
             }
-            if let Some(encoding) = Self::from_media_type(&media) {
-                if best.is_none_or(|(q, _)| quality > q) {
-                    best = Some((quality, encoding));
-                }
+            if let Some(encoding) = Self::from_media_type(&media)
+                && best.is_none_or(|(q, _)| quality > q)
+            {
+                best = Some((quality, encoding));
             }
         }
         best.map(|(_, encoding)| encoding)

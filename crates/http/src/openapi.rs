@@ -57,12 +57,13 @@ fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
 
 fn document_operation(op: &mut Operation) {
     for response in op.responses.responses.values_mut() {
-        if let RefOr::T(response) = response {
-            if response.content.contains_key(JSON) && !response.content.contains_key(PROTOBUF) {
-                let data = "switchboard.common.v1.Envelope whose `data` (google.protobuf.Any) \
-                            holds the message of the JSON schema's `data`";
-                response.content.insert(PROTOBUF.to_owned(), RefOr::T(protobuf_content(data)));
-            }
+        if let RefOr::T(response) = response
+            && response.content.contains_key(JSON)
+            && !response.content.contains_key(PROTOBUF)
+        {
+            let data = "switchboard.common.v1.Envelope whose `data` (google.protobuf.Any) \
+                        holds the message of the JSON schema's `data`";
+            response.content.insert(PROTOBUF.to_owned(), RefOr::T(protobuf_content(data)));
         }
     }
     let mut errors = vec![

@@ -91,10 +91,10 @@ pub fn admin_url() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
     URL.get_or_init(|| {
         for var in ["SWITCHBOARD_TEST_DATABASE_URL", "DATABASE_URL"] {
-            if let Ok(url) = std::env::var(var) {
-                if !url.is_empty() {
-                    return url;
-                }
+            if let Ok(url) = std::env::var(var)
+                && !url.is_empty()
+            {
+                return url;
             }
         }
         let script = workspace_root().join("scripts/db.sh");
