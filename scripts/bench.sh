@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# `make bench`: criterion benches, then an HTTP load run with wrk against a release build.
+# Prints requests per second and p50/p99 latency per scenario. Load goes to loopback only.
+#   BENCH_DURATION=10s BENCH_CONNECTIONS=32 make bench
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+duration=${BENCH_DURATION:-10s}
+connections=${BENCH_CONNECTIONS:-32}
+port=${BENCH_PORT:-18000}
+target=${CARGO_TARGET_DIR:-target}
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "bench: installing wrk" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+fi
+
+if [ "${BENCH_SKIP_CRITERION:-0}" != 1 ]; then
+  cargo bench --workspace --locked -- --noplot
+fi
+
+cargo build --release --locked -p switchboard-app
+admin=$(scripts/db.sh url --admin)
+db_url="${admin%/*}/switchboard_bench"
+psql "$admin" -qAtX -c "select 1 from pg_database where datname='switchboard_bench'" | grep -q 1 \
+  || psql "$admin" -qX -c "create database switchboard_bench" >/dev/null
+export DATABASE_URL=$db_url SWITCHBOARD__SERVER__PORT=$port SWITCHBOARD__LOG__FILTER=warn
+"$target/release/switchboard" migrate
+"$target/release/switchboard" serve &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break
+  sleep 0.1
+done
+
+# One scenario: name, path, extra wrk arguments. Later issues add theirs below.
+scenario() {
+  local name=$1 path=$2; shift 2
+  local out
+  out=$(wrk -t2 -c"$connections" -d"$duration" --latency "$@" "http://127.0.0.1:$port$path")
+  local rps p50 p99
+  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  printf '%-28s %12s req/s   p50 %-9s p99 %-9s\n' "$name" "$rps" "$p50" "$p99"
+  grep -q 'Non-2xx' <<<"$out" && echo "  warning: non-2xx answers: $(grep 'Non-2xx' <<<"$out")"
+  return 0
+}
+
+echo
+echo "HTTP load: wrk, $connections connections, $duration each, release build, $(nproc) cores"
+scenario "GET /healthz (json)" /healthz
+scenario "GET /version (protobuf)" /version -H "Accept: application/x-protobuf"
+scenario "GET /readyz (db round trip)" /readyz
