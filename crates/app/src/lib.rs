@@ -4,6 +4,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod ports;
 pub mod telemetry;
 
 use cli::{Cli, Command};

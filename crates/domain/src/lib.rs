@@ -1,7 +1,13 @@
 #![doc = include_str!("../README.md")]
 
+pub mod events;
 pub mod health;
+pub mod ids;
+pub mod jobs;
 pub mod service_info;
 
+pub use events::{Change, Event, EventPosition, InvalidCursor, NewEvent};
 pub use health::{CheckOutcome, ComponentCheck, Readiness};
+pub use ids::UserId;
+pub use jobs::{Backoff, JobState};
 pub use service_info::ServiceInfo;

@@ -6,7 +6,7 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::from_fn;
 use actix_web::{App, Error, HttpResponse, web};
-use switchboard_ports::ReadinessProbe;
+use switchboard_ports::Ports;
 use switchboard_services::HealthService;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -29,14 +29,14 @@ pub struct HttpSettings {
 
 /// Everything the handlers need, shared by every worker.
 #[derive(Debug)]
-pub struct AppDeps<P> {
+pub struct AppDeps<P: Ports> {
     /// Liveness, readiness and version.
-    pub health: web::Data<HealthService<P>>,
+    pub health: web::Data<HealthService<P::Readiness>>,
     /// HTTP settings.
     pub settings: HttpSettings,
 }
 
-impl<P> Clone for AppDeps<P> {
+impl<P: Ports> Clone for AppDeps<P> {
     fn clone(&self) -> Self {
         Self { health: self.health.clone(), settings: self.settings.clone() }
     }
@@ -61,7 +61,7 @@ fn cors(settings: &HttpSettings) -> Cors {
 }
 
 /// The application, as each server worker (or a test) runs it.
-pub fn build_app<P: ReadinessProbe>(
+pub fn build_app<P: Ports>(
     deps: AppDeps<P>,
 ) -> App<
     impl ServiceFactory<

@@ -9,7 +9,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{Error, Resource, web};
-use switchboard_ports::ReadinessProbe;
+use switchboard_ports::Ports;
 
 use crate::middleware::catch_panic::catch_panic;
 
@@ -30,7 +30,7 @@ pub fn resource(
 }
 
 /// Registers every API route.
-pub fn configure<P: ReadinessProbe>(cfg: &mut web::ServiceConfig) {
+pub fn configure<P: Ports>(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/healthz").route(web::get().to(meta::healthz::healthz)))
         .service(resource("/readyz").route(web::get().to(meta::readyz::readyz::<P>)))
         .service(resource("/version").route(web::get().to(meta::version::version::<P>)));

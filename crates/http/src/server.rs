@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use actix_web::HttpServer;
 use actix_web::dev::Server;
-use switchboard_ports::ReadinessProbe;
+use switchboard_ports::Ports;
 
 use crate::app::{AppDeps, build_app};
 
@@ -24,7 +24,7 @@ pub struct ServerOptions {
 ///
 /// # Errors
 /// When the listener cannot be used.
-pub fn serve<P: ReadinessProbe + 'static>(
+pub fn serve<P: Ports>(
     listener: TcpListener,
     deps: AppDeps<P>,
     options: ServerOptions,

@@ -1,5 +1,13 @@
 #![doc = include_str!("../README.md")]
 
+pub mod bundle;
+pub mod jobs;
 pub mod readiness;
+pub mod store;
+pub mod unit_of_work;
 
+pub use bundle::Ports;
+pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob};
 pub use readiness::ReadinessProbe;
+pub use store::{BoxFuture, StoreError};
+pub use unit_of_work::{Transaction, UnitOfWork};

@@ -2,6 +2,8 @@
 //!
 //! Messages never contain the connection string: it may carry a password.
 
+use switchboard_ports::StoreError;
+
 /// What can go wrong talking to PostgreSQL.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -21,4 +23,36 @@ pub enum PostgresError {
     /// Running or reverting migrations failed.
     #[error("migration failed: {0}")]
     Migration(String),
+}
+
+impl From<PostgresError> for StoreError {
+    fn from(error: PostgresError) -> Self {
+        match error {
+            PostgresError::Pool(e) => StoreError::Unavailable(e),
+            PostgresError::Connect(e) => StoreError::Unavailable(e.to_string()),
+            PostgresError::Query(e) => store_error(e),
+            other => StoreError::Other(other.to_string()),
+        }
+    }
+}
+
+/// Maps a query error to the ports' error: unique violations are conflicts, lost connections
+/// are unavailability.
+pub fn store_error(error: diesel::result::Error) -> StoreError {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        Error::NotFound => StoreError::NotFound,
+        Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+            StoreError::Conflict(info.constraint_name().unwrap_or("unique constraint").to_owned())
+        }
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+            StoreError::Unavailable(info.message().to_owned())
+        }
+        other => StoreError::Other(other.to_string()),
+    }
+}
+
+/// Maps a pool error to the ports' error.
+pub fn pool_error(error: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(error.to_string())
 }

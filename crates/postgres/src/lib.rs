@@ -1,10 +1,18 @@
 #![doc = include_str!("../README.md")]
 
+pub mod consumers;
 pub mod error;
+pub mod events;
+pub mod jobs;
 pub mod migrations;
 pub mod pool;
 pub mod readiness;
+pub mod schema;
+pub mod unit_of_work;
 
 pub use error::PostgresError;
+pub use events::EventFilter;
+pub use jobs::PgJobQueue;
 pub use pool::{PgPool, connect};
 pub use readiness::PgReadiness;
+pub use unit_of_work::{PgTx, PgUnitOfWork};

@@ -36,7 +36,7 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
     }
     let pool = switchboard_postgres::connect(url, config.database.pool_size)?;
     let health = HealthService::new(PgReadiness::new(pool), service_info());
-    let deps = AppDeps {
+    let deps = AppDeps::<crate::ports::PgPorts> {
         health: web::Data::new(health),
         settings: HttpSettings {
             body_limit: config.server.body_limit_bytes,

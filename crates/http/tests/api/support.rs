@@ -7,7 +7,7 @@ use actix_web::{test, web};
 use serde::{Deserialize, Serialize};
 use switchboard_domain::ServiceInfo;
 use switchboard_http::{AppDeps, HttpSettings, Payload, Reply, build_app, routes};
-use switchboard_memory::StaticReadiness;
+use switchboard_memory::{MemoryPorts, StaticReadiness};
 use switchboard_services::HealthService;
 
 /// A request and response message for the echo route.
@@ -35,7 +35,7 @@ async fn boom() -> Reply<Echo> {
 
 pub const BODY_LIMIT: usize = 1024;
 
-pub fn deps(probe: StaticReadiness) -> AppDeps<StaticReadiness> {
+pub fn deps(probe: StaticReadiness) -> AppDeps<MemoryPorts> {
     AppDeps {
         health: web::Data::new(HealthService::new(
             probe,

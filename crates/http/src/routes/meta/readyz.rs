@@ -1,7 +1,7 @@
 //! `GET /readyz`
 
 use actix_web::web;
-use switchboard_ports::ReadinessProbe;
+use switchboard_ports::Ports;
 use switchboard_services::HealthService;
 
 use crate::envelope::{Envelope, ErrorEnvelope, FieldError};
@@ -19,8 +19,8 @@ use crate::reply::Reply;
         (status = 503, description = "A dependency is failing; `errors` names each", body = ErrorEnvelope),
     )
 )]
-pub async fn readyz<P: ReadinessProbe>(
-    health: web::Data<HealthService<P>>,
+pub async fn readyz<P: Ports>(
+    health: web::Data<HealthService<P::Readiness>>,
 ) -> Result<Reply<Readiness>, ApiError> {
     let readiness = health.readiness().await;
     if !readiness.is_ready() {

@@ -1,7 +1,7 @@
 //! `GET /version`
 
 use actix_web::web;
-use switchboard_ports::ReadinessProbe;
+use switchboard_ports::Ports;
 use switchboard_services::HealthService;
 
 use crate::envelope::Envelope;
@@ -15,7 +15,9 @@ use crate::reply::Reply;
     tag = "meta",
     responses((status = 200, description = "Build information", body = Envelope<VersionInfo>))
 )]
-pub async fn version<P: ReadinessProbe>(health: web::Data<HealthService<P>>) -> Reply<VersionInfo> {
+pub async fn version<P: Ports>(
+    health: web::Data<HealthService<P::Readiness>>,
+) -> Reply<VersionInfo> {
     let info = health.info();
     Reply::ok(VersionInfo {
         name: info.name().to_owned(),

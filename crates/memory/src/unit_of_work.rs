@@ -1,0 +1,225 @@
+//! An in-memory unit of work: transactions run one at a time on a copy of the state, which
+//! replaces the state on commit. Isolation is serializable and rollback exact.
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::sync::Arc;
+
+use chrono::Utc;
+use switchboard_domain::{Event, EventPosition, JobState, NewEvent};
+use switchboard_ports::{BoxFuture, JobRecord, NewJob, StoreError, Transaction, UnitOfWork};
+use tokio::sync::Mutex;
+
+/// Everything the in-memory adapters store. Each aggregate's store adds its map here.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryState {
+    /// The event log, in order.
+    pub events: Vec<Event>,
+    /// Consumers' checkpoints.
+    pub checkpoints: HashMap<String, EventPosition>,
+    /// Jobs by id.
+    pub jobs: BTreeMap<i64, JobRecord>,
+    /// Sequence numbers: transactions, events, jobs.
+    pub next_tx: i64,
+    /// The next event id.
+    pub next_event: i64,
+    /// The next job id.
+    pub next_job: i64,
+}
+
+/// The in-memory store and its unit of work. Clones share the same state.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryStore {
+    state: Arc<Mutex<MemoryState>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A copy of the committed state, for assertions.
+    pub async fn snapshot(&self) -> MemoryState {
+        self.state.lock().await.clone()
+    }
+}
+
+/// A transaction: a private copy of the state.
+#[derive(Debug)]
+pub struct MemoryTx {
+    /// The state as this transaction sees and changes it.
+    pub state: MemoryState,
+    tx: i64,
+}
+
+impl UnitOfWork for MemoryStore {
+    type Tx = MemoryTx;
+
+    async fn transact<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send,
+        E: From<StoreError> + Send,
+        F: for<'t> FnOnce(&'t mut MemoryTx) -> BoxFuture<'t, Result<T, E>> + Send,
+    {
+        let mut committed = self.state.lock().await;
+        let mut working = committed.clone();
+        working.next_tx += 1;
+        let tx_id = working.next_tx;
+        let mut tx = MemoryTx { state: working, tx: tx_id };
+        let value = work(&mut tx).await?;
+        *committed = tx.state;
+        Ok(value)
+    }
+}
+
+impl Transaction for MemoryTx {
+    fn append_events(
+        &mut self,
+        new: Vec<NewEvent>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        for event in new {
+            self.state.next_event += 1;
+            self.state.events.push(Event {
+                position: EventPosition { tx: self.tx, id: self.state.next_event },
+                occurred_at: Utc::now(),
+                model_name: event.model_name,
+                object_id: event.object_id,
+                occurred_by: event.occurred_by,
+                owner_id: event.owner_id,
+                change: event.change,
+            });
+        }
+        async { Ok(()) }
+    }
+
+    fn enqueue(
+        &mut self,
+        job: NewJob,
+    ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send {
+        let duplicate = job.dedupe_key.is_some()
+            && self.state.jobs.values().any(|j| {
+                j.job_type == job.job_type
+                    && j.dedupe_key == job.dedupe_key
+                    && matches!(j.state, JobState::Queued | JobState::Failed)
+            });
+        let id = if duplicate {
+            None
+        } else {
+            self.state.next_job += 1;
+            let id = self.state.next_job;
+            let now = Utc::now();
+            self.state.jobs.insert(
+                id,
+                JobRecord {
+                    id,
+                    job_type: job.job_type,
+                    payload: job.payload,
+                    priority: job.priority,
+                    state: JobState::Queued,
+                    attempts: 0,
+                    max_attempts: job.max_attempts.max(1),
+                    dedupe_key: job.dedupe_key,
+                    run_at: job.run_at.unwrap_or(now),
+                    locked_by: None,
+                    last_error: None,
+                    created_at: now,
+                },
+            );
+            Some(id)
+        };
+        async move { Ok(id) }
+    }
+
+    fn lock_checkpoint(
+        &mut self,
+        consumer: &str,
+    ) -> impl Future<Output = Result<Option<EventPosition>, StoreError>> + Send {
+        let position = self.state.checkpoints.get(consumer).copied();
+        async move { Ok(position) }
+    }
+
+    fn events_after(
+        &mut self,
+        after: Option<EventPosition>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Event>, StoreError>> + Send {
+        // Transactions run one at a time here, so every committed event is settled.
+        let events = self
+            .state
+            .events
+            .iter()
+            .filter(|e| e.position.tx < self.tx && after.is_none_or(|a| e.position > a))
+            .take(limit)
+            .cloned()
+            .collect();
+        async move { Ok(events) }
+    }
+
+    fn save_checkpoint(
+        &mut self,
+        consumer: &str,
+        position: EventPosition,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        self.state.checkpoints.insert(consumer.to_owned(), position);
+        async { Ok(()) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_failing_transaction_leaves_nothing() {
+        let store = MemoryStore::new();
+        let result: Result<(), StoreError> = store
+            .transact(|tx| {
+                Box::pin(async move {
+                    tx.append_events(vec![NewEvent::deleted("thing", "1")]).await?;
+                    tx.enqueue(NewJob {
+                        job_type: "j".into(),
+                        payload: serde_json::Value::Null,
+                        priority: 0,
+                        max_attempts: 1,
+                        dedupe_key: None,
+                        run_at: None,
+                    })
+                    .await?;
+                    Err(StoreError::Conflict("boom".into()))
+                })
+            })
+            .await;
+        assert!(result.is_err());
+        let state = store.snapshot().await;
+        assert!(state.events.is_empty());
+        assert!(state.jobs.is_empty());
+    }
+
+    #[tokio::test]
+    async fn committed_events_are_read_in_order_after_a_checkpoint() {
+        let store = MemoryStore::new();
+        for i in 0..3 {
+            store
+                .transact(move |tx| {
+                    Box::pin(async move {
+                        tx.append_events(vec![NewEvent::deleted("thing", i.to_string())]).await
+                    })
+                })
+                .await
+                .unwrap();
+        }
+        let read: Vec<Event> = store
+            .transact(|tx| {
+                Box::pin(async move {
+                    let first = tx.events_after(None, 1).await?;
+                    tx.events_after(Some(first[0].position), 10).await
+                })
+            })
+            .await
+            .unwrap();
+        assert_eq!(read.iter().map(|e| e.object_id.as_str()).collect::<Vec<_>>(), ["1", "2"]);
+    }
+}

@@ -1,0 +1,13 @@
+//! [`Ports`]: one type naming an adapter for every port, so services and handlers take a
+//! single type parameter instead of one per port.
+
+use crate::{ReadinessProbe, UnitOfWork};
+
+/// A complete set of adapters. The app defines one over PostgreSQL; the memory crate one for
+/// tests and embedders.
+pub trait Ports: Send + Sync + 'static {
+    /// Readiness of the store.
+    type Readiness: ReadinessProbe + Clone;
+    /// Transactions over every aggregate.
+    type Uow: UnitOfWork + Clone;
+}
