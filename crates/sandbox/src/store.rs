@@ -1,7 +1,6 @@
 //! The state every request reads: both workspaces, the tokens, the clock and the faults.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::Provider;
@@ -70,12 +69,11 @@ impl State {
 pub(crate) struct Store {
     state: RwLock<State>,
     faults: Mutex<Faults>,
-    requests: AtomicU64,
 }
 
 impl Store {
     pub(crate) fn new(state: State) -> Self {
-        Self { state: RwLock::new(state), faults: Mutex::default(), requests: AtomicU64::new(0) }
+        Self { state: RwLock::new(state), faults: Mutex::default() }
     }
 
     pub(crate) fn read(&self) -> RwLockReadGuard<'_, State> {
@@ -93,11 +91,5 @@ impl Store {
     /// A pending 429 for this request, as its `Retry-After` in seconds.
     pub(crate) fn throttled(&self, provider: Provider, token: Option<&str>) -> Option<u64> {
         self.faults().take(provider, token)
-    }
-
-    /// A fresh request id (Mattermost's 26-character shape).
-    pub(crate) fn request_id(&self) -> String {
-        let n = self.requests.fetch_add(1, Ordering::Relaxed);
-        format!("sandbox{n:019}")
     }
 }

@@ -84,7 +84,7 @@ fn people(rng: &mut Rng, provider: Provider, config: &GenConfig, created_us: i64
         } else {
             format!("{}.{}", ascii_slug(&first), ascii_slug(&last))
         };
-        let (tz, tz_label, tz_offset) = *rng.pick(ZONES);
+        let (tz, tz_label, tz_offset) = rng.pick_copy(ZONES);
         let id = match provider {
             Provider::Slack => ids::slack(rng, 'U'),
             Provider::Mattermost => ids::mattermost(rng),
@@ -95,7 +95,7 @@ fn people(rng: &mut Rng, provider: Provider, config: &GenConfig, created_us: i64
             username,
             first_name: first,
             last_name: last,
-            title: *rng.pick(TITLES),
+            title: rng.pick_copy(TITLES),
             tz,
             tz_label,
             tz_offset,
@@ -167,7 +167,7 @@ fn channel(
             None => {
                 let hot = created_us >= now - DAY_US && !spec.hot.is_empty();
                 let topic = if hot && rng.chance(HOT_SHARE) {
-                    Some(*rng.pick(spec.hot))
+                    Some(rng.pick_copy(spec.hot))
                 } else if rng.chance(TOPIC_SHARE) {
                     Some(weighted_topic(rng, spec.topics))
                 } else {

@@ -45,6 +45,11 @@ impl Rng {
         &items[self.below(items.len())]
     }
 
+    /// A copy of one element of a non-empty slice.
+    pub(crate) fn pick_copy<T: Copy>(&mut self, items: &[T]) -> T {
+        *self.pick(items)
+    }
+
     /// A string of `len` characters drawn from `alphabet` (ASCII).
     pub(crate) fn token(&mut self, alphabet: &[u8], len: usize) -> String {
         (0..len).map(|_| char::from(*self.pick(alphabet))).collect()

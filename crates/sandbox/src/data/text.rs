@@ -117,13 +117,13 @@ pub(crate) fn compose(rng: &mut Rng, lang: Lang, shape: Shape<'_>, mention: &str
         Lang::Fr => (FR_TOPIC, FR_FILLER, FR_REPLY, FR_DAYS),
     };
     let (template, topic) = match shape {
-        Shape::Topic(topic) => (*rng.pick(topic_t), topic),
-        Shape::Filler => (*rng.pick(filler_t), ""),
-        Shape::Reply(Some(topic)) => (*rng.pick(reply_t), topic),
+        Shape::Topic(topic) => (rng.pick_copy(topic_t), topic),
+        Shape::Filler => (rng.pick_copy(filler_t), ""),
+        Shape::Reply(Some(topic)) => (rng.pick_copy(reply_t), topic),
         Shape::Reply(None) => {
             // A reply template without the topic placeholder.
             let plain: Vec<&str> = reply_t.iter().copied().filter(|t| !t.contains("{t}")).collect();
-            (*rng.pick(&plain), "")
+            (rng.pick_copy(&plain), "")
         }
     };
     fill(rng, template, topic, mention, days)
@@ -141,7 +141,7 @@ fn fill(rng: &mut Rng, template: &str, topic: &str, mention: &str, days: &[&str]
             Some(b'p') => out.push_str(mention),
             Some(b'n') => out.push_str(&(2 + rng.below(97)).to_string()),
             Some(b'h') => out.push_str(&(9 + rng.below(9)).to_string()),
-            Some(b'd') => out.push_str(*rng.pick(days)),
+            Some(b'd') => out.push_str(rng.pick_copy(days)),
             Some(b's') => out.push_str(&slug(topic)),
             _ => {}
         }

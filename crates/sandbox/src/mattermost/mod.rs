@@ -10,6 +10,7 @@ mod teams;
 mod users;
 
 use std::sync::RwLockReadGuard;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -37,43 +38,93 @@ async fn ping() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "OK"}))
 }
 
-async fn not_found(store: web::Data<Store>) -> HttpResponse {
-    error(
-        &store,
-        StatusCode::NOT_FOUND,
-        "api.context.404.app_error",
-        "Sorry, we could not find the page.",
-    )
+async fn not_found() -> Result<HttpResponse, Reject> {
+    Err(Reject::NotFound)
 }
 
-/// The state and the caller, or the answer to give instead (429 or 401).
+/// Why a request is refused, rendered as Mattermost renders it: an `AppError` body, or the
+/// rate limiter's plain `limit exceeded`.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Reject {
+    #[error("limit exceeded")]
+    Throttled(u64),
+    #[error("Invalid or expired session, please login again.")]
+    Unauthorized,
+    #[error("You do not have the appropriate permissions.")]
+    Forbidden,
+    #[error("Invalid or missing {0} parameter in request URL.")]
+    BadParam(&'static str),
+    #[error("Invalid or missing {0} in request body.")]
+    BadBody(&'static str),
+    #[error("Unable to find the user.")]
+    UnknownUser,
+    #[error("Sorry, we could not find the page.")]
+    NotFound,
+}
+
+impl Reject {
+    fn id(&self) -> &'static str {
+        match self {
+            Self::Throttled(_) => "",
+            Self::Unauthorized => "api.context.session_expired.app_error",
+            Self::Forbidden => "api.context.permissions.app_error",
+            Self::BadParam(_) => "api.context.invalid_url_param.app_error",
+            Self::BadBody(_) => "api.context.invalid_body_param.app_error",
+            Self::UnknownUser => "app.user.missing_account.const",
+            Self::NotFound => "api.context.404.app_error",
+        }
+    }
+}
+
+impl actix_web::ResponseError for Reject {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::BadParam(_) | Self::BadBody(_) => StatusCode::BAD_REQUEST,
+            Self::UnknownUser | Self::NotFound => StatusCode::NOT_FOUND,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        if let Self::Throttled(retry_after) = self {
+            let seconds = retry_after.to_string();
+            return HttpResponse::build(status)
+                .insert_header(("X-Ratelimit-Limit", "10"))
+                .insert_header(("X-Ratelimit-Remaining", "0"))
+                .insert_header(("X-Ratelimit-Reset", seconds.clone()))
+                .insert_header(("Retry-After", seconds))
+                .content_type("text/plain; charset=utf-8")
+                .body("limit exceeded\n");
+        }
+        let request_id = request_id();
+        HttpResponse::build(status).insert_header(("X-Request-Id", request_id.clone())).json(
+            json!({
+                "id": self.id(),
+                "message": self.to_string(),
+                "detailed_error": "",
+                "request_id": request_id,
+                "status_code": status.as_u16(),
+            }),
+        )
+    }
+}
+
+/// The state and the caller, or why not (429 before 401, as the rate limiter runs first).
 pub(crate) fn guard<'a>(
     req: &HttpRequest,
     store: &'a Store,
-) -> Result<(RwLockReadGuard<'a, State>, usize), HttpResponse> {
+) -> Result<(RwLockReadGuard<'a, State>, usize), Reject> {
     let token = token(req);
     if let Some(retry_after) = store.throttled(Provider::Mattermost, token.as_deref()) {
-        let seconds = retry_after.to_string();
-        return Err(HttpResponse::build(StatusCode::TOO_MANY_REQUESTS)
-            .insert_header(("X-Ratelimit-Limit", "10"))
-            .insert_header(("X-Ratelimit-Remaining", "0"))
-            .insert_header(("X-Ratelimit-Reset", seconds.clone()))
-            .insert_header(("Retry-After", seconds))
-            .content_type("text/plain; charset=utf-8")
-            .body("limit exceeded\n"));
+        return Err(Reject::Throttled(retry_after));
     }
     let state = store.read();
     match token.map(|t| state.check(Provider::Mattermost, &t)) {
         Some(TokenCheck::Valid(user)) => Ok((state, user)),
-        _ => {
-            drop(state);
-            Err(error(
-                store,
-                StatusCode::UNAUTHORIZED,
-                "api.context.session_expired.app_error",
-                "Invalid or expired session, please login again.",
-            ))
-        }
+        _ => Err(Reject::Unauthorized),
     }
 }
 
@@ -95,39 +146,15 @@ fn token(req: &HttpRequest) -> Option<String> {
         .and_then(|q| q.get("access_token").cloned())
 }
 
-/// Mattermost's `AppError` body.
-pub(crate) fn error(store: &Store, status: StatusCode, id: &str, message: &str) -> HttpResponse {
-    let request_id = store.request_id();
-    HttpResponse::build(status).insert_header(("X-Request-Id", request_id.clone())).json(json!({
-        "id": id,
-        "message": message,
-        "detailed_error": "",
-        "request_id": request_id,
-        "status_code": status.as_u16(),
-    }))
+/// A request id in Mattermost's 26-character shape.
+fn request_id() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("sandbox{:019}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
-pub(crate) fn forbidden(store: &Store) -> HttpResponse {
-    error(
-        store,
-        StatusCode::FORBIDDEN,
-        "api.context.permissions.app_error",
-        "You do not have the appropriate permissions.",
-    )
-}
-
-/// 400 for a malformed path or query parameter.
-pub(crate) fn bad_param(store: &Store, name: &str) -> HttpResponse {
-    error(
-        store,
-        StatusCode::BAD_REQUEST,
-        "api.context.invalid_url_param.app_error",
-        &format!("Invalid or missing {name} parameter in request URL."),
-    )
-}
-
-pub(crate) fn ok<T: serde::Serialize>(store: &Store, body: &T) -> HttpResponse {
-    HttpResponse::Ok().insert_header(("X-Request-Id", store.request_id())).json(body)
+/// A 200 with a request id.
+pub(crate) fn ok<T: serde::Serialize>(body: &T) -> Result<HttpResponse, Reject> {
+    Ok(HttpResponse::Ok().insert_header(("X-Request-Id", request_id())).json(body))
 }
 
 /// Mattermost ids: 26 lower-case letters and digits.

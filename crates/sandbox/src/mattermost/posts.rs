@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Map, Value, json};
 
-use super::{bad_param, forbidden, guard, is_valid_id, ok, render};
+use super::{Reject, guard, is_valid_id, ok, render};
 use crate::data::{Channel, Workspace};
 use crate::store::Store;
 
@@ -29,41 +29,31 @@ pub(crate) async fn for_channel(
     path: web::Path<String>,
     query: web::Query<HashMap<String, String>>,
     store: web::Data<Store>,
-) -> HttpResponse {
-    let (state, me) = match guard(&req, &store) {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> Result<HttpResponse, Reject> {
+    let (state, me) = guard(&req, &store)?;
     if !is_valid_id(&path) {
-        return bad_param(&store, "channel_id");
+        return Err(Reject::BadParam("channel_id"));
     }
     let ws = &state.mattermost;
-    let Some(channel) = ws.channel(&path).filter(|c| !c.private || c.is_member(me)) else {
-        return forbidden(&store);
-    };
-    let number = |name: &str| -> Result<Option<i64>, HttpResponse> {
+    let channel =
+        ws.channel(&path).filter(|c| !c.private || c.is_member(me)).ok_or(Reject::Forbidden)?;
+    let number = |name: &'static str| -> Result<Option<usize>, Reject> {
         query
             .get(name)
             .filter(|v| !v.is_empty())
-            .map(|v| {
-                v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| bad_param(&store, name))
-            })
+            .map(|v| v.parse::<usize>().map_err(|_| Reject::BadParam(name)))
             .transpose()
     };
-    let (page, per_page, since) = match (number("page"), number("per_page"), number("since")) {
-        (Ok(page), Ok(per_page), Ok(since)) => (page, per_page, since),
-        (Err(answer), _, _) | (_, Err(answer), _) | (_, _, Err(answer)) => return answer,
+    let page = number("page")?.unwrap_or(0);
+    let per_page = number("per_page")?.map_or(DEFAULT_PER_PAGE, |n| n.min(MAX_PER_PAGE));
+    let since = number("since")?.unwrap_or(0) as i64;
+    let list = if since > 0 {
+        changed_since(ws, channel, since)
+    } else {
+        let anchor = |name: &str| query.get(name).filter(|v| !v.is_empty()).cloned();
+        paged(ws, channel, page, per_page, anchor("before"), anchor("after"))
     };
-    let page = page.unwrap_or(0) as usize;
-    let per_page = per_page.map_or(DEFAULT_PER_PAGE, |n| (n as usize).min(MAX_PER_PAGE));
-    let list = match since.filter(|s| *s > 0) {
-        Some(since) => changed_since(ws, channel, since),
-        None => {
-            let anchor = |name: &str| query.get(name).filter(|v| !v.is_empty()).cloned();
-            paged(ws, channel, page, per_page, anchor("before"), anchor("after"))
-        }
-    };
-    ok(&store, &list)
+    ok(&list)
 }
 
 fn changed_since(ws: &Workspace, channel: &Channel, since_ms: i64) -> Value {
@@ -91,10 +81,10 @@ fn paged(
     let live: Vec<usize> =
         (0..channel.posts.len()).rev().filter(|&i| channel.posts[i].is_live()).collect();
     let position = |id: &str| live.iter().position(|&i| channel.posts[i].id == id);
-    let (window, offset_base): (&[usize], usize) = match (before, after) {
+    let window: &[usize] = match (before, after) {
         (Some(id), _) => match position(&id) {
-            Some(at) => (&live[at + 1..], 0),
-            None => (&[], 0),
+            Some(at) => &live[at + 1..],
+            None => &[],
         },
         (None, Some(id)) => match position(&id) {
             // The posts just newer than the anchor: count back from it.
@@ -104,11 +94,11 @@ fn paged(
                 let order = &live[start..end];
                 return list_with_cursors(ws, channel, &live, order, start);
             }
-            None => (&[], 0),
+            None => &[],
         },
-        (None, None) => (&live[..], 0),
+        (None, None) => &live[..],
     };
-    let skip = offset_base.saturating_add(page.saturating_mul(per_page)).min(window.len());
+    let skip = page.saturating_mul(per_page).min(window.len());
     let order = &window[skip..(skip + per_page).min(window.len())];
     let start = live.len() - window.len() + skip;
     list_with_cursors(ws, channel, &live, order, start)

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::{bad_param, forbidden, guard, is_valid_id, ok, render};
+use super::{Reject, guard, is_valid_id, ok, render};
 use crate::store::Store;
 
 /// <https://developers.mattermost.com/api-documentation/#/operations/GetChannelsForTeamForUser>:
@@ -15,21 +15,18 @@ pub(crate) async fn channels(
     path: web::Path<(String, String)>,
     query: web::Query<HashMap<String, String>>,
     store: web::Data<Store>,
-) -> HttpResponse {
-    let (state, me) = match guard(&req, &store) {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> Result<HttpResponse, Reject> {
+    let (state, me) = guard(&req, &store)?;
     let ws = &state.mattermost;
     let (user_id, team_id) = path.into_inner();
     if user_id != "me" && !is_valid_id(&user_id) {
-        return bad_param(&store, "user_id");
+        return Err(Reject::BadParam("user_id"));
     }
     if !is_valid_id(&team_id) {
-        return bad_param(&store, "team_id");
+        return Err(Reject::BadParam("team_id"));
     }
     if (user_id != "me" && user_id != ws.users[me].id) || team_id != ws.team_id {
-        return forbidden(&store);
+        return Err(Reject::Forbidden);
     }
     let include_deleted = query.get("include_deleted").is_some_and(|v| v == "true");
     let channels: Vec<_> = ws
@@ -39,7 +36,7 @@ pub(crate) async fn channels(
         .filter(|c| include_deleted || c.archived_us.is_none())
         .map(|c| render::channel(ws, c))
         .collect();
-    ok(&store, &channels)
+    ok(&channels)
 }
 
 /// <https://developers.mattermost.com/api-documentation/#/operations/GetChannel>
@@ -47,16 +44,11 @@ pub(crate) async fn channel(
     req: HttpRequest,
     path: web::Path<String>,
     store: web::Data<Store>,
-) -> HttpResponse {
-    let (state, me) = match guard(&req, &store) {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> Result<HttpResponse, Reject> {
+    let (state, me) = guard(&req, &store)?;
     if !is_valid_id(&path) {
-        return bad_param(&store, "channel_id");
+        return Err(Reject::BadParam("channel_id"));
     }
-    match state.mattermost.channel(&path).filter(|c| !c.private || c.is_member(me)) {
-        Some(c) => ok(&store, &render::channel(&state.mattermost, c)),
-        None => forbidden(&store),
-    }
+    let channel = state.mattermost.channel(&path).filter(|c| !c.private || c.is_member(me));
+    ok(&render::channel(&state.mattermost, channel.ok_or(Reject::Forbidden)?))
 }
