@@ -1,1 +1,37 @@
 #![doc = include_str!("../README.md")]
+
+mod admin;
+mod builder;
+mod control;
+mod data;
+mod error;
+mod faults;
+mod mattermost;
+mod running;
+mod server;
+mod slack;
+mod store;
+
+pub use builder::{DEFAULT_SEED, Sandbox, SandboxBuilder};
+pub use control::{ChannelInfo, NewPost, PostRef, UserInfo};
+pub use error::SandboxError;
+pub use running::RunningSandbox;
+
+use serde::{Deserialize, Serialize};
+
+/// The built-in Slack user token of the demo user (`xoxp-` like a real user token).
+pub const SLACK_TOKEN: &str = "xoxp-sandbox-demo-user-token";
+
+/// The built-in Mattermost personal access token of the demo user (26 characters, as
+/// Mattermost's are).
+pub const MATTERMOST_TOKEN: &str = "sandboxdemousertoken000001";
+
+/// A fake provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    /// The Slack Web API.
+    Slack,
+    /// The Mattermost API v4.
+    Mattermost,
+}

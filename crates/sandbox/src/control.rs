@@ -1,0 +1,292 @@
+//! The sandbox's Rust API for tests and `make run`: what was generated, tokens, faults, and
+//! changes after start (stamped with the sandbox clock, one millisecond apart).
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::data::{Workspace, ids, slack_ts};
+use crate::faults::Target;
+use crate::store::{Grant, State};
+use crate::{Provider, Sandbox, SandboxError};
+
+/// A generated channel, with the topics planted in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelInfo {
+    /// The provider's channel id.
+    pub id: String,
+    /// The channel's name (Slack `name`, Mattermost `name`).
+    pub name: String,
+    /// Private channel (Slack `is_private`, Mattermost type `P`).
+    pub private: bool,
+    /// Archived (Slack only).
+    pub archived: bool,
+    /// Whether the demo user is a member.
+    pub member: bool,
+    /// Live posts, replies included.
+    pub live_posts: usize,
+    /// Phrases the channel's messages revolve around over the whole history.
+    pub topics: Vec<String>,
+    /// Phrases that appear only during the last day before `now`, in almost half its posts.
+    pub hot_topics: Vec<String>,
+}
+
+/// A generated person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    /// The provider's user id.
+    pub id: String,
+    /// Login name (`first.last`, `demo` for the demo user).
+    pub username: String,
+    /// First and last name.
+    pub real_name: String,
+    /// E-mail address.
+    pub email: String,
+    /// Deactivated account.
+    pub deleted: bool,
+}
+
+/// A post to add after start.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPost<'a> {
+    /// Channel id.
+    pub channel_id: &'a str,
+    /// Message text.
+    pub text: &'a str,
+    /// Author; the demo user when `None`.
+    pub user_id: Option<&'a str>,
+    /// Thread root (Slack `thread_ts`, Mattermost `root_id`); a new root when `None`.
+    pub root_id: Option<&'a str>,
+}
+
+/// A post changed through the Rust API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostRef {
+    /// Slack: the message `ts`; Mattermost: the post id.
+    pub id: String,
+    /// When the change happened on the sandbox clock.
+    pub at: DateTime<Utc>,
+}
+
+impl Sandbox {
+    /// The end of the generated history.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// The sandbox clock: the time of the latest change (starts at [`Sandbox::now`]).
+    pub fn clock(&self) -> DateTime<Utc> {
+        micros(self.store.read().clock_us)
+    }
+
+    /// Moves the sandbox clock forward.
+    pub fn advance_clock(&self, by: Duration) {
+        let by = i64::try_from(by.as_micros()).unwrap_or(i64::MAX);
+        let mut state = self.store.write();
+        state.clock_us = state.clock_us.saturating_add(by);
+    }
+
+    /// How long generating both workspaces took.
+    pub fn generation_time(&self) -> Duration {
+        self.generation
+    }
+
+    /// Every channel of the provider's workspace, visible to the demo user or not.
+    pub fn channels(&self, provider: Provider) -> Vec<ChannelInfo> {
+        let state = self.store.read();
+        let ws = state.workspace(provider);
+        ws.channels
+            .iter()
+            .map(|c| ChannelInfo {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                private: c.private,
+                archived: c.archived_us.is_some(),
+                member: c.is_member(ws.me),
+                live_posts: c.posts.iter().filter(|p| p.is_live()).count(),
+                topics: c.topics.clone(),
+                hot_topics: c.hot_topics.clone(),
+            })
+            .collect()
+    }
+
+    /// Every person of the provider's workspace; the demo user first.
+    pub fn users(&self, provider: Provider) -> Vec<UserInfo> {
+        let state = self.store.read();
+        state.workspace(provider).users.iter().map(user_info).collect()
+    }
+
+    /// The demo user, owner of the built-in token.
+    pub fn demo_user(&self, provider: Provider) -> UserInfo {
+        let state = self.store.read();
+        let ws = state.workspace(provider);
+        user_info(&ws.users[ws.me])
+    }
+
+    /// Posts in the provider's workspace, deleted ones included.
+    pub fn post_count(&self, provider: Provider) -> usize {
+        let state = self.store.read();
+        state.workspace(provider).channels.iter().map(|c| c.posts.len()).sum()
+    }
+
+    /// Accepts `token` for the demo user.
+    pub fn add_token(&self, provider: Provider, token: &str) {
+        let mut state = self.store.write();
+        let user = state.workspace(provider).me;
+        state.tokens.insert(token.to_owned(), Grant { provider, user, revoked: false });
+    }
+
+    /// Accepts `token` for the user with `user_id`.
+    ///
+    /// # Errors
+    /// [`SandboxError::UnknownUser`] when no such user exists.
+    pub fn add_token_for(
+        &self,
+        provider: Provider,
+        token: &str,
+        user_id: &str,
+    ) -> Result<(), SandboxError> {
+        let mut state = self.store.write();
+        let user = state
+            .workspace(provider)
+            .user_index(user_id)
+            .ok_or_else(|| SandboxError::UnknownUser(user_id.to_owned()))?;
+        state.tokens.insert(token.to_owned(), Grant { provider, user, revoked: false });
+        Ok(())
+    }
+
+    /// Revokes `token`: Slack then answers `token_revoked`, Mattermost 401. Returns whether
+    /// the token was known.
+    pub fn revoke_token(&self, token: &str) -> bool {
+        let mut state = self.store.write();
+        state.tokens.get_mut(token).map(|grant| grant.revoked = true).is_some()
+    }
+
+    /// The next `requests` requests bearing `token` answer 429 with `Retry-After`
+    /// (whole seconds, rounded up). Zero requests lifts a pending throttle.
+    pub fn throttle_token(&self, token: &str, requests: u32, retry_after: Duration) {
+        let target = Target::Token(token.to_owned());
+        self.store.faults().throttle(target, requests, seconds(retry_after));
+    }
+
+    /// The next `requests` requests to `provider`, whatever their token, answer 429.
+    pub fn throttle_provider(&self, provider: Provider, requests: u32, retry_after: Duration) {
+        let target = Target::Provider(provider);
+        self.store.faults().throttle(target, requests, seconds(retry_after));
+    }
+
+    /// Adds a post (or a thread reply) now, on the sandbox clock.
+    ///
+    /// # Errors
+    /// Unknown channel, author or thread root.
+    pub fn post(&self, provider: Provider, post: NewPost<'_>) -> Result<PostRef, SandboxError> {
+        let mut state = self.store.write();
+        let at = state.tick();
+        let id = match provider {
+            Provider::Slack => slack_ts(at),
+            Provider::Mattermost => mattermost_id(&state, at),
+        };
+        let ws = state.workspace_mut(provider);
+        let user = match post.user_id {
+            Some(user_id) => ws
+                .user_index(user_id)
+                .ok_or_else(|| SandboxError::UnknownUser(user_id.to_owned()))?,
+            None => ws.me,
+        };
+        let channel = channel_mut(ws, post.channel_id)?;
+        let root = match post.root_id {
+            Some(root_id) => {
+                let index = *channel
+                    .by_id
+                    .get(root_id)
+                    .ok_or_else(|| SandboxError::UnknownPost(root_id.to_owned()))?;
+                // A reply to a reply joins the same thread.
+                Some(channel.posts[index].root.unwrap_or(index))
+            }
+            None => None,
+        };
+        channel.append(id.clone(), user, at, post.text.to_owned(), root);
+        Ok(PostRef { id, at: micros(at) })
+    }
+
+    /// Replaces a post's text, as its author, now.
+    ///
+    /// # Errors
+    /// Unknown channel or post (deleted posts cannot be edited).
+    pub fn edit_post(
+        &self,
+        provider: Provider,
+        channel_id: &str,
+        post_id: &str,
+        text: &str,
+    ) -> Result<PostRef, SandboxError> {
+        let mut state = self.store.write();
+        let at = state.tick();
+        let channel = channel_mut(state.workspace_mut(provider), channel_id)?;
+        let index = live_post(channel, post_id)?;
+        let author = channel.posts[index].user;
+        channel.edit(index, text.to_owned(), author, at);
+        Ok(PostRef { id: post_id.to_owned(), at: micros(at) })
+    }
+
+    /// Deletes a post now. On Mattermost a thread root takes its replies with it; on Slack a
+    /// root with replies stays as a tombstone.
+    ///
+    /// # Errors
+    /// Unknown channel or post.
+    pub fn delete_post(
+        &self,
+        provider: Provider,
+        channel_id: &str,
+        post_id: &str,
+    ) -> Result<PostRef, SandboxError> {
+        let mut state = self.store.write();
+        let at = state.tick();
+        let channel = channel_mut(state.workspace_mut(provider), channel_id)?;
+        let index = live_post(channel, post_id)?;
+        channel.delete(index, at, provider == Provider::Mattermost);
+        Ok(PostRef { id: post_id.to_owned(), at: micros(at) })
+    }
+}
+
+fn user_info(user: &crate::data::User) -> UserInfo {
+    UserInfo {
+        id: user.id.clone(),
+        username: user.username.clone(),
+        real_name: user.full_name(),
+        email: user.email.clone(),
+        deleted: user.deleted_us.is_some(),
+    }
+}
+
+fn channel_mut<'a>(
+    ws: &'a mut Workspace,
+    channel_id: &str,
+) -> Result<&'a mut crate::data::Channel, SandboxError> {
+    ws.channel_mut(channel_id).ok_or_else(|| SandboxError::UnknownChannel(channel_id.to_owned()))
+}
+
+fn live_post(channel: &crate::data::Channel, post_id: &str) -> Result<usize, SandboxError> {
+    channel
+        .by_id
+        .get(post_id)
+        .copied()
+        .filter(|&i| channel.posts[i].is_live())
+        .ok_or_else(|| SandboxError::UnknownPost(post_id.to_owned()))
+}
+
+/// A fresh Mattermost id, derived from the clock so runs stay reproducible.
+fn mattermost_id(state: &State, at: i64) -> String {
+    let count = state.mattermost.channels.iter().map(|c| c.posts.len()).sum::<usize>() as u64;
+    let mut rng = crate::data::Rng::new(at as u64, count);
+    ids::mattermost(&mut rng)
+}
+
+fn seconds(duration: Duration) -> u64 {
+    duration.as_secs() + u64::from(duration.subsec_nanos() > 0)
+}
+
+pub(crate) fn micros(us: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(us).unwrap_or_default()
+}

@@ -1,0 +1,22 @@
+//! Errors of the sandbox's Rust API (the HTTP APIs answer in each provider's own shape).
+
+/// What went wrong when building, starting or driving a sandbox.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SandboxError {
+    /// No channel with this id in the provider's workspace.
+    #[error("unknown channel {0}")]
+    UnknownChannel(String),
+    /// No post with this id (Slack: `ts`) in the channel.
+    #[error("unknown post {0}")]
+    UnknownPost(String),
+    /// No user with this id in the provider's workspace.
+    #[error("unknown user {0}")]
+    UnknownUser(String),
+    /// The listener could not be used.
+    #[error("cannot serve: {0}")]
+    Io(#[from] std::io::Error),
+    /// `start` was called outside a Tokio runtime.
+    #[error("the sandbox must be started inside a Tokio runtime")]
+    NoRuntime,
+}

@@ -1,0 +1,151 @@
+//! `GET /channels/{channel_id}/posts`
+//! (<https://developers.mattermost.com/api-documentation/#/operations/GetPostsForChannel>).
+//!
+//! - `page`/`per_page` (default 0 and 60, at most 200): live posts, replies included, newest
+//!   first; `posts` also holds the roots of the page's replies, as the server adds them;
+//!   `next_post_id` is the post just newer than the page, `prev_post_id` the one just older.
+//! - `before`/`after` (post ids): the same pages, counted from that post.
+//! - `since` (ms): every post whose `update_at` is later (created, edited or deleted since),
+//!   with the roots of changed replies, newest created first, at most 1000; deleted posts come
+//!   with `delete_at > 0` and an empty message. `since` wins over the paging parameters.
+//!
+//! A channel the caller cannot read (private and not a member, or unknown) is a 403.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::{Map, Value, json};
+
+use super::{Reject, guard, is_valid_id, ok, render};
+use crate::data::{Channel, Workspace};
+use crate::store::Store;
+
+const DEFAULT_PER_PAGE: usize = 60;
+const MAX_PER_PAGE: usize = 200;
+const SINCE_LIMIT: usize = 1000;
+
+pub(crate) async fn for_channel(
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<HashMap<String, String>>,
+    store: web::Data<Store>,
+) -> Result<HttpResponse, Reject> {
+    let (state, me) = guard(&req, &store)?;
+    if !is_valid_id(&path) {
+        return Err(Reject::BadParam("channel_id"));
+    }
+    let ws = &state.mattermost;
+    let channel =
+        ws.channel(&path).filter(|c| !c.private || c.is_member(me)).ok_or(Reject::Forbidden)?;
+    let number = |name: &'static str| -> Result<Option<usize>, Reject> {
+        query
+            .get(name)
+            .filter(|v| !v.is_empty())
+            .map(|v| v.parse::<usize>().map_err(|_| Reject::BadParam(name)))
+            .transpose()
+    };
+    let page = number("page")?.unwrap_or(0);
+    let per_page = number("per_page")?.map_or(DEFAULT_PER_PAGE, |n| n.min(MAX_PER_PAGE));
+    let since = number("since")?.unwrap_or(0) as i64;
+    let list = if since > 0 {
+        changed_since(ws, channel, since)
+    } else {
+        let anchor = |name: &str| query.get(name).filter(|v| !v.is_empty()).cloned();
+        paged(ws, channel, page, per_page, anchor("before"), anchor("after"))
+    };
+    ok(&list)
+}
+
+fn changed_since(ws: &Workspace, channel: &Channel, since_ms: i64) -> Value {
+    let mut changed: Vec<usize> = (0..channel.posts.len())
+        .rev()
+        .filter(|&i| channel.posts[i].updated_us.div_euclid(1000) > since_ms)
+        .take(SINCE_LIMIT)
+        .collect();
+    let roots: Vec<usize> = changed.iter().filter_map(|&i| channel.posts[i].root).collect();
+    changed.extend(roots);
+    changed.sort_unstable_by(|a, b| b.cmp(a));
+    changed.dedup();
+    list(ws, channel, &changed, &changed, "", "", false)
+}
+
+fn paged(
+    ws: &Workspace,
+    channel: &Channel,
+    page: usize,
+    per_page: usize,
+    before: Option<String>,
+    after: Option<String>,
+) -> Value {
+    // Live posts, newest first.
+    let live: Vec<usize> =
+        (0..channel.posts.len()).rev().filter(|&i| channel.posts[i].is_live()).collect();
+    let position = |id: &str| live.iter().position(|&i| channel.posts[i].id == id);
+    let window: &[usize] = match (before, after) {
+        (Some(id), _) => match position(&id) {
+            Some(at) => &live[at + 1..],
+            None => &[],
+        },
+        (None, Some(id)) => match position(&id) {
+            // The posts just newer than the anchor: count back from it.
+            Some(at) => {
+                let end = at.saturating_sub(page.saturating_mul(per_page));
+                let start = end.saturating_sub(per_page);
+                let order = &live[start..end];
+                return list_with_cursors(ws, channel, &live, order, start);
+            }
+            None => &[],
+        },
+        (None, None) => &live[..],
+    };
+    let skip = page.saturating_mul(per_page).min(window.len());
+    let order = &window[skip..(skip + per_page).min(window.len())];
+    let start = live.len() - window.len() + skip;
+    list_with_cursors(ws, channel, &live, order, start)
+}
+
+/// A page of `live` starting at `start`, with the neighbouring post ids and the roots of its
+/// replies.
+fn list_with_cursors(
+    ws: &Workspace,
+    channel: &Channel,
+    live: &[usize],
+    order: &[usize],
+    start: usize,
+) -> Value {
+    let (next, prev) = if order.is_empty() {
+        (None, None)
+    } else {
+        (start.checked_sub(1).and_then(|i| live.get(i)), live.get(start + order.len()))
+    };
+    let id = |i: Option<&usize>| i.map_or("", |&i| channel.posts[i].id.as_str());
+    let mut included: Vec<usize> = order.to_vec();
+    included.extend(order.iter().filter_map(|&i| channel.posts[i].root));
+    included.sort_unstable();
+    included.dedup();
+    list(ws, channel, order, &included, id(next), id(prev), prev.is_some())
+}
+
+fn list(
+    ws: &Workspace,
+    channel: &Channel,
+    order: &[usize],
+    included: &[usize],
+    next: &str,
+    prev: &str,
+    has_next: bool,
+) -> Value {
+    let mut posts = Map::new();
+    for &i in included {
+        let post = serde_json::to_value(render::post(ws, channel, i)).unwrap_or(Value::Null);
+        posts.insert(channel.posts[i].id.clone(), post);
+    }
+    let order: Vec<&str> = order.iter().map(|&i| channel.posts[i].id.as_str()).collect();
+    json!({
+        "order": order,
+        "posts": posts,
+        "next_post_id": next,
+        "prev_post_id": prev,
+        "has_next": has_next,
+    })
+}

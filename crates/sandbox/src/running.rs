@@ -1,0 +1,85 @@
+//! A sandbox serving HTTP.
+
+use std::net::{SocketAddr, TcpListener};
+use std::ops::Deref;
+
+use actix_web::dev::ServerHandle;
+
+use crate::{Sandbox, SandboxError, server};
+
+/// A sandbox serving both fake providers (and its admin API) on one listener. Dereferences
+/// to [`Sandbox`] for inspection, tokens, faults and changes. Dropping it stops the server.
+#[derive(Debug)]
+pub struct RunningSandbox {
+    sandbox: Sandbox,
+    addr: SocketAddr,
+    handle: ServerHandle,
+}
+
+impl Sandbox {
+    /// Serves on `listener`. Must be called inside a Tokio runtime (`#[tokio::test]`,
+    /// `#[tokio::main]`, `#[actix_web::main]`).
+    ///
+    /// # Errors
+    /// The listener cannot be used, or there is no runtime.
+    pub fn start(&self, listener: TcpListener) -> Result<RunningSandbox, SandboxError> {
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| SandboxError::NoRuntime)?;
+        let addr = listener.local_addr()?;
+        let server = server::serve(self.clone(), listener)?;
+        let handle = server.handle();
+        runtime.spawn(server);
+        Ok(RunningSandbox { sandbox: self.clone(), addr, handle })
+    }
+
+    /// Serves on `127.0.0.1` on a free port.
+    ///
+    /// # Errors
+    /// As [`Sandbox::start`].
+    pub fn start_local(&self) -> Result<RunningSandbox, SandboxError> {
+        self.start(TcpListener::bind(("127.0.0.1", 0))?)
+    }
+}
+
+impl RunningSandbox {
+    /// The address served.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The Slack Web API base, without a trailing slash: methods are at
+    /// `{slack_base_url}/{method}` (the real one is `https://slack.com/api`).
+    pub fn slack_base_url(&self) -> String {
+        format!("http://{}/slack/api", self.addr)
+    }
+
+    /// The Mattermost server URL, without a trailing slash: the API is at
+    /// `{mattermost_base_url}/api/v4/...`.
+    pub fn mattermost_base_url(&self) -> String {
+        format!("http://{}/mattermost", self.addr)
+    }
+
+    /// The sandbox's own admin API (`/_sandbox/...`, see the crate docs).
+    pub fn admin_base_url(&self) -> String {
+        format!("http://{}/_sandbox", self.addr)
+    }
+
+    /// Stops serving and waits for the workers to finish.
+    pub async fn stop(self) {
+        self.handle.stop(false).await;
+    }
+}
+
+impl Deref for RunningSandbox {
+    type Target = Sandbox;
+
+    fn deref(&self) -> &Sandbox {
+        &self.sandbox
+    }
+}
+
+impl Drop for RunningSandbox {
+    fn drop(&mut self) {
+        // The stop command is sent when `stop` is called; the returned future only waits.
+        drop(self.handle.stop(false));
+    }
+}

@@ -1,0 +1,9 @@
+//! The sandbox over real HTTP: each provider's documented behaviour, faults, generation.
+
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+mod admin;
+mod generation;
+mod mattermost;
+mod slack;
+mod support;
