@@ -29,4 +29,53 @@ pub enum Command {
     },
     /// Print the effective configuration, secrets redacted, and check it.
     Config,
+    /// Run background job workers until SIGTERM.
+    Worker,
+    /// Inspect and operate the job queue.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+/// `switchboard jobs …`
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// How many jobs are queued, running, failed and dead.
+    Counts,
+    /// List jobs, by id.
+    List {
+        /// Only jobs in this state: queued, running, failed or dead.
+        #[arg(long)]
+        state: Option<String>,
+        /// Only jobs after this id.
+        #[arg(long)]
+        after: Option<i64>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Queue a failed or dead job again, with fresh attempts.
+    Retry {
+        /// The job's id.
+        id: i64,
+    },
+    /// Delete a job that is not running.
+    Delete {
+        /// The job's id.
+        id: i64,
+    },
+    /// Enqueue a job (for example `system.sleep` with `{"millis": 5000}`).
+    Enqueue {
+        /// The job type.
+        #[arg(long = "type")]
+        job_type: String,
+        /// The payload, as JSON.
+        #[arg(long, default_value = "{}")]
+        payload: String,
+        /// Attempts before the job is dead.
+        #[arg(long, default_value_t = 5)]
+        max_attempts: u32,
+        /// At most one pending job per key.
+        #[arg(long)]
+        dedupe_key: Option<String>,
+    },
 }

@@ -1,4 +1,6 @@
 //! What each subcommand does.
 
+pub mod jobs;
 pub mod migrate;
 pub mod serve;
+pub mod worker;

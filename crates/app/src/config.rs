@@ -102,6 +102,30 @@ pub struct Config {
     pub log: LogConfig,
     /// Cross-origin requests from browsers.
     pub cors: CorsConfig,
+    /// Background job workers.
+    pub jobs: JobsConfig,
+}
+
+/// Background job workers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobsConfig {
+    /// Worker loops inside `serve`; 0 for none.
+    pub workers_in_serve: usize,
+    /// Worker loops in each `switchboard worker` process.
+    pub workers: usize,
+    /// Jobs each loop runs at once.
+    pub concurrency: usize,
+    /// A claimed job's lease, in seconds.
+    pub lease_secs: u64,
+    /// Longest wait for work without a notification, in milliseconds.
+    pub poll_interval_ms: u64,
+    /// First retry delay, in milliseconds.
+    pub backoff_base_ms: u64,
+    /// Longest retry delay, in seconds.
+    pub backoff_max_secs: u64,
+    /// Time jobs in hand may take after SIGTERM, in seconds.
+    pub shutdown_grace_secs: u64,
 }
 
 /// The HTTP server.

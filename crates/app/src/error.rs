@@ -13,6 +13,12 @@ pub enum AppError {
     /// The database could not be used.
     #[error(transparent)]
     Database(#[from] PostgresError),
+    /// A store operation failed.
+    #[error("store: {0}")]
+    Store(#[from] switchboard_ports::StoreError),
+    /// The command line asked for something impossible.
+    #[error("{0}")]
+    Usage(String),
     /// The server could not bind or run.
     #[error("server: {0}")]
     Io(#[from] std::io::Error),

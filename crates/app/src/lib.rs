@@ -4,6 +4,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod jobs;
 pub mod ports;
 pub mod telemetry;
 
@@ -25,6 +26,8 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             commands::serve::run(&config).await
         }
         Command::Migrate { revert_all } => commands::migrate::run(&config, revert_all).await,
+        Command::Worker => commands::worker::run(&config).await,
+        Command::Jobs(command) => commands::jobs::run(&config, command).await,
         Command::Config => {
             println!("profile: {profile}\n{config:#?}");
             Ok(())

@@ -11,9 +11,41 @@ use switchboard_ports::StoreError;
 use crate::error::store_error;
 use crate::schema::events;
 
-/// Only events of transactions older than every transaction still running: a later commit can
-/// never take a position before them.
-const SETTLED: &str = "tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+/// The settled horizon: every transaction of this database with an id below it has finished,
+/// and any transaction that finishes later has an id at or above it. Events below the horizon
+/// are final: a later commit can never take a position before them.
+///
+/// It is the oldest transaction id still running in this database (sessions and prepared
+/// transactions), or the next id to be assigned if none runs. Only this database's transactions
+/// can write its events, so, unlike `pg_snapshot_xmin`, a long transaction in another database
+/// of the cluster does not hold readers back.
+///
+/// It must be computed in its own statement, before the statement that reads events: under READ
+/// COMMITTED the read then takes a newer snapshot, in which every transaction below the horizon
+/// has finished and its events are visible. `pg_stat_clear_snapshot()` first, because
+/// PostgreSQL caches `pg_stat_activity` for the rest of a transaction.
+const HORIZON: &str = "SELECT least(
+        (SELECT min(backend_xid::text::bigint) FROM pg_stat_activity
+          WHERE datname = current_database() AND backend_xid IS NOT NULL),
+        (SELECT min(transaction::text::bigint) FROM pg_prepared_xacts
+          WHERE database = current_database()),
+        pg_snapshot_xmax(pg_current_snapshot())::text::bigint) AS horizon";
+
+#[derive(QueryableByName)]
+struct Horizon {
+    #[diesel(sql_type = BigInt)]
+    horizon: i64,
+}
+
+/// The current settled horizon (see [`HORIZON`]).
+async fn horizon(conn: &mut AsyncPgConnection) -> Result<i64, StoreError> {
+    diesel::sql_query("SELECT pg_stat_clear_snapshot()")
+        .execute(conn)
+        .await
+        .map_err(store_error)?;
+    let row: Horizon = diesel::sql_query(HORIZON).get_result(conn).await.map_err(store_error)?;
+    Ok(row.horizon)
+}
 
 #[derive(Insertable)]
 #[diesel(table_name = events)]
@@ -134,7 +166,8 @@ pub async fn after(
     conn: &mut AsyncPgConnection,
     filter: EventFilter,
 ) -> Result<Vec<Event>, StoreError> {
-    let mut query = events::table.into_boxed().filter(sql::<Bool>(SETTLED));
+    let horizon = horizon(conn).await?;
+    let mut query = events::table.into_boxed().filter(events::tx_id.lt(horizon));
     if let Some(p) = filter.after {
         query = query.filter(
             sql::<Bool>("(tx_id, id) > (")

@@ -35,6 +35,10 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
         }
     }
     let pool = switchboard_postgres::connect(url, config.database.pool_size)?;
+    let (stop_workers, shutdown) = tokio::sync::watch::channel(false);
+    let queue = switchboard_postgres::PgJobQueue::new(pool.clone(), url);
+    let mut workers =
+        crate::jobs::spawn_workers(&queue, &config.jobs, config.jobs.workers_in_serve, &shutdown);
     let health = HealthService::new(PgReadiness::new(pool), service_info());
     let deps = AppDeps::<crate::ports::PgPorts> {
         health: web::Data::new(health),
@@ -57,7 +61,11 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
         workers = options.workers,
         "listening"
     );
-    server.await?;
+    let served = server.await;
+    // The server has drained its requests; now the workers finish or give back their jobs.
+    let _ = stop_workers.send(true);
+    while workers.join_next().await.is_some() {}
+    served?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -1,0 +1,227 @@
+//! The worker: claims jobs, runs them under renewed leases, retries failures with backoff, and
+//! on shutdown finishes or gives back what it holds.
+
+use std::collections::HashSet;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use switchboard_domain::Backoff;
+use switchboard_ports::{ClaimedJob, JobQueue};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use super::JobRegistry;
+
+/// How a worker runs.
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// A name unique among running workers (host, process, index), recorded on claimed jobs.
+    pub id: String,
+    /// Jobs run at once by this worker.
+    pub concurrency: usize,
+    /// How long a claim holds without renewal; renewed every third of it.
+    pub lease: Duration,
+    /// Longest wait without a notification before looking for work again; also how often
+    /// expired leases and recurring schedules are checked.
+    pub poll_interval: Duration,
+    /// Delay between a failed attempt and the next.
+    pub backoff: Backoff,
+    /// On shutdown, how long jobs in hand may take to finish before they are given back.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        Self {
+            id: format!("worker-{}", std::process::id()),
+            concurrency: 4,
+            lease: Duration::from_secs(30),
+            poll_interval: Duration::from_secs(1),
+            backoff: Backoff::default(),
+            shutdown_grace: Duration::from_secs(20),
+        }
+    }
+}
+
+/// Runs jobs from a queue until told to stop.
+#[derive(Debug)]
+pub struct Worker<Q, C> {
+    queue: Q,
+    registry: Arc<JobRegistry<C>>,
+    context: C,
+    config: WorkerConfig,
+}
+
+type InFlight = Arc<Mutex<HashSet<i64>>>;
+
+fn lock(set: &InFlight) -> std::sync::MutexGuard<'_, HashSet<i64>> {
+    set.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl<Q, C> Worker<Q, C>
+where
+    Q: JobQueue + Clone,
+    C: Clone + Send + Sync + 'static,
+{
+    /// A worker over `queue` running the job types of `registry` with `context`.
+    pub fn new(queue: Q, registry: Arc<JobRegistry<C>>, context: C, config: WorkerConfig) -> Self {
+        Self { queue, registry, context, config }
+    }
+
+    /// Runs until `shutdown` turns `true`; then lets jobs in hand finish within the grace
+    /// period and gives back the rest, which other workers run again at once.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let in_flight: InFlight = Arc::default();
+        let renewer = tokio::spawn(renew_leases(
+            self.queue.clone(),
+            self.config.id.clone(),
+            in_flight.clone(),
+            self.config.lease,
+        ));
+        let (abort, aborted) = watch::channel(false);
+        let mut running = JoinSet::new();
+        let mut next_maintenance = Instant::now();
+        tracing::info!(worker = %self.config.id, concurrency = self.config.concurrency, "worker started");
+        while !*shutdown.borrow() {
+            if Instant::now() >= next_maintenance {
+                self.maintain().await;
+                next_maintenance = Instant::now() + self.config.poll_interval;
+            }
+            let free = self.config.concurrency.saturating_sub(running.len());
+            let claimed = if free > 0 { self.claim(free).await } else { Vec::new() };
+            let claimed_any = claimed.len();
+            for job in claimed {
+                lock(&in_flight).insert(job.id);
+                running.spawn(self.run_job(job, in_flight.clone(), aborted.clone()));
+            }
+            while running.try_join_next().is_some() {}
+            // A full batch means more may be waiting: look again before waiting.
+            if claimed_any == free && running.len() < self.config.concurrency {
+                continue;
+            }
+            let until_maintenance = next_maintenance.saturating_duration_since(Instant::now());
+            tokio::select! {
+                () = self.queue.wait_for_work(until_maintenance), if running.len() < self.config.concurrency => {}
+                Some(_) = running.join_next(), if !running.is_empty() => {}
+                () = tokio::time::sleep(until_maintenance), if running.len() >= self.config.concurrency => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        self.drain(running, &in_flight, abort).await;
+        renewer.abort();
+        tracing::info!(worker = %self.config.id, "worker stopped");
+    }
+
+    async fn claim(&self, limit: usize) -> Vec<ClaimedJob> {
+        match self.queue.claim(&self.config.id, limit, self.config.lease).await {
+            Ok(jobs) => jobs,
+            Err(e) => {
+                tracing::warn!(worker = %self.config.id, error = %e, "cannot claim jobs");
+                Vec::new()
+            }
+        }
+    }
+
+    /// Reclaims jobs of dead workers and enqueues due recurring jobs.
+    async fn maintain(&self) {
+        if let Err(e) = self.queue.reap_expired().await {
+            tracing::warn!(error = %e, "cannot reclaim expired jobs");
+        }
+        if let Err(e) = self.queue.enqueue_due().await {
+            tracing::warn!(error = %e, "cannot enqueue recurring jobs");
+        }
+    }
+
+    /// Runs one job and records its outcome. Only the run itself can be cut short (at the end
+    /// of the shutdown grace period); an outcome, once known, is always recorded, so a finished
+    /// job is never given back to run twice.
+    fn run_job(
+        &self,
+        job: ClaimedJob,
+        in_flight: InFlight,
+        mut aborted: watch::Receiver<bool>,
+    ) -> impl Future<Output = ()> + Send + 'static {
+        let queue = self.queue.clone();
+        let registry = self.registry.clone();
+        let context = self.context.clone();
+        let worker = self.config.id.clone();
+        let backoff = self.config.backoff;
+        let span = tracing::info_span!("job", id = job.id, job_type = %job.job_type, attempt = job.attempt);
+        async move {
+            tracing::debug!("job started");
+            let run = AssertUnwindSafe(registry.run(&job.job_type, job.payload, context)).catch_unwind();
+            let outcome = tokio::select! {
+                biased;
+                outcome = run => outcome.unwrap_or_else(|_| Err(super::JobError::new("the job panicked"))),
+                // Left in `in_flight`: the drain gives it back to the queue.
+                _ = aborted.wait_for(|aborted| *aborted) => return,
+            };
+            let recorded = match outcome {
+                Ok(()) => queue.complete(&worker, job.id).await.map(|held| {
+                    if !held {
+                        tracing::warn!("finished a job whose lease had been lost");
+                    }
+                }),
+                Err(error) => {
+                    let delay = backoff.delay(job.attempt, rand::random::<f64>());
+                    queue.fail(&worker, job.id, &error.0, delay).await.map(|state| {
+                        tracing::warn!(error = %error, next = ?state, retry_in_ms = delay.as_millis() as u64, "job failed");
+                    })
+                }
+            };
+            if let Err(e) = recorded {
+                // The lease will run out and the job will run again: never dropped silently.
+                tracing::error!(error = %e, "cannot record a job's outcome");
+            }
+            lock(&in_flight).remove(&job.id);
+            tracing::debug!("job finished");
+        }
+        .instrument(span)
+    }
+
+    async fn drain(
+        &self,
+        mut running: JoinSet<()>,
+        in_flight: &InFlight,
+        abort: watch::Sender<bool>,
+    ) {
+        let deadline = Instant::now() + self.config.shutdown_grace;
+        while !running.is_empty() {
+            match tokio::time::timeout_at(deadline, running.join_next()).await {
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        // Past the grace period: stop the jobs still running, let outcomes being recorded land.
+        let _ = abort.send(true);
+        while running.join_next().await.is_some() {}
+        let unfinished: Vec<i64> = lock(in_flight).drain().collect();
+        for id in unfinished {
+            match self.queue.release(&self.config.id, id).await {
+                Ok(()) => tracing::info!(job = id, "gave back an unfinished job"),
+                Err(e) => {
+                    tracing::warn!(job = id, error = %e, "cannot give back a job; its lease will expire")
+                }
+            }
+        }
+    }
+}
+
+async fn renew_leases<Q: JobQueue>(queue: Q, worker: String, in_flight: InFlight, lease: Duration) {
+    let mut every = tokio::time::interval(lease / 3);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let ids: Vec<i64> = lock(&in_flight).iter().copied().collect();
+        if ids.is_empty() {
+            continue;
+        }
+        if let Err(e) = queue.renew(&worker, &ids, lease).await {
+            tracing::warn!(worker = %worker, error = %e, "cannot renew leases");
+        }
+    }
+}
