@@ -7,7 +7,10 @@ use super::tfidf::TfIdf;
 
 /// The graph joining documents whose cosine similarity exceeds a threshold (sumy's LexRank
 /// keeps an edge of weight 1 when `cosine > 0.1`). Unlike sumy there are no self-loops (see
-/// [`lexrank`](super::lexrank::lexrank) for why). Only the upper triangle is stored:
+/// [`lexrank`](super::lexrank::lexrank) for why). Every node's degree is known; the edges
+/// themselves are kept only up to [`EDGE_BUDGET`] (a dense graph of 10,000 chat posts has
+/// millions, and power iteration over them would cost more than it tells, see
+/// [`lexrank`](super::lexrank::lexrank)). Only the upper triangle is stored:
 /// `upper[offsets[i]..offsets[i + 1]]` are the neighbours `j > i` of `i`.
 #[derive(Debug, Default)]
 pub(crate) struct SimilarityGraph {
@@ -15,7 +18,14 @@ pub(crate) struct SimilarityGraph {
     upper: Vec<u32>,
     degree: Vec<u32>,
     blank: Vec<bool>,
+    complete: bool,
 }
+
+/// The most edges kept for power iteration.
+pub(crate) const EDGE_BUDGET: usize = 1_000_000;
+
+/// Past this many accumulations (`Σ df²/2`), degrees are estimated against a sample.
+pub(crate) const EXACT_WORK: usize = 6_000_000;
 
 /// Rows below this count are not worth a thread.
 const ROWS_PER_THREAD: usize = 512;
@@ -33,6 +43,10 @@ impl SimilarityGraph {
     /// `Σ df(t)²/2` instead of `N²/2`. Rows are split across the machine's cores by that
     /// estimated work (scoped threads: no runtime, no dependency), each with its own
     /// accumulator.
+    ///
+    /// When that work exceeds [`EXACT_WORK`] (a window of thousands of posts on a few topics),
+    /// degrees are estimated against a sample instead (see [`sampled`](Self::sampled)), which
+    /// bounds the cost whatever the density.
     pub(crate) fn new(vectors: &TfIdf, threshold: f32) -> Self {
         let n = vectors.len();
         let index = InvertedIndex::new(vectors);
@@ -45,6 +59,9 @@ impl SimilarityGraph {
             })
             .collect();
         let total: usize = work.iter().sum();
+        if total > EXACT_WORK {
+            return Self::sampled(vectors, threshold, total);
+        }
         let threads = thread::available_parallelism()
             .map_or(1, NonZeroUsize::get)
             .min(8)
@@ -60,46 +77,92 @@ impl SimilarityGraph {
         }
         bounds.push(n);
         bounds.dedup();
-        let parts: Vec<(Vec<usize>, Vec<u32>)> = if bounds.len() <= 2 {
-            vec![rows(vectors, &index, threshold, 0..n)]
+        let budget = EDGE_BUDGET / (bounds.len() - 1).max(1);
+        let parts: Vec<Rows> = if bounds.len() <= 2 {
+            vec![rows(vectors, &index, threshold, 0..n, budget)]
         } else {
             thread::scope(|s| {
                 let handles: Vec<_> = bounds
                     .windows(2)
                     .map(|b| {
                         let (index, range) = (&index, b[0]..b[1]);
-                        s.spawn(move || rows(vectors, index, threshold, range))
+                        s.spawn(move || rows(vectors, index, threshold, range, budget))
                     })
                     .collect();
+                // A panicked worker (impossible short of a bug) leaves its rows without edges.
                 handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
             })
         };
+        let complete = parts.iter().all(|p| p.complete);
         let mut offsets = Vec::with_capacity(n + 1);
         offsets.push(0);
-        let mut upper = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
-        for (lengths, neighbours) in parts {
-            let base = upper.len();
-            offsets.extend(lengths.iter().map(|l| base + l));
-            upper.extend(neighbours);
-        }
-        // A panicked worker (impossible short of a bug) leaves its rows without edges.
-        offsets.resize(n + 1, upper.len());
+        let mut upper = Vec::new();
         let mut degree = vec![0_u32; n];
-        for i in 0..n {
-            for &j in &upper[offsets[i]..offsets[i + 1]] {
-                degree[i] += 1;
-                if let Some(d) = degree.get_mut(j as usize) {
-                    *d += 1;
+        let mut row = 0;
+        for part in parts {
+            for (k, d) in part.degree.iter().enumerate() {
+                // Upper-triangle degrees: the rest comes from the neighbours' side below.
+                if let Some(slot) = degree.get_mut(row + k) {
+                    *slot += d;
                 }
             }
+            for (j, count) in part.lower_counts {
+                if let Some(slot) = degree.get_mut(j) {
+                    *slot += count;
+                }
+            }
+            if complete {
+                let base = upper.len();
+                offsets.extend(part.lengths.iter().map(|l| base + l));
+                upper.extend(part.neighbours);
+            }
+            row += part.degree.len();
         }
+        offsets.resize(n + 1, upper.len());
         let blank = (0..n).map(|d| vectors.is_blank(d)).collect();
-        Self { offsets, upper, degree, blank }
+        Self { offsets, upper, degree, blank, complete }
     }
 
     /// How many documents (nodes) the graph has.
     pub(crate) fn len(&self) -> usize {
         self.degree.len()
+    }
+
+    /// Degrees estimated against every `k`-th document, `k` chosen to keep the work near
+    /// [`EXACT_WORK`]: each document's similarities to the sampled documents are accumulated
+    /// through an index of the sample alone, and its degree is `k` times the sampled neighbours
+    /// (an unbiased estimate). No edges are kept.
+    fn sampled(vectors: &TfIdf, threshold: f32, total: usize) -> Self {
+        let n = vectors.len();
+        // Each row now meets the sampled part of all its postings, not only the later ones.
+        let stride = (2 * total).div_ceil(EXACT_WORK).max(2);
+        let index = InvertedIndex::sample(vectors, stride);
+        let threads = thread::available_parallelism()
+            .map_or(1, NonZeroUsize::get)
+            .min(8)
+            .min(n / ROWS_PER_THREAD)
+            .max(1);
+        let chunk = n.div_ceil(threads).max(1);
+        let stride32 = u32::try_from(stride).unwrap_or(u32::MAX);
+        let mut degree: Vec<u32> = thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let index = &index;
+                    let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
+                    s.spawn(move || sampled_degrees(vectors, index, threshold, range))
+                })
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        });
+        degree.resize(n, 0);
+        degree.iter_mut().for_each(|d| *d = d.saturating_mul(stride32));
+        let blank = (0..n).map(|d| vectors.is_blank(d)).collect();
+        Self { offsets: vec![0; n + 1], upper: Vec::new(), degree, blank, complete: false }
+    }
+
+    /// Whether the edges were kept ([`upper`](Self::upper) is empty otherwise).
+    pub(crate) fn has_edges(&self) -> bool {
+        self.complete
     }
 
     /// Node `i`'s neighbours after it.
@@ -165,24 +228,101 @@ impl InvertedIndex {
         Self { offsets, docs, weights, position }
     }
 
+    /// The index of every `stride`-th document only (`position` is left empty).
+    fn sample(vectors: &TfIdf, stride: usize) -> Self {
+        let mut offsets = vec![0_usize; vectors.vocabulary() + 1];
+        for d in (0..vectors.len()).step_by(stride) {
+            for &t in vectors.row(d).0 {
+                offsets[t as usize + 1] += 1;
+            }
+        }
+        for t in 0..vectors.vocabulary() {
+            offsets[t + 1] += offsets[t];
+        }
+        let entries = offsets[vectors.vocabulary()];
+        let mut fill = offsets.clone();
+        let (mut docs, mut weights) = (vec![0_u32; entries], vec![0_f32; entries]);
+        for d in (0..vectors.len()).step_by(stride) {
+            let (terms, ws) = vectors.row(d);
+            for (&t, &w) in terms.iter().zip(ws) {
+                let at = fill[t as usize];
+                fill[t as usize] += 1;
+                docs[at] = u32::try_from(d).unwrap_or(u32::MAX);
+                weights[at] = w;
+            }
+        }
+        Self { offsets, docs, weights, position: Vec::new() }
+    }
+
     /// How many postings of `term` follow the entry at flat position `entry`.
     fn remaining(&self, term: u32, entry: usize) -> usize {
         self.offsets[term as usize + 1] - self.position[entry] - 1
     }
 }
 
-/// The upper-triangle neighbours of the rows in `range`: each row's neighbour count, and
-/// the neighbours one row after another.
+/// For each row of `range`, its neighbours among the documents of a sampled index.
+fn sampled_degrees(
+    vectors: &TfIdf,
+    index: &InvertedIndex,
+    threshold: f32,
+    range: std::ops::Range<usize>,
+) -> Vec<u32> {
+    let mut scores = vec![0_f32; vectors.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut degrees = Vec::with_capacity(range.len());
+    for i in range {
+        let (terms, weights) = vectors.row(i);
+        for (&t, &w) in terms.iter().zip(weights) {
+            let (start, end) = (index.offsets[t as usize], index.offsets[t as usize + 1]);
+            for (&j, &wj) in index.docs[start..end].iter().zip(&index.weights[start..end]) {
+                let s = &mut scores[j as usize];
+                if *s == 0.0 {
+                    touched.push(j);
+                }
+                *s += w * wj;
+            }
+        }
+        let mut degree = 0;
+        for &j in &touched {
+            let s = &mut scores[j as usize];
+            if *s > threshold && j as usize != i {
+                degree += 1;
+            }
+            *s = 0.0;
+        }
+        touched.clear();
+        degrees.push(degree);
+    }
+    degrees
+}
+
+/// What one worker found about its rows.
+#[derive(Default)]
+struct Rows {
+    /// Each row's count of neighbours after it.
+    degree: Vec<u32>,
+    /// For every document, how many of this worker's rows have it as a later neighbour.
+    lower_counts: Vec<(usize, u32)>,
+    /// The cumulative neighbour count after each row, and the neighbours, while within budget.
+    lengths: Vec<usize>,
+    neighbours: Vec<u32>,
+    complete: bool,
+}
+
+/// The upper-triangle neighbours of the rows in `range`: degrees always, the edges themselves
+/// only while there are at most `budget` of them.
 fn rows(
     vectors: &TfIdf,
     index: &InvertedIndex,
     threshold: f32,
     range: std::ops::Range<usize>,
-) -> (Vec<usize>, Vec<u32>) {
+    budget: usize,
+) -> Rows {
     let mut scores = vec![0_f32; vectors.len()];
+    let mut lower = vec![0_u32; vectors.len()];
     let mut touched: Vec<u32> = Vec::new();
-    let mut lengths = Vec::with_capacity(range.len());
-    let mut neighbours = Vec::new();
+    let mut out = Rows { complete: true, ..Rows::default() };
+    out.degree.reserve(range.len());
     for i in range {
         let (terms, weights) = vectors.row(i);
         let first = vectors.offset(i);
@@ -197,25 +337,32 @@ fn rows(
                 *s += w * wj;
             }
         }
-        touched.sort_unstable();
-        let before = neighbours.len();
+        let mut degree = 0;
         for &j in &touched {
             let s = &mut scores[j as usize];
             if *s > threshold {
-                neighbours.push(j);
+                degree += 1;
+                lower[j as usize] += 1;
+                if out.complete {
+                    out.neighbours.push(j);
+                }
             }
             *s = 0.0;
         }
         touched.clear();
-        lengths.push(neighbours.len() - before);
+        out.degree.push(degree);
+        if out.complete {
+            if out.neighbours.len() > budget {
+                out.complete = false;
+                out.neighbours = Vec::new();
+                out.lengths = Vec::new();
+            } else {
+                out.lengths.push(out.neighbours.len());
+            }
+        }
     }
-    let mut cumulative = Vec::with_capacity(lengths.len());
-    let mut sum = 0;
-    for l in lengths {
-        sum += l;
-        cumulative.push(sum);
-    }
-    (cumulative, neighbours)
+    out.lower_counts = lower.into_iter().enumerate().filter(|(_, c)| *c > 0).collect();
+    out
 }
 
 #[cfg(test)]
@@ -226,22 +373,42 @@ mod tests {
 
     #[test]
     fn matches_all_pairs_comparison() {
-        let texts: Vec<String> = (0..3000)
-            .map(|i| format!("w{} w{} w{} topic{}", i % 7, i % 11, i % 13, i % 5))
+        let texts: Vec<String> = (0..1500)
+            .map(|i| format!("w{} v{} u{} topic{}", i % 37, i % 41, i % 43, i % 29))
             .collect();
         let vectors = TfIdf::new(texts.iter().map(String::as_str));
         let graph = SimilarityGraph::new(&vectors, 0.1);
+        assert!(graph.has_edges());
         let mut expected = 0;
         for i in (0..texts.len()).step_by(37) {
             let brute: Vec<u32> = (i + 1..texts.len())
                 .filter(|&j| vectors.cosine(i, j) > 0.1)
                 .map(|j| u32::try_from(j).unwrap())
                 .collect();
-            assert_eq!(graph.upper(i), brute.as_slice(), "row {i}");
+            let mut found = graph.upper(i).to_vec();
+            found.sort_unstable();
+            assert_eq!(found, brute, "row {i}");
+            let all = (0..texts.len()).filter(|&j| j != i && vectors.cosine(i, j) > 0.1).count();
+            assert_eq!(graph.degrees()[i] as usize, all, "degree of {i}");
             expected += brute.len();
         }
         assert!(expected > 0);
         assert!(graph.edges() > 0);
-        assert_eq!(graph.len(), 3000);
+        assert_eq!(graph.len(), 1500);
+    }
+
+    #[test]
+    fn sampled_degrees_estimate_exact_ones() {
+        // Dense: every text shares "common" with every other.
+        let texts: Vec<String> =
+            (0..4000).map(|i| format!("common w{} topic{}", i % 50, i % 3)).collect();
+        let vectors = TfIdf::new(texts.iter().map(String::as_str));
+        let graph = SimilarityGraph::new(&vectors, 0.1);
+        assert!(!graph.has_edges(), "expected the sampled path");
+        for i in [0, 1, 2, 1234, 3999] {
+            let exact = (0..texts.len()).filter(|&j| j != i && vectors.cosine(i, j) > 0.1).count();
+            let estimate = graph.degrees()[i] as usize;
+            assert!(estimate.abs_diff(exact) * 10 <= exact, "{i}: {estimate} vs {exact}");
+        }
     }
 }

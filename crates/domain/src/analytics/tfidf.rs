@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::RandomState;
+
 use super::text::for_each_term;
 
 /// L2-normalized TF-IDF vectors of documents, stored flat (compressed sparse rows): document
@@ -24,7 +26,7 @@ impl TfIdf {
     /// `ln(N / (1 + df))`, which is negative for a word in every document), then each vector is
     /// scaled to unit length so a dot product is a cosine.
     pub(crate) fn new<'t>(texts: impl IntoIterator<Item = &'t str>) -> Self {
-        let mut ids: HashMap<String, u32> = HashMap::new();
+        let mut ids: HashMap<String, u32, RandomState> = HashMap::default();
         let mut buffer = String::new();
         let mut doc: Vec<u32> = Vec::new();
         let mut offsets = vec![0];

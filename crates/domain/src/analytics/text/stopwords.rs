@@ -8,11 +8,13 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+use foldhash::fast::RandomState;
+
 const ENGLISH: &str = include_str!("stopwords/en.txt");
 const FRENCH: &str = include_str!("stopwords/fr.txt");
 
-fn words() -> &'static HashSet<&'static str> {
-    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+fn words() -> &'static HashSet<&'static str, RandomState> {
+    static WORDS: OnceLock<HashSet<&'static str, RandomState>> = OnceLock::new();
     WORDS.get_or_init(|| {
         [ENGLISH, FRENCH]
             .iter()
