@@ -27,7 +27,7 @@ const SUBSUMED: f64 = 0.8;
 /// chosen: "lake" and "june" are the offsite, not topics of their own.
 const SAME_POSTS: f64 = 0.5;
 /// Below this many posts, sharing posts is no evidence of sharing a topic.
-const SAME_POSTS_MIN: usize = 3;
+const SAME_POSTS_MIN: usize = 2;
 
 type Phrase = [u32; MAX_WORDS];
 const NONE: u32 = u32::MAX;
@@ -50,7 +50,7 @@ const NONE: u32 = u32::MAX;
 /// phrase must be in at least two posts when the window has more than twenty (one-off
 /// word pairs are noise). A phrase mostly seen inside a longer candidate (≥ 80 % of its posts)
 /// gives way to it. Phrases are then taken best first, skipping one that overlaps a phrase
-/// already taken (one holds the other's words in sequence) or whose posts (at least three) are
+/// already taken (one holds the other's words in sequence) or whose posts (at least two) are
 /// mostly (≥ 50 %) posts of phrases already taken: those are facets of a topic already
 /// named. Ties go to the longer phrase, then alphabetical order.
 ///
