@@ -20,13 +20,17 @@ if [ "${BENCH_SKIP_CRITERION:-0}" != 1 ]; then
   cargo bench --workspace --locked -- --noplot
 fi
 
-cargo build --release --locked -p switchboard-app
+cargo build --release --locked -p switchboard-app --bin switchboard --example queue_bench
 admin=$(scripts/db.sh url --admin)
 db_url="${admin%/*}/switchboard_bench"
 psql "$admin" -qAtX -c "select 1 from pg_database where datname='switchboard_bench'" | grep -q 1 \
   || psql "$admin" -qX -c "create database switchboard_bench" >/dev/null
 export DATABASE_URL=$db_url SWITCHBOARD__SERVER__PORT=$port SWITCHBOARD__LOG__FILTER=warn
 "$target/release/switchboard" migrate
+
+echo
+echo "Event log and job queue ($(nproc) cores, release build):"
+"$target/release/examples/queue_bench"
 "$target/release/switchboard" serve &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT

@@ -119,6 +119,17 @@ pub trait JobQueue: Send + Sync + 'static {
         id: i64,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
+    /// Removes several jobs that succeeded, in one round trip; returns the ids `worker` still
+    /// held (and so removed).
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn complete_batch(
+        &self,
+        worker: &str,
+        ids: &[i64],
+    ) -> impl Future<Output = Result<Vec<i64>, StoreError>> + Send;
+
     /// Records a failed attempt: the job waits `retry_in` and runs again, or is dead when it has
     /// used its attempts. Returns its new state (`None` if `worker` no longer held it).
     ///

@@ -235,13 +235,16 @@ async fn a_killed_worker_process_loses_no_job() {
             .spawn()
             .unwrap()
     };
+    // Log lines name the job in their span (`job started`) or in their fields (`job completed`,
+    // written once the completion is stored).
     let wait_for = |child: &mut tokio::process::Child, message: &'static str| {
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         async move {
             loop {
                 let line = lines.next_line().await.unwrap().expect("worker exited");
                 let log: serde_json::Value = serde_json::from_str(&line).unwrap();
-                if log["fields"]["message"] == message && log["span"]["id"] == id {
+                let about_job = log["span"]["id"] == id || log["fields"]["job"] == id;
+                if log["fields"]["message"] == message && about_job {
                     return lines;
                 }
             }
@@ -269,7 +272,7 @@ async fn a_killed_worker_process_loses_no_job() {
     )
     .await;
     let mut second = spawn_worker();
-    let _ = wait_for(&mut second, "job finished").await;
+    let _ = wait_for(&mut second, "job completed").await;
     assert_eq!(total(&h.queue).await, 0, "the job ran to completion on the second worker");
     assert!(h.queue.reap_expired().await.unwrap() == 0);
 }

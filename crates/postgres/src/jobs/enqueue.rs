@@ -14,18 +14,23 @@ struct Id {
 }
 
 /// Inserts the job (unless a pending one has the same type and dedupe key) and notifies
-/// workers, which hear it when the transaction commits.
+/// workers, which hear it when the transaction commits. The notify runs only for an inserted
+/// job: `pg_notify` is evaluated per row of the insert's result.
 ///
 /// # Errors
 /// [`StoreError`] from the database.
 pub async fn enqueue(conn: &mut AsyncPgConnection, job: NewJob) -> Result<Option<i64>, StoreError> {
+    // One round trip: the notification rides on the insert (and PostgreSQL folds identical
+    // notifications of one transaction into one).
     let id = diesel::sql_query(
-        "INSERT INTO jobs (job_type, payload, priority, max_attempts, dedupe_key, run_at)
-         VALUES ($1, $2, $3, $4, $5, coalesce($6, now()))
-         ON CONFLICT (job_type, dedupe_key)
-             WHERE dedupe_key IS NOT NULL AND state IN ('queued', 'failed')
-         DO NOTHING
-         RETURNING id",
+        "WITH inserted AS (
+             INSERT INTO jobs (job_type, payload, priority, max_attempts, dedupe_key, run_at)
+             VALUES ($1, $2, $3, $4, $5, coalesce($6, now()))
+             ON CONFLICT (job_type, dedupe_key)
+                 WHERE dedupe_key IS NOT NULL AND state IN ('queued', 'failed')
+             DO NOTHING
+             RETURNING id)
+         SELECT id, pg_notify($7, '') AS notified FROM inserted",
     )
     .bind::<Text, _>(&job.job_type)
     .bind::<Jsonb, _>(&job.payload)
@@ -33,16 +38,10 @@ pub async fn enqueue(conn: &mut AsyncPgConnection, job: NewJob) -> Result<Option
     .bind::<Integer, _>(i32::try_from(job.max_attempts.max(1)).unwrap_or(i32::MAX))
     .bind::<Nullable<Text>, _>(job.dedupe_key.as_deref())
     .bind::<Nullable<Timestamptz>, _>(job.run_at)
+    .bind::<Text, _>(super::CHANNEL)
     .get_result::<Id>(conn)
     .await
     .optional()
     .map_err(store_error)?;
-    if id.is_some() {
-        diesel::sql_query("SELECT pg_notify($1, '')")
-            .bind::<Text, _>(super::CHANNEL)
-            .execute(conn)
-            .await
-            .map_err(store_error)?;
-    }
     Ok(id.map(|row| row.id))
 }

@@ -67,6 +67,12 @@ struct StateRow {
 }
 
 #[derive(diesel::QueryableByName)]
+struct IdRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+#[derive(diesel::QueryableByName)]
 struct ExpiredRow {
     #[diesel(sql_type = BigInt)]
     id: i64,
@@ -162,6 +168,19 @@ impl JobQueue for PgJobQueue {
             .map_err(store_error)?;
             Ok(())
         }
+    }
+
+    async fn complete_batch(&self, worker: &str, ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+        let mut conn = self.conn().await?;
+        let rows = diesel::sql_query(
+            "DELETE FROM jobs WHERE id = ANY($1) AND locked_by = $2 AND state = 'running' RETURNING id",
+        )
+        .bind::<Array<BigInt>, _>(ids)
+        .bind::<Text, _>(worker)
+        .load::<IdRow>(&mut conn)
+        .await
+        .map_err(store_error)?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
     }
 
     fn complete(

@@ -9,7 +9,7 @@ use std::time::Duration;
 use futures_util::FutureExt;
 use switchboard_domain::Backoff;
 use switchboard_ports::{ClaimedJob, JobQueue};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tracing::Instrument;
@@ -83,6 +83,13 @@ where
             self.config.lease,
         ));
         let (abort, aborted) = watch::channel(false);
+        let (completed, completions) = mpsc::unbounded_channel();
+        let recorder = tokio::spawn(record_completions(
+            self.queue.clone(),
+            self.config.id.clone(),
+            completions,
+            in_flight.clone(),
+        ));
         let mut running = JoinSet::new();
         let mut next_maintenance = Instant::now();
         tracing::info!(worker = %self.config.id, concurrency = self.config.concurrency, "worker started");
@@ -96,7 +103,12 @@ where
             let claimed_any = claimed.len();
             for job in claimed {
                 lock(&in_flight).insert(job.id);
-                running.spawn(self.run_job(job, in_flight.clone(), aborted.clone()));
+                running.spawn(self.run_job(
+                    job,
+                    in_flight.clone(),
+                    aborted.clone(),
+                    completed.clone(),
+                ));
             }
             while running.try_join_next().is_some() {}
             // A full batch means more may be waiting: look again before waiting.
@@ -111,7 +123,12 @@ where
                 _ = shutdown.changed() => {}
             }
         }
-        self.drain(running, &in_flight, abort).await;
+        self.drain(running, abort).await;
+        // Every job task has ended: once the recorder has written the last completions, what
+        // is still in hand was cut short.
+        drop(completed);
+        let _ = recorder.await;
+        self.give_back(&in_flight).await;
         renewer.abort();
         tracing::info!(worker = %self.config.id, "worker stopped");
     }
@@ -144,6 +161,7 @@ where
         job: ClaimedJob,
         in_flight: InFlight,
         mut aborted: watch::Receiver<bool>,
+        completed: mpsc::UnboundedSender<i64>,
     ) -> impl Future<Output = ()> + Send + 'static {
         let queue = self.queue.clone();
         let registry = self.registry.clone();
@@ -160,35 +178,32 @@ where
                 // Left in `in_flight`: the drain gives it back to the queue.
                 _ = aborted.wait_for(|aborted| *aborted) => return,
             };
-            let recorded = match outcome {
-                Ok(()) => queue.complete(&worker, job.id).await.map(|held| {
-                    if !held {
-                        tracing::warn!("finished a job whose lease had been lost");
+            match outcome {
+                // Recorded in batches by the recorder, which also lets go of the lease.
+                Ok(()) => {
+                    if completed.send(job.id).is_err() {
+                        tracing::error!("the completion recorder is gone; the job will run again");
                     }
-                }),
+                }
                 Err(error) => {
                     let delay = backoff.delay(job.attempt, rand::random::<f64>());
-                    queue.fail(&worker, job.id, &error.0, delay).await.map(|state| {
-                        tracing::warn!(error = %error, next = ?state, retry_in_ms = delay.as_millis() as u64, "job failed");
-                    })
+                    match queue.fail(&worker, job.id, &error.0, delay).await {
+                        Ok(state) => {
+                            tracing::warn!(error = %error, next = ?state, retry_in_ms = delay.as_millis() as u64, "job failed");
+                        }
+                        // The lease will run out and the job will run again: never dropped.
+                        Err(e) => tracing::error!(error = %e, "cannot record a job's failure"),
+                    }
+                    lock(&in_flight).remove(&job.id);
                 }
-            };
-            if let Err(e) = recorded {
-                // The lease will run out and the job will run again: never dropped silently.
-                tracing::error!(error = %e, "cannot record a job's outcome");
             }
-            lock(&in_flight).remove(&job.id);
             tracing::debug!("job finished");
         }
         .instrument(span)
     }
 
-    async fn drain(
-        &self,
-        mut running: JoinSet<()>,
-        in_flight: &InFlight,
-        abort: watch::Sender<bool>,
-    ) {
+    /// Waits for the jobs in hand up to the grace period, then cuts short those still running.
+    async fn drain(&self, mut running: JoinSet<()>, abort: watch::Sender<bool>) {
         let deadline = Instant::now() + self.config.shutdown_grace;
         while !running.is_empty() {
             match tokio::time::timeout_at(deadline, running.join_next()).await {
@@ -199,6 +214,10 @@ where
         // Past the grace period: stop the jobs still running, let outcomes being recorded land.
         let _ = abort.send(true);
         while running.join_next().await.is_some() {}
+    }
+
+    /// Gives back to the queue the jobs cut short by the shutdown.
+    async fn give_back(&self, in_flight: &InFlight) {
         let unfinished: Vec<i64> = lock(in_flight).drain().collect();
         for id in unfinished {
             match self.queue.release(&self.config.id, id).await {
@@ -207,6 +226,36 @@ where
                     tracing::warn!(job = id, error = %e, "cannot give back a job; its lease will expire")
                 }
             }
+        }
+    }
+}
+
+/// Deletes completed jobs in batches: one round trip for every job finished meanwhile.
+async fn record_completions<Q: JobQueue>(
+    queue: Q,
+    worker: String,
+    mut completions: mpsc::UnboundedReceiver<i64>,
+    in_flight: InFlight,
+) {
+    let mut batch = Vec::new();
+    while completions.recv_many(&mut batch, 512).await > 0 {
+        match queue.complete_batch(&worker, &batch).await {
+            Ok(removed) if removed.len() < batch.len() => {
+                tracing::warn!(
+                    lost = batch.len() - removed.len(),
+                    "finished jobs whose lease had been lost"
+                );
+            }
+            Ok(_) => {}
+            // Their leases will run out and they will run again: never dropped silently.
+            Err(e) => {
+                tracing::error!(error = %e, jobs = batch.len(), "cannot record completed jobs")
+            }
+        }
+        let mut held = lock(&in_flight);
+        for id in batch.drain(..) {
+            held.remove(&id);
+            tracing::debug!(job = id, "job completed");
         }
     }
 }
