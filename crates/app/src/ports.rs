@@ -1,6 +1,6 @@
 //! The production adapters, bundled.
 
-use switchboard_postgres::{PgReadiness, PgUnitOfWork};
+use switchboard_postgres::{PgEventLog, PgJobQueue, PgReadiness, PgUnitOfWork};
 
 /// Every port served by PostgreSQL.
 #[derive(Debug, Clone, Copy)]
@@ -9,4 +9,6 @@ pub struct PgPorts;
 impl switchboard_ports::Ports for PgPorts {
     type Readiness = PgReadiness;
     type Uow = PgUnitOfWork;
+    type Events = PgEventLog;
+    type Jobs = PgJobQueue;
 }

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod readiness;
+mod reads;
 pub mod unit_of_work;
 
 pub use readiness::StaticReadiness;
@@ -13,4 +14,6 @@ pub struct MemoryPorts;
 impl switchboard_ports::Ports for MemoryPorts {
     type Readiness = StaticReadiness;
     type Uow = MemoryStore;
+    type Events = MemoryStore;
+    type Jobs = MemoryStore;
 }

@@ -43,6 +43,11 @@ impl MemoryStore {
     pub async fn snapshot(&self) -> MemoryState {
         self.state.lock().await.clone()
     }
+
+    /// Changes the committed state outside a transaction (for adapters' single-step writes).
+    pub async fn update<T>(&self, change: impl FnOnce(&mut MemoryState) -> T) -> T {
+        change(&mut *self.state.lock().await)
+    }
 }
 
 /// A transaction: a private copy of the state.

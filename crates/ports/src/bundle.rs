@@ -1,7 +1,7 @@
 //! [`Ports`]: one type naming an adapter for every port, so services and handlers take a
 //! single type parameter instead of one per port.
 
-use crate::{ReadinessProbe, UnitOfWork};
+use crate::{EventReader, JobAdmin, ReadinessProbe, UnitOfWork};
 
 /// A complete set of adapters. The app defines one over PostgreSQL; the memory crate one for
 /// tests and embedders.
@@ -10,4 +10,8 @@ pub trait Ports: Send + Sync + 'static {
     type Readiness: ReadinessProbe + Clone;
     /// Transactions over every aggregate.
     type Uow: UnitOfWork + Clone;
+    /// Reads of the event log.
+    type Events: EventReader + Clone;
+    /// The job queue, for operators.
+    type Jobs: JobAdmin + Clone;
 }

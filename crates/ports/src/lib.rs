@@ -1,12 +1,14 @@
 #![doc = include_str!("../README.md")]
 
 pub mod bundle;
+pub mod events;
 pub mod jobs;
 pub mod readiness;
 pub mod store;
 pub mod unit_of_work;
 
 pub use bundle::Ports;
+pub use events::{EventQuery, EventReader};
 pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob};
 pub use readiness::ReadinessProbe;
 pub use store::{BoxFuture, StoreError};

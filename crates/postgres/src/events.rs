@@ -144,18 +144,32 @@ pub async fn append(conn: &mut AsyncPgConnection, new: Vec<NewEvent>) -> Result<
 }
 
 /// Which events to read.
-#[derive(Debug, Clone, Default)]
-pub struct EventFilter {
-    /// Only after this position.
-    pub after: Option<EventPosition>,
-    /// At most this many.
-    pub limit: usize,
-    /// Only objects of this model.
-    pub model_name: Option<String>,
-    /// Only this object.
-    pub object_id: Option<String>,
-    /// Only objects this user owns.
-    pub owner: Option<UserId>,
+pub type EventFilter = switchboard_ports::EventQuery;
+
+/// The event log, read outside use-case transactions.
+#[derive(Clone)]
+pub struct PgEventLog {
+    pool: crate::PgPool,
+}
+
+impl std::fmt::Debug for PgEventLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PgEventLog")
+    }
+}
+
+impl PgEventLog {
+    /// Reads over `pool`.
+    pub fn new(pool: crate::PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+impl switchboard_ports::EventReader for PgEventLog {
+    async fn read(&self, query: EventFilter) -> Result<Vec<Event>, StoreError> {
+        let mut conn = self.pool.get().await.map_err(crate::error::pool_error)?;
+        after(&mut conn, query).await
+    }
 }
 
 /// The settled events matching `filter`, in log order.

@@ -11,7 +11,7 @@ pub mod schema;
 pub mod unit_of_work;
 
 pub use error::PostgresError;
-pub use events::EventFilter;
+pub use events::{EventFilter, PgEventLog};
 pub use jobs::PgJobQueue;
 pub use pool::{PgPool, connect};
 pub use readiness::PgReadiness;
