@@ -2,6 +2,7 @@
 
 pub mod events;
 pub mod health;
+pub mod identity;
 pub mod ids;
 pub mod jobs;
 pub mod service_info;

@@ -1,12 +1,18 @@
 #![doc = include_str!("../README.md")]
 
 pub mod bundle;
+pub mod identity;
 pub mod jobs;
 pub mod readiness;
 pub mod store;
 pub mod unit_of_work;
 
 pub use bundle::Ports;
+pub use identity::{
+    AccessClaims, ApiKeyStore, Clock, CryptoError, IdentityStores, IssuedToken, PasswordHasher,
+    SealedSecret, SealedSecretStore, SecretBox, SessionStore, SystemClock, ThrottleStore,
+    ThrottleWindow, TokenError, TokenIssuer, UserPage, UserQuery, UserStore, Verification,
+};
 pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob};
 pub use readiness::ReadinessProbe;
 pub use store::{BoxFuture, StoreError};
