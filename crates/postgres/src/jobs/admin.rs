@@ -1,6 +1,5 @@
 //! The operator side of the queue.
 
-
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use diesel_async::RunQueryDsl;
