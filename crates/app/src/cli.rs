@@ -29,4 +29,24 @@ pub enum Command {
     },
     /// Print the effective configuration, secrets redacted, and check it.
     Config,
+    /// Operator commands.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// `switchboard admin …`
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a user. The password is read from `SWITCHBOARD_ADMIN_PASSWORD` if set, else from
+    /// the first line of standard input; never from the command line.
+    CreateUser {
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+        /// member, admin or superadmin.
+        #[arg(long, default_value = "member")]
+        role: String,
+    },
+    /// Re-encrypt every secret at rest under the current secret-box key.
+    RotateSecrets,
 }

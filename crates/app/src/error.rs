@@ -13,6 +13,12 @@ pub enum AppError {
     /// The database could not be used.
     #[error(transparent)]
     Database(#[from] PostgresError),
+    /// Keys or hashing parameters in the configuration are unusable.
+    #[error("auth configuration: {0}")]
+    Keys(String),
+    /// An admin command failed.
+    #[error("{0}")]
+    Command(String),
     /// The server could not bind or run.
     #[error("server: {0}")]
     Io(#[from] std::io::Error),

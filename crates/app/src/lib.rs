@@ -25,6 +25,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             commands::serve::run(&config).await
         }
         Command::Migrate { revert_all } => commands::migrate::run(&config, revert_all).await,
+        Command::Admin(command) => commands::admin::run(&config, command).await,
         Command::Config => {
             println!("profile: {profile}\n{config:#?}");
             Ok(())

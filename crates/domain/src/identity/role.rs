@@ -166,7 +166,6 @@ impl Scopes {
         Self(vec![Scope::Read, Scope::Write])
     }
 
-
     /// Parses scope names.
     ///
     /// # Errors
