@@ -27,8 +27,8 @@ async fn every_operation_documents_both_media_types_and_its_errors() {
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let responses = op["responses"].as_object().unwrap();
-            let ok = &responses.iter().find(|(status, _)| status.starts_with('2')).unwrap().1
-                ["content"];
+            let ok =
+                &responses.iter().find(|(status, _)| status.starts_with('2')).unwrap().1["content"];
             assert!(ok["application/json"].is_object(), "{method} {path}");
             // The JWKS is the standard plain-JSON document, not the envelope.
             if path != "/.well-known/jwks.json" {
