@@ -26,6 +26,8 @@ db_url="${admin%/*}/switchboard_bench"
 psql "$admin" -qAtX -c "select 1 from pg_database where datname='switchboard_bench'" | grep -q 1 \
   || psql "$admin" -qX -c "create database switchboard_bench" >/dev/null
 export DATABASE_URL=$db_url SWITCHBOARD__SERVER__PORT=$port SWITCHBOARD__LOG__FILTER=warn
+# Benchmarks log in far more often than any client may: lift the per-IP limits for this run.
+export SWITCHBOARD__AUTH__LIMITS__LOGIN_PER_IP=100000000 SWITCHBOARD__AUTH__LIMITS__REGISTER_PER_IP=1000
 "$target/release/switchboard" migrate
 
 echo
@@ -58,3 +60,25 @@ echo "HTTP load: wrk, $connections connections, $duration each, release build, $
 scenario "GET /healthz (json)" /healthz
 scenario "GET /version (protobuf)" /version -H "Accept: application/x-protobuf"
 scenario "GET /readyz (db round trip)" /readyz
+
+# Identity (issue 3): a user, a token, then GET /api/me, logins, pgbench -S, and /api/me
+# during a login storm.
+bench_email="bench-$(date +%s)@example.org"
+curl -fs -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$port/api/auth/register" \
+  -d "{\"email\":\"$bench_email\",\"password\":\"bench password\"}" >/dev/null
+login_body="{\"email\":\"$bench_email\",\"password\":\"bench password\"}"
+token=$(curl -fs -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$port/api/auth/login" \
+  -d "$login_body" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+scenario "GET /api/me (jwt + 1 read)" /api/me -H "Authorization: Bearer $token"
+pgbench=/usr/lib/postgresql/15/bin/pgbench
+if [ -x "$pgbench" ]; then
+  "$pgbench" -i -q "$db_url" >/dev/null 2>&1 || true
+  tps=$("$pgbench" -S -n -c "$connections" -j 2 -T "${duration%s}" "$db_url" 2>/dev/null | awk '/^tps/ {print $3; exit}')
+  printf '%-28s %12s tps (same cluster, %s clients)\n' "pgbench -S" "$tps" "$connections"
+fi
+printf 'wrk.method="POST"\nwrk.body=%q\nwrk.headers["Content-Type"]="application/json"\n' "$login_body" >/tmp/sb-login.lua
+scenario "POST /api/auth/login" /api/auth/login -s /tmp/sb-login.lua
+wrk -t1 -c"$connections" -d"$duration" -s /tmp/sb-login.lua "http://127.0.0.1:$port/api/auth/login" >/dev/null &
+storm=$!
+scenario "GET /api/me during storm" /api/me -H "Authorization: Bearer $token"
+wait $storm || true

@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-adapters=(switchboard-postgres switchboard-memory switchboard-sandbox)
+adapters=(switchboard-postgres switchboard-memory switchboard-sandbox switchboard-crypto)
 for c in slack mattermost graph gmail; do
   [ -f "crates/$c/Cargo.toml" ] && adapters+=("switchboard-$c")
 done

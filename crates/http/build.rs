@@ -6,7 +6,12 @@
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = "../../proto";
     println!("cargo:rerun-if-changed={root}");
-    let files = ["switchboard/common/v1/envelope.proto", "switchboard/v1/meta.proto"];
+    let files = [
+        "switchboard/common/v1/envelope.proto",
+        "switchboard/v1/meta.proto",
+        "switchboard/v1/identity.proto",
+        "switchboard/v1/operations.proto",
+    ];
     let descriptors = protox::compile(files, [root])?;
     let mut config = prost_build::Config::new();
     config.enable_type_names();

@@ -31,6 +31,9 @@ pub enum Command {
     Config,
     /// Run background job workers until SIGTERM.
     Worker,
+    /// Operator commands.
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Inspect and operate the job queue.
     #[command(subcommand)]
     Jobs(JobsCommand),
@@ -78,4 +81,21 @@ pub enum JobsCommand {
         #[arg(long)]
         dedupe_key: Option<String>,
     },
+}
+
+/// `switchboard admin …`
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a user. The password is read from `SWITCHBOARD_ADMIN_PASSWORD` if set, else from
+    /// the first line of standard input; never from the command line.
+    CreateUser {
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+        /// member, admin or superadmin.
+        #[arg(long, default_value = "member")]
+        role: String,
+    },
+    /// Re-encrypt every secret at rest under the current secret-box key.
+    RotateSecrets,
 }

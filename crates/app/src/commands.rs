@@ -1,5 +1,6 @@
 //! What each subcommand does.
 
+pub mod admin;
 pub mod jobs;
 pub mod migrate;
 pub mod serve;

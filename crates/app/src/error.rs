@@ -19,6 +19,12 @@ pub enum AppError {
     /// The command line asked for something impossible.
     #[error("{0}")]
     Usage(String),
+    /// Keys or hashing parameters in the configuration are unusable.
+    #[error("auth configuration: {0}")]
+    Keys(String),
+    /// An admin command failed.
+    #[error("{0}")]
+    Command(String),
     /// The server could not bind or run.
     #[error("server: {0}")]
     Io(#[from] std::io::Error),

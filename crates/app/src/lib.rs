@@ -28,6 +28,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         Command::Migrate { revert_all } => commands::migrate::run(&config, revert_all).await,
         Command::Worker => commands::worker::run(&config).await,
         Command::Jobs(command) => commands::jobs::run(&config, command).await,
+        Command::Admin(command) => commands::admin::run(&config, command).await,
         Command::Config => {
             println!("profile: {profile}\n{config:#?}");
             Ok(())

@@ -1,8 +1,20 @@
-//! The production adapters, bundled.
+//! The production adapters, bundled, and the identity services built from configuration.
 
+use std::time::Duration;
 use switchboard_postgres::{PgEventLog, PgJobQueue, PgReadiness, PgUnitOfWork};
 
-/// Every port served by PostgreSQL.
+use switchboard_crypto::{
+    AeadSecretBox, Argon2Hasher, Argon2Settings, JwtSettings, JwtTokens, SecretBoxKey,
+    SigningKeySetting,
+};
+use switchboard_ports::SystemClock;
+use switchboard_postgres::PgPool;
+use switchboard_services::{Identity, IdentityPolicy, RateLimit};
+
+use crate::config::AuthConfig;
+use crate::error::AppError;
+
+/// Every port served by PostgreSQL and the crypto adapters.
 #[derive(Debug, Clone, Copy)]
 pub struct PgPorts;
 
@@ -11,4 +23,61 @@ impl switchboard_ports::Ports for PgPorts {
     type Uow = PgUnitOfWork;
     type Events = PgEventLog;
     type Jobs = PgJobQueue;
+    type Clock = SystemClock;
+    type Hasher = Argon2Hasher;
+    type Tokens = JwtTokens;
+    type Secrets = AeadSecretBox;
+}
+
+/// The identity adapters and policy, from configuration.
+///
+/// # Errors
+/// [`AppError::Keys`] for unusable keys or argon2 parameters.
+pub fn identity(pool: PgPool, auth: &AuthConfig) -> Result<Identity<PgPorts>, AppError> {
+    let max_concurrent = match auth.argon2.max_concurrent {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    let hasher = Argon2Hasher::new(Argon2Settings {
+        memory_kib: auth.argon2.memory_kib,
+        iterations: auth.argon2.iterations,
+        parallelism: auth.argon2.parallelism,
+        max_concurrent,
+    })
+    .map_err(|e| AppError::Keys(e.to_string()))?;
+    let tokens = JwtTokens::new(JwtSettings {
+        issuer: auth.issuer.clone(),
+        audience: auth.audience.clone(),
+        lifetime_secs: auth.access_token_secs,
+        keys: auth
+            .signing_keys
+            .iter()
+            .map(|k| SigningKeySetting { kid: k.kid.clone(), private_key: k.private_key.clone() })
+            .collect(),
+    })
+    .map_err(|e| AppError::Keys(e.to_string()))?;
+    let keys: Vec<SecretBoxKey> = auth
+        .secret_keys
+        .iter()
+        .map(|k| SecretBoxKey { kid: k.kid.clone(), key: k.key.clone() })
+        .collect();
+    let secrets = AeadSecretBox::new(&keys).map_err(|e| AppError::Keys(e.to_string()))?;
+    let l = auth.limits;
+    let window = Duration::from_secs(l.window_secs);
+    let failed = Duration::from_secs(l.failed_window_secs);
+    Ok(Identity {
+        uow: PgUnitOfWork::new(pool),
+        clock: SystemClock,
+        hasher,
+        tokens,
+        secrets,
+        policy: IdentityPolicy {
+            session_idle: Duration::from_secs(auth.session_idle_secs),
+            session_absolute: Duration::from_secs(auth.session_absolute_secs),
+            login_per_ip: RateLimit { limit: l.login_per_ip, window },
+            register_per_ip: RateLimit { limit: l.register_per_ip, window },
+            failed_per_account: RateLimit { limit: l.failed_per_account, window: failed },
+            failed_per_ip: RateLimit { limit: l.failed_per_ip, window: failed },
+        },
+    })
 }

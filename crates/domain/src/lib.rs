@@ -3,6 +3,7 @@
 pub mod analytics;
 pub mod events;
 pub mod health;
+pub mod identity;
 pub mod ids;
 pub mod jobs;
 pub mod service_info;

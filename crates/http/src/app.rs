@@ -7,10 +7,14 @@ use actix_web::http::{Method, header};
 use actix_web::middleware::from_fn;
 use actix_web::{App, Error, HttpResponse, web};
 use switchboard_ports::Ports;
-use switchboard_services::HealthService;
+use switchboard_services::{
+    AccountService, AdminService, ApiKeyService, AuthService, EventLogService, HealthService,
+    JobAdminService,
+};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::TrustForwardedFor;
 use crate::middleware::{envelope::envelope, request_id::request_id};
 use crate::openapi::ApiDoc;
 use crate::payload::BodyLimit;
@@ -25,6 +29,9 @@ pub struct HttpSettings {
     pub cors_origins: Vec<String>,
     /// How long browsers may cache a CORS preflight, in seconds.
     pub cors_max_age_secs: usize,
+    /// Whether to take the client address from `X-Forwarded-For` (only behind a proxy that
+    /// sets it; otherwise clients could pick their own address for throttling).
+    pub trust_forwarded_for: bool,
 }
 
 /// Everything the handlers need, shared by every worker.
@@ -32,13 +39,37 @@ pub struct HttpSettings {
 pub struct AppDeps<P: Ports> {
     /// Liveness, readiness and version.
     pub health: web::Data<HealthService<P::Readiness>>,
+    /// Login, tokens, sessions, and authenticating requests.
+    pub auth: web::Data<AuthService<P>>,
+    /// Registration and the caller's account.
+    pub accounts: web::Data<AccountService<P>>,
+    /// API keys.
+    pub api_keys: web::Data<ApiKeyService<P>>,
+    /// User administration.
+    pub admin: web::Data<AdminService<P>>,
+    /// The access-token issuer, for the JWKS.
+    pub tokens: web::Data<P::Tokens>,
+    /// The event log, read through the API.
+    pub events: web::Data<EventLogService<P::Events>>,
+    /// The job queue, for admins.
+    pub jobs: web::Data<JobAdminService<P::Jobs>>,
     /// HTTP settings.
     pub settings: HttpSettings,
 }
 
 impl<P: Ports> Clone for AppDeps<P> {
     fn clone(&self) -> Self {
-        Self { health: self.health.clone(), settings: self.settings.clone() }
+        Self {
+            health: self.health.clone(),
+            auth: self.auth.clone(),
+            accounts: self.accounts.clone(),
+            api_keys: self.api_keys.clone(),
+            admin: self.admin.clone(),
+            tokens: self.tokens.clone(),
+            events: self.events.clone(),
+            jobs: self.jobs.clone(),
+            settings: self.settings.clone(),
+        }
     }
 }
 
@@ -76,6 +107,14 @@ pub fn build_app<P: Ports>(
     // The panic guard is on each resource (see `routes::resource`).
     App::new()
         .app_data(deps.health)
+        .app_data(deps.auth)
+        .app_data(deps.accounts)
+        .app_data(deps.api_keys)
+        .app_data(deps.admin)
+        .app_data(deps.tokens)
+        .app_data(deps.events)
+        .app_data(deps.jobs)
+        .app_data(web::Data::new(TrustForwardedFor(deps.settings.trust_forwarded_for)))
         .app_data(web::Data::new(BodyLimit(deps.settings.body_limit)))
         .configure(routes::configure::<P>)
         .service(web::redirect("/docs", "/docs/"))

@@ -3,7 +3,9 @@
 //! Policy: a 4xx says plainly what is wrong with the request, naming fields in `errors`; a 5xx
 //! says only "internal server error" (or that a dependency is unavailable) and the detail goes
 //! to the log with the request id. Services' error enums are mapped to [`ApiError`] by explicit
-//! `From` impls, never by a blanket conversion.
+//! `From` impls, never by a blanket conversion (the identity services' in `error/identity.rs`).
+//! Authentication failures are all one 401 (with `WWW-Authenticate`) whose message does not
+//! say which check failed; the reason is logged at debug level.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -19,6 +21,21 @@ pub enum ApiError {
     /// 400: the request cannot be read (malformed JSON or Protobuf, bad query string).
     #[error("{0}")]
     BadRequest(String),
+    /// 401: no credentials, or credentials refused; answered with `WWW-Authenticate`.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: authenticated, but the role or the API key's scopes do not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 409: the change conflicts with existing state (a taken email).
+    #[error("{0}")]
+    Conflict(String),
+    /// 429: too many attempts; answered with `Retry-After`.
+    #[error("too many requests; retry in {retry_after} seconds")]
+    TooManyRequests {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// 404: nothing here, or nothing the caller may see.
     #[error("{0}")]
     NotFound(String),
@@ -71,6 +88,10 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -95,6 +116,23 @@ impl ResponseError for ApiError {
                 HeaderValue::from_static("application/json, application/x-protobuf"),
             );
         }
+        match self {
+            ApiError::Unauthorized(_) => {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(
+                        r#"Bearer realm="switchboard", error="invalid_token""#,
+                    ),
+                );
+            }
+            ApiError::TooManyRequests { retry_after } => {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+            _ => {}
+        }
         response
     }
 }
+
+mod identity;
+mod operations;

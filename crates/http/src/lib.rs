@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod app;
+pub mod auth;
 pub mod encoding;
 pub mod envelope;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod routes;
 pub mod server;
 
 pub use app::{AppDeps, HttpSettings, build_app};
+pub use auth::{AdminRead, AdminWrite, Authenticated, Caller, Guard, Read, Write};
 pub use encoding::Encoding;
 pub use error::ApiError;
 pub use payload::Payload;

@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::encoding::{JSON, PROTOBUF};
 use crate::envelope::{ErrorEnvelope, FieldError, Status};
-use crate::routes::meta;
+use crate::routes::{admin, api_keys, auth, events, me, meta};
 
 /// The API's document.
 #[derive(Debug, OpenApi)]
@@ -23,12 +23,62 @@ use crate::routes::meta;
                        `Accept: application/x-protobuf`, as `switchboard.common.v1.Envelope` \
                        (see the `.proto` files shipped in `proto/`)."
     ),
-    paths(meta::healthz::healthz, meta::readyz::readyz, meta::version::version),
+    paths(
+        meta::healthz::healthz,
+        meta::readyz::readyz,
+        meta::version::version,
+        auth::jwks::jwks,
+        auth::register::register,
+        auth::login::login,
+        auth::refresh::refresh,
+        auth::logout::logout,
+        auth::logout_all::logout_all,
+        auth::sessions::sessions,
+        auth::delete_session::delete_session,
+        me::get::get,
+        me::update::update,
+        api_keys::create::create,
+        api_keys::list::list,
+        api_keys::delete::delete,
+        admin::list_users::list_users,
+        admin::update_user::update_user,
+        admin::jobs_list::list,
+        admin::jobs_retry::retry,
+        admin::jobs_delete::delete,
+        events::list::list,
+    ),
     components(schemas(ErrorEnvelope, FieldError, Status)),
-    tags((name = "meta", description = "Liveness, readiness and build information")),
-    modifiers(&WireFormats)
+    tags(
+        (name = "meta", description = "Liveness, readiness and build information"),
+        (name = "auth", description = "Registration, login, tokens and sessions"),
+        (name = "me", description = "The caller's account"),
+        (name = "api-keys", description = "API keys for devices and integrations"),
+        (name = "admin", description = "User and job queue administration (admins)"),
+        (name = "events", description = "The event log: every change, for downstream processing"),
+    ),
+    modifiers(&WireFormats, &BearerAuth)
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearer` security scheme: an access token (JWT) or an API key.
+#[derive(Debug)]
+pub struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut Document) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT or sbk_ API key")
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// Adds the Protobuf encoding and the shared error responses to every operation.
 #[derive(Debug)]

@@ -3,6 +3,12 @@
 //! Routes are registered as resources with per-method routes, so a known path with the wrong
 //! method answers 405 (with `Allow`), and an unknown path 404.
 
+pub mod admin;
+pub mod api_keys;
+pub mod auth;
+pub mod convert;
+pub mod events;
+pub mod me;
 pub mod meta;
 
 use actix_web::body::MessageBody;
@@ -33,5 +39,53 @@ pub fn resource(
 pub fn configure<P: Ports>(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/healthz").route(web::get().to(meta::healthz::healthz)))
         .service(resource("/readyz").route(web::get().to(meta::readyz::readyz::<P>)))
-        .service(resource("/version").route(web::get().to(meta::version::version::<P>)));
+        .service(resource("/version").route(web::get().to(meta::version::version::<P>)))
+        .service(
+            resource("/.well-known/jwks.json").route(web::get().to(auth::jwks::jwks::<P::Tokens>)),
+        )
+        .service(
+            resource("/api/auth/register").route(web::post().to(auth::register::register::<P>)),
+        )
+        .service(resource("/api/auth/login").route(web::post().to(auth::login::login::<P>)))
+        .service(resource("/api/auth/refresh").route(web::post().to(auth::refresh::refresh::<P>)))
+        .service(resource("/api/auth/logout").route(web::post().to(auth::logout::logout::<P>)))
+        .service(
+            resource("/api/auth/logout-all")
+                .route(web::post().to(auth::logout_all::logout_all::<P>)),
+        )
+        .service(resource("/api/auth/sessions").route(web::get().to(auth::sessions::sessions::<P>)))
+        .service(
+            resource("/api/auth/sessions/{id}")
+                .route(web::delete().to(auth::delete_session::delete_session::<P>)),
+        )
+        .service(
+            resource("/api/me")
+                .route(web::get().to(me::get::get::<P>))
+                .route(web::patch().to(me::update::update::<P>)),
+        )
+        .service(
+            resource("/api/api-keys")
+                .route(web::get().to(api_keys::list::list::<P>))
+                .route(web::post().to(api_keys::create::create::<P>)),
+        )
+        .service(
+            resource("/api/api-keys/{id}").route(web::delete().to(api_keys::delete::delete::<P>)),
+        )
+        .service(
+            resource("/api/admin/users").route(web::get().to(admin::list_users::list_users::<P>)),
+        )
+        .service(
+            resource("/api/admin/users/{id}")
+                .route(web::patch().to(admin::update_user::update_user::<P>)),
+        )
+        .service(resource("/api/events").route(web::get().to(events::list::list::<P>)))
+        .service(resource("/api/admin/jobs").route(web::get().to(admin::jobs_list::list::<P>)))
+        .service(
+            resource("/api/admin/jobs/{id}/retry")
+                .route(web::post().to(admin::jobs_retry::retry::<P>)),
+        )
+        .service(
+            resource("/api/admin/jobs/{id}")
+                .route(web::delete().to(admin::jobs_delete::delete::<P>)),
+        );
 }

@@ -1,19 +1,41 @@
 #![doc = include_str!("../README.md")]
 
+pub mod identity;
 pub mod readiness;
 mod reads;
 pub mod unit_of_work;
 
+use std::marker::PhantomData;
+
+pub use identity::{IdentityState, ManualClock};
 pub use readiness::StaticReadiness;
 pub use unit_of_work::{MemoryState, MemoryStore, MemoryTx};
 
-/// The in-memory adapters as one [`switchboard_ports::Ports`] bundle.
-#[derive(Debug, Clone, Copy)]
-pub struct MemoryPorts;
+/// The in-memory adapters as one [`switchboard_ports::Ports`] bundle. The cryptographic
+/// adapters (`H`asher, `T`okens, `S`ecret box) are parameters: this crate implements none, so
+/// tests plug in the real ones.
+pub struct MemoryPorts<H, T, S>(PhantomData<Adapters<H, T, S>>);
 
-impl switchboard_ports::Ports for MemoryPorts {
+type Adapters<H, T, S> = fn() -> (H, T, S);
+
+impl<H, T, S> std::fmt::Debug for MemoryPorts<H, T, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MemoryPorts")
+    }
+}
+
+impl<H, T, S> switchboard_ports::Ports for MemoryPorts<H, T, S>
+where
+    H: switchboard_ports::PasswordHasher + Clone,
+    T: switchboard_ports::TokenIssuer + Clone,
+    S: switchboard_ports::SecretBox + Clone,
+{
     type Readiness = StaticReadiness;
     type Uow = MemoryStore;
     type Events = MemoryStore;
     type Jobs = MemoryStore;
+    type Clock = ManualClock;
+    type Hasher = H;
+    type Tokens = T;
+    type Secrets = S;
 }

@@ -25,6 +25,8 @@ pub struct MemoryState {
     pub next_event: i64,
     /// The next job id.
     pub next_job: i64,
+    /// Users, sessions, API keys, throttles and sealed secrets.
+    pub identity: crate::identity::IdentityState,
 }
 
 /// The in-memory store and its unit of work. Clones share the same state.

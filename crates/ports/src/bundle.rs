@@ -1,6 +1,7 @@
 //! [`Ports`]: one type naming an adapter for every port, so services and handlers take a
 //! single type parameter instead of one per port.
 
+use crate::identity::{Clock, IdentityStores, PasswordHasher, SecretBox, TokenIssuer};
 use crate::{EventReader, JobAdmin, ReadinessProbe, UnitOfWork};
 
 /// A complete set of adapters. The app defines one over PostgreSQL; the memory crate one for
@@ -9,9 +10,17 @@ pub trait Ports: Send + Sync + 'static {
     /// Readiness of the store.
     type Readiness: ReadinessProbe + Clone;
     /// Transactions over every aggregate.
-    type Uow: UnitOfWork + Clone;
+    type Uow: UnitOfWork<Tx: IdentityStores> + Clone;
     /// Reads of the event log.
     type Events: EventReader + Clone;
     /// The job queue, for operators.
     type Jobs: JobAdmin + Clone;
+    /// The time.
+    type Clock: Clock + Clone;
+    /// Password hashing.
+    type Hasher: PasswordHasher + Clone;
+    /// Access tokens.
+    type Tokens: TokenIssuer + Clone;
+    /// Secrets at rest.
+    type Secrets: SecretBox + Clone;
 }

@@ -2,6 +2,7 @@
 
 pub mod bundle;
 pub mod events;
+pub mod identity;
 pub mod jobs;
 pub mod readiness;
 pub mod store;
@@ -9,6 +10,11 @@ pub mod unit_of_work;
 
 pub use bundle::Ports;
 pub use events::{EventQuery, EventReader};
+pub use identity::{
+    AccessClaims, ApiKeyStore, Clock, CryptoError, IdentityStores, IssuedToken, PasswordHasher,
+    SealedSecret, SealedSecretStore, SecretBox, SessionStore, SystemClock, ThrottleStore,
+    ThrottleWindow, TokenError, TokenIssuer, UserPage, UserQuery, UserStore, Verification,
+};
 pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob};
 pub use readiness::ReadinessProbe;
 pub use store::{BoxFuture, StoreError};

@@ -3,6 +3,7 @@
 pub mod consumers;
 pub mod error;
 pub mod events;
+pub mod identity;
 pub mod jobs;
 pub mod migrations;
 pub mod pool;

@@ -2,7 +2,7 @@
 //! objects they own.
 
 use switchboard_domain::{Event, EventPosition, UserId};
-use switchboard_ports::{EventQuery, EventReader, Ports, StoreError};
+use switchboard_ports::{EventQuery, EventReader, StoreError};
 
 /// The most events one page holds.
 pub const MAX_PAGE: usize = 500;
@@ -39,13 +39,13 @@ pub enum EventLogError {
 
 /// The events API's use case.
 #[derive(Debug, Clone)]
-pub struct EventLogService<P: Ports> {
-    reader: P::Events,
+pub struct EventLogService<R> {
+    reader: R,
 }
 
-impl<P: Ports> EventLogService<P> {
+impl<R: EventReader> EventLogService<R> {
     /// Reads through `reader`.
-    pub fn new(reader: P::Events) -> Self {
+    pub fn new(reader: R) -> Self {
         Self { reader }
     }
 
@@ -78,7 +78,7 @@ mod tests {
     #![expect(clippy::unwrap_used, reason = "tests")]
 
     use switchboard_domain::NewEvent;
-    use switchboard_memory::{MemoryPorts, MemoryStore};
+    use switchboard_memory::MemoryStore;
     use switchboard_ports::{Transaction, UnitOfWork};
 
     use super::*;
@@ -104,7 +104,7 @@ mod tests {
     #[tokio::test]
     async fn members_see_only_their_own_objects_events() {
         let (alice, bob) = (UserId::new(), UserId::new());
-        let service = EventLogService::<MemoryPorts>::new(store_with_events(alice, bob).await);
+        let service = EventLogService::new(store_with_events(alice, bob).await);
         let query = EventQuery { owner: Some(bob), ..EventQuery::default() };
         let page = service.page(Viewer { user_id: alice, sees_all: false }, query).await.unwrap();
         assert_eq!(
@@ -122,7 +122,7 @@ mod tests {
     #[tokio::test]
     async fn pages_follow_the_cursor() {
         let (alice, bob) = (UserId::new(), UserId::new());
-        let service = EventLogService::<MemoryPorts>::new(store_with_events(alice, bob).await);
+        let service = EventLogService::new(store_with_events(alice, bob).await);
         let admin = Viewer { user_id: alice, sees_all: true };
         let first =
             service.page(admin, EventQuery { limit: 2, ..EventQuery::default() }).await.unwrap();

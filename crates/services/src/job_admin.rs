@@ -1,7 +1,7 @@
 //! Operating the job queue: counts by state, listing, retrying and deleting jobs.
 
 use switchboard_domain::JobState;
-use switchboard_ports::{JobAdmin, JobRecord, Ports, StoreError};
+use switchboard_ports::{JobAdmin, JobRecord, StoreError};
 
 /// Why an operation on a job failed.
 #[derive(Debug, thiserror::Error)]
@@ -31,13 +31,13 @@ impl From<StoreError> for JobAdminError {
 
 /// The job queue, for operators.
 #[derive(Debug, Clone)]
-pub struct JobAdminService<P: Ports> {
-    jobs: P::Jobs,
+pub struct JobAdminService<J> {
+    jobs: J,
 }
 
-impl<P: Ports> JobAdminService<P> {
+impl<J: JobAdmin> JobAdminService<J> {
     /// Operates `jobs`.
-    pub fn new(jobs: P::Jobs) -> Self {
+    pub fn new(jobs: J) -> Self {
         Self { jobs }
     }
 

@@ -3,10 +3,16 @@
 pub mod event_log;
 pub mod events;
 pub mod health;
+pub mod identity;
 pub mod job_admin;
 pub mod jobs;
 
 pub use event_log::{EventLogError, EventLogService, EventPage, Viewer};
 pub use events::{EventConsumer, catch_up, run_consumer_once};
 pub use health::HealthService;
+pub use identity::{
+    AccountError, AccountService, AdminError, AdminService, ApiKeyError, ApiKeyService, AuthError,
+    AuthService, ClientInfo, Identity, IdentityPolicy, NewApiKey, Principal, PrincipalKind,
+    RateLimit, SecretError, SecretService, TokenPair,
+};
 pub use job_admin::{JobAdminError, JobAdminService};

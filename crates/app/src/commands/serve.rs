@@ -7,11 +7,15 @@ use actix_web::web;
 use secrecy::ExposeSecret;
 use switchboard_domain::ServiceInfo;
 use switchboard_http::{AppDeps, HttpSettings, ServerOptions};
-use switchboard_postgres::{PgReadiness, migrations};
-use switchboard_services::HealthService;
+use switchboard_postgres::{PgEventLog, PgJobQueue, PgPool, PgReadiness, migrations};
+use switchboard_services::{
+    AccountService, AdminService, ApiKeyService, AuthService, EventLogService, HealthService,
+    JobAdminService,
+};
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::ports::PgPorts;
 
 /// This build's name, version and commit.
 pub fn service_info() -> ServiceInfo {
@@ -20,6 +24,34 @@ pub fn service_info() -> ServiceInfo {
         env!("CARGO_PKG_VERSION"),
         option_env!("SWITCHBOARD_GIT_COMMIT"),
     )
+}
+
+/// Everything the handlers need, over `pool`.
+///
+/// # Errors
+/// [`AppError::Keys`] for unusable keys.
+pub fn app_deps(
+    config: &Config,
+    pool: PgPool,
+    queue: PgJobQueue,
+) -> Result<AppDeps<PgPorts>, AppError> {
+    let identity = crate::ports::identity(pool.clone(), &config.auth)?;
+    Ok(AppDeps {
+        health: web::Data::new(HealthService::new(PgReadiness::new(pool.clone()), service_info())),
+        tokens: web::Data::new(identity.tokens.clone()),
+        auth: web::Data::new(AuthService::new(identity.clone())),
+        accounts: web::Data::new(AccountService::new(identity.clone())),
+        api_keys: web::Data::new(ApiKeyService::new(identity.clone())),
+        admin: web::Data::new(AdminService::new(identity)),
+        events: web::Data::new(EventLogService::new(PgEventLog::new(pool.clone()))),
+        jobs: web::Data::new(JobAdminService::new(queue)),
+        settings: HttpSettings {
+            body_limit: config.server.body_limit_bytes,
+            cors_origins: config.cors.allowed_origins.clone(),
+            cors_max_age_secs: config.cors.max_age_secs,
+            trust_forwarded_for: config.auth.trust_forwarded_for,
+        },
+    })
 }
 
 /// Runs until SIGTERM or SIGINT, then drains in-flight requests.
@@ -39,15 +71,7 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
     let queue = switchboard_postgres::PgJobQueue::new(pool.clone(), url);
     let mut workers =
         crate::jobs::spawn_workers(&queue, &config.jobs, config.jobs.workers_in_serve, &shutdown);
-    let health = HealthService::new(PgReadiness::new(pool), service_info());
-    let deps = AppDeps::<crate::ports::PgPorts> {
-        health: web::Data::new(health),
-        settings: HttpSettings {
-            body_limit: config.server.body_limit_bytes,
-            cors_origins: config.cors.allowed_origins.clone(),
-            cors_max_age_secs: config.cors.max_age_secs,
-        },
-    };
+    let deps = app_deps(config, pool, queue)?;
     let listener = TcpListener::bind((config.server.host.as_str(), config.server.port))?;
     let address = listener.local_addr()?;
     let options = ServerOptions {

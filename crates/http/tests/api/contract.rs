@@ -11,7 +11,12 @@ fn shipped_contract() -> DescriptorPool {
     let mut compiler = protox::Compiler::new([root]).unwrap();
     compiler.include_imports(true);
     compiler
-        .open_files(["switchboard/common/v1/envelope.proto", "switchboard/v1/meta.proto"])
+        .open_files([
+            "switchboard/common/v1/envelope.proto",
+            "switchboard/v1/meta.proto",
+            "switchboard/v1/identity.proto",
+            "switchboard/v1/operations.proto",
+        ])
         .unwrap();
     compiler.descriptor_pool()
 }

@@ -4,6 +4,7 @@
 
 mod contract;
 mod errors;
+mod identity;
 mod negotiation;
 mod openapi;
 mod request_id;

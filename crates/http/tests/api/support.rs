@@ -4,11 +4,55 @@
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, web};
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
+use switchboard_crypto::{
+    AeadSecretBox, Argon2Hasher, Argon2Settings, JwtSettings, JwtTokens, SecretBoxKey,
+    SigningKeySetting,
+};
 use switchboard_domain::ServiceInfo;
 use switchboard_http::{AppDeps, HttpSettings, Payload, Reply, build_app, routes};
-use switchboard_memory::{MemoryPorts, StaticReadiness};
-use switchboard_services::HealthService;
+use switchboard_memory::{ManualClock, MemoryPorts, MemoryStore, StaticReadiness};
+use switchboard_services::{
+    AccountService, AdminService, ApiKeyService, AuthService, EventLogService, HealthService,
+    Identity, IdentityPolicy, JobAdminService,
+};
+
+/// The in-memory store with the real crypto adapters.
+pub type TestPorts = MemoryPorts<Argon2Hasher, JwtTokens, AeadSecretBox>;
+
+pub fn identity(clock: ManualClock) -> Identity<TestPorts> {
+    let hasher = Argon2Hasher::new(Argon2Settings {
+        memory_kib: 1024,
+        iterations: 1,
+        parallelism: 1,
+        max_concurrent: 2,
+    })
+    .unwrap();
+    let tokens = JwtTokens::new(JwtSettings {
+        issuer: "switchboard".into(),
+        audience: "switchboard-api".into(),
+        lifetime_secs: 900,
+        keys: vec![SigningKeySetting {
+            kid: "k1".into(),
+            private_key: SecretString::from("dev-insecure-jwt-signing-key-one-AAAAAAAAAA"),
+        }],
+    })
+    .unwrap();
+    let secrets = AeadSecretBox::new(&[SecretBoxKey {
+        kid: "s1".into(),
+        key: SecretString::from("dev-insecure-secret-box-key-one-AAAAAAAAAAA"),
+    }])
+    .unwrap();
+    Identity {
+        uow: MemoryStore::new(),
+        clock,
+        hasher,
+        tokens,
+        secrets,
+        policy: IdentityPolicy::default(),
+    }
+}
 
 /// A request and response message for the echo route.
 #[derive(Clone, PartialEq, prost::Message, Serialize, Deserialize)]
@@ -35,8 +79,19 @@ async fn boom() -> Reply<Echo> {
 
 pub const BODY_LIMIT: usize = 1024;
 
-pub fn deps(probe: StaticReadiness) -> AppDeps<MemoryPorts> {
+pub fn deps(probe: StaticReadiness) -> AppDeps<TestPorts> {
+    deps_with(probe, identity(ManualClock::default()))
+}
+
+pub fn deps_with(probe: StaticReadiness, identity: Identity<TestPorts>) -> AppDeps<TestPorts> {
     AppDeps {
+        tokens: web::Data::new(identity.tokens.clone()),
+        auth: web::Data::new(AuthService::new(identity.clone())),
+        accounts: web::Data::new(AccountService::new(identity.clone())),
+        api_keys: web::Data::new(ApiKeyService::new(identity.clone())),
+        admin: web::Data::new(AdminService::new(identity.clone())),
+        events: web::Data::new(EventLogService::new(identity.uow.clone())),
+        jobs: web::Data::new(JobAdminService::new(identity.uow.clone())),
         health: web::Data::new(HealthService::new(
             probe,
             ServiceInfo::new("switchboard", "9.9.9", Some("abc123")),
@@ -45,6 +100,7 @@ pub fn deps(probe: StaticReadiness) -> AppDeps<MemoryPorts> {
             body_limit: BODY_LIMIT,
             cors_origins: vec!["https://app.example".to_owned()],
             cors_max_age_secs: 60,
+            trust_forwarded_for: false,
         },
     }
 }

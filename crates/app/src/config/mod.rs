@@ -2,6 +2,8 @@
 //! the binary), then an optional file given with `--config`, then `SWITCHBOARD__SECTION__KEY`
 //! environment variables; `DATABASE_URL` sets `database.url`.
 
+mod auth;
+
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
@@ -11,10 +13,12 @@ use figment::providers::{Env, Format, Toml};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-const DEFAULT: &str = include_str!("../../../config/default.toml");
-const DEVELOPMENT: &str = include_str!("../../../config/development.toml");
-const TEST: &str = include_str!("../../../config/test.toml");
-const PRODUCTION: &str = include_str!("../../../config/production.toml");
+pub use auth::{Argon2Config, AuthConfig, LimitsConfig, SecretKeyConfig, SigningKeyConfig};
+
+const DEFAULT: &str = include_str!("../../../../config/default.toml");
+const DEVELOPMENT: &str = include_str!("../../../../config/development.toml");
+const TEST: &str = include_str!("../../../../config/test.toml");
+const PRODUCTION: &str = include_str!("../../../../config/production.toml");
 
 /// Every development secret of the shipped files contains this marker, so production can
 /// recognise one left in place.
@@ -104,6 +108,8 @@ pub struct Config {
     pub cors: CorsConfig,
     /// Background job workers.
     pub jobs: JobsConfig,
+    /// Identity and access.
+    pub auth: AuthConfig,
 }
 
 /// Background job workers.
@@ -217,12 +223,18 @@ impl Config {
 
     /// The keys whose secret is still a development value.
     pub fn development_secrets(&self) -> Vec<&'static str> {
-        let secrets: [(&'static str, &SecretString); 1] = [("database.url", &self.database.url)];
+        let mut secrets: Vec<(&'static str, &SecretString)> =
+            vec![("database.url", &self.database.url)];
         secrets
+            .extend(self.auth.signing_keys.iter().map(|k| ("auth.signing_keys", &k.private_key)));
+        secrets.extend(self.auth.secret_keys.iter().map(|k| ("auth.secret_keys", &k.key)));
+        let mut found: Vec<&'static str> = secrets
             .into_iter()
             .filter(|(_, secret)| secret.expose_secret().contains(DEVELOPMENT_SECRET_MARKER))
             .map(|(key, _)| key)
-            .collect()
+            .collect();
+        found.dedup();
+        found
     }
 
     /// Worker threads to run: the configured count, or one per core.
@@ -294,9 +306,8 @@ mod tests {
     fn production_refuses_development_secrets_and_names_them() {
         Jail::expect_with(|_| {
             let err = Config::load(Profile::Production, None).unwrap_err();
-            assert!(
-                matches!(&err, ConfigError::DevelopmentSecrets(keys) if keys == &["database.url"])
-            );
+            assert!(matches!(&err, ConfigError::DevelopmentSecrets(keys)
+                    if keys == &["database.url", "auth.signing_keys", "auth.secret_keys"]));
             assert!(err.to_string().contains("database.url"));
             Ok(())
         });
@@ -306,6 +317,7 @@ mod tests {
     fn production_starts_with_real_secrets_and_strict_defaults() {
         Jail::expect_with(|jail| {
             jail.set_env("DATABASE_URL", "postgres://app:s3cret@db.internal/switchboard");
+            real_keys(jail);
             let config = Config::load(Profile::Production, None).unwrap();
             assert_eq!(config.log.format, LogFormat::Json);
             assert!(config.cors.allowed_origins.is_empty());
@@ -318,10 +330,22 @@ mod tests {
     fn secrets_are_not_printed() {
         Jail::expect_with(|jail| {
             jail.set_env("DATABASE_URL", "postgres://app:s3cret@db.internal/switchboard");
+            real_keys(jail);
             let config = Config::load(Profile::Production, None).unwrap();
             assert!(!format!("{config:?}").contains("s3cret"));
             Ok(())
         });
+    }
+
+    fn real_keys(jail: &mut Jail) {
+        jail.set_env(
+            "SWITCHBOARD__AUTH__SIGNING_KEYS",
+            r#"[{kid="k1",private_key="s3cretAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}]"#,
+        );
+        jail.set_env(
+            "SWITCHBOARD__AUTH__SECRET_KEYS",
+            r#"[{kid="k1",key="s3cretBBAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}]"#,
+        );
     }
 
     #[test]

@@ -1,0 +1,82 @@
+//! The `[auth]` section.
+
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// Identity and access.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// JWT `iss`.
+    pub issuer: String,
+    /// JWT `aud`.
+    pub audience: String,
+    /// Access tokens' lifetime.
+    pub access_token_secs: u64,
+    /// Idle timeout of sessions.
+    pub session_idle_secs: u64,
+    /// Absolute lifetime of sessions.
+    pub session_absolute_secs: u64,
+    /// Believe `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
+    /// Ed25519 keys; the first signs.
+    pub signing_keys: Vec<SigningKeyConfig>,
+    /// Secret-box keys; the first seals.
+    pub secret_keys: Vec<SecretKeyConfig>,
+    /// Password hashing.
+    pub argon2: Argon2Config,
+    /// Abuse limits.
+    pub limits: LimitsConfig,
+}
+
+/// One JWT signing key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SigningKeyConfig {
+    /// Key id (`kid`).
+    pub kid: String,
+    /// PKCS#8 PEM or base64 seed.
+    pub private_key: SecretString,
+}
+
+/// One secret-box key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretKeyConfig {
+    /// Key id, written in each ciphertext.
+    pub kid: String,
+    /// 32 bytes in base64.
+    pub key: SecretString,
+}
+
+/// argon2id parameters.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Argon2Config {
+    /// KiB of memory.
+    pub memory_kib: u32,
+    /// Passes.
+    pub iterations: u32,
+    /// Lanes.
+    pub parallelism: u32,
+    /// Hashes at once; 0 is one per core.
+    pub max_concurrent: usize,
+}
+
+/// Rate limits and failed-login throttling.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Login attempts per IP per window.
+    pub login_per_ip: u32,
+    /// Registrations per IP per window.
+    pub register_per_ip: u32,
+    /// The rate-limit window.
+    pub window_secs: u64,
+    /// Failed logins per account per failure window.
+    pub failed_per_account: u32,
+    /// Failed logins per IP per failure window.
+    pub failed_per_ip: u32,
+    /// The failure window.
+    pub failed_window_secs: u64,
+}

@@ -1,0 +1,76 @@
+//! The identity services' errors as HTTP answers.
+
+use switchboard_services::{AccountError, AdminError, ApiKeyError, AuthError, SecretError};
+
+use super::ApiError;
+use crate::envelope::FieldError;
+
+fn field(name: &str, code: &str, message: impl ToString) -> ApiError {
+    ApiError::Validation(vec![FieldError::new(name, code, message.to_string())])
+}
+
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::InvalidCredentials => ApiError::Unauthorized(e.to_string()),
+            AuthError::InvalidToken(reason) => {
+                tracing::debug!(%reason, "access token refused");
+                ApiError::Unauthorized("invalid or expired credentials".into())
+            }
+            AuthError::Revoked => ApiError::Unauthorized("invalid or expired credentials".into()),
+            AuthError::InvalidRefreshToken => ApiError::Unauthorized(e.to_string()),
+            AuthError::RefreshReused => {
+                tracing::warn!("refresh token reused: its session is revoked");
+                ApiError::Unauthorized(e.to_string())
+            }
+            AuthError::Throttled { retry_after } => ApiError::TooManyRequests { retry_after },
+            AuthError::NotASession => ApiError::Forbidden(e.to_string()),
+            AuthError::SessionNotFound => ApiError::NotFound(e.to_string()),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::InvalidEmail => field("email", "invalid", &e),
+            AccountError::InvalidPassword(_) => field("password", "invalid", &e),
+            AccountError::InvalidDisplayName => field("display_name", "invalid", &e),
+            AccountError::WrongPassword => field("current_password", "mismatch", &e),
+            AccountError::EmailTaken => ApiError::Conflict(e.to_string()),
+            AccountError::NotFound => ApiError::NotFound(e.to_string()),
+            AccountError::Throttled { retry_after } => ApiError::TooManyRequests { retry_after },
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<ApiKeyError> for ApiError {
+    fn from(e: ApiKeyError) -> Self {
+        match e {
+            ApiKeyError::InvalidName => field("name", "invalid", &e),
+            ApiKeyError::InvalidScopes(_) => field("scopes", "invalid", &e),
+            ApiKeyError::InvalidExpiry => field("expires_at", "invalid", &e),
+            ApiKeyError::NotFound => ApiError::NotFound(e.to_string()),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<AdminError> for ApiError {
+    fn from(e: AdminError) -> Self {
+        match e {
+            AdminError::NotFound => ApiError::NotFound(e.to_string()),
+            AdminError::Refused(_) => ApiError::Forbidden(e.to_string()),
+            AdminError::Account(inner) => inner.into(),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<SecretError> for ApiError {
+    fn from(e: SecretError) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}

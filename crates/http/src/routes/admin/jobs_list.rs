@@ -1,0 +1,55 @@
+//! `GET /api/admin/jobs`
+
+use actix_web::web;
+use serde::Deserialize;
+use switchboard_domain::JobState;
+use switchboard_ports::Ports;
+use switchboard_services::JobAdminService;
+use utoipa::IntoParams;
+
+use crate::auth::{AdminRead, Caller};
+use crate::envelope::{Envelope, ErrorEnvelope, FieldError};
+use crate::error::ApiError;
+use crate::proto::v1::JobList;
+use crate::reply::Reply;
+use crate::routes::convert;
+
+/// Which jobs to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct JobsParams {
+    /// Only jobs in this state: `queued`, `running`, `failed` or `dead`.
+    pub state: Option<String>,
+    /// Only jobs with an id above this one (paging).
+    pub after: Option<i64>,
+    /// At most this many (1–500, default 50).
+    pub limit: Option<usize>,
+}
+
+/// Counts of jobs in each state, and the jobs themselves by id (admins).
+#[utoipa::path(
+    get, path = "/api/admin/jobs", tag = "admin", security(("bearer" = [])),
+    params(JobsParams),
+    responses(
+        (status = 200, description = "Counts and a page of jobs", body = Envelope<JobList>),
+        (status = 403, description = "Not an admin", body = ErrorEnvelope),
+        (status = 422, description = "Unknown state", body = ErrorEnvelope),
+    )
+)]
+pub async fn list<P: Ports>(
+    jobs: web::Data<JobAdminService<P::Jobs>>,
+    _caller: Caller<P, AdminRead>,
+    params: web::Query<JobsParams>,
+) -> Result<Reply<JobList>, ApiError> {
+    let params = params.into_inner();
+    let state = params
+        .state
+        .map(|s| s.parse::<JobState>())
+        .transpose()
+        .map_err(|e| ApiError::Validation(vec![FieldError::new("state", "invalid", e)]))?;
+    let (counts, page) = jobs.overview(state, params.after, params.limit.unwrap_or(0)).await?;
+    Ok(Reply::ok(JobList {
+        counts: Some(convert::job_counts(&counts)),
+        jobs: page.iter().map(convert::job).collect(),
+    }))
+}

@@ -1,0 +1,52 @@
+//! `GET /api/admin/users`
+
+use actix_web::web;
+use serde::Deserialize;
+use switchboard_ports::{Ports, UserQuery};
+use switchboard_services::AdminService;
+
+use crate::auth::{AdminRead, Caller};
+use crate::envelope::{Envelope, ErrorEnvelope};
+use crate::error::ApiError;
+use crate::proto::v1::UserList;
+use crate::reply::Reply;
+use crate::routes::convert;
+
+/// Paging and search.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Only emails containing this text.
+    pub email: Option<String>,
+    /// Users to skip.
+    #[serde(default)]
+    pub offset: u64,
+    /// At most this many (1 to 200, default 50).
+    pub limit: Option<u32>,
+}
+
+/// Users, oldest first.
+#[utoipa::path(
+    get, path = "/api/admin/users", tag = "admin", security(("bearer" = [])), params(ListQuery),
+    responses(
+        (status = 200, description = "A page of users", body = Envelope<UserList>),
+        (status = 403, description = "Not an admin", body = ErrorEnvelope),
+    )
+)]
+pub async fn list_users<P: Ports>(
+    admin: web::Data<AdminService<P>>,
+    _caller: Caller<P, AdminRead>,
+    query: web::Query<ListQuery>,
+) -> Result<Reply<UserList>, ApiError> {
+    let q = query.into_inner();
+    let page = admin
+        .list_users(UserQuery {
+            email_contains: q.email.filter(|e| !e.is_empty()),
+            offset: q.offset,
+            limit: q.limit.unwrap_or(50),
+        })
+        .await?;
+    Ok(Reply::ok(UserList {
+        users: page.users.iter().map(convert::user).collect(),
+        total: page.total,
+    }))
+}

@@ -1,0 +1,5 @@
+//! API keys of the caller.
+
+pub mod create;
+pub mod delete;
+pub mod list;

@@ -1,0 +1,46 @@
+//! `POST /api/api-keys`
+
+use actix_web::web;
+use chrono::{DateTime, Utc};
+use switchboard_ports::Ports;
+use switchboard_services::ApiKeyService;
+
+use crate::auth::{Caller, Write};
+use crate::envelope::{Envelope, ErrorEnvelope, FieldError};
+use crate::error::ApiError;
+use crate::payload::Payload;
+use crate::proto::v1::{CreateApiKeyRequest, CreatedApiKey};
+use crate::reply::Reply;
+use crate::routes::convert;
+
+/// Creates an API key; the whole key is in this answer only.
+#[utoipa::path(
+    post, path = "/api/api-keys", tag = "api-keys", security(("bearer" = [])),
+    request_body = CreateApiKeyRequest,
+    responses(
+        (status = 201, description = "The key, shown once", body = Envelope<CreatedApiKey>),
+        (status = 401, description = "Not signed in", body = ErrorEnvelope),
+        (status = 403, description = "The credential lacks the write scope", body = ErrorEnvelope),
+    )
+)]
+pub async fn create<P: Ports>(
+    keys: web::Data<ApiKeyService<P>>,
+    caller: Caller<P, Write>,
+    body: Payload<CreateApiKeyRequest>,
+) -> Result<Reply<CreatedApiKey>, ApiError> {
+    let body = body.into_inner();
+    let expires_at = body
+        .expires_at
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            DateTime::parse_from_rfc3339(&t).map(|t| t.with_timezone(&Utc)).map_err(|e| {
+                ApiError::Validation(vec![FieldError::new("expires_at", "invalid", e.to_string())])
+            })
+        })
+        .transpose()?;
+    let created = keys.create(&caller.principal, &body.name, &body.scopes, expires_at).await?;
+    Ok(Reply::created(CreatedApiKey {
+        api_key: Some(convert::api_key(&created.key)),
+        key: created.secret,
+    }))
+}

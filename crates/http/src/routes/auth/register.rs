@@ -1,0 +1,33 @@
+//! `POST /api/auth/register`
+
+use actix_web::{HttpRequest, web};
+use switchboard_ports::Ports;
+use switchboard_services::AccountService;
+
+use crate::auth::client_info;
+use crate::envelope::{Envelope, ErrorEnvelope};
+use crate::error::ApiError;
+use crate::payload::Payload;
+use crate::proto::v1::{RegisterRequest, User};
+use crate::reply::Reply;
+use crate::routes::convert;
+
+/// Creates a member account.
+#[utoipa::path(
+    post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Account created", body = Envelope<User>),
+        (status = 409, description = "Email taken", body = ErrorEnvelope),
+        (status = 429, description = "Too many registrations from this address", body = ErrorEnvelope),
+    )
+)]
+pub async fn register<P: Ports>(
+    req: HttpRequest,
+    accounts: web::Data<AccountService<P>>,
+    body: Payload<RegisterRequest>,
+) -> Result<Reply<User>, ApiError> {
+    let body = body.into_inner();
+    let client = client_info(&req);
+    let user = accounts.register(&body.email, body.password, &body.display_name, &client).await?;
+    Ok(Reply::created(convert::user(&user)))
+}

@@ -1,0 +1,16 @@
+//! Ports of identity and access: the clock, password hashing, access tokens, secrets at rest,
+//! and the stores of users, sessions, API keys, throttling windows and sealed secrets.
+
+pub mod clock;
+pub mod crypto;
+pub mod stores;
+
+pub use clock::{Clock, SystemClock};
+pub use crypto::{
+    AccessClaims, CryptoError, IssuedToken, PasswordHasher, SecretBox, TokenError, TokenIssuer,
+    Verification,
+};
+pub use stores::{
+    ApiKeyStore, IdentityStores, SealedSecret, SealedSecretStore, SessionStore, ThrottleStore,
+    ThrottleWindow, UserPage, UserQuery, UserStore,
+};

@@ -1,0 +1,172 @@
+//! Sessions and refresh tokens.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use switchboard_domain::UserId;
+use switchboard_domain::identity::{Session, SessionId, User};
+use switchboard_ports::{SessionStore, StoreError};
+
+use super::rows::{SessionRow, UserRow};
+use crate::PgTx;
+use crate::error::store_error;
+use crate::schema::{refresh_tokens, sessions, users};
+
+impl SessionStore for PgTx {
+    async fn insert_session(&mut self, session: &Session, hash: &[u8]) -> Result<(), StoreError> {
+        diesel::insert_into(sessions::table)
+            .values(SessionRow::from(session))
+            .execute(self.conn())
+            .await
+            .map_err(store_error)?;
+        diesel::insert_into(refresh_tokens::table)
+            .values((
+                refresh_tokens::token_hash.eq(hash),
+                refresh_tokens::session_id.eq(session.id.as_uuid()),
+            ))
+            .execute(self.conn())
+            .await
+            .map_err(store_error)?;
+        Ok(())
+    }
+
+    async fn session_by_refresh(
+        &mut self,
+        hash: &[u8],
+    ) -> Result<Option<(Session, bool)>, StoreError> {
+        // Locks the session row, then reads the token's state: concurrent refreshes of one
+        // family run one after the other, so a token is never rotated twice.
+        let session_id: Option<uuid::Uuid> = refresh_tokens::table
+            .find(hash)
+            .select(refresh_tokens::session_id)
+            .first(self.conn())
+            .await
+            .optional()
+            .map_err(store_error)?;
+        let Some(session_id) = session_id else { return Ok(None) };
+        let row: SessionRow = sessions::table
+            .find(session_id)
+            .select(SessionRow::as_select())
+            .for_update()
+            .first(self.conn())
+            .await
+            .map_err(store_error)?;
+        let used: bool = refresh_tokens::table
+            .find(hash)
+            .select(refresh_tokens::used)
+            .first(self.conn())
+            .await
+            .map_err(store_error)?;
+        Ok(Some((Session::from(row), used)))
+    }
+
+    async fn rotate_refresh(
+        &mut self,
+        session: SessionId,
+        old_hash: &[u8],
+        new_hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        diesel::update(refresh_tokens::table.find(old_hash))
+            .set(refresh_tokens::used.eq(true))
+            .execute(self.conn())
+            .await
+            .map_err(store_error)?;
+        diesel::insert_into(refresh_tokens::table)
+            .values((
+                refresh_tokens::token_hash.eq(new_hash),
+                refresh_tokens::session_id.eq(session.as_uuid()),
+            ))
+            .execute(self.conn())
+            .await
+            .map_err(store_error)?;
+        diesel::update(sessions::table.find(session.as_uuid()))
+            .set(sessions::last_used_at.eq(now))
+            .execute(self.conn())
+            .await
+            .map_err(store_error)?;
+        Ok(())
+    }
+
+    async fn session_of(
+        &mut self,
+        user: UserId,
+        id: SessionId,
+    ) -> Result<Option<Session>, StoreError> {
+        let row: Option<SessionRow> = sessions::table
+            .find(id.as_uuid())
+            .filter(sessions::user_id.eq(user.as_uuid()))
+            .select(SessionRow::as_select())
+            .first(self.conn())
+            .await
+            .optional()
+            .map_err(store_error)?;
+        Ok(row.map(Session::from))
+    }
+
+    async fn session_with_user(
+        &mut self,
+        id: SessionId,
+    ) -> Result<Option<(Session, User)>, StoreError> {
+        let row: Option<(SessionRow, UserRow)> = sessions::table
+            .inner_join(users::table)
+            .filter(sessions::id.eq(id.as_uuid()))
+            .select((SessionRow::as_select(), UserRow::as_select()))
+            .first(self.conn())
+            .await
+            .optional()
+            .map_err(store_error)?;
+        row.map(|(s, u)| Ok((Session::from(s), User::try_from(u)?))).transpose()
+    }
+
+    async fn list_sessions(&mut self, user: UserId) -> Result<Vec<Session>, StoreError> {
+        let rows: Vec<SessionRow> = sessions::table
+            .filter(sessions::user_id.eq(user.as_uuid()).and(sessions::revoked_at.is_null()))
+            .order((sessions::created_at.desc(), sessions::id.desc()))
+            .select(SessionRow::as_select())
+            .load(self.conn())
+            .await
+            .map_err(store_error)?;
+        Ok(rows.into_iter().map(Session::from).collect())
+    }
+
+    async fn revoke_session(
+        &mut self,
+        user: UserId,
+        id: SessionId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let changed = diesel::update(
+            sessions::table
+                .find(id.as_uuid())
+                .filter(sessions::user_id.eq(user.as_uuid()).and(sessions::revoked_at.is_null())),
+        )
+        .set(sessions::revoked_at.eq(now))
+        .execute(self.conn())
+        .await
+        .map_err(store_error)?;
+        Ok(changed > 0)
+    }
+
+    async fn revoke_user_sessions(
+        &mut self,
+        user: UserId,
+        except: Option<SessionId>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let mut target = sessions::table
+            .filter(sessions::user_id.eq(user.as_uuid()).and(sessions::revoked_at.is_null()))
+            .into_boxed();
+        if let Some(except) = except {
+            target = target.filter(sessions::id.ne(except.as_uuid()));
+        }
+        let ids: Vec<uuid::Uuid> =
+            target.select(sessions::id).load(self.conn()).await.map_err(store_error)?;
+        let changed = diesel::update(sessions::table.filter(sessions::id.eq_any(&ids)))
+            .set(sessions::revoked_at.eq(now))
+            .execute(self.conn())
+            .await
+            .map_err(store_error)?;
+        Ok(changed as u64)
+    }
+}

@@ -1,0 +1,216 @@
+//! Registration and the caller's own account.
+
+use switchboard_domain::identity::{
+    EmailAddress, InvalidPassword, Password, Role, SessionId, User,
+};
+use switchboard_domain::{NewEvent, UserId};
+use switchboard_ports::{
+    Clock, CryptoError, PasswordHasher, Ports, SessionStore, StoreError, Transaction, UnitOfWork,
+    UserStore, Verification,
+};
+
+use super::{ClientInfo, Identity, Principal, throttle};
+
+/// Why an account operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AccountError {
+    /// The email is not an address.
+    #[error("not a valid email address")]
+    InvalidEmail,
+    /// The new password is refused.
+    #[error("password {0}")]
+    InvalidPassword(InvalidPassword),
+    /// The display name is too long or has control characters.
+    #[error("display name must be at most 100 characters, without control characters")]
+    InvalidDisplayName,
+    /// The email belongs to another account.
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    /// The current password given for a change is wrong.
+    #[error("the current password is wrong")]
+    WrongPassword,
+    /// The account does not exist (any more).
+    #[error("no such account")]
+    NotFound,
+    /// Too many registrations from this address.
+    #[error("too many attempts; retry in {retry_after} s")]
+    Throttled {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// Hashing failed.
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for AccountError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(_) => AccountError::EmailTaken,
+            StoreError::NotFound => AccountError::NotFound,
+            other => AccountError::Store(other),
+        }
+    }
+}
+
+/// Checks a display name.
+///
+/// # Errors
+/// [`AccountError::InvalidDisplayName`].
+pub fn display_name(raw: &str) -> Result<String, AccountError> {
+    let name = raw.trim();
+    if name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(AccountError::InvalidDisplayName);
+    }
+    Ok(name.to_owned())
+}
+
+/// Creates a user (the CLI and registration share this). Appends the `added` event.
+pub(super) async fn create_user<P: Ports>(
+    id: &Identity<P>,
+    email: &str,
+    password: String,
+    name: &str,
+    role: Role,
+    actor: Option<UserId>,
+) -> Result<User, AccountError> {
+    let email = EmailAddress::parse(email).map_err(|_| AccountError::InvalidEmail)?;
+    let password = Password::new(password).map_err(AccountError::InvalidPassword)?;
+    let display_name = display_name(name)?;
+    let password_hash = id.hasher.hash(&password).await?;
+    let user = User {
+        id: UserId::new(),
+        email,
+        display_name,
+        role,
+        disabled: false,
+        password_hash,
+        created_at: id.clock.now(),
+    };
+    let saved = user.clone();
+    id.uow
+        .transact(move |tx| {
+            Box::pin(async move {
+                tx.insert_user(&saved).await?;
+                let event = NewEvent::added("user", saved.id.to_string(), saved.snapshot())
+                    .by(actor.or(Some(saved.id)))
+                    .owned_by(Some(saved.id));
+                tx.append_events(vec![event]).await?;
+                Ok::<_, AccountError>(())
+            })
+        })
+        .await?;
+    Ok(user)
+}
+
+/// Registration and the caller's own account.
+pub struct AccountService<P: Ports> {
+    id: Identity<P>,
+}
+
+impl<P: Ports> std::fmt::Debug for AccountService<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AccountService")
+    }
+}
+
+impl<P: Ports> Clone for AccountService<P> {
+    fn clone(&self) -> Self {
+        Self { id: self.id.clone() }
+    }
+}
+
+impl<P: Ports> AccountService<P> {
+    /// The service over `id`.
+    pub fn new(id: Identity<P>) -> Self {
+        Self { id }
+    }
+
+    /// Creates a member account. Rate-limited per client IP.
+    ///
+    /// # Errors
+    /// Validation errors, [`AccountError::EmailTaken`], [`AccountError::Throttled`].
+    pub async fn register(
+        &self,
+        email: &str,
+        password: String,
+        name: &str,
+        client: &ClientInfo,
+    ) -> Result<User, AccountError> {
+        let (now, limit) = (self.id.clock.now(), self.id.policy.register_per_ip);
+        let bucket = format!("register-ip:{}", client.ip);
+        let throttled = self
+            .id
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    Ok::<_, AccountError>(throttle::hit(tx, &bucket, limit, now).await?)
+                })
+            })
+            .await?;
+        if let Some(retry_after) = throttled {
+            return Err(AccountError::Throttled { retry_after });
+        }
+        create_user(&self.id, email, password, name, Role::Member, None).await
+    }
+
+    /// The caller's account.
+    ///
+    /// # Errors
+    /// [`AccountError::NotFound`], or a failure.
+    pub async fn me(&self, caller: &Principal) -> Result<User, AccountError> {
+        let user = caller.user_id;
+        self.id
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move { Ok::<_, AccountError>(tx.user_by_id(user).await?) })
+            })
+            .await?
+            .ok_or(AccountError::NotFound)
+    }
+
+    /// Changes the caller's display name and, given the current password, their password;
+    /// a password change revokes every other session.
+    ///
+    /// # Errors
+    /// Validation errors, [`AccountError::WrongPassword`], or a failure.
+    pub async fn update_me(
+        &self,
+        caller: &Principal,
+        name: Option<&str>,
+        password: Option<(&str, String)>,
+    ) -> Result<User, AccountError> {
+        let mut user = self.me(caller).await?;
+        if let Some(name) = name {
+            user.display_name = display_name(name)?;
+        }
+        let mut keep: Option<Option<SessionId>> = None;
+        if let Some((current, new)) = password {
+            let new = Password::new(new).map_err(AccountError::InvalidPassword)?;
+            match self.id.hasher.verify(current, Some(&user.password_hash)).await? {
+                Verification::Match { .. } => {}
+                Verification::Mismatch => return Err(AccountError::WrongPassword),
+            }
+            user.password_hash = self.id.hasher.hash(&new).await?;
+            keep = Some(caller.session());
+        }
+        let (saved, now) = (user.clone(), self.id.clock.now());
+        self.id
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    tx.update_user(&saved).await?;
+                    if let Some(except) = keep {
+                        tx.revoke_user_sessions(saved.id, except, now).await?;
+                    }
+                    Ok::<_, AccountError>(())
+                })
+            })
+            .await?;
+        Ok(user)
+    }
+}

@@ -1,0 +1,386 @@
+//! Login, refresh-token rotation, logout, sessions, and authenticating requests.
+
+use chrono::{DateTime, Utc};
+use switchboard_domain::UserId;
+use switchboard_domain::identity::{EmailAddress, Scopes, Session, SessionId, User};
+use switchboard_ports::{
+    ApiKeyStore, Clock, CryptoError, PasswordHasher, Ports, SessionStore, StoreError,
+    ThrottleStore, TokenError, TokenIssuer, UnitOfWork, UserStore, Verification,
+};
+
+use super::{ClientInfo, Identity, Principal, PrincipalKind, opaque, throttle};
+
+/// What login and refresh answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenPair {
+    /// The JWT.
+    pub access_token: String,
+    /// Seconds until it expires.
+    pub expires_in: u64,
+    /// The opaque refresh token (shown once; only its hash is stored).
+    pub refresh_token: String,
+}
+
+/// Why authentication or a session operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// Unknown email, wrong password or disabled account: one answer for all.
+    #[error("invalid email or password")]
+    InvalidCredentials,
+    /// The access token is refused.
+    #[error("invalid access token: {0}")]
+    InvalidToken(TokenError),
+    /// The credential was valid once but its session, key or user no longer is.
+    #[error("the credentials are no longer valid")]
+    Revoked,
+    /// The refresh token is unknown, used, or its session ended.
+    #[error("invalid refresh token")]
+    InvalidRefreshToken,
+    /// A refresh token was presented twice: its session is now revoked (answered like an
+    /// invalid token, but worth an operator's attention).
+    #[error("invalid refresh token")]
+    RefreshReused,
+    /// Too many attempts; try again after this many seconds.
+    #[error("too many attempts; retry in {retry_after} s")]
+    Throttled {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// The operation needs a session (an access token), not an API key.
+    #[error("this needs a signed-in session, not an API key")]
+    NotASession,
+    /// No such session of the caller's.
+    #[error("no such session")]
+    SessionNotFound,
+    /// Hashing or signing failed.
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Login, refresh, logout and sessions.
+pub struct AuthService<P: Ports> {
+    id: Identity<P>,
+}
+
+impl<P: Ports> std::fmt::Debug for AuthService<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuthService")
+    }
+}
+
+impl<P: Ports> Clone for AuthService<P> {
+    fn clone(&self) -> Self {
+        Self { id: self.id.clone() }
+    }
+}
+
+enum RefreshOutcome {
+    Rotated(UserId, SessionId),
+    Reused,
+    Invalid,
+}
+
+fn buckets(email: &str, ip: &str) -> (String, String, String) {
+    (format!("login-ip:{ip}"), format!("login-fail-account:{email}"), format!("login-fail-ip:{ip}"))
+}
+
+impl<P: Ports> AuthService<P> {
+    /// The service over `id`.
+    pub fn new(id: Identity<P>) -> Self {
+        Self { id }
+    }
+
+    fn pair(
+        &self,
+        user: UserId,
+        session: SessionId,
+        refresh: String,
+    ) -> Result<TokenPair, AuthError> {
+        let now = self.id.clock.now();
+        let issued = self.id.tokens.issue(user, session, now).map_err(AuthError::InvalidToken)?;
+        Ok(TokenPair {
+            access_token: issued.token,
+            expires_in: self.id.tokens.lifetime_secs(),
+            refresh_token: refresh,
+        })
+    }
+
+    /// Checks the credentials and opens a session. Throttled per IP (all attempts) and per
+    /// account and IP (failures).
+    ///
+    /// # Errors
+    /// [`AuthError::InvalidCredentials`], [`AuthError::Throttled`], or a failure.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client: ClientInfo,
+    ) -> Result<TokenPair, AuthError> {
+        let policy = self.id.policy.clone();
+        let now = self.id.clock.now();
+        let email = EmailAddress::parse(email).ok();
+        let key = email.as_ref().map_or_else(|| "-".to_owned(), |e| e.as_str().to_owned());
+        let (ip_bucket, account_bucket, fail_ip_bucket) = buckets(&key, &client.ip);
+        let (account_b, fail_ip_b) = (account_bucket.clone(), fail_ip_bucket.clone());
+        let lookup = email.clone();
+        let user: Option<User> = self
+            .id
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    let checks = [
+                        throttle::hit(tx, &ip_bucket, policy.login_per_ip, now).await?,
+                        throttle::blocked(tx, &account_b, policy.failed_per_account, now).await?,
+                        throttle::blocked(tx, &fail_ip_b, policy.failed_per_ip, now).await?,
+                    ];
+                    if let Some(retry_after) = checks.into_iter().flatten().max() {
+                        return Err(AuthError::Throttled { retry_after });
+                    }
+                    match lookup {
+                        Some(email) => Ok(tx.user_by_email(&email).await?),
+                        None => Ok(None),
+                    }
+                })
+            })
+            .await?;
+        let verdict = self
+            .id
+            .hasher
+            .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
+            .await?;
+        let (user, needs_rehash) = match (user, verdict) {
+            (Some(user), Verification::Match { needs_rehash }) if !user.disabled => {
+                (user, needs_rehash)
+            }
+            _ => {
+                let policy = self.id.policy.clone();
+                self.id
+                    .uow
+                    .transact(move |tx| {
+                        Box::pin(async move {
+                            tx.throttle_hit(&account_bucket, policy.failed_per_account.window, now)
+                                .await?;
+                            tx.throttle_hit(&fail_ip_bucket, policy.failed_per_ip.window, now)
+                                .await?;
+                            Ok::<_, AuthError>(())
+                        })
+                    })
+                    .await?;
+                return Err(AuthError::InvalidCredentials);
+            }
+        };
+        let rehashed = match (
+            needs_rehash,
+            switchboard_domain::identity::Password::new(password.to_owned()),
+        ) {
+            (true, Ok(p)) => Some(self.id.hasher.hash(&p).await?),
+            _ => None,
+        };
+        let (refresh, refresh_hash) = opaque::refresh_token().map_err(CryptoError)?;
+        let absolute = chrono::Duration::from_std(self.id.policy.session_absolute)
+            .unwrap_or(chrono::Duration::days(3650));
+        let session = Session {
+            id: SessionId::new(),
+            user_id: user.id,
+            user_agent: client.user_agent.chars().take(512).collect(),
+            ip: client.ip,
+            created_at: now,
+            last_used_at: now,
+            expires_at: now + absolute,
+            revoked_at: None,
+        };
+        let session_id = session.id;
+        let user_id = user.id;
+        self.id
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    tx.throttle_clear(&account_bucket).await?;
+                    if let Some(hash) = rehashed {
+                        tx.update_user(&User { password_hash: hash, ..user }).await?;
+                    }
+                    tx.insert_session(&session, &refresh_hash).await?;
+                    Ok::<_, AuthError>(())
+                })
+            })
+            .await?;
+        self.pair(user_id, session_id, refresh)
+    }
+
+    /// Rotates a refresh token: the old one stops working and a new pair is issued.
+    /// Presenting a token already used revokes its whole session (RFC 9700, 4.14.2).
+    ///
+    /// # Errors
+    /// [`AuthError::InvalidRefreshToken`], or a failure.
+    pub async fn refresh(&self, token: &str) -> Result<TokenPair, AuthError> {
+        let now = self.id.clock.now();
+        let idle = self.id.policy.session_idle;
+        let old_hash = opaque::hash(token);
+        let (refresh, new_hash) = opaque::refresh_token().map_err(CryptoError)?;
+        let outcome = self
+            .id
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    let Some((session, used)) = tx.session_by_refresh(&old_hash).await? else {
+                        return Ok::<_, AuthError>(RefreshOutcome::Invalid);
+                    };
+                    if used {
+                        tx.revoke_session(session.user_id, session.id, now).await?;
+                        return Ok(RefreshOutcome::Reused);
+                    }
+                    let user = tx.user_by_id(session.user_id).await?;
+                    if !session.is_active(now, idle) || user.is_none_or(|u| u.disabled) {
+                        return Ok(RefreshOutcome::Invalid);
+                    }
+                    tx.rotate_refresh(session.id, &old_hash, &new_hash, now).await?;
+                    Ok(RefreshOutcome::Rotated(session.user_id, session.id))
+                })
+            })
+            .await?;
+        match outcome {
+            RefreshOutcome::Rotated(user, session) => self.pair(user, session, refresh),
+            RefreshOutcome::Reused => Err(AuthError::RefreshReused),
+            RefreshOutcome::Invalid => Err(AuthError::InvalidRefreshToken),
+        }
+    }
+
+    /// Ends the caller's session.
+    ///
+    /// # Errors
+    /// [`AuthError::NotASession`] for an API key, or a failure.
+    pub async fn logout(&self, caller: &Principal) -> Result<(), AuthError> {
+        let session = caller.session().ok_or(AuthError::NotASession)?;
+        let (user, now) = (caller.user_id, self.id.clock.now());
+        self.id
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    tx.revoke_session(user, session, now).await?;
+                    Ok::<_, AuthError>(())
+                })
+            })
+            .await
+    }
+
+    /// Ends every session of the caller's user.
+    ///
+    /// # Errors
+    /// A failure of the store.
+    pub async fn logout_all(&self, caller: &Principal) -> Result<u64, AuthError> {
+        let (user, now) = (caller.user_id, self.id.clock.now());
+        self.id
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move { Ok(tx.revoke_user_sessions(user, None, now).await?) })
+            })
+            .await
+    }
+
+    /// The caller's sessions still usable, newest first.
+    ///
+    /// # Errors
+    /// A failure of the store.
+    pub async fn sessions(&self, caller: &Principal) -> Result<Vec<Session>, AuthError> {
+        let (user, now, idle) = (caller.user_id, self.id.clock.now(), self.id.policy.session_idle);
+        let all = self
+            .id
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move { Ok::<_, AuthError>(tx.list_sessions(user).await?) })
+            })
+            .await?;
+        Ok(all.into_iter().filter(|s| s.is_active(now, idle)).collect())
+    }
+
+    /// Ends one of the caller's sessions.
+    ///
+    /// # Errors
+    /// [`AuthError::SessionNotFound`] when it is not theirs or already ended.
+    pub async fn delete_session(&self, caller: &Principal, id: SessionId) -> Result<(), AuthError> {
+        let (user, now) = (caller.user_id, self.id.clock.now());
+        let revoked = self
+            .id
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move { Ok::<_, AuthError>(tx.revoke_session(user, id, now).await?) })
+            })
+            .await?;
+        if revoked { Ok(()) } else { Err(AuthError::SessionNotFound) }
+    }
+
+    /// Authenticates a bearer credential: an API key (`sbk_…`) or an access token, whose
+    /// session and user are read in one query so revocation and role changes apply at once.
+    ///
+    /// # Errors
+    /// [`AuthError::InvalidToken`], [`AuthError::Revoked`], or a failure.
+    pub async fn authenticate(&self, credential: &str) -> Result<Principal, AuthError> {
+        if credential.starts_with(opaque::API_KEY_PREFIX) {
+            return self.authenticate_api_key(credential).await;
+        }
+        let now = self.id.clock.now();
+        let claims = self.id.tokens.verify(credential, now).map_err(AuthError::InvalidToken)?;
+        let idle = self.id.policy.session_idle;
+        let sid = claims.session_id;
+        let found = self
+            .id
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move { Ok::<_, AuthError>(tx.session_with_user(sid).await?) })
+            })
+            .await?;
+        match found {
+            Some((session, user))
+                if session.user_id == claims.user_id
+                    && session.is_active(now, idle)
+                    && !user.disabled =>
+            {
+                Ok(Principal {
+                    user_id: user.id,
+                    role: user.role,
+                    scopes: Scopes::all(),
+                    kind: PrincipalKind::Session(session.id),
+                })
+            }
+            _ => Err(AuthError::Revoked),
+        }
+    }
+
+    /// Authenticates an API key.
+    ///
+    /// # Errors
+    /// [`AuthError::InvalidToken`] for a key that does not match, [`AuthError::Revoked`].
+    pub async fn authenticate_api_key(&self, key: &str) -> Result<Principal, AuthError> {
+        let (prefix, secret) =
+            opaque::split_api_key(key).ok_or(AuthError::InvalidToken(TokenError::Malformed))?;
+        let (prefix, secret) = (prefix.to_owned(), secret.to_owned());
+        let now: DateTime<Utc> = self.id.clock.now();
+        self.id
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    let Some((key, user)) = tx.api_key_by_prefix(&prefix).await? else {
+                        return Err(AuthError::InvalidToken(TokenError::Signature));
+                    };
+                    if !opaque::secret_matches(&secret, &key.secret_hash) {
+                        return Err(AuthError::InvalidToken(TokenError::Signature));
+                    }
+                    if !key.is_active(now) || user.disabled {
+                        return Err(AuthError::Revoked);
+                    }
+                    tx.touch_api_key(key.id, now).await?;
+                    Ok(Principal {
+                        user_id: user.id,
+                        role: user.role,
+                        scopes: key.scopes,
+                        kind: PrincipalKind::ApiKey(key.id),
+                    })
+                })
+            })
+            .await
+    }
+}
