@@ -85,6 +85,19 @@ is_running() {
   [ -f "$datadir/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$datadir" status >/dev/null 2>&1
 }
 
+is_running_at() {
+  local dir
+  dir=$(readlink -f "$1")
+  [ -f "$dir/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$dir" status >/dev/null 2>&1
+}
+
+ensure_database() {
+  if [ -z "$(psql_admin -c "select 1 from pg_database where datname = '$db_name'")" ]; then
+    psql_admin -c "create database \"$db_name\"" >/dev/null 2>&1 || true
+    log "created database $db_name"
+  fi
+}
+
 psql_admin() {
   psql "$admin_url" -v ON_ERROR_STOP=1 -qAtX "$@"
 }
@@ -96,6 +109,13 @@ start() {
     return
   fi
   ensure_installed
+  # Another checkout's cluster (same project, same port) already answering: share it.
+  if psql_admin -c 'select 1' >/dev/null 2>&1 && ! { [ -e "$data_link" ] && is_running_at "$data_link"; }; then
+    log "a PostgreSQL already answers on 127.0.0.1:$port: using it"
+    ensure_database
+    echo "$app_url"
+    return
+  fi
   resolve_datadir
   # Two `make` runs may start the cluster at once: one does it, the other waits.
   exec 9>"$root/.data/postgres.lock"
@@ -125,10 +145,7 @@ CONF
     sleep 0.2
   done
   psql_admin -c 'select 1' >/dev/null
-  if [ -z "$(psql_admin -c "select 1 from pg_database where datname = '$db_name'")" ]; then
-    psql_admin -c "create database \"$db_name\"" >/dev/null
-    log "created database $db_name"
-  fi
+  ensure_database
   flock -u 9
   echo "$app_url"
 }
