@@ -2,6 +2,8 @@
 
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod accounts;
+mod admin_users;
 mod contract;
 mod errors;
 mod identity;
