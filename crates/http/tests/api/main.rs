@@ -7,6 +7,7 @@ mod admin_users;
 mod contract;
 mod errors;
 mod identity;
+mod me;
 mod negotiation;
 mod openapi;
 mod request_id;
