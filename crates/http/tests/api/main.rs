@@ -12,6 +12,7 @@ mod jobs;
 mod me;
 mod negotiation;
 mod openapi;
+mod ownership;
 mod rate_limits;
 mod request_id;
 mod shutdown;
