@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use actix_web::test::{self, TestRequest};
+use actix_web::test::TestRequest;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use secrecy::SecretString;
@@ -11,55 +11,16 @@ use serde_json::{Value, json};
 use switchboard_crypto::{JwtSettings, JwtTokens, SigningKeySetting};
 use switchboard_domain::UserId;
 use switchboard_domain::identity::{Role, SessionId};
-use switchboard_http::build_app;
-use switchboard_memory::{ManualClock, StaticReadiness};
+use switchboard_memory::ManualClock;
 use switchboard_ports::{TokenIssuer, UnitOfWork, UserStore};
 
-use crate::support::{assert_error_envelope, deps_with, identity, json_call};
-
-macro_rules! app {
-    ($clock:expr) => {{
-        let id = identity($clock.clone());
-        let uow = id.uow.clone();
-        (test::init_service(build_app(deps_with(StaticReadiness::ready(), id))).await, uow)
-    }};
-}
-
-fn post(uri: &str, body: Value) -> TestRequest {
-    TestRequest::post().uri(uri).set_json(body).peer_addr("10.0.0.1:1000".parse().unwrap())
-}
-
-fn bearer(req: TestRequest, token: &str) -> TestRequest {
-    req.insert_header(("Authorization", format!("Bearer {token}")))
-}
-
-async fn signup(
-    app: &impl actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
-        Error = actix_web::Error,
-    >,
-    email: &str,
-) -> Value {
-    let (s, _, b) = json_call(
-        app,
-        post("/api/auth/register", json!({"email": email, "password": "correct horse"})),
-    )
-    .await;
-    assert_eq!(s, 201, "{b}");
-    let (s, _, b) = json_call(
-        app,
-        post("/api/auth/login", json!({"email": email, "password": "correct horse"})),
-    )
-    .await;
-    assert_eq!(s, 200, "{b}");
-    b["data"].clone()
-}
+use crate::accounts::{app, bearer, post, signup};
+use crate::support::{assert_error_envelope, identity, json_call};
 
 #[actix_web::test]
 async fn register_login_me_and_every_rejected_token() {
     let clock = ManualClock::default();
-    let (app, _) = app!(clock);
+    let (app, _) = app!(identity(clock.clone()));
     let tokens = signup(&app, " Ada@Example.org ").await;
     assert_eq!(tokens["token_type"], "Bearer");
     let access = tokens["access_token"].as_str().unwrap();
@@ -146,7 +107,7 @@ async fn register_login_me_and_every_rejected_token() {
 #[actix_web::test]
 async fn refresh_rotates_and_reuse_revokes_the_family() {
     let clock = ManualClock::default();
-    let (app, _) = app!(clock);
+    let (app, _) = app!(identity(clock.clone()));
     let first = signup(&app, "bob@example.org").await;
     let r1 = first["refresh_token"].as_str().unwrap();
     let (s, _, second) =
@@ -167,7 +128,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
 #[actix_web::test]
 async fn sessions_expire_when_idle_and_logout_ends_them() {
     let clock = ManualClock::default();
-    let (app, _) = app!(clock);
+    let (app, _) = app!(identity(clock.clone()));
     let t = signup(&app, "carol@example.org").await;
     let t2 = {
         let (_, _, b) = json_call(
@@ -228,7 +189,7 @@ async fn sessions_expire_when_idle_and_logout_ends_them() {
 #[actix_web::test]
 async fn api_keys_scopes_and_ownership() {
     let clock = ManualClock::default();
-    let (app, _) = app!(clock);
+    let (app, _) = app!(identity(clock.clone()));
     let t = signup(&app, "erin@example.org").await;
     let access = t["access_token"].as_str().unwrap();
     let (s, _, created) = json_call(
@@ -285,7 +246,7 @@ async fn api_keys_scopes_and_ownership() {
 #[actix_web::test]
 async fn admin_routes_follow_the_role_rules() {
     let clock = ManualClock::default();
-    let (app, uow) = app!(clock);
+    let (app, uow) = app!(identity(clock.clone()));
     let root = signup(&app, "root@example.org").await;
     let member = signup(&app, "member@example.org").await;
     let (ra, ma) =
@@ -332,7 +293,7 @@ async fn admin_routes_follow_the_role_rules() {
 #[actix_web::test]
 async fn failed_logins_are_throttled_with_retry_after() {
     let clock = ManualClock::default();
-    let (app, _) = app!(clock);
+    let (app, _) = app!(identity(clock.clone()));
     signup(&app, "gina@example.org").await;
     for _ in 0..5 {
         let (s, _, _) = json_call(

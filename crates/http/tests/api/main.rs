@@ -2,11 +2,18 @@
 
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod accounts;
+mod admin_users;
 mod contract;
 mod errors;
+mod events;
 mod identity;
+mod jobs;
+mod me;
 mod negotiation;
 mod openapi;
+mod ownership;
+mod rate_limits;
 mod request_id;
 mod shutdown;
 mod support;

@@ -174,7 +174,8 @@ impl<P: Ports> AccountService<P> {
     }
 
     /// Changes the caller's display name and, given the current password, their password;
-    /// a password change revokes every other session.
+    /// a password change revokes every other session. Each changed attribute is a `changed`
+    /// event (the password's without values: hashes never enter the log).
     ///
     /// # Errors
     /// Validation errors, [`AccountError::WrongPassword`], or a failure.
@@ -184,33 +185,62 @@ impl<P: Ports> AccountService<P> {
         name: Option<&str>,
         password: Option<(&str, String)>,
     ) -> Result<User, AccountError> {
-        let mut user = self.me(caller).await?;
-        if let Some(name) = name {
-            user.display_name = display_name(name)?;
-        }
+        let name = name.map(display_name).transpose()?;
+        let mut new_hash = None;
         let mut keep: Option<Option<SessionId>> = None;
         if let Some((current, new)) = password {
             let new = Password::new(new).map_err(AccountError::InvalidPassword)?;
+            let user = self.me(caller).await?;
             match self.id.hasher.verify(current, Some(&user.password_hash)).await? {
                 Verification::Match { .. } => {}
                 Verification::Mismatch => return Err(AccountError::WrongPassword),
             }
-            user.password_hash = self.id.hasher.hash(&new).await?;
+            new_hash = Some(self.id.hasher.hash(&new).await?);
             keep = Some(caller.session());
         }
-        let (saved, now) = (user.clone(), self.id.clock.now());
+        let (user_id, now) = (caller.user_id, self.id.clock.now());
         self.id
             .uow
             .transact(move |tx| {
                 Box::pin(async move {
-                    tx.update_user(&saved).await?;
-                    if let Some(except) = keep {
-                        tx.revoke_user_sessions(saved.id, except, now).await?;
+                    // Read again here: the row may have changed (an admin disabling the user)
+                    // while the password was being hashed, and only our fields may be written.
+                    let mut user = tx.user_by_id(user_id).await?.ok_or(AccountError::NotFound)?;
+                    let oid = user.id.to_string();
+                    let mut events = Vec::new();
+                    if let Some(name) = name.filter(|n| *n != user.display_name) {
+                        let old = std::mem::replace(&mut user.display_name, name);
+                        events.push(NewEvent::changed(
+                            "user",
+                            oid.clone(),
+                            "display_name",
+                            old,
+                            user.display_name.clone(),
+                        ));
                     }
-                    Ok::<_, AccountError>(())
+                    if let Some(hash) = new_hash {
+                        user.password_hash = hash;
+                        events.push(NewEvent::changed(
+                            "user",
+                            oid,
+                            "password",
+                            serde_json::Value::Null,
+                            serde_json::Value::Null,
+                        ));
+                    }
+                    if events.is_empty() {
+                        return Ok(user);
+                    }
+                    tx.update_user(&user).await?;
+                    if let Some(except) = keep {
+                        tx.revoke_user_sessions(user.id, except, now).await?;
+                    }
+                    let events =
+                        events.into_iter().map(|e| e.by(Some(user_id)).owned_by(Some(user_id)));
+                    tx.append_events(events.collect()).await?;
+                    Ok::<_, AccountError>(user)
                 })
             })
-            .await?;
-        Ok(user)
+            .await
     }
 }

@@ -85,8 +85,13 @@ impl<P: Ports> AdminService<P> {
                     let mut events = Vec::new();
                     let oid = user.id.to_string();
                     let needs_count = user.role == Role::Superadmin;
-                    let superadmins =
-                        if needs_count { tx.count_active_superadmins().await? } else { 0 };
+                    // The rules count the target among the superadmins; a disabled one is not
+                    // in the active count, yet demoting it leaves every active one in place.
+                    let superadmins = if needs_count {
+                        tx.count_active_superadmins().await? + u64::from(user.disabled)
+                    } else {
+                        0
+                    };
                     if let Some(role) = role.filter(|r| *r != user.role) {
                         check_role_change(actor_role, user.role, role, superadmins)?;
                         events.push(NewEvent::changed(

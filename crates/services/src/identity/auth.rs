@@ -194,14 +194,19 @@ impl<P: Ports> AuthService<P> {
             revoked_at: None,
         };
         let session_id = session.id;
-        let user_id = user.id;
+        let (user_id, verified_hash) = (user.id, user.password_hash);
         self.id
             .uow
             .transact(move |tx| {
                 Box::pin(async move {
                     tx.throttle_clear(&account_bucket).await?;
-                    if let Some(hash) = rehashed {
-                        tx.update_user(&User { password_hash: hash, ..user }).await?;
+                    // Only the hash is ours to write, and only if it is still the one verified:
+                    // the rest of the row may have changed (a role, a disable) since it was read.
+                    if let Some(hash) = rehashed
+                        && let Some(current) = tx.user_by_id(user_id).await?
+                        && current.password_hash == verified_hash
+                    {
+                        tx.update_user(&User { password_hash: hash, ..current }).await?;
                     }
                     tx.insert_session(&session, &refresh_hash).await?;
                     Ok::<_, AuthError>(())

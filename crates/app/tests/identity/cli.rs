@@ -1,27 +1,13 @@
-//! Identity end to end over PostgreSQL, through the real binary: the CLI creates a
-//! superadmin, who logs in over HTTP; refresh reuse and throttling hold in the database.
-
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+//! Through the real binary: the CLI creates a superadmin, who logs in over HTTP; refresh
+//! reuse and throttling hold in the database.
 
 use std::process::Stdio;
 
 use serde_json::{Value, json};
 use switchboard_test_support::TestDb;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_switchboard");
-
-fn switchboard(db: &TestDb) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.env_clear()
-        .env("SWITCHBOARD_PROFILE", "test")
-        .env("SWITCHBOARD__LOG__FORMAT", "json")
-        .env("SWITCHBOARD__LOG__FILTER", "info")
-        .env("DATABASE_URL", db.url())
-        .kill_on_drop(true);
-    cmd
-}
+use crate::support::switchboard;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn cli_superadmin_logs_in_refresh_reuse_and_throttling_over_postgres() {

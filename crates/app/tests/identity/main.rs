@@ -1,0 +1,10 @@
+//! Identity end to end over PostgreSQL: through the binary, and in process with several app
+//! instances sharing one database (time moved by a manual clock).
+
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+mod cli;
+mod rate_limits;
+mod rehash;
+mod rotate_secrets;
+mod support;

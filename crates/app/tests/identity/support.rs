@@ -1,0 +1,114 @@
+//! The production adapters over a test database, with a clock the test moves, and the binary.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::web;
+use switchboard_app::commands::serve::service_info;
+use switchboard_app::config::{Config, Profile};
+use switchboard_crypto::{AeadSecretBox, Argon2Hasher, JwtTokens};
+use switchboard_http::{AppDeps, HttpSettings, build_app};
+use switchboard_memory::ManualClock;
+use switchboard_postgres::{PgEventLog, PgJobQueue, PgReadiness, PgUnitOfWork};
+use switchboard_services::{
+    AccountService, AdminService, ApiKeyService, AuthService, EventLogService, HealthService,
+    Identity, JobAdminService,
+};
+use switchboard_test_support::TestDb;
+use tokio::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_switchboard");
+
+/// The binary with the test profile over `db`.
+pub fn switchboard(db: &TestDb) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear()
+        .env("SWITCHBOARD_PROFILE", "test")
+        .env("SWITCHBOARD__LOG__FORMAT", "json")
+        .env("SWITCHBOARD__LOG__FILTER", "info")
+        .env("DATABASE_URL", db.url())
+        .kill_on_drop(true);
+    cmd
+}
+
+/// PostgreSQL and the crypto adapters, with a manual clock.
+#[derive(Debug, Clone, Copy)]
+pub struct PgTestPorts;
+
+impl switchboard_ports::Ports for PgTestPorts {
+    type Readiness = PgReadiness;
+    type Uow = PgUnitOfWork;
+    type Events = PgEventLog;
+    type Jobs = PgJobQueue;
+    type Clock = ManualClock;
+    type Hasher = Argon2Hasher;
+    type Tokens = JwtTokens;
+    type Secrets = AeadSecretBox;
+}
+
+/// The test profile's configuration, with cheap password hashing.
+pub fn config() -> Config {
+    let mut config = Config::load(Profile::Test, None).unwrap();
+    config.auth.argon2.memory_kib = 1024;
+    config.auth.argon2.iterations = 1;
+    config
+}
+
+/// The identity adapters as `app` wires them from `config`, over their own pool on `db`.
+pub fn identity(db: &TestDb, config: &Config, clock: &ManualClock) -> Identity<PgTestPorts> {
+    let id = switchboard_app::ports::identity(db.pool(), &config.auth).unwrap();
+    Identity {
+        uow: id.uow,
+        clock: clock.clone(),
+        hasher: id.hasher,
+        tokens: id.tokens,
+        secrets: id.secrets,
+        policy: id.policy,
+    }
+}
+
+/// One app instance (its own pool) over `db`, as `serve` builds it.
+pub async fn instance(
+    db: &TestDb,
+    config: &Config,
+    clock: &ManualClock,
+) -> impl Service<
+    actix_http::Request,
+    Response = ServiceResponse<impl MessageBody>,
+    Error = actix_web::Error,
+> {
+    let identity = identity(db, config, clock);
+    let pool = db.pool();
+    let deps = AppDeps::<PgTestPorts> {
+        health: web::Data::new(HealthService::new(PgReadiness::new(pool.clone()), service_info())),
+        tokens: web::Data::new(identity.tokens.clone()),
+        auth: web::Data::new(AuthService::new(identity.clone())),
+        accounts: web::Data::new(AccountService::new(identity.clone())),
+        api_keys: web::Data::new(ApiKeyService::new(identity.clone())),
+        admin: web::Data::new(AdminService::new(identity)),
+        events: web::Data::new(EventLogService::new(PgEventLog::new(pool.clone()))),
+        jobs: web::Data::new(JobAdminService::new(PgJobQueue::new(pool, db.url()))),
+        settings: HttpSettings {
+            body_limit: config.server.body_limit_bytes,
+            cors_origins: Vec::new(),
+            cors_max_age_secs: 60,
+            trust_forwarded_for: false,
+        },
+    };
+    actix_web::test::init_service(build_app(deps)).await
+}
+
+/// Sends a request; the status, the `Retry-After` header and the JSON body.
+pub async fn call(
+    app: &impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    >,
+    req: actix_web::test::TestRequest,
+) -> (u16, Option<String>, serde_json::Value) {
+    let res = actix_web::test::call_service(app, req.to_request()).await;
+    let status = res.status().as_u16();
+    let retry = res.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+    let body = actix_web::test::read_body(res).await;
+    (status, retry, serde_json::from_slice(&body).unwrap())
+}
