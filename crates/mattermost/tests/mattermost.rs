@@ -19,7 +19,7 @@ fn start() -> RunningSandbox {
         .people(25)
         .build()
         .start_local()
-        .unwrap()
+        .expect("the sandbox starts")
 }
 
 fn config(sandbox: &RunningSandbox) -> MattermostConfig {
