@@ -132,7 +132,10 @@ impl ChatSource for SlackSource {
     ) -> Result<PostPage, ChatError> {
         let (oldest, inclusive, since) = match scope {
             HistoryScope::Backfill { oldest } => (oldest, true, None),
-            HistoryScope::Changes { since } => (Some(since - self.lookback), false, Some(since)),
+            HistoryScope::Changes { since } => {
+                let from = since.checked_sub_signed(self.lookback).unwrap_or(since);
+                (Some(from), false, Some(since))
+            }
         };
         let oldest = oldest.map(wire::format_ts);
         let mut args = vec![("channel", channel_id), ("limit", self.page_size.as_str())];
