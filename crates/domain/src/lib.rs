@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod analytics;
+pub mod chat;
 pub mod events;
 pub mod health;
 pub mod identity;

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod bundle;
+pub mod chat;
 pub mod events;
 pub mod identity;
 pub mod jobs;
@@ -9,6 +10,7 @@ pub mod store;
 pub mod unit_of_work;
 
 pub use bundle::Ports;
+pub use chat::{ChatError, ChatSource, RetryPolicy};
 pub use events::{EventQuery, EventReader};
 pub use identity::{
     AccessClaims, ApiKeyStore, Clock, CryptoError, IdentityStores, IssuedToken, PasswordHasher,

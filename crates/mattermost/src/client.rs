@@ -1,0 +1,118 @@
+//! One API v4 call: `{base_url}/api/v4/{path}` with the token as a bearer header, 429s
+//! retried within the [`RetryPolicy`], failures read as `AppError`s.
+
+use std::time::Duration;
+
+use reqwest::{RequestBuilder, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use switchboard_ports::{ChatError, RetryPolicy};
+
+use crate::error;
+
+/// How to reach a Mattermost server and how hard to try.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MattermostConfig {
+    /// The server's URL, without `/api/v4` (`https://chat.example.org`).
+    pub base_url: String,
+    /// What to do on 429.
+    pub retry: RetryPolicy,
+    /// Posts per page of a backfill (Mattermost allows at most 200).
+    pub page_size: u32,
+    /// Per-request timeout.
+    pub timeout: Duration,
+}
+
+impl MattermostConfig {
+    /// Defaults for the server at `base_url`: retries as [`RetryPolicy::default`], pages of
+    /// 200, 30 s per request.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            retry: RetryPolicy::default(),
+            page_size: 200,
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// An authenticated API v4 client for one token.
+#[derive(Debug, Clone)]
+pub(crate) struct Client {
+    http: reqwest::Client,
+    api: String,
+    token: SecretString,
+    retry: RetryPolicy,
+}
+
+impl Client {
+    pub(crate) fn new(
+        http: reqwest::Client,
+        config: &MattermostConfig,
+        token: SecretString,
+    ) -> Self {
+        let api = format!("{}/api/v4", config.base_url.trim_end_matches('/'));
+        Self { http, api, token, retry: config.retry }
+    }
+
+    /// `GET {path}?{query}`.
+    pub(crate) async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, ChatError> {
+        let url = format!("{}/{path}", self.api);
+        self.send(path, || self.http.get(&url).query(query)).await
+    }
+
+    /// `POST {path}` with a JSON body.
+    pub(crate) async fn post<T: DeserializeOwned, B: serde::Serialize + ?Sized>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ChatError> {
+        let url = format!("{}/{path}", self.api);
+        let body = serde_json::to_vec(body).map_err(|e| ChatError::Transport(e.to_string()))?;
+        self.send(path, || {
+            self.http
+                .post(&url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.clone())
+        })
+        .await
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        request: impl Fn() -> RequestBuilder,
+    ) -> Result<T, ChatError> {
+        let mut attempt = 0;
+        loop {
+            let response = request()
+                .bearer_auth(self.token.expose_secret())
+                .send()
+                .await
+                .map_err(error::transport)?;
+            let status = response.status();
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                let retry_after = error::retry_after(response.headers());
+                match self.retry.delay(attempt, retry_after) {
+                    Some(wait) => {
+                        tracing::debug!(path, ?wait, attempt, "mattermost: rate limited, waiting");
+                        tokio::time::sleep(wait).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    None => return Err(ChatError::RateLimited { retry_after }),
+                }
+            }
+            let body = response.bytes().await.map_err(error::transport)?;
+            if !status.is_success() {
+                return Err(error::from_response(status, &body, path));
+            }
+            return serde_json::from_slice(&body)
+                .map_err(|e| ChatError::InvalidResponse(format!("{path}: {e}")));
+        }
+    }
+}

@@ -1,0 +1,9 @@
+#![doc = include_str!("../README.md")]
+
+mod client;
+mod error;
+mod source;
+mod wire;
+
+pub use client::MattermostConfig;
+pub use source::MattermostSource;

@@ -1,0 +1,200 @@
+//! [`MattermostSource`]: the chat-source port over API v4.
+
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+use switchboard_domain::chat::{
+    ChannelKind, ChannelRef, ChatIdentity, ChatPost, ChatProvider, ChatTeam, ChatUser,
+    HistoryScope, PageCursor, PostPage,
+};
+use switchboard_ports::{ChatError, ChatSource};
+
+use crate::client::{Client, MattermostConfig};
+use crate::wire::{self, PostList};
+
+/// The most posts a `since` query returns; an answer this long may be cut short.
+const SINCE_CAP: usize = 1000;
+/// Ids per `POST /users/ids`.
+const IDS_PER_CALL: usize = 200;
+
+/// A Mattermost server seen through one user's token.
+#[derive(Debug, Clone)]
+pub struct MattermostSource {
+    client: Client,
+    page_size: usize,
+}
+
+impl MattermostSource {
+    /// A source for `token` with its own HTTP client.
+    ///
+    /// # Errors
+    /// [`ChatError::Transport`] when the HTTP client cannot be built.
+    pub fn new(config: &MattermostConfig, token: SecretString) -> Result<Self, ChatError> {
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .build()
+            .map_err(|e| ChatError::Transport(e.to_string()))?;
+        Ok(Self::with_client(http, config, token))
+    }
+
+    /// A source for `token` sharing `http` (and its connection pool) with others.
+    pub fn with_client(
+        http: reqwest::Client,
+        config: &MattermostConfig,
+        token: SecretString,
+    ) -> Self {
+        Self {
+            client: Client::new(http, config, token),
+            page_size: usize::try_from(config.page_size.clamp(1, 200)).unwrap_or(200),
+        }
+    }
+
+    async fn teams(&self) -> Result<Vec<wire::Team>, ChatError> {
+        self.client.get("users/me/teams", &[]).await
+    }
+
+    /// Page `page` (a number) of the channel's live posts, newest first, down to `oldest`.
+    async fn backfill(
+        &self,
+        channel_id: &str,
+        oldest: Option<DateTime<Utc>>,
+        page: Option<&PageCursor>,
+    ) -> Result<PostPage, ChatError> {
+        let number: usize = match page {
+            None => 0,
+            Some(cursor) => cursor.as_str().parse().map_err(|_| ChatError::Provider {
+                code: "invalid_cursor".to_owned(),
+                message: format!("not a page number: {}", cursor.as_str()),
+            })?,
+        };
+        let (page_arg, per_page) = (number.to_string(), self.page_size.to_string());
+        let query = [("page", page_arg.as_str()), ("per_page", per_page.as_str())];
+        let list: PostList =
+            self.client.get(&format!("channels/{channel_id}/posts"), &query).await?;
+        let listed = list.order.len();
+        let posts: Vec<ChatPost> =
+            ordered(list).filter(|p| oldest.is_none_or(|oldest| p.posted_at >= oldest)).collect();
+        // A short page is the last; a page that reached past `oldest` ends the backfill.
+        let more = listed >= self.page_size && posts.len() == listed;
+        let next = more.then(|| PageCursor::new((number + 1).to_string()));
+        Ok(PostPage { posts, next, truncated: false })
+    }
+
+    /// Everything created, edited or deleted after `since`, in one answer.
+    async fn changes(&self, channel_id: &str, since: DateTime<Utc>) -> Result<PostPage, ChatError> {
+        let since_ms = since.timestamp_millis();
+        let since_arg = since_ms.to_string();
+        let query = [("since", since_arg.as_str())];
+        let list: PostList =
+            self.client.get(&format!("channels/{channel_id}/posts"), &query).await?;
+        let truncated = list.order.len() >= SINCE_CAP;
+        // A reply bumps its root's `update_at`: a root changed only that way is not a change.
+        let after = |ms: i64| ms > since_ms;
+        let posts = list
+            .order
+            .iter()
+            .filter_map(|id| list.posts.get(id))
+            .filter(|p| after(p.create_at) || after(p.edit_at) || after(p.delete_at))
+            .filter_map(post)
+            .collect();
+        Ok(PostPage { posts, next: None, truncated })
+    }
+}
+
+impl ChatSource for MattermostSource {
+    async fn identity(&self) -> Result<ChatIdentity, ChatError> {
+        let me: wire::User = self.client.get("users/me", &[]).await?;
+        let teams = self.teams().await?;
+        Ok(ChatIdentity {
+            provider: ChatProvider::Mattermost,
+            user_id: me.id,
+            user_name: me.username,
+            teams: teams
+                .into_iter()
+                .map(|t| ChatTeam {
+                    id: t.id,
+                    name: if t.display_name.is_empty() { t.name } else { t.display_name },
+                })
+                .collect(),
+        })
+    }
+
+    async fn channels(&self) -> Result<Vec<ChannelRef>, ChatError> {
+        let mut channels = Vec::new();
+        for team in self.teams().await? {
+            let path = format!("users/me/teams/{}/channels", team.id);
+            let listed: Vec<wire::Channel> = self.client.get(&path, &[]).await?;
+            channels.extend(listed.into_iter().filter(|c| c.delete_at == 0).map(|c| {
+                let kind = match c.kind.as_str() {
+                    "P" => ChannelKind::Private,
+                    "D" => ChannelKind::Direct,
+                    "G" => ChannelKind::Group,
+                    _ => ChannelKind::Public,
+                };
+                let team_id = if c.team_id.is_empty() { team.id.clone() } else { c.team_id };
+                ChannelRef { id: c.id, name: c.name, team_id, kind, archived: false }
+            }));
+        }
+        // Direct and group messages are listed once per team.
+        channels.sort_by(|a, b| a.id.cmp(&b.id));
+        channels.dedup_by(|a, b| a.id == b.id);
+        Ok(channels)
+    }
+
+    /// A backfill pages with `page`/`per_page` (the cursor is the page number), newest first,
+    /// and stops at `oldest`. A change scan is one `since` query: Mattermost returns every post
+    /// updated since, deletions included (`delete_at`); roots whose only change is a new reply
+    /// are left out. Mattermost caps that answer at 1000 posts: a page that long is marked
+    /// [`PostPage::truncated`].
+    async fn history(
+        &self,
+        channel_id: &str,
+        scope: HistoryScope,
+        page: Option<&PageCursor>,
+    ) -> Result<PostPage, ChatError> {
+        match scope {
+            HistoryScope::Backfill { oldest } => self.backfill(channel_id, oldest, page).await,
+            HistoryScope::Changes { since } => self.changes(channel_id, since).await,
+        }
+    }
+
+    async fn users(&self, ids: &[String]) -> Result<Vec<ChatUser>, ChatError> {
+        let mut users = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(IDS_PER_CALL) {
+            let found: Vec<wire::User> = self.client.post("users/ids", chunk).await?;
+            users.extend(found.into_iter().map(user));
+        }
+        Ok(users)
+    }
+}
+
+/// The posts `order` names, in that order (not the extra roots `posts` may hold).
+fn ordered(mut list: PostList) -> impl Iterator<Item = ChatPost> {
+    let order = std::mem::take(&mut list.order);
+    order.into_iter().filter_map(move |id| list.posts.remove(&id)).filter_map(|p| post(&p))
+}
+
+/// A wire post as a domain post; `None` without a creation time.
+fn post(p: &wire::Post) -> Option<ChatPost> {
+    Some(ChatPost {
+        id: p.id.clone(),
+        channel_id: p.channel_id.clone(),
+        author_id: p.user_id.clone(),
+        author_name: None,
+        text: p.message.clone(),
+        posted_at: wire::time(p.create_at)?,
+        edited_at: wire::time(p.edit_at),
+        deleted: p.delete_at > 0,
+        thread_root: Some(p.root_id.clone()).filter(|r| !r.is_empty()),
+    })
+}
+
+fn user(u: wire::User) -> ChatUser {
+    let full = format!("{} {}", u.first_name, u.last_name).trim().to_owned();
+    let display_name = [full, u.nickname].into_iter().find(|n| !n.is_empty());
+    ChatUser {
+        display_name: display_name.unwrap_or_else(|| u.username.clone()),
+        id: u.id,
+        username: u.username,
+        deleted: u.delete_at > 0,
+    }
+}

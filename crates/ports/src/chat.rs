@@ -1,0 +1,164 @@
+//! Chat sources: a Slack workspace or a Mattermost server, reached with one user's token.
+//!
+//! Adapters: `switchboard-slack` and `switchboard-mattermost`. Both retry a 429 themselves
+//! (within a [`RetryPolicy`]) and give up with [`ChatError::RateLimited`], so a caller sees a
+//! rate limit only when waiting in place would be unreasonable.
+
+use std::future::Future;
+use std::time::Duration;
+
+use switchboard_domain::chat::{
+    ChannelRef, ChatIdentity, ChatUser, HistoryScope, PageCursor, PostPage,
+};
+
+/// Why a chat provider call failed.
+///
+/// [`ChatError::needs_reauth`] tells the caller to mark the source `reauth_required` rather
+/// than retry; [`ChatError::is_transient`] that retrying later may succeed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ChatError {
+    /// The token is missing, unknown or no longer valid (Slack `invalid_auth`,
+    /// `account_inactive`, `not_authed`; HTTP 401).
+    #[error("the provider refused the token: {reason}")]
+    Unauthorized {
+        /// The provider's code or message.
+        reason: String,
+    },
+    /// The token was revoked (Slack `token_revoked`).
+    #[error("the token was revoked")]
+    TokenRevoked,
+    /// Still throttled after the retries the policy allows.
+    #[error("rate limited by the provider; retry after {retry_after:?}")]
+    RateLimited {
+        /// How long the provider asked to wait.
+        retry_after: Duration,
+    },
+    /// The channel (or thread) does not exist or the token cannot read it.
+    #[error("not found: {what}")]
+    NotFound {
+        /// What was looked for.
+        what: String,
+    },
+    /// The provider answered with an error of its own (Slack `ok: false`, a Mattermost
+    /// `AppError`).
+    #[error("provider error {code}: {message}")]
+    Provider {
+        /// The provider's error code (Slack `error`, Mattermost `id` or the HTTP status).
+        code: String,
+        /// A human-readable message.
+        message: String,
+    },
+    /// The answer could not be understood (not the documented JSON).
+    #[error("unexpected answer from the provider: {0}")]
+    InvalidResponse(String),
+    /// The provider could not be reached (connection, TLS, timeout).
+    #[error("cannot reach the provider: {0}")]
+    Transport(String),
+}
+
+impl ChatError {
+    /// Whether the source must be connected again (a new token) before it can sync.
+    pub fn needs_reauth(&self) -> bool {
+        matches!(self, Self::Unauthorized { .. } | Self::TokenRevoked)
+    }
+
+    /// Whether the same call may succeed later without the user doing anything.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::RateLimited { .. } | Self::Transport(_))
+    }
+}
+
+/// How an adapter answers a 429: wait as told (`Retry-After`), at least an exponential
+/// backoff, at most `max_wait` per wait and `max_retries` times, then
+/// [`ChatError::RateLimited`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// The first backoff; it doubles with each retry.
+    pub base_backoff: Duration,
+    /// The longest single wait; a longer `Retry-After` fails at once.
+    pub max_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 3,
+            base_backoff: Duration::from_millis(500),
+            max_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// How long to wait before retry number `attempt` (0 for the first retry) after a 429
+    /// that asked for `retry_after`, or `None` to give up.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use switchboard_ports::chat::RetryPolicy;
+    ///
+    /// let policy = RetryPolicy {
+    ///     max_retries: 2,
+    ///     base_backoff: Duration::from_millis(100),
+    ///     max_wait: Duration::from_secs(5),
+    /// };
+    /// assert_eq!(policy.delay(0, Duration::from_secs(1)), Some(Duration::from_secs(1)));
+    /// assert_eq!(policy.delay(1, Duration::ZERO), Some(Duration::from_millis(200)));
+    /// assert_eq!(policy.delay(2, Duration::ZERO), None);
+    /// assert_eq!(policy.delay(0, Duration::from_secs(10)), None);
+    /// ```
+    pub fn delay(&self, attempt: u32, retry_after: Duration) -> Option<Duration> {
+        if attempt >= self.max_retries || retry_after > self.max_wait {
+            return None;
+        }
+        let backoff = self.base_backoff.saturating_mul(2_u32.saturating_pow(attempt));
+        Some(retry_after.max(backoff).min(self.max_wait))
+    }
+}
+
+/// One user's view of a chat provider, through their token.
+///
+/// Identifiers are the provider's. Every method may fail with [`ChatError::Unauthorized`] or
+/// [`ChatError::TokenRevoked`] (the token no longer works), [`ChatError::RateLimited`],
+/// [`ChatError::Provider`], [`ChatError::InvalidResponse`] or [`ChatError::Transport`].
+pub trait ChatSource: Send + Sync + 'static {
+    /// Who the token belongs to, and which workspace or teams it reaches: validates a token
+    /// before it is saved.
+    ///
+    /// # Errors
+    /// As the trait says; a bad token is [`ChatError::Unauthorized`] or
+    /// [`ChatError::TokenRevoked`].
+    fn identity(&self) -> impl Future<Output = Result<ChatIdentity, ChatError>> + Send;
+
+    /// Every channel the token's owner is a member of and can read, archived ones excluded.
+    ///
+    /// # Errors
+    /// As the trait says.
+    fn channels(&self) -> impl Future<Output = Result<Vec<ChannelRef>, ChatError>> + Send;
+
+    /// One page of a channel's posts, thread replies included: a backfill or the changes since
+    /// a time (see [`HistoryScope`]). Start with `page: None` and pass each answer's
+    /// [`PostPage::next`] back with the same `channel_id` and `scope` until it is `None`.
+    ///
+    /// # Errors
+    /// [`ChatError::NotFound`] for a channel that does not exist or that the token cannot read;
+    /// otherwise as the trait says.
+    fn history(
+        &self,
+        channel_id: &str,
+        scope: HistoryScope,
+        page: Option<&PageCursor>,
+    ) -> impl Future<Output = Result<PostPage, ChatError>> + Send;
+
+    /// The people with these ids; unknown ids are left out.
+    ///
+    /// # Errors
+    /// As the trait says.
+    fn users(
+        &self,
+        ids: &[String],
+    ) -> impl Future<Output = Result<Vec<ChatUser>, ChatError>> + Send;
+}

@@ -1,0 +1,246 @@
+//! [`SlackSource`]: the chat-source port over the Web API.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+use switchboard_domain::chat::{
+    ChannelKind, ChannelRef, ChatIdentity, ChatPost, ChatProvider, ChatTeam, ChatUser,
+    HistoryScope, PageCursor, PostPage,
+};
+use switchboard_ports::{ChatError, ChatSource};
+
+use crate::client::{Client, SlackConfig};
+use crate::wire::{self, AuthTest, ConversationList, Message, Messages, UserInfo, UserList};
+
+/// Up to this many ids, `users.info` one by one; beyond, one walk of `users.list`.
+const USERS_INFO_MAX: usize = 20;
+/// Page size of the list methods.
+const LIST_LIMIT: &str = "200";
+
+/// A Slack workspace seen through one user token.
+#[derive(Debug, Clone)]
+pub struct SlackSource {
+    client: Client,
+    page_size: String,
+    lookback: chrono::TimeDelta,
+}
+
+impl SlackSource {
+    /// A source for `token` with its own HTTP client.
+    ///
+    /// # Errors
+    /// [`ChatError::Transport`] when the HTTP client cannot be built.
+    pub fn new(config: &SlackConfig, token: SecretString) -> Result<Self, ChatError> {
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .build()
+            .map_err(|e| ChatError::Transport(e.to_string()))?;
+        Ok(Self::with_client(http, config, token))
+    }
+
+    /// A source for `token` sharing `http` (and its connection pool) with others.
+    pub fn with_client(http: reqwest::Client, config: &SlackConfig, token: SecretString) -> Self {
+        Self {
+            client: Client::new(http, config, token),
+            page_size: config.page_size.clamp(1, 999).to_string(),
+            lookback: chrono::TimeDelta::from_std(config.change_lookback)
+                .unwrap_or(chrono::TimeDelta::days(1)),
+        }
+    }
+
+    /// Every message of a thread after its parent, all pages.
+    async fn thread(&self, channel_id: &str, parent_ts: &str) -> Result<Vec<Message>, ChatError> {
+        let mut replies = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut args = vec![("channel", channel_id), ("ts", parent_ts), ("limit", "1000")];
+            if let Some(cursor) = cursor.as_deref() {
+                args.push(("cursor", cursor));
+            }
+            let page: Messages = self.client.call("conversations.replies", &args).await?;
+            replies.extend(page.messages.into_iter().filter(|m| m.ts != parent_ts));
+            cursor = page.response_metadata.and_then(wire::Metadata::next);
+            if cursor.is_none() {
+                return Ok(replies);
+            }
+        }
+    }
+}
+
+impl ChatSource for SlackSource {
+    async fn identity(&self) -> Result<ChatIdentity, ChatError> {
+        let me: AuthTest = self.client.call("auth.test", &[]).await?;
+        Ok(ChatIdentity {
+            provider: ChatProvider::Slack,
+            user_id: me.user_id,
+            user_name: me.user,
+            teams: vec![ChatTeam { id: me.team_id, name: me.team }],
+        })
+    }
+
+    async fn channels(&self) -> Result<Vec<ChannelRef>, ChatError> {
+        let mut channels = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut args = vec![
+                ("types", "public_channel,private_channel"),
+                ("exclude_archived", "true"),
+                ("limit", LIST_LIMIT),
+            ];
+            if let Some(cursor) = cursor.as_deref() {
+                args.push(("cursor", cursor));
+            }
+            let page: ConversationList = self.client.call("conversations.list", &args).await?;
+            channels.extend(page.channels.into_iter().filter(|c| c.is_member).map(|c| {
+                let kind = if c.is_im {
+                    ChannelKind::Direct
+                } else if c.is_mpim {
+                    ChannelKind::Group
+                } else if c.is_private {
+                    ChannelKind::Private
+                } else {
+                    ChannelKind::Public
+                };
+                let team_id = c.context_team_id.or_else(|| c.shared_team_ids.into_iter().next());
+                ChannelRef {
+                    id: c.id,
+                    name: c.name,
+                    team_id: team_id.unwrap_or_default(),
+                    kind,
+                    archived: c.is_archived,
+                }
+            }));
+            cursor = page.response_metadata.and_then(wire::Metadata::next);
+            if cursor.is_none() {
+                return Ok(channels);
+            }
+        }
+    }
+
+    /// Slack has no change list, so [`HistoryScope::Changes`] re-reads the top-level messages
+    /// of `change_lookback` before `since` and reports those created or edited after `since`,
+    /// the deleted parents kept as tombstones, and the replies created or edited after `since`
+    /// in threads that received a reply since. It cannot see a deleted message that leaves no
+    /// tombstone, nor changes older than the lookback: a periodic backfill of the window, whose
+    /// pages list every live post, settles those.
+    async fn history(
+        &self,
+        channel_id: &str,
+        scope: HistoryScope,
+        page: Option<&PageCursor>,
+    ) -> Result<PostPage, ChatError> {
+        let (oldest, inclusive, since) = match scope {
+            HistoryScope::Backfill { oldest } => (oldest, true, None),
+            HistoryScope::Changes { since } => {
+                let from = since.checked_sub_signed(self.lookback).unwrap_or(since);
+                (Some(from), false, Some(since))
+            }
+        };
+        let oldest = oldest.map(wire::format_ts);
+        let mut args = vec![("channel", channel_id), ("limit", self.page_size.as_str())];
+        if let Some(oldest) = oldest.as_deref() {
+            args.push(("oldest", oldest));
+            args.push(("inclusive", if inclusive { "true" } else { "false" }));
+        }
+        if let Some(cursor) = page {
+            args.push(("cursor", cursor.as_str()));
+        }
+        let answer: Messages = self.client.call("conversations.history", &args).await?;
+        let mut posts = Vec::with_capacity(answer.messages.len());
+        for message in answer.messages {
+            let changed_thread = match (since, message.latest_reply.as_deref()) {
+                (Some(since), Some(latest)) => wire::parse_ts(latest).is_some_and(|t| t > since),
+                (Some(_), None) => false,
+                (None, _) => true,
+            };
+            let replies = if message.is_thread_parent() && changed_thread {
+                self.thread(channel_id, &message.ts).await?
+            } else {
+                Vec::new()
+            };
+            let parent_ts = message.ts.clone();
+            posts.extend(post(channel_id, message, None).filter(|p| wanted(p, since)));
+            posts.extend(
+                replies
+                    .into_iter()
+                    .filter_map(|reply| post(channel_id, reply, Some(&parent_ts)))
+                    .filter(|p| wanted(p, since)),
+            );
+        }
+        let next = answer.response_metadata.and_then(wire::Metadata::next);
+        Ok(PostPage { posts, next: next.map(PageCursor::new), truncated: false })
+    }
+
+    async fn users(&self, ids: &[String]) -> Result<Vec<ChatUser>, ChatError> {
+        let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let mut users = Vec::with_capacity(wanted.len());
+        if wanted.len() <= USERS_INFO_MAX {
+            for id in wanted {
+                match self.client.call::<UserInfo>("users.info", &[("user", id)]).await {
+                    Ok(info) => users.push(user(info.user)),
+                    Err(ChatError::NotFound { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            return Ok(users);
+        }
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut args = vec![("limit", LIST_LIMIT)];
+            if let Some(cursor) = cursor.as_deref() {
+                args.push(("cursor", cursor));
+            }
+            let page: UserList = self.client.call("users.list", &args).await?;
+            users.extend(
+                page.members.into_iter().filter(|u| wanted.contains(u.id.as_str())).map(user),
+            );
+            cursor = page.response_metadata.and_then(wire::Metadata::next);
+            if cursor.is_none() {
+                return Ok(users);
+            }
+        }
+    }
+}
+
+/// Whether a change scan reports `post`: everything in a backfill; in a change scan, what
+/// was created, edited or deleted (a tombstone) after `since`.
+fn wanted(post: &ChatPost, since: Option<DateTime<Utc>>) -> bool {
+    since.is_none_or(|since| {
+        post.deleted || post.posted_at > since || post.edited_at.is_some_and(|e| e > since)
+    })
+}
+
+/// A message as a post; `None` for a timestamp that is not one.
+fn post(channel_id: &str, message: Message, parent: Option<&str>) -> Option<ChatPost> {
+    let posted_at = wire::parse_ts(&message.ts)?;
+    let deleted = message.is_tombstone();
+    let thread_root = match (parent, message.thread_ts) {
+        (Some(parent), _) => Some(parent.to_owned()),
+        (None, Some(root)) if root != message.ts => Some(root),
+        (None, _) => None,
+    };
+    let author_name =
+        message.user_profile.and_then(|p| p.display_name.filter(|n| !n.is_empty()).or(p.real_name));
+    Some(ChatPost {
+        id: message.ts,
+        channel_id: channel_id.to_owned(),
+        author_id: if deleted { String::new() } else { message.user.unwrap_or_default() },
+        author_name,
+        text: if deleted { String::new() } else { message.text },
+        posted_at,
+        edited_at: message.edited.and_then(|e| wire::parse_ts(&e.ts)),
+        deleted,
+        thread_root,
+    })
+}
+
+fn user(user: wire::User) -> ChatUser {
+    let display_name = user
+        .profile
+        .and_then(|p| p.real_name.filter(|n| !n.is_empty()))
+        .or(user.real_name)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| user.name.clone());
+    ChatUser { id: user.id, username: user.name, display_name, deleted: user.deleted }
+}
