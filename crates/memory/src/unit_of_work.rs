@@ -78,6 +78,16 @@ impl UnitOfWork for MemoryStore {
         *committed = tx.state;
         Ok(value)
     }
+
+    /// Serialized like a transaction, and its writes commit: in memory nothing is cheaper.
+    async fn read<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send,
+        E: From<StoreError> + Send,
+        F: for<'t> FnOnce(&'t mut MemoryTx) -> BoxFuture<'t, Result<T, E>> + Send,
+    {
+        self.transact(work).await
+    }
 }
 
 impl Transaction for MemoryTx {

@@ -41,6 +41,19 @@ pub trait UnitOfWork: Send + Sync + 'static {
         T: Send,
         E: From<StoreError> + Send,
         F: for<'t> FnOnce(&'t mut Self::Tx) -> BoxFuture<'t, Result<T, E>> + Send;
+
+    /// Runs `work` on a connection without opening a transaction, for reads that need no
+    /// consistency across statements (a single indexed read: two round trips fewer than
+    /// [`UnitOfWork::transact`]). Anything written here commits statement by statement: use
+    /// `transact` for changes.
+    ///
+    /// # Errors
+    /// The work's error, or [`StoreError`] (converted) when no connection can be had.
+    fn read<T, E, F>(&self, work: F) -> impl Future<Output = Result<T, E>> + Send
+    where
+        T: Send,
+        E: From<StoreError> + Send,
+        F: for<'t> FnOnce(&'t mut Self::Tx) -> BoxFuture<'t, Result<T, E>> + Send;
 }
 
 /// What every transaction can do besides the aggregate stores: append events, enqueue jobs,

@@ -82,6 +82,28 @@ impl UnitOfWork for PgUnitOfWork {
             }
         }
     }
+
+    fn read<T, E, F>(&self, work: F) -> impl Future<Output = Result<T, E>> + Send
+    where
+        T: Send,
+        E: From<StoreError> + Send,
+        F: for<'t> FnOnce(&'t mut PgTx) -> BoxFuture<'t, Result<T, E>> + Send,
+    {
+        self.read_on_connection(work)
+    }
+}
+
+impl PgUnitOfWork {
+    async fn read_on_connection<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send,
+        E: From<StoreError> + Send,
+        F: for<'t> FnOnce(&'t mut PgTx) -> BoxFuture<'t, Result<T, E>> + Send,
+    {
+        let conn = self.pool.get().await.map_err(pool_error)?;
+        let mut tx = PgTx { conn };
+        work(&mut tx).await
+    }
 }
 
 impl Transaction for PgTx {

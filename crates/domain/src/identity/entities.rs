@@ -64,8 +64,8 @@ uuid_id!(
     ApiKeyId
 );
 
-/// A user account.
-#[derive(Debug, Clone, PartialEq)]
+/// A user account. Its `Debug` form leaves the password hash out, so no log line carries it.
+#[derive(Clone, PartialEq, Eq)]
 pub struct User {
     /// Its id.
     pub id: UserId,
@@ -81,6 +81,20 @@ pub struct User {
     pub password_hash: String,
     /// When the account was created.
     pub created_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("display_name", &self.display_name)
+            .field("role", &self.role)
+            .field("disabled", &self.disabled)
+            .field("password_hash", &"<redacted>")
+            .field("created_at", &self.created_at)
+            .finish()
+    }
 }
 
 impl User {

@@ -166,7 +166,7 @@ impl<P: Ports> AccountService<P> {
         let user = caller.user_id;
         self.id
             .uow
-            .transact(move |tx| {
+            .read(move |tx| {
                 Box::pin(async move { Ok::<_, AccountError>(tx.user_by_id(user).await?) })
             })
             .await?

@@ -331,10 +331,11 @@ impl<P: Ports> AuthService<P> {
         let claims = self.id.tokens.verify(credential, now).map_err(AuthError::InvalidToken)?;
         let idle = self.id.policy.session_idle;
         let sid = claims.session_id;
+        // One indexed read, outside a transaction: the session and its user together.
         let found = self
             .id
             .uow
-            .transact(move |tx| {
+            .read(move |tx| {
                 Box::pin(async move { Ok::<_, AuthError>(tx.session_with_user(sid).await?) })
             })
             .await?;
@@ -349,6 +350,7 @@ impl<P: Ports> AuthService<P> {
                     role: user.role,
                     scopes: Scopes::all(),
                     kind: PrincipalKind::Session(session.id),
+                    user,
                 })
             }
             _ => Err(AuthError::Revoked),
@@ -383,6 +385,7 @@ impl<P: Ports> AuthService<P> {
                         role: user.role,
                         scopes: key.scopes,
                         kind: PrincipalKind::ApiKey(key.id),
+                        user,
                     })
                 })
             })

@@ -1,7 +1,7 @@
 //! Who is calling, once authenticated.
 
 use switchboard_domain::UserId;
-use switchboard_domain::identity::{ApiKeyId, Role, Scope, Scopes, SessionId};
+use switchboard_domain::identity::{ApiKeyId, Role, Scope, Scopes, SessionId, User};
 
 /// How the caller authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,8 @@ pub struct Principal {
     pub scopes: Scopes,
     /// The credential.
     pub kind: PrincipalKind,
+    /// The user's account as read when the credential was checked (this request).
+    pub user: User,
 }
 
 impl Principal {
