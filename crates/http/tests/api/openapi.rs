@@ -92,3 +92,21 @@ async fn docs_are_served_from_the_binary_with_no_external_host() {
         }
     }
 }
+
+#[actix_web::test]
+async fn request_bodies_are_documented_in_both_encodings_with_their_errors() {
+    let doc = document().await;
+    let mut bodies = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(body) = op.get("requestBody") else { continue };
+            bodies += 1;
+            assert!(body["content"]["application/json"].is_object(), "{method} {path}");
+            assert!(body["content"]["application/x-protobuf"].is_object(), "{method} {path}");
+            for status in ["400", "413", "415", "422"] {
+                assert!(op["responses"][status].is_object(), "{method} {path} lacks {status}");
+            }
+        }
+    }
+    assert!(bodies >= 4, "register, login, refresh, api keys… take bodies: {bodies}");
+}
