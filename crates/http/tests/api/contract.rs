@@ -16,6 +16,7 @@ fn shipped_contract() -> DescriptorPool {
             "switchboard/v1/meta.proto",
             "switchboard/v1/identity.proto",
             "switchboard/v1/operations.proto",
+            "switchboard/v1/chat.proto",
         ])
         .unwrap();
     compiler.descriptor_pool()

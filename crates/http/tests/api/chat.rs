@@ -1,0 +1,50 @@
+//! The chat routes' shapes and errors (ingest itself is tested in the services and app
+//! crates, against the sandbox).
+
+use serde_json::json;
+use switchboard_memory::ManualClock;
+
+use crate::accounts::{app, bearer, delete, get, member, patch, post};
+use crate::support::{identity, json_call};
+
+#[actix_web::test]
+async fn routes_need_a_caller_and_refuse_bad_requests_naming_the_field() {
+    let (app, _) = app!(identity(ManualClock::default()));
+    let (s, _, _) = json_call(&app, actix_web::test::TestRequest::get().uri("/api/chat/sources")).await;
+    assert_eq!(s, 401);
+    let (_, token) = member(&app, "ada@example.org").await;
+    let (s, _, list) = json_call(&app, get("/api/chat/sources", &token)).await;
+    assert_eq!((s, &list["data"]["sources"]), (200, &json!([])), "{list}");
+    let (s, _, list) = json_call(&app, get("/api/chat/channels", &token)).await;
+    assert_eq!((s, &list["data"]["channels"]), (200, &json!([])), "{list}");
+
+    for (body, field) in [
+        (json!({"kind": "irc", "token": "t"}), "kind"),
+        (json!({"kind": "mattermost", "token": "t"}), "base_url"),
+        (json!({"kind": "slack", "token": " "}), "token"),
+        (json!({"kind": "mattermost", "token": "t", "base_url": "gopher://x"}), "base_url"),
+    ] {
+        let (s, _, err) = json_call(&app, bearer(post("/api/chat/sources", body), &token)).await;
+        assert_eq!(s, 422, "{err}");
+        assert_eq!(err["errors"][0]["field"], field, "{err}");
+    }
+    let channel = bearer(patch(&format!("/api/chat/channels/{}", uuid::Uuid::new_v4()), json!({})), &token);
+    assert_eq!(json_call(&app, channel).await.0, 422);
+}
+
+#[actix_web::test]
+async fn unknown_ids_are_not_found_on_every_route() {
+    let (app, _) = app!(identity(ManualClock::default()));
+    let (_, token) = member(&app, "ada@example.org").await;
+    for id in [uuid::Uuid::new_v4().to_string(), "nope".to_owned()] {
+        for req in [
+            get(&format!("/api/chat/sources/{id}"), &token),
+            delete(&format!("/api/chat/sources/{id}"), &token),
+            bearer(post(&format!("/api/chat/sources/{id}/sync"), json!({})), &token),
+            bearer(patch(&format!("/api/chat/channels/{id}"), json!({"followed": false})), &token),
+        ] {
+            let (s, _, body) = json_call(&app, req).await;
+            assert_eq!(s, 404, "{body}");
+        }
+    }
+}
