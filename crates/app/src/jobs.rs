@@ -33,7 +33,8 @@ pub fn registry() -> JobRegistry<JobContext> {
         .register_with::<ChatSyncAllJob<PgPorts>>(|c: &JobContext| c.chat.clone())
 }
 
-/// Creates or updates the recurring schedules (the sync of every chat source).
+/// Creates or updates the recurring schedules (the sync of every chat source). `serve` does it
+/// at start; any worker then enqueues each occurrence once.
 ///
 /// # Errors
 /// [`StoreError`] from the queue.

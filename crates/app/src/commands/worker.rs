@@ -6,7 +6,7 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::error::AppError;
-use crate::jobs::{JobContext, schedule_recurring, spawn_workers};
+use crate::jobs::{JobContext, spawn_workers};
 
 /// Runs worker loops until a stop signal, then finishes or gives back the jobs in hand.
 ///
@@ -18,9 +18,6 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
     let identity = crate::ports::identity(pool.clone(), &config.auth)?;
     let context = JobContext { chat: crate::ports::chat(&identity, &config.chat)? };
     let queue = PgJobQueue::new(pool, url);
-    if let Err(e) = schedule_recurring(&queue, &config.chat).await {
-        tracing::warn!(error = %e, "cannot schedule the recurring jobs");
-    }
     let (stop, shutdown) = watch::channel(false);
     let mut workers =
         spawn_workers(&queue, &config.jobs, config.jobs.workers.max(1), &shutdown, &context);
