@@ -72,7 +72,11 @@ impl ChatSourceFactory for ProviderSources {
             ChatProvider::Mattermost => {
                 let config =
                     MattermostConfig { base_url: base_url.to_owned(), ..self.mattermost.clone() };
-                EitherSource::Right(MattermostSource::with_client(self.http.clone(), &config, token))
+                EitherSource::Right(MattermostSource::with_client(
+                    self.http.clone(),
+                    &config,
+                    token,
+                ))
             }
         })
     }

@@ -5,8 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::chat::{
-    ChannelRef, ChatIdentity, ChatPost, ChatProvider, ChatUser, HistoryScope, PageCursor,
-    PostPage,
+    ChannelRef, ChatIdentity, ChatPost, ChatProvider, ChatUser, HistoryScope, PageCursor, PostPage,
 };
 use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
 use switchboard_ports::{ChatError, ChatSource, ChatSourceFactory, ChatStore, StoreError};
@@ -69,9 +68,10 @@ impl ChatStore for MemoryTx {
     async fn insert_chat_channels(&mut self, channels: &[Channel]) -> Result<(), StoreError> {
         for channel in channels {
             let chat = &mut self.state.chat;
-            let taken = chat.channels.values().any(|c| {
-                c.source_id == channel.source_id && c.external_id == channel.external_id
-            });
+            let taken = chat
+                .channels
+                .values()
+                .any(|c| c.source_id == channel.source_id && c.external_id == channel.external_id);
             if !taken {
                 chat.channels.insert(channel.id, channel.clone());
             }

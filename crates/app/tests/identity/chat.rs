@@ -30,7 +30,14 @@ fn bearer(req: TestRequest, token: &str) -> TestRequest {
     req.insert_header(("Authorization", format!("Bearer {token}")))
 }
 
-async fn sign_up(app: &impl actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, Error = actix_web::Error>, email: &str) -> String {
+async fn sign_up(
+    app: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+    >,
+    email: &str,
+) -> String {
     let body = json!({"email": email, "password": "correct horse battery"});
     let req = TestRequest::post().uri("/api/auth/register").set_json(&body);
     assert_eq!(call(app, req).await.0, 201);
@@ -69,7 +76,8 @@ async fn sources_channels_and_ingest_over_postgres() {
     let clock = ManualClock::new(Utc::now());
     let app = instance(&db, &config, &clock).await;
     let identity = switchboard_app::ports::identity(db.pool(), &config.auth).unwrap();
-    let context = JobContext { chat: switchboard_app::ports::chat(&identity, &config.chat).unwrap() };
+    let context =
+        JobContext { chat: switchboard_app::ports::chat(&identity, &config.chat).unwrap() };
     let queue = PgJobQueue::new(db.pool(), db.url());
     let ada = sign_up(&app, "ada@example.org").await;
 
@@ -98,7 +106,8 @@ async fn sources_channels_and_ingest_over_postgres() {
     let live_sql = "SELECT count(*) FROM chat_posts WHERE NOT deleted";
     assert_eq!(count(&db, live_sql).await, i64::try_from(live).unwrap());
     assert_eq!(count(&db, "SELECT count(*) FROM chat_posts WHERE author_name IS NULL").await, 0);
-    let (s, _, got) = call(&app, bearer(TestRequest::get().uri(&format!("/api/chat/sources/{id}")), &ada)).await;
+    let (s, _, got) =
+        call(&app, bearer(TestRequest::get().uri(&format!("/api/chat/sources/{id}")), &ada)).await;
     assert_eq!(s, 200, "{got}");
     assert_eq!(got["data"]["status"], "active");
     assert_ne!(got["data"]["last_sync_at"], "");
@@ -114,7 +123,8 @@ async fn sources_channels_and_ingest_over_postgres() {
     assert_eq!(run_jobs(&queue, &context).await, 1);
     assert_eq!(count(&db, "SELECT count(*) FROM chat_posts").await, total);
 
-    let (s, _, channels) = call(&app, bearer(TestRequest::get().uri("/api/chat/channels"), &ada)).await;
+    let (s, _, channels) =
+        call(&app, bearer(TestRequest::get().uri("/api/chat/channels"), &ada)).await;
     assert_eq!(s, 200);
     let channels: Vec<Value> = channels["data"]["channels"].as_array().unwrap().clone();
     assert!(!channels.is_empty() && channels.iter().all(|c| c["followed"] == json!(true)));
@@ -148,6 +158,7 @@ async fn sources_channels_and_ingest_over_postgres() {
     assert_eq!(count(&db, "SELECT count(*) FROM chat_posts").await, 0);
     assert_eq!(count(&db, "SELECT count(*) FROM chat_channels").await, 0);
     assert_eq!(count(&db, "SELECT count(*) FROM sealed_secrets").await, 0);
-    let deleted = "SELECT count(*) FROM events WHERE model_name = 'chat_source' AND kind = 'deleted'";
+    let deleted =
+        "SELECT count(*) FROM events WHERE model_name = 'chat_source' AND kind = 'deleted'";
     assert_eq!(count(&db, deleted).await, 1);
 }

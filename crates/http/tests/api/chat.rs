@@ -10,7 +10,8 @@ use crate::support::{identity, json_call};
 #[actix_web::test]
 async fn routes_need_a_caller_and_refuse_bad_requests_naming_the_field() {
     let (app, _) = app!(identity(ManualClock::default()));
-    let (s, _, _) = json_call(&app, actix_web::test::TestRequest::get().uri("/api/chat/sources")).await;
+    let (s, _, _) =
+        json_call(&app, actix_web::test::TestRequest::get().uri("/api/chat/sources")).await;
     assert_eq!(s, 401);
     let (_, token) = member(&app, "ada@example.org").await;
     let (s, _, list) = json_call(&app, get("/api/chat/sources", &token)).await;
@@ -28,7 +29,8 @@ async fn routes_need_a_caller_and_refuse_bad_requests_naming_the_field() {
         assert_eq!(s, 422, "{err}");
         assert_eq!(err["errors"][0]["field"], field, "{err}");
     }
-    let channel = bearer(patch(&format!("/api/chat/channels/{}", uuid::Uuid::new_v4()), json!({})), &token);
+    let channel =
+        bearer(patch(&format!("/api/chat/channels/{}", uuid::Uuid::new_v4()), json!({})), &token);
     assert_eq!(json_call(&app, channel).await.0, 422);
 }
 

@@ -14,8 +14,8 @@ use std::time::Duration;
 pub use error::ChatServiceError;
 pub use jobs::{ChatSyncAllJob, ChatSyncJob};
 pub use sources::ConnectSource;
-pub use sync::SyncOutcome;
 use switchboard_ports::Ports;
+pub use sync::SyncOutcome;
 
 /// Chat settings, from configuration.
 #[derive(Debug, Clone)]

@@ -26,7 +26,11 @@ pub struct ConnectSource {
 /// The sealed secret's purpose for chat tokens.
 const TOKEN_PURPOSE: &str = "chat_token";
 
-pub(super) fn channel_from(source: &Source, found: &ChannelRef, now: chrono::DateTime<chrono::Utc>) -> Channel {
+pub(super) fn channel_from(
+    source: &Source,
+    found: &ChannelRef,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Channel {
     Channel {
         id: ChannelId::new(),
         source_id: source.id,
@@ -58,8 +62,7 @@ impl<P: Ports> ChatService<P> {
         if token.is_empty() {
             return Err(ChatServiceError::MissingToken);
         }
-        let base_url = match request.base_url.as_deref().map(str::trim).filter(|u| !u.is_empty())
-        {
+        let base_url = match request.base_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
             Some(url) => network::checked_base_url(url, self.policy.allow_private_networks).await?,
             None => self
                 .sources
@@ -163,17 +166,23 @@ impl<P: Ports> ChatService<P> {
             .transact(move |tx| {
                 Box::pin(async move {
                     let source = tx.chat_source(id).await?;
-                    source.filter(|s| s.owner_id == owner).ok_or(ChatServiceError::SourceNotFound)?;
+                    source
+                        .filter(|s| s.owner_id == owner)
+                        .ok_or(ChatServiceError::SourceNotFound)?;
                     let channels = tx.chat_channels_of_source(id).await?;
                     tx.delete_chat_source(id).await?;
                     let who = Some(owner);
                     let mut events: Vec<NewEvent> = channels
                         .iter()
                         .map(|c| {
-                            NewEvent::deleted("chat_channel", c.id.to_string()).by(who).owned_by(who)
+                            NewEvent::deleted("chat_channel", c.id.to_string())
+                                .by(who)
+                                .owned_by(who)
                         })
                         .collect();
-                    events.push(NewEvent::deleted("chat_source", id.to_string()).by(who).owned_by(who));
+                    events.push(
+                        NewEvent::deleted("chat_source", id.to_string()).by(who).owned_by(who),
+                    );
                     tx.append_events(events).await?;
                     Ok(())
                 })
@@ -196,7 +205,9 @@ impl<P: Ports> ChatService<P> {
             .transact(move |tx| {
                 Box::pin(async move {
                     let source = tx.chat_source(id).await?;
-                    source.filter(|s| s.owner_id == owner).ok_or(ChatServiceError::SourceNotFound)?;
+                    source
+                        .filter(|s| s.owner_id == owner)
+                        .ok_or(ChatServiceError::SourceNotFound)?;
                     Ok(tx.enqueue(new_job(&ChatSyncJob::<P>::new(id))?).await?.is_some())
                 })
             })

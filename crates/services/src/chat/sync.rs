@@ -189,7 +189,7 @@ impl<P: Ports> ChatService<P> {
                         });
                         tx.append_events(events.collect()).await?;
                     }
-                    Ok::<_, StoreError>(tx.chat_channels_of_source(id).await?)
+                    tx.chat_channels_of_source(id).await
                 })
             })
             .await?;
@@ -302,7 +302,8 @@ impl<P: Ports> ChatService<P> {
         names: &mut HashMap<String, Option<String>>,
     ) -> Result<Pass, Stop> {
         let backfill = matches!(scope, HistoryScope::Backfill { .. });
-        let mut pass = Pass { written: 0, mark: None, seen: backfill.then(Vec::new), truncated: false };
+        let mut pass =
+            Pass { written: 0, mark: None, seen: backfill.then(Vec::new), truncated: false };
         let mut cursor: Option<PageCursor> = None;
         loop {
             let page = client.history(&channel.external_id, scope, cursor.as_ref()).await?;

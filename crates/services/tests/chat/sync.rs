@@ -42,7 +42,10 @@ async fn a_backfill_ingests_exactly_the_live_posts_with_their_authors_names() {
     }
 }
 
-async fn user_of(world: &World, id: switchboard_domain::chat_sources::SourceId) -> switchboard_services::Principal {
+async fn user_of(
+    world: &World,
+    id: switchboard_domain::chat_sources::SourceId,
+) -> switchboard_services::Principal {
     let owner = world.state().await.chat.sources[&id].owner_id;
     switchboard_services::Principal { user_id: owner, ..user() }
 }
@@ -81,7 +84,8 @@ async fn edits_new_posts_and_deletions_are_reflected() {
             .find(|p| p.thread_root.as_deref().is_some_and(|r| recent_ids.contains(r)))
             .unwrap()
             .clone();
-        let (edited, deleted, channel) = (edited.id, deleted.id, (edited.channel_id, deleted.channel_id));
+        let (edited, deleted, channel) =
+            (edited.id, deleted.id, (edited.channel_id, deleted.channel_id));
         world
             .sandbox
             .edit_post(provider, &channel.0, &edited, "edited: rollout moved to friday")
@@ -104,7 +108,9 @@ async fn edits_new_posts_and_deletions_are_reflected() {
 #[tokio::test]
 async fn a_revoked_token_marks_the_source_reauth_required_without_retrying() {
     let world = start();
-    for (provider, token) in [(Provider::Slack, SLACK_TOKEN), (Provider::Mattermost, MATTERMOST_TOKEN)] {
+    for (provider, token) in
+        [(Provider::Slack, SLACK_TOKEN), (Provider::Mattermost, MATTERMOST_TOKEN)]
+    {
         let source = backfilled(&world, provider).await;
         world.sandbox.revoke_token(token);
         assert_eq!(world.chat.sync(source.id).await.unwrap(), SyncOutcome::ReauthRequired);
