@@ -10,7 +10,7 @@ use switchboard_app::jobs::{JobContext, registry};
 use switchboard_memory::ManualClock;
 use switchboard_ports::JobQueue;
 use switchboard_postgres::PgJobQueue;
-use switchboard_sandbox::{MATTERMOST_TOKEN, Provider, RunningSandbox, Sandbox};
+use switchboard_sandbox::{MATTERMOST_TOKEN, NewPost, Provider, RunningSandbox, SLACK_TOKEN, Sandbox};
 use switchboard_test_support::TestDb;
 
 use crate::support::{call, config, instance};
@@ -161,4 +161,89 @@ async fn sources_channels_and_ingest_over_postgres() {
     let deleted =
         "SELECT count(*) FROM events WHERE model_name = 'chat_source' AND kind = 'deleted'";
     assert_eq!(count(&db, deleted).await, 1);
+}
+
+async fn text_of(db: &TestDb, id: &str) -> (String, bool) {
+    let row = db
+        .client()
+        .await
+        .query_one("SELECT text, deleted FROM chat_posts WHERE external_id = $1", &[&id])
+        .await
+        .unwrap();
+    (row.get(0), row.get(1))
+}
+
+#[actix_web::test]
+async fn slack_edits_deletions_and_a_revoked_token_over_postgres() {
+    let db = TestDb::migrated().await;
+    let mut config = config();
+    config.chat.backfill_days = 31;
+    let sandbox = sandbox();
+    let clock = ManualClock::new(Utc::now());
+    let app = instance(&db, &config, &clock).await;
+    let identity = switchboard_app::ports::identity(db.pool(), &config.auth).unwrap();
+    let context =
+        JobContext { chat: switchboard_app::ports::chat(&identity, &config.chat).unwrap() };
+    let queue = PgJobQueue::new(db.pool(), db.url());
+    let ada = sign_up(&app, "ada@example.org").await;
+    let channel_id = sandbox
+        .channels(Provider::Slack)
+        .into_iter()
+        .find(|c| c.member && !c.archived)
+        .unwrap()
+        .id;
+    let first_posts: Vec<String> = ["to edit", "to delete"]
+        .into_iter()
+        .map(|text| {
+            let post = NewPost { channel_id: &channel_id, text, user_id: None, root_id: None };
+            sandbox.post(Provider::Slack, post).unwrap().id
+        })
+        .collect();
+    let body = json!({"kind": "slack", "token": SLACK_TOKEN, "base_url": sandbox.slack_base_url()});
+    let req = bearer(TestRequest::post().uri("/api/chat/sources"), &ada).set_json(body);
+    let (s, _, created) = call(&app, req).await;
+    assert_eq!(s, 201, "{created}");
+    let id = created["data"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(run_jobs(&queue, &context).await, 1);
+    let live: usize = sandbox
+        .channels(Provider::Slack)
+        .iter()
+        .filter(|c| c.member && !c.archived)
+        .map(|c| c.live_posts)
+        .sum();
+    let live_sql = "SELECT count(*) FROM chat_posts WHERE NOT deleted";
+    assert_eq!(count(&db, live_sql).await, i64::try_from(live).unwrap());
+
+    // Posts of the first sync, then edited, deleted, and a new one: all seen at the next sync.
+    let channel = channel_id.clone();
+    let (edited, deleted) = (first_posts[0].clone(), first_posts[1].clone());
+    let deleted_channel = channel.clone();
+    sandbox.edit_post(Provider::Slack, &channel, &edited, "edited over slack").unwrap();
+    sandbox.delete_post(Provider::Slack, &deleted_channel, &deleted).unwrap();
+    let new = sandbox
+        .post(
+            Provider::Slack,
+            NewPost { channel_id: &channel, text: "fresh", user_id: None, root_id: None },
+        )
+        .unwrap()
+        .id;
+    let sync = bearer(TestRequest::post().uri(&format!("/api/chat/sources/{id}/sync")), &ada);
+    assert_eq!(call(&app, sync).await.0, 202);
+    assert_eq!(run_jobs(&queue, &context).await, 1);
+    assert_eq!(text_of(&db, &edited).await, ("edited over slack".to_owned(), false));
+    assert!(text_of(&db, &deleted).await.1, "the deletion is reflected");
+    assert_eq!(text_of(&db, &new).await, ("fresh".to_owned(), false));
+    assert_eq!(count(&db, live_sql).await, i64::try_from(live).unwrap());
+
+    // A revoked token: the job succeeds, the source waits for a new token.
+    sandbox.revoke_token(SLACK_TOKEN);
+    let sync = bearer(TestRequest::post().uri(&format!("/api/chat/sources/{id}/sync")), &ada);
+    assert_eq!(call(&app, sync).await.0, 202);
+    assert_eq!(run_jobs(&queue, &context).await, 1);
+    let get = bearer(TestRequest::get().uri(&format!("/api/chat/sources/{id}")), &ada);
+    let (_, _, got) = call(&app, get).await;
+    assert_eq!(got["data"]["status"], "reauth_required", "{got}");
+    assert_ne!(got["data"]["last_error"], "");
+    let jobs = "SELECT count(*) FROM jobs";
+    assert_eq!(count(&db, jobs).await, 0, "no retry is left waiting");
 }
