@@ -50,3 +50,26 @@ async fn unknown_ids_are_not_found_on_every_route() {
         }
     }
 }
+
+#[actix_web::test]
+async fn the_source_list_decodes_with_the_shipped_proto() {
+    use prost_reflect::{DynamicMessage, Value};
+
+    let pool = crate::contract::shipped_contract();
+    let (app, _) = app!(identity(ManualClock::default()));
+    let (_, token) = member(&app, "ada@example.org").await;
+    let req = get("/api/chat/sources", &token).insert_header(("Accept", "application/x-protobuf"));
+    let res = actix_web::test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), 200);
+    let bytes = actix_web::test::read_body(res).await;
+    let envelope = pool.get_message_by_name("switchboard.common.v1.Envelope").unwrap();
+    let envelope = DynamicMessage::decode(envelope, bytes).unwrap();
+    let any = envelope.get_field_by_name("data").unwrap();
+    let any = any.as_message().unwrap();
+    let type_url = any.get_field_by_name("type_url").unwrap();
+    assert_eq!(type_url.as_str(), Some("type.googleapis.com/switchboard.v1.ChatSourceList"));
+    let value = any.get_field_by_name("value").unwrap();
+    let Value::Bytes(value) = value.as_ref() else { panic!("Any.value is bytes") };
+    let list = pool.get_message_by_name("switchboard.v1.ChatSourceList").unwrap();
+    assert!(DynamicMessage::decode(list, value.clone()).is_ok());
+}
