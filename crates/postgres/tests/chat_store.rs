@@ -155,22 +155,17 @@ async fn deleting_a_source_removes_its_channels_posts_and_token() {
     let (uow, source, channel) = seeded(&db).await;
     upsert(&uow, channel.id, vec![post("p", 0, None)]).await;
     let id = source.id;
-    uow.transact(move |tx| Box::pin(async move { tx.delete_chat_source(id).await }))
-        .await
-        .unwrap();
+    uow.transact(move |tx| Box::pin(async move { tx.delete_chat_source(id).await })).await.unwrap();
     let client = db.client().await;
     for table in ["chat_sources", "chat_channels", "chat_posts", "sealed_secrets"] {
         let n: i64 =
             client.query_one(&format!("SELECT count(*) FROM {table}"), &[]).await.unwrap().get(0);
         assert_eq!(n, 0, "{table}");
     }
-    let found: Option<Source> = uow
-        .transact(move |tx| Box::pin(async move { tx.chat_source(id).await }))
-        .await
-        .unwrap();
+    let found: Option<Source> =
+        uow.transact(move |tx| Box::pin(async move { tx.chat_source(id).await })).await.unwrap();
     assert_eq!(found, None);
-    let missing = uow
-        .transact(move |tx| Box::pin(async move { tx.update_chat_source(&source).await }))
-        .await;
+    let missing =
+        uow.transact(move |tx| Box::pin(async move { tx.update_chat_source(&source).await })).await;
     assert_eq!(missing, Err(StoreError::NotFound));
 }

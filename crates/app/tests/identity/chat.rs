@@ -10,7 +10,9 @@ use switchboard_app::jobs::{JobContext, registry};
 use switchboard_memory::ManualClock;
 use switchboard_ports::JobQueue;
 use switchboard_postgres::PgJobQueue;
-use switchboard_sandbox::{MATTERMOST_TOKEN, NewPost, Provider, RunningSandbox, SLACK_TOKEN, Sandbox};
+use switchboard_sandbox::{
+    MATTERMOST_TOKEN, NewPost, Provider, RunningSandbox, SLACK_TOKEN, Sandbox,
+};
 use switchboard_test_support::TestDb;
 
 use crate::support::{call, config, instance};
@@ -186,12 +188,8 @@ async fn slack_edits_deletions_and_a_revoked_token_over_postgres() {
         JobContext { chat: switchboard_app::ports::chat(&identity, &config.chat).unwrap() };
     let queue = PgJobQueue::new(db.pool(), db.url());
     let ada = sign_up(&app, "ada@example.org").await;
-    let channel_id = sandbox
-        .channels(Provider::Slack)
-        .into_iter()
-        .find(|c| c.member && !c.archived)
-        .unwrap()
-        .id;
+    let channel_id =
+        sandbox.channels(Provider::Slack).into_iter().find(|c| c.member && !c.archived).unwrap().id;
     let first_posts: Vec<String> = ["to edit", "to delete"]
         .into_iter()
         .map(|text| {
