@@ -8,7 +8,7 @@ pub mod identity;
 pub mod job_admin;
 pub mod jobs;
 
-pub use chat::{ChatPolicy, ChatService, ChatServiceError, ConnectSource, SyncOutcome};
+pub use chat::{ChatPolicy, ChatService, ChatServiceError, ConnectSource, Connected, SyncOutcome};
 pub use event_log::{EventLogError, EventLogService, EventPage, Viewer};
 pub use events::{EventConsumer, catch_up, run_consumer_once};
 pub use health::HealthService;

@@ -244,4 +244,19 @@ async fn slack_edits_deletions_and_a_revoked_token_over_postgres() {
     assert_ne!(got["data"]["last_error"], "");
     let jobs = "SELECT count(*) FROM jobs";
     assert_eq!(count(&db, jobs).await, 0, "no retry is left waiting");
+
+    // The same account with a new token: the source comes back, with its posts.
+    sandbox.add_token(Provider::Slack, "xoxp-fresh-token");
+    let body =
+        json!({"kind": "slack", "token": "xoxp-fresh-token", "base_url": sandbox.slack_base_url()});
+    let req = bearer(TestRequest::post().uri("/api/chat/sources"), &ada).set_json(body);
+    let (s, _, again) = call(&app, req).await;
+    assert_eq!(
+        (s, &again["data"]["id"], &again["data"]["status"]),
+        (200, &json!(id), &json!("active")),
+        "{again}"
+    );
+    assert_eq!(run_jobs(&queue, &context).await, 1);
+    assert_eq!(count(&db, live_sql).await, i64::try_from(live).unwrap());
+    assert_eq!(count(&db, "SELECT count(*) FROM sealed_secrets").await, 1);
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 pub use error::ChatServiceError;
 pub use jobs::{ChatSyncAllJob, ChatSyncJob};
-pub use sources::ConnectSource;
+pub use sources::{ConnectSource, Connected};
 use switchboard_ports::Ports;
 pub use sync::SyncOutcome;
 

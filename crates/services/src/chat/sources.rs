@@ -8,6 +8,7 @@ use switchboard_ports::{
     SecretBox, Transaction, UnitOfWork,
 };
 
+use super::sync::set_status;
 use super::{ChatService, ChatServiceError, ChatSyncJob, network};
 use crate::identity::Principal;
 use crate::jobs::new_job;
@@ -21,6 +22,16 @@ pub struct ConnectSource {
     pub token: String,
     /// The provider's URL; required for Mattermost unless configuration sets one.
     pub base_url: Option<String>,
+}
+
+/// A source just connected.
+#[derive(Debug, Clone)]
+pub struct Connected {
+    /// The source.
+    pub source: Source,
+    /// The account was already connected: its source took the new token (and is `active`
+    /// again) instead of a new source being made.
+    pub reconnected: bool,
 }
 
 /// The sealed secret's purpose for chat tokens.
@@ -48,7 +59,8 @@ impl<P: Ports> ChatService<P> {
     /// Connects a source: checks the URL, validates the token with the provider, discovers
     /// the channels, then stores the sealed token, the source and its channels, appends their
     /// events and enqueues the first sync, in one transaction. Nothing is stored when the
-    /// provider refuses the token.
+    /// provider refuses the token. Connecting an account already connected gives its source
+    /// the new token (how a `reauth_required` source comes back).
     ///
     /// # Errors
     /// Validation errors, [`ChatServiceError::TokenRefused`], the provider unreachable, or a
@@ -57,7 +69,7 @@ impl<P: Ports> ChatService<P> {
         &self,
         caller: &Principal,
         request: ConnectSource,
-    ) -> Result<Source, ChatServiceError> {
+    ) -> Result<Connected, ChatServiceError> {
         let token = request.token.trim().to_owned();
         if token.is_empty() {
             return Err(ChatServiceError::MissingToken);
@@ -77,13 +89,6 @@ impl<P: Ports> ChatService<P> {
         let found = client.channels().await.map_err(ChatServiceError::connecting)?;
         let now = self.clock.now();
         let secret_id = uuid::Uuid::now_v7();
-        let secret = SealedSecret {
-            id: secret_id,
-            owner_id: Some(caller.user_id),
-            purpose: TOKEN_PURPOSE.to_owned(),
-            key_id: self.secrets.current_key_id().to_owned(),
-            ciphertext: self.secrets.seal(token.as_bytes(), secret_id.as_bytes())?,
-        };
         let source = Source {
             id: SourceId::new(),
             owner_id: caller.user_id,
@@ -100,32 +105,64 @@ impl<P: Ports> ChatService<P> {
             backfill_total: u32::try_from(found.len()).unwrap_or(u32::MAX),
             created_at: now,
         };
-        let channels: Vec<Channel> = found.iter().map(|c| channel_from(&source, c, now)).collect();
-        let saved = source.clone();
+        let secrets = self.secrets.clone();
         self.uow
             .transact(move |tx| {
                 Box::pin(async move {
+                    let owner = Some(source.owner_id);
+                    // The same account connected again (a new token after `reauth_required`):
+                    // the source keeps its id, channels and posts, and takes the new token.
+                    let known = tx.chat_sources_of(source.owner_id).await?.into_iter().find(|s| {
+                        s.provider == source.provider
+                            && s.base_url == source.base_url
+                            && s.external_user_id == source.external_user_id
+                    });
+                    let reconnected = known.is_some();
+                    let id = known.as_ref().map_or(source.token_secret_id, |k| k.token_secret_id);
+                    let secret = SealedSecret {
+                        id,
+                        owner_id: owner,
+                        purpose: TOKEN_PURPOSE.to_owned(),
+                        key_id: secrets.current_key_id().to_owned(),
+                        ciphertext: secrets.seal(token.as_bytes(), id.as_bytes())?,
+                    };
                     tx.put_sealed(&secret).await?;
-                    tx.insert_chat_source(&saved).await?;
+                    let mut source = match known {
+                        Some(mut known) => {
+                            known.last_error = None;
+                            set_status(tx, &mut known, SourceStatus::Active).await?;
+                            known
+                        }
+                        None => {
+                            tx.insert_chat_source(&source).await?;
+                            let event = NewEvent::added(
+                                "chat_source",
+                                source.id.to_string(),
+                                source.snapshot(),
+                            );
+                            tx.append_events(vec![event.by(owner).owned_by(owner)]).await?;
+                            source
+                        }
+                    };
+                    let have = tx.chat_channels_of_source(source.id).await?;
+                    let channels: Vec<Channel> = found
+                        .iter()
+                        .filter(|c| !have.iter().any(|h| h.external_id == c.id))
+                        .map(|c| channel_from(&source, c, now))
+                        .collect();
                     tx.insert_chat_channels(&channels).await?;
-                    let owner = Some(saved.owner_id);
-                    let mut events = vec![
-                        NewEvent::added("chat_source", saved.id.to_string(), saved.snapshot())
-                            .by(owner)
-                            .owned_by(owner),
-                    ];
-                    events.extend(channels.iter().map(|c| {
+                    let events = channels.iter().map(|c| {
                         NewEvent::added("chat_channel", c.id.to_string(), c.snapshot())
                             .by(owner)
                             .owned_by(owner)
-                    }));
-                    tx.append_events(events).await?;
-                    tx.enqueue(new_job(&ChatSyncJob::<P>::new(saved.id))?).await?;
-                    Ok::<_, ChatServiceError>(())
+                    });
+                    tx.append_events(events.collect()).await?;
+                    tx.enqueue(new_job(&ChatSyncJob::<P>::new(source.id))?).await?;
+                    source.status = SourceStatus::Active;
+                    Ok::<_, ChatServiceError>(Connected { source, reconnected })
                 })
             })
-            .await?;
-        Ok(source)
+            .await
     }
 
     /// The caller's sources, oldest first.

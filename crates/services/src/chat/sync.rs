@@ -394,7 +394,7 @@ fn count(n: usize) -> u32 {
 
 /// Sets the source's status, saving it with an event when it changes (and saving the rest of
 /// the source either way).
-async fn set_status<T: ChatStore + Transaction>(
+pub(super) async fn set_status<T: ChatStore + Transaction>(
     tx: &mut T,
     source: &mut Source,
     status: SourceStatus,

@@ -130,7 +130,7 @@ impl World {
     }
 
     pub async fn connect(&self, caller: &Principal, provider: Provider) -> Source {
-        self.chat.connect(caller, self.request(provider)).await.unwrap()
+        self.chat.connect(caller, self.request(provider)).await.unwrap().source
     }
 
     pub async fn state(&self) -> MemoryState {

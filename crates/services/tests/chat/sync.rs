@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use switchboard_domain::chat_sources::SourceStatus;
 use switchboard_sandbox::{MATTERMOST_TOKEN, Provider, SLACK_TOKEN};
-use switchboard_services::chat::ChatSyncJob;
+use switchboard_services::chat::{ChatSyncJob, ConnectSource};
 use switchboard_services::jobs::JobRegistry;
 use switchboard_services::{ChatServiceError, SyncOutcome};
 
@@ -180,4 +180,28 @@ async fn the_schedule_enqueues_one_sync_per_source_that_can_sync() {
     let state = world.state().await;
     let keys: Vec<_> = state.jobs.values().filter_map(|j| j.dedupe_key.clone()).collect();
     assert_eq!(keys, [mattermost.id.to_string()]);
+}
+
+#[tokio::test]
+async fn connecting_the_same_account_again_brings_a_revoked_source_back() {
+    let world = start();
+    let caller = user();
+    let source = world.connect(&caller, Provider::Slack).await;
+    world.chat.sync(source.id).await.unwrap();
+    let posts = world.posts(source.id).await.len();
+    world.sandbox.revoke_token(SLACK_TOKEN);
+    assert_eq!(world.chat.sync(source.id).await.unwrap(), SyncOutcome::ReauthRequired);
+
+    world.sandbox.add_token(Provider::Slack, "xoxp-fresh-token");
+    let request =
+        ConnectSource { token: "xoxp-fresh-token".into(), ..world.request(Provider::Slack) };
+    let again = world.chat.connect(&caller, request).await.unwrap();
+    assert!(again.reconnected);
+    assert_eq!(again.source.id, source.id);
+    assert_eq!(again.source.status, SourceStatus::Active);
+    assert_eq!(world.chat.list(&caller).await.unwrap().len(), 1);
+    assert!(matches!(world.chat.sync(source.id).await.unwrap(), SyncOutcome::Synced { .. }));
+    assert_eq!(world.posts(source.id).await.len(), posts);
+    let state = world.state().await;
+    assert_eq!(state.identity.sealed.len(), 1, "the new token replaced the old one");
 }

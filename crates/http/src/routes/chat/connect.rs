@@ -19,6 +19,7 @@ use crate::reply::Reply;
     request_body = ConnectChatSourceRequest,
     responses(
         (status = 201, description = "Connected; the backfill is enqueued", body = Envelope<ChatSourceInfo>),
+        (status = 200, description = "The account was connected already: its source takes the new token", body = Envelope<ChatSourceInfo>),
         (status = 401, description = "Not signed in", body = ErrorEnvelope),
         (status = 403, description = "The credential lacks the write scope", body = ErrorEnvelope),
         (status = 429, description = "The provider is rate limiting", body = ErrorEnvelope),
@@ -43,6 +44,11 @@ pub async fn connect<P: Ports>(
         }
     };
     let request = ConnectSource { provider, token: body.token, base_url: body.base_url };
-    let source = chat.connect(&caller.principal, request).await?;
-    Ok(Reply::created(super::source(&source)))
+    let connected = chat.connect(&caller.principal, request).await?;
+    let info = super::source(&connected.source);
+    Ok(if connected.reconnected {
+        Reply::ok(info).with_message("reconnected")
+    } else {
+        Reply::created(info)
+    })
 }
