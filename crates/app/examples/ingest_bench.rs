@@ -3,7 +3,7 @@
 //! incremental sync with nothing new. Needs `SWITCHBOARD_TEST_DATABASE_URL` (or the project
 //! cluster); run it with `--release` for figures worth quoting.
 
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark program")]
+#![expect(clippy::unwrap_used, reason = "a benchmark program")]
 
 use std::time::Instant;
 

@@ -2,6 +2,7 @@
 //! channels found through it, and ingesting their posts in background jobs (a backfill of
 //! `backfill_days`, then change scans).
 
+mod channel_sync;
 mod channels;
 mod error;
 mod jobs;
