@@ -132,13 +132,25 @@ impl ChatStore for MemoryTx {
         keep: &[String],
     ) -> Result<u64, StoreError> {
         let keep: HashSet<&str> = keep.iter().map(String::as_str).collect();
+        let posts = self.state.chat.posts.entry(channel).or_default();
         let mut retired = 0;
-        for post in self.state.chat.posts.entry(channel).or_default().values_mut() {
-            let in_window = since.is_none_or(|since| post.posted_at >= since);
-            let listed_thread = post.thread_root.as_deref().is_none_or(|r| keep.contains(r));
-            if !post.deleted && in_window && listed_thread && !keep.contains(post.id.as_str()) {
-                post.deleted = true;
-                retired += 1;
+        // Top-level posts and replies of listed threads; then the replies of deleted roots.
+        for pass in 0..2 {
+            let deleted: HashSet<String> =
+                posts.values().filter(|p| p.deleted).map(|p| p.id.clone()).collect();
+            for post in posts.values_mut() {
+                let in_window = since.is_none_or(|since| post.posted_at >= since);
+                let candidate = !post.deleted && in_window && !keep.contains(post.id.as_str());
+                let root = post.thread_root.as_deref();
+                let gone = if pass == 0 {
+                    root.is_none_or(|r| keep.contains(r))
+                } else {
+                    root.is_some_and(|r| deleted.contains(r))
+                };
+                if candidate && gone {
+                    post.deleted = true;
+                    retired += 1;
+                }
             }
         }
         Ok(retired)
@@ -217,5 +229,65 @@ impl ChatSourceFactory for NoChatSources {
 
     fn source(&self, _: ChatProvider, _: &str, _: &str) -> Result<NoChatSource, ChatError> {
         Ok(NoChatSource)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use chrono::TimeZone;
+    use switchboard_ports::UnitOfWork;
+
+    use super::*;
+    use crate::MemoryStore;
+
+    fn post(id: &str, minutes: i64, root: Option<&str>) -> ChatPost {
+        ChatPost {
+            id: id.to_owned(),
+            channel_id: "C1".to_owned(),
+            author_id: "U1".to_owned(),
+            author_name: None,
+            text: id.to_owned(),
+            posted_at: Utc.with_ymd_and_hms(2025, 3, 1, 12, 0, 0).unwrap()
+                + chrono::Duration::minutes(minutes),
+            edited_at: None,
+            deleted: false,
+            thread_root: root.map(str::to_owned),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_backfill_retires_what_it_no_longer_lists_in_its_window_only() {
+        let store = MemoryStore::new();
+        let channel = ChannelId::new();
+        let since = post("x", 40, None).posted_at;
+        let deleted: Vec<String> = store
+            .transact(move |tx| {
+                Box::pin(async move {
+                    let posts = [
+                        post("old", 0, None),
+                        post("old-thread-reply", 100, Some("old")),
+                        post("root", 50, None),
+                        post("gone-reply", 60, Some("root")),
+                        post("gone", 70, None),
+                        post("kept", 80, None),
+                        post("gone-root", 90, None),
+                        post("reply-of-gone-root", 95, Some("gone-root")),
+                    ];
+                    assert_eq!(tx.upsert_chat_posts(channel, &posts).await?, 8);
+                    assert_eq!(tx.upsert_chat_posts(channel, &posts).await?, 0);
+                    let keep = ["root".to_owned(), "kept".to_owned()];
+                    assert_eq!(tx.retire_chat_posts(channel, Some(since), &keep).await?, 4);
+                    let stored = &tx.state.chat.posts[&channel];
+                    let mut deleted: Vec<String> =
+                        stored.values().filter(|p| p.deleted).map(|p| p.id.clone()).collect();
+                    deleted.sort();
+                    Ok::<_, StoreError>(deleted)
+                })
+            })
+            .await
+            .unwrap();
+        assert_eq!(deleted, ["gone", "gone-reply", "gone-root", "reply-of-gone-root"]);
     }
 }

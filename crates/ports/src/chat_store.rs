@@ -125,9 +125,10 @@ pub trait ChatStore: Send {
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// Marks deleted every live post of `channel` posted at or after `since` (all, when
-    /// `None`) whose provider id is not in `keep` and which is top-level or replies to a
-    /// thread whose root is in `keep`: what a complete backfill of that window no longer
-    /// lists (a reply to an older thread may not be listed by it). Returns how many.
+    /// `None`) whose provider id is not in `keep` and which is top-level, replies to a
+    /// thread whose root is in `keep`, or replies to a deleted root: what a complete backfill
+    /// of that window no longer lists (a reply to an older, live thread may not be listed by
+    /// it). Returns how many.
     ///
     /// # Errors
     /// [`StoreError`] from the store.

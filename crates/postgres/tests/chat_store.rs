@@ -134,6 +134,8 @@ async fn a_backfill_retires_what_it_no_longer_lists_in_its_window_only() {
         post("gone-reply", 60, Some("root")),
         post("gone", 70, None),
         post("kept", 80, None),
+        post("gone-root", 90, None),
+        post("reply-of-gone-root", 95, Some("gone-root")),
     ];
     upsert(&uow, channel.id, posts).await;
     let keep = vec!["root".to_owned(), "kept".to_owned()];
@@ -143,10 +145,10 @@ async fn a_backfill_retires_what_it_no_longer_lists_in_its_window_only() {
         })
         .await
         .unwrap();
-    assert_eq!(retired, 2);
+    assert_eq!(retired, 4);
     let deleted: Vec<String> =
         stored(&uow, channel.id).await.into_iter().filter(|p| p.deleted).map(|p| p.id).collect();
-    assert_eq!(deleted, ["gone-reply", "gone"]);
+    assert_eq!(deleted, ["gone-reply", "gone", "gone-root", "reply-of-gone-root"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -82,20 +82,31 @@ pub(super) async fn retire(
     since: Option<DateTime<Utc>>,
     keep: &[String],
 ) -> Result<u64, StoreError> {
-    let count = diesel::sql_query(
+    // Top-level posts and replies of listed threads; then the replies of deleted roots.
+    let mut retired = 0;
+    for statement in [
         "UPDATE chat_posts SET deleted = true, updated_at = now()
          WHERE channel_id = $1 AND NOT deleted
            AND ($2::timestamptz IS NULL OR posted_at >= $2)
            AND NOT (external_id = ANY($3))
            AND (thread_root IS NULL OR thread_root = ANY($3))",
-    )
-    .bind::<Uuid, _>(channel.as_uuid())
-    .bind::<Nullable<Timestamptz>, _>(since)
-    .bind::<Array<Text>, _>(keep)
-    .execute(tx.conn())
-    .await
-    .map_err(store_error)?;
-    Ok(count as u64)
+        "UPDATE chat_posts r SET deleted = true, updated_at = now()
+         WHERE r.channel_id = $1 AND NOT r.deleted
+           AND ($2::timestamptz IS NULL OR r.posted_at >= $2)
+           AND NOT (r.external_id = ANY($3))
+           AND EXISTS (SELECT 1 FROM chat_posts root
+                        WHERE root.channel_id = $1 AND root.external_id = r.thread_root
+                          AND root.deleted)",
+    ] {
+        retired += diesel::sql_query(statement)
+            .bind::<Uuid, _>(channel.as_uuid())
+            .bind::<Nullable<Timestamptz>, _>(since)
+            .bind::<Array<Text>, _>(keep)
+            .execute(tx.conn())
+            .await
+            .map_err(store_error)? as u64;
+    }
+    Ok(retired)
 }
 
 type PostRow = (
