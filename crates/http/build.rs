@@ -11,6 +11,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "switchboard/v1/meta.proto",
         "switchboard/v1/identity.proto",
         "switchboard/v1/operations.proto",
+        "switchboard/v1/chat.proto",
     ];
     let descriptors = protox::compile(files, [root])?;
     let mut config = prost_build::Config::new();

@@ -1,22 +1,52 @@
-//! The job types this binary runs, and starting worker loops.
+//! The job types this binary runs, the recurring schedules, and starting worker loops.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use switchboard_domain::Backoff;
+use switchboard_ports::{JobQueue, RecurringJob, StoreError};
 use switchboard_postgres::PgJobQueue;
-use switchboard_services::jobs::{JobRegistry, NoopJob, SleepJob, Worker, WorkerConfig};
+use switchboard_services::ChatService;
+use switchboard_services::chat::{ChatSyncAllJob, ChatSyncJob};
+use switchboard_services::jobs::{
+    BackgroundJob, JobRegistry, NoopJob, SleepJob, Worker, WorkerConfig,
+};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::config::JobsConfig;
+use crate::config::{ChatConfig, JobsConfig};
+use crate::ports::PgPorts;
 
-/// What jobs get to do their work. Later features add their services here.
-pub type JobContext = ();
+/// What jobs get to do their work.
+#[derive(Debug, Clone)]
+pub struct JobContext {
+    /// Chat sources and their sync.
+    pub chat: ChatService<PgPorts>,
+}
 
 /// Every job type this binary knows.
 pub fn registry() -> JobRegistry<JobContext> {
-    JobRegistry::new().register::<NoopJob>().register::<SleepJob>()
+    JobRegistry::new()
+        .register_with::<NoopJob>(|_| ())
+        .register_with::<SleepJob>(|_| ())
+        .register_with::<ChatSyncJob<PgPorts>>(|c: &JobContext| c.chat.clone())
+        .register_with::<ChatSyncAllJob<PgPorts>>(|c: &JobContext| c.chat.clone())
+}
+
+/// Creates or updates the recurring schedules (the sync of every chat source). `serve` does it
+/// at start; any worker then enqueues each occurrence once.
+///
+/// # Errors
+/// [`StoreError`] from the queue.
+pub async fn schedule_recurring(queue: &PgJobQueue, chat: &ChatConfig) -> Result<(), StoreError> {
+    queue
+        .schedule(RecurringJob {
+            name: ChatSyncAllJob::<PgPorts>::JOB_TYPE.to_owned(),
+            job_type: ChatSyncAllJob::<PgPorts>::JOB_TYPE.to_owned(),
+            payload: serde_json::json!({}),
+            interval: Duration::from_secs(chat.sync_interval_secs.max(1)),
+        })
+        .await
 }
 
 /// The worker settings for loop `index` of this process.
@@ -35,17 +65,24 @@ pub fn worker_config(config: &JobsConfig, index: usize) -> WorkerConfig {
     }
 }
 
-/// Starts `count` worker loops; they stop when `shutdown` turns true.
+/// Starts `count` worker loops running jobs with `context`; they stop when `shutdown` turns
+/// true.
 pub fn spawn_workers(
     queue: &PgJobQueue,
     config: &JobsConfig,
     count: usize,
     shutdown: &watch::Receiver<bool>,
+    context: &JobContext,
 ) -> JoinSet<()> {
     let registry = Arc::new(registry());
     let mut workers = JoinSet::new();
     for index in 0..count {
-        let worker = Worker::new(queue.clone(), registry.clone(), (), worker_config(config, index));
+        let worker = Worker::new(
+            queue.clone(),
+            registry.clone(),
+            context.clone(),
+            worker_config(config, index),
+        );
         workers.spawn(worker.run(shutdown.clone()));
     }
     workers

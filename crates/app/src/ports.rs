@@ -27,6 +27,24 @@ impl switchboard_ports::Ports for PgPorts {
     type Hasher = Argon2Hasher;
     type Tokens = JwtTokens;
     type Secrets = AeadSecretBox;
+    type ChatSources = crate::chat::ProviderSources;
+}
+
+/// The chat service over `identity`'s unit of work and secret box, from configuration.
+///
+/// # Errors
+/// [`AppError::Command`] when the providers' HTTP client cannot be built.
+pub fn chat(
+    identity: &Identity<PgPorts>,
+    config: &crate::config::ChatConfig,
+) -> Result<switchboard_services::ChatService<PgPorts>, AppError> {
+    Ok(switchboard_services::ChatService::new(
+        identity.uow.clone(),
+        SystemClock,
+        identity.secrets.clone(),
+        crate::chat::ProviderSources::new(config)?,
+        crate::chat::policy(config),
+    ))
 }
 
 /// The identity adapters and policy, from configuration.

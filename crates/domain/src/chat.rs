@@ -63,6 +63,18 @@ pub enum ChannelKind {
     Group,
 }
 
+impl ChannelKind {
+    /// The kind's name as stored and shown (`public`, `private`, `direct`, `group`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::Private => "private",
+            Self::Direct => "direct",
+            Self::Group => "group",
+        }
+    }
+}
+
 /// A channel the token's owner is a member of.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChannelRef {

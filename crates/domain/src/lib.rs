@@ -2,6 +2,7 @@
 
 pub mod analytics;
 pub mod chat;
+pub mod chat_sources;
 pub mod events;
 pub mod health;
 pub mod identity;

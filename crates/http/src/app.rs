@@ -8,8 +8,8 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, Error, HttpResponse, web};
 use switchboard_ports::Ports;
 use switchboard_services::{
-    AccountService, AdminService, ApiKeyService, AuthService, EventLogService, HealthService,
-    JobAdminService,
+    AccountService, AdminService, ApiKeyService, AuthService, ChatService, EventLogService,
+    HealthService, JobAdminService,
 };
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -53,6 +53,8 @@ pub struct AppDeps<P: Ports> {
     pub events: web::Data<EventLogService<P::Events>>,
     /// The job queue, for admins.
     pub jobs: web::Data<JobAdminService<P::Jobs>>,
+    /// Chat sources and channels.
+    pub chat: web::Data<ChatService<P>>,
     /// HTTP settings.
     pub settings: HttpSettings,
 }
@@ -68,6 +70,7 @@ impl<P: Ports> Clone for AppDeps<P> {
             tokens: self.tokens.clone(),
             events: self.events.clone(),
             jobs: self.jobs.clone(),
+            chat: self.chat.clone(),
             settings: self.settings.clone(),
         }
     }
@@ -114,6 +117,7 @@ pub fn build_app<P: Ports>(
         .app_data(deps.tokens)
         .app_data(deps.events)
         .app_data(deps.jobs)
+        .app_data(deps.chat)
         .app_data(web::Data::new(TrustForwardedFor(deps.settings.trust_forwarded_for)))
         .app_data(web::Data::new(BodyLimit(deps.settings.body_limit)))
         .configure(routes::configure::<P>)

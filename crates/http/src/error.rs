@@ -134,5 +134,6 @@ impl ResponseError for ApiError {
     }
 }
 
+mod chat;
 mod identity;
 mod operations;

@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::encoding::{JSON, PROTOBUF};
 use crate::envelope::{ErrorEnvelope, FieldError, Status};
-use crate::routes::{admin, api_keys, auth, events, me, meta};
+use crate::routes::{admin, api_keys, auth, chat, events, me, meta};
 
 /// The API's document.
 #[derive(Debug, OpenApi)]
@@ -46,6 +46,13 @@ use crate::routes::{admin, api_keys, auth, events, me, meta};
         admin::jobs_retry::retry,
         admin::jobs_delete::delete,
         events::list::list,
+        chat::connect::connect,
+        chat::list_sources::list,
+        chat::get_source::get,
+        chat::delete_source::delete,
+        chat::sync_source::sync,
+        chat::list_channels::list,
+        chat::update_channel::update,
     ),
     components(schemas(ErrorEnvelope, FieldError, Status)),
     tags(
@@ -55,6 +62,7 @@ use crate::routes::{admin, api_keys, auth, events, me, meta};
         (name = "api-keys", description = "API keys for devices and integrations"),
         (name = "admin", description = "User and job queue administration (admins)"),
         (name = "events", description = "The event log: every change, for downstream processing"),
+        (name = "chat", description = "Chat sources (Slack, Mattermost) and their channels"),
     ),
     modifiers(&WireFormats, &BearerAuth)
 )]

@@ -30,6 +30,11 @@ impl<T> Reply<T> {
         Self { status: StatusCode::CREATED, message: "created", data }
     }
 
+    /// `202 Accepted` with `data`: the work will happen in the background.
+    pub fn accepted(data: T) -> Self {
+        Self { status: StatusCode::ACCEPTED, message: "accepted", data }
+    }
+
     /// Replaces the envelope's `message`.
     pub fn with_message(mut self, message: &'static str) -> Self {
         self.message = message;

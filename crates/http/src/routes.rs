@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod api_keys;
 pub mod auth;
+pub mod chat;
 pub mod convert;
 pub mod events;
 pub mod me;
@@ -88,4 +89,26 @@ pub fn configure<P: Ports>(cfg: &mut web::ServiceConfig) {
             resource("/api/admin/jobs/{id}")
                 .route(web::delete().to(admin::jobs_delete::delete::<P>)),
         );
+    configure_chat::<P>(cfg);
+}
+
+fn configure_chat<P: Ports>(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/api/chat/sources")
+            .route(web::get().to(chat::list_sources::list::<P>))
+            .route(web::post().to(chat::connect::connect::<P>)),
+    )
+    .service(
+        resource("/api/chat/sources/{id}")
+            .route(web::get().to(chat::get_source::get::<P>))
+            .route(web::delete().to(chat::delete_source::delete::<P>)),
+    )
+    .service(
+        resource("/api/chat/sources/{id}/sync").route(web::post().to(chat::sync_source::sync::<P>)),
+    )
+    .service(resource("/api/chat/channels").route(web::get().to(chat::list_channels::list::<P>)))
+    .service(
+        resource("/api/chat/channels/{id}")
+            .route(web::patch().to(chat::update_channel::update::<P>)),
+    );
 }

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod chat;
 pub mod identity;
 pub mod readiness;
 mod reads;
@@ -7,6 +8,7 @@ pub mod unit_of_work;
 
 use std::marker::PhantomData;
 
+pub use chat::{ChatState, NoChatSource, NoChatSources};
 pub use identity::{IdentityState, ManualClock};
 pub use readiness::StaticReadiness;
 pub use unit_of_work::{MemoryState, MemoryStore, MemoryTx};
@@ -14,21 +16,24 @@ pub use unit_of_work::{MemoryState, MemoryStore, MemoryTx};
 /// The in-memory adapters as one [`switchboard_ports::Ports`] bundle. The cryptographic
 /// adapters (`H`asher, `T`okens, `S`ecret box) are parameters: this crate implements none, so
 /// tests plug in the real ones.
-pub struct MemoryPorts<H, T, S>(PhantomData<Adapters<H, T, S>>);
+///
+/// `C` builds chat sources; [`NoChatSources`] (the default) builds none that work.
+pub struct MemoryPorts<H, T, S, C = NoChatSources>(PhantomData<Adapters<H, T, S, C>>);
 
-type Adapters<H, T, S> = fn() -> (H, T, S);
+type Adapters<H, T, S, C> = fn() -> (H, T, S, C);
 
-impl<H, T, S> std::fmt::Debug for MemoryPorts<H, T, S> {
+impl<H, T, S, C> std::fmt::Debug for MemoryPorts<H, T, S, C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("MemoryPorts")
     }
 }
 
-impl<H, T, S> switchboard_ports::Ports for MemoryPorts<H, T, S>
+impl<H, T, S, C> switchboard_ports::Ports for MemoryPorts<H, T, S, C>
 where
     H: switchboard_ports::PasswordHasher + Clone,
     T: switchboard_ports::TokenIssuer + Clone,
     S: switchboard_ports::SecretBox + Clone,
+    C: switchboard_ports::ChatSourceFactory + Clone,
 {
     type Readiness = StaticReadiness;
     type Uow = MemoryStore;
@@ -38,4 +43,5 @@ where
     type Hasher = H;
     type Tokens = T;
     type Secrets = S;
+    type ChatSources = C;
 }

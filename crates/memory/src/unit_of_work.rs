@@ -27,6 +27,8 @@ pub struct MemoryState {
     pub next_job: i64,
     /// Users, sessions, API keys, throttles and sealed secrets.
     pub identity: crate::identity::IdentityState,
+    /// Chat sources, channels and posts.
+    pub chat: crate::chat::ChatState,
 }
 
 /// The in-memory store and its unit of work. Clones share the same state.

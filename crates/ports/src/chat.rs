@@ -8,7 +8,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use switchboard_domain::chat::{
-    ChannelRef, ChatIdentity, ChatUser, HistoryScope, PageCursor, PostPage,
+    ChannelRef, ChatIdentity, ChatProvider, ChatUser, HistoryScope, PageCursor, PostPage,
 };
 
 /// Why a chat provider call failed.
@@ -161,4 +161,70 @@ pub trait ChatSource: Send + Sync + 'static {
         &self,
         ids: &[String],
     ) -> impl Future<Output = Result<Vec<ChatUser>, ChatError>> + Send;
+}
+
+/// Builds a [`ChatSource`] for a provider, an API base URL and a token. The app implements it
+/// over the provider crates, sharing one HTTP client between all sources.
+pub trait ChatSourceFactory: Send + Sync + 'static {
+    /// The sources it builds.
+    type Source: ChatSource;
+
+    /// The API base URL to use when the user gives none (Slack's public API, or one set in
+    /// configuration); `None` when the user must give one.
+    fn default_base_url(&self, provider: ChatProvider) -> Option<String>;
+
+    /// A source reaching `base_url` with `token`.
+    ///
+    /// # Errors
+    /// [`ChatError::Transport`] when no client can be built for it.
+    fn source(
+        &self,
+        provider: ChatProvider,
+        base_url: &str,
+        token: &str,
+    ) -> Result<Self::Source, ChatError>;
+}
+
+/// One of two chat sources, chosen at run time (a factory's Slack or Mattermost source).
+#[derive(Debug, Clone)]
+pub enum EitherSource<A, B> {
+    /// The first kind.
+    Left(A),
+    /// The second kind.
+    Right(B),
+}
+
+impl<A: ChatSource, B: ChatSource> ChatSource for EitherSource<A, B> {
+    async fn identity(&self) -> Result<ChatIdentity, ChatError> {
+        match self {
+            Self::Left(s) => s.identity().await,
+            Self::Right(s) => s.identity().await,
+        }
+    }
+
+    async fn channels(&self) -> Result<Vec<ChannelRef>, ChatError> {
+        match self {
+            Self::Left(s) => s.channels().await,
+            Self::Right(s) => s.channels().await,
+        }
+    }
+
+    async fn history(
+        &self,
+        channel_id: &str,
+        scope: HistoryScope,
+        page: Option<&PageCursor>,
+    ) -> Result<PostPage, ChatError> {
+        match self {
+            Self::Left(s) => s.history(channel_id, scope, page).await,
+            Self::Right(s) => s.history(channel_id, scope, page).await,
+        }
+    }
+
+    async fn users(&self, ids: &[String]) -> Result<Vec<ChatUser>, ChatError> {
+        match self {
+            Self::Left(s) => s.users(ids).await,
+            Self::Right(s) => s.users(ids).await,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod bundle;
 pub mod chat;
+pub mod chat_store;
 pub mod events;
 pub mod identity;
 pub mod jobs;
@@ -10,7 +11,8 @@ pub mod store;
 pub mod unit_of_work;
 
 pub use bundle::Ports;
-pub use chat::{ChatError, ChatSource, RetryPolicy};
+pub use chat::{ChatError, ChatSource, ChatSourceFactory, EitherSource, RetryPolicy};
+pub use chat_store::ChatStore;
 pub use events::{EventQuery, EventReader};
 pub use identity::{
     AccessClaims, ApiKeyStore, Clock, CryptoError, IdentityStores, IssuedToken, PasswordHasher,

@@ -132,3 +132,57 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_keys -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(users, sessions, refresh_tokens, api_keys);
+
+diesel::table! {
+    chat_sources (id) {
+        id -> Uuid,
+        owner_id -> Uuid,
+        provider -> Text,
+        base_url -> Text,
+        token_secret_id -> Uuid,
+        external_user_id -> Text,
+        external_user_name -> Text,
+        team_name -> Text,
+        status -> Text,
+        last_sync_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        backfill_done -> Integer,
+        backfill_total -> Integer,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    chat_channels (id) {
+        id -> Uuid,
+        source_id -> Uuid,
+        owner_id -> Uuid,
+        external_id -> Text,
+        name -> Text,
+        kind -> Text,
+        followed -> Bool,
+        synced_until -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    chat_posts (channel_id, external_id) {
+        channel_id -> Uuid,
+        external_id -> Text,
+        author_id -> Text,
+        author_name -> Nullable<Text>,
+        text -> Text,
+        posted_at -> Timestamptz,
+        edited_at -> Nullable<Timestamptz>,
+        deleted -> Bool,
+        thread_root -> Nullable<Text>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(chat_channels -> chat_sources (source_id));
+diesel::joinable!(chat_posts -> chat_channels (channel_id));
+diesel::allow_tables_to_appear_in_same_query!(chat_sources, chat_channels, chat_posts);

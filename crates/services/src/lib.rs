@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod chat;
 pub mod event_log;
 pub mod events;
 pub mod health;
@@ -7,6 +8,7 @@ pub mod identity;
 pub mod job_admin;
 pub mod jobs;
 
+pub use chat::{ChatPolicy, ChatService, ChatServiceError, ConnectSource, Connected, SyncOutcome};
 pub use event_log::{EventLogError, EventLogService, EventPage, Viewer};
 pub use events::{EventConsumer, catch_up, run_consumer_once};
 pub use health::HealthService;

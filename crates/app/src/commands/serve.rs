@@ -36,6 +36,7 @@ pub fn app_deps(
     queue: PgJobQueue,
 ) -> Result<AppDeps<PgPorts>, AppError> {
     let identity = crate::ports::identity(pool.clone(), &config.auth)?;
+    let chat = crate::ports::chat(&identity, &config.chat)?;
     Ok(AppDeps {
         health: web::Data::new(HealthService::new(PgReadiness::new(pool.clone()), service_info())),
         tokens: web::Data::new(identity.tokens.clone()),
@@ -45,6 +46,7 @@ pub fn app_deps(
         admin: web::Data::new(AdminService::new(identity)),
         events: web::Data::new(EventLogService::new(PgEventLog::new(pool.clone()))),
         jobs: web::Data::new(JobAdminService::new(queue)),
+        chat: web::Data::new(chat),
         settings: HttpSettings {
             body_limit: config.server.body_limit_bytes,
             cors_origins: config.cors.allowed_origins.clone(),
@@ -69,9 +71,18 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
     let pool = switchboard_postgres::connect(url, config.database.pool_size)?;
     let (stop_workers, shutdown) = tokio::sync::watch::channel(false);
     let queue = switchboard_postgres::PgJobQueue::new(pool.clone(), url);
-    let mut workers =
-        crate::jobs::spawn_workers(&queue, &config.jobs, config.jobs.workers_in_serve, &shutdown);
-    let deps = app_deps(config, pool, queue)?;
+    if let Err(e) = crate::jobs::schedule_recurring(&queue, &config.chat).await {
+        tracing::warn!(error = %e, "cannot schedule the recurring jobs");
+    }
+    let deps = app_deps(config, pool, queue.clone())?;
+    let context = crate::jobs::JobContext { chat: deps.chat.get_ref().clone() };
+    let mut workers = crate::jobs::spawn_workers(
+        &queue,
+        &config.jobs,
+        config.jobs.workers_in_serve,
+        &shutdown,
+        &context,
+    );
     let listener = TcpListener::bind((config.server.host.as_str(), config.server.port))?;
     let address = listener.local_addr()?;
     let options = ServerOptions {

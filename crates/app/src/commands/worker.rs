@@ -6,7 +6,7 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::error::AppError;
-use crate::jobs::spawn_workers;
+use crate::jobs::{JobContext, spawn_workers};
 
 /// Runs worker loops until a stop signal, then finishes or gives back the jobs in hand.
 ///
@@ -15,9 +15,12 @@ use crate::jobs::spawn_workers;
 pub async fn run(config: &Config) -> Result<(), AppError> {
     let url = config.database.url.expose_secret();
     let pool = switchboard_postgres::connect(url, config.database.pool_size)?;
+    let identity = crate::ports::identity(pool.clone(), &config.auth)?;
+    let context = JobContext { chat: crate::ports::chat(&identity, &config.chat)? };
     let queue = PgJobQueue::new(pool, url);
     let (stop, shutdown) = watch::channel(false);
-    let mut workers = spawn_workers(&queue, &config.jobs, config.jobs.workers.max(1), &shutdown);
+    let mut workers =
+        spawn_workers(&queue, &config.jobs, config.jobs.workers.max(1), &shutdown, &context);
     tracing::info!(workers = workers.len(), "workers running");
     wait_for_signal().await?;
     tracing::info!("stop signal: finishing or giving back jobs in hand");

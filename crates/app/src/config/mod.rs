@@ -3,6 +3,7 @@
 //! environment variables; `DATABASE_URL` sets `database.url`.
 
 mod auth;
+mod chat;
 
 use std::fmt;
 use std::path::Path;
@@ -14,6 +15,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 pub use auth::{Argon2Config, AuthConfig, LimitsConfig, SecretKeyConfig, SigningKeyConfig};
+pub use chat::ChatConfig;
 
 const DEFAULT: &str = include_str!("../../../../config/default.toml");
 const DEVELOPMENT: &str = include_str!("../../../../config/development.toml");
@@ -110,6 +112,8 @@ pub struct Config {
     pub jobs: JobsConfig,
     /// Identity and access.
     pub auth: AuthConfig,
+    /// Chat providers and ingest.
+    pub chat: ChatConfig,
 }
 
 /// Background job workers.
@@ -264,6 +268,8 @@ mod tests {
             assert_eq!(dev.server.port, 8000);
             assert_eq!(dev.log.format, LogFormat::Pretty);
             assert!(!dev.cors.allowed_origins.is_empty());
+            assert!(dev.chat.allow_private_networks);
+            assert_eq!(dev.chat.backfill_days, 30);
             Ok(())
         });
     }
@@ -322,6 +328,7 @@ mod tests {
             assert_eq!(config.log.format, LogFormat::Json);
             assert!(config.cors.allowed_origins.is_empty());
             assert!(!config.database.migrate_on_start);
+            assert!(!config.chat.allow_private_networks);
             Ok(())
         });
     }

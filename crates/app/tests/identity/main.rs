@@ -3,6 +3,7 @@
 
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod chat;
 mod cli;
 mod rate_limits;
 mod rehash;

@@ -10,8 +10,8 @@ use switchboard_http::{AppDeps, HttpSettings, build_app};
 use switchboard_memory::ManualClock;
 use switchboard_postgres::{PgEventLog, PgJobQueue, PgReadiness, PgUnitOfWork};
 use switchboard_services::{
-    AccountService, AdminService, ApiKeyService, AuthService, EventLogService, HealthService,
-    Identity, JobAdminService,
+    AccountService, AdminService, ApiKeyService, AuthService, ChatService, EventLogService,
+    HealthService, Identity, JobAdminService,
 };
 use switchboard_test_support::TestDb;
 use tokio::process::Command;
@@ -43,6 +43,7 @@ impl switchboard_ports::Ports for PgTestPorts {
     type Hasher = Argon2Hasher;
     type Tokens = JwtTokens;
     type Secrets = AeadSecretBox;
+    type ChatSources = switchboard_app::chat::ProviderSources;
 }
 
 /// The test profile's configuration, with cheap password hashing.
@@ -78,6 +79,13 @@ pub async fn instance(
 > {
     let identity = identity(db, config, clock);
     let pool = db.pool();
+    let chat = ChatService::new(
+        identity.uow.clone(),
+        clock.clone(),
+        identity.secrets.clone(),
+        switchboard_app::chat::ProviderSources::new(&config.chat).unwrap(),
+        switchboard_app::chat::policy(&config.chat),
+    );
     let deps = AppDeps::<PgTestPorts> {
         health: web::Data::new(HealthService::new(PgReadiness::new(pool.clone()), service_info())),
         tokens: web::Data::new(identity.tokens.clone()),
@@ -87,6 +95,7 @@ pub async fn instance(
         admin: web::Data::new(AdminService::new(identity)),
         events: web::Data::new(EventLogService::new(PgEventLog::new(pool.clone()))),
         jobs: web::Data::new(JobAdminService::new(PgJobQueue::new(pool, db.url()))),
+        chat: web::Data::new(chat),
         settings: HttpSettings {
             body_limit: config.server.body_limit_bytes,
             cors_origins: Vec::new(),

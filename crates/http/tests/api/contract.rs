@@ -6,7 +6,7 @@ use prost_reflect::{DescriptorPool, DynamicMessage, Value};
 
 use crate::support::app;
 
-fn shipped_contract() -> DescriptorPool {
+pub fn shipped_contract() -> DescriptorPool {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../proto");
     let mut compiler = protox::Compiler::new([root]).unwrap();
     compiler.include_imports(true);
@@ -16,6 +16,7 @@ fn shipped_contract() -> DescriptorPool {
             "switchboard/v1/meta.proto",
             "switchboard/v1/identity.proto",
             "switchboard/v1/operations.proto",
+            "switchboard/v1/chat.proto",
         ])
         .unwrap();
     compiler.descriptor_pool()

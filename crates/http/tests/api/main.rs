@@ -4,6 +4,7 @@
 
 mod accounts;
 mod admin_users;
+mod chat;
 mod contract;
 mod errors;
 mod events;

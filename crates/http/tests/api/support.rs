@@ -12,10 +12,10 @@ use switchboard_crypto::{
 };
 use switchboard_domain::ServiceInfo;
 use switchboard_http::{AppDeps, HttpSettings, Payload, Reply, build_app, routes};
-use switchboard_memory::{ManualClock, MemoryPorts, MemoryStore, StaticReadiness};
+use switchboard_memory::{ManualClock, MemoryPorts, MemoryStore, NoChatSources, StaticReadiness};
 use switchboard_services::{
-    AccountService, AdminService, ApiKeyService, AuthService, EventLogService, HealthService,
-    Identity, IdentityPolicy, JobAdminService,
+    AccountService, AdminService, ApiKeyService, AuthService, ChatPolicy, ChatService,
+    EventLogService, HealthService, Identity, IdentityPolicy, JobAdminService,
 };
 
 /// The in-memory store with the real crypto adapters.
@@ -92,6 +92,13 @@ pub fn deps_with(probe: StaticReadiness, identity: Identity<TestPorts>) -> AppDe
         admin: web::Data::new(AdminService::new(identity.clone())),
         events: web::Data::new(EventLogService::new(identity.uow.clone())),
         jobs: web::Data::new(JobAdminService::new(identity.uow.clone())),
+        chat: web::Data::new(ChatService::new(
+            identity.uow.clone(),
+            identity.clock.clone(),
+            identity.secrets.clone(),
+            NoChatSources,
+            ChatPolicy::default(),
+        )),
         health: web::Data::new(HealthService::new(
             probe,
             ServiceInfo::new("switchboard", "9.9.9", Some("abc123")),

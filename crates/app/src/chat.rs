@@ -1,0 +1,162 @@
+//! The chat-source factory over the provider crates: one HTTP client (and its connection
+//! pool) shared by every source, built once from configuration.
+//!
+//! Unless `chat.allow_private_networks`, that client resolves names to public addresses only
+//! and follows no redirect: a provider URL checked when the source was connected cannot later
+//! be pointed (DNS rebinding, a redirect) at loopback, a private network or a cloud metadata
+//! service.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use switchboard_domain::chat::ChatProvider;
+use switchboard_mattermost::{MattermostConfig, MattermostSource};
+use switchboard_ports::{ChatError, ChatSourceFactory, EitherSource};
+use switchboard_services::ChatPolicy;
+use switchboard_services::chat::network;
+use switchboard_slack::{SlackConfig, SlackSource};
+
+use crate::config::ChatConfig;
+use crate::error::AppError;
+
+/// Builds Slack and Mattermost sources sharing one HTTP client.
+#[derive(Debug, Clone)]
+pub struct ProviderSources {
+    http: reqwest::Client,
+    slack: SlackConfig,
+    mattermost: MattermostConfig,
+    mattermost_default: Option<String>,
+}
+
+impl ProviderSources {
+    /// The factory for `config`.
+    ///
+    /// # Errors
+    /// [`AppError::Command`] when the HTTP client cannot be built.
+    pub fn new(config: &ChatConfig) -> Result<Self, AppError> {
+        let timeout = Duration::from_secs(config.request_timeout_secs.max(1));
+        let mut builder = reqwest::Client::builder().timeout(timeout);
+        if !config.allow_private_networks {
+            builder = builder
+                .dns_resolver(Arc::new(PublicOnly))
+                .redirect(reqwest::redirect::Policy::none());
+        }
+        let http = builder
+            .build()
+            .map_err(|e| AppError::Command(format!("cannot build the chat HTTP client: {e}")))?;
+        let mut slack = SlackConfig::new(config.slack_base_url.clone());
+        slack.timeout = timeout;
+        let mut mattermost = MattermostConfig::new(config.mattermost_base_url.clone());
+        mattermost.timeout = timeout;
+        let default = config.mattermost_base_url.trim();
+        Ok(Self {
+            http,
+            slack,
+            mattermost,
+            mattermost_default: (!default.is_empty()).then(|| default.to_owned()),
+        })
+    }
+}
+
+impl ChatSourceFactory for ProviderSources {
+    type Source = EitherSource<SlackSource, MattermostSource>;
+
+    fn default_base_url(&self, provider: ChatProvider) -> Option<String> {
+        match provider {
+            ChatProvider::Slack => Some(self.slack.base_url.clone()),
+            ChatProvider::Mattermost => self.mattermost_default.clone(),
+        }
+    }
+
+    fn source(
+        &self,
+        provider: ChatProvider,
+        base_url: &str,
+        token: &str,
+    ) -> Result<Self::Source, ChatError> {
+        let token = SecretString::from(token.to_owned());
+        Ok(match provider {
+            ChatProvider::Slack => {
+                let config = SlackConfig { base_url: base_url.to_owned(), ..self.slack.clone() };
+                EitherSource::Left(SlackSource::with_client(self.http.clone(), &config, token))
+            }
+            ChatProvider::Mattermost => {
+                let config =
+                    MattermostConfig { base_url: base_url.to_owned(), ..self.mattermost.clone() };
+                EitherSource::Right(MattermostSource::with_client(
+                    self.http.clone(),
+                    &config,
+                    token,
+                ))
+            }
+        })
+    }
+}
+
+/// Resolves names to their public addresses only.
+#[derive(Debug)]
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<SocketAddr> =
+                found.into_iter().filter(|a| network::is_public(a.ip())).collect();
+            if public.is_empty() {
+                return Err(format!("{host} resolves to no public address").into());
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(public.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
+/// The chat policy from configuration.
+pub fn policy(config: &ChatConfig) -> ChatPolicy {
+    ChatPolicy {
+        backfill_days: config.backfill_days,
+        allow_private_networks: config.allow_private_networks,
+        change_margin: Duration::from_secs(config.change_margin_secs),
+        reconcile_window: Duration::from_secs(config.reconcile_hours.saturating_mul(3600)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+    use switchboard_ports::{ChatError, ChatSource};
+    use switchboard_sandbox::{MATTERMOST_TOKEN, Sandbox};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn without_private_networks_the_client_reaches_no_loopback_name() {
+        let sandbox =
+            Sandbox::builder().posts_per_channel(10).build().start_local().expect("starts");
+        let url = format!("http://localhost:{}/mattermost", sandbox.addr().port());
+        let mut config = ChatConfig {
+            slack_base_url: "https://slack.example".into(),
+            mattermost_base_url: String::new(),
+            backfill_days: 30,
+            sync_interval_secs: 60,
+            allow_private_networks: true,
+            request_timeout_secs: 5,
+            change_margin_secs: 60,
+            reconcile_hours: 24,
+        };
+        let allowed = ProviderSources::new(&config).unwrap();
+        let source = allowed.source(ChatProvider::Mattermost, &url, MATTERMOST_TOKEN).unwrap();
+        assert!(source.identity().await.is_ok());
+        config.allow_private_networks = false;
+        let guarded = ProviderSources::new(&config).unwrap();
+        let source = guarded.source(ChatProvider::Mattermost, &url, MATTERMOST_TOKEN).unwrap();
+        let err = source.identity().await.unwrap_err();
+        assert!(matches!(err, ChatError::Transport(_)), "{err:?}");
+    }
+}

@@ -1,0 +1,198 @@
+//! Chat sources as Switchboard stores them: a user's connection to a Slack workspace or a
+//! Mattermost server, the channels discovered through it, and where each channel's sync stands.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::UserId;
+use crate::chat::ChatProvider;
+
+macro_rules! chat_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(uuid::Uuid);
+
+        impl $name {
+            /// A fresh, time-ordered id (UUIDv7).
+            pub fn new() -> Self {
+                Self(uuid::Uuid::now_v7())
+            }
+
+            /// Wraps an existing UUID (read from storage).
+            pub fn from_uuid(id: uuid::Uuid) -> Self {
+                Self(id)
+            }
+
+            /// The UUID inside.
+            pub fn as_uuid(&self) -> uuid::Uuid {
+                self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                uuid::Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+chat_id!(
+    /// The identifier of a connected chat source.
+    SourceId
+);
+chat_id!(
+    /// The identifier of a stored channel (not the provider's channel id).
+    ChannelId
+);
+
+/// Where a source stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceStatus {
+    /// Connected; synced on schedule.
+    Active,
+    /// A sync is running.
+    Syncing,
+    /// The provider refused the token: the user must connect the source again.
+    ReauthRequired,
+    /// The last sync failed (see the source's last error); it is retried.
+    Error,
+}
+
+impl SourceStatus {
+    /// Every status.
+    pub const ALL: [SourceStatus; 4] =
+        [Self::Active, Self::Syncing, Self::ReauthRequired, Self::Error];
+
+    /// The status's name as stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Syncing => "syncing",
+            Self::ReauthRequired => "reauth_required",
+            Self::Error => "error",
+        }
+    }
+}
+
+impl std::str::FromStr for SourceStatus {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| format!("unknown source status {s:?}"))
+    }
+}
+
+impl fmt::Display for SourceStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A user's connection to a chat provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Its id.
+    pub id: SourceId,
+    /// The user who connected it; only they see it.
+    pub owner_id: UserId,
+    /// Slack or Mattermost.
+    pub provider: ChatProvider,
+    /// The provider's API base URL, as used.
+    pub base_url: String,
+    /// The sealed secret holding the token.
+    pub token_secret_id: uuid::Uuid,
+    /// The token owner's id at the provider.
+    pub external_user_id: String,
+    /// The token owner's login name at the provider.
+    pub external_user_name: String,
+    /// The workspace or team names the token reaches.
+    pub team_name: String,
+    /// Where it stands.
+    pub status: SourceStatus,
+    /// When the last sync finished.
+    pub last_sync_at: Option<DateTime<Utc>>,
+    /// Why the last sync failed, if it did.
+    pub last_error: Option<String>,
+    /// Followed channels whose first backfill is finished.
+    pub backfill_done: u32,
+    /// Followed channels to backfill.
+    pub backfill_total: u32,
+    /// When it was connected.
+    pub created_at: DateTime<Utc>,
+}
+
+impl Source {
+    /// The source as recorded in events: no token, no secret id.
+    pub fn snapshot(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "owner_id": self.owner_id,
+            "provider": self.provider,
+            "base_url": self.base_url,
+            "external_user_name": self.external_user_name,
+            "team_name": self.team_name,
+            "status": self.status,
+        })
+    }
+}
+
+/// A channel discovered through a source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Channel {
+    /// Its id.
+    pub id: ChannelId,
+    /// The source it came through.
+    pub source_id: SourceId,
+    /// The source's owner.
+    pub owner_id: UserId,
+    /// The provider's channel id.
+    pub external_id: String,
+    /// Its name.
+    pub name: String,
+    /// `public`, `private`, `direct` or `group`.
+    pub kind: String,
+    /// Whether it is synced and analysed; true when discovered.
+    pub followed: bool,
+    /// The latest post creation or edit time seen (provider clock): where the next change scan
+    /// starts. `None` until a backfill has stored a post.
+    pub synced_until: Option<DateTime<Utc>>,
+    /// When it was discovered.
+    pub created_at: DateTime<Utc>,
+}
+
+impl Channel {
+    /// The channel as recorded in events.
+    pub fn snapshot(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "source_id": self.source_id,
+            "external_id": self.external_id,
+            "name": self.name,
+            "kind": self.kind,
+            "followed": self.followed,
+        })
+    }
+}

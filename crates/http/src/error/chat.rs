@@ -1,0 +1,39 @@
+//! The chat services' errors as HTTP answers: a bad kind, token or URL is a 422 naming the
+//! field; a token the provider refuses is a 422 on `token`; another user's source or channel
+//! is a 404; a provider that throttles is a 429, one that fails a 503.
+
+use switchboard_services::ChatServiceError;
+
+use super::ApiError;
+use crate::envelope::FieldError;
+
+fn field(name: &str, code: &str, message: impl ToString) -> ApiError {
+    ApiError::Validation(vec![FieldError::new(name, code, message.to_string())])
+}
+
+impl From<ChatServiceError> for ApiError {
+    fn from(e: ChatServiceError) -> Self {
+        match e {
+            ChatServiceError::MissingToken => field("token", "required", &e),
+            ChatServiceError::TokenRefused => field("token", "refused", &e),
+            ChatServiceError::MissingBaseUrl(_) => field("base_url", "required", &e),
+            ChatServiceError::InvalidBaseUrl(_) => field("base_url", "invalid", &e),
+            ChatServiceError::ForbiddenAddress(_) => field("base_url", "forbidden_address", &e),
+            ChatServiceError::Unreachable(_) => field("base_url", "unreachable", &e),
+            ChatServiceError::RateLimited { retry_after } => {
+                ApiError::TooManyRequests { retry_after }
+            }
+            ChatServiceError::Provider(inner) => {
+                tracing::warn!(error = %inner, "chat provider failed");
+                ApiError::Unavailable {
+                    message: "the chat provider failed; try again later".to_owned(),
+                    errors: Vec::new(),
+                }
+            }
+            ChatServiceError::SourceNotFound | ChatServiceError::ChannelNotFound => {
+                ApiError::NotFound(e.to_string())
+            }
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}

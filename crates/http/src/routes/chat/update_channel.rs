@@ -1,0 +1,40 @@
+//! `PATCH /api/chat/channels/{id}`
+
+use actix_web::web;
+use switchboard_ports::Ports;
+use switchboard_services::ChatService;
+
+use crate::auth::{Caller, Write};
+use crate::envelope::{Envelope, ErrorEnvelope, FieldError};
+use crate::error::ApiError;
+use crate::payload::Payload;
+use crate::proto::v1::{ChatChannelInfo, UpdateChatChannelRequest};
+use crate::reply::Reply;
+
+/// Follows or unfollows one of the caller's channels.
+#[utoipa::path(
+    patch, path = "/api/chat/channels/{id}", tag = "chat", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Channel id")),
+    request_body = UpdateChatChannelRequest,
+    responses(
+        (status = 200, description = "The channel", body = Envelope<ChatChannelInfo>),
+        (status = 404, description = "No such channel of the caller's", body = ErrorEnvelope),
+    )
+)]
+pub async fn update<P: Ports>(
+    chat: web::Data<ChatService<P>>,
+    caller: Caller<P, Write>,
+    id: web::Path<String>,
+    body: Payload<UpdateChatChannelRequest>,
+) -> Result<Reply<ChatChannelInfo>, ApiError> {
+    let id = super::channel_id(&id)?;
+    let Some(followed) = body.into_inner().followed else {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "followed",
+            "required",
+            "followed is required",
+        )]));
+    };
+    let channel = chat.set_followed(&caller.principal, id, followed).await?;
+    Ok(Reply::ok(super::channel(&channel)))
+}

@@ -1,0 +1,293 @@
+//! [`MemoryTx`] as the chat store, and a chat-source factory that builds nothing.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use switchboard_domain::UserId;
+use switchboard_domain::chat::{
+    ChannelRef, ChatIdentity, ChatPost, ChatProvider, ChatUser, HistoryScope, PageCursor, PostPage,
+};
+use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
+use switchboard_ports::{ChatError, ChatSource, ChatSourceFactory, ChatStore, StoreError};
+
+use crate::MemoryTx;
+
+/// The chat aggregates, as the in-memory store keeps them.
+#[derive(Debug, Clone, Default)]
+pub struct ChatState {
+    /// Sources by id.
+    pub sources: BTreeMap<SourceId, Source>,
+    /// Channels by id.
+    pub channels: BTreeMap<ChannelId, Channel>,
+    /// Posts by channel, then by provider post id.
+    pub posts: BTreeMap<ChannelId, BTreeMap<String, ChatPost>>,
+}
+
+impl ChatStore for MemoryTx {
+    async fn insert_chat_source(&mut self, source: &Source) -> Result<(), StoreError> {
+        self.state.chat.sources.insert(source.id, source.clone());
+        Ok(())
+    }
+
+    async fn chat_source(&mut self, id: SourceId) -> Result<Option<Source>, StoreError> {
+        Ok(self.state.chat.sources.get(&id).cloned())
+    }
+
+    async fn chat_sources_of(&mut self, owner: UserId) -> Result<Vec<Source>, StoreError> {
+        let mut found: Vec<Source> =
+            self.state.chat.sources.values().filter(|s| s.owner_id == owner).cloned().collect();
+        found.sort_by_key(|s| (s.created_at, s.id));
+        Ok(found)
+    }
+
+    async fn chat_sources_to_sync(&mut self) -> Result<Vec<SourceId>, StoreError> {
+        let sources = self.state.chat.sources.values();
+        Ok(sources.filter(|s| s.status != SourceStatus::ReauthRequired).map(|s| s.id).collect())
+    }
+
+    async fn update_chat_source(&mut self, source: &Source) -> Result<(), StoreError> {
+        let stored = self.state.chat.sources.get_mut(&source.id).ok_or(StoreError::NotFound)?;
+        *stored = source.clone();
+        Ok(())
+    }
+
+    async fn delete_chat_source(&mut self, id: SourceId) -> Result<(), StoreError> {
+        let chat = &mut self.state.chat;
+        if let Some(source) = chat.sources.remove(&id) {
+            self.state.identity.sealed.remove(&source.token_secret_id);
+        }
+        let gone: Vec<ChannelId> =
+            chat.channels.values().filter(|c| c.source_id == id).map(|c| c.id).collect();
+        for channel in gone {
+            chat.channels.remove(&channel);
+            chat.posts.remove(&channel);
+        }
+        Ok(())
+    }
+
+    async fn insert_chat_channels(&mut self, channels: &[Channel]) -> Result<(), StoreError> {
+        for channel in channels {
+            let chat = &mut self.state.chat;
+            let taken = chat
+                .channels
+                .values()
+                .any(|c| c.source_id == channel.source_id && c.external_id == channel.external_id);
+            if !taken {
+                chat.channels.insert(channel.id, channel.clone());
+            }
+        }
+        Ok(())
+    }
+
+    async fn chat_channel(&mut self, id: ChannelId) -> Result<Option<Channel>, StoreError> {
+        Ok(self.state.chat.channels.get(&id).cloned())
+    }
+
+    async fn chat_channels_of_source(
+        &mut self,
+        source: SourceId,
+    ) -> Result<Vec<Channel>, StoreError> {
+        Ok(sorted(self.state.chat.channels.values().filter(|c| c.source_id == source)))
+    }
+
+    async fn chat_channels_of(&mut self, owner: UserId) -> Result<Vec<Channel>, StoreError> {
+        Ok(sorted(self.state.chat.channels.values().filter(|c| c.owner_id == owner)))
+    }
+
+    async fn update_chat_channel(&mut self, channel: &Channel) -> Result<(), StoreError> {
+        let stored = self.state.chat.channels.get_mut(&channel.id).ok_or(StoreError::NotFound)?;
+        stored.name.clone_from(&channel.name);
+        stored.followed = channel.followed;
+        stored.synced_until = channel.synced_until;
+        Ok(())
+    }
+
+    async fn upsert_chat_posts(
+        &mut self,
+        channel: ChannelId,
+        posts: &[ChatPost],
+    ) -> Result<u64, StoreError> {
+        let stored = self.state.chat.posts.entry(channel).or_default();
+        let mut written = 0;
+        for post in posts {
+            let mut post = post.clone();
+            if let Some(old) = stored.get(&post.id) {
+                if post.author_name.is_none() {
+                    post.author_name.clone_from(&old.author_name);
+                }
+                if *old == post {
+                    continue;
+                }
+            }
+            stored.insert(post.id.clone(), post);
+            written += 1;
+        }
+        Ok(written)
+    }
+
+    async fn retire_chat_posts(
+        &mut self,
+        channel: ChannelId,
+        since: Option<DateTime<Utc>>,
+        keep: &[String],
+    ) -> Result<u64, StoreError> {
+        let keep: HashSet<&str> = keep.iter().map(String::as_str).collect();
+        let posts = self.state.chat.posts.entry(channel).or_default();
+        let mut retired = 0;
+        // Top-level posts and replies of listed threads; then the replies of deleted roots.
+        for pass in 0..2 {
+            let deleted: HashSet<String> =
+                posts.values().filter(|p| p.deleted).map(|p| p.id.clone()).collect();
+            for post in posts.values_mut() {
+                let in_window = since.is_none_or(|since| post.posted_at >= since);
+                let candidate = !post.deleted && in_window && !keep.contains(post.id.as_str());
+                let root = post.thread_root.as_deref();
+                let gone = if pass == 0 {
+                    root.is_none_or(|r| keep.contains(r))
+                } else {
+                    root.is_some_and(|r| deleted.contains(r))
+                };
+                if candidate && gone {
+                    post.deleted = true;
+                    retired += 1;
+                }
+            }
+        }
+        Ok(retired)
+    }
+
+    async fn chat_posts(
+        &mut self,
+        channel: ChannelId,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<ChatPost>, StoreError> {
+        let Some(stored) = self.state.chat.channels.get(&channel) else { return Ok(Vec::new()) };
+        let external = stored.external_id.clone();
+        let mut posts: Vec<ChatPost> = self
+            .state
+            .chat
+            .posts
+            .get(&channel)
+            .into_iter()
+            .flat_map(BTreeMap::values)
+            .filter(|p| since.is_none_or(|since| p.posted_at >= since))
+            .map(|p| ChatPost { channel_id: external.clone(), ..p.clone() })
+            .collect();
+        posts.sort_by(|a, b| (a.posted_at, &a.id).cmp(&(b.posted_at, &b.id)));
+        Ok(posts)
+    }
+}
+
+fn sorted<'a>(channels: impl Iterator<Item = &'a Channel>) -> Vec<Channel> {
+    let mut found: Vec<Channel> = channels.cloned().collect();
+    found.sort_by(|a, b| (&a.name, a.id).cmp(&(&b.name, b.id)));
+    found
+}
+
+/// A chat-source factory for embedders without chat providers: every source it builds
+/// refuses to work.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoChatSources;
+
+/// The source [`NoChatSources`] builds: every call fails with [`ChatError::Transport`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoChatSource;
+
+fn unavailable() -> ChatError {
+    ChatError::Transport("no chat provider is configured".to_owned())
+}
+
+impl ChatSource for NoChatSource {
+    async fn identity(&self) -> Result<ChatIdentity, ChatError> {
+        Err(unavailable())
+    }
+
+    async fn channels(&self) -> Result<Vec<ChannelRef>, ChatError> {
+        Err(unavailable())
+    }
+
+    async fn history(
+        &self,
+        _channel_id: &str,
+        _scope: HistoryScope,
+        _page: Option<&PageCursor>,
+    ) -> Result<PostPage, ChatError> {
+        Err(unavailable())
+    }
+
+    async fn users(&self, _ids: &[String]) -> Result<Vec<ChatUser>, ChatError> {
+        Err(unavailable())
+    }
+}
+
+impl ChatSourceFactory for NoChatSources {
+    type Source = NoChatSource;
+
+    fn default_base_url(&self, _provider: ChatProvider) -> Option<String> {
+        None
+    }
+
+    fn source(&self, _: ChatProvider, _: &str, _: &str) -> Result<NoChatSource, ChatError> {
+        Ok(NoChatSource)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use chrono::TimeZone;
+    use switchboard_ports::UnitOfWork;
+
+    use super::*;
+    use crate::MemoryStore;
+
+    fn post(id: &str, minutes: i64, root: Option<&str>) -> ChatPost {
+        ChatPost {
+            id: id.to_owned(),
+            channel_id: "C1".to_owned(),
+            author_id: "U1".to_owned(),
+            author_name: None,
+            text: id.to_owned(),
+            posted_at: Utc.with_ymd_and_hms(2025, 3, 1, 12, 0, 0).unwrap()
+                + chrono::Duration::minutes(minutes),
+            edited_at: None,
+            deleted: false,
+            thread_root: root.map(str::to_owned),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_backfill_retires_what_it_no_longer_lists_in_its_window_only() {
+        let store = MemoryStore::new();
+        let channel = ChannelId::new();
+        let since = post("x", 40, None).posted_at;
+        let deleted: Vec<String> = store
+            .transact(move |tx| {
+                Box::pin(async move {
+                    let posts = [
+                        post("old", 0, None),
+                        post("old-thread-reply", 100, Some("old")),
+                        post("root", 50, None),
+                        post("gone-reply", 60, Some("root")),
+                        post("gone", 70, None),
+                        post("kept", 80, None),
+                        post("gone-root", 90, None),
+                        post("reply-of-gone-root", 95, Some("gone-root")),
+                    ];
+                    assert_eq!(tx.upsert_chat_posts(channel, &posts).await?, 8);
+                    assert_eq!(tx.upsert_chat_posts(channel, &posts).await?, 0);
+                    let keep = ["root".to_owned(), "kept".to_owned()];
+                    assert_eq!(tx.retire_chat_posts(channel, Some(since), &keep).await?, 4);
+                    let stored = &tx.state.chat.posts[&channel];
+                    let mut deleted: Vec<String> =
+                        stored.values().filter(|p| p.deleted).map(|p| p.id.clone()).collect();
+                    deleted.sort();
+                    Ok::<_, StoreError>(deleted)
+                })
+            })
+            .await
+            .unwrap();
+        assert_eq!(deleted, ["gone", "gone-reply", "gone-root", "reply-of-gone-root"]);
+    }
+}

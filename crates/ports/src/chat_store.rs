@@ -1,0 +1,152 @@
+//! The chat aggregates' store: connected sources, their channels and the ingested posts,
+//! implemented by each adapter's transaction type.
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use switchboard_domain::UserId;
+use switchboard_domain::chat::ChatPost;
+use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId};
+
+use crate::StoreError;
+
+/// Chat sources, channels and posts. Posts are written in batches: one call, one round trip
+/// per batch (adapters split very large batches themselves).
+pub trait ChatStore: Send {
+    /// Adds a source.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn insert_chat_source(
+        &mut self,
+        source: &Source,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The source with this id, whoever owns it.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn chat_source(
+        &mut self,
+        id: SourceId,
+    ) -> impl Future<Output = Result<Option<Source>, StoreError>> + Send;
+
+    /// `owner`'s sources, oldest first.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn chat_sources_of(
+        &mut self,
+        owner: UserId,
+    ) -> impl Future<Output = Result<Vec<Source>, StoreError>> + Send;
+
+    /// Every source a scheduled sync should visit (all but those waiting for a new token).
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn chat_sources_to_sync(
+        &mut self,
+    ) -> impl Future<Output = Result<Vec<SourceId>, StoreError>> + Send;
+
+    /// Saves the source's status, sync times, last error and backfill progress.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when it does not exist.
+    fn update_chat_source(
+        &mut self,
+        source: &Source,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Removes the source, its channels, their posts and its sealed token.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn delete_chat_source(
+        &mut self,
+        id: SourceId,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Adds channels, in one batch; a channel whose provider id the source already has is
+    /// left as it is.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn insert_chat_channels(
+        &mut self,
+        channels: &[Channel],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The channel with this id, whoever owns it.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn chat_channel(
+        &mut self,
+        id: ChannelId,
+    ) -> impl Future<Output = Result<Option<Channel>, StoreError>> + Send;
+
+    /// The source's channels, by name.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn chat_channels_of_source(
+        &mut self,
+        source: SourceId,
+    ) -> impl Future<Output = Result<Vec<Channel>, StoreError>> + Send;
+
+    /// `owner`'s channels, of every source, by name.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn chat_channels_of(
+        &mut self,
+        owner: UserId,
+    ) -> impl Future<Output = Result<Vec<Channel>, StoreError>> + Send;
+
+    /// Saves the channel's name, followed flag and sync mark.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when it does not exist.
+    fn update_chat_channel(
+        &mut self,
+        channel: &Channel,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Inserts or updates posts of `channel` by their provider id (text, author, edit time,
+    /// deleted flag), in one batch; an author name already stored is kept when a post comes
+    /// without one. Returns how many rows were written.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn upsert_chat_posts(
+        &mut self,
+        channel: ChannelId,
+        posts: &[ChatPost],
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Marks deleted every live post of `channel` posted at or after `since` (all, when
+    /// `None`) whose provider id is not in `keep` and which is top-level, replies to a
+    /// thread whose root is in `keep`, or replies to a deleted root: what a complete backfill
+    /// of that window no longer lists (a reply to an older, live thread may not be listed by
+    /// it). Returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn retire_chat_posts(
+        &mut self,
+        channel: ChannelId,
+        since: Option<DateTime<Utc>>,
+        keep: &[String],
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// The channel's posts posted at or after `since` (all, when `None`), deleted ones
+    /// included, oldest first; `channel_id` is the provider's channel id.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn chat_posts(
+        &mut self,
+        channel: ChannelId,
+        since: Option<DateTime<Utc>>,
+    ) -> impl Future<Output = Result<Vec<ChatPost>, StoreError>> + Send;
+}

@@ -1,0 +1,90 @@
+//! The chat store: [`crate::PgTx`] as chat sources, channels and posts. Posts are written with
+//! one `INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE` per batch: a fixed number of
+//! parameters whatever the batch size, one round trip.
+
+mod channels;
+mod posts;
+mod rows;
+mod sources;
+
+use chrono::{DateTime, Utc};
+use switchboard_domain::UserId;
+use switchboard_domain::chat::ChatPost;
+use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId};
+use switchboard_ports::{ChatStore, StoreError};
+
+use crate::PgTx;
+
+impl ChatStore for PgTx {
+    async fn insert_chat_source(&mut self, source: &Source) -> Result<(), StoreError> {
+        sources::insert(self, source).await
+    }
+
+    async fn chat_source(&mut self, id: SourceId) -> Result<Option<Source>, StoreError> {
+        sources::by_id(self, id).await
+    }
+
+    async fn chat_sources_of(&mut self, owner: UserId) -> Result<Vec<Source>, StoreError> {
+        sources::of_owner(self, owner).await
+    }
+
+    async fn chat_sources_to_sync(&mut self) -> Result<Vec<SourceId>, StoreError> {
+        sources::to_sync(self).await
+    }
+
+    async fn update_chat_source(&mut self, source: &Source) -> Result<(), StoreError> {
+        sources::update(self, source).await
+    }
+
+    async fn delete_chat_source(&mut self, id: SourceId) -> Result<(), StoreError> {
+        sources::delete(self, id).await
+    }
+
+    async fn insert_chat_channels(&mut self, channels: &[Channel]) -> Result<(), StoreError> {
+        channels::insert(self, channels).await
+    }
+
+    async fn chat_channel(&mut self, id: ChannelId) -> Result<Option<Channel>, StoreError> {
+        channels::by_id(self, id).await
+    }
+
+    async fn chat_channels_of_source(
+        &mut self,
+        source: SourceId,
+    ) -> Result<Vec<Channel>, StoreError> {
+        channels::of_source(self, source).await
+    }
+
+    async fn chat_channels_of(&mut self, owner: UserId) -> Result<Vec<Channel>, StoreError> {
+        channels::of_owner(self, owner).await
+    }
+
+    async fn update_chat_channel(&mut self, channel: &Channel) -> Result<(), StoreError> {
+        channels::update(self, channel).await
+    }
+
+    async fn upsert_chat_posts(
+        &mut self,
+        channel: ChannelId,
+        posts: &[ChatPost],
+    ) -> Result<u64, StoreError> {
+        posts::upsert(self, channel, posts).await
+    }
+
+    async fn retire_chat_posts(
+        &mut self,
+        channel: ChannelId,
+        since: Option<DateTime<Utc>>,
+        keep: &[String],
+    ) -> Result<u64, StoreError> {
+        posts::retire(self, channel, since, keep).await
+    }
+
+    async fn chat_posts(
+        &mut self,
+        channel: ChannelId,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<ChatPost>, StoreError> {
+        posts::list(self, channel, since).await
+    }
+}

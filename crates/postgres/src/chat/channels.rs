@@ -1,0 +1,76 @@
+//! Channels.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use switchboard_domain::UserId;
+use switchboard_domain::chat_sources::{Channel, ChannelId, SourceId};
+use switchboard_ports::StoreError;
+
+use super::rows::ChannelRow;
+use crate::PgTx;
+use crate::error::store_error;
+use crate::schema::chat_channels;
+
+pub(super) async fn insert(tx: &mut PgTx, channels: &[Channel]) -> Result<(), StoreError> {
+    if channels.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<ChannelRow> = channels.iter().map(ChannelRow::from).collect();
+    diesel::insert_into(chat_channels::table)
+        .values(&rows)
+        .on_conflict((chat_channels::source_id, chat_channels::external_id))
+        .do_nothing()
+        .execute(tx.conn())
+        .await
+        .map_err(store_error)?;
+    Ok(())
+}
+
+pub(super) async fn by_id(tx: &mut PgTx, id: ChannelId) -> Result<Option<Channel>, StoreError> {
+    let row: Option<ChannelRow> = chat_channels::table
+        .find(id.as_uuid())
+        .select(ChannelRow::as_select())
+        .first(tx.conn())
+        .await
+        .optional()
+        .map_err(store_error)?;
+    Ok(row.map(Into::into))
+}
+
+pub(super) async fn of_source(tx: &mut PgTx, source: SourceId) -> Result<Vec<Channel>, StoreError> {
+    let rows: Vec<ChannelRow> = chat_channels::table
+        .filter(chat_channels::source_id.eq(source.as_uuid()))
+        .order((chat_channels::name, chat_channels::id))
+        .select(ChannelRow::as_select())
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+pub(super) async fn of_owner(tx: &mut PgTx, owner: UserId) -> Result<Vec<Channel>, StoreError> {
+    let rows: Vec<ChannelRow> = chat_channels::table
+        .filter(chat_channels::owner_id.eq(owner.as_uuid()))
+        .order((chat_channels::name, chat_channels::id))
+        .select(ChannelRow::as_select())
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+pub(super) async fn update(tx: &mut PgTx, channel: &Channel) -> Result<(), StoreError> {
+    let updated = diesel::update(chat_channels::table.find(channel.id.as_uuid()))
+        .set((
+            chat_channels::name.eq(&channel.name),
+            chat_channels::followed.eq(channel.followed),
+            chat_channels::synced_until.eq(channel.synced_until),
+        ))
+        .execute(tx.conn())
+        .await
+        .map_err(store_error)?;
+    if updated == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}

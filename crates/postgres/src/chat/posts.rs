@@ -1,0 +1,170 @@
+//! Posts: batched upserts and reconciliation.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, Bool, Nullable, Text, Timestamptz, Uuid};
+use diesel_async::RunQueryDsl;
+use switchboard_domain::chat::ChatPost;
+use switchboard_domain::chat_sources::ChannelId;
+use switchboard_ports::StoreError;
+
+use crate::PgTx;
+use crate::error::store_error;
+use crate::schema::{chat_channels, chat_posts};
+
+/// Rows per statement; the arrays are parameters, so this bounds memory, not parameters.
+const BATCH: usize = 5_000;
+
+const UPSERT: &str = "
+INSERT INTO chat_posts
+    (channel_id, external_id, author_id, author_name, text, posted_at, edited_at, deleted,
+     thread_root)
+SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                         $7::timestamptz[], $8::boolean[], $9::text[])
+ON CONFLICT (channel_id, external_id) DO UPDATE SET
+    author_id = EXCLUDED.author_id,
+    author_name = COALESCE(EXCLUDED.author_name, chat_posts.author_name),
+    text = EXCLUDED.text,
+    posted_at = EXCLUDED.posted_at,
+    edited_at = EXCLUDED.edited_at,
+    deleted = EXCLUDED.deleted,
+    thread_root = EXCLUDED.thread_root,
+    updated_at = now()
+WHERE (chat_posts.author_id, chat_posts.author_name, chat_posts.text, chat_posts.posted_at,
+       chat_posts.edited_at, chat_posts.deleted, chat_posts.thread_root)
+      IS DISTINCT FROM
+      (EXCLUDED.author_id, COALESCE(EXCLUDED.author_name, chat_posts.author_name),
+       EXCLUDED.text, EXCLUDED.posted_at, EXCLUDED.edited_at, EXCLUDED.deleted,
+       EXCLUDED.thread_root)";
+
+pub(super) async fn upsert(
+    tx: &mut PgTx,
+    channel: ChannelId,
+    posts: &[ChatPost],
+) -> Result<u64, StoreError> {
+    // One statement may not touch a row twice: the last copy of a post wins.
+    let mut latest: HashMap<&str, &ChatPost> = HashMap::with_capacity(posts.len());
+    for post in posts {
+        latest.insert(post.id.as_str(), post);
+    }
+    let unique: Vec<&ChatPost> = latest.into_values().collect();
+    let mut written = 0;
+    for chunk in unique.chunks(BATCH) {
+        let count = diesel::sql_query(UPSERT)
+            .bind::<Uuid, _>(channel.as_uuid())
+            .bind::<Array<Text>, _>(chunk.iter().map(|p| p.id.as_str()).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(chunk.iter().map(|p| p.author_id.as_str()).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Text>>, _>(
+                chunk.iter().map(|p| p.author_name.as_deref()).collect::<Vec<_>>(),
+            )
+            .bind::<Array<Text>, _>(chunk.iter().map(|p| p.text.as_str()).collect::<Vec<_>>())
+            .bind::<Array<Timestamptz>, _>(chunk.iter().map(|p| p.posted_at).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Timestamptz>>, _>(
+                chunk.iter().map(|p| p.edited_at).collect::<Vec<_>>(),
+            )
+            .bind::<Array<Bool>, _>(chunk.iter().map(|p| p.deleted).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Text>>, _>(
+                chunk.iter().map(|p| p.thread_root.as_deref()).collect::<Vec<_>>(),
+            )
+            .execute(tx.conn())
+            .await
+            .map_err(store_error)?;
+        written += count as u64;
+    }
+    Ok(written)
+}
+
+pub(super) async fn retire(
+    tx: &mut PgTx,
+    channel: ChannelId,
+    since: Option<DateTime<Utc>>,
+    keep: &[String],
+) -> Result<u64, StoreError> {
+    // Top-level posts and replies of listed threads; then the replies of deleted roots.
+    let mut retired = 0;
+    for statement in [
+        "UPDATE chat_posts SET deleted = true, updated_at = now()
+         WHERE channel_id = $1 AND NOT deleted
+           AND ($2::timestamptz IS NULL OR posted_at >= $2)
+           AND NOT (external_id = ANY($3))
+           AND (thread_root IS NULL OR thread_root = ANY($3))",
+        "UPDATE chat_posts r SET deleted = true, updated_at = now()
+         WHERE r.channel_id = $1 AND NOT r.deleted
+           AND ($2::timestamptz IS NULL OR r.posted_at >= $2)
+           AND NOT (r.external_id = ANY($3))
+           AND EXISTS (SELECT 1 FROM chat_posts root
+                        WHERE root.channel_id = $1 AND root.external_id = r.thread_root
+                          AND root.deleted)",
+    ] {
+        retired += diesel::sql_query(statement)
+            .bind::<Uuid, _>(channel.as_uuid())
+            .bind::<Nullable<Timestamptz>, _>(since)
+            .bind::<Array<Text>, _>(keep)
+            .execute(tx.conn())
+            .await
+            .map_err(store_error)? as u64;
+    }
+    Ok(retired)
+}
+
+type PostRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    bool,
+    Option<String>,
+);
+
+pub(super) async fn list(
+    tx: &mut PgTx,
+    channel: ChannelId,
+    since: Option<DateTime<Utc>>,
+) -> Result<Vec<ChatPost>, StoreError> {
+    let external: Option<String> = chat_channels::table
+        .find(channel.as_uuid())
+        .select(chat_channels::external_id)
+        .first(tx.conn())
+        .await
+        .optional()
+        .map_err(store_error)?;
+    let Some(external) = external else { return Ok(Vec::new()) };
+    let mut query = chat_posts::table
+        .filter(chat_posts::channel_id.eq(channel.as_uuid()))
+        .order((chat_posts::posted_at, chat_posts::external_id))
+        .select((
+            chat_posts::external_id,
+            chat_posts::author_id,
+            chat_posts::author_name,
+            chat_posts::text,
+            chat_posts::posted_at,
+            chat_posts::edited_at,
+            chat_posts::deleted,
+            chat_posts::thread_root,
+        ))
+        .into_boxed();
+    if let Some(since) = since {
+        query = query.filter(chat_posts::posted_at.ge(since));
+    }
+    let rows: Vec<PostRow> = query.load(tx.conn()).await.map_err(store_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, author_id, author_name, text, posted_at, edited_at, deleted, thread_root)| {
+            ChatPost {
+                id,
+                channel_id: external.clone(),
+                author_id,
+                author_name,
+                text,
+                posted_at,
+                edited_at,
+                deleted,
+                thread_root,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,173 @@
+//! The chat store over PostgreSQL: batched, idempotent upserts; reconciliation after a
+//! backfill; deleting a source with everything it owns.
+
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use switchboard_domain::UserId;
+use switchboard_domain::chat::{ChatPost, ChatProvider};
+use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
+use switchboard_ports::{ChatStore, StoreError, UnitOfWork};
+use switchboard_postgres::PgUnitOfWork;
+use switchboard_test_support::TestDb;
+
+fn at(minutes: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 3, 1, 12, 0, 0).unwrap() + Duration::minutes(minutes)
+}
+
+fn post(id: &str, minutes: i64, root: Option<&str>) -> ChatPost {
+    ChatPost {
+        id: id.to_owned(),
+        channel_id: "C1".to_owned(),
+        author_id: "U1".to_owned(),
+        author_name: Some("Ada Lovelace".to_owned()),
+        text: format!("post {id}"),
+        posted_at: at(minutes),
+        edited_at: None,
+        deleted: false,
+        thread_root: root.map(str::to_owned),
+    }
+}
+
+/// A user, a sealed token, a source and one channel.
+async fn seeded(db: &TestDb) -> (PgUnitOfWork, Source, Channel) {
+    let owner = UserId::new();
+    let secret = uuid::Uuid::now_v7();
+    let client = db.client().await;
+    // Ids are UUIDs: safe to write into the statement.
+    client
+        .batch_execute(&format!(
+            "INSERT INTO users (id, email, password_hash) VALUES ('{owner}', 'a@example.org', 'x');
+             INSERT INTO sealed_secrets (id, owner_id, purpose, key_id, ciphertext)
+             VALUES ('{secret}', '{owner}', 'chat_token', 'k1', '\\x00');"
+        ))
+        .await
+        .unwrap();
+    let source = Source {
+        id: SourceId::new(),
+        owner_id: owner,
+        provider: ChatProvider::Mattermost,
+        base_url: "http://mm.example".into(),
+        token_secret_id: secret,
+        external_user_id: "u".into(),
+        external_user_name: "demo".into(),
+        team_name: "Lab".into(),
+        status: SourceStatus::Active,
+        last_sync_at: None,
+        last_error: None,
+        backfill_done: 0,
+        backfill_total: 1,
+        created_at: at(0),
+    };
+    let channel = Channel {
+        id: ChannelId::new(),
+        source_id: source.id,
+        owner_id: owner,
+        external_id: "C1".into(),
+        name: "general".into(),
+        kind: "public".into(),
+        followed: true,
+        synced_until: None,
+        created_at: at(0),
+    };
+    let uow = PgUnitOfWork::new(db.pool());
+    let (s, c) = (source.clone(), channel.clone());
+    uow.transact(move |tx| {
+        Box::pin(async move {
+            tx.insert_chat_source(&s).await?;
+            tx.insert_chat_channels(&[c.clone(), Channel { id: ChannelId::new(), ..c }]).await
+        })
+    })
+    .await
+    .unwrap();
+    (uow, source, channel)
+}
+
+async fn upsert(uow: &PgUnitOfWork, channel: ChannelId, posts: Vec<ChatPost>) -> u64 {
+    uow.transact(move |tx| Box::pin(async move { tx.upsert_chat_posts(channel, &posts).await }))
+        .await
+        .unwrap()
+}
+
+async fn stored(uow: &PgUnitOfWork, channel: ChannelId) -> Vec<ChatPost> {
+    uow.transact(move |tx| Box::pin(async move { tx.chat_posts(channel, None).await }))
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upserts_are_batched_idempotent_and_keep_known_names() {
+    let db = TestDb::migrated().await;
+    let (uow, source, channel) = seeded(&db).await;
+    let channels: Vec<Channel> = uow
+        .transact(move |tx| Box::pin(async move { tx.chat_channels_of_source(source.id).await }))
+        .await
+        .unwrap();
+    assert_eq!(channels.len(), 1, "a provider channel id is stored once per source");
+
+    let many: Vec<ChatPost> = (0..12_000).map(|i| post(&format!("p{i}"), i, None)).collect();
+    assert_eq!(upsert(&uow, channel.id, many.clone()).await, 12_000);
+    assert_eq!(upsert(&uow, channel.id, many).await, 0, "the same page writes nothing");
+
+    let mut edited = post("p1", 1, None);
+    edited.text = "edited".into();
+    edited.edited_at = Some(at(500));
+    edited.author_name = None;
+    let twice = vec![post("p2", 2, None), edited.clone(), edited];
+    assert_eq!(upsert(&uow, channel.id, twice).await, 1, "a post listed twice is written once");
+    let posts = stored(&uow, channel.id).await;
+    assert_eq!(posts.len(), 12_000);
+    let p1 = posts.iter().find(|p| p.id == "p1").unwrap();
+    assert_eq!((p1.text.as_str(), p1.edited_at), ("edited", Some(at(500))));
+    assert_eq!(p1.author_name.as_deref(), Some("Ada Lovelace"), "a known name is kept");
+    assert_eq!(p1.channel_id, "C1");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_backfill_retires_what_it_no_longer_lists_in_its_window_only() {
+    let db = TestDb::migrated().await;
+    let (uow, _, channel) = seeded(&db).await;
+    let posts = vec![
+        post("old", 0, None),
+        post("old-thread-reply", 100, Some("old")),
+        post("root", 50, None),
+        post("gone-reply", 60, Some("root")),
+        post("gone", 70, None),
+        post("kept", 80, None),
+        post("gone-root", 90, None),
+        post("reply-of-gone-root", 95, Some("gone-root")),
+    ];
+    upsert(&uow, channel.id, posts).await;
+    let keep = vec!["root".to_owned(), "kept".to_owned()];
+    let retired = uow
+        .transact(move |tx| {
+            Box::pin(async move { tx.retire_chat_posts(channel.id, Some(at(40)), &keep).await })
+        })
+        .await
+        .unwrap();
+    assert_eq!(retired, 4);
+    let deleted: Vec<String> =
+        stored(&uow, channel.id).await.into_iter().filter(|p| p.deleted).map(|p| p.id).collect();
+    assert_eq!(deleted, ["gone-reply", "gone", "gone-root", "reply-of-gone-root"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleting_a_source_removes_its_channels_posts_and_token() {
+    let db = TestDb::migrated().await;
+    let (uow, source, channel) = seeded(&db).await;
+    upsert(&uow, channel.id, vec![post("p", 0, None)]).await;
+    let id = source.id;
+    uow.transact(move |tx| Box::pin(async move { tx.delete_chat_source(id).await })).await.unwrap();
+    let client = db.client().await;
+    for table in ["chat_sources", "chat_channels", "chat_posts", "sealed_secrets"] {
+        let n: i64 =
+            client.query_one(&format!("SELECT count(*) FROM {table}"), &[]).await.unwrap().get(0);
+        assert_eq!(n, 0, "{table}");
+    }
+    let found: Option<Source> =
+        uow.transact(move |tx| Box::pin(async move { tx.chat_source(id).await })).await.unwrap();
+    assert_eq!(found, None);
+    let missing =
+        uow.transact(move |tx| Box::pin(async move { tx.update_chat_source(&source).await })).await;
+    assert_eq!(missing, Err(StoreError::NotFound));
+}

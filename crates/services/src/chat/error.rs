@@ -1,0 +1,72 @@
+//! Why a chat operation failed.
+
+use switchboard_domain::chat::ChatProvider;
+use switchboard_ports::{ChatError, CryptoError, StoreError};
+
+/// Why a chat operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ChatServiceError {
+    /// No token was given.
+    #[error("token must not be empty")]
+    MissingToken,
+    /// The provider has no default URL and none was given.
+    #[error("base_url is required for {0}")]
+    MissingBaseUrl(ChatProvider),
+    /// The URL is malformed or its host does not resolve.
+    #[error("invalid base_url: {0}")]
+    InvalidBaseUrl(String),
+    /// The URL's host resolves to a non-public address and configuration does not allow it.
+    #[error("base_url resolves to a non-public address ({0}), which is not allowed")]
+    ForbiddenAddress(String),
+    /// The provider refused the token.
+    #[error("the provider refused the token")]
+    TokenRefused,
+    /// The provider could not be reached or did not answer as documented.
+    #[error("the provider could not be reached: {0}")]
+    Unreachable(String),
+    /// The provider throttles us.
+    #[error("the provider is rate limiting; retry in {retry_after} seconds")]
+    RateLimited {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// The provider answered with an error during a sync.
+    #[error("provider error: {0}")]
+    Provider(ChatError),
+    /// No such source of the caller's.
+    #[error("no such chat source")]
+    SourceNotFound,
+    /// No such channel of the caller's.
+    #[error("no such channel")]
+    ChannelNotFound,
+    /// A job could not be enqueued.
+    #[error("cannot enqueue the job: {0}")]
+    Job(String),
+    /// Sealing or opening the token failed.
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ChatServiceError {
+    /// The error for a provider failure while connecting (validating the token).
+    pub fn connecting(error: ChatError) -> Self {
+        match error {
+            e if e.needs_reauth() => Self::TokenRefused,
+            ChatError::RateLimited { retry_after } => {
+                Self::RateLimited { retry_after: retry_after.as_secs().max(1) }
+            }
+            ChatError::Transport(m) | ChatError::InvalidResponse(m) => Self::Unreachable(m),
+            other => Self::Provider(other),
+        }
+    }
+}
+
+impl From<serde_json::Error> for ChatServiceError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Job(e.to_string())
+    }
+}

@@ -1,0 +1,87 @@
+//! Chat sources: connecting a Slack workspace or a Mattermost server with a token, the
+//! channels found through it, and ingesting their posts in background jobs (a backfill of
+//! `backfill_days`, then change scans).
+
+mod channel_sync;
+mod channels;
+mod error;
+mod jobs;
+pub mod network;
+mod sources;
+mod sync;
+
+use std::time::Duration;
+
+pub use error::ChatServiceError;
+pub use jobs::{ChatSyncAllJob, ChatSyncJob};
+pub use sources::{ConnectSource, Connected};
+use switchboard_ports::Ports;
+pub use sync::SyncOutcome;
+
+/// Chat settings, from configuration.
+#[derive(Debug, Clone)]
+pub struct ChatPolicy {
+    /// How far back the first sync of a channel reads.
+    pub backfill_days: u32,
+    /// Accept provider URLs that resolve to loopback, private or link-local addresses (tests,
+    /// development, the sandbox).
+    pub allow_private_networks: bool,
+    /// How far before a channel's sync mark a change scan starts, for changes stamped out of
+    /// order by the provider.
+    pub change_margin: Duration,
+    /// After a change scan, the latest part of a channel's history that is read again in
+    /// full, to notice deletions the provider's change list does not report (Slack's has
+    /// none). Zero: never.
+    pub reconcile_window: Duration,
+}
+
+impl Default for ChatPolicy {
+    fn default() -> Self {
+        Self {
+            backfill_days: 30,
+            allow_private_networks: false,
+            change_margin: Duration::from_secs(300),
+            reconcile_window: Duration::from_secs(24 * 3600),
+        }
+    }
+}
+
+/// Connects, lists and deletes chat sources, lists and follows their channels, and syncs them.
+pub struct ChatService<P: Ports> {
+    uow: P::Uow,
+    clock: P::Clock,
+    secrets: P::Secrets,
+    sources: P::ChatSources,
+    policy: ChatPolicy,
+}
+
+impl<P: Ports> std::fmt::Debug for ChatService<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChatService").field("policy", &self.policy).finish_non_exhaustive()
+    }
+}
+
+impl<P: Ports> Clone for ChatService<P> {
+    fn clone(&self) -> Self {
+        Self {
+            uow: self.uow.clone(),
+            clock: self.clock.clone(),
+            secrets: self.secrets.clone(),
+            sources: self.sources.clone(),
+            policy: self.policy.clone(),
+        }
+    }
+}
+
+impl<P: Ports> ChatService<P> {
+    /// The service over its adapters and policy.
+    pub fn new(
+        uow: P::Uow,
+        clock: P::Clock,
+        secrets: P::Secrets,
+        sources: P::ChatSources,
+        policy: ChatPolicy,
+    ) -> Self {
+        Self { uow, clock, secrets, sources, policy }
+    }
+}

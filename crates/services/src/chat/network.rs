@@ -1,0 +1,153 @@
+//! A user-supplied provider URL, checked before Switchboard calls it (SSRF): only `http` or
+//! `https`, no credentials in it, and, unless configuration allows private networks, every
+//! address its host resolves to must be a public unicast address.
+//!
+//! The check runs on the resolved addresses (`tokio::net::lookup_host`), so a public name
+//! pointing at `127.0.0.1` or `169.254.169.254` is refused like the literal address.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use super::ChatServiceError;
+
+/// `raw` as a base URL to store and call (no trailing slash), after the checks above.
+///
+/// # Errors
+/// [`ChatServiceError::InvalidBaseUrl`] for a malformed URL or a host that does not resolve;
+/// [`ChatServiceError::ForbiddenAddress`] for a non-public address when not allowed.
+pub async fn checked_base_url(raw: &str, allow_private: bool) -> Result<String, ChatServiceError> {
+    let invalid = |why: &str| ChatServiceError::InvalidBaseUrl(why.to_owned());
+    let url = url::Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("only http and https URLs are accepted"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("credentials are not accepted in the URL"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("a query or fragment is not accepted"));
+    }
+    let host = match url.host() {
+        Some(url::Host::Domain(name)) => name.to_owned(),
+        Some(url::Host::Ipv4(ip)) => ip.to_string(),
+        Some(url::Host::Ipv6(ip)) => ip.to_string(),
+        None => return Err(invalid("the URL has no host")),
+    };
+    let port = url.port_or_known_default().unwrap_or(443);
+    if !allow_private {
+        let addresses: Vec<IpAddr> = tokio::net::lookup_host((host.as_str(), port))
+            .await
+            .map_err(|e| invalid(&format!("the host does not resolve: {e}")))?
+            .map(|a| a.ip())
+            .collect();
+        if addresses.is_empty() {
+            return Err(invalid("the host does not resolve"));
+        }
+        if let Some(bad) = addresses.iter().find(|ip| !is_public(**ip)) {
+            return Err(ChatServiceError::ForbiddenAddress(bad.to_string()));
+        }
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// Whether `ip` is a public unicast address: not loopback, private, link-local (cloud
+/// metadata services live there), shared (CGNAT), unspecified, broadcast, multicast,
+/// documentation, benchmarking or reserved; IPv6 forms embedding an IPv4 address are judged
+/// by that address.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => is_public_v6(v6),
+    }
+}
+
+fn is_public_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, c, _] = ip.octets();
+    !(ip.is_loopback()
+        || ip.is_private()
+        || ip.is_link_local()
+        || ip.is_unspecified()
+        || ip.is_broadcast()
+        || ip.is_multicast()
+        || ip.is_documentation()
+        || a == 0
+        || (a == 100 && (64..128).contains(&b))
+        || (a == 192 && b == 0 && c == 0)
+        || (a == 198 && (18..20).contains(&b))
+        || a >= 240)
+}
+
+fn is_public_v6(ip: Ipv6Addr) -> bool {
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return is_public_v4(v4);
+    }
+    let segments = ip.segments();
+    // NAT64 (64:ff9b::/96) and the deprecated IPv4-compatible form (::a.b.c.d).
+    if (segments[0] == 0x64 && segments[1] == 0xff9b && segments[2..6] == [0; 4])
+        || segments[..6] == [0; 6]
+    {
+        let [a, b] = segments[6].to_be_bytes();
+        let [c, d] = segments[7].to_be_bytes();
+        if !(ip.is_loopback() || ip.is_unspecified()) {
+            return is_public_v4(Ipv4Addr::new(a, b, c, d));
+        }
+    }
+    !(ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || (segments[0] & 0xfe00) == 0xfc00
+        || (segments[0] & 0xffc0) == 0xfe80
+        || (segments[0] & 0xffc0) == 0xfec0
+        || (segments[0] == 0x2001 && segments[1] == 0x0db8))
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+
+    #[test]
+    fn private_and_special_addresses_are_not_public() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.100.100.200",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+            "::1",
+            "::",
+            "fe80::1",
+            "fd00:ec2::254",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
+            "64:ff9b::a9fe:a9fe",
+        ] {
+            assert!(!is_public(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111"] {
+            assert!(is_public(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[tokio::test]
+    async fn urls_are_checked_and_normalised() {
+        let ok = checked_base_url("http://127.0.0.1:8065/", true).await.unwrap();
+        assert_eq!(ok, "http://127.0.0.1:8065");
+        for (url, allowed) in [
+            ("ftp://example.com", true),
+            ("http://user:pw@example.com", true),
+            ("not a url", true),
+            ("http://127.0.0.1:8065", false),
+            ("http://[::1]:8065", false),
+            ("http://10.0.0.8", false),
+            ("http://169.254.169.254/latest/meta-data", false),
+            ("http://localhost:8065", false),
+        ] {
+            assert!(checked_base_url(url, allowed).await.is_err(), "{url}");
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! Syncing a source: discover its channels, then for each followed channel a backfill (first
+//! time) or a change scan, pages written in batches as they arrive.
+//!
+//! Idempotence: posts are upserted by (channel, provider id), so a page read twice writes
+//! nothing new. A channel's sync mark (`synced_until`, the latest creation or edit time seen)
+//! moves only once all its pages are stored, so a sync cut short starts that channel again.
+//! A complete backfill lists every live post of its window: stored posts of the window it
+//! did not list are marked deleted. A change scan the provider truncated is replaced by a
+//! backfill.
+
+use std::collections::{HashMap, HashSet};
+
+use switchboard_domain::NewEvent;
+use switchboard_domain::chat_sources::{Channel, Source, SourceId, SourceStatus};
+use switchboard_ports::{
+    ChatError, ChatSource, ChatSourceFactory, ChatStore, Clock, Ports, SealedSecretStore,
+    SecretBox, StoreError, Transaction, UnitOfWork,
+};
+
+use super::sources::channel_from;
+use super::{ChatService, ChatServiceError};
+
+/// How a sync ended, when it did not fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncOutcome {
+    /// Every followed channel is up to date; this many posts were written.
+    Synced {
+        /// Rows inserted or changed.
+        written: u64,
+    },
+    /// The provider refused the token: the source is now `reauth_required`.
+    ReauthRequired,
+    /// The source was deleted, or waits for a new token: nothing to do.
+    Skipped,
+}
+
+/// Why a sync stopped early.
+pub(super) enum Stop {
+    Provider(ChatError),
+    Service(ChatServiceError),
+}
+
+impl From<ChatServiceError> for Stop {
+    fn from(e: ChatServiceError) -> Self {
+        Self::Service(e)
+    }
+}
+
+impl From<StoreError> for Stop {
+    fn from(e: StoreError) -> Self {
+        Self::Service(e.into())
+    }
+}
+
+impl From<ChatError> for Stop {
+    fn from(e: ChatError) -> Self {
+        Self::Provider(e)
+    }
+}
+
+impl<P: Ports> ChatService<P> {
+    /// Syncs one source (what the sync job runs).
+    ///
+    /// # Errors
+    /// A provider failure other than a refused token (rate limit, unreachable), recorded on
+    /// the source as its last error, or a store failure: the job retries later.
+    pub async fn sync(&self, id: SourceId) -> Result<SyncOutcome, ChatServiceError> {
+        let Some((mut source, token)) = self.begin(id).await? else {
+            return Ok(SyncOutcome::Skipped);
+        };
+        let client = match self.sources.source(source.provider, &source.base_url, &token) {
+            Ok(client) => client,
+            Err(e) => return self.finish(&source, Err(Stop::Provider(e))).await,
+        };
+        let result = self.run(&client, &mut source).await;
+        self.finish(&source, result).await
+    }
+
+    /// Marks the source syncing and opens its token; `None` when there is nothing to do.
+    async fn begin(&self, id: SourceId) -> Result<Option<(Source, String)>, ChatServiceError> {
+        let found = self
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    let Some(mut source) = tx.chat_source(id).await? else { return Ok(None) };
+                    if source.status == SourceStatus::ReauthRequired {
+                        return Ok(None);
+                    }
+                    let sealed = tx.sealed(source.token_secret_id).await?;
+                    let sealed = sealed.ok_or_else(|| {
+                        StoreError::Other(format!("chat source {id} has no token"))
+                    })?;
+                    set_status(tx, &mut source, SourceStatus::Syncing).await?;
+                    Ok::<_, ChatServiceError>(Some((source, sealed)))
+                })
+            })
+            .await?;
+        let Some((source, sealed)) = found else { return Ok(None) };
+        let token = self.secrets.open(&sealed.ciphertext, sealed.id.as_bytes())?;
+        let token = String::from_utf8(token)
+            .map_err(|_| StoreError::Other(format!("chat source {id}: token is not text")))?;
+        Ok(Some((source, token)))
+    }
+
+    /// Records how the sync ended on the source.
+    async fn finish(
+        &self,
+        source: &Source,
+        result: Result<u64, Stop>,
+    ) -> Result<SyncOutcome, ChatServiceError> {
+        let (status, error, outcome) = match result {
+            Ok(written) => (SourceStatus::Active, None, Ok(SyncOutcome::Synced { written })),
+            Err(Stop::Provider(e)) if e.needs_reauth() => {
+                (SourceStatus::ReauthRequired, Some(e.to_string()), Ok(SyncOutcome::ReauthRequired))
+            }
+            Err(Stop::Provider(e)) => {
+                (SourceStatus::Error, Some(e.to_string()), Err(ChatServiceError::Provider(e)))
+            }
+            Err(Stop::Service(e)) => {
+                // Shown to the user: the detail stays in the job's error, for operators.
+                (SourceStatus::Error, Some("internal error while syncing".to_owned()), Err(e))
+            }
+        };
+        let now = self.clock.now();
+        let mut source = source.clone();
+        let saved = self
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    // Deleted while syncing: nothing to record.
+                    let Some(stored) = tx.chat_source(source.id).await? else { return Ok(()) };
+                    source.status = stored.status;
+                    if status == SourceStatus::Active {
+                        source.last_sync_at = Some(now);
+                    }
+                    source.last_error = error;
+                    set_status(tx, &mut source, status).await
+                })
+            })
+            .await;
+        saved.map_err(ChatServiceError::Store)?;
+        outcome
+    }
+
+    /// Discovers channels, then syncs each followed one; returns the rows written.
+    async fn run(
+        &self,
+        client: &<P::ChatSources as ChatSourceFactory>::Source,
+        source: &mut Source,
+    ) -> Result<u64, Stop> {
+        let found = client.channels().await?;
+        let now = self.clock.now();
+        let (id, snapshot) = (source.id, source.clone());
+        let channels = self
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    let known = tx.chat_channels_of_source(id).await?;
+                    let ids: HashSet<&str> = known.iter().map(|c| c.external_id.as_str()).collect();
+                    let new: Vec<Channel> = found
+                        .iter()
+                        .filter(|c| !ids.contains(c.id.as_str()))
+                        .map(|c| channel_from(&snapshot, c, now))
+                        .collect();
+                    if !new.is_empty() {
+                        tx.insert_chat_channels(&new).await?;
+                        let owner = Some(snapshot.owner_id);
+                        let events = new.iter().map(|c| {
+                            NewEvent::added("chat_channel", c.id.to_string(), c.snapshot())
+                                .owned_by(owner)
+                        });
+                        tx.append_events(events.collect()).await?;
+                    }
+                    tx.chat_channels_of_source(id).await
+                })
+            })
+            .await?;
+        let followed: Vec<Channel> = channels.into_iter().filter(|c| c.followed).collect();
+        let backfills = followed.iter().filter(|c| c.synced_until.is_none()).count();
+        // Progress: followed channels whose first backfill is done, of all followed ones.
+        source.backfill_total = count(followed.len());
+        source.backfill_done = count(followed.len() - backfills);
+        self.save_progress(source).await?;
+        let mut names = HashMap::new();
+        let mut written = 0;
+        for channel in followed {
+            let backfill = channel.synced_until.is_none();
+            match self.sync_channel(client, channel, &mut names).await {
+                Ok(n) => written += n,
+                // Left or deleted since discovery: skip it.
+                Err(Stop::Provider(ChatError::NotFound { .. })) => {}
+                Err(e) => return Err(e),
+            }
+            if backfill {
+                source.backfill_done = source.backfill_done.saturating_add(1);
+                self.save_progress(source).await?;
+            }
+        }
+        Ok(written)
+    }
+
+    async fn save_progress(&self, source: &Source) -> Result<(), StoreError> {
+        let (id, done, total) = (source.id, source.backfill_done, source.backfill_total);
+        self.uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    if let Some(mut stored) = tx.chat_source(id).await? {
+                        stored.backfill_done = done;
+                        stored.backfill_total = total;
+                        tx.update_chat_source(&stored).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Sets the source's status, saving it with an event when it changes (and saving the rest of
+/// the source either way).
+pub(super) async fn set_status<T: ChatStore + Transaction>(
+    tx: &mut T,
+    source: &mut Source,
+    status: SourceStatus,
+) -> Result<(), StoreError> {
+    let old = source.status;
+    source.status = status;
+    tx.update_chat_source(source).await?;
+    if old != status {
+        let event = NewEvent::changed(
+            "chat_source",
+            source.id.to_string(),
+            "status",
+            old.as_str(),
+            status.as_str(),
+        )
+        .owned_by(Some(source.owner_id));
+        tx.append_events(vec![event]).await?;
+    }
+    Ok(())
+}

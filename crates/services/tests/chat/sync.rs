@@ -1,0 +1,207 @@
+//! Ingest: backfill, idempotent re-runs, edits and deletions, names, revoked tokens, 429s.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use switchboard_domain::chat_sources::SourceStatus;
+use switchboard_sandbox::{MATTERMOST_TOKEN, Provider, SLACK_TOKEN};
+use switchboard_services::chat::{ChatSyncJob, ConnectSource};
+use switchboard_services::jobs::JobRegistry;
+use switchboard_services::{ChatServiceError, SyncOutcome};
+
+use crate::support::{Ports, World, start, user};
+
+async fn backfilled(world: &World, provider: Provider) -> switchboard_domain::chat_sources::Source {
+    let source = world.connect(&user(), provider).await;
+    let outcome = world.chat.sync(source.id).await.unwrap();
+    assert!(matches!(outcome, SyncOutcome::Synced { written } if written > 0), "{outcome:?}");
+    source
+}
+
+#[tokio::test]
+async fn a_backfill_ingests_exactly_the_live_posts_with_their_authors_names() {
+    let world = start();
+    for provider in [Provider::Slack, Provider::Mattermost] {
+        let source = backfilled(&world, provider).await;
+        let posts = world.posts(source.id).await;
+        let live: Vec<_> = posts.iter().filter(|p| !p.deleted).collect();
+        assert_eq!(live.len(), world.live_posts(provider), "{provider:?}");
+        let names: HashSet<String> =
+            world.sandbox.users(provider).into_iter().map(|u| u.real_name).collect();
+        for post in &live {
+            let name = post.author_name.as_deref().unwrap_or_default();
+            assert!(names.contains(name), "{provider:?}: unresolved author {post:?}");
+        }
+        let stored = world.chat.get(&user_of(&world, source.id).await, source.id).await.unwrap();
+        assert_eq!(stored.status, SourceStatus::Active);
+        assert!(stored.last_sync_at.is_some());
+        assert_eq!(stored.last_error, None);
+        assert_eq!(stored.backfill_done, stored.backfill_total);
+        let state = world.state().await;
+        assert!(state.chat.channels.values().all(|c| c.synced_until.is_some()));
+    }
+}
+
+async fn user_of(
+    world: &World,
+    id: switchboard_domain::chat_sources::SourceId,
+) -> switchboard_services::Principal {
+    let owner = world.state().await.chat.sources[&id].owner_id;
+    switchboard_services::Principal { user_id: owner, ..user() }
+}
+
+#[tokio::test]
+async fn syncing_again_never_duplicates_nor_rewrites() {
+    let world = start();
+    for provider in [Provider::Slack, Provider::Mattermost] {
+        let source = backfilled(&world, provider).await;
+        let before = world.posts(source.id).await;
+        let again = world.chat.sync(source.id).await.unwrap();
+        assert_eq!(again, SyncOutcome::Synced { written: 0 }, "{provider:?}");
+        let after = world.posts(source.id).await;
+        assert_eq!(before.len(), after.len());
+        assert_eq!(before, after);
+    }
+}
+
+#[tokio::test]
+async fn edits_new_posts_and_deletions_are_reflected() {
+    let world = start();
+    for provider in [Provider::Mattermost, Provider::Slack] {
+        let source = backfilled(&world, provider).await;
+        // Recent posts: Slack reports changes of the last day only (see the adapter).
+        let recent = world.sandbox.now() - chrono::Duration::hours(20);
+        let stored = world.posts(source.id).await;
+        let recent_ids: HashSet<&str> = stored
+            .iter()
+            .filter(|p| !p.deleted && p.posted_at > recent)
+            .map(|p| p.id.as_str())
+            .collect();
+        let mut live = stored.iter().filter(|p| recent_ids.contains(p.id.as_str()));
+        let edited = live.clone().find(|p| p.thread_root.is_none()).unwrap().clone();
+        // A reply in a recent thread (Slack lists the replies of the threads it reads).
+        let deleted = live
+            .find(|p| p.thread_root.as_deref().is_some_and(|r| recent_ids.contains(r)))
+            .unwrap()
+            .clone();
+        let (edited, deleted, channel) =
+            (edited.id, deleted.id, (edited.channel_id, deleted.channel_id));
+        world
+            .sandbox
+            .edit_post(provider, &channel.0, &edited, "edited: rollout moved to friday")
+            .unwrap();
+        let new = world.post(provider, &channel.0, "a brand new post about the release");
+        world.sandbox.delete_post(provider, &channel.1, &deleted).unwrap();
+
+        world.chat.sync(source.id).await.unwrap();
+        let posts = world.posts(source.id).await;
+        let find = |id: &str| posts.iter().find(|p| p.id == id).unwrap();
+        assert_eq!(find(&edited).text, "edited: rollout moved to friday", "{provider:?}");
+        assert!(find(&edited).edited_at.is_some());
+        assert_eq!(find(&new).text, "a brand new post about the release");
+        assert!(find(&new).author_name.is_some());
+        assert!(find(&deleted).deleted, "{provider:?}: deletion not reflected");
+        assert_eq!(posts.iter().filter(|p| !p.deleted).count(), world.live_posts(provider));
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_token_marks_the_source_reauth_required_without_retrying() {
+    let world = start();
+    for (provider, token) in
+        [(Provider::Slack, SLACK_TOKEN), (Provider::Mattermost, MATTERMOST_TOKEN)]
+    {
+        let source = backfilled(&world, provider).await;
+        world.sandbox.revoke_token(token);
+        assert_eq!(world.chat.sync(source.id).await.unwrap(), SyncOutcome::ReauthRequired);
+        let state = world.state().await;
+        let stored = &state.chat.sources[&source.id];
+        assert_eq!(stored.status, SourceStatus::ReauthRequired);
+        assert!(stored.last_error.is_some());
+        // Neither the schedule nor a rerun of the job calls the provider again.
+        assert_eq!(world.chat.sync(source.id).await.unwrap(), SyncOutcome::Skipped);
+    }
+}
+
+#[tokio::test]
+async fn a_rate_limit_fails_the_attempt_for_a_retry_and_the_retry_succeeds() {
+    let world = start();
+    let source = backfilled(&world, Provider::Mattermost).await;
+    world.sandbox.throttle_token(MATTERMOST_TOKEN, 1, Duration::from_secs(30));
+    let err = world.chat.sync(source.id).await.unwrap_err();
+    assert!(matches!(err, ChatServiceError::Provider(ref e) if e.is_transient()), "{err:?}");
+    let state = world.state().await;
+    assert_eq!(state.chat.sources[&source.id].status, SourceStatus::Error);
+    assert!(state.chat.sources[&source.id].last_error.as_deref().unwrap().contains("rate"));
+
+    // Through the job: the attempt fails (the worker retries it with backoff) …
+    let registry = JobRegistry::new().register::<ChatSyncJob<Ports>>();
+    let payload = serde_json::json!({ "source_id": source.id });
+    world.sandbox.throttle_token(MATTERMOST_TOKEN, 1, Duration::from_secs(30));
+    assert!(registry.run("chat.sync", payload.clone(), world.chat.clone()).await.is_err());
+    // … and the next attempt succeeds.
+    registry.run("chat.sync", payload, world.chat.clone()).await.unwrap();
+    let state = world.state().await;
+    assert_eq!(state.chat.sources[&source.id].status, SourceStatus::Active);
+    assert_eq!(state.chat.sources[&source.id].last_error, None);
+}
+
+#[tokio::test]
+async fn unfollowed_channels_are_not_synced() {
+    let world = start();
+    let caller = user();
+    let source = world.connect(&caller, Provider::Mattermost).await;
+    let channels = world.chat.channels(&caller).await.unwrap();
+    for channel in &channels {
+        let changed = world.chat.set_followed(&caller, channel.id, false).await.unwrap();
+        assert!(!changed.followed);
+    }
+    world.chat.sync(source.id).await.unwrap();
+    assert!(world.posts(source.id).await.is_empty());
+    let first = &channels[0];
+    world.chat.set_followed(&caller, first.id, true).await.unwrap();
+    world.chat.sync(source.id).await.unwrap();
+    let posts = world.posts(source.id).await;
+    assert!(!posts.is_empty());
+    assert!(posts.iter().all(|p| p.channel_id == first.external_id));
+}
+
+#[tokio::test]
+async fn the_schedule_enqueues_one_sync_per_source_that_can_sync() {
+    let world = start();
+    let slack = world.connect(&user(), Provider::Slack).await;
+    let mattermost = world.connect(&user(), Provider::Mattermost).await;
+    // The syncs enqueued at connection are still waiting: nothing new.
+    assert_eq!(world.chat.enqueue_syncs().await.unwrap(), 0);
+    world.store.update(|s| s.jobs.clear()).await;
+    world.sandbox.revoke_token(SLACK_TOKEN);
+    world.chat.sync(slack.id).await.unwrap();
+    assert_eq!(world.chat.enqueue_syncs().await.unwrap(), 1);
+    let state = world.state().await;
+    let keys: Vec<_> = state.jobs.values().filter_map(|j| j.dedupe_key.clone()).collect();
+    assert_eq!(keys, [mattermost.id.to_string()]);
+}
+
+#[tokio::test]
+async fn connecting_the_same_account_again_brings_a_revoked_source_back() {
+    let world = start();
+    let caller = user();
+    let source = world.connect(&caller, Provider::Slack).await;
+    world.chat.sync(source.id).await.unwrap();
+    let posts = world.posts(source.id).await.len();
+    world.sandbox.revoke_token(SLACK_TOKEN);
+    assert_eq!(world.chat.sync(source.id).await.unwrap(), SyncOutcome::ReauthRequired);
+
+    world.sandbox.add_token(Provider::Slack, "xoxp-fresh-token");
+    let request =
+        ConnectSource { token: "xoxp-fresh-token".into(), ..world.request(Provider::Slack) };
+    let again = world.chat.connect(&caller, request).await.unwrap();
+    assert!(again.reconnected);
+    assert_eq!(again.source.id, source.id);
+    assert_eq!(again.source.status, SourceStatus::Active);
+    assert_eq!(world.chat.list(&caller).await.unwrap().len(), 1);
+    assert!(matches!(world.chat.sync(source.id).await.unwrap(), SyncOutcome::Synced { .. }));
+    assert_eq!(world.posts(source.id).await.len(), posts);
+    let state = world.state().await;
+    assert_eq!(state.identity.sealed.len(), 1, "the new token replaced the old one");
+}

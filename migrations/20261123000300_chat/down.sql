@@ -1,0 +1,3 @@
+DROP TABLE chat_posts;
+DROP TABLE chat_channels;
+DROP TABLE chat_sources;
