@@ -37,6 +37,15 @@ async fn main() {
         role: Role::Member,
         scopes: Scopes::all(),
         kind: PrincipalKind::Session(SessionId::new()),
+        user: switchboard_domain::identity::User {
+            id: user,
+            email: switchboard_domain::identity::EmailAddress::parse("b@example.org").unwrap(),
+            display_name: "Member".to_owned(),
+            role: Role::Member,
+            disabled: false,
+            password_hash: String::new(),
+            created_at: chrono::Utc::now(),
+        },
     };
     for (provider, kind, token, url) in [
         (Provider::Slack, ChatProvider::Slack, SLACK_TOKEN, sandbox.slack_base_url()),

@@ -105,11 +105,21 @@ pub fn start_with(allow_private_networks: bool) -> World {
 }
 
 pub fn user() -> Principal {
+    let id = UserId::new();
     Principal {
-        user_id: UserId::new(),
+        user_id: id,
         role: Role::Member,
         scopes: Scopes::all(),
         kind: PrincipalKind::Session(SessionId::new()),
+        user: switchboard_domain::identity::User {
+            id,
+            email: switchboard_domain::identity::EmailAddress::parse("member@example.org").unwrap(),
+            display_name: "Member".to_owned(),
+            role: Role::Member,
+            disabled: false,
+            password_hash: String::new(),
+            created_at: chrono::Utc::now(),
+        },
     }
 }
 

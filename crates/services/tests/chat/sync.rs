@@ -47,7 +47,10 @@ async fn user_of(
     id: switchboard_domain::chat_sources::SourceId,
 ) -> switchboard_services::Principal {
     let owner = world.state().await.chat.sources[&id].owner_id;
-    switchboard_services::Principal { user_id: owner, ..user() }
+    let mut caller = user();
+    caller.user_id = owner;
+    caller.user.id = owner;
+    caller
 }
 
 #[tokio::test]
