@@ -9,57 +9,11 @@ use serde::{Deserialize, Serialize};
 use crate::UserId;
 use crate::chat::ChatProvider;
 
-macro_rules! chat_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(uuid::Uuid);
-
-        impl $name {
-            /// A fresh, time-ordered id (UUIDv7).
-            pub fn new() -> Self {
-                Self(uuid::Uuid::now_v7())
-            }
-
-            /// Wraps an existing UUID (read from storage).
-            pub fn from_uuid(id: uuid::Uuid) -> Self {
-                Self(id)
-            }
-
-            /// The UUID inside.
-            pub fn as_uuid(&self) -> uuid::Uuid {
-                self.0
-            }
-        }
-
-        impl Default for $name {
-            fn default() -> Self {
-                Self::new()
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = uuid::Error;
-
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                uuid::Uuid::parse_str(s).map(Self)
-            }
-        }
-    };
-}
-
-chat_id!(
+crate::ids::uuid_id!(
     /// The identifier of a connected chat source.
     SourceId
 );
-chat_id!(
+crate::ids::uuid_id!(
     /// The identifier of a stored channel (not the provider's channel id).
     ChannelId
 );
