@@ -63,6 +63,13 @@ impl ProviderSources {
 impl ChatSourceFactory for ProviderSources {
     type Source = EitherSource<SlackSource, MattermostSource>;
 
+    async fn resolve(&self, host: &str, port: u16) -> Result<Vec<std::net::IpAddr>, ChatError> {
+        let addresses = tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|e| ChatError::Transport(format!("{host} does not resolve: {e}")))?;
+        Ok(addresses.map(|a| a.ip()).collect())
+    }
+
     fn default_base_url(&self, provider: ChatProvider) -> Option<String> {
         match provider {
             ChatProvider::Slack => Some(self.slack.base_url.clone()),

@@ -230,6 +230,14 @@ impl ChatSourceFactory for NoChatSources {
     fn source(&self, _: ChatProvider, _: &str, _: &str) -> Result<NoChatSource, ChatError> {
         Ok(NoChatSource)
     }
+
+    /// Literal addresses only: the in-memory adapters reach no network.
+    async fn resolve(&self, host: &str, _port: u16) -> Result<Vec<std::net::IpAddr>, ChatError> {
+        host.trim_matches(['[', ']'])
+            .parse()
+            .map(|ip| vec![ip])
+            .map_err(|_| ChatError::Transport(format!("{host} does not resolve here")))
+    }
 }
 
 #[cfg(test)]

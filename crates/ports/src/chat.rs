@@ -5,6 +5,7 @@
 //! rate limit only when waiting in place would be unreasonable.
 
 use std::future::Future;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use switchboard_domain::chat::{
@@ -183,6 +184,17 @@ pub trait ChatSourceFactory: Send + Sync + 'static {
         base_url: &str,
         token: &str,
     ) -> Result<Self::Source, ChatError>;
+
+    /// The addresses `host` resolves to, so a user-given URL can be refused before anything
+    /// calls it when it leads to a private or metadata address (SSRF).
+    ///
+    /// # Errors
+    /// [`ChatError::Transport`] when the name does not resolve.
+    fn resolve(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> impl Future<Output = Result<Vec<IpAddr>, ChatError>> + Send;
 }
 
 /// One of two chat sources, chosen at run time (a factory's Slack or Mattermost source).

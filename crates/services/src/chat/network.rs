@@ -2,10 +2,14 @@
 //! `https`, no credentials in it, and, unless configuration allows private networks, every
 //! address its host resolves to must be a public unicast address.
 //!
-//! The check runs on the resolved addresses (`tokio::net::lookup_host`), so a public name
-//! pointing at `127.0.0.1` or `169.254.169.254` is refused like the literal address.
+//! The check runs on the addresses the name resolves to (through the source factory's port),
+//! so a public name pointing at `127.0.0.1` or `169.254.169.254` is refused like the literal
+//! address.
 
+use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use switchboard_ports::ChatError;
 
 use super::ChatServiceError;
 
@@ -14,7 +18,14 @@ use super::ChatServiceError;
 /// # Errors
 /// [`ChatServiceError::InvalidBaseUrl`] for a malformed URL or a host that does not resolve;
 /// [`ChatServiceError::ForbiddenAddress`] for a non-public address when not allowed.
-pub async fn checked_base_url(raw: &str, allow_private: bool) -> Result<String, ChatServiceError> {
+pub async fn checked_base_url<R>(
+    raw: &str,
+    allow_private: bool,
+    resolve: impl FnOnce(String, u16) -> R,
+) -> Result<String, ChatServiceError>
+where
+    R: Future<Output = Result<Vec<IpAddr>, ChatError>>,
+{
     let invalid = |why: &str| ChatServiceError::InvalidBaseUrl(why.to_owned());
     let url = url::Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -34,11 +45,9 @@ pub async fn checked_base_url(raw: &str, allow_private: bool) -> Result<String, 
     };
     let port = url.port_or_known_default().unwrap_or(443);
     if !allow_private {
-        let addresses: Vec<IpAddr> = tokio::net::lookup_host((host.as_str(), port))
+        let addresses = resolve(host, port)
             .await
-            .map_err(|e| invalid(&format!("the host does not resolve: {e}")))?
-            .map(|a| a.ip())
-            .collect();
+            .map_err(|e| invalid(&format!("the host does not resolve: {e}")))?;
         if addresses.is_empty() {
             return Err(invalid("the host does not resolve"));
         }
@@ -133,9 +142,17 @@ mod tests {
         }
     }
 
+    /// `localhost` and literal addresses, as a resolver on a closed network answers.
+    async fn resolve(host: String, _port: u16) -> Result<Vec<IpAddr>, ChatError> {
+        match host.trim_matches(['[', ']']) {
+            "localhost" => Ok(vec![Ipv4Addr::LOCALHOST.into()]),
+            literal => literal.parse().map(|ip| vec![ip]).map_err(|_| ChatError::Transport(host)),
+        }
+    }
+
     #[tokio::test]
     async fn urls_are_checked_and_normalised() {
-        let ok = checked_base_url("http://127.0.0.1:8065/", true).await.unwrap();
+        let ok = checked_base_url("http://127.0.0.1:8065/", true, resolve).await.unwrap();
         assert_eq!(ok, "http://127.0.0.1:8065");
         for (url, allowed) in [
             ("ftp://example.com", true),
@@ -147,7 +164,7 @@ mod tests {
             ("http://169.254.169.254/latest/meta-data", false),
             ("http://localhost:8065", false),
         ] {
-            assert!(checked_base_url(url, allowed).await.is_err(), "{url}");
+            assert!(checked_base_url(url, allowed, resolve).await.is_err(), "{url}");
         }
     }
 }

@@ -75,7 +75,15 @@ impl<P: Ports> ChatService<P> {
             return Err(ChatServiceError::MissingToken);
         }
         let base_url = match request.base_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-            Some(url) => network::checked_base_url(url, self.policy.allow_private_networks).await?,
+            Some(url) => {
+                let sources = &self.sources;
+                network::checked_base_url(
+                    url,
+                    self.policy.allow_private_networks,
+                    |host, port| async move { sources.resolve(&host, port).await },
+                )
+                .await?
+            }
             None => self
                 .sources
                 .default_base_url(request.provider)

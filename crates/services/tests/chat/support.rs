@@ -36,6 +36,18 @@ fn retry() -> RetryPolicy {
 impl ChatSourceFactory for SandboxSources {
     type Source = EitherSource<SlackSource, MattermostSource>;
 
+    /// A fixed table: `localhost` and literal addresses, like a resolver on a closed network.
+    async fn resolve(&self, host: &str, _port: u16) -> Result<Vec<std::net::IpAddr>, ChatError> {
+        let host = host.trim_matches(['[', ']']);
+        match host {
+            "localhost" => Ok(vec![std::net::Ipv4Addr::LOCALHOST.into()]),
+            literal => literal
+                .parse()
+                .map(|ip| vec![ip])
+                .map_err(|_| ChatError::Transport(format!("{host} does not resolve"))),
+        }
+    }
+
     fn default_base_url(&self, provider: ChatProvider) -> Option<String> {
         (provider == ChatProvider::Slack).then(|| self.slack.clone())
     }
