@@ -6,7 +6,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpRequest, HttpResponse};
+use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse};
 
 use crate::encoding::Encoding;
 use crate::envelope::{self, FieldError, Rendered};
@@ -29,6 +29,8 @@ pub async fn envelope(
         return Ok(render(ServiceResponse::new(request, response), Encoding::Json));
     }
     let encoding = accepted.unwrap_or(Encoding::Json);
+    // Negotiated once: `Reply` reads it back instead of parsing `Accept` again.
+    req.extensions_mut().insert(encoding);
     // The request must not be cloned before routing (actix mutates it in place), so an `Err`
     // from inside goes up as it is; our own errors arrive here as responses.
     let res = next.call(req).await?.map_into_boxed_body();
