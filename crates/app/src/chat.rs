@@ -37,13 +37,7 @@ impl ProviderSources {
     /// [`AppError::Command`] when the HTTP client cannot be built.
     pub fn new(config: &ChatConfig) -> Result<Self, AppError> {
         let timeout = Duration::from_secs(config.request_timeout_secs.max(1));
-        let mut builder = reqwest::Client::builder().timeout(timeout);
-        if !config.allow_private_networks {
-            builder = builder
-                .dns_resolver(Arc::new(PublicOnly))
-                .redirect(reqwest::redirect::Policy::none());
-        }
-        let http = builder
+        let http = client_builder(config)
             .build()
             .map_err(|e| AppError::Command(format!("cannot build the chat HTTP client: {e}")))?;
         let mut slack = SlackConfig::new(config.slack_base_url.clone());
@@ -102,6 +96,19 @@ impl ChatSourceFactory for ProviderSources {
     }
 }
 
+/// The HTTP client every source shares, before it is built: rustls (see [`crate::tls`]), the
+/// request timeout, and unless private networks are allowed, public addresses only and no
+/// redirects.
+pub fn client_builder(config: &ChatConfig) -> reqwest::ClientBuilder {
+    let timeout = Duration::from_secs(config.request_timeout_secs.max(1));
+    let builder = reqwest::Client::builder().timeout(timeout);
+    if config.allow_private_networks {
+        builder
+    } else {
+        builder.dns_resolver(Arc::new(PublicOnly)).redirect(reqwest::redirect::Policy::none())
+    }
+}
+
 /// Resolves names to their public addresses only.
 #[derive(Debug)]
 struct PublicOnly;
@@ -149,13 +156,7 @@ mod tests {
         let url = format!("http://localhost:{}/mattermost", sandbox.addr().port());
         let mut config = ChatConfig {
             slack_base_url: "https://slack.example".into(),
-            mattermost_base_url: String::new(),
-            backfill_days: 30,
-            sync_interval_secs: 60,
-            allow_private_networks: true,
-            request_timeout_secs: 5,
-            change_margin_secs: 60,
-            reconcile_hours: 24,
+            ..ChatConfig::for_tests()
         };
         let allowed = ProviderSources::new(&config).unwrap();
         let source = allowed.source(ChatProvider::Mattermost, &url, MATTERMOST_TOKEN).unwrap();

@@ -8,6 +8,7 @@ pub mod error;
 pub mod jobs;
 pub mod ports;
 pub mod telemetry;
+pub mod tls;
 
 use cli::{Cli, Command};
 use config::{Config, Profile};
@@ -18,6 +19,7 @@ use error::AppError;
 /// # Errors
 /// Whatever stopped the command.
 pub async fn run(cli: Cli) -> Result<(), AppError> {
+    tls::install_crypto_provider();
     let profile = Profile::from_env()?;
     let config = Config::load(profile, cli.config.as_deref())?;
     telemetry::init(&config.log);

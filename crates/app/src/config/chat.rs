@@ -25,3 +25,20 @@ pub struct ChatConfig {
     /// deletions a change scan cannot see (Slack); 0: never.
     pub reconcile_hours: u64,
 }
+
+#[cfg(test)]
+impl ChatConfig {
+    /// Loopback allowed, short timeouts: what unit tests of the wiring need.
+    pub(crate) fn for_tests() -> Self {
+        Self {
+            slack_base_url: "https://slack.com/api".into(),
+            mattermost_base_url: String::new(),
+            backfill_days: 30,
+            sync_interval_secs: 60,
+            allow_private_networks: true,
+            request_timeout_secs: 5,
+            change_margin_secs: 60,
+            reconcile_hours: 24,
+        }
+    }
+}
