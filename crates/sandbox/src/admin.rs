@@ -17,6 +17,8 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             .route("/tokens", web::post().to(add_token))
             .route("/tokens/revoke", web::post().to(revoke))
             .route("/throttle", web::post().to(throttle))
+            .route("/slack/oauth/clients", web::post().to(oauth_client))
+            .route("/slack/oauth/deny", web::post().to(oauth_deny))
             .route("/{provider}/channels", web::get().to(channels))
             .route("/{provider}/users", web::get().to(users))
             .route("/{provider}/posts", web::post().to(post))
@@ -89,6 +91,27 @@ async fn throttle(sandbox: web::Data<Sandbox>, body: web::Json<Throttle>) -> Htt
             return HttpResponse::BadRequest().json(json!({"error": "token or provider"}));
         }
     }
+    HttpResponse::Ok().json(json!({}))
+}
+
+#[derive(Debug, Deserialize)]
+struct OAuthClient {
+    client_id: String,
+    client_secret: String,
+}
+
+async fn oauth_client(sandbox: web::Data<Sandbox>, body: web::Json<OAuthClient>) -> HttpResponse {
+    sandbox.add_slack_oauth_client(&body.client_id, &body.client_secret);
+    HttpResponse::Ok().json(json!({}))
+}
+
+#[derive(Debug, Deserialize)]
+struct Deny {
+    requests: u32,
+}
+
+async fn oauth_deny(sandbox: web::Data<Sandbox>, body: web::Json<Deny>) -> HttpResponse {
+    sandbox.deny_slack_authorizations(body.requests);
     HttpResponse::Ok().json(json!({}))
 }
 

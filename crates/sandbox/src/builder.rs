@@ -97,6 +97,11 @@ impl SandboxBuilder {
             Grant { provider: Provider::Mattermost, user: mattermost.me, revoked: false },
         );
         let state = State { slack, mattermost, clock_us: config.now_us, tokens };
-        Sandbox { store: Arc::new(Store::new(state)), now, generation }
+        let store = Store::new(state);
+        store.oauth().clients.insert(
+            crate::SLACK_OAUTH_CLIENT_ID.to_owned(),
+            crate::SLACK_OAUTH_CLIENT_SECRET.to_owned(),
+        );
+        Sandbox { store: Arc::new(store), now, generation }
     }
 }

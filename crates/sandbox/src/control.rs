@@ -176,6 +176,23 @@ impl Sandbox {
         self.store.faults().throttle(target, requests, seconds(retry_after));
     }
 
+    /// Registers a Slack app: `oauth.v2.access` then accepts this client id and secret (the
+    /// built-in [`crate::SLACK_OAUTH_CLIENT_ID`] is always known).
+    pub fn add_slack_oauth_client(&self, client_id: &str, client_secret: &str) {
+        self.store.oauth().clients.insert(client_id.to_owned(), client_secret.to_owned());
+    }
+
+    /// The next `requests` Slack authorizations are denied, as by a user pressing Cancel:
+    /// the browser goes back with `error=access_denied`. Zero lifts a pending denial.
+    pub fn deny_slack_authorizations(&self, requests: u32) {
+        self.store.oauth().deny = requests;
+    }
+
+    /// How long OAuth codes handed out from now on stay valid (Slack: ten minutes).
+    pub fn set_slack_oauth_code_ttl(&self, ttl: Duration) {
+        self.store.oauth().code_ttl = ttl;
+    }
+
     /// Adds a post (or a thread reply) now, on the sandbox clock.
     ///
     /// # Errors

@@ -26,6 +26,13 @@ pub const SLACK_TOKEN: &str = "xoxp-sandbox-demo-user-token";
 /// Mattermost's are).
 pub const MATTERMOST_TOKEN: &str = "sandboxdemousertoken000001";
 
+/// The client id of the Slack app every sandbox knows (more with
+/// [`Sandbox::add_slack_oauth_client`]).
+pub const SLACK_OAUTH_CLIENT_ID: &str = "sandbox-client-id";
+
+/// The client secret of [`SLACK_OAUTH_CLIENT_ID`].
+pub const SLACK_OAUTH_CLIENT_SECRET: &str = "sandbox-client-secret";
+
 /// A fake provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

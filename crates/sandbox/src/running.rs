@@ -52,6 +52,12 @@ impl RunningSandbox {
         format!("http://{}/slack/api", self.addr)
     }
 
+    /// Slack's OAuth v2 authorization page (the real one is
+    /// `https://slack.com/oauth/v2/authorize`).
+    pub fn slack_authorize_url(&self) -> String {
+        format!("http://{}/slack/oauth/v2/authorize", self.addr)
+    }
+
     /// The Mattermost server URL, without a trailing slash: the API is at
     /// `{mattermost_base_url}/api/v4/...`.
     pub fn mattermost_base_url(&self) -> String {

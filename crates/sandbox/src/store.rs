@@ -6,6 +6,7 @@ use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use crate::Provider;
 use crate::data::Workspace;
 use crate::faults::Faults;
+use crate::slack::oauth::OAuth;
 
 /// Who a token authenticates.
 #[derive(Debug, Clone)]
@@ -69,11 +70,12 @@ impl State {
 pub(crate) struct Store {
     state: RwLock<State>,
     faults: Mutex<Faults>,
+    oauth: Mutex<OAuth>,
 }
 
 impl Store {
     pub(crate) fn new(state: State) -> Self {
-        Self { state: RwLock::new(state), faults: Mutex::default() }
+        Self { state: RwLock::new(state), faults: Mutex::default(), oauth: Mutex::default() }
     }
 
     pub(crate) fn read(&self) -> RwLockReadGuard<'_, State> {
@@ -86,6 +88,11 @@ impl Store {
 
     pub(crate) fn faults(&self) -> std::sync::MutexGuard<'_, Faults> {
         self.faults.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Slack OAuth: registered apps and codes handed out.
+    pub(crate) fn oauth(&self) -> std::sync::MutexGuard<'_, OAuth> {
+        self.oauth.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// A pending 429 for this request, as its `Retry-After` in seconds.

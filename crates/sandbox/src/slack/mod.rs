@@ -6,6 +6,7 @@
 mod args;
 mod conversations;
 mod cursor;
+pub(crate) mod oauth;
 mod render;
 mod users;
 
@@ -59,6 +60,8 @@ fn method(name: &str) -> Option<Method> {
 }
 
 pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
+    // Before `{method}`: the OAuth exchange is the one method called without a token.
+    oauth::routes(cfg);
     cfg.route("/slack/api/{method}", web::get().to(call))
         .route("/slack/api/{method}", web::post().to(call));
 }

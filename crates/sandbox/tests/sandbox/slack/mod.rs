@@ -1,6 +1,7 @@
 //! The fake Slack Web API against its documentation.
 
 mod history;
+mod oauth;
 
 use std::time::Duration;
 
