@@ -16,7 +16,8 @@ use switchboard_mattermost::{MattermostConfig, MattermostSource};
 use switchboard_ports::{ChatError, ChatSourceFactory, EitherSource};
 use switchboard_services::ChatPolicy;
 use switchboard_services::chat::network;
-use switchboard_slack::{SlackConfig, SlackSource};
+use switchboard_services::SlackOAuthPolicy;
+use switchboard_slack::{SlackConfig, SlackOAuthClient, SlackSource};
 
 use crate::config::ChatConfig;
 use crate::error::AppError;
@@ -28,6 +29,7 @@ pub struct ProviderSources {
     slack: SlackConfig,
     mattermost: MattermostConfig,
     mattermost_default: Option<String>,
+    slack_oauth: Option<SlackOAuthClient>,
 }
 
 impl ProviderSources {
@@ -45,11 +47,18 @@ impl ProviderSources {
         let mut mattermost = MattermostConfig::new(config.mattermost_base_url.clone());
         mattermost.timeout = timeout;
         let default = config.mattermost_base_url.trim();
+        let oauth = &config.slack_oauth;
+        let slack_oauth = (!oauth.client_id.is_empty()).then(|| SlackOAuthClient {
+            base_url: config.slack_base_url.clone(),
+            client_id: oauth.client_id.clone(),
+            client_secret: oauth.client_secret.clone(),
+        });
         Ok(Self {
             http,
             slack,
             mattermost,
             mattermost_default: (!default.is_empty()).then(|| default.to_owned()),
+            slack_oauth,
         })
     }
 }
@@ -62,6 +71,23 @@ impl ChatSourceFactory for ProviderSources {
             .await
             .map_err(|e| ChatError::Transport(format!("{host} does not resolve: {e}")))?;
         Ok(addresses.map(|a| a.ip()).collect())
+    }
+
+    async fn exchange_oauth_code(
+        &self,
+        provider: ChatProvider,
+        code: &str,
+        redirect_uri: &str,
+    ) -> Result<switchboard_ports::OAuthGrant, ChatError> {
+        match (provider, &self.slack_oauth) {
+            (ChatProvider::Slack, Some(client)) => {
+                client.exchange(&self.http, code, redirect_uri).await
+            }
+            _ => Err(ChatError::Provider {
+                code: "oauth_unsupported".to_owned(),
+                message: format!("no OAuth client is configured for {provider}"),
+            }),
+        }
     }
 
     fn default_base_url(&self, provider: ChatProvider) -> Option<String> {
@@ -128,6 +154,19 @@ impl reqwest::dns::Resolve for PublicOnly {
             Ok(addrs)
         })
     }
+}
+
+/// Slack OAuth settings from configuration; `None` (off) without a client id.
+pub fn slack_oauth_policy(config: &ChatConfig) -> Option<SlackOAuthPolicy> {
+    let oauth = &config.slack_oauth;
+    (!oauth.client_id.is_empty()).then(|| SlackOAuthPolicy {
+        client_id: oauth.client_id.clone(),
+        authorize_url: oauth.authorize_url.clone(),
+        redirect_uri: oauth.redirect_uri.clone(),
+        user_scopes: oauth.user_scopes.clone(),
+        bot_scopes: oauth.bot_scopes.clone(),
+        state_ttl: Duration::from_secs(oauth.state_ttl_secs.max(1)),
+    })
 }
 
 /// The chat policy from configuration.

@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod jobs;
 pub mod ports;
+pub mod sandbox;
 pub mod telemetry;
 pub mod tls;
 

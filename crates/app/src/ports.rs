@@ -38,13 +38,17 @@ pub fn chat(
     identity: &Identity<PgPorts>,
     config: &crate::config::ChatConfig,
 ) -> Result<switchboard_services::ChatService<PgPorts>, AppError> {
-    Ok(switchboard_services::ChatService::new(
+    let chat = switchboard_services::ChatService::new(
         identity.uow.clone(),
         SystemClock,
         identity.secrets.clone(),
         crate::chat::ProviderSources::new(config)?,
         crate::chat::policy(config),
-    ))
+    );
+    Ok(match crate::chat::slack_oauth_policy(config) {
+        Some(oauth) => chat.with_slack_oauth(oauth),
+        None => chat,
+    })
 }
 
 /// The identity adapters and policy, from configuration.

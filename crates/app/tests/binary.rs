@@ -151,4 +151,69 @@ fn the_binary_does_not_link_libpq() {
     let libs = String::from_utf8_lossy(&out.stdout);
     assert!(libs.contains("libc.so"), "ldd output looks wrong: {libs}");
     assert!(!libs.contains("libpq"), "{libs}");
+    assert!(!libs.contains("libssl") && !libs.contains("libcrypto"), "TLS is rustls: {libs}");
+}
+
+/// `make run` in miniature: the sandbox in process, the demo account seeded through the
+/// normal connect use case, synced, and usable with the printed credentials.
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_with_the_sandbox_seeds_a_demo_user_whose_data_is_ingested() {
+    let db = TestDb::empty().await;
+    let password = "correct horse battery staple";
+    let mut child = switchboard(Some(&db))
+        .env("SWITCHBOARD__SANDBOX__ENABLED", "true")
+        .env("SWITCHBOARD__SANDBOX__PORT", "0")
+        .env("SWITCHBOARD__SANDBOX__POSTS_PER_CHANNEL", "120")
+        .env("SWITCHBOARD__SANDBOX__DEMO__PASSWORD", password)
+        .arg("serve")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut base, mut banner) = (String::new(), String::new());
+    let ingested = tokio::time::timeout(std::time::Duration::from_secs(120), async {
+        loop {
+            let line = lines.next_line().await.unwrap().expect("server exited before ingesting");
+            let Ok(log) = serde_json::from_str::<serde_json::Value>(&line) else {
+                banner.push_str(&line);
+                banner.push('\n');
+                continue;
+            };
+            match log["fields"]["message"].as_str() {
+                Some("listening") => base = log["fields"]["api"].as_str().unwrap().to_owned(),
+                Some("demo data ingested") => return log,
+                Some("cannot seed the demo account") => panic!("{log}"),
+                _ => {}
+            }
+        }
+    })
+    .await
+    .expect("the demo data is ingested within two minutes");
+    assert!(ingested["fields"]["sources"].as_str().unwrap().contains("slack active"), "{ingested}");
+    for expected in ["demo@switchboard.example", password, "/api/auth/login", "/api/stats/pulse"] {
+        assert!(banner.contains(expected), "{expected} in the banner: {banner}");
+    }
+
+    let http = reqwest::Client::new();
+    let login: serde_json::Value = http
+        .post(format!("{base}/api/auth/login"))
+        .json(&serde_json::json!({"email": "demo@switchboard.example", "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["data"]["access_token"].as_str().expect("the printed password works");
+    let get = |path: &str| http.get(format!("{base}{path}")).bearer_auth(token).send();
+    let sources: serde_json::Value = get("/api/chat/sources").await.unwrap().json().await.unwrap();
+    let sources = sources["data"]["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 2, "{sources:?}");
+    assert!(sources.iter().all(|s| s["status"] == "active" && s["last_sync_at"] != ""));
+    let channels: serde_json::Value = get("/api/chat/channels").await.unwrap().json().await.unwrap();
+    assert!(channels["data"]["channels"].as_array().unwrap().len() > 10, "{channels}");
+
+    let pid = child.id().unwrap().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
+    assert!(child.wait().await.unwrap().success());
 }

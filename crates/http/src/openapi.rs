@@ -53,6 +53,8 @@ use crate::routes::{admin, api_keys, auth, chat, events, me, meta};
         chat::sync_source::sync,
         chat::list_channels::list,
         chat::update_channel::update,
+        chat::oauth_slack_start::start,
+        chat::oauth_slack_callback::callback,
     ),
     components(schemas(ErrorEnvelope, FieldError, Status)),
     tags(

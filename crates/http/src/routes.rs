@@ -108,6 +108,14 @@ fn configure_chat<P: Ports>(cfg: &mut web::ServiceConfig) {
     )
     .service(resource("/api/chat/channels").route(web::get().to(chat::list_channels::list::<P>)))
     .service(
+        resource("/api/chat/oauth/slack/start")
+            .route(web::get().to(chat::oauth_slack_start::start::<P>)),
+    )
+    .service(
+        resource("/api/chat/oauth/slack/callback")
+            .route(web::get().to(chat::oauth_slack_callback::callback::<P>)),
+    )
+    .service(
         resource("/api/chat/channels/{id}")
             .route(web::patch().to(chat::update_channel::update::<P>)),
     );

@@ -2,6 +2,7 @@
 
 pub mod chat;
 pub mod identity;
+pub mod oauth;
 pub mod readiness;
 mod reads;
 pub mod unit_of_work;

@@ -29,6 +29,8 @@ pub struct MemoryState {
     pub identity: crate::identity::IdentityState,
     /// Chat sources, channels and posts.
     pub chat: crate::chat::ChatState,
+    /// OAuth authorizations in flight, by state hash.
+    pub oauth_states: crate::oauth::OAuthStates,
 }
 
 /// The in-memory store and its unit of work. Clones share the same state.

@@ -185,6 +185,28 @@ pub trait ChatSourceFactory: Send + Sync + 'static {
         token: &str,
     ) -> Result<Self::Source, ChatError>;
 
+    /// Exchanges an OAuth authorization code, sent back to `redirect_uri`, for a token
+    /// (Slack: `oauth.v2.access`, authenticated with the app's client id and secret, which
+    /// the factory holds). Factories without OAuth refuse.
+    ///
+    /// # Errors
+    /// [`ChatError::Provider`] with the provider's code (`invalid_code` for a used or expired
+    /// code), [`ChatError::Transport`], [`ChatError::InvalidResponse`].
+    fn exchange_oauth_code(
+        &self,
+        provider: ChatProvider,
+        code: &str,
+        redirect_uri: &str,
+    ) -> impl Future<Output = Result<crate::OAuthGrant, ChatError>> + Send {
+        let _ = (code, redirect_uri);
+        async move {
+            Err(ChatError::Provider {
+                code: "oauth_unsupported".to_owned(),
+                message: format!("no OAuth client is configured for {provider}"),
+            })
+        }
+    }
+
     /// The addresses `host` resolves to, so a user-given URL can be refused before anything
     /// calls it when it leads to a private or metadata address (SSRF).
     ///

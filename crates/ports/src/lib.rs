@@ -6,6 +6,7 @@ pub mod chat_store;
 pub mod events;
 pub mod identity;
 pub mod jobs;
+pub mod oauth;
 pub mod readiness;
 pub mod store;
 pub mod unit_of_work;
@@ -19,6 +20,7 @@ pub use identity::{
     SealedSecret, SealedSecretStore, SecretBox, SessionStore, SystemClock, ThrottleStore,
     ThrottleWindow, TokenError, TokenIssuer, UserPage, UserQuery, UserStore, Verification,
 };
+pub use oauth::{OAuthGrant, OAuthState, OAuthStateStore};
 pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob};
 pub use readiness::ReadinessProbe;
 pub use store::{BoxFuture, StoreError};

@@ -7,6 +7,7 @@ pub mod events;
 pub mod identity;
 pub mod jobs;
 pub mod migrations;
+pub mod oauth;
 pub mod pool;
 pub mod readiness;
 pub mod schema;

@@ -183,6 +183,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    chat_oauth_states (state_hash) {
+        state_hash -> Bytea,
+        user_id -> Uuid,
+        provider -> Text,
+        redirect_uri -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(chat_channels -> chat_sources (source_id));
 diesel::joinable!(chat_posts -> chat_channels (channel_id));
 diesel::allow_tables_to_appear_in_same_query!(chat_sources, chat_channels, chat_posts);

@@ -5,7 +5,7 @@ mod accounts;
 mod admin;
 mod api_keys;
 mod auth;
-mod opaque;
+pub(crate) mod opaque;
 mod principal;
 mod secrets;
 mod throttle;
@@ -13,6 +13,7 @@ mod throttle;
 use std::time::Duration;
 
 pub use accounts::{AccountError, AccountService, display_name};
+pub(crate) use accounts::create_user;
 pub use admin::{AdminError, AdminService};
 pub use api_keys::{ApiKeyError, ApiKeyService, NewApiKey};
 pub use auth::{AuthError, AuthService, TokenPair};

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod chat;
+pub mod demo;
 pub mod event_log;
 pub mod events;
 pub mod health;
@@ -8,7 +9,11 @@ pub mod identity;
 pub mod job_admin;
 pub mod jobs;
 
-pub use chat::{ChatPolicy, ChatService, ChatServiceError, ConnectSource, Connected, SyncOutcome};
+pub use chat::{
+    ChatPolicy, ChatService, ChatServiceError, ConnectSource, Connected, OAuthCallback, OAuthStarted,
+    SlackOAuthPolicy, SyncOutcome,
+};
+pub use demo::{DemoAccount, DemoError, DemoSeeded, DemoService};
 pub use event_log::{EventLogError, EventLogService, EventPage, Viewer};
 pub use events::{EventConsumer, catch_up, run_consumer_once};
 pub use health::HealthService;

@@ -105,7 +105,7 @@ impl Client {
     }
 }
 
-fn decode<T: DeserializeOwned>(
+pub(crate) fn decode<T: DeserializeOwned>(
     method: &str,
     status: StatusCode,
     body: &[u8],

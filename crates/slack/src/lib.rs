@@ -2,8 +2,10 @@
 
 mod client;
 mod error;
+mod oauth;
 mod source;
 mod wire;
 
 pub use client::SlackConfig;
+pub use oauth::SlackOAuthClient;
 pub use source::SlackSource;

@@ -1,5 +1,6 @@
 //! The `[chat]` section: chat providers and ingest.
 
+use secrecy::SecretString;
 use serde::Deserialize;
 
 /// Chat sources and their sync.
@@ -24,6 +25,30 @@ pub struct ChatConfig {
     /// Hours of a channel's latest history read again in full at each sync, to notice
     /// deletions a change scan cannot see (Slack); 0: never.
     pub reconcile_hours: u64,
+    /// Connecting Slack with OAuth v2 instead of a pasted token.
+    pub slack_oauth: SlackOAuthConfig,
+}
+
+/// Slack OAuth v2: `GET /api/chat/oauth/slack/start` and `/callback`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlackOAuthConfig {
+    /// The Slack app's client id; empty turns OAuth off (the routes answer 404).
+    pub client_id: String,
+    /// The Slack app's client secret, sent to `oauth.v2.access` only.
+    pub client_secret: SecretString,
+    /// This server's callback as registered in the Slack app
+    /// (`https://…/api/chat/oauth/slack/callback`); empty: derived from the address `serve`
+    /// binds (development).
+    pub redirect_uri: String,
+    /// Slack's authorization page (the sandbox's when it runs).
+    pub authorize_url: String,
+    /// Scopes of the user token, which reads the user's own channels.
+    pub user_scopes: Vec<String>,
+    /// Scopes of a bot token (none needed: Switchboard reads with the user token).
+    pub bot_scopes: Vec<String>,
+    /// How long a started authorization stays usable, in seconds.
+    pub state_ttl_secs: u64,
 }
 
 #[cfg(test)]
@@ -39,6 +64,15 @@ impl ChatConfig {
             request_timeout_secs: 5,
             change_margin_secs: 60,
             reconcile_hours: 24,
+            slack_oauth: SlackOAuthConfig {
+                client_id: "client-1".into(),
+                client_secret: SecretString::from("secret-1"),
+                redirect_uri: "http://127.0.0.1:8000/api/chat/oauth/slack/callback".into(),
+                authorize_url: "https://slack.com/oauth/v2/authorize".into(),
+                user_scopes: vec!["channels:history".into()],
+                bot_scopes: Vec::new(),
+                state_ttl_secs: 600,
+            },
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod auth;
 mod chat;
+mod sandbox;
 
 use std::fmt;
 use std::path::Path;
@@ -15,7 +16,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 pub use auth::{Argon2Config, AuthConfig, LimitsConfig, SecretKeyConfig, SigningKeyConfig};
-pub use chat::ChatConfig;
+pub use chat::{ChatConfig, SlackOAuthConfig};
+pub use sandbox::{DemoConfig, SandboxConfig};
 
 const DEFAULT: &str = include_str!("../../../../config/default.toml");
 const DEVELOPMENT: &str = include_str!("../../../../config/development.toml");
@@ -87,6 +89,9 @@ pub enum ConfigError {
     /// A value is missing, of the wrong type, or unknown.
     #[error("invalid configuration: {0}")]
     Invalid(#[from] Box<figment::Error>),
+    /// Settings that cannot work together, or not in this profile.
+    #[error("invalid configuration: {0}")]
+    Inconsistent(String),
     /// The production profile found development secrets still in place.
     #[error(
         "refusing to start in production with development secrets still in place: {}; \
@@ -114,6 +119,8 @@ pub struct Config {
     pub auth: AuthConfig,
     /// Chat providers and ingest.
     pub chat: ChatConfig,
+    /// Fake providers and the demo account (development).
+    pub sandbox: SandboxConfig,
 }
 
 /// Background job workers.
@@ -216,6 +223,7 @@ impl Config {
     /// production profile still has a development secret.
     pub fn load(profile: Profile, file: Option<&Path>) -> Result<Self, ConfigError> {
         let config: Config = Self::figment(profile, file).extract().map_err(Box::new)?;
+        config.check(profile)?;
         if profile == Profile::Production {
             let left = config.development_secrets();
             if !left.is_empty() {
@@ -225,6 +233,23 @@ impl Config {
         Ok(config)
     }
 
+    /// Refuses settings that cannot work together.
+    fn check(&self, profile: Profile) -> Result<(), ConfigError> {
+        let refuse = |why: &str| Err(ConfigError::Inconsistent(why.to_owned()));
+        if self.sandbox.enabled && profile == Profile::Production {
+            return refuse(
+                "sandbox.enabled serves fake providers without authentication; \
+                 it is refused in the production profile",
+            );
+        }
+        if self.sandbox.enabled && !self.chat.allow_private_networks {
+            return refuse(
+                "sandbox.enabled needs chat.allow_private_networks: the sandbox is on loopback",
+            );
+        }
+        Ok(())
+    }
+
     /// The keys whose secret is still a development value.
     pub fn development_secrets(&self) -> Vec<&'static str> {
         let mut secrets: Vec<(&'static str, &SecretString)> =
@@ -232,6 +257,8 @@ impl Config {
         secrets
             .extend(self.auth.signing_keys.iter().map(|k| ("auth.signing_keys", &k.private_key)));
         secrets.extend(self.auth.secret_keys.iter().map(|k| ("auth.secret_keys", &k.key)));
+        secrets.push(("chat.slack_oauth.client_secret", &self.chat.slack_oauth.client_secret));
+        secrets.push(("sandbox.demo.password", &self.sandbox.demo.password));
         let mut found: Vec<&'static str> = secrets
             .into_iter()
             .filter(|(_, secret)| secret.expose_secret().contains(DEVELOPMENT_SECRET_MARKER))
@@ -353,6 +380,43 @@ mod tests {
             "SWITCHBOARD__AUTH__SECRET_KEYS",
             r#"[{kid="k1",key="s3cretBBAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}]"#,
         );
+    }
+
+    #[test]
+    fn the_sandbox_is_on_in_development_only_and_needs_loopback() {
+        Jail::expect_with(|jail| {
+            let dev = Config::load(Profile::Development, None).unwrap();
+            assert!(dev.sandbox.enabled && dev.sandbox.demo.enabled);
+            assert!(!dev.chat.slack_oauth.client_id.is_empty());
+            let test = Config::load(Profile::Test, None).unwrap();
+            assert!(!test.sandbox.enabled);
+            assert!(test.chat.slack_oauth.client_id.is_empty(), "OAuth is off unless configured");
+
+            jail.set_env("SWITCHBOARD__CHAT__ALLOW_PRIVATE_NETWORKS", "false");
+            let err = Config::load(Profile::Development, None).unwrap_err();
+            assert!(err.to_string().contains("allow_private_networks"), "{err}");
+
+            jail.set_env("DATABASE_URL", "postgres://app:s3cret@db.internal/switchboard");
+            real_keys(jail);
+            jail.set_env("SWITCHBOARD__SANDBOX__ENABLED", "true");
+            let err = Config::load(Profile::Production, None).unwrap_err();
+            assert!(err.to_string().contains("sandbox.enabled"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn production_refuses_the_development_demo_password_and_oauth_secret() {
+        Jail::expect_with(|jail| {
+            jail.set_env("DATABASE_URL", "postgres://app:s3cret@db.internal/switchboard");
+            real_keys(jail);
+            jail.set_env("SWITCHBOARD__SANDBOX__DEMO__PASSWORD", "dev-insecure-demo-password");
+            jail.set_env("SWITCHBOARD__CHAT__SLACK_OAUTH__CLIENT_SECRET", "dev-insecure-x");
+            let err = Config::load(Profile::Production, None).unwrap_err();
+            assert!(matches!(&err, ConfigError::DevelopmentSecrets(keys)
+                    if keys == &["chat.slack_oauth.client_secret", "sandbox.demo.password"]));
+            Ok(())
+        });
     }
 
     #[test]

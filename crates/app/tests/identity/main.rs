@@ -5,6 +5,8 @@
 
 mod chat;
 mod cli;
+mod demo;
+mod oauth;
 mod rate_limits;
 mod rehash;
 mod rotate_secrets;

@@ -79,13 +79,16 @@ pub async fn instance(
 > {
     let identity = identity(db, config, clock);
     let pool = db.pool();
-    let chat = ChatService::new(
+    let mut chat = ChatService::new(
         identity.uow.clone(),
         clock.clone(),
         identity.secrets.clone(),
         switchboard_app::chat::ProviderSources::new(&config.chat).unwrap(),
         switchboard_app::chat::policy(&config.chat),
     );
+    if let Some(oauth) = switchboard_app::chat::slack_oauth_policy(&config.chat) {
+        chat = chat.with_slack_oauth(oauth);
+    }
     let deps = AppDeps::<PgTestPorts> {
         health: web::Data::new(HealthService::new(PgReadiness::new(pool.clone()), service_info())),
         tokens: web::Data::new(identity.tokens.clone()),

@@ -1,6 +1,8 @@
 //! The chat services' errors as HTTP answers: a bad kind, token or URL is a 422 naming the
 //! field; a token the provider refuses is a 422 on `token`; another user's source or channel
-//! is a 404; a provider that throttles is a 429, one that fails a 503.
+//! is a 404; a provider that throttles is a 429, one that fails a 503. OAuth: an unknown,
+//! used or expired state and a code Slack refuses are 400s, a denial or another user's
+//! authorization 403, OAuth not configured 404 (a misconfiguration is a 500, logged).
 
 use switchboard_services::ChatServiceError;
 
@@ -30,8 +32,14 @@ impl From<ChatServiceError> for ApiError {
                     errors: Vec::new(),
                 }
             }
-            ChatServiceError::SourceNotFound | ChatServiceError::ChannelNotFound => {
-                ApiError::NotFound(e.to_string())
+            ChatServiceError::SourceNotFound
+            | ChatServiceError::ChannelNotFound
+            | ChatServiceError::OAuthNotConfigured => ApiError::NotFound(e.to_string()),
+            ChatServiceError::OAuthStateInvalid
+            | ChatServiceError::OAuthStateExpired
+            | ChatServiceError::OAuthCodeRefused(_) => ApiError::BadRequest(e.to_string()),
+            ChatServiceError::OAuthStateMismatch | ChatServiceError::OAuthDenied(_) => {
+                ApiError::Forbidden(e.to_string())
             }
             other => ApiError::Internal(other.to_string()),
         }

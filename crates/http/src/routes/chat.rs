@@ -5,6 +5,8 @@ pub mod delete_source;
 pub mod get_source;
 pub mod list_channels;
 pub mod list_sources;
+pub mod oauth_slack_callback;
+pub mod oauth_slack_start;
 pub mod sync_source;
 pub mod update_channel;
 

@@ -73,3 +73,15 @@ async fn the_source_list_decodes_with_the_shipped_proto() {
     let list = pool.get_message_by_name("switchboard.v1.ChatSourceList").unwrap();
     assert!(DynamicMessage::decode(list, value.clone()).is_ok());
 }
+
+#[actix_web::test]
+async fn slack_oauth_answers_not_found_when_it_is_not_configured() {
+    let (app, _) = app!(identity(ManualClock::default()));
+    let (_, token) = member(&app, "ada@example.org").await;
+    let (s, _, body) = json_call(&app, get("/api/chat/oauth/slack/start", &token)).await;
+    assert_eq!(s, 404, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("not configured"), "{body}");
+    let callback = actix_web::test::TestRequest::get()
+        .uri("/api/chat/oauth/slack/callback?code=c&state=s");
+    assert_eq!(json_call(&app, callback).await.0, 404);
+}

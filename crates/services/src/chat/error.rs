@@ -40,6 +40,30 @@ pub enum ChatServiceError {
     /// No such channel of the caller's.
     #[error("no such channel")]
     ChannelNotFound,
+    /// Slack OAuth is not configured on this server.
+    #[error("connecting Slack by OAuth is not configured on this server")]
+    OAuthNotConfigured,
+    /// The OAuth configuration is unusable (a bad URL, a client id or secret Slack refuses).
+    #[error("the Slack OAuth configuration is unusable: {0}")]
+    OAuthMisconfigured(String),
+    /// The state is unknown, was used already, or its account is gone or disabled.
+    #[error("the OAuth state is unknown or was already used; start the authorization again")]
+    OAuthStateInvalid,
+    /// The state expired before the callback came.
+    #[error("the OAuth authorization took too long and expired; start it again")]
+    OAuthStateExpired,
+    /// The callback came authenticated as another user than the one who started it.
+    #[error("this authorization was started by another user")]
+    OAuthStateMismatch,
+    /// The user (or the provider) refused the authorization.
+    #[error("the authorization was refused at the provider ({0})")]
+    OAuthDenied(String),
+    /// The provider refused the code (used, expired, or for another redirect URI).
+    #[error("the provider refused the authorization code ({0}); start the authorization again")]
+    OAuthCodeRefused(String),
+    /// No randomness for a state.
+    #[error("no randomness: {0}")]
+    Random(String),
     /// A job could not be enqueued.
     #[error("cannot enqueue the job: {0}")]
     Job(String),

@@ -7,6 +7,7 @@ mod channels;
 mod error;
 mod jobs;
 pub mod network;
+mod oauth;
 mod sources;
 mod sync;
 
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 pub use error::ChatServiceError;
 pub use jobs::{ChatSyncAllJob, ChatSyncJob};
+pub use oauth::{OAuthCallback, OAuthStarted, SlackOAuthPolicy};
 pub use sources::{ConnectSource, Connected};
 use switchboard_ports::Ports;
 pub use sync::SyncOutcome;
@@ -53,6 +55,7 @@ pub struct ChatService<P: Ports> {
     secrets: P::Secrets,
     sources: P::ChatSources,
     policy: ChatPolicy,
+    slack_oauth: Option<SlackOAuthPolicy>,
 }
 
 impl<P: Ports> std::fmt::Debug for ChatService<P> {
@@ -69,6 +72,7 @@ impl<P: Ports> Clone for ChatService<P> {
             secrets: self.secrets.clone(),
             sources: self.sources.clone(),
             policy: self.policy.clone(),
+            slack_oauth: self.slack_oauth.clone(),
         }
     }
 }
@@ -82,6 +86,6 @@ impl<P: Ports> ChatService<P> {
         sources: P::ChatSources,
         policy: ChatPolicy,
     ) -> Self {
-        Self { uow, clock, secrets, sources, policy }
+        Self { uow, clock, secrets, sources, policy, slack_oauth: None }
     }
 }

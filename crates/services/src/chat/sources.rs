@@ -1,6 +1,6 @@
 //! Connecting, reading and deleting the caller's chat sources.
 
-use switchboard_domain::NewEvent;
+use switchboard_domain::{NewEvent, UserId};
 use switchboard_domain::chat::{ChannelRef, ChatProvider};
 use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
 use switchboard_ports::{
@@ -70,6 +70,20 @@ impl<P: Ports> ChatService<P> {
         caller: &Principal,
         request: ConnectSource,
     ) -> Result<Connected, ChatServiceError> {
+        self.connect_for(caller.user_id, request).await
+    }
+
+    /// [`ChatService::connect`] for the user `owner`, whom a trusted caller has identified
+    /// otherwise than by a request's credentials: the OAuth callback (by its single-use state)
+    /// and the demo account of `make run`.
+    ///
+    /// # Errors
+    /// As [`ChatService::connect`].
+    pub async fn connect_for(
+        &self,
+        owner: UserId,
+        request: ConnectSource,
+    ) -> Result<Connected, ChatServiceError> {
         let token = request.token.trim().to_owned();
         if token.is_empty() {
             return Err(ChatServiceError::MissingToken);
@@ -99,7 +113,7 @@ impl<P: Ports> ChatService<P> {
         let secret_id = uuid::Uuid::now_v7();
         let source = Source {
             id: SourceId::new(),
-            owner_id: caller.user_id,
+            owner_id: owner,
             provider: request.provider,
             base_url,
             token_secret_id: secret_id,
@@ -178,7 +192,14 @@ impl<P: Ports> ChatService<P> {
     /// # Errors
     /// A failure of the store.
     pub async fn list(&self, caller: &Principal) -> Result<Vec<Source>, ChatServiceError> {
-        let owner = caller.user_id;
+        self.list_for(caller.user_id).await
+    }
+
+    /// `owner`'s sources, oldest first (see [`ChatService::connect_for`]).
+    ///
+    /// # Errors
+    /// A failure of the store.
+    pub async fn list_for(&self, owner: UserId) -> Result<Vec<Source>, ChatServiceError> {
         self.uow
             .transact(move |tx| Box::pin(async move { Ok(tx.chat_sources_of(owner).await?) }))
             .await
@@ -206,7 +227,14 @@ impl<P: Ports> ChatService<P> {
     /// # Errors
     /// [`ChatServiceError::SourceNotFound`] when it is not theirs.
     pub async fn delete(&self, caller: &Principal, id: SourceId) -> Result<(), ChatServiceError> {
-        let owner = caller.user_id;
+        self.delete_for(caller.user_id, id).await
+    }
+
+    /// Deletes one of `owner`'s sources (see [`ChatService::connect_for`]).
+    ///
+    /// # Errors
+    /// [`ChatServiceError::SourceNotFound`] when it is not theirs.
+    pub async fn delete_for(&self, owner: UserId, id: SourceId) -> Result<(), ChatServiceError> {
         self.uow
             .transact(move |tx| {
                 Box::pin(async move {

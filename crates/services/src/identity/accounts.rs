@@ -70,7 +70,7 @@ pub fn display_name(raw: &str) -> Result<String, AccountError> {
 }
 
 /// Creates a user (the CLI and registration share this). Appends the `added` event.
-pub(super) async fn create_user<P: Ports>(
+pub(crate) async fn create_user<P: Ports>(
     id: &Identity<P>,
     email: &str,
     password: String,

@@ -1,0 +1,224 @@
+//! `serve` with `sandbox.enabled` (the development profile, `make run`): the fake Slack and
+//! Mattermost in process, the chat configuration pointed at them, and the demo account
+//! connected to both, with a banner saying how to sign in.
+
+use std::net::{SocketAddr, TcpListener};
+use std::time::{Duration, Instant};
+
+use secrecy::ExposeSecret;
+use switchboard_domain::chat::ChatProvider;
+use switchboard_sandbox::{MATTERMOST_TOKEN, RunningSandbox, SLACK_TOKEN, Sandbox};
+use switchboard_services::{ConnectSource, DemoAccount, DemoService};
+
+use crate::config::Config;
+use crate::error::AppError;
+use crate::ports::PgPorts;
+
+/// How long the demo's first sync is watched before the banner gives up reporting on it.
+const WATCH_LIMIT: Duration = Duration::from_secs(600);
+
+/// Starts the sandbox when configured, and points `config`'s chat providers at it.
+///
+/// # Errors
+/// [`AppError::Command`] when its address cannot be bound.
+pub fn start(config: &mut Config) -> Result<Option<RunningSandbox>, AppError> {
+    let settings = &config.sandbox;
+    if !settings.enabled {
+        return Ok(None);
+    }
+    let sandbox = Sandbox::builder()
+        .seed(settings.seed)
+        .posts_per_channel(settings.posts_per_channel)
+        .build();
+    let address = (settings.host.as_str(), settings.port);
+    let listener = TcpListener::bind(address).map_err(|e| {
+        AppError::Command(format!(
+            "cannot bind the sandbox to {}:{}: {e} (set sandbox.port, or 0 for any)",
+            settings.host, settings.port
+        ))
+    })?;
+    let running = sandbox
+        .start(listener)
+        .map_err(|e| AppError::Command(format!("cannot start the sandbox: {e}")))?;
+    let oauth = &mut config.chat.slack_oauth;
+    if !oauth.client_id.is_empty() {
+        running.add_slack_oauth_client(&oauth.client_id, oauth.client_secret.expose_secret());
+        oauth.authorize_url = running.slack_authorize_url();
+    }
+    config.chat.slack_base_url = running.slack_base_url();
+    config.chat.mattermost_base_url = running.mattermost_base_url();
+    tracing::info!(
+        slack = %running.slack_base_url(),
+        mattermost = %running.mattermost_base_url(),
+        admin = %running.admin_base_url(),
+        posts = running.post_count(switchboard_sandbox::Provider::Slack)
+            + running.post_count(switchboard_sandbox::Provider::Mattermost),
+        generated_ms = u64::try_from(running.generation_time().as_millis()).unwrap_or(u64::MAX),
+        "sandbox serving"
+    );
+    Ok(Some(running))
+}
+
+/// What the demo task needs.
+#[derive(Debug)]
+pub struct Demo {
+    /// The account's use cases.
+    pub service: DemoService<PgPorts>,
+    /// Where the API listens.
+    pub api: SocketAddr,
+    /// The sandbox's base URLs, for the sources and the banner.
+    pub slack_base_url: String,
+    /// The fake Mattermost server.
+    pub mattermost_base_url: String,
+    /// The sandbox's admin API.
+    pub sandbox_admin_url: String,
+    /// When `serve` started, for the time to first analytics.
+    pub started: Instant,
+}
+
+impl Demo {
+    /// The demo task's inputs for `running`.
+    pub fn new(
+        service: DemoService<PgPorts>,
+        running: &RunningSandbox,
+        api: SocketAddr,
+        started: Instant,
+    ) -> Self {
+        Self {
+            service,
+            api,
+            slack_base_url: running.slack_base_url(),
+            mattermost_base_url: running.mattermost_base_url(),
+            sandbox_admin_url: running.admin_base_url(),
+            started,
+        }
+    }
+}
+
+/// The demo account from configuration; a random password when none is configured.
+///
+/// # Errors
+/// [`AppError::Command`] when no random password can be made.
+pub fn account(config: &Config) -> Result<DemoAccount, AppError> {
+    let demo = &config.sandbox.demo;
+    let password = match demo.password.expose_secret() {
+        "" => DemoAccount::random_password().map_err(|e| AppError::Command(e.to_string()))?,
+        set => set.to_owned(),
+    };
+    Ok(DemoAccount {
+        email: demo.email.clone(),
+        password,
+        display_name: demo.display_name.clone(),
+    })
+}
+
+/// Seeds the demo account, prints the banner, then watches the first sync and says when the
+/// data is in. Failures are logged: the server goes on without a demo.
+pub async fn run(demo: Demo, account: DemoAccount) {
+    let sources = vec![
+        ConnectSource {
+            provider: ChatProvider::Slack,
+            token: SLACK_TOKEN.to_owned(),
+            base_url: Some(demo.slack_base_url.clone()),
+        },
+        ConnectSource {
+            provider: ChatProvider::Mattermost,
+            token: MATTERMOST_TOKEN.to_owned(),
+            base_url: Some(demo.mattermost_base_url.clone()),
+        },
+    ];
+    let seeded = match demo.service.seed(&account, sources).await {
+        Ok(seeded) => seeded,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot seed the demo account");
+            return;
+        }
+    };
+    tracing::info!(
+        email = %seeded.user.email,
+        created = seeded.created,
+        sources = seeded.sources.len(),
+        "demo account ready; first sync enqueued"
+    );
+    println!("{}", banner(&demo, &account));
+    let seeded_at = Instant::now();
+    loop {
+        let progress = match demo.service.progress(seeded.user.id).await {
+            Ok(progress) => progress,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the demo sources");
+                return;
+            }
+        };
+        if progress.iter().all(|(_, done)| *done) {
+            let summary: Vec<String> = progress
+                .iter()
+                .map(|(s, _)| {
+                    format!(
+                        "{} {} ({}/{} channels)",
+                        s.provider,
+                        s.status.as_str(),
+                        s.backfill_done,
+                        s.backfill_total
+                    )
+                })
+                .collect();
+            let since_start = demo.started.elapsed().as_secs_f64();
+            let sync = seeded_at.elapsed().as_secs_f64();
+            tracing::info!(
+                since_start_ms = millis(demo.started.elapsed()),
+                sync_ms = millis(seeded_at.elapsed()),
+                sources = %summary.join(", "),
+                "demo data ingested"
+            );
+            println!(
+                "\n  Demo data ingested: {} — {sync:.1} s of sync, {since_start:.1} s after \
+                 start.\n",
+                summary.join(", ")
+            );
+            return;
+        }
+        if seeded_at.elapsed() > WATCH_LIMIT {
+            tracing::warn!("the demo's first sync is still running; see GET /api/chat/sources");
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The lines a newcomer copies: who to sign in as, and what to ask.
+pub fn banner(demo: &Demo, account: &DemoAccount) -> String {
+    let api = format!("http://{}", demo.api);
+    let (email, password) = (&account.email, &account.password);
+    let login = format!(r#"{{"email":"{email}","password":"{password}"}}"#);
+    let compat = format!(r#"{{"username":"{email}","password":"{password}"}}"#);
+    format!(
+        r#"
+  ──────────────────────────────────────────────────────────────────────────────
+  Switchboard demo: fake Slack and Mattermost, ~57k posts, syncing now
+    Demo user       {email}
+    Password        {password}
+    Fake Slack      {slack}
+    Fake Mattermost {mattermost}
+    Sandbox admin   {admin}/clock   (POST {admin}/slack/posts to add a message)
+
+  Sign in, then look at the channels and the analytics:
+    TOKEN=$(curl -s -X POST {api}/api/auth/login -H 'Content-Type: application/json' \
+      -d '{login}' | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+    curl -s {api}/api/chat/sources  -H "Authorization: Bearer $TOKEN"
+    curl -s {api}/api/chat/channels -H "Authorization: Bearer $TOKEN"
+    curl -s {api}/api/stats/pulse   -H "Authorization: Bearer $TOKEN"
+  (compat login: curl -s -X POST {api}/api/auth -H 'Content-Type: application/json' -d '{compat}')
+  Connect Slack by OAuth against the sandbox (follows every redirect):
+    curl -sL '{api}/api/chat/oauth/slack/start?redirect=true' -H "Authorization: Bearer $TOKEN"
+  API docs: {api}/docs/
+  ──────────────────────────────────────────────────────────────────────────────"#,
+        slack = demo.slack_base_url,
+        mattermost = demo.mattermost_base_url,
+        admin = demo.sandbox_admin_url,
+    )
+}

@@ -1,0 +1,116 @@
+//! The demo account of `make run` over PostgreSQL and the sandbox: seeded through the normal
+//! connect use case, synced by the binary's job registry, and seeded again without harm.
+
+use std::time::Duration;
+
+use actix_web::test::TestRequest;
+use chrono::Utc;
+use serde_json::json;
+use switchboard_app::jobs::{JobContext, registry};
+use switchboard_domain::chat::ChatProvider;
+use switchboard_memory::ManualClock;
+use switchboard_ports::JobQueue;
+use switchboard_postgres::PgJobQueue;
+use switchboard_sandbox::{MATTERMOST_TOKEN, Provider, RunningSandbox, SLACK_TOKEN, Sandbox};
+use switchboard_services::{ConnectSource, DemoAccount, DemoService};
+use switchboard_test_support::TestDb;
+
+use crate::support::{call, config, instance};
+
+fn requests(sandbox: &RunningSandbox) -> Vec<ConnectSource> {
+    vec![
+        ConnectSource {
+            provider: ChatProvider::Slack,
+            token: SLACK_TOKEN.to_owned(),
+            base_url: Some(sandbox.slack_base_url()),
+        },
+        ConnectSource {
+            provider: ChatProvider::Mattermost,
+            token: MATTERMOST_TOKEN.to_owned(),
+            base_url: Some(sandbox.mattermost_base_url()),
+        },
+    ]
+}
+
+async fn run_jobs(queue: &PgJobQueue, context: &JobContext) -> usize {
+    let registry = registry();
+    let mut ran = 0;
+    loop {
+        let jobs = queue.claim("test", 10, Duration::from_secs(60)).await.unwrap();
+        if jobs.is_empty() {
+            return ran;
+        }
+        for job in jobs {
+            registry.run(&job.job_type, job.payload, context.clone()).await.unwrap();
+            assert!(queue.complete("test", job.id).await.unwrap());
+            ran += 1;
+        }
+    }
+}
+
+async fn count(db: &TestDb, sql: &str) -> i64 {
+    db.client().await.query_one(sql, &[]).await.unwrap().get(0)
+}
+
+fn live(sandbox: &RunningSandbox) -> i64 {
+    let channels = [Provider::Slack, Provider::Mattermost].map(|p| sandbox.channels(p));
+    let live: usize = channels
+        .iter()
+        .flatten()
+        .filter(|c| c.member && !c.archived)
+        .map(|c| c.live_posts)
+        .sum();
+    i64::try_from(live).unwrap()
+}
+
+#[actix_web::test]
+async fn the_demo_account_is_seeded_idempotently_and_its_data_ingested() {
+    let db = TestDb::migrated().await;
+    let config = config();
+    let sandbox = Sandbox::builder().seed(5).now(Utc::now()).posts_per_channel(60).people(10);
+    let sandbox = sandbox.build().start_local().unwrap();
+    let identity = switchboard_app::ports::identity(db.pool(), &config.auth).unwrap();
+    let chat = switchboard_app::ports::chat(&identity, &config.chat).unwrap();
+    let demo = DemoService::new(identity, chat.clone());
+    let context = JobContext { chat };
+    let queue = PgJobQueue::new(db.pool(), db.url());
+    let mut account = DemoAccount {
+        email: "demo@switchboard.example".to_owned(),
+        password: "dev-insecure-demo-password".to_owned(),
+        display_name: "Demo User".to_owned(),
+    };
+
+    let first = demo.seed(&account, requests(&sandbox)).await.unwrap();
+    assert!(first.created);
+    assert_eq!(first.sources.len(), 2);
+    let progress = demo.progress(first.user.id).await.unwrap();
+    assert!(progress.iter().all(|(_, done)| !done), "not synced yet");
+    assert_eq!(count(&db, "SELECT count(*) FROM sealed_secrets").await, 2, "tokens sealed");
+    assert_eq!(run_jobs(&queue, &context).await, 2);
+    assert!(demo.progress(first.user.id).await.unwrap().iter().all(|(_, done)| *done));
+    let live_sql = "SELECT count(*) FROM chat_posts WHERE NOT deleted";
+    assert_eq!(count(&db, live_sql).await, live(&sandbox));
+
+    // The printed credentials work.
+    let app = instance(&db, &config, &ManualClock::new(Utc::now())).await;
+    let login = |password: &str| {
+        let body = json!({"email": "demo@switchboard.example", "password": password});
+        TestRequest::post().uri("/api/auth/login").set_json(body)
+    };
+    assert_eq!(call(&app, login(&account.password)).await.0, 200);
+
+    // Seeded again (another `make run`): the same account, fresh sources, no duplicate posts.
+    let second = demo.seed(&account, requests(&sandbox)).await.unwrap();
+    assert!(!second.created);
+    assert_eq!(second.user.id, first.user.id);
+    assert!(second.sources.iter().all(|s| first.sources.iter().all(|f| f.id != s.id)));
+    assert_eq!(count(&db, "SELECT count(*) FROM chat_sources").await, 2);
+    assert_eq!(run_jobs(&queue, &context).await, 2);
+    assert_eq!(count(&db, live_sql).await, live(&sandbox));
+
+    // A new password in the configuration replaces the old one.
+    account.password = "another long password".to_owned();
+    demo.seed(&account, Vec::new()).await.unwrap();
+    assert_eq!(call(&app, login("dev-insecure-demo-password")).await.0, 401);
+    assert_eq!(call(&app, login(&account.password)).await.0, 200);
+}

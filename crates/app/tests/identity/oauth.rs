@@ -1,0 +1,208 @@
+//! Slack OAuth v2 end to end over PostgreSQL: the routes in process, the sandbox's
+//! authorization page and `oauth.v2.access` over HTTP, as a browser and Slack would.
+
+use std::time::Duration;
+
+use actix_web::test::TestRequest;
+use chrono::Utc;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use switchboard_app::config::Config;
+use switchboard_memory::ManualClock;
+use switchboard_sandbox::{
+    RunningSandbox, SLACK_OAUTH_CLIENT_ID, SLACK_OAUTH_CLIENT_SECRET, Sandbox,
+};
+use switchboard_test_support::TestDb;
+
+use crate::support::{call, config, instance};
+
+const CALLBACK: &str = "https://switchboard.example/api/chat/oauth/slack/callback";
+
+fn sandbox() -> RunningSandbox {
+    let sandbox = Sandbox::builder().seed(9).now(Utc::now()).posts_per_channel(40).people(8);
+    sandbox.build().start_local().expect("the sandbox starts")
+}
+
+fn oauth_config(sandbox: &RunningSandbox) -> Config {
+    let mut config = config();
+    config.chat.slack_base_url = sandbox.slack_base_url();
+    let oauth = &mut config.chat.slack_oauth;
+    oauth.client_id = SLACK_OAUTH_CLIENT_ID.to_owned();
+    oauth.client_secret = SecretString::from(SLACK_OAUTH_CLIENT_SECRET);
+    oauth.authorize_url = sandbox.slack_authorize_url();
+    oauth.redirect_uri = CALLBACK.to_owned();
+    config
+}
+
+fn bearer(req: TestRequest, token: &str) -> TestRequest {
+    req.insert_header(("Authorization", format!("Bearer {token}")))
+}
+
+async fn sign_up(app: &impl Service, email: &str) -> String {
+    let body = json!({"email": email, "password": "correct horse battery"});
+    let req = TestRequest::post().uri("/api/auth/register").set_json(&body);
+    assert_eq!(call(app, req).await.0, 201);
+    let (_, _, login) = call(app, TestRequest::post().uri("/api/auth/login").set_json(&body)).await;
+    login["data"]["access_token"].as_str().unwrap().to_owned()
+}
+
+/// The app under test, whatever its body type.
+trait Service:
+    actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<Self::Body>,
+        Error = actix_web::Error,
+    >
+{
+    type Body: actix_web::body::MessageBody;
+}
+
+impl<S, B> Service for S
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    type Body = B;
+}
+
+/// `GET /api/chat/oauth/slack/start` as `token`: Slack's authorization URL.
+async fn start(app: &impl Service, token: &str) -> String {
+    let req = bearer(TestRequest::get().uri("/api/chat/oauth/slack/start"), token);
+    let (status, _, body) = call(app, req).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["data"]["expires_at"].as_str().is_some_and(|t| !t.is_empty()));
+    body["data"]["authorize_url"].as_str().unwrap().to_owned()
+}
+
+/// The browser at Slack's page: where Slack sends it back (our callback's path and query).
+async fn authorize(url: &str) -> String {
+    let browser =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let response = browser.get(url).send().await.unwrap();
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap();
+    location.strip_prefix("https://switchboard.example").unwrap().to_owned()
+}
+
+fn query(path_and_query: &str) -> Vec<(String, String)> {
+    let query = path_and_query.split_once('?').map_or("", |(_, q)| q);
+    serde_urlencoded::from_str(query).unwrap()
+}
+
+fn param(path_and_query: &str, name: &str) -> String {
+    let found = query(path_and_query).into_iter().find(|(k, _)| k == name);
+    found.map(|(_, v)| v).unwrap_or_default()
+}
+
+async fn sources(app: &impl Service, token: &str) -> Vec<Value> {
+    let (_, _, list) = call(app, bearer(TestRequest::get().uri("/api/chat/sources"), token)).await;
+    list["data"]["sources"].as_array().unwrap().clone()
+}
+
+async fn count(db: &TestDb, sql: &str) -> i64 {
+    db.client().await.query_one(sql, &[]).await.unwrap().get(0)
+}
+
+#[actix_web::test]
+async fn slack_oauth_connects_the_user_who_started_it_exactly_once() {
+    let db = TestDb::migrated().await;
+    let sandbox = sandbox();
+    let app = instance(&db, &oauth_config(&sandbox), &ManualClock::new(Utc::now())).await;
+    let ada = sign_up(&app, "ada@example.org").await;
+    let eve = sign_up(&app, "eve@example.org").await;
+
+    let url = start(&app, &ada).await;
+    assert!(url.starts_with(&sandbox.slack_authorize_url()), "{url}");
+    assert_eq!(param(&url, "client_id"), SLACK_OAUTH_CLIENT_ID);
+    assert_eq!(param(&url, "redirect_uri"), CALLBACK);
+    assert!(param(&url, "user_scope").contains("channels:history"), "{url}");
+    let state = param(&url, "state");
+    assert_eq!(state.len(), 43, "256 bits, base64url: {state}");
+    let stored = "SELECT count(*) FROM chat_oauth_states WHERE state_hash = sha256(convert_to($1, 'UTF8'))";
+    let row = db.client().await.query_one(stored, &[&state]).await.unwrap();
+    assert_eq!(row.get::<_, i64>(0), 1, "stored as its SHA-256 only");
+
+    // The browser comes back without Switchboard credentials: the state says whose it is.
+    let callback = authorize(&url).await;
+    assert_eq!(param(&callback, "state"), state);
+    let (status, _, created) = call(&app, TestRequest::get().uri(&callback)).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!((&created["data"]["kind"], &created["data"]["status"]), (&json!("slack"), &json!("active")));
+    assert_eq!(sources(&app, &ada).await.len(), 1);
+    assert!(sources(&app, &eve).await.is_empty());
+    assert_eq!(count(&db, "SELECT count(*) FROM chat_oauth_states").await, 0, "taken");
+    let sealed = "SELECT count(*) FROM sealed_secrets WHERE position('xoxp-' in encode(ciphertext, 'escape')) = 0";
+    assert_eq!(count(&db, sealed).await, 1, "the user token is stored sealed");
+    assert_eq!(count(&db, "SELECT count(*) FROM jobs WHERE job_type = 'chat.sync'").await, 1);
+
+    // Replayed: the state was taken.
+    let (status, _, replayed) = call(&app, TestRequest::get().uri(&callback)).await;
+    assert_eq!(status, 400, "{replayed}");
+    assert!(replayed["message"].as_str().unwrap().contains("already used"), "{replayed}");
+    assert_eq!(sources(&app, &ada).await.len(), 1);
+
+    // Two callbacks racing for one state: one connects.
+    let callback = authorize(&start(&app, &ada).await).await;
+    let (first, second) = futures_util::join!(
+        call(&app, TestRequest::get().uri(&callback)),
+        call(&app, TestRequest::get().uri(&callback)),
+    );
+    let mut statuses = [first.0, second.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 400], "{} {}", first.2, second.2);
+}
+
+#[actix_web::test]
+async fn other_users_expired_denied_states_and_reused_codes_are_refused() {
+    let db = TestDb::migrated().await;
+    let sandbox = sandbox();
+    let clock = ManualClock::new(Utc::now());
+    let app = instance(&db, &oauth_config(&sandbox), &clock).await;
+    let ada = sign_up(&app, "ada@example.org").await;
+    let eve = sign_up(&app, "eve@example.org").await;
+    let get = |uri: &str| TestRequest::get().uri(uri);
+
+    // Eve, signed in, presents Ada's state: refused, and the state is spent.
+    let adas = authorize(&start(&app, &ada).await).await;
+    let (status, _, body) = call(&app, bearer(get(&adas), &eve)).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("another user"), "{body}");
+    assert_eq!(call(&app, get(&adas)).await.0, 400);
+    assert!(sources(&app, &eve).await.is_empty() && sources(&app, &ada).await.is_empty());
+
+    // Too late.
+    let late = authorize(&start(&app, &ada).await).await;
+    clock.advance(Duration::from_secs(601));
+    let (status, _, body) = call(&app, get(&late)).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("expired"), "{body}");
+
+    // Cancelled at Slack.
+    sandbox.deny_slack_authorizations(1);
+    let denied = authorize(&start(&app, &ada).await).await;
+    assert_eq!(param(&denied, "error"), "access_denied");
+    let (status, _, body) = call(&app, get(&denied)).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("access_denied"), "{body}");
+
+    // A code used once does not work with a fresh state.
+    let used = authorize(&start(&app, &ada).await).await;
+    assert_eq!(call(&app, get(&used)).await.0, 201);
+    let fresh = param(&start(&app, &ada).await, "state");
+    let code = param(&used, "code");
+    let reuse = format!("/api/chat/oauth/slack/callback?code={code}&state={fresh}");
+    let (status, _, body) = call(&app, get(&reuse)).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("invalid_code"), "{body}");
+
+    for uri in ["/api/chat/oauth/slack/callback?code=x", "/api/chat/oauth/slack/callback?code=x&state=made-up"] {
+        assert_eq!(call(&app, get(uri)).await.0, 400, "{uri}");
+    }
+    assert_eq!(call(&app, get("/api/chat/oauth/slack/start")).await.0, 401);
+    assert_eq!(sources(&app, &ada).await.len(), 1);
+    assert!(sources(&app, &eve).await.is_empty());
+}
