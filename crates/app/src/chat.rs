@@ -15,8 +15,8 @@ use switchboard_domain::chat::ChatProvider;
 use switchboard_mattermost::{MattermostConfig, MattermostSource};
 use switchboard_ports::{ChatError, ChatSourceFactory, EitherSource};
 use switchboard_services::ChatPolicy;
-use switchboard_services::chat::network;
 use switchboard_services::SlackOAuthPolicy;
+use switchboard_services::chat::network;
 use switchboard_slack::{SlackConfig, SlackOAuthClient, SlackSource};
 
 use crate::config::ChatConfig;

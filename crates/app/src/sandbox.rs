@@ -105,11 +105,7 @@ pub fn account(config: &Config) -> Result<DemoAccount, AppError> {
         "" => DemoAccount::random_password().map_err(|e| AppError::Command(e.to_string()))?,
         set => set.to_owned(),
     };
-    Ok(DemoAccount {
-        email: demo.email.clone(),
-        password,
-        display_name: demo.display_name.clone(),
-    })
+    Ok(DemoAccount { email: demo.email.clone(), password, display_name: demo.display_name.clone() })
 }
 
 /// Seeds the demo account, prints the banner, then watches the first sync and says when the

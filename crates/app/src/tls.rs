@@ -83,7 +83,8 @@ mod tests {
                         Ok(n) => request.extend_from_slice(&buf[..n]),
                     }
                 }
-                let body = r#"{"ok":true,"user_id":"U1","user":"ada","team_id":"T1","team":"Acme"}"#;
+                let body =
+                    r#"{"ok":true,"user_id":"U1","user":"ada","team_id":"T1","team":"Acme"}"#;
                 let answer = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
                      connection: close\r\n\r\n{body}",

@@ -210,7 +210,8 @@ async fn serve_with_the_sandbox_seeds_a_demo_user_whose_data_is_ingested() {
     let sources = sources["data"]["sources"].as_array().unwrap();
     assert_eq!(sources.len(), 2, "{sources:?}");
     assert!(sources.iter().all(|s| s["status"] == "active" && s["last_sync_at"] != ""));
-    let channels: serde_json::Value = get("/api/chat/channels").await.unwrap().json().await.unwrap();
+    let channels: serde_json::Value =
+        get("/api/chat/channels").await.unwrap().json().await.unwrap();
     assert!(channels["data"]["channels"].as_array().unwrap().len() > 10, "{channels}");
 
     let pid = child.id().unwrap().to_string();

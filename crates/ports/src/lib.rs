@@ -20,8 +20,8 @@ pub use identity::{
     SealedSecret, SealedSecretStore, SecretBox, SessionStore, SystemClock, ThrottleStore,
     ThrottleWindow, TokenError, TokenIssuer, UserPage, UserQuery, UserStore, Verification,
 };
-pub use oauth::{OAuthGrant, OAuthState, OAuthStateStore};
 pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob};
+pub use oauth::{OAuthGrant, OAuthState, OAuthStateStore};
 pub use readiness::ReadinessProbe;
 pub use store::{BoxFuture, StoreError};
 pub use unit_of_work::{Transaction, UnitOfWork};

@@ -171,7 +171,8 @@ impl<P: Ports> DemoService<P> {
             .await?;
             return Ok((user, true));
         };
-        let same = self.identity.hasher.verify(password.expose(), Some(&user.password_hash)).await?;
+        let same =
+            self.identity.hasher.verify(password.expose(), Some(&user.password_hash)).await?;
         if matches!(same, Verification::Match { .. }) && !user.disabled {
             return Ok((user, false));
         }
@@ -182,8 +183,7 @@ impl<P: Ports> DemoService<P> {
             .uow
             .transact(move |tx| {
                 Box::pin(async move {
-                    let mut user =
-                        tx.user_by_id(user.id).await?.ok_or(AccountError::NotFound)?;
+                    let mut user = tx.user_by_id(user.id).await?.ok_or(AccountError::NotFound)?;
                     user.password_hash = hash;
                     user.disabled = false;
                     tx.update_user(&user).await?;
@@ -191,10 +191,15 @@ impl<P: Ports> DemoService<P> {
                     tx.revoke_user_sessions(user.id, None, now).await?;
                     let who = Some(user.id);
                     let null = serde_json::Value::Null;
-                    let event =
-                        NewEvent::changed("user", user.id.to_string(), "password", null.clone(), null)
-                            .by(who)
-                            .owned_by(who);
+                    let event = NewEvent::changed(
+                        "user",
+                        user.id.to_string(),
+                        "password",
+                        null.clone(),
+                        null,
+                    )
+                    .by(who)
+                    .owned_by(who);
                     tx.append_events(vec![event]).await?;
                     Ok::<_, DemoError>(user)
                 })

@@ -12,8 +12,8 @@ mod throttle;
 
 use std::time::Duration;
 
-pub use accounts::{AccountError, AccountService, display_name};
 pub(crate) use accounts::create_user;
+pub use accounts::{AccountError, AccountService, display_name};
 pub use admin::{AdminError, AdminService};
 pub use api_keys::{ApiKeyError, ApiKeyService, NewApiKey};
 pub use auth::{AuthError, AuthService, TokenPair};

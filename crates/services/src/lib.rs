@@ -10,8 +10,8 @@ pub mod job_admin;
 pub mod jobs;
 
 pub use chat::{
-    ChatPolicy, ChatService, ChatServiceError, ConnectSource, Connected, OAuthCallback, OAuthStarted,
-    SlackOAuthPolicy, SyncOutcome,
+    ChatPolicy, ChatService, ChatServiceError, ConnectSource, Connected, OAuthCallback,
+    OAuthStarted, SlackOAuthPolicy, SyncOutcome,
 };
 pub use demo::{DemoAccount, DemoError, DemoSeeded, DemoService};
 pub use event_log::{EventLogError, EventLogService, EventPage, Viewer};

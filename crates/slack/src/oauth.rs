@@ -73,7 +73,9 @@ impl SlackOAuthClient {
             .map_err(error::transport)?;
         let status = response.status();
         if status == StatusCode::TOO_MANY_REQUESTS {
-            return Err(ChatError::RateLimited { retry_after: error::retry_after(response.headers()) });
+            return Err(ChatError::RateLimited {
+                retry_after: error::retry_after(response.headers()),
+            });
         }
         if status.is_server_error() {
             return Err(ChatError::Transport(format!("{method}: HTTP {status}")));

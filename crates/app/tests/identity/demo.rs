@@ -54,12 +54,8 @@ async fn count(db: &TestDb, sql: &str) -> i64 {
 
 fn live(sandbox: &RunningSandbox) -> i64 {
     let channels = [Provider::Slack, Provider::Mattermost].map(|p| sandbox.channels(p));
-    let live: usize = channels
-        .iter()
-        .flatten()
-        .filter(|c| c.member && !c.archived)
-        .map(|c| c.live_posts)
-        .sum();
+    let live: usize =
+        channels.iter().flatten().filter(|c| c.member && !c.archived).map(|c| c.live_posts).sum();
     i64::try_from(live).unwrap()
 }
 
@@ -92,7 +88,8 @@ async fn the_demo_account_is_seeded_idempotently_and_its_data_ingested() {
     assert_eq!(count(&db, live_sql).await, live(&sandbox));
 
     // The printed credentials work.
-    let app = instance(&db, &config, &ManualClock::new(Utc::now())).await;
+    let clock = ManualClock::new(Utc::now());
+    let app = instance(&db, &config, &clock).await;
     let login = |password: &str| {
         let body = json!({"email": "demo@switchboard.example", "password": password});
         TestRequest::post().uri("/api/auth/login").set_json(body)

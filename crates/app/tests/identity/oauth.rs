@@ -111,7 +111,8 @@ async fn count(db: &TestDb, sql: &str) -> i64 {
 async fn slack_oauth_connects_the_user_who_started_it_exactly_once() {
     let db = TestDb::migrated().await;
     let sandbox = sandbox();
-    let app = instance(&db, &oauth_config(&sandbox), &ManualClock::new(Utc::now())).await;
+    let (config, clock) = (oauth_config(&sandbox), ManualClock::new(Utc::now()));
+    let app = instance(&db, &config, &clock).await;
     let ada = sign_up(&app, "ada@example.org").await;
     let eve = sign_up(&app, "eve@example.org").await;
 
@@ -122,7 +123,8 @@ async fn slack_oauth_connects_the_user_who_started_it_exactly_once() {
     assert!(param(&url, "user_scope").contains("channels:history"), "{url}");
     let state = param(&url, "state");
     assert_eq!(state.len(), 43, "256 bits, base64url: {state}");
-    let stored = "SELECT count(*) FROM chat_oauth_states WHERE state_hash = sha256(convert_to($1, 'UTF8'))";
+    let stored =
+        "SELECT count(*) FROM chat_oauth_states WHERE state_hash = sha256(convert_to($1, 'UTF8'))";
     let row = db.client().await.query_one(stored, &[&state]).await.unwrap();
     assert_eq!(row.get::<_, i64>(0), 1, "stored as its SHA-256 only");
 
@@ -131,7 +133,10 @@ async fn slack_oauth_connects_the_user_who_started_it_exactly_once() {
     assert_eq!(param(&callback, "state"), state);
     let (status, _, created) = call(&app, TestRequest::get().uri(&callback)).await;
     assert_eq!(status, 201, "{created}");
-    assert_eq!((&created["data"]["kind"], &created["data"]["status"]), (&json!("slack"), &json!("active")));
+    assert_eq!(
+        (&created["data"]["kind"], &created["data"]["status"]),
+        (&json!("slack"), &json!("active"))
+    );
     assert_eq!(sources(&app, &ada).await.len(), 1);
     assert!(sources(&app, &eve).await.is_empty());
     assert_eq!(count(&db, "SELECT count(*) FROM chat_oauth_states").await, 0, "taken");
@@ -147,10 +152,11 @@ async fn slack_oauth_connects_the_user_who_started_it_exactly_once() {
 
     // Two callbacks racing for one state: one connects.
     let callback = authorize(&start(&app, &ada).await).await;
-    let (first, second) = futures_util::join!(
+    let (first, second) = futures_util::future::join(
         call(&app, TestRequest::get().uri(&callback)),
         call(&app, TestRequest::get().uri(&callback)),
-    );
+    )
+    .await;
     let mut statuses = [first.0, second.0];
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 400], "{} {}", first.2, second.2);
@@ -161,7 +167,8 @@ async fn other_users_expired_denied_states_and_reused_codes_are_refused() {
     let db = TestDb::migrated().await;
     let sandbox = sandbox();
     let clock = ManualClock::new(Utc::now());
-    let app = instance(&db, &oauth_config(&sandbox), &clock).await;
+    let config = oauth_config(&sandbox);
+    let app = instance(&db, &config, &clock).await;
     let ada = sign_up(&app, "ada@example.org").await;
     let eve = sign_up(&app, "eve@example.org").await;
     let get = |uri: &str| TestRequest::get().uri(uri);
@@ -199,7 +206,10 @@ async fn other_users_expired_denied_states_and_reused_codes_are_refused() {
     assert_eq!(status, 400, "{body}");
     assert!(body["message"].as_str().unwrap().contains("invalid_code"), "{body}");
 
-    for uri in ["/api/chat/oauth/slack/callback?code=x", "/api/chat/oauth/slack/callback?code=x&state=made-up"] {
+    for uri in [
+        "/api/chat/oauth/slack/callback?code=x",
+        "/api/chat/oauth/slack/callback?code=x&state=made-up",
+    ] {
         assert_eq!(call(&app, get(uri)).await.0, 400, "{uri}");
     }
     assert_eq!(call(&app, get("/api/chat/oauth/slack/start")).await.0, 401);

@@ -81,7 +81,7 @@ async fn slack_oauth_answers_not_found_when_it_is_not_configured() {
     let (s, _, body) = json_call(&app, get("/api/chat/oauth/slack/start", &token)).await;
     assert_eq!(s, 404, "{body}");
     assert!(body["message"].as_str().unwrap().contains("not configured"), "{body}");
-    let callback = actix_web::test::TestRequest::get()
-        .uri("/api/chat/oauth/slack/callback?code=c&state=s");
+    let callback =
+        actix_web::test::TestRequest::get().uri("/api/chat/oauth/slack/callback?code=c&state=s");
     assert_eq!(json_call(&app, callback).await.0, 404);
 }

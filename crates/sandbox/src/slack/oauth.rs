@@ -103,7 +103,8 @@ async fn authorize(req: HttpRequest, store: web::Data<Store>) -> HttpResponse {
     if !(redirect_uri.starts_with("http://") || redirect_uri.starts_with("https://")) {
         return refuse("bad_redirect_uri");
     }
-    let (scope, user_scope) = (args.get("scope").unwrap_or(""), args.get("user_scope").unwrap_or(""));
+    let (scope, user_scope) =
+        (args.get("scope").unwrap_or(""), args.get("user_scope").unwrap_or(""));
     if scope.is_empty() && user_scope.is_empty() {
         return refuse("invalid_scope");
     }

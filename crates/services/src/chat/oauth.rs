@@ -175,8 +175,11 @@ impl<P: Ports> ChatService<P> {
                 "Slack granted no user token: ask for user scopes".to_owned(),
             ));
         }
-        let request =
-            ConnectSource { provider: ChatProvider::Slack, token: grant.access_token, base_url: None };
+        let request = ConnectSource {
+            provider: ChatProvider::Slack,
+            token: grant.access_token,
+            base_url: None,
+        };
         self.connect_for(taken.user_id, request).await
     }
 }

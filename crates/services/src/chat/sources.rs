@@ -1,8 +1,8 @@
 //! Connecting, reading and deleting the caller's chat sources.
 
-use switchboard_domain::{NewEvent, UserId};
 use switchboard_domain::chat::{ChannelRef, ChatProvider};
 use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
+use switchboard_domain::{NewEvent, UserId};
 use switchboard_ports::{
     ChatSource, ChatSourceFactory, ChatStore, Clock, Ports, SealedSecret, SealedSecretStore,
     SecretBox, Transaction, UnitOfWork,

@@ -75,7 +75,10 @@ async fn a_code_is_exchanged_once_for_a_working_user_token() {
     assert_eq!(me["ok"], true, "{me}");
 
     let again = exchange(&sb, &form, true).await;
-    assert_eq!((&again["ok"], &again["error"]), (&Value::Bool(false), &Value::from("invalid_code")));
+    assert_eq!(
+        (&again["ok"], &again["error"]),
+        (&Value::Bool(false), &Value::from("invalid_code"))
+    );
 }
 
 #[tokio::test]
@@ -85,11 +88,25 @@ async fn client_credentials_codes_and_redirects_are_checked() {
     let code = |q: &[(String, String)]| param(q, "code").unwrap().to_owned();
     let first = code(&authorize(&sb, "app-2", "x").await);
     for (form, error) in [
-        (vec![("code", first.as_str()), ("client_id", "app-2"), ("client_secret", "nope")], "bad_client_secret"),
-        (vec![("code", first.as_str()), ("client_id", "app-9"), ("client_secret", "x")], "invalid_client_id"),
-        (vec![("code", "made-up"), ("client_id", "app-2"), ("client_secret", "secret-2")], "invalid_code"),
         (
-            vec![("code", first.as_str()), ("client_id", "app-2"), ("client_secret", "secret-2"), ("redirect_uri", "http://evil.example/")],
+            vec![("code", first.as_str()), ("client_id", "app-2"), ("client_secret", "nope")],
+            "bad_client_secret",
+        ),
+        (
+            vec![("code", first.as_str()), ("client_id", "app-9"), ("client_secret", "x")],
+            "invalid_client_id",
+        ),
+        (
+            vec![("code", "made-up"), ("client_id", "app-2"), ("client_secret", "secret-2")],
+            "invalid_code",
+        ),
+        (
+            vec![
+                ("code", first.as_str()),
+                ("client_id", "app-2"),
+                ("client_secret", "secret-2"),
+                ("redirect_uri", "http://evil.example/"),
+            ],
             "bad_redirect_uri",
         ),
     ] {
