@@ -17,7 +17,7 @@ pub fn install_crypto_provider() {
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+    #![expect(clippy::unwrap_used, reason = "tests")]
 
     use std::sync::Arc;
 
