@@ -19,7 +19,13 @@ fn hour_of(at: DateTime<Utc>) -> DateTime<Utc> {
 
 impl MemoryTx {
     fn live_posts(&self, channel: ChannelId) -> impl Iterator<Item = &ChatPost> {
-        self.state.chat.posts.get(&channel).into_iter().flat_map(BTreeMap::values).filter(|p| !p.deleted)
+        self.state
+            .chat
+            .posts
+            .get(&channel)
+            .into_iter()
+            .flat_map(BTreeMap::values)
+            .filter(|p| !p.deleted)
     }
 
     fn count_hours(&self, channels: &[ChannelId], window: TimeWindow) -> Vec<HourlyCount> {

@@ -7,6 +7,7 @@ pub mod health;
 pub mod identity;
 pub mod job_admin;
 pub mod jobs;
+pub mod stats;
 
 pub use chat::{ChatPolicy, ChatService, ChatServiceError, ConnectSource, Connected, SyncOutcome};
 pub use event_log::{EventLogError, EventLogService, EventPage, Viewer};
@@ -18,3 +19,4 @@ pub use identity::{
     RateLimit, SecretError, SecretService, TokenPair,
 };
 pub use job_admin::{JobAdminError, JobAdminService};
+pub use stats::{StatsError, StatsPolicy, StatsService};
