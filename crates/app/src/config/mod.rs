@@ -4,6 +4,7 @@
 
 mod auth;
 mod chat;
+mod stats;
 
 use std::fmt;
 use std::path::Path;
@@ -16,6 +17,7 @@ use serde::Deserialize;
 
 pub use auth::{Argon2Config, AuthConfig, LimitsConfig, SecretKeyConfig, SigningKeyConfig};
 pub use chat::ChatConfig;
+pub use stats::StatsConfig;
 
 const DEFAULT: &str = include_str!("../../../../config/default.toml");
 const DEVELOPMENT: &str = include_str!("../../../../config/development.toml");
@@ -114,6 +116,8 @@ pub struct Config {
     pub auth: AuthConfig,
     /// Chat providers and ingest.
     pub chat: ChatConfig,
+    /// Channel analytics.
+    pub stats: StatsConfig,
 }
 
 /// Background job workers.
