@@ -8,4 +8,7 @@ mod cli;
 mod rate_limits;
 mod rehash;
 mod rotate_secrets;
+mod seed;
+mod stats;
+mod stats_consumer;
 mod support;
