@@ -57,7 +57,7 @@ impl ChatStatsStore for MemoryTx {
         for &channel in channels {
             let mut posts: Vec<&ChatPost> =
                 self.live_posts(channel).filter(|p| window.contains(p.posted_at)).collect();
-            posts.sort_by(|a, b| b.posted_at.cmp(&a.posted_at));
+            posts.sort_by_key(|p| std::cmp::Reverse(p.posted_at));
             found.extend(posts.into_iter().take(limit).map(|p| WindowPost {
                 channel_id: channel,
                 author: p.author_name.clone().unwrap_or_else(|| p.author_id.clone()),
