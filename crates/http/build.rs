@@ -12,6 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "switchboard/v1/identity.proto",
         "switchboard/v1/operations.proto",
         "switchboard/v1/chat.proto",
+        "switchboard/v1/stats.proto",
     ];
     let descriptors = protox::compile(files, [root])?;
     let mut config = prost_build::Config::new();
@@ -21,6 +22,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                        #[serde(default)]";
     config.message_attribute(".switchboard.v1", api_derives);
     config.message_attribute(".switchboard.common.v1.FieldError", api_derives);
+    // The original backend's list answers are bare JSON arrays; in Protobuf they need a message.
+    for list in [
+        ".switchboard.v1.Pulse",
+        ".switchboard.v1.MostActive",
+        ".switchboard.v1.HotTopics",
+        ".switchboard.v1.RepresentativeMessages",
+    ] {
+        config.message_attribute(list, "#[serde(transparent)]");
+    }
     config.compile_fds(descriptors)?;
     Ok(())
 }

@@ -6,15 +6,17 @@ use std::time::Duration;
 use switchboard_domain::Backoff;
 use switchboard_ports::{JobQueue, RecurringJob, StoreError};
 use switchboard_postgres::PgJobQueue;
-use switchboard_services::ChatService;
 use switchboard_services::chat::{ChatSyncAllJob, ChatSyncJob};
 use switchboard_services::jobs::{
     BackgroundJob, JobRegistry, NoopJob, SleepJob, Worker, WorkerConfig,
 };
+use switchboard_services::stats::StatsUpdateJob;
+use switchboard_services::{ChatService, Identity, StatsService};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::config::{ChatConfig, JobsConfig};
+use crate::config::{Config, JobsConfig};
+use crate::error::AppError;
 use crate::ports::PgPorts;
 
 /// What jobs get to do their work.
@@ -22,6 +24,21 @@ use crate::ports::PgPorts;
 pub struct JobContext {
     /// Chat sources and their sync.
     pub chat: ChatService<PgPorts>,
+    /// Channel analytics and their update.
+    pub stats: StatsService<PgPorts>,
+}
+
+impl JobContext {
+    /// The services jobs use, over `identity`'s adapters, from configuration.
+    ///
+    /// # Errors
+    /// [`AppError::Command`] when the chat providers' HTTP client cannot be built.
+    pub fn new(identity: &Identity<PgPorts>, config: &Config) -> Result<Self, AppError> {
+        Ok(Self {
+            chat: crate::ports::chat(identity, &config.chat)?,
+            stats: crate::ports::stats(identity, &config.stats),
+        })
+    }
 }
 
 /// Every job type this binary knows.
@@ -31,22 +48,30 @@ pub fn registry() -> JobRegistry<JobContext> {
         .register_with::<SleepJob>(|_| ())
         .register_with::<ChatSyncJob<PgPorts>>(|c: &JobContext| c.chat.clone())
         .register_with::<ChatSyncAllJob<PgPorts>>(|c: &JobContext| c.chat.clone())
+        .register_with::<StatsUpdateJob<PgPorts>>(|c: &JobContext| c.stats.clone())
 }
 
-/// Creates or updates the recurring schedules (the sync of every chat source). `serve` does it
-/// at start; any worker then enqueues each occurrence once.
+/// Creates or updates the recurring schedules (the sync of every chat source, the update of
+/// the channel statistics). `serve` does it at start; any worker then enqueues each
+/// occurrence once.
 ///
 /// # Errors
 /// [`StoreError`] from the queue.
-pub async fn schedule_recurring(queue: &PgJobQueue, chat: &ChatConfig) -> Result<(), StoreError> {
-    queue
-        .schedule(RecurringJob {
-            name: ChatSyncAllJob::<PgPorts>::JOB_TYPE.to_owned(),
-            job_type: ChatSyncAllJob::<PgPorts>::JOB_TYPE.to_owned(),
-            payload: serde_json::json!({}),
-            interval: Duration::from_secs(chat.sync_interval_secs.max(1)),
-        })
-        .await
+pub async fn schedule_recurring(queue: &PgJobQueue, config: &Config) -> Result<(), StoreError> {
+    for (job_type, interval) in [
+        (ChatSyncAllJob::<PgPorts>::JOB_TYPE, config.chat.sync_interval_secs),
+        (StatsUpdateJob::<PgPorts>::JOB_TYPE, config.stats.update_interval_secs),
+    ] {
+        queue
+            .schedule(RecurringJob {
+                name: job_type.to_owned(),
+                job_type: job_type.to_owned(),
+                payload: serde_json::json!({}),
+                interval: Duration::from_secs(interval.max(1)),
+            })
+            .await?;
+    }
+    Ok(())
 }
 
 /// The worker settings for loop `index` of this process.

@@ -51,6 +51,29 @@ pub fn chat(
     })
 }
 
+/// The analytics policy from configuration.
+pub fn stats_policy(config: &crate::config::StatsConfig) -> switchboard_services::StatsPolicy {
+    let max_concurrent = match config.max_concurrent {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    switchboard_services::StatsPolicy {
+        max_window_posts: config.max_window_posts.max(1),
+        max_history_posts: config.max_history_posts,
+        max_age: Duration::from_secs(config.max_age_secs.max(1)),
+        max_concurrent,
+        ..switchboard_services::StatsPolicy::default()
+    }
+}
+
+/// The stats service over `identity`'s unit of work, from configuration.
+pub fn stats(
+    identity: &Identity<PgPorts>,
+    config: &crate::config::StatsConfig,
+) -> switchboard_services::StatsService<PgPorts> {
+    switchboard_services::StatsService::new(identity.uow.clone(), SystemClock, stats_policy(config))
+}
+
 /// The identity adapters and policy, from configuration.
 ///
 /// # Errors

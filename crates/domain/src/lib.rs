@@ -3,6 +3,7 @@
 pub mod analytics;
 pub mod chat;
 pub mod chat_sources;
+pub mod chat_stats;
 pub mod events;
 pub mod health;
 pub mod identity;

@@ -9,7 +9,7 @@ use actix_web::{App, Error, HttpResponse, web};
 use switchboard_ports::Ports;
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatService, EventLogService,
-    HealthService, JobAdminService,
+    HealthService, JobAdminService, StatsService,
 };
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -55,6 +55,8 @@ pub struct AppDeps<P: Ports> {
     pub jobs: web::Data<JobAdminService<P::Jobs>>,
     /// Chat sources and channels.
     pub chat: web::Data<ChatService<P>>,
+    /// Channel analytics.
+    pub stats: web::Data<StatsService<P>>,
     /// HTTP settings.
     pub settings: HttpSettings,
 }
@@ -71,6 +73,7 @@ impl<P: Ports> Clone for AppDeps<P> {
             events: self.events.clone(),
             jobs: self.jobs.clone(),
             chat: self.chat.clone(),
+            stats: self.stats.clone(),
             settings: self.settings.clone(),
         }
     }
@@ -118,6 +121,7 @@ pub fn build_app<P: Ports>(
         .app_data(deps.events)
         .app_data(deps.jobs)
         .app_data(deps.chat)
+        .app_data(deps.stats)
         .app_data(web::Data::new(TrustForwardedFor(deps.settings.trust_forwarded_for)))
         .app_data(web::Data::new(BodyLimit(deps.settings.body_limit)))
         .configure(routes::configure::<P>)

@@ -137,3 +137,4 @@ impl ResponseError for ApiError {
 mod chat;
 mod identity;
 mod operations;
+mod stats;

@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::encoding::{JSON, PROTOBUF};
 use crate::envelope::{ErrorEnvelope, FieldError, Status};
-use crate::routes::{admin, api_keys, auth, chat, events, me, meta};
+use crate::routes::{admin, api_keys, auth, chat, events, me, meta, stats};
 
 /// The API's document.
 #[derive(Debug, OpenApi)]
@@ -30,6 +30,7 @@ use crate::routes::{admin, api_keys, auth, chat, events, me, meta};
         auth::jwks::jwks,
         auth::register::register,
         auth::login::login,
+        auth::compat_login::login,
         auth::refresh::refresh,
         auth::logout::logout,
         auth::logout_all::logout_all,
@@ -55,6 +56,14 @@ use crate::routes::{admin, api_keys, auth, chat, events, me, meta};
         chat::update_channel::update,
         chat::oauth_slack_start::start,
         chat::oauth_slack_callback::callback,
+        stats::pulse::pulse,
+        stats::channel_pulse::pulse,
+        stats::most_active::most_active,
+        stats::hot_topics::hot_topics,
+        stats::representative::representative,
+        stats::representative_since::representative,
+        stats::summary::summary,
+        stats::summary_since::summary,
     ),
     components(schemas(ErrorEnvelope, FieldError, Status)),
     tags(
@@ -65,6 +74,10 @@ use crate::routes::{admin, api_keys, auth, chat, events, me, meta};
         (name = "admin", description = "User and job queue administration (admins)"),
         (name = "events", description = "The event log: every change, for downstream processing"),
         (name = "chat", description = "Chat sources (Slack, Mattermost) and their channels"),
+        (name = "stats", description = "Channel analytics: pulse, most active, hot topics, \
+                                        representative messages, summary. List answers are \
+                                        bare JSON arrays; in Protobuf, the message named in \
+                                        each operation"),
     ),
     modifiers(&WireFormats, &BearerAuth)
 )]

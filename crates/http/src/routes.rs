@@ -11,6 +11,7 @@ pub mod convert;
 pub mod events;
 pub mod me;
 pub mod meta;
+pub mod stats;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -48,6 +49,7 @@ pub fn configure<P: Ports>(cfg: &mut web::ServiceConfig) {
             resource("/api/auth/register").route(web::post().to(auth::register::register::<P>)),
         )
         .service(resource("/api/auth/login").route(web::post().to(auth::login::login::<P>)))
+        .service(resource("/api/auth").route(web::post().to(auth::compat_login::login::<P>)))
         .service(resource("/api/auth/refresh").route(web::post().to(auth::refresh::refresh::<P>)))
         .service(resource("/api/auth/logout").route(web::post().to(auth::logout::logout::<P>)))
         .service(
@@ -90,6 +92,7 @@ pub fn configure<P: Ports>(cfg: &mut web::ServiceConfig) {
                 .route(web::delete().to(admin::jobs_delete::delete::<P>)),
         );
     configure_chat::<P>(cfg);
+    configure_stats::<P>(cfg);
 }
 
 fn configure_chat<P: Ports>(cfg: &mut web::ServiceConfig) {
@@ -119,4 +122,30 @@ fn configure_chat<P: Ports>(cfg: &mut web::ServiceConfig) {
         resource("/api/chat/channels/{id}")
             .route(web::patch().to(chat::update_channel::update::<P>)),
     );
+}
+
+fn configure_stats<P: Ports>(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/api/stats/pulse").route(web::get().to(stats::pulse::pulse::<P>)))
+        .service(
+            resource("/api/stats/pulse/{id}")
+                .route(web::get().to(stats::channel_pulse::pulse::<P>)),
+        )
+        .service(
+            resource("/api/stats/most_active/{id}")
+                .route(web::get().to(stats::most_active::most_active::<P>)),
+        )
+        .service(
+            resource("/api/stats/hot_topics/{id}")
+                .route(web::get().to(stats::hot_topics::hot_topics::<P>)),
+        )
+        .service(
+            resource("/api/stats/representative_messages/{id}")
+                .route(web::get().to(stats::representative::representative::<P>))
+                .route(web::post().to(stats::representative_since::representative::<P>)),
+        )
+        .service(
+            resource("/api/stats/summary/{id}")
+                .route(web::get().to(stats::summary::summary::<P>))
+                .route(web::post().to(stats::summary_since::summary::<P>)),
+        );
 }

@@ -21,6 +21,8 @@ pub struct ChatState {
     pub channels: BTreeMap<ChannelId, Channel>,
     /// Posts by channel, then by provider post id.
     pub posts: BTreeMap<ChannelId, BTreeMap<String, ChatPost>>,
+    /// Stored channel statistics by channel.
+    pub stats: BTreeMap<ChannelId, switchboard_domain::chat_stats::ChannelStats>,
 }
 
 impl ChatStore for MemoryTx {
@@ -61,6 +63,7 @@ impl ChatStore for MemoryTx {
         for channel in gone {
             chat.channels.remove(&channel);
             chat.posts.remove(&channel);
+            chat.stats.remove(&channel);
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod chat;
+mod chat_stats;
 pub mod identity;
 pub mod oauth;
 pub mod readiness;

@@ -2,7 +2,7 @@
 //! single type parameter instead of one per port.
 
 use crate::identity::{Clock, IdentityStores, PasswordHasher, SecretBox, TokenIssuer};
-use crate::{ChatSourceFactory, ChatStore, OAuthStateStore};
+use crate::{ChatSourceFactory, ChatStatsStore, ChatStore, OAuthStateStore};
 use crate::{EventReader, JobAdmin, ReadinessProbe, UnitOfWork};
 
 /// A complete set of adapters. The app defines one over PostgreSQL; the memory crate one for
@@ -11,7 +11,7 @@ pub trait Ports: Send + Sync + 'static {
     /// Readiness of the store.
     type Readiness: ReadinessProbe + Clone;
     /// Transactions over every aggregate.
-    type Uow: UnitOfWork<Tx: IdentityStores + ChatStore + OAuthStateStore> + Clone;
+    type Uow: UnitOfWork<Tx: IdentityStores + ChatStore + ChatStatsStore + OAuthStateStore> + Clone;
     /// Reads of the event log.
     type Events: EventReader + Clone;
     /// The job queue, for operators.

@@ -2,6 +2,7 @@
 
 pub mod bundle;
 pub mod chat;
+pub mod chat_stats_store;
 pub mod chat_store;
 pub mod events;
 pub mod identity;
@@ -13,6 +14,7 @@ pub mod unit_of_work;
 
 pub use bundle::Ports;
 pub use chat::{ChatError, ChatSource, ChatSourceFactory, EitherSource, RetryPolicy};
+pub use chat_stats_store::{ChatStatsStore, HourlyCount, WindowPost};
 pub use chat_store::ChatStore;
 pub use events::{EventQuery, EventReader};
 pub use identity::{

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod chat;
+pub mod chat_stats;
 pub mod consumers;
 pub mod error;
 pub mod events;

@@ -197,3 +197,28 @@ diesel::table! {
 diesel::joinable!(chat_channels -> chat_sources (source_id));
 diesel::joinable!(chat_posts -> chat_channels (channel_id));
 diesel::allow_tables_to_appear_in_same_query!(chat_sources, chat_channels, chat_posts);
+
+diesel::table! {
+    chat_post_hours (channel_id, hour) {
+        channel_id -> Uuid,
+        hour -> Timestamptz,
+        posts -> Integer,
+    }
+}
+
+diesel::table! {
+    chat_channel_stats (channel_id) {
+        channel_id -> Uuid,
+        window_end -> Timestamptz,
+        computed_at -> Timestamptz,
+        posts -> Integer,
+        most_active -> Array<Text>,
+        hot_topics -> Array<Text>,
+        representative -> Jsonb,
+        summary -> Text,
+    }
+}
+
+diesel::joinable!(chat_post_hours -> chat_channels (channel_id));
+diesel::joinable!(chat_channel_stats -> chat_channels (channel_id));
+diesel::allow_tables_to_appear_in_same_query!(chat_channels, chat_post_hours, chat_channel_stats);

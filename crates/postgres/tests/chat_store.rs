@@ -171,3 +171,72 @@ async fn deleting_a_source_removes_its_channels_posts_and_token() {
         uow.transact(move |tx| Box::pin(async move { tx.update_chat_source(&source).await })).await;
     assert_eq!(missing, Err(StoreError::NotFound));
 }
+
+/// Rows of the hourly rollup that disagree with counting the live posts.
+async fn rollup_mismatches(db: &TestDb) -> i64 {
+    let counted = "SELECT channel_id, date_bin('1 hour', posted_at, timestamptz '2000-01-01Z'), \
+                   count(*) FROM chat_posts WHERE NOT deleted GROUP BY 1, 2";
+    let kept = "SELECT channel_id, hour, posts::bigint FROM chat_post_hours WHERE posts <> 0";
+    let sql = format!(
+        "SELECT count(*) FROM (({kept} EXCEPT {counted}) UNION ALL ({counted} EXCEPT {kept})) d"
+    );
+    db.client().await.query_one(&sql, &[]).await.unwrap().get(0)
+}
+
+async fn hours(uow: &PgUnitOfWork, channel: &Channel) -> Vec<(i64, u64)> {
+    use switchboard_domain::analytics::TimeWindow;
+    use switchboard_ports::ChatStatsStore;
+    let (owner, id) = (channel.owner_id, channel.id);
+    let window = TimeWindow::new(at(-60), at(300));
+    let counts = uow
+        .transact(move |tx| {
+            Box::pin(async move { tx.channel_hourly_posts(owner, id, window).await })
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let mut hours: Vec<(i64, u64)> = counts
+        .into_iter()
+        .filter(|c| c.posts > 0)
+        .map(|c| ((c.hour - at(0)).num_minutes(), c.posts))
+        .collect();
+    hours.sort_unstable();
+    hours
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_hourly_rollup_follows_inserts_edits_deletions_and_retirements() {
+    let db = TestDb::migrated().await;
+    let (uow, source, channel) = seeded(&db).await;
+    let posts =
+        vec![post("a", 0, None), post("b", 10, None), post("c", 70, None), post("d", 130, None)];
+    upsert(&uow, channel.id, posts).await;
+    assert_eq!(hours(&uow, &channel).await, [(0, 2), (60, 1), (120, 1)]);
+
+    // An edit that moves a post to another hour, a deletion, and a page read again unchanged.
+    let moved = ChatPost { posted_at: at(75), ..post("b", 10, None) };
+    let deleted = ChatPost { deleted: true, ..post("c", 70, None) };
+    upsert(&uow, channel.id, vec![moved, deleted, post("d", 130, None)]).await;
+    assert_eq!(hours(&uow, &channel).await, [(0, 1), (60, 1), (120, 1)]);
+    assert_eq!(rollup_mismatches(&db).await, 0);
+
+    // A backfill that lists only `a` retires the others.
+    let keep = vec!["a".to_owned()];
+    let id = channel.id;
+    uow.transact(move |tx| {
+        Box::pin(async move { tx.retire_chat_posts(id, Some(at(0)), &keep).await })
+    })
+    .await
+    .unwrap();
+    assert_eq!(hours(&uow, &channel).await, [(0, 1)]);
+    assert_eq!(rollup_mismatches(&db).await, 0);
+
+    // Deleting the source takes the rollup with it (the delete trigger only updates).
+    let source = source.id;
+    uow.transact(move |tx| Box::pin(async move { tx.delete_chat_source(source).await }))
+        .await
+        .unwrap();
+    let left =
+        db.client().await.query_one("SELECT count(*) FROM chat_post_hours", &[]).await.unwrap();
+    assert_eq!(left.get::<_, i64>(0), 0);
+}

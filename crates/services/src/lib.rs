@@ -8,6 +8,7 @@ pub mod health;
 pub mod identity;
 pub mod job_admin;
 pub mod jobs;
+pub mod stats;
 
 pub use chat::{
     ChatPolicy, ChatService, ChatServiceError, ConnectSource, Connected, OAuthCallback,
@@ -23,3 +24,4 @@ pub use identity::{
     RateLimit, SecretError, SecretService, TokenPair,
 };
 pub use job_admin::{JobAdminError, JobAdminService};
+pub use stats::{StatsError, StatsPolicy, StatsService};

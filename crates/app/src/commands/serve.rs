@@ -37,6 +37,7 @@ pub fn app_deps(
 ) -> Result<AppDeps<PgPorts>, AppError> {
     let identity = crate::ports::identity(pool.clone(), &config.auth)?;
     let chat = crate::ports::chat(&identity, &config.chat)?;
+    let stats = crate::ports::stats(&identity, &config.stats);
     Ok(AppDeps {
         health: web::Data::new(HealthService::new(PgReadiness::new(pool.clone()), service_info())),
         tokens: web::Data::new(identity.tokens.clone()),
@@ -47,6 +48,7 @@ pub fn app_deps(
         events: web::Data::new(EventLogService::new(PgEventLog::new(pool.clone()))),
         jobs: web::Data::new(JobAdminService::new(queue)),
         chat: web::Data::new(chat),
+        stats: web::Data::new(stats),
         settings: HttpSettings {
             body_limit: config.server.body_limit_bytes,
             cors_origins: config.cors.allowed_origins.clone(),
@@ -91,11 +93,14 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
     let pool = switchboard_postgres::connect(url, config.database.pool_size)?;
     let (stop_workers, shutdown) = tokio::sync::watch::channel(false);
     let queue = switchboard_postgres::PgJobQueue::new(pool.clone(), url);
-    if let Err(e) = crate::jobs::schedule_recurring(&queue, &config.chat).await {
+    if let Err(e) = crate::jobs::schedule_recurring(&queue, config).await {
         tracing::warn!(error = %e, "cannot schedule the recurring jobs");
     }
     let deps = app_deps(config, pool.clone(), queue.clone())?;
-    let context = crate::jobs::JobContext { chat: deps.chat.get_ref().clone() };
+    let context = crate::jobs::JobContext {
+        chat: deps.chat.get_ref().clone(),
+        stats: deps.stats.get_ref().clone(),
+    };
     let mut workers = crate::jobs::spawn_workers(
         &queue,
         &config.jobs,

@@ -16,7 +16,7 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
     let url = config.database.url.expose_secret();
     let pool = switchboard_postgres::connect(url, config.database.pool_size)?;
     let identity = crate::ports::identity(pool.clone(), &config.auth)?;
-    let context = JobContext { chat: crate::ports::chat(&identity, &config.chat)? };
+    let context = JobContext::new(&identity, config)?;
     let queue = PgJobQueue::new(pool, url);
     let (stop, shutdown) = watch::channel(false);
     let mut workers =

@@ -5,6 +5,7 @@
 mod auth;
 mod chat;
 mod sandbox;
+mod stats;
 
 use std::fmt;
 use std::path::Path;
@@ -18,6 +19,7 @@ use serde::Deserialize;
 pub use auth::{Argon2Config, AuthConfig, LimitsConfig, SecretKeyConfig, SigningKeyConfig};
 pub use chat::{ChatConfig, SlackOAuthConfig};
 pub use sandbox::{DemoConfig, SandboxConfig};
+pub use stats::StatsConfig;
 
 const DEFAULT: &str = include_str!("../../../../config/default.toml");
 const DEVELOPMENT: &str = include_str!("../../../../config/development.toml");
@@ -121,6 +123,8 @@ pub struct Config {
     pub chat: ChatConfig,
     /// Fake providers and the demo account (development).
     pub sandbox: SandboxConfig,
+    /// Channel analytics.
+    pub stats: StatsConfig,
 }
 
 /// Background job workers.

@@ -78,8 +78,7 @@ async fn sources_channels_and_ingest_over_postgres() {
     let clock = ManualClock::new(Utc::now());
     let app = instance(&db, &config, &clock).await;
     let identity = switchboard_app::ports::identity(db.pool(), &config.auth).unwrap();
-    let context =
-        JobContext { chat: switchboard_app::ports::chat(&identity, &config.chat).unwrap() };
+    let context = JobContext::new(&identity, &config).unwrap();
     let queue = PgJobQueue::new(db.pool(), db.url());
     let ada = sign_up(&app, "ada@example.org").await;
 
@@ -184,8 +183,7 @@ async fn slack_edits_deletions_and_a_revoked_token_over_postgres() {
     let clock = ManualClock::new(Utc::now());
     let app = instance(&db, &config, &clock).await;
     let identity = switchboard_app::ports::identity(db.pool(), &config.auth).unwrap();
-    let context =
-        JobContext { chat: switchboard_app::ports::chat(&identity, &config.chat).unwrap() };
+    let context = JobContext::new(&identity, &config).unwrap();
     let queue = PgJobQueue::new(db.pool(), db.url());
     let ada = sign_up(&app, "ada@example.org").await;
     let channel_id =

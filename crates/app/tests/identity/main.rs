@@ -10,4 +10,7 @@ mod oauth;
 mod rate_limits;
 mod rehash;
 mod rotate_secrets;
+mod seed;
+mod stats;
+mod stats_consumer;
 mod support;

@@ -11,7 +11,7 @@ use switchboard_memory::ManualClock;
 use switchboard_postgres::{PgEventLog, PgJobQueue, PgReadiness, PgUnitOfWork};
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatService, EventLogService,
-    HealthService, Identity, JobAdminService,
+    HealthService, Identity, JobAdminService, StatsService,
 };
 use switchboard_test_support::TestDb;
 use tokio::process::Command;
@@ -89,6 +89,11 @@ pub async fn instance(
     if let Some(oauth) = switchboard_app::chat::slack_oauth_policy(&config.chat) {
         chat = chat.with_slack_oauth(oauth);
     }
+    let stats = StatsService::new(
+        identity.uow.clone(),
+        clock.clone(),
+        switchboard_app::ports::stats_policy(&config.stats),
+    );
     let deps = AppDeps::<PgTestPorts> {
         health: web::Data::new(HealthService::new(PgReadiness::new(pool.clone()), service_info())),
         tokens: web::Data::new(identity.tokens.clone()),
@@ -99,6 +104,7 @@ pub async fn instance(
         events: web::Data::new(EventLogService::new(PgEventLog::new(pool.clone()))),
         jobs: web::Data::new(JobAdminService::new(PgJobQueue::new(pool, db.url()))),
         chat: web::Data::new(chat),
+        stats: web::Data::new(stats),
         settings: HttpSettings {
             body_limit: config.server.body_limit_bytes,
             cors_origins: Vec::new(),

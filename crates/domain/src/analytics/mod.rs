@@ -33,6 +33,8 @@ pub use hot_topics::{HotTopic, hot_topics};
 pub use lexrank::LexRankOptions;
 pub use message::{ChatMessage, TimeWindow};
 pub use most_active::{ActiveUser, most_active};
-pub use pulse::{DEFAULT_BUCKET, DEFAULT_WINDOW, MAX_BUCKETS, PulsePoint, pulse};
+pub use pulse::{
+    DEFAULT_BUCKET, DEFAULT_WINDOW, MAX_BUCKETS, PulsePoint, pulse, pulse_of_counts, recent_buckets,
+};
 pub use representative::{RepresentativeMessage, representative_messages};
 pub use summary::{Summary, SummarySentence, summary};

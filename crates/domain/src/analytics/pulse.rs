@@ -63,19 +63,94 @@ pub fn pulse(
     window: TimeWindow,
     bucket: TimeDelta,
 ) -> Result<Vec<PulsePoint>, AnalyticsError> {
+    let inside = messages.iter().filter(|m| window.contains(m.posted_at));
+    bucketed(inside.map(|m| (m.posted_at, 1)), window, bucket)
+}
+
+/// The pulse of posts already counted: `counts` gives a number of posts at an instant (for
+/// example an hourly rollup: each hour's start and its post count), in any order.
+///
+/// # Algorithm
+/// As [`pulse`], each count added to the bucket holding its instant; counts outside the
+/// window are ignored. With counts per hour and hourly buckets (or buckets a whole number of
+/// hours long) over a window of whole buckets ([`recent_buckets`]), the answer is exactly
+/// [`pulse`] of the posts counted.
+///
+/// # Errors
+/// As [`pulse`].
+///
+/// ```
+/// use chrono::{TimeDelta, TimeZone, Utc};
+/// use switchboard_domain::analytics::{pulse_of_counts, TimeWindow};
+///
+/// let t = |h| Utc.with_ymd_and_hms(2024, 5, 1, h, 0, 0).unwrap();
+/// let window = TimeWindow::new(t(9), t(12));
+/// let points = pulse_of_counts([(t(9), 4), (t(11), 2)], window, TimeDelta::hours(1))?;
+/// let rates: Vec<f64> = points.iter().map(|p| p.rate).collect();
+/// assert_eq!(rates, [1.0, 0.0, 0.5]);
+/// # Ok::<(), switchboard_domain::analytics::AnalyticsError>(())
+/// ```
+pub fn pulse_of_counts(
+    counts: impl IntoIterator<Item = (DateTime<Utc>, u64)>,
+    window: TimeWindow,
+    bucket: TimeDelta,
+) -> Result<Vec<PulsePoint>, AnalyticsError> {
+    let inside = counts.into_iter().filter(|(at, _)| window.contains(*at));
+    bucketed(inside, window, bucket)
+}
+
+/// The window of `length` made of whole buckets that ends with the bucket holding `now`
+/// (buckets aligned as in [`pulse`]): for hourly buckets over seven days, the 168 hours whose
+/// last is the current one. Its pulse has exactly `length / bucket` points, and post counts
+/// kept per bucket answer it exactly. A non-positive `bucket` gives the plain window of
+/// `length` ending at `now`.
+///
+/// ```
+/// use chrono::{TimeDelta, TimeZone, Utc};
+/// use switchboard_domain::analytics::recent_buckets;
+///
+/// let now = Utc.with_ymd_and_hms(2024, 5, 8, 9, 41, 0).unwrap();
+/// let week = recent_buckets(now, TimeDelta::days(7), TimeDelta::hours(1));
+/// assert_eq!(week.end, Utc.with_ymd_and_hms(2024, 5, 8, 10, 0, 0).unwrap());
+/// assert_eq!(week.start, Utc.with_ymd_and_hms(2024, 5, 1, 10, 0, 0).unwrap());
+/// ```
+pub fn recent_buckets(now: DateTime<Utc>, length: TimeDelta, bucket: TimeDelta) -> TimeWindow {
+    let Some(step) = step_nanos(bucket) else { return TimeWindow::ending_at(now, length) };
+    let start = nanos(now).div_euclid(step) * step;
+    let end = instant(start + step);
+    TimeWindow::ending_at(end, length)
+}
+
+fn step_nanos(bucket: TimeDelta) -> Option<i128> {
     let step = bucket.num_nanoseconds().filter(|&n| n > 0).map(i128::from);
-    let Some(step) = step.or_else(|| {
+    step.or_else(|| {
         // Buckets too long for i64 nanoseconds (centuries) still have a valid millisecond count.
         (bucket > TimeDelta::zero()).then(|| i128::from(bucket.num_milliseconds()) * 1_000_000)
-    }) else {
+    })
+}
+
+fn nanos(at: DateTime<Utc>) -> i128 {
+    i128::from(at.timestamp()) * 1_000_000_000 + i128::from(at.timestamp_subsec_nanos())
+}
+
+fn instant(nanos: i128) -> DateTime<Utc> {
+    let secs = i64::try_from(nanos.div_euclid(1_000_000_000)).unwrap_or(i64::MIN);
+    let sub = u32::try_from(nanos.rem_euclid(1_000_000_000)).unwrap_or(0);
+    DateTime::from_timestamp(secs, sub).unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// Adds each `(instant, weight)` of the window to its bucket, then turns counts into rates.
+fn bucketed(
+    weights: impl Iterator<Item = (DateTime<Utc>, u64)>,
+    window: TimeWindow,
+    bucket: TimeDelta,
+) -> Result<Vec<PulsePoint>, AnalyticsError> {
+    let Some(step) = step_nanos(bucket) else {
         return Err(AnalyticsError::NonPositiveBucket);
     };
     if window.is_empty() {
         return Ok(Vec::new());
     }
-    let nanos = |at: DateTime<Utc>| {
-        i128::from(at.timestamp()) * 1_000_000_000 + i128::from(at.timestamp_subsec_nanos())
-    };
     let first = nanos(window.start).div_euclid(step);
     let last = (nanos(window.end) - 1).div_euclid(step);
     let buckets = u64::try_from(last - first + 1).unwrap_or(u64::MAX);
@@ -83,19 +158,16 @@ pub fn pulse(
         return Err(AnalyticsError::TooManyBuckets { buckets, limit: MAX_BUCKETS });
     }
     let mut counts = vec![0_u64; usize::try_from(buckets).unwrap_or(0)];
-    for m in messages.iter().filter(|m| window.contains(m.posted_at)) {
-        let index = nanos(m.posted_at).div_euclid(step) - first;
+    for (at, weight) in weights {
+        let index = nanos(at).div_euclid(step) - first;
         if let Some(c) = usize::try_from(index).ok().and_then(|i| counts.get_mut(i)) {
-            *c += 1;
+            *c += weight;
         }
     }
     let max = counts.iter().copied().max().unwrap_or(0);
     let mut points = Vec::with_capacity(counts.len());
     for (i, count) in counts.into_iter().enumerate() {
-        let start_nanos = (first + i128::try_from(i).unwrap_or(0)) * step;
-        let secs = i64::try_from(start_nanos.div_euclid(1_000_000_000)).unwrap_or(i64::MIN);
-        let sub = u32::try_from(start_nanos.rem_euclid(1_000_000_000)).unwrap_or(0);
-        let time = DateTime::from_timestamp(secs, sub).unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let time = instant((first + i128::try_from(i).unwrap_or(0)) * step);
         #[expect(clippy::cast_precision_loss, reason = "post counts are far below 2^52")]
         let rate = if max == 0 { 0.0 } else { count as f64 / max as f64 };
         points.push(PulsePoint { rate, time, count });
@@ -153,6 +225,25 @@ mod tests {
             pulse(&[], huge, TimeDelta::seconds(1)),
             Err(AnalyticsError::TooManyBuckets { .. })
         ));
+    }
+
+    #[test]
+    fn counts_per_hour_give_the_pulse_of_the_posts_over_whole_buckets() {
+        let now = at(13, 20);
+        let posts: Vec<ChatMessage<'_>> = (0..200)
+            .map(|i| ChatMessage::new("a", "x", now - TimeDelta::minutes(i * 37 % 10_000)))
+            .collect();
+        let window = recent_buckets(now, DEFAULT_WINDOW, DEFAULT_BUCKET);
+        assert_eq!(window.end, at(14, 0));
+        let mut hours = std::collections::BTreeMap::new();
+        for m in &posts {
+            let hour = recent_buckets(m.posted_at, DEFAULT_BUCKET, DEFAULT_BUCKET).start;
+            *hours.entry(hour).or_insert(0_u64) += 1;
+        }
+        let direct = pulse(&posts, window, DEFAULT_BUCKET).unwrap();
+        let counted = pulse_of_counts(hours, window, DEFAULT_BUCKET).unwrap();
+        assert_eq!(direct.len(), 168);
+        assert_eq!(direct, counted);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Registration, login, tokens and sessions.
 
+pub mod compat_login;
 pub mod delete_session;
 pub mod jwks;
 pub mod login;

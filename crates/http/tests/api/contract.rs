@@ -17,6 +17,7 @@ pub fn shipped_contract() -> DescriptorPool {
             "switchboard/v1/identity.proto",
             "switchboard/v1/operations.proto",
             "switchboard/v1/chat.proto",
+            "switchboard/v1/stats.proto",
         ])
         .unwrap();
     compiler.descriptor_pool()

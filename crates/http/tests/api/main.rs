@@ -17,4 +17,5 @@ mod ownership;
 mod rate_limits;
 mod request_id;
 mod shutdown;
+mod stats;
 mod support;

@@ -15,7 +15,8 @@ use switchboard_http::{AppDeps, HttpSettings, Payload, Reply, build_app, routes}
 use switchboard_memory::{ManualClock, MemoryPorts, MemoryStore, NoChatSources, StaticReadiness};
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatPolicy, ChatService,
-    EventLogService, HealthService, Identity, IdentityPolicy, JobAdminService,
+    EventLogService, HealthService, Identity, IdentityPolicy, JobAdminService, StatsPolicy,
+    StatsService,
 };
 
 /// The in-memory store with the real crypto adapters.
@@ -98,6 +99,11 @@ pub fn deps_with(probe: StaticReadiness, identity: Identity<TestPorts>) -> AppDe
             identity.secrets.clone(),
             NoChatSources,
             ChatPolicy::default(),
+        )),
+        stats: web::Data::new(StatsService::new(
+            identity.uow.clone(),
+            identity.clock.clone(),
+            StatsPolicy::default(),
         )),
         health: web::Data::new(HealthService::new(
             probe,

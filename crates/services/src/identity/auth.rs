@@ -19,6 +19,8 @@ pub struct TokenPair {
     pub expires_in: u64,
     /// The opaque refresh token (shown once; only its hash is stored).
     pub refresh_token: String,
+    /// Whose tokens they are.
+    pub user_id: UserId,
 }
 
 /// Why authentication or a session operation failed.
@@ -106,6 +108,7 @@ impl<P: Ports> AuthService<P> {
             access_token: issued.token,
             expires_in: self.id.tokens.lifetime_secs(),
             refresh_token: refresh,
+            user_id: user,
         })
     }
 

@@ -1,0 +1,80 @@
+//! The event consumer that recomputes the statistics of channels which received posts.
+
+use std::collections::BTreeSet;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use switchboard_domain::chat_sources::ChannelId;
+use switchboard_domain::{Change, Event};
+use switchboard_ports::{BoxFuture, ChatStatsStore, Clock, Ports, StoreError};
+use tokio::sync::Semaphore;
+
+use super::StatsPolicy;
+use super::compute::{compute, load};
+use crate::events::EventConsumer;
+
+/// Reads the `posts` changes of channels (appended by every ingest page that wrote posts) and
+/// recomputes those channels' stored statistics, in the transaction that moves its checkpoint:
+/// the statistics and the checkpoint commit together, and a failure moves neither.
+pub struct ChannelStatsConsumer<P: Ports> {
+    clock: P::Clock,
+    policy: Arc<StatsPolicy>,
+    permits: Arc<Semaphore>,
+    ports: PhantomData<fn() -> P>,
+}
+
+impl<P: Ports> std::fmt::Debug for ChannelStatsConsumer<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(Self::NAME)
+    }
+}
+
+impl<P: Ports> ChannelStatsConsumer<P> {
+    /// The consumer's name (its checkpoint's key).
+    pub const NAME: &'static str = "chat.channel_stats";
+
+    pub(super) fn new(clock: P::Clock, policy: Arc<StatsPolicy>, permits: Arc<Semaphore>) -> Self {
+        Self { clock, policy, permits, ports: PhantomData }
+    }
+}
+
+/// The channels that received posts in `events`, each once.
+pub fn channels_with_posts(events: &[Event]) -> Vec<ChannelId> {
+    let channels: BTreeSet<ChannelId> = events
+        .iter()
+        .filter(|e| e.model_name == "chat_channel")
+        .filter(|e| matches!(&e.change, Change::Changed { attribute_name, .. } if attribute_name == "posts"))
+        .filter_map(|e| e.object_id.parse().ok())
+        .collect();
+    channels.into_iter().collect()
+}
+
+impl<P, Tx> EventConsumer<Tx> for ChannelStatsConsumer<P>
+where
+    P: Ports,
+    Tx: ChatStatsStore,
+{
+    fn name(&self) -> &str {
+        Self::NAME
+    }
+
+    fn handle<'t>(
+        &'t self,
+        tx: &'t mut Tx,
+        events: &'t [Event],
+    ) -> BoxFuture<'t, Result<(), StoreError>> {
+        Box::pin(async move {
+            let now = self.clock.now();
+            let channels = channels_with_posts(events);
+            for step in channels.chunks(self.policy.channels_per_step.max(1)) {
+                let loaded = load(tx, step, now, &self.policy).await?;
+                let stats = compute(&self.permits, loaded, now, self.policy.settings).await?;
+                tx.save_channel_stats(&stats).await?;
+            }
+            if !channels.is_empty() {
+                tracing::debug!(channels = channels.len(), "channel statistics recomputed");
+            }
+            Ok(())
+        })
+    }
+}

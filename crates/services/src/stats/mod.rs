@@ -1,0 +1,104 @@
+//! Channel analytics for the stats routes: the pulse (live, from hourly counts), and most
+//! active, hot topics, representative messages and summary of the past day (stored, recomputed
+//! by an event consumer when posts arrive and by a refresh job when the window has moved on).
+//!
+//! Computations load a window's posts in one statement, then run on the blocking pool, at most
+//! `max_concurrent` at a time, so the async workers keep answering requests.
+
+mod compute;
+mod consumer;
+mod error;
+mod jobs;
+mod reads;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use switchboard_domain::chat_stats::StatsSettings;
+use switchboard_ports::Ports;
+use tokio::sync::Semaphore;
+
+pub use consumer::ChannelStatsConsumer;
+pub use error::StatsError;
+pub use jobs::StatsUpdateJob;
+pub use reads::UpdateOutcome;
+
+/// Analytics settings, from configuration.
+#[derive(Debug, Clone)]
+pub struct StatsPolicy {
+    /// The stored statistics' window, history and sizes.
+    pub settings: StatsSettings,
+    /// A window's posts analysed at most (its latest); more would cost seconds per request.
+    pub max_window_posts: usize,
+    /// History posts read at most for hot topics (the latest before the window).
+    pub max_history_posts: usize,
+    /// Stored statistics older than this are recomputed when read; the refresh job
+    /// recomputes those older than half of it, so readers rarely wait.
+    pub max_age: Duration,
+    /// Computations running at once (each may use every core).
+    pub max_concurrent: usize,
+    /// Events read per consumer transaction.
+    pub batch: usize,
+    /// Channels loaded and computed together.
+    pub channels_per_step: usize,
+    /// Stale channels the refresh job recomputes per run at most.
+    pub refresh_limit: usize,
+}
+
+impl Default for StatsPolicy {
+    fn default() -> Self {
+        Self {
+            settings: StatsSettings::default(),
+            max_window_posts: 10_000,
+            max_history_posts: 20_000,
+            max_age: Duration::from_secs(3600),
+            max_concurrent: 2,
+            batch: 64,
+            channels_per_step: 8,
+            refresh_limit: 256,
+        }
+    }
+}
+
+/// The stats use cases.
+pub struct StatsService<P: Ports> {
+    uow: P::Uow,
+    clock: P::Clock,
+    policy: Arc<StatsPolicy>,
+    permits: Arc<Semaphore>,
+    consumer: Arc<ChannelStatsConsumer<P>>,
+}
+
+impl<P: Ports> std::fmt::Debug for StatsService<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StatsService").field("policy", &self.policy).finish_non_exhaustive()
+    }
+}
+
+impl<P: Ports> Clone for StatsService<P> {
+    fn clone(&self) -> Self {
+        Self {
+            uow: self.uow.clone(),
+            clock: self.clock.clone(),
+            policy: self.policy.clone(),
+            permits: self.permits.clone(),
+            consumer: self.consumer.clone(),
+        }
+    }
+}
+
+impl<P: Ports> StatsService<P> {
+    /// The service over its adapters and policy.
+    pub fn new(uow: P::Uow, clock: P::Clock, policy: StatsPolicy) -> Self {
+        let policy = Arc::new(policy);
+        let permits = Arc::new(Semaphore::new(policy.max_concurrent.max(1)));
+        let consumer =
+            Arc::new(ChannelStatsConsumer::new(clock.clone(), policy.clone(), permits.clone()));
+        Self { uow, clock, policy, permits, consumer }
+    }
+
+    /// The event consumer that recomputes channels which received posts.
+    pub fn consumer(&self) -> Arc<ChannelStatsConsumer<P>> {
+        self.consumer.clone()
+    }
+}

@@ -1,0 +1,245 @@
+//! The stats use cases: the pulses, the stored statistics (computed and stored on a miss), the
+//! statistics since a time, and the update run by the job.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use switchboard_domain::UserId;
+use switchboard_domain::analytics::{
+    DEFAULT_BUCKET, DEFAULT_WINDOW, PulsePoint, TimeWindow, pulse_of_counts, recent_buckets,
+    summary,
+};
+use switchboard_domain::chat_sources::{Channel, ChannelId};
+use switchboard_domain::chat_stats::{
+    ChannelStats, MAX_SINCE, Quote, representative, window_since,
+};
+use switchboard_ports::{ChatStatsStore, ChatStore, Clock, HourlyCount, Ports, UnitOfWork};
+
+use super::compute::{compute, load, over_window};
+use super::{StatsError, StatsService};
+use crate::events::catch_up;
+
+/// What one run of the update did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpdateOutcome {
+    /// Events the consumer read.
+    pub events: usize,
+    /// Channels whose window had moved on, recomputed.
+    pub refreshed: usize,
+}
+
+fn points(counts: Vec<HourlyCount>, window: TimeWindow) -> Result<Vec<PulsePoint>, StatsError> {
+    let counts = counts.into_iter().map(|c| (c.hour, c.posts));
+    Ok(pulse_of_counts(counts, window, DEFAULT_BUCKET)?)
+}
+
+impl<P: Ports> StatsService<P> {
+    /// The pulse's window now: the 168 hours ending with the current one.
+    fn pulse_window(&self) -> TimeWindow {
+        recent_buckets(self.clock.now(), DEFAULT_WINDOW, DEFAULT_BUCKET)
+    }
+
+    /// The pulse of all of `owner`'s followed channels together over the default window
+    /// (hourly, seven days): one read of the hourly counts.
+    ///
+    /// # Errors
+    /// A failure of the store.
+    pub async fn pulse(&self, owner: UserId) -> Result<Vec<PulsePoint>, StatsError> {
+        let window = self.pulse_window();
+        let counts = self
+            .uow
+            .read(move |tx| {
+                Box::pin(async move {
+                    Ok::<_, StatsError>(tx.followed_hourly_posts(owner, window).await?)
+                })
+            })
+            .await?;
+        points(counts, window)
+    }
+
+    /// The pulse of one of `owner`'s channels over the default window.
+    ///
+    /// # Errors
+    /// [`StatsError::ChannelNotFound`] when it is not theirs.
+    pub async fn channel_pulse(
+        &self,
+        owner: UserId,
+        channel: ChannelId,
+    ) -> Result<Vec<PulsePoint>, StatsError> {
+        let window = self.pulse_window();
+        let counts = self
+            .uow
+            .read(move |tx| {
+                Box::pin(async move {
+                    Ok::<_, StatsError>(tx.channel_hourly_posts(owner, channel, window).await?)
+                })
+            })
+            .await?;
+        points(counts.ok_or(StatsError::ChannelNotFound)?, window)
+    }
+
+    /// The stored statistics of one of `owner`'s channels (the past day): one indexed read.
+    /// Missing or older than `max_age`, they are computed, stored and returned.
+    ///
+    /// # Errors
+    /// [`StatsError::ChannelNotFound`] when it is not theirs.
+    pub async fn channel_stats(
+        &self,
+        owner: UserId,
+        channel: ChannelId,
+    ) -> Result<ChannelStats, StatsError> {
+        let stored = self
+            .uow
+            .read(move |tx| {
+                Box::pin(
+                    async move { Ok::<_, StatsError>(tx.channel_stats(owner, channel).await?) },
+                )
+            })
+            .await?;
+        let now = self.clock.now();
+        let max_age = TimeDelta::from_std(self.policy.max_age).unwrap_or(TimeDelta::MAX);
+        match stored.ok_or(StatsError::ChannelNotFound)? {
+            Some(stats) if now - stats.window_end <= max_age => Ok(stats),
+            _ => {
+                let mut computed = self.recompute(vec![channel], now).await?;
+                computed.pop().ok_or(StatsError::ChannelNotFound)
+            }
+        }
+    }
+
+    /// Computes and stores the statistics of `channels` ending at `now`, reading outside a
+    /// transaction and computing before the (short) one that stores them.
+    async fn recompute(
+        &self,
+        channels: Vec<ChannelId>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ChannelStats>, StatsError> {
+        let policy = self.policy.clone();
+        let loaded = self
+            .uow
+            .read(move |tx| {
+                Box::pin(
+                    async move { Ok::<_, StatsError>(load(tx, &channels, now, &policy).await?) },
+                )
+            })
+            .await?;
+        let stats = compute(&self.permits, loaded, now, self.policy.settings).await?;
+        let saved = stats.clone();
+        self.uow
+            .transact(move |tx| {
+                Box::pin(async move { Ok::<_, StatsError>(tx.save_channel_stats(&saved).await?) })
+            })
+            .await?;
+        Ok(stats)
+    }
+
+    /// The posts of `owner`'s channel since `since` (at most [`MAX_SINCE`] ago; the latest
+    /// `max_window_posts`) and their window; empty when `since` is not in the past.
+    async fn posts_since(
+        &self,
+        owner: UserId,
+        channel: ChannelId,
+        since: DateTime<Utc>,
+    ) -> Result<(Vec<switchboard_ports::WindowPost>, TimeWindow), StatsError> {
+        let window = window_since(since, self.clock.now(), MAX_SINCE);
+        let limit = self.policy.max_window_posts;
+        let posts = self
+            .uow
+            .read(move |tx| {
+                Box::pin(async move {
+                    let found = tx.chat_channel(channel).await?;
+                    if found.is_none_or(|c| c.owner_id != owner) {
+                        return Err(StatsError::ChannelNotFound);
+                    }
+                    Ok(tx.chat_window_posts(&[channel], window, limit).await?)
+                })
+            })
+            .await?;
+        Ok((posts, window))
+    }
+
+    /// The representative messages of `owner`'s channel posted since `since` (capped at 30
+    /// days); none for a time not in the past.
+    ///
+    /// # Errors
+    /// [`StatsError::ChannelNotFound`] when it is not theirs.
+    pub async fn representative_since(
+        &self,
+        owner: UserId,
+        channel: ChannelId,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<Quote>, StatsError> {
+        let (posts, window) = self.posts_since(owner, channel, since).await?;
+        if posts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let options = self.policy.settings.lexrank;
+        over_window(&self.permits, posts, window, move |m, w| representative(m, w, &options)).await
+    }
+
+    /// The summary of `owner`'s channel since `since` (capped at 30 days); empty for a time not
+    /// in the past.
+    ///
+    /// # Errors
+    /// [`StatsError::ChannelNotFound`] when it is not theirs.
+    pub async fn summary_since(
+        &self,
+        owner: UserId,
+        channel: ChannelId,
+        since: DateTime<Utc>,
+    ) -> Result<String, StatsError> {
+        let (posts, window) = self.posts_since(owner, channel, since).await?;
+        if posts.is_empty() {
+            return Ok(String::new());
+        }
+        let options = self.policy.settings.lexrank;
+        over_window(&self.permits, posts, window, move |m, w| summary(m, w, &options).text()).await
+    }
+
+    /// `owner`'s followed channels, by name.
+    ///
+    /// # Errors
+    /// A failure of the store.
+    pub async fn followed_channels(&self, owner: UserId) -> Result<Vec<Channel>, StatsError> {
+        let channels = self
+            .uow
+            .read(move |tx| {
+                Box::pin(async move { Ok::<_, StatsError>(tx.chat_channels_of(owner).await?) })
+            })
+            .await?;
+        Ok(channels.into_iter().filter(|c| c.followed).collect())
+    }
+
+    /// Brings the stored statistics up to date: the consumer recomputes the channels that
+    /// received posts since its checkpoint, then channels whose statistics ended more than
+    /// half of `max_age` ago and may change as the window moves are recomputed (at most
+    /// `refresh_limit` per run).
+    ///
+    /// # Errors
+    /// A failure of the store or of a computation; what was committed before stays.
+    pub async fn update(&self) -> Result<UpdateOutcome, StatsError> {
+        let events = catch_up(&self.uow, self.consumer.clone(), self.policy.batch.max(1)).await?;
+        let now = self.clock.now();
+        let half = TimeDelta::from_std(self.policy.max_age / 2).unwrap_or(TimeDelta::MAX);
+        let ended_before = now.checked_sub_signed(half).unwrap_or(now);
+        let lookback = self.policy.settings.window + self.policy.settings.history;
+        let mut refreshed = 0;
+        while refreshed < self.policy.refresh_limit {
+            let step = self.policy.channels_per_step.max(1);
+            let stale = self
+                .uow
+                .read(move |tx| {
+                    Box::pin(async move {
+                        Ok::<_, StatsError>(
+                            tx.stale_channel_stats(ended_before, lookback, step).await?,
+                        )
+                    })
+                })
+                .await?;
+            if stale.is_empty() {
+                break;
+            }
+            refreshed += stale.len();
+            self.recompute(stale, now).await?;
+        }
+        Ok(UpdateOutcome { events, refreshed })
+    }
+}
