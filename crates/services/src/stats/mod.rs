@@ -8,6 +8,7 @@
 mod compute;
 mod consumer;
 mod error;
+mod flights;
 mod jobs;
 mod reads;
 
@@ -67,6 +68,7 @@ pub struct StatsService<P: Ports> {
     policy: Arc<StatsPolicy>,
     permits: Arc<Semaphore>,
     consumer: Arc<ChannelStatsConsumer<P>>,
+    flights: Arc<flights::Flights>,
 }
 
 impl<P: Ports> std::fmt::Debug for StatsService<P> {
@@ -83,6 +85,7 @@ impl<P: Ports> Clone for StatsService<P> {
             policy: self.policy.clone(),
             permits: self.permits.clone(),
             consumer: self.consumer.clone(),
+            flights: self.flights.clone(),
         }
     }
 }
@@ -94,7 +97,7 @@ impl<P: Ports> StatsService<P> {
         let permits = Arc::new(Semaphore::new(policy.max_concurrent.max(1)));
         let consumer =
             Arc::new(ChannelStatsConsumer::new(clock.clone(), policy.clone(), permits.clone()));
-        Self { uow, clock, policy, permits, consumer }
+        Self { uow, clock, policy, permits, consumer, flights: Arc::default() }
     }
 
     /// The event consumer that recomputes channels which received posts.
