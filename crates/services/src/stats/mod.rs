@@ -38,7 +38,9 @@ pub struct StatsPolicy {
     pub max_age: Duration,
     /// Computations running at once (each may use every core).
     pub max_concurrent: usize,
-    /// Events read per consumer transaction.
+    /// Events read per consumer transaction. The transaction stays open while its channels are
+    /// computed, holding back the event log's settled horizon: small batches let other readers
+    /// of the log move on between them.
     pub batch: usize,
     /// Channels loaded and computed together.
     pub channels_per_step: usize,
@@ -54,7 +56,7 @@ impl Default for StatsPolicy {
             max_history_posts: 20_000,
             max_age: Duration::from_secs(3600),
             max_concurrent: 2,
-            batch: 64,
+            batch: 16,
             channels_per_step: 8,
             refresh_limit: 256,
         }
