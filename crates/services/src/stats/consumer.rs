@@ -39,7 +39,7 @@ impl<P: Ports> ChannelStatsConsumer<P> {
 }
 
 /// The channels that received posts in `events`, each once.
-pub fn channels_with_posts(events: &[Event]) -> Vec<ChannelId> {
+fn channels_with_posts(events: &[Event]) -> Vec<ChannelId> {
     let channels: BTreeSet<ChannelId> = events
         .iter()
         .filter(|e| e.model_name == "chat_channel")

@@ -8,6 +8,7 @@
 mod compute;
 mod consumer;
 mod error;
+mod flights;
 mod jobs;
 mod reads;
 
@@ -37,7 +38,9 @@ pub struct StatsPolicy {
     pub max_age: Duration,
     /// Computations running at once (each may use every core).
     pub max_concurrent: usize,
-    /// Events read per consumer transaction.
+    /// Events read per consumer transaction. The transaction stays open while its channels are
+    /// computed, holding back the event log's settled horizon: small batches let other readers
+    /// of the log move on between them.
     pub batch: usize,
     /// Channels loaded and computed together.
     pub channels_per_step: usize,
@@ -53,7 +56,7 @@ impl Default for StatsPolicy {
             max_history_posts: 20_000,
             max_age: Duration::from_secs(3600),
             max_concurrent: 2,
-            batch: 64,
+            batch: 16,
             channels_per_step: 8,
             refresh_limit: 256,
         }
@@ -67,6 +70,7 @@ pub struct StatsService<P: Ports> {
     policy: Arc<StatsPolicy>,
     permits: Arc<Semaphore>,
     consumer: Arc<ChannelStatsConsumer<P>>,
+    flights: Arc<flights::Flights>,
 }
 
 impl<P: Ports> std::fmt::Debug for StatsService<P> {
@@ -83,6 +87,7 @@ impl<P: Ports> Clone for StatsService<P> {
             policy: self.policy.clone(),
             permits: self.permits.clone(),
             consumer: self.consumer.clone(),
+            flights: self.flights.clone(),
         }
     }
 }
@@ -94,7 +99,7 @@ impl<P: Ports> StatsService<P> {
         let permits = Arc::new(Semaphore::new(policy.max_concurrent.max(1)));
         let consumer =
             Arc::new(ChannelStatsConsumer::new(clock.clone(), policy.clone(), permits.clone()));
-        Self { uow, clock, policy, permits, consumer }
+        Self { uow, clock, policy, permits, consumer, flights: Arc::default() }
     }
 
     /// The event consumer that recomputes channels which received posts.

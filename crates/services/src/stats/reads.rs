@@ -86,6 +86,24 @@ impl<P: Ports> StatsService<P> {
         owner: UserId,
         channel: ChannelId,
     ) -> Result<ChannelStats, StatsError> {
+        if let Some(stats) = self.fresh_stats(owner, channel).await? {
+            return Ok(stats);
+        }
+        // Requests that miss together compute once; the others then read what it stored.
+        let _flight = self.flights.enter(channel).await;
+        if let Some(stats) = self.fresh_stats(owner, channel).await? {
+            return Ok(stats);
+        }
+        let mut computed = self.recompute(vec![channel], self.clock.now()).await?;
+        computed.pop().ok_or(StatsError::ChannelNotFound)
+    }
+
+    /// The stored statistics of `owner`'s channel if younger than `max_age`.
+    async fn fresh_stats(
+        &self,
+        owner: UserId,
+        channel: ChannelId,
+    ) -> Result<Option<ChannelStats>, StatsError> {
         let stored = self
             .uow
             .read(move |tx| {
@@ -94,15 +112,9 @@ impl<P: Ports> StatsService<P> {
                 )
             })
             .await?;
-        let now = self.clock.now();
         let max_age = TimeDelta::from_std(self.policy.max_age).unwrap_or(TimeDelta::MAX);
-        match stored.ok_or(StatsError::ChannelNotFound)? {
-            Some(stats) if now - stats.window_end <= max_age => Ok(stats),
-            _ => {
-                let mut computed = self.recompute(vec![channel], now).await?;
-                computed.pop().ok_or(StatsError::ChannelNotFound)
-            }
-        }
+        let now = self.clock.now();
+        Ok(stored.ok_or(StatsError::ChannelNotFound)?.filter(|s| now - s.window_end <= max_age))
     }
 
     /// Computes and stores the statistics of `channels` ending at `now`, reading outside a
