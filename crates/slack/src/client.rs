@@ -18,8 +18,11 @@ pub struct SlackConfig {
     pub base_url: String,
     /// What to do on 429.
     pub retry: RetryPolicy,
-    /// Messages per `conversations.history` page (Slack advises at most 200).
+    /// Messages per `conversations.history` page (Slack allows 999 and advises at most 200).
     pub page_size: u32,
+    /// `conversations.replies` calls in flight at once while reading a page's threads (at
+    /// least 1). Every call still goes through the [`RetryPolicy`].
+    pub thread_concurrency: usize,
     /// How far before `since` a change scan re-reads history, to see edits and new replies of
     /// recent messages (Slack has no change list; see the crate docs).
     pub change_lookback: Duration,
@@ -32,12 +35,13 @@ impl SlackConfig {
     pub const DEFAULT_BASE_URL: &str = "https://slack.com/api";
 
     /// Defaults for the API at `base_url`: retries as [`RetryPolicy::default`], pages of
-    /// 200, a day of lookback, 30 s per request.
+    /// 200, 8 thread reads at once, a day of lookback, 30 s per request.
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {
             base_url: base_url.into(),
             retry: RetryPolicy::default(),
             page_size: 200,
+            thread_concurrency: 8,
             change_lookback: Duration::from_secs(24 * 3600),
             timeout: Duration::from_secs(30),
         }

@@ -24,4 +24,8 @@ pub struct ChatConfig {
     /// Hours of a channel's latest history read again in full at each sync, to notice
     /// deletions a change scan cannot see (Slack); 0: never.
     pub reconcile_hours: u64,
+    /// Channels of one source synced at once.
+    pub channel_concurrency: usize,
+    /// Slack: thread reads (`conversations.replies`) in flight at once per channel.
+    pub thread_concurrency: usize,
 }

@@ -2,10 +2,11 @@
 //! pages stored as they arrive, authors' names resolved once per sync.
 
 use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 use switchboard_domain::NewEvent;
-use switchboard_domain::chat::{ChatPost, HistoryScope, PageCursor};
+use switchboard_domain::chat::{ChatPost, HistoryScope};
 use switchboard_domain::chat_sources::Channel;
 use switchboard_ports::{
     ChatError, ChatSource, ChatSourceFactory, ChatStore, Clock, Ports, StoreError, Transaction,
@@ -14,6 +15,10 @@ use switchboard_ports::{
 
 use super::ChatService;
 use super::sync::Stop;
+
+/// Authors' names found during one sync (`None`: the provider does not know the id), shared
+/// by the channels synced at once.
+pub(super) type Names = Mutex<HashMap<String, Option<String>>>;
 
 /// What reading one history request did.
 struct Pass {
@@ -39,7 +44,7 @@ impl<P: Ports> ChatService<P> {
         &self,
         client: &<P::ChatSources as ChatSourceFactory>::Source,
         mut channel: Channel,
-        names: &mut HashMap<String, Option<String>>,
+        names: &Names,
     ) -> Result<u64, Stop> {
         let days = chrono::Duration::days(i64::from(self.policy.backfill_days));
         let window = self.clock.now() - days;
@@ -98,14 +103,13 @@ impl<P: Ports> ChatService<P> {
         client: &<P::ChatSources as ChatSourceFactory>::Source,
         channel: &Channel,
         scope: HistoryScope,
-        names: &mut HashMap<String, Option<String>>,
+        names: &Names,
     ) -> Result<Pass, Stop> {
         let backfill = matches!(scope, HistoryScope::Backfill { .. });
         let mut pass =
             Pass { written: 0, mark: None, seen: backfill.then(Vec::new), truncated: false };
-        let mut cursor: Option<PageCursor> = None;
+        let mut page = client.history(&channel.external_id, scope, None).await?;
         loop {
-            let page = client.history(&channel.external_id, scope, cursor.as_ref()).await?;
             if page.truncated && !backfill {
                 pass.truncated = true;
                 return Ok(pass);
@@ -116,11 +120,19 @@ impl<P: Ports> ChatService<P> {
                 seen.extend(posts.iter().map(|p| p.id.clone()));
             }
             pass.mark = posts.iter().map(mark_of).chain(pass.mark).max();
-            pass.written += self.store_page(channel, posts).await?;
-            match page.next {
-                Some(next) => cursor = Some(next),
-                None => return Ok(pass),
-            }
+            let Some(next) = page.next else {
+                pass.written += self.store_page(channel, posts).await?;
+                return Ok(pass);
+            };
+            // The next page is fetched while this one is written; both run to the end, so a
+            // page fetched is never lost to a failed write, nor a write cut short.
+            let (stored, fetched) = futures_util::future::join(
+                self.store_page(channel, posts),
+                client.history(&channel.external_id, scope, Some(&next)),
+            )
+            .await;
+            pass.written += stored?;
+            page = fetched?;
         }
     }
 
@@ -162,26 +174,31 @@ impl<P: Ports> ChatService<P> {
         &self,
         client: &<P::ChatSources as ChatSourceFactory>::Source,
         posts: &mut [ChatPost],
-        names: &mut HashMap<String, Option<String>>,
+        names: &Names,
     ) -> Result<(), ChatError> {
-        let mut missing: Vec<String> = posts
-            .iter()
-            .filter(|p| p.author_name.is_none() && !p.author_id.is_empty())
-            .filter(|p| !names.contains_key(&p.author_id))
-            .map(|p| p.author_id.clone())
-            .collect();
+        let lock = || names.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut missing: Vec<String> = {
+            let known = lock();
+            posts
+                .iter()
+                .filter(|p| p.author_name.is_none() && !p.author_id.is_empty())
+                .filter(|p| !known.contains_key(&p.author_id))
+                .map(|p| p.author_id.clone())
+                .collect()
+        };
         missing.sort_unstable();
         missing.dedup();
-        if !missing.is_empty() {
-            for user in client.users(&missing).await? {
-                names.insert(user.id, Some(user.display_name));
-            }
-            for id in missing {
-                names.entry(id).or_insert(None);
-            }
+        // Asked without the lock held: two channels may ask for one author, never wait.
+        let found = if missing.is_empty() { Vec::new() } else { client.users(&missing).await? };
+        let mut known = lock();
+        for user in found {
+            known.insert(user.id, Some(user.display_name));
+        }
+        for id in missing {
+            known.entry(id).or_insert(None);
         }
         for post in posts.iter_mut().filter(|p| p.author_name.is_none()) {
-            post.author_name = names.get(&post.author_id).cloned().flatten();
+            post.author_name = known.get(&post.author_id).cloned().flatten();
         }
         Ok(())
     }

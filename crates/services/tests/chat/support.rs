@@ -110,6 +110,7 @@ pub fn start_with(allow_private_networks: bool) -> World {
         allow_private_networks,
         change_margin: Duration::from_secs(60),
         reconcile_window: Duration::from_secs(24 * 3600),
+        channel_concurrency: 3,
     };
     let sources = SandboxSources { slack: sandbox.slack_base_url() };
     let chat = ChatService::new(store.clone(), ManualClock::new(now), secrets, sources, policy);
