@@ -186,8 +186,8 @@ where
                     }
                 }
                 Err(error) => {
-                    let delay = backoff.delay(job.attempt, rand::random::<f64>());
-                    match queue.fail(&worker, job.id, &error.0, delay).await {
+                    let delay = retry_delay(&error, &backoff, job.attempt, rand::random::<f64>());
+                    match queue.fail(&worker, job.id, error.message(), delay).await {
                         Ok(state) => {
                             tracing::warn!(error = %error, next = ?state, retry_in_ms = delay.as_millis() as u64, "job failed");
                         }
@@ -227,6 +227,16 @@ where
                 }
             }
         }
+    }
+}
+
+/// How long a failed attempt waits before the next: what the failure asked for (a provider's
+/// `Retry-After`) plus up to a tenth more, so jobs told the same time do not all come back
+/// at once; otherwise the exponential backoff. `jitter` is uniform in `[0, 1]`.
+fn retry_delay(error: &super::JobError, backoff: &Backoff, attempt: u32, jitter: f64) -> Duration {
+    match error.wait() {
+        Some(wait) => wait.saturating_add(wait.mul_f64(jitter.clamp(0.0, 1.0) / 10.0)),
+        None => backoff.delay(attempt, jitter),
     }
 }
 
