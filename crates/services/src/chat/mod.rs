@@ -7,6 +7,7 @@ mod channels;
 mod error;
 mod jobs;
 pub mod network;
+mod pages;
 mod sources;
 mod sync;
 

@@ -20,7 +20,7 @@ use switchboard_ports::{
     SecretBox, StoreError, Transaction, UnitOfWork,
 };
 
-use super::channel_sync::Names;
+use super::pages::Names;
 use super::sources::channel_from;
 use super::{ChatService, ChatServiceError};
 

@@ -284,3 +284,23 @@ async fn renew_leases<Q: JobQueue>(queue: Q, worker: String, in_flight: InFlight
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobs::JobError;
+
+    #[test]
+    fn a_failure_that_says_when_waits_that_long_and_at_most_a_tenth_more() {
+        let backoff = Backoff { base: Duration::from_millis(1), max: Duration::from_millis(5) };
+        let limited = JobError::new("429").retry_after(Duration::from_secs(30));
+        assert_eq!(retry_delay(&limited, &backoff, 1, 0.0), Duration::from_secs(30));
+        assert_eq!(retry_delay(&limited, &backoff, 7, 1.0), Duration::from_secs(33));
+        let plain = JobError::new("down");
+        assert!(retry_delay(&plain, &backoff, 3, 1.0) <= Duration::from_millis(5));
+        // A zero Retry-After says nothing: the backoff applies.
+        let zero = JobError::new("429").retry_after(Duration::ZERO);
+        assert_eq!(zero.wait(), None);
+        assert!(retry_delay(&zero, &backoff, 3, 1.0) <= Duration::from_millis(5));
+    }
+}
