@@ -6,6 +6,7 @@ pub mod chat_store;
 pub mod events;
 pub mod identity;
 pub mod jobs;
+pub mod rate_limit;
 pub mod readiness;
 pub mod store;
 pub mod unit_of_work;
@@ -20,6 +21,7 @@ pub use identity::{
     ThrottleWindow, TokenError, TokenIssuer, UserPage, UserQuery, UserStore, Verification,
 };
 pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob};
+pub use rate_limit::{RateGate, Try, with_retries};
 pub use readiness::ReadinessProbe;
 pub use store::{BoxFuture, StoreError};
 pub use unit_of_work::{Transaction, UnitOfWork};

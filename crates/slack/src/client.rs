@@ -1,12 +1,13 @@
 //! One Web API call: `POST {base_url}/{method}` with a form body and the token as a bearer
-//! header, 429s retried within the [`RetryPolicy`], the answer checked for `ok`.
+//! header, 429s retried within the [`RetryPolicy`] (the ports' shared loop), the answer
+//! checked for `ok`.
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
-use switchboard_ports::{ChatError, RetryPolicy};
+use switchboard_ports::{ChatError, RateGate, RetryPolicy, Try, with_retries};
 
 use crate::error;
 use crate::wire::Status;
@@ -48,13 +49,15 @@ impl SlackConfig {
     }
 }
 
-/// An authenticated Web API client for one token.
+/// An authenticated Web API client for one token. Clones share a [`RateGate`]: a 429 seen by
+/// one call holds the others back.
 #[derive(Debug, Clone)]
 pub(crate) struct Client {
     http: reqwest::Client,
     base_url: String,
     token: SecretString,
     retry: RetryPolicy,
+    gate: RateGate,
 }
 
 impl Client {
@@ -64,6 +67,7 @@ impl Client {
             base_url: config.base_url.trim_end_matches('/').to_owned(),
             token,
             retry: config.retry,
+            gate: RateGate::new(),
         }
     }
 
@@ -74,38 +78,33 @@ impl Client {
         args: &[(&str, &str)],
     ) -> Result<T, ChatError> {
         let url = format!("{}/{method}", self.base_url);
-        let mut attempt = 0;
-        loop {
+        let url = url.as_str();
+        let send = || async move {
             let response = self
                 .http
-                .post(&url)
+                .post(url)
                 .bearer_auth(self.token.expose_secret())
                 .form(args)
                 .send()
                 .await
                 .map_err(error::transport)?;
-            let status = response.status();
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                let retry_after = error::retry_after(response.headers());
-                match self.retry.delay(attempt, retry_after) {
-                    Some(wait) => {
-                        tracing::debug!(method, ?wait, attempt, "slack: rate limited, waiting");
-                        tokio::time::sleep(wait).await;
-                        attempt += 1;
-                        continue;
-                    }
-                    None => return Err(ChatError::RateLimited { retry_after }),
-                }
+            if response.status() != StatusCode::TOO_MANY_REQUESTS {
+                return Ok(Try::Answer(response));
             }
-            if status == StatusCode::UNAUTHORIZED {
-                return Err(ChatError::Unauthorized { reason: "HTTP 401".to_owned() });
-            }
-            if status.is_server_error() {
-                return Err(ChatError::Transport(format!("{method}: HTTP {status}")));
-            }
-            let body = response.bytes().await.map_err(error::transport)?;
-            return decode(method, status, &body);
+            let retry_after = error::retry_after(response.headers());
+            tracing::debug!(method, ?retry_after, "slack: rate limited");
+            Ok(Try::Throttled(retry_after))
+        };
+        let response = with_retries(&self.retry, &self.gate, tokio::time::sleep, send).await?;
+        let status = response.status();
+        if status == StatusCode::UNAUTHORIZED {
+            return Err(ChatError::Unauthorized { reason: "HTTP 401".to_owned() });
         }
+        if status.is_server_error() {
+            return Err(ChatError::Transport(format!("{method}: HTTP {status}")));
+        }
+        let body = response.bytes().await.map_err(error::transport)?;
+        decode(method, status, &body)
     }
 }
 
