@@ -85,7 +85,8 @@ impl<P: Ports> ChatService<P> {
     /// A backfill down to `oldest` that saves where it would resume with each page: from the
     /// start, or from `resume`, where an attempt cut short stopped. A resumed backfill lists
     /// only what is older than what was listed before, so it reconciles deletions below that
-    /// only. A cursor the provider no longer accepts starts the backfill again.
+    /// only. A cursor the provider no longer accepts, or after which it lists nothing, starts
+    /// the backfill again.
     async fn backfill(
         &self,
         client: &<P::ChatSources as ChatSourceFactory>::Source,
@@ -101,6 +102,13 @@ impl<P: Ports> ChatService<P> {
         };
         let cursor = PageCursor::new(resume.cursor);
         let first = match client.history(&channel.external_id, scope, Some(&cursor)).await {
+            // Nothing at all after the cursor: rather an anchor the provider lost (Mattermost
+            // answers `before` an unknown post with an empty page) than a window that ended
+            // exactly there. Reconciling on it would mark every older post deleted.
+            Ok(page) if page.posts.is_empty() && page.next.is_none() => {
+                tracing::warn!(channel = %channel.id, "nothing after a backfill's cursor: starting it again");
+                return self.read(client, channel, scope, Some(fresh), names).await;
+            }
             Ok(page) => page,
             Err(e) if unusable_cursor(&e) => {
                 tracing::warn!(channel = %channel.id, error = %e, "cannot resume a backfill: starting it again");

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use switchboard_domain::chat_sources::{SourceId, SourceStatus};
+use switchboard_domain::chat_sources::{BackfillCheckpoint, SourceId, SourceStatus};
 use switchboard_domain::{Backoff, JobState};
 use switchboard_ports::{ClaimedJob, JobQueue, RecurringJob, StoreError};
 use switchboard_sandbox::{MATTERMOST_TOKEN, Provider, SLACK_TOKEN};
@@ -104,6 +104,45 @@ async fn a_backfill_cut_short_by_a_rate_limit_resumes_where_it_stopped() {
         posts.sort_by(|a, b| a.id.cmp(&b.id));
         twin_posts.sort_by(|a, b| a.id.cmp(&b.id));
         assert_eq!(posts, twin_posts, "{provider:?}: the same posts either way");
+    }
+}
+
+#[tokio::test]
+async fn a_checkpoint_the_provider_no_longer_understands_starts_the_backfill_again() {
+    let world = start();
+    for provider in [Provider::Slack, Provider::Mattermost] {
+        let source = world.connect(&user(), provider).await;
+        world.chat.sync(source.id).await.unwrap();
+        // A cursor the provider refuses (Slack) or a post it does not know (Mattermost): taken
+        // at its word, the resumed backfill would list nothing and retire every post.
+        let now = world.sandbox.now();
+        let checkpoint = BackfillCheckpoint {
+            oldest: now - chrono::Duration::days(31),
+            cursor: "bm90LWEtY3Vyc29y0000000000".to_owned(),
+            listed_down_to: now,
+        };
+        let channels: Vec<_> = world
+            .state()
+            .await
+            .chat
+            .channels
+            .values()
+            .filter(|c| c.source_id == source.id)
+            .map(|c| c.id)
+            .collect();
+        world
+            .store
+            .update(|state| {
+                for id in &channels {
+                    state.chat.checkpoints.insert(*id, checkpoint.clone());
+                }
+            })
+            .await;
+        world.chat.sync(source.id).await.unwrap();
+        let state = world.state().await;
+        assert!(state.chat.checkpoints.is_empty(), "{provider:?}");
+        let live = world.posts(source.id).await.iter().filter(|p| !p.deleted).count();
+        assert_eq!(live, world.live_posts(provider), "{provider:?}: nothing retired wrongly");
     }
 }
 
