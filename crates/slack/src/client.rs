@@ -36,13 +36,13 @@ impl SlackConfig {
     pub const DEFAULT_BASE_URL: &str = "https://slack.com/api";
 
     /// Defaults for the API at `base_url`: retries as [`RetryPolicy::default`], pages of
-    /// 200, 8 thread reads at once, a day of lookback, 30 s per request.
+    /// 200, 4 thread reads at once, a day of lookback, 30 s per request.
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {
             base_url: base_url.into(),
             retry: RetryPolicy::default(),
             page_size: 200,
-            thread_concurrency: 8,
+            thread_concurrency: 4,
             change_lookback: Duration::from_secs(24 * 3600),
             timeout: Duration::from_secs(30),
         }
