@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: criterion benches, then an HTTP load run with wrk against a release build.
 # Prints requests per second and p50/p99 latency per scenario. Load goes to loopback only.
+# Then chat ingest (posts/s into PostgreSQL) and, with BENCH_QUALITY=1, the analytics compared
+# with sumy and YAKE (needs pip; SUMY_FULL=1 times sumy on all 10,000 posts, about 10-40 min).
 #   BENCH_DURATION=10s BENCH_CONNECTIONS=32 make bench
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,7 +22,8 @@ if [ "${BENCH_SKIP_CRITERION:-0}" != 1 ]; then
   cargo bench --workspace --locked --bench '*' -- --noplot
 fi
 
-cargo build --release --locked -p switchboard-app --bin switchboard --example queue_bench
+cargo build --release --locked -p switchboard-app --bin switchboard --example queue_bench \
+  --example ingest_bench
 admin=$(scripts/db.sh url --admin)
 db_url="${admin%/*}/switchboard_bench"
 psql "$admin" -qAtX -c "select 1 from pg_database where datname='switchboard_bench'" | grep -q 1 \
@@ -149,3 +152,19 @@ def ms(v):
 worst = max(ms(v) for v in sys.argv[1:])
 print(f"\nstored stats GETs, worst p99:   {worst:5.2f} ms (target < 10 ms)")
 PY
+# Issue 5 — ingest: the sandbox's default workspaces (about 27,700 readable posts per provider)
+# backfilled through the adapters, the service and the store into a fresh database on the bench
+# cluster (created for the run, dropped after); median of 3 rounds per provider, a few seconds.
+kill "$server" 2>/dev/null || true
+wait "$server" 2>/dev/null || true
+echo
+echo "issue 5 — ingest (target: >= 20,000 posts/s for each provider)"
+SWITCHBOARD_TEST_DATABASE_URL=$admin SWITCHBOARD__LOG__FILTER=warn "$target/release/examples/ingest_bench"
+
+# Issue 5 — analytics quality and speed against sumy and YAKE: optional, pip must reach PyPI.
+if [ "${BENCH_QUALITY:-0}" = 1 ]; then
+  echo
+  echo "issue 5 — analytics vs sumy LexRank and YAKE (BENCH_QUALITY=1)"
+  CARGO_TARGET_DIR=$target scripts/quality/compare.py \
+    || echo "quality: compare.py failed (no network for pip?); see docs/analytics.md for recorded figures"
+fi

@@ -44,6 +44,7 @@ impl ProviderSources {
             .map_err(|e| AppError::Command(format!("cannot build the chat HTTP client: {e}")))?;
         let mut slack = SlackConfig::new(config.slack_base_url.clone());
         slack.timeout = timeout;
+        slack.thread_concurrency = config.thread_concurrency.max(1);
         let mut mattermost = MattermostConfig::new(config.mattermost_base_url.clone());
         mattermost.timeout = timeout;
         let default = config.mattermost_base_url.trim();
@@ -176,6 +177,7 @@ pub fn policy(config: &ChatConfig) -> ChatPolicy {
         allow_private_networks: config.allow_private_networks,
         change_margin: Duration::from_secs(config.change_margin_secs),
         reconcile_window: Duration::from_secs(config.reconcile_hours.saturating_mul(3600)),
+        channel_concurrency: config.channel_concurrency.max(1),
     }
 }
 

@@ -137,6 +137,20 @@ pub struct Channel {
     pub created_at: DateTime<Utc>,
 }
 
+/// Where a channel's backfill that was cut short (a rate limit, the provider unreachable)
+/// resumes, saved with each page it stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackfillCheckpoint {
+    /// The start of the window the backfill reads down to: the provider's cursor is valid
+    /// only with the request that gave it.
+    pub oldest: DateTime<Utc>,
+    /// The provider's cursor of the next page to read.
+    pub cursor: String,
+    /// The oldest post time listed before `cursor`. The resumed backfill lists only what is
+    /// older, so it reconciles deletions below this time only.
+    pub listed_down_to: DateTime<Utc>,
+}
+
 impl Channel {
     /// The channel as recorded in events.
     pub fn snapshot(&self) -> serde_json::Value {

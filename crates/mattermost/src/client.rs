@@ -1,12 +1,12 @@
 //! One API v4 call: `{base_url}/api/v4/{path}` with the token as a bearer header, 429s
-//! retried within the [`RetryPolicy`], failures read as `AppError`s.
+//! retried within the [`RetryPolicy`] (the ports' shared loop), failures read as `AppError`s.
 
 use std::time::Duration;
 
 use reqwest::{RequestBuilder, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
-use switchboard_ports::{ChatError, RetryPolicy};
+use switchboard_ports::{ChatError, RateGate, RetryPolicy, Try, with_retries};
 
 use crate::error;
 
@@ -36,13 +36,15 @@ impl MattermostConfig {
     }
 }
 
-/// An authenticated API v4 client for one token.
+/// An authenticated API v4 client for one token. Clones share a [`RateGate`]: a 429 seen by
+/// one call holds the others back.
 #[derive(Debug, Clone)]
 pub(crate) struct Client {
     http: reqwest::Client,
     api: String,
     token: SecretString,
     retry: RetryPolicy,
+    gate: RateGate,
 }
 
 impl Client {
@@ -52,7 +54,7 @@ impl Client {
         token: SecretString,
     ) -> Self {
         let api = format!("{}/api/v4", config.base_url.trim_end_matches('/'));
-        Self { http, api, token, retry: config.retry }
+        Self { http, api, token, retry: config.retry, gate: RateGate::new() }
     }
 
     /// `GET {path}?{query}`.
@@ -87,32 +89,27 @@ impl Client {
         path: &str,
         request: impl Fn() -> RequestBuilder,
     ) -> Result<T, ChatError> {
-        let mut attempt = 0;
-        loop {
+        let request = &request;
+        let send = || async move {
             let response = request()
                 .bearer_auth(self.token.expose_secret())
                 .send()
                 .await
                 .map_err(error::transport)?;
-            let status = response.status();
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                let retry_after = error::retry_after(response.headers());
-                match self.retry.delay(attempt, retry_after) {
-                    Some(wait) => {
-                        tracing::debug!(path, ?wait, attempt, "mattermost: rate limited, waiting");
-                        tokio::time::sleep(wait).await;
-                        attempt += 1;
-                        continue;
-                    }
-                    None => return Err(ChatError::RateLimited { retry_after }),
-                }
+            if response.status() != StatusCode::TOO_MANY_REQUESTS {
+                return Ok(Try::Answer(response));
             }
-            let body = response.bytes().await.map_err(error::transport)?;
-            if !status.is_success() {
-                return Err(error::from_response(status, &body, path));
-            }
-            return serde_json::from_slice(&body)
-                .map_err(|e| ChatError::InvalidResponse(format!("{path}: {e}")));
+            let retry_after = error::retry_after(response.headers());
+            tracing::debug!(path, ?retry_after, "mattermost: rate limited");
+            Ok(Try::Throttled(retry_after))
+        };
+        let response = with_retries(&self.retry, &self.gate, tokio::time::sleep, send).await?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(error::transport)?;
+        if !status.is_success() {
+            return Err(error::from_response(status, &body, path));
         }
+        serde_json::from_slice(&body)
+            .map_err(|e| ChatError::InvalidResponse(format!("{path}: {e}")))
     }
 }

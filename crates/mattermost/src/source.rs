@@ -52,30 +52,30 @@ impl MattermostSource {
         self.client.get("users/me/teams", &[]).await
     }
 
-    /// Page `page` (a number) of the channel's live posts, newest first, down to `oldest`.
+    /// A page of the channel's live posts, newest first, down to `oldest`: the first page, or
+    /// the one before the post `page` names (the previous page's oldest post). Paging by
+    /// post rather than by page number keeps the pages in place while posts are added or
+    /// deleted, and a cursor saved for later still means the same place.
     async fn backfill(
         &self,
         channel_id: &str,
         oldest: Option<DateTime<Utc>>,
         page: Option<&PageCursor>,
     ) -> Result<PostPage, ChatError> {
-        let number: usize = match page {
-            None => 0,
-            Some(cursor) => cursor.as_str().parse().map_err(|_| ChatError::Provider {
-                code: "invalid_cursor".to_owned(),
-                message: format!("not a page number: {}", cursor.as_str()),
-            })?,
-        };
-        let (page_arg, per_page) = (number.to_string(), self.page_size.to_string());
-        let query = [("page", page_arg.as_str()), ("per_page", per_page.as_str())];
+        let per_page = self.page_size.to_string();
+        let mut query = vec![("per_page", per_page.as_str())];
+        if let Some(before) = page {
+            query.push(("before", before.as_str()));
+        }
         let list: PostList =
             self.client.get(&format!("channels/{channel_id}/posts"), &query).await?;
         let listed = list.order.len();
+        let last = list.order.last().cloned();
         let posts: Vec<ChatPost> =
             ordered(list).filter(|p| oldest.is_none_or(|oldest| p.posted_at >= oldest)).collect();
         // A short page is the last; a page that reached past `oldest` ends the backfill.
         let more = listed >= self.page_size && posts.len() == listed;
-        let next = more.then(|| PageCursor::new((number + 1).to_string()));
+        let next = last.filter(|_| more).map(PageCursor::new);
         Ok(PostPage { posts, next, truncated: false })
     }
 
@@ -140,8 +140,8 @@ impl ChatSource for MattermostSource {
         Ok(channels)
     }
 
-    /// A backfill pages with `page`/`per_page` (the cursor is the page number), newest first,
-    /// and stops at `oldest`. A change scan is one `since` query: Mattermost returns every post
+    /// A backfill pages with `before`/`per_page` (the cursor is the id of the previous page's
+    /// oldest post), newest first, and stops at `oldest`. A change scan is one `since` query: Mattermost returns every post
     /// updated since, deletions included (`delete_at`); roots whose only change is a new reply
     /// are left out. Mattermost caps that answer at 1000 posts: a page that long is marked
     /// [`PostPage::truncated`].

@@ -215,7 +215,15 @@ async fn a_retry_after_beyond_the_longest_wait_fails_at_once() {
     sandbox.throttle_provider(Provider::Mattermost, 1, Duration::from_secs(30));
     let error = source.identity().await.unwrap_err();
     assert_eq!(error, ChatError::RateLimited { retry_after: Duration::from_secs(30) });
-    source.identity().await.unwrap();
+    // The source's calls wait out the pause: this one is refused without asking.
+    let requests = sandbox.requests(Provider::Mattermost);
+    let Err(ChatError::RateLimited { retry_after }) = source.identity().await else {
+        panic!("called during the pause")
+    };
+    assert!(retry_after > Duration::from_secs(29) && retry_after <= Duration::from_secs(30));
+    assert_eq!(sandbox.requests(Provider::Mattermost), requests);
+    // Another source (another sync) has its own pause.
+    crate::source(&sandbox, MATTERMOST_TOKEN).identity().await.unwrap();
 }
 
 #[tokio::test]

@@ -7,7 +7,9 @@ use switchboard_domain::UserId;
 use switchboard_domain::chat::{
     ChannelRef, ChatIdentity, ChatPost, ChatProvider, ChatUser, HistoryScope, PageCursor, PostPage,
 };
-use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
+use switchboard_domain::chat_sources::{
+    BackfillCheckpoint, Channel, ChannelId, Source, SourceId, SourceStatus,
+};
 use switchboard_ports::{ChatError, ChatSource, ChatSourceFactory, ChatStore, StoreError};
 
 use crate::MemoryTx;
@@ -23,6 +25,8 @@ pub struct ChatState {
     pub posts: BTreeMap<ChannelId, BTreeMap<String, ChatPost>>,
     /// Stored channel statistics by channel.
     pub stats: BTreeMap<ChannelId, switchboard_domain::chat_stats::ChannelStats>,
+    /// Where unfinished backfills resume, by channel.
+    pub checkpoints: BTreeMap<ChannelId, BackfillCheckpoint>,
 }
 
 impl ChatStore for MemoryTx {
@@ -64,6 +68,7 @@ impl ChatStore for MemoryTx {
             chat.channels.remove(&channel);
             chat.posts.remove(&channel);
             chat.stats.remove(&channel);
+            chat.checkpoints.remove(&channel);
         }
         Ok(())
     }
@@ -132,6 +137,7 @@ impl ChatStore for MemoryTx {
         &mut self,
         channel: ChannelId,
         since: Option<DateTime<Utc>>,
+        before: Option<DateTime<Utc>>,
         keep: &[String],
     ) -> Result<u64, StoreError> {
         let keep: HashSet<&str> = keep.iter().map(String::as_str).collect();
@@ -142,7 +148,8 @@ impl ChatStore for MemoryTx {
             let deleted: HashSet<String> =
                 posts.values().filter(|p| p.deleted).map(|p| p.id.clone()).collect();
             for post in posts.values_mut() {
-                let in_window = since.is_none_or(|since| post.posted_at >= since);
+                let in_window = since.is_none_or(|since| post.posted_at >= since)
+                    && before.is_none_or(|before| post.posted_at < before);
                 let candidate = !post.deleted && in_window && !keep.contains(post.id.as_str());
                 let root = post.thread_root.as_deref();
                 let gone = if pass == 0 {
@@ -157,6 +164,32 @@ impl ChatStore for MemoryTx {
             }
         }
         Ok(retired)
+    }
+
+    async fn chat_backfill_checkpoint(
+        &mut self,
+        channel: ChannelId,
+    ) -> Result<Option<BackfillCheckpoint>, StoreError> {
+        Ok(self.state.chat.checkpoints.get(&channel).cloned())
+    }
+
+    async fn set_chat_backfill_checkpoint(
+        &mut self,
+        channel: ChannelId,
+        checkpoint: Option<&BackfillCheckpoint>,
+    ) -> Result<(), StoreError> {
+        let chat = &mut self.state.chat;
+        match checkpoint {
+            Some(_) if !chat.channels.contains_key(&channel) => Err(StoreError::NotFound),
+            Some(checkpoint) => {
+                chat.checkpoints.insert(channel, checkpoint.clone());
+                Ok(())
+            }
+            None => {
+                chat.checkpoints.remove(&channel);
+                Ok(())
+            }
+        }
     }
 
     async fn chat_posts(
@@ -289,7 +322,7 @@ mod tests {
                     assert_eq!(tx.upsert_chat_posts(channel, &posts).await?, 8);
                     assert_eq!(tx.upsert_chat_posts(channel, &posts).await?, 0);
                     let keep = ["root".to_owned(), "kept".to_owned()];
-                    assert_eq!(tx.retire_chat_posts(channel, Some(since), &keep).await?, 4);
+                    assert_eq!(tx.retire_chat_posts(channel, Some(since), None, &keep).await?, 4);
                     let stored = &tx.state.chat.posts[&channel];
                     let mut deleted: Vec<String> =
                         stored.values().filter(|p| p.deleted).map(|p| p.id.clone()).collect();
@@ -300,5 +333,36 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(deleted, ["gone", "gone-reply", "gone-root", "reply-of-gone-root"]);
+    }
+
+    #[tokio::test]
+    async fn a_resumed_backfill_retires_only_below_what_it_had_listed_before() {
+        let store = MemoryStore::new();
+        let channel = ChannelId::new();
+        let (since, before) = (post("x", 40, None).posted_at, post("x", 60, None).posted_at);
+        let deleted: Vec<String> = store
+            .transact(move |tx| {
+                Box::pin(async move {
+                    let posts = [
+                        post("old-gone", 45, None),
+                        post("old-kept", 48, None),
+                        post("reply-of-old-kept", 120, Some("old-kept")),
+                        post("listed-before", 60, None),
+                        post("deleted-later", 70, None),
+                    ];
+                    tx.upsert_chat_posts(channel, &posts).await?;
+                    let keep = ["old-kept".to_owned(), "reply-of-old-kept".to_owned()];
+                    let retired =
+                        tx.retire_chat_posts(channel, Some(since), Some(before), &keep).await?;
+                    assert_eq!(retired, 1);
+                    let stored = &tx.state.chat.posts[&channel];
+                    Ok::<_, StoreError>(
+                        stored.values().filter(|p| p.deleted).map(|p| p.id.clone()).collect(),
+                    )
+                })
+            })
+            .await
+            .unwrap();
+        assert_eq!(deleted, ["old-gone"]);
     }
 }

@@ -1,8 +1,9 @@
 //! Chat sources: a Slack workspace or a Mattermost server, reached with one user's token.
 //!
 //! Adapters: `switchboard-slack` and `switchboard-mattermost`. Both retry a 429 themselves
-//! (within a [`RetryPolicy`]) and give up with [`ChatError::RateLimited`], so a caller sees a
-//! rate limit only when waiting in place would be unreasonable.
+//! (within a [`RetryPolicy`], through [`crate::rate_limit::with_retries`]) and give up with
+//! [`ChatError::RateLimited`], so a caller sees a rate limit only when waiting in place would
+//! be unreasonable.
 
 use std::future::Future;
 use std::net::IpAddr;

@@ -6,7 +6,7 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::chat::ChatPost;
-use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId};
+use switchboard_domain::chat_sources::{BackfillCheckpoint, Channel, ChannelId, Source, SourceId};
 
 use crate::StoreError;
 
@@ -125,10 +125,10 @@ pub trait ChatStore: Send {
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// Marks deleted every live post of `channel` posted at or after `since` (all, when
-    /// `None`) whose provider id is not in `keep` and which is top-level, replies to a
-    /// thread whose root is in `keep`, or replies to a deleted root: what a complete backfill
-    /// of that window no longer lists (a reply to an older, live thread may not be listed by
-    /// it). Returns how many.
+    /// `None`) and before `before` (no bound, when `None`) whose provider id is not in `keep`
+    /// and which is top-level, replies to a thread whose root is in `keep`, or replies to a
+    /// deleted root: what a complete backfill of that window no longer lists (a reply to an
+    /// older, live thread may not be listed by it). Returns how many.
     ///
     /// # Errors
     /// [`StoreError`] from the store.
@@ -136,8 +136,29 @@ pub trait ChatStore: Send {
         &mut self,
         channel: ChannelId,
         since: Option<DateTime<Utc>>,
+        before: Option<DateTime<Utc>>,
         keep: &[String],
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Where the channel's backfill resumes, when one was cut short.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn chat_backfill_checkpoint(
+        &mut self,
+        channel: ChannelId,
+    ) -> impl Future<Output = Result<Option<BackfillCheckpoint>, StoreError>> + Send;
+
+    /// Saves where the channel's backfill resumes; `None` once it is complete. Removed with
+    /// the channel.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store (a channel that does not exist, among others).
+    fn set_chat_backfill_checkpoint(
+        &mut self,
+        channel: ChannelId,
+        checkpoint: Option<&BackfillCheckpoint>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// The channel's posts posted at or after `since` (all, when `None`), deleted ones
     /// included, oldest first; `channel_id` is the provider's channel id.

@@ -8,6 +8,7 @@ pub mod events;
 pub mod identity;
 pub mod jobs;
 pub mod oauth;
+pub mod rate_limit;
 pub mod readiness;
 pub mod store;
 pub mod unit_of_work;
@@ -24,6 +25,7 @@ pub use identity::{
 };
 pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob};
 pub use oauth::{OAuthGrant, OAuthState, OAuthStateStore};
+pub use rate_limit::{RateGate, Try, with_retries};
 pub use readiness::ReadinessProbe;
 pub use store::{BoxFuture, StoreError};
 pub use unit_of_work::{Transaction, UnitOfWork};

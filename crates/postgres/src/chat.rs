@@ -3,6 +3,7 @@
 //! parameters whatever the batch size, one round trip.
 
 mod channels;
+mod checkpoints;
 mod posts;
 mod rows;
 mod sources;
@@ -10,7 +11,7 @@ mod sources;
 use chrono::{DateTime, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::chat::ChatPost;
-use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId};
+use switchboard_domain::chat_sources::{BackfillCheckpoint, Channel, ChannelId, Source, SourceId};
 use switchboard_ports::{ChatStore, StoreError};
 
 use crate::PgTx;
@@ -75,9 +76,25 @@ impl ChatStore for PgTx {
         &mut self,
         channel: ChannelId,
         since: Option<DateTime<Utc>>,
+        before: Option<DateTime<Utc>>,
         keep: &[String],
     ) -> Result<u64, StoreError> {
-        posts::retire(self, channel, since, keep).await
+        posts::retire(self, channel, since, before, keep).await
+    }
+
+    async fn chat_backfill_checkpoint(
+        &mut self,
+        channel: ChannelId,
+    ) -> Result<Option<BackfillCheckpoint>, StoreError> {
+        checkpoints::get(self, channel).await
+    }
+
+    async fn set_chat_backfill_checkpoint(
+        &mut self,
+        channel: ChannelId,
+        checkpoint: Option<&BackfillCheckpoint>,
+    ) -> Result<(), StoreError> {
+        checkpoints::set(self, channel, checkpoint).await
     }
 
     async fn chat_posts(

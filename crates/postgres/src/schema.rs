@@ -154,6 +154,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    chat_backfill_checkpoints (channel_id) {
+        channel_id -> Uuid,
+        oldest -> Timestamptz,
+        page_cursor -> Text,
+        listed_down_to -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     chat_channels (id) {
         id -> Uuid,
         source_id -> Uuid,
@@ -196,7 +206,13 @@ diesel::table! {
 
 diesel::joinable!(chat_channels -> chat_sources (source_id));
 diesel::joinable!(chat_posts -> chat_channels (channel_id));
-diesel::allow_tables_to_appear_in_same_query!(chat_sources, chat_channels, chat_posts);
+diesel::joinable!(chat_backfill_checkpoints -> chat_channels (channel_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    chat_sources,
+    chat_channels,
+    chat_posts,
+    chat_backfill_checkpoints
+);
 
 diesel::table! {
     chat_post_hours (channel_id, hour) {

@@ -1,12 +1,15 @@
 //! The chat store over PostgreSQL: batched, idempotent upserts; reconciliation after a
-//! backfill; deleting a source with everything it owns.
+//! backfill (or the resumed part of one); backfill checkpoints; deleting a source with
+//! everything it owns.
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::chat::{ChatPost, ChatProvider};
-use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
+use switchboard_domain::chat_sources::{
+    BackfillCheckpoint, Channel, ChannelId, Source, SourceId, SourceStatus,
+};
 use switchboard_ports::{ChatStore, StoreError, UnitOfWork};
 use switchboard_postgres::PgUnitOfWork;
 use switchboard_test_support::TestDb;
@@ -141,7 +144,9 @@ async fn a_backfill_retires_what_it_no_longer_lists_in_its_window_only() {
     let keep = vec!["root".to_owned(), "kept".to_owned()];
     let retired = uow
         .transact(move |tx| {
-            Box::pin(async move { tx.retire_chat_posts(channel.id, Some(at(40)), &keep).await })
+            Box::pin(
+                async move { tx.retire_chat_posts(channel.id, Some(at(40)), None, &keep).await },
+            )
         })
         .await
         .unwrap();
@@ -149,6 +154,83 @@ async fn a_backfill_retires_what_it_no_longer_lists_in_its_window_only() {
     let deleted: Vec<String> =
         stored(&uow, channel.id).await.into_iter().filter(|p| p.deleted).map(|p| p.id).collect();
     assert_eq!(deleted, ["gone-reply", "gone", "gone-root", "reply-of-gone-root"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resumed_backfill_retires_only_below_what_it_had_listed_before() {
+    let db = TestDb::migrated().await;
+    let (uow, _, channel) = seeded(&db).await;
+    let posts = vec![
+        post("old-gone", 45, None),
+        post("old-kept", 48, None),
+        post("reply-of-old-kept", 120, Some("old-kept")),
+        post("listed-before", 60, None),
+        post("deleted-later", 70, None),
+    ];
+    upsert(&uow, channel.id, posts).await;
+    // The attempt before listed from 60 on; this one lists what is older.
+    let keep = vec!["old-kept".to_owned(), "reply-of-old-kept".to_owned()];
+    let retired = uow
+        .transact(move |tx| {
+            Box::pin(async move {
+                tx.retire_chat_posts(channel.id, Some(at(40)), Some(at(60)), &keep).await
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(retired, 1);
+    let deleted: Vec<String> =
+        stored(&uow, channel.id).await.into_iter().filter(|p| p.deleted).map(|p| p.id).collect();
+    assert_eq!(deleted, ["old-gone"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_backfill_checkpoint_is_saved_replaced_cleared_and_goes_with_its_channel() {
+    let db = TestDb::migrated().await;
+    let (uow, source, channel) = seeded(&db).await;
+    let get = |uow: &PgUnitOfWork| {
+        let uow = uow.clone();
+        async move {
+            uow.transact(move |tx| {
+                Box::pin(async move { tx.chat_backfill_checkpoint(channel.id).await })
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let set = |uow: &PgUnitOfWork, checkpoint: Option<BackfillCheckpoint>| {
+        let uow = uow.clone();
+        async move {
+            uow.transact(move |tx| {
+                Box::pin(async move {
+                    tx.set_chat_backfill_checkpoint(channel.id, checkpoint.as_ref()).await
+                })
+            })
+            .await
+        }
+    };
+    assert_eq!(get(&uow).await, None);
+    let first =
+        BackfillCheckpoint { oldest: at(0), cursor: "page-2".into(), listed_down_to: at(300) };
+    set(&uow, Some(first.clone())).await.unwrap();
+    assert_eq!(get(&uow).await, Some(first.clone()));
+    let next = BackfillCheckpoint { cursor: "page-3".into(), listed_down_to: at(200), ..first };
+    set(&uow, Some(next.clone())).await.unwrap();
+    assert_eq!(get(&uow).await, Some(next.clone()));
+    set(&uow, None).await.unwrap();
+    assert_eq!(get(&uow).await, None);
+    set(&uow, None).await.unwrap();
+
+    set(&uow, Some(next)).await.unwrap();
+    let id = source.id;
+    uow.transact(move |tx| Box::pin(async move { tx.delete_chat_source(id).await })).await.unwrap();
+    let client = db.client().await;
+    let n: i64 = client
+        .query_one("SELECT count(*) FROM chat_backfill_checkpoints", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -224,7 +306,7 @@ async fn the_hourly_rollup_follows_inserts_edits_deletions_and_retirements() {
     let keep = vec!["a".to_owned()];
     let id = channel.id;
     uow.transact(move |tx| {
-        Box::pin(async move { tx.retire_chat_posts(id, Some(at(0)), &keep).await })
+        Box::pin(async move { tx.retire_chat_posts(id, Some(at(0)), None, &keep).await })
     })
     .await
     .unwrap();

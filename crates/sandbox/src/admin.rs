@@ -80,12 +80,17 @@ struct Throttle {
     provider: Option<Provider>,
     requests: u32,
     retry_after: u64,
+    /// Requests let through first (token throttles only).
+    #[serde(default)]
+    after: u32,
 }
 
 async fn throttle(sandbox: web::Data<Sandbox>, body: web::Json<Throttle>) -> HttpResponse {
     let retry_after = Duration::from_secs(body.retry_after);
     match (&body.token, body.provider) {
-        (Some(token), _) => sandbox.throttle_token(token, body.requests, retry_after),
+        (Some(token), _) => {
+            sandbox.throttle_token_after(token, body.after, body.requests, retry_after);
+        }
         (None, Some(provider)) => sandbox.throttle_provider(provider, body.requests, retry_after),
         (None, None) => {
             return HttpResponse::BadRequest().json(json!({"error": "token or provider"}));

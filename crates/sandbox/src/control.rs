@@ -130,6 +130,12 @@ impl Sandbox {
         state.workspace(provider).channels.iter().map(|c| c.posts.len()).sum()
     }
 
+    /// API requests made to `provider` so far (answered 429 included; the admin API not
+    /// counted): what a client's work cost.
+    pub fn requests(&self, provider: Provider) -> u64 {
+        self.store.faults().requests(provider)
+    }
+
     /// Accepts `token` for the demo user.
     pub fn add_token(&self, provider: Provider, token: &str) {
         let mut state = self.store.write();
@@ -166,14 +172,26 @@ impl Sandbox {
     /// The next `requests` requests bearing `token` answer 429 with `Retry-After`
     /// (whole seconds, rounded up). Zero requests lifts a pending throttle.
     pub fn throttle_token(&self, token: &str, requests: u32, retry_after: Duration) {
+        self.throttle_token_after(token, 0, requests, retry_after);
+    }
+
+    /// Once `after` more requests bearing `token` have gone through, the next `requests`
+    /// answer 429 with `Retry-After`: a limit reached in the middle of a sync.
+    pub fn throttle_token_after(
+        &self,
+        token: &str,
+        after: u32,
+        requests: u32,
+        retry_after: Duration,
+    ) {
         let target = Target::Token(token.to_owned());
-        self.store.faults().throttle(target, requests, seconds(retry_after));
+        self.store.faults().throttle(target, after, requests, seconds(retry_after));
     }
 
     /// The next `requests` requests to `provider`, whatever their token, answer 429.
     pub fn throttle_provider(&self, provider: Provider, requests: u32, retry_after: Duration) {
         let target = Target::Provider(provider);
-        self.store.faults().throttle(target, requests, seconds(retry_after));
+        self.store.faults().throttle(target, 0, requests, seconds(retry_after));
     }
 
     /// Registers a Slack app: `oauth.v2.access` then accepts this client id and secret (the

@@ -1,4 +1,5 @@
-//! Injected faults: "the next N requests answer 429 with `Retry-After: S`".
+//! Injected faults: "the next N requests (after the next K, which pass) answer 429 with
+//! `Retry-After: S`".
 
 use std::collections::HashMap;
 
@@ -15,32 +16,52 @@ pub(crate) enum Target {
 
 #[derive(Debug, Clone, Copy)]
 struct Throttle {
+    /// Requests still let through before the throttle starts.
+    pass: u32,
     remaining: u32,
     retry_after_secs: u64,
 }
 
-/// Pending throttles.
+/// Pending throttles, and the API requests seen (each passes here first).
 #[derive(Debug, Default)]
 pub(crate) struct Faults {
     throttles: HashMap<Target, Throttle>,
+    requests: HashMap<Provider, u64>,
 }
 
 impl Faults {
-    /// The next `requests` requests matching `target` answer 429.
-    pub(crate) fn throttle(&mut self, target: Target, requests: u32, retry_after_secs: u64) {
+    /// After `pass` requests matching `target` go through, the next `requests` answer 429.
+    pub(crate) fn throttle(
+        &mut self,
+        target: Target,
+        pass: u32,
+        requests: u32,
+        retry_after_secs: u64,
+    ) {
         if requests == 0 {
             self.throttles.remove(&target);
         } else {
-            self.throttles.insert(target, Throttle { remaining: requests, retry_after_secs });
+            let throttle = Throttle { pass, remaining: requests, retry_after_secs };
+            self.throttles.insert(target, throttle);
         }
+    }
+
+    /// API requests made to `provider` so far, throttled ones included.
+    pub(crate) fn requests(&self, provider: Provider) -> u64 {
+        self.requests.get(&provider).copied().unwrap_or_default()
     }
 
     /// Consumes one throttled answer for this request, if one is pending: its `Retry-After`.
     pub(crate) fn take(&mut self, provider: Provider, token: Option<&str>) -> Option<u64> {
+        *self.requests.entry(provider).or_default() += 1;
         let by_token = token.map(|t| Target::Token(t.to_owned()));
         let targets = by_token.into_iter().chain(std::iter::once(Target::Provider(provider)));
         for target in targets {
             if let Some(throttle) = self.throttles.get_mut(&target) {
+                if throttle.pass > 0 {
+                    throttle.pass -= 1;
+                    continue;
+                }
                 throttle.remaining -= 1;
                 let retry_after = throttle.retry_after_secs;
                 if throttle.remaining == 0 {

@@ -1,12 +1,13 @@
 //! One Web API call: `POST {base_url}/{method}` with a form body and the token as a bearer
-//! header, 429s retried within the [`RetryPolicy`], the answer checked for `ok`.
+//! header, 429s retried within the [`RetryPolicy`] (the ports' shared loop), the answer
+//! checked for `ok`.
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
-use switchboard_ports::{ChatError, RetryPolicy};
+use switchboard_ports::{ChatError, RateGate, RetryPolicy, Try, with_retries};
 
 use crate::error;
 use crate::wire::Status;
@@ -18,8 +19,11 @@ pub struct SlackConfig {
     pub base_url: String,
     /// What to do on 429.
     pub retry: RetryPolicy,
-    /// Messages per `conversations.history` page (Slack advises at most 200).
+    /// Messages per `conversations.history` page (Slack allows 999 and advises at most 200).
     pub page_size: u32,
+    /// `conversations.replies` calls in flight at once while reading a page's threads (at
+    /// least 1). Every call still goes through the [`RetryPolicy`].
+    pub thread_concurrency: usize,
     /// How far before `since` a change scan re-reads history, to see edits and new replies of
     /// recent messages (Slack has no change list; see the crate docs).
     pub change_lookback: Duration,
@@ -32,25 +36,28 @@ impl SlackConfig {
     pub const DEFAULT_BASE_URL: &str = "https://slack.com/api";
 
     /// Defaults for the API at `base_url`: retries as [`RetryPolicy::default`], pages of
-    /// 200, a day of lookback, 30 s per request.
+    /// 200, 4 thread reads at once, a day of lookback, 30 s per request.
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {
             base_url: base_url.into(),
             retry: RetryPolicy::default(),
             page_size: 200,
+            thread_concurrency: 4,
             change_lookback: Duration::from_secs(24 * 3600),
             timeout: Duration::from_secs(30),
         }
     }
 }
 
-/// An authenticated Web API client for one token.
+/// An authenticated Web API client for one token. Clones share a [`RateGate`]: a 429 seen by
+/// one call holds the others back.
 #[derive(Debug, Clone)]
 pub(crate) struct Client {
     http: reqwest::Client,
     base_url: String,
     token: SecretString,
     retry: RetryPolicy,
+    gate: RateGate,
 }
 
 impl Client {
@@ -60,6 +67,7 @@ impl Client {
             base_url: config.base_url.trim_end_matches('/').to_owned(),
             token,
             retry: config.retry,
+            gate: RateGate::new(),
         }
     }
 
@@ -70,38 +78,33 @@ impl Client {
         args: &[(&str, &str)],
     ) -> Result<T, ChatError> {
         let url = format!("{}/{method}", self.base_url);
-        let mut attempt = 0;
-        loop {
+        let url = url.as_str();
+        let send = || async move {
             let response = self
                 .http
-                .post(&url)
+                .post(url)
                 .bearer_auth(self.token.expose_secret())
                 .form(args)
                 .send()
                 .await
                 .map_err(error::transport)?;
-            let status = response.status();
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                let retry_after = error::retry_after(response.headers());
-                match self.retry.delay(attempt, retry_after) {
-                    Some(wait) => {
-                        tracing::debug!(method, ?wait, attempt, "slack: rate limited, waiting");
-                        tokio::time::sleep(wait).await;
-                        attempt += 1;
-                        continue;
-                    }
-                    None => return Err(ChatError::RateLimited { retry_after }),
-                }
+            if response.status() != StatusCode::TOO_MANY_REQUESTS {
+                return Ok(Try::Answer(response));
             }
-            if status == StatusCode::UNAUTHORIZED {
-                return Err(ChatError::Unauthorized { reason: "HTTP 401".to_owned() });
-            }
-            if status.is_server_error() {
-                return Err(ChatError::Transport(format!("{method}: HTTP {status}")));
-            }
-            let body = response.bytes().await.map_err(error::transport)?;
-            return decode(method, status, &body);
+            let retry_after = error::retry_after(response.headers());
+            tracing::debug!(method, ?retry_after, "slack: rate limited");
+            Ok(Try::Throttled(retry_after))
+        };
+        let response = with_retries(&self.retry, &self.gate, tokio::time::sleep, send).await?;
+        let status = response.status();
+        if status == StatusCode::UNAUTHORIZED {
+            return Err(ChatError::Unauthorized { reason: "HTTP 401".to_owned() });
         }
+        if status.is_server_error() {
+            return Err(ChatError::Transport(format!("{method}: HTTP {status}")));
+        }
+        let body = response.bytes().await.map_err(error::transport)?;
+        decode(method, status, &body)
     }
 }
 

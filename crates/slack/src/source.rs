@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
+use futures_util::stream::{self, StreamExt, TryStreamExt};
 use secrecy::SecretString;
 use switchboard_domain::chat::{
     ChannelKind, ChannelRef, ChatIdentity, ChatPost, ChatProvider, ChatTeam, ChatUser,
@@ -23,6 +24,7 @@ const LIST_LIMIT: &str = "200";
 pub struct SlackSource {
     client: Client,
     page_size: String,
+    thread_concurrency: usize,
     lookback: chrono::TimeDelta,
 }
 
@@ -44,6 +46,7 @@ impl SlackSource {
         Self {
             client: Client::new(http, config, token),
             page_size: config.page_size.clamp(1, 999).to_string(),
+            thread_concurrency: config.thread_concurrency.max(1),
             lookback: chrono::TimeDelta::from_std(config.change_lookback)
                 .unwrap_or(chrono::TimeDelta::days(1)),
         }
@@ -147,18 +150,33 @@ impl ChatSource for SlackSource {
             args.push(("cursor", cursor.as_str()));
         }
         let answer: Messages = self.client.call("conversations.history", &args).await?;
+        // One `conversations.replies` walk per thread to read, several in flight, answers
+        // kept in the page's order.
+        let parents: Vec<Option<String>> = answer
+            .messages
+            .iter()
+            .map(|message| {
+                let read = message.is_thread_parent()
+                    && match (since, message.latest_reply.as_deref()) {
+                        (Some(since), Some(latest)) => {
+                            wire::parse_ts(latest).is_some_and(|t| t > since)
+                        }
+                        (Some(_), None) => false,
+                        (None, _) => true,
+                    };
+                read.then(|| message.ts.clone())
+            })
+            .collect();
+        let reads = parents.into_iter().map(|parent| async move {
+            match parent {
+                Some(parent) => self.thread(channel_id, &parent).await,
+                None => Ok(Vec::new()),
+            }
+        });
+        let threads: Vec<Vec<Message>> =
+            stream::iter(reads).buffered(self.thread_concurrency).try_collect().await?;
         let mut posts = Vec::with_capacity(answer.messages.len());
-        for message in answer.messages {
-            let changed_thread = match (since, message.latest_reply.as_deref()) {
-                (Some(since), Some(latest)) => wire::parse_ts(latest).is_some_and(|t| t > since),
-                (Some(_), None) => false,
-                (None, _) => true,
-            };
-            let replies = if message.is_thread_parent() && changed_thread {
-                self.thread(channel_id, &message.ts).await?
-            } else {
-                Vec::new()
-            };
+        for (message, replies) in answer.messages.into_iter().zip(threads) {
             let parent_ts = message.ts.clone();
             posts.extend(post(channel_id, message, None).filter(|p| wanted(p, since)));
             posts.extend(

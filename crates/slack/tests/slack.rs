@@ -210,7 +210,15 @@ async fn a_retry_after_beyond_the_longest_wait_fails_at_once() {
     sandbox.throttle_token(SLACK_TOKEN, 1, Duration::from_secs(30));
     let error = source.identity().await.unwrap_err();
     assert_eq!(error, ChatError::RateLimited { retry_after: Duration::from_secs(30) });
-    source.identity().await.unwrap();
+    // The source's calls wait out the pause: this one is refused without asking.
+    let requests = sandbox.requests(Provider::Slack);
+    let Err(ChatError::RateLimited { retry_after }) = source.identity().await else {
+        panic!("called during the pause")
+    };
+    assert!(retry_after > Duration::from_secs(29) && retry_after <= Duration::from_secs(30));
+    assert_eq!(sandbox.requests(Provider::Slack), requests);
+    // Another source (another sync) has its own pause.
+    crate::source(&sandbox, SLACK_TOKEN).identity().await.unwrap();
 }
 
 #[tokio::test]

@@ -25,6 +25,10 @@ pub struct ChatConfig {
     /// Hours of a channel's latest history read again in full at each sync, to notice
     /// deletions a change scan cannot see (Slack); 0: never.
     pub reconcile_hours: u64,
+    /// Channels of one source synced at once.
+    pub channel_concurrency: usize,
+    /// Slack: thread reads (`conversations.replies`) in flight at once per channel.
+    pub thread_concurrency: usize,
     /// Connecting Slack with OAuth v2 instead of a pasted token.
     pub slack_oauth: SlackOAuthConfig,
 }
@@ -64,6 +68,8 @@ impl ChatConfig {
             request_timeout_secs: 5,
             change_margin_secs: 60,
             reconcile_hours: 24,
+            channel_concurrency: 2,
+            thread_concurrency: 2,
             slack_oauth: SlackOAuthConfig {
                 client_id: "client-1".into(),
                 client_secret: SecretString::from("secret-1"),

@@ -72,6 +72,21 @@ impl BackgroundJob for Panics {
     }
 }
 
+/// Throttled: asks to be retried in an hour (a provider's `Retry-After`).
+#[derive(Serialize, Deserialize)]
+struct Throttled;
+
+impl BackgroundJob for Throttled {
+    const JOB_TYPE: &'static str = "test.throttled";
+    const MAX_ATTEMPTS: u32 = 2;
+    type Context = Ctx;
+
+    async fn run(&self, ctx: &Ctx) -> Result<(), JobError> {
+        let _ = ctx.events.send("throttled".into());
+        Err(JobError::new("rate limited").retry_after(Duration::from_secs(3600)))
+    }
+}
+
 /// Never finishes by itself.
 #[derive(Serialize, Deserialize)]
 struct Hangs;
@@ -124,6 +139,7 @@ impl Harness {
                 .register::<Record>()
                 .register::<AlwaysFails>()
                 .register::<Panics>()
+                .register::<Throttled>()
                 .register::<Hangs>(),
         );
         for i in 0..n {
@@ -188,6 +204,30 @@ async fn a_job_that_keeps_failing_is_retried_then_dead_with_its_error() {
     assert_eq!((dead[0].id, dead[0].attempts), (id, 3));
     assert_eq!(dead[0].last_error.as_deref(), Some("the provider said no"));
     assert!(h.events.try_recv().is_err(), "no fourth attempt");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failure_with_retry_after_is_rescheduled_no_sooner_then_dead_after_its_attempts() {
+    let mut h = Harness::new().await;
+    let id = enqueue(&h.uow, new_job(&Throttled).unwrap()).await.unwrap();
+    h.start_workers(1);
+    assert_eq!(h.next_event().await, "throttled");
+    // The worker's backoff is a few milliseconds: only the hour asked for keeps it waiting.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(h.events.try_recv().is_err(), "retried before its Retry-After");
+    let failed = h.queue.list(Some(JobState::Failed), None, 10).await.unwrap();
+    assert_eq!((failed[0].id, failed[0].attempts), (id, 1));
+    assert_eq!(failed[0].last_error.as_deref(), Some("rate limited"));
+    let wait = scalar(&h.db, "SELECT extract(epoch FROM run_at - now())::bigint FROM jobs").await;
+    assert!((3590..=3960).contains(&wait), "run_at in {wait} s, not after the hour (+10 %)");
+
+    // The hour passes: the last attempt runs, fails, and the job is dead with its error.
+    sql(&h.db, "UPDATE jobs SET run_at = now()").await;
+    assert_eq!(h.next_event().await, "throttled");
+    h.stop().await;
+    let dead = h.queue.list(Some(JobState::Dead), None, 10).await.unwrap();
+    assert_eq!((dead[0].id, dead[0].attempts), (id, 2));
+    assert_eq!(dead[0].last_error.as_deref(), Some("rate limited"));
 }
 
 #[tokio::test(flavor = "multi_thread")]

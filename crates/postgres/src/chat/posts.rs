@@ -80,6 +80,7 @@ pub(super) async fn retire(
     tx: &mut PgTx,
     channel: ChannelId,
     since: Option<DateTime<Utc>>,
+    before: Option<DateTime<Utc>>,
     keep: &[String],
 ) -> Result<u64, StoreError> {
     // Top-level posts and replies of listed threads; then the replies of deleted roots.
@@ -88,11 +89,13 @@ pub(super) async fn retire(
         "UPDATE chat_posts SET deleted = true, updated_at = now()
          WHERE channel_id = $1 AND NOT deleted
            AND ($2::timestamptz IS NULL OR posted_at >= $2)
+           AND ($4::timestamptz IS NULL OR posted_at < $4)
            AND NOT (external_id = ANY($3))
            AND (thread_root IS NULL OR thread_root = ANY($3))",
         "UPDATE chat_posts r SET deleted = true, updated_at = now()
          WHERE r.channel_id = $1 AND NOT r.deleted
            AND ($2::timestamptz IS NULL OR r.posted_at >= $2)
+           AND ($4::timestamptz IS NULL OR r.posted_at < $4)
            AND NOT (r.external_id = ANY($3))
            AND EXISTS (SELECT 1 FROM chat_posts root
                         WHERE root.channel_id = $1 AND root.external_id = r.thread_root
@@ -102,6 +105,7 @@ pub(super) async fn retire(
             .bind::<Uuid, _>(channel.as_uuid())
             .bind::<Nullable<Timestamptz>, _>(since)
             .bind::<Array<Text>, _>(keep)
+            .bind::<Nullable<Timestamptz>, _>(before)
             .execute(tx.conn())
             .await
             .map_err(store_error)? as u64;

@@ -4,7 +4,9 @@
 //! - `page`/`per_page` (default 0 and 60, at most 200): live posts, replies included, newest
 //!   first; `posts` also holds the roots of the page's replies, as the server adds them;
 //!   `next_post_id` is the post just newer than the page, `prev_post_id` the one just older.
-//! - `before`/`after` (post ids): the same pages, counted from that post.
+//! - `before`/`after` (post ids): the same pages, counted from that post, which may have been
+//!   deleted since (the server compares creation times: a client paging with the oldest id of
+//!   its last page goes on after that post is deleted).
 //! - `since` (ms): every post whose `update_at` is later (created, edited or deleted since),
 //!   with the roots of changed replies, newest created first, at most 1000; deleted posts come
 //!   with `delete_at > 0` and an empty message. `since` wins over the paging parameters.
@@ -80,15 +82,17 @@ fn paged(
     // Live posts, newest first.
     let live: Vec<usize> =
         (0..channel.posts.len()).rev().filter(|&i| channel.posts[i].is_live()).collect();
-    let position = |id: &str| live.iter().position(|&i| channel.posts[i].id == id);
+    // The anchor's index among all posts (deleted ones too): live posts are newer or older.
+    let anchor = |id: &str| channel.by_id.get(id).copied();
     let window: &[usize] = match (before, after) {
-        (Some(id), _) => match position(&id) {
-            Some(at) => &live[at + 1..],
+        (Some(id), _) => match anchor(&id) {
+            Some(anchor) => &live[live.partition_point(|&i| i >= anchor)..],
             None => &[],
         },
-        (None, Some(id)) => match position(&id) {
+        (None, Some(id)) => match anchor(&id) {
             // The posts just newer than the anchor: count back from it.
-            Some(at) => {
+            Some(anchor) => {
+                let at = live.partition_point(|&i| i > anchor);
                 let end = at.saturating_sub(page.saturating_mul(per_page));
                 let start = end.saturating_sub(per_page);
                 let order = &live[start..end];

@@ -156,6 +156,31 @@ async fn page_cursors_name_the_neighbouring_posts() {
 }
 
 #[tokio::test]
+async fn before_a_post_deleted_since_goes_on_from_where_it_was() {
+    let sb = start();
+    let channel = channel_id(&sb, "proteomics");
+    let (_, first) = get(&sb, &format!("/channels/{channel}/posts?per_page=100")).await;
+    // A reply (deleting it takes nothing else with it) as the anchor.
+    let anchor = first["order"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| id.as_str().unwrap())
+        .find(|id| first["posts"][*id]["root_id"] != "")
+        .unwrap();
+    let path = format!("/channels/{channel}/posts?before={anchor}&per_page=10");
+    let (_, expected) = get(&sb, &path).await;
+    assert_eq!(expected["order"].as_array().unwrap().len(), 10);
+    // The anchor is deleted and a post added after the client read its page.
+    sb.delete_post(Provider::Mattermost, &channel, anchor).unwrap();
+    let new = NewPost { channel_id: &channel, text: "late", user_id: None, root_id: None };
+    sb.post(Provider::Mattermost, new).unwrap();
+    let (status, after) = get(&sb, &path).await;
+    assert_eq!(status, 200);
+    assert_eq!(after["order"], expected["order"]);
+}
+
+#[tokio::test]
 async fn since_returns_posts_created_edited_or_deleted_after_it() {
     let sb = start();
     let channel = channel_id(&sb, "bioinformatics");

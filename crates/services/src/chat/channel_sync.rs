@@ -1,63 +1,53 @@
-//! One channel's sync: a backfill, or a change scan and a re-read of the latest history;
-//! pages stored as they arrive, authors' names resolved once per sync.
-
-use std::collections::HashMap;
+//! One channel's sync: a backfill (resumed where the last attempt stopped, if one was cut
+//! short), or a change scan and a re-read of the latest history; then deletions reconciled
+//! and the channel's mark moved.
 
 use chrono::{DateTime, Utc};
-use switchboard_domain::NewEvent;
-use switchboard_domain::chat::{ChatPost, HistoryScope, PageCursor};
-use switchboard_domain::chat_sources::Channel;
+use switchboard_domain::chat::{HistoryScope, PageCursor};
+use switchboard_domain::chat_sources::{BackfillCheckpoint, Channel};
 use switchboard_ports::{
-    ChatError, ChatSource, ChatSourceFactory, ChatStore, Clock, Ports, StoreError, Transaction,
-    UnitOfWork,
+    ChatError, ChatSource, ChatSourceFactory, ChatStore, Clock, Ports, StoreError, UnitOfWork,
 };
 
 use super::ChatService;
+use super::pages::{Checkpointing, Names, Pass};
 use super::sync::Stop;
-
-/// What reading one history request did.
-struct Pass {
-    /// Rows written.
-    written: u64,
-    /// The latest creation or edit time listed.
-    mark: Option<DateTime<Utc>>,
-    /// For a backfill, every post id listed.
-    seen: Option<Vec<String>>,
-    /// The provider truncated its change list.
-    truncated: bool,
-}
-
-fn mark_of(post: &ChatPost) -> DateTime<Utc> {
-    post.edited_at.map_or(post.posted_at, |edited| edited.max(post.posted_at))
-}
 
 impl<P: Ports> ChatService<P> {
     /// One channel: a backfill the first time (or when the provider truncated its change
-    /// list), else a change scan and a full read of the latest `reconcile_window`; returns
-    /// the rows written.
+    /// list, or to finish one cut short), else a change scan and a full read of the latest
+    /// `reconcile_window`; returns the rows written.
     pub(super) async fn sync_channel(
         &self,
         client: &<P::ChatSources as ChatSourceFactory>::Source,
         mut channel: Channel,
-        names: &mut HashMap<String, Option<String>>,
+        names: &Names,
     ) -> Result<u64, Stop> {
         let days = chrono::Duration::days(i64::from(self.policy.backfill_days));
         let window = self.clock.now() - days;
         let margin = chrono::Duration::from_std(self.policy.change_margin).unwrap_or_default();
         let recent = chrono::Duration::from_std(self.policy.reconcile_window).unwrap_or_default();
-        let backfill = HistoryScope::Backfill { oldest: Some(window) };
-        let (pass, from) = match channel.synced_until {
-            None => (self.read(client, &channel, backfill, names).await?, window),
-            Some(mark) => {
+        let id = channel.id;
+        let resume = self
+            .uow
+            .transact(move |tx| Box::pin(async move { tx.chat_backfill_checkpoint(id).await }))
+            .await?;
+        let (pass, from) = match (resume, channel.synced_until) {
+            (Some(resume), _) => {
+                let from = resume.oldest;
+                (self.backfill(client, &channel, from, Some(resume), names).await?, from)
+            }
+            (None, None) => (self.backfill(client, &channel, window, None, names).await?, window),
+            (None, Some(mark)) => {
                 let since = HistoryScope::Changes { since: mark - margin };
-                let changes = self.read(client, &channel, since, names).await?;
+                let changes = self.read(client, &channel, since, None, names).await?;
                 if changes.truncated {
-                    (self.read(client, &channel, backfill, names).await?, window)
+                    (self.backfill(client, &channel, window, None, names).await?, window)
                 } else if recent > chrono::Duration::zero() {
                     let latest = changes.mark.map_or(mark, |m| m.max(mark));
                     let from = latest - recent;
                     let scope = HistoryScope::Backfill { oldest: Some(from) };
-                    let mut pass = self.read(client, &channel, scope, names).await?;
+                    let mut pass = self.read(client, &channel, scope, None, names).await?;
                     pass.written += changes.written;
                     pass.mark = pass.mark.max(changes.mark);
                     (pass, from)
@@ -70,19 +60,20 @@ impl<P: Ports> ChatService<P> {
         // An empty channel's mark is the window's start, so it is scanned for changes next.
         let mark = pass.mark.max(channel.synced_until).or(Some(window));
         channel.synced_until = mark;
-        let (id, seen) = (channel.id, pass.seen);
+        let (seen, before) = (pass.seen, pass.before);
         let retired = self
             .uow
             .transact(move |tx| {
                 Box::pin(async move {
                     let retired = match seen {
-                        Some(seen) => tx.retire_chat_posts(id, Some(from), &seen).await?,
+                        Some(seen) => tx.retire_chat_posts(id, Some(from), before, &seen).await?,
                         None => 0,
                     };
                     // Deleted or unfollowed meanwhile: keep the stored flag, move the mark.
                     if let Some(mut stored) = tx.chat_channel(id).await? {
                         stored.synced_until = mark;
                         tx.update_chat_channel(&stored).await?;
+                        tx.set_chat_backfill_checkpoint(id, None).await?;
                     }
                     Ok::<_, StoreError>(retired)
                 })
@@ -91,98 +82,52 @@ impl<P: Ports> ChatService<P> {
         Ok(pass.written + retired)
     }
 
-    /// Every page of one history request, stored as they come. A change scan the provider
-    /// truncated stops at once (`truncated`); a backfill also returns the ids it listed.
-    async fn read(
+    /// A backfill down to `oldest` that saves where it would resume with each page: from the
+    /// start, or from `resume`, where an attempt cut short stopped. A resumed backfill lists
+    /// only what is older than what was listed before, so it reconciles deletions below that
+    /// only. A cursor the provider no longer accepts, or after which it lists nothing, starts
+    /// the backfill again.
+    async fn backfill(
         &self,
         client: &<P::ChatSources as ChatSourceFactory>::Source,
         channel: &Channel,
-        scope: HistoryScope,
-        names: &mut HashMap<String, Option<String>>,
+        oldest: DateTime<Utc>,
+        resume: Option<BackfillCheckpoint>,
+        names: &Names,
     ) -> Result<Pass, Stop> {
-        let backfill = matches!(scope, HistoryScope::Backfill { .. });
+        let scope = HistoryScope::Backfill { oldest: Some(oldest) };
+        let fresh = Checkpointing { oldest, listed_down_to: None };
+        let Some(resume) = resume else {
+            return self.read(client, channel, scope, Some(fresh), names).await;
+        };
+        let cursor = PageCursor::new(resume.cursor);
+        let first = match client.history(&channel.external_id, scope, Some(&cursor)).await {
+            // Nothing at all after the cursor: rather an anchor the provider lost (Mattermost
+            // answers `before` an unknown post with an empty page) than a window that ended
+            // exactly there. Reconciling on it would mark every older post deleted.
+            Ok(page) if page.posts.is_empty() && page.next.is_none() => {
+                tracing::warn!(channel = %channel.id, "nothing after a backfill's cursor: starting it again");
+                return self.read(client, channel, scope, Some(fresh), names).await;
+            }
+            Ok(page) => page,
+            Err(e) if unusable_cursor(&e) => {
+                tracing::warn!(channel = %channel.id, error = %e, "cannot resume a backfill: starting it again");
+                return self.read(client, channel, scope, Some(fresh), names).await;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        tracing::debug!(channel = %channel.id, "resuming a backfill");
+        let listed = Some(resume.listed_down_to);
+        let checkpointing = Checkpointing { oldest, listed_down_to: listed };
         let mut pass =
-            Pass { written: 0, mark: None, seen: backfill.then(Vec::new), truncated: false };
-        let mut cursor: Option<PageCursor> = None;
-        loop {
-            let page = client.history(&channel.external_id, scope, cursor.as_ref()).await?;
-            if page.truncated && !backfill {
-                pass.truncated = true;
-                return Ok(pass);
-            }
-            let mut posts = page.posts;
-            self.resolve_names(client, &mut posts, names).await?;
-            if let Some(seen) = pass.seen.as_mut() {
-                seen.extend(posts.iter().map(|p| p.id.clone()));
-            }
-            pass.mark = posts.iter().map(mark_of).chain(pass.mark).max();
-            pass.written += self.store_page(channel, posts).await?;
-            match page.next {
-                Some(next) => cursor = Some(next),
-                None => return Ok(pass),
-            }
-        }
+            self.read_from(client, channel, scope, first, Some(checkpointing), names).await?;
+        pass.before = listed;
+        Ok(pass)
     }
+}
 
-    /// Upserts one page and records that the channel received posts.
-    async fn store_page(&self, channel: &Channel, posts: Vec<ChatPost>) -> Result<u64, Stop> {
-        if posts.is_empty() {
-            return Ok(0);
-        }
-        let (id, owner) = (channel.id, channel.owner_id);
-        let written = self
-            .uow
-            .transact(move |tx| {
-                Box::pin(async move {
-                    if tx.chat_channel(id).await?.is_none() {
-                        return Ok(0);
-                    }
-                    let written = tx.upsert_chat_posts(id, &posts).await?;
-                    if written > 0 {
-                        let event = NewEvent::changed(
-                            "chat_channel",
-                            id.to_string(),
-                            "posts",
-                            serde_json::Value::Null,
-                            written,
-                        )
-                        .owned_by(Some(owner));
-                        tx.append_events(vec![event]).await?;
-                    }
-                    Ok::<_, StoreError>(written)
-                })
-            })
-            .await?;
-        Ok(written)
-    }
-
-    /// Fills in the authors' names the provider did not give with the posts, asking it once
-    /// per unknown author per sync.
-    async fn resolve_names(
-        &self,
-        client: &<P::ChatSources as ChatSourceFactory>::Source,
-        posts: &mut [ChatPost],
-        names: &mut HashMap<String, Option<String>>,
-    ) -> Result<(), ChatError> {
-        let mut missing: Vec<String> = posts
-            .iter()
-            .filter(|p| p.author_name.is_none() && !p.author_id.is_empty())
-            .filter(|p| !names.contains_key(&p.author_id))
-            .map(|p| p.author_id.clone())
-            .collect();
-        missing.sort_unstable();
-        missing.dedup();
-        if !missing.is_empty() {
-            for user in client.users(&missing).await? {
-                names.insert(user.id, Some(user.display_name));
-            }
-            for id in missing {
-                names.entry(id).or_insert(None);
-            }
-        }
-        for post in posts.iter_mut().filter(|p| p.author_name.is_none()) {
-            post.author_name = names.get(&post.author_id).cloned().flatten();
-        }
-        Ok(())
-    }
+/// Whether a provider refused a saved cursor for good (rather than for now, or for the
+/// channel itself): the provider's own error, or an answer not understood.
+fn unusable_cursor(error: &ChatError) -> bool {
+    matches!(error, ChatError::Provider { .. } | ChatError::InvalidResponse(_))
 }

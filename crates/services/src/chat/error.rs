@@ -1,5 +1,7 @@
 //! Why a chat operation failed.
 
+use std::time::Duration;
+
 use switchboard_domain::chat::ChatProvider;
 use switchboard_ports::{ChatError, CryptoError, StoreError};
 
@@ -76,6 +78,15 @@ pub enum ChatServiceError {
 }
 
 impl ChatServiceError {
+    /// How long the provider asked to wait before calling it again, for a rate limit.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Provider(ChatError::RateLimited { retry_after }) => Some(*retry_after),
+            Self::RateLimited { retry_after } => Some(Duration::from_secs(*retry_after)),
+            _ => None,
+        }
+    }
+
     /// The error for a provider failure while connecting (validating the token).
     pub fn connecting(error: ChatError) -> Self {
         match error {

@@ -11,8 +11,10 @@ use crate::jobs::{BackgroundJob, JobError};
 
 /// Syncs one source: a backfill of the channels never synced, change scans of the others.
 /// At most one waits per source. A revoked token marks the source `reauth_required` and the
-/// job succeeds (no retries); a rate limit or an unreachable provider fails the attempt, which
-/// is retried with backoff.
+/// job succeeds (no retries); an unreachable provider fails the attempt, which is retried with
+/// backoff; a rate limit fails it too, and the next attempt waits the provider's `Retry-After`
+/// instead. What a failed attempt stored is kept: finished channels, and the pages of a
+/// backfill cut short, which the next attempt resumes after.
 #[derive(Serialize, Deserialize)]
 #[serde(bound = "")]
 pub struct ChatSyncJob<P> {
@@ -45,7 +47,13 @@ impl<P: Ports> BackgroundJob for ChatSyncJob<P> {
     }
 
     async fn run(&self, chat: &ChatService<P>) -> Result<(), JobError> {
-        chat.sync(self.source_id).await.map(drop).map_err(|e| JobError::new(e.to_string()))
+        chat.sync(self.source_id).await.map(drop).map_err(|e| {
+            let error = JobError::new(e.to_string());
+            match e.retry_after() {
+                Some(wait) => error.retry_after(wait),
+                None => error,
+            }
+        })
     }
 }
 

@@ -8,6 +8,7 @@ mod error;
 mod jobs;
 pub mod network;
 mod oauth;
+mod pages;
 mod sources;
 mod sync;
 
@@ -35,6 +36,9 @@ pub struct ChatPolicy {
     /// full, to notice deletions the provider's change list does not report (Slack's has
     /// none). Zero: never.
     pub reconcile_window: Duration,
+    /// Channels of one source synced at once (at least 1). Each reads its pages in order,
+    /// writing one page while fetching the next.
+    pub channel_concurrency: usize,
 }
 
 impl Default for ChatPolicy {
@@ -44,6 +48,7 @@ impl Default for ChatPolicy {
             allow_private_networks: false,
             change_margin: Duration::from_secs(300),
             reconcile_window: Duration::from_secs(24 * 3600),
+            channel_concurrency: 4,
         }
     }
 }

@@ -8,7 +8,10 @@
 //! did not list are marked deleted. A change scan the provider truncated is replaced by a
 //! backfill.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use futures_util::stream::{self, StreamExt};
 
 use switchboard_domain::NewEvent;
 use switchboard_domain::chat_sources::{Channel, Source, SourceId, SourceStatus};
@@ -17,6 +20,7 @@ use switchboard_ports::{
     SecretBox, StoreError, Transaction, UnitOfWork,
 };
 
+use super::pages::Names;
 use super::sources::channel_from;
 use super::{ChatService, ChatServiceError};
 
@@ -181,20 +185,41 @@ impl<P: Ports> ChatService<P> {
         source.backfill_total = count(followed.len());
         source.backfill_done = count(followed.len() - backfills);
         self.save_progress(source).await?;
-        let mut names = HashMap::new();
-        let mut written = 0;
-        for channel in followed {
-            let backfill = channel.synced_until.is_none();
-            match self.sync_channel(client, channel, &mut names).await {
+        let names = Names::default();
+        // Set at the first failure: channels not started yet are left for the retry, those
+        // in flight finish (their pages and marks are kept).
+        let stopping = AtomicBool::new(false);
+        let syncs = followed.into_iter().map(|channel| {
+            let (names, stopping) = (&names, &stopping);
+            async move {
+                let backfill = channel.synced_until.is_none();
+                if stopping.load(Ordering::Relaxed) {
+                    return (false, Ok(0));
+                }
+                (backfill, self.sync_channel(client, channel, names).await)
+            }
+        });
+        let mut syncs =
+            stream::iter(syncs).buffer_unordered(self.policy.channel_concurrency.max(1));
+        let (mut written, mut failure) = (0, None);
+        while let Some((backfill, result)) = syncs.next().await {
+            match result {
                 Ok(n) => written += n,
                 // Left or deleted since discovery: skip it.
                 Err(Stop::Provider(ChatError::NotFound { .. })) => {}
-                Err(e) => return Err(e),
+                Err(e) => {
+                    stopping.store(true, Ordering::Relaxed);
+                    failure.get_or_insert(e);
+                    continue;
+                }
             }
             if backfill {
                 source.backfill_done = source.backfill_done.saturating_add(1);
                 self.save_progress(source).await?;
             }
+        }
+        if let Some(failure) = failure {
+            return Err(failure);
         }
         Ok(written)
     }

@@ -1,21 +1,47 @@
 //! The [`BackgroundJob`] trait.
 
 use std::future::Future;
+use std::time::Duration;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use switchboard_ports::NewJob;
 
-/// Why a job's attempt failed. Every failure is retried with backoff until the job's attempts
-/// are used up; then the job is dead and keeps this message for the operator.
+/// Why a job's attempt failed. Every failure is retried until the job's attempts are used up;
+/// then the job is dead and keeps this message for the operator.
+///
+/// The next attempt waits the worker's exponential backoff, unless the failure says how long
+/// to wait ([`JobError::retry_after`], for example a provider's `Retry-After`): then it runs
+/// no earlier than that, so an attempt is not spent on a call bound to be refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct JobError(pub String);
+#[error("{message}")]
+pub struct JobError {
+    message: String,
+    retry_after: Option<Duration>,
+}
 
 impl JobError {
     /// A failure with a message for the operator (no secrets: it is stored and shown).
     pub fn new(message: impl Into<String>) -> Self {
-        Self(message.into())
+        Self { message: message.into(), retry_after: None }
+    }
+
+    /// This failure, to be retried no sooner than `wait` from now (a zero wait leaves the
+    /// worker's backoff in charge).
+    #[must_use]
+    pub fn retry_after(mut self, wait: Duration) -> Self {
+        self.retry_after = (!wait.is_zero()).then_some(wait);
+        self
+    }
+
+    /// The message stored with the job.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// How long the next attempt must wait at least, when the failure said so.
+    pub fn wait(&self) -> Option<Duration> {
+        self.retry_after
     }
 }
 

@@ -186,8 +186,8 @@ where
                     }
                 }
                 Err(error) => {
-                    let delay = backoff.delay(job.attempt, rand::random::<f64>());
-                    match queue.fail(&worker, job.id, &error.0, delay).await {
+                    let delay = retry_delay(&error, &backoff, job.attempt, rand::random::<f64>());
+                    match queue.fail(&worker, job.id, error.message(), delay).await {
                         Ok(state) => {
                             tracing::warn!(error = %error, next = ?state, retry_in_ms = delay.as_millis() as u64, "job failed");
                         }
@@ -227,6 +227,16 @@ where
                 }
             }
         }
+    }
+}
+
+/// How long a failed attempt waits before the next: what the failure asked for (a provider's
+/// `Retry-After`) plus up to a tenth more, so jobs told the same time do not all come back
+/// at once; otherwise the exponential backoff. `jitter` is uniform in `[0, 1]`.
+fn retry_delay(error: &super::JobError, backoff: &Backoff, attempt: u32, jitter: f64) -> Duration {
+    match error.wait() {
+        Some(wait) => wait.saturating_add(wait.mul_f64(jitter.clamp(0.0, 1.0) / 10.0)),
+        None => backoff.delay(attempt, jitter),
     }
 }
 
@@ -272,5 +282,25 @@ async fn renew_leases<Q: JobQueue>(queue: Q, worker: String, in_flight: InFlight
         if let Err(e) = queue.renew(&worker, &ids, lease).await {
             tracing::warn!(worker = %worker, error = %e, "cannot renew leases");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobs::JobError;
+
+    #[test]
+    fn a_failure_that_says_when_waits_that_long_and_at_most_a_tenth_more() {
+        let backoff = Backoff { base: Duration::from_millis(1), max: Duration::from_millis(5) };
+        let limited = JobError::new("429").retry_after(Duration::from_secs(30));
+        assert_eq!(retry_delay(&limited, &backoff, 1, 0.0), Duration::from_secs(30));
+        assert_eq!(retry_delay(&limited, &backoff, 7, 1.0), Duration::from_secs(33));
+        let plain = JobError::new("down");
+        assert!(retry_delay(&plain, &backoff, 3, 1.0) <= Duration::from_millis(5));
+        // A zero Retry-After says nothing: the backoff applies.
+        let zero = JobError::new("429").retry_after(Duration::ZERO);
+        assert_eq!(zero.wait(), None);
+        assert!(retry_delay(&zero, &backoff, 3, 1.0) <= Duration::from_millis(5));
     }
 }

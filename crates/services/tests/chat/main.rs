@@ -5,5 +5,6 @@
 
 mod connect;
 mod ownership;
+mod retry;
 mod support;
 mod sync;

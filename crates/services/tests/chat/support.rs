@@ -90,6 +90,11 @@ pub fn start() -> World {
 }
 
 pub fn start_with(allow_private_networks: bool) -> World {
+    start_with_policy(|policy| policy.allow_private_networks = allow_private_networks)
+}
+
+/// A world whose chat policy `change` adjusts.
+pub fn start_with_policy(change: impl FnOnce(&mut ChatPolicy)) -> World {
     let now = Utc.with_ymd_and_hms(2025, 3, 14, 16, 0, 0).unwrap();
     let sandbox = Sandbox::builder()
         .seed(21)
@@ -105,12 +110,14 @@ pub fn start_with(allow_private_networks: bool) -> World {
         key: SecretString::from("dev-insecure-secret-box-key-one-AAAAAAAAAAA"),
     }])
     .unwrap();
-    let policy = ChatPolicy {
+    let mut policy = ChatPolicy {
         backfill_days: 31,
-        allow_private_networks,
+        allow_private_networks: true,
         change_margin: Duration::from_secs(60),
         reconcile_window: Duration::from_secs(24 * 3600),
+        channel_concurrency: 3,
     };
+    change(&mut policy);
     let sources = SandboxSources { slack: sandbox.slack_base_url() };
     let chat = ChatService::new(store.clone(), ManualClock::new(now), secrets, sources, policy);
     World { sandbox, store, chat }
