@@ -43,5 +43,14 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Duration {
 
 /// A failed request (connection, timeout, body) as a transport error, without the URL.
 pub(crate) fn transport(error: reqwest::Error) -> ChatError {
-    ChatError::Transport(error.without_url().to_string())
+    // reqwest's own message ("error sending request") hides the cause: name the chain.
+    let error = error.without_url();
+    let mut message = error.to_string();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(inner) = cause {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    ChatError::Transport(message)
 }
