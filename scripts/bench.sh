@@ -155,8 +155,10 @@ PY
 # Issue 5 — ingest: the sandbox's default workspaces (about 27,700 readable posts per provider)
 # backfilled through the adapters, the service and the store into a fresh database on the bench
 # cluster (created for the run, dropped after); median of 3 rounds per provider, a few seconds.
+# The server is done: stop it (and its exit trap, whose kill would now fail under set -e).
 kill "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
+trap - EXIT
 echo
 echo "issue 5 — ingest (target: >= 20,000 posts/s for each provider)"
 SWITCHBOARD_TEST_DATABASE_URL=$admin SWITCHBOARD__LOG__FILTER=warn "$target/release/examples/ingest_bench"
