@@ -72,6 +72,7 @@ pub fn identity(pool: PgPool, auth: &AuthConfig) -> Result<Identity<PgPorts>, Ap
             .iter()
             .map(|k| SigningKeySetting { kid: k.kid.clone(), private_key: k.private_key.clone() })
             .collect(),
+        verified_cache: auth.verified_token_cache,
     })
     .map_err(|e| AppError::Keys(e.to_string()))?;
     let keys: Vec<SecretBoxKey> = auth

@@ -4,6 +4,7 @@ pub mod hasher;
 pub mod jwt;
 pub mod keys;
 pub mod secret_box;
+mod token_cache;
 
 pub use hasher::{Argon2Hasher, Argon2Settings};
 pub use jwt::{JwtSettings, JwtTokens, SigningKeySetting};

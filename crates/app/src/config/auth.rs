@@ -13,6 +13,9 @@ pub struct AuthConfig {
     pub audience: String,
     /// Access tokens' lifetime.
     pub access_token_secs: u64,
+    /// Access tokens remembered once verified, so a token presented again skips the
+    /// signature check; 0 turns the cache off.
+    pub verified_token_cache: usize,
     /// Idle timeout of sessions.
     pub session_idle_secs: u64,
     /// Absolute lifetime of sessions.

@@ -37,6 +37,8 @@ pub fn identity(clock: ManualClock) -> Identity<TestPorts> {
             kid: "k1".into(),
             private_key: SecretString::from("dev-insecure-jwt-signing-key-one-AAAAAAAAAA"),
         }],
+        // On, as in production: every identity test also checks the cache changes nothing.
+        verified_cache: 1000,
     })
     .unwrap();
     let secrets = AeadSecretBox::new(&[SecretBoxKey {
