@@ -7,7 +7,7 @@ pub mod stores;
 
 pub use clock::{Clock, SystemClock};
 pub use crypto::{
-    AccessClaims, CryptoError, IssuedToken, PasswordHasher, SecretBox, TokenError, TokenIssuer,
+    AccessClaims, CryptoError, HashError, IssuedToken, PasswordHasher, SecretBox, TokenError, TokenIssuer,
     Verification,
 };
 pub use stores::{

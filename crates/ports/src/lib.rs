@@ -15,7 +15,7 @@ pub use chat::{ChatError, ChatSource, ChatSourceFactory, EitherSource, RetryPoli
 pub use chat_store::ChatStore;
 pub use events::{EventQuery, EventReader};
 pub use identity::{
-    AccessClaims, ApiKeyStore, Clock, CryptoError, IdentityStores, IssuedToken, PasswordHasher,
+    AccessClaims, ApiKeyStore, Clock, CryptoError, HashError, IdentityStores, IssuedToken, PasswordHasher,
     SealedSecret, SealedSecretStore, SecretBox, SessionStore, SystemClock, ThrottleStore,
     ThrottleWindow, TokenError, TokenIssuer, UserPage, UserQuery, UserStore, Verification,
 };

@@ -14,7 +14,9 @@ use figment::providers::{Env, Format, Toml};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-pub use auth::{Argon2Config, AuthConfig, LimitsConfig, SecretKeyConfig, SigningKeyConfig};
+pub use auth::{
+    Argon2Config, AuthConfig, HashPriorityConfig, LimitsConfig, SecretKeyConfig, SigningKeyConfig,
+};
 pub use chat::ChatConfig;
 
 const DEFAULT: &str = include_str!("../../../../config/default.toml");

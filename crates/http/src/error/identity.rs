@@ -24,6 +24,7 @@ impl From<AuthError> for ApiError {
                 ApiError::Unauthorized(e.to_string())
             }
             AuthError::Throttled { retry_after } => ApiError::TooManyRequests { retry_after },
+            AuthError::Busy { retry_after } => ApiError::Overloaded { retry_after },
             AuthError::NotASession => ApiError::Forbidden(e.to_string()),
             AuthError::SessionNotFound => ApiError::NotFound(e.to_string()),
             other => ApiError::Internal(other.to_string()),
@@ -41,6 +42,7 @@ impl From<AccountError> for ApiError {
             AccountError::EmailTaken => ApiError::Conflict(e.to_string()),
             AccountError::NotFound => ApiError::NotFound(e.to_string()),
             AccountError::Throttled { retry_after } => ApiError::TooManyRequests { retry_after },
+            AccountError::Busy { retry_after } => ApiError::Overloaded { retry_after },
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -7,8 +7,8 @@ use actix_web::{test, web};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use switchboard_crypto::{
-    AeadSecretBox, Argon2Hasher, Argon2Settings, JwtSettings, JwtTokens, SecretBoxKey,
-    SigningKeySetting,
+    AeadSecretBox, Argon2Hasher, Argon2Settings, HashPriority, JwtSettings, JwtTokens,
+    SecretBoxKey, SigningKeySetting,
 };
 use switchboard_domain::ServiceInfo;
 use switchboard_http::{AppDeps, HttpSettings, Payload, Reply, build_app, routes};
@@ -27,6 +27,8 @@ pub fn identity(clock: ManualClock) -> Identity<TestPorts> {
         iterations: 1,
         parallelism: 1,
         max_concurrent: 2,
+        max_queued: 64,
+        priority: HashPriority::Idle,
     })
     .unwrap();
     let tokens = JwtTokens::new(JwtSettings {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::identity::{EmailAddress, Scopes, Session, SessionId, User};
 use switchboard_ports::{
-    ApiKeyStore, Clock, CryptoError, PasswordHasher, Ports, SessionStore, StoreError,
+    ApiKeyStore, Clock, CryptoError, HashError, PasswordHasher, Ports, SessionStore, StoreError,
     ThrottleStore, TokenError, TokenIssuer, UnitOfWork, UserStore, Verification,
 };
 
@@ -53,12 +53,28 @@ pub enum AuthError {
     /// No such session of the caller's.
     #[error("no such session")]
     SessionNotFound,
+    /// Too many passwords are being hashed already; try again after this many seconds.
+    #[error("the server is busy; retry in {retry_after} s")]
+    Busy {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// Hashing or signing failed.
     #[error(transparent)]
     Crypto(#[from] CryptoError),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<HashError> for AuthError {
+    fn from(e: HashError) -> Self {
+        match e {
+            HashError::Busy { retry_after } => AuthError::Busy { retry_after },
+            HashError::Failed(e) => AuthError::Crypto(e),
+            other => AuthError::Crypto(CryptoError(other.to_string())),
+        }
+    }
 }
 
 /// Login, refresh, logout and sessions.
