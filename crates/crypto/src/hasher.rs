@@ -152,11 +152,7 @@ impl PasswordHasher for Argon2Hasher {
         Ok(hashed?)
     }
 
-    async fn verify(
-        &self,
-        password: &str,
-        hash: Option<&str>,
-    ) -> Result<Verification, HashError> {
+    async fn verify(&self, password: &str, hash: Option<&str>) -> Result<Verification, HashError> {
         let password = password.to_owned();
         let stored = hash.map(str::to_owned);
         let inner = self.inner.clone();

@@ -119,7 +119,8 @@ fn the_cache_answers_like_the_full_check() {
     let flipped = String::from_utf8(flipped).unwrap();
     assert_eq!(t.verify(&flipped, now), Err(TokenError::Signature));
     let uncached = tokens(&[("a", KEY_A)], "iss", "aud");
-    for altered in [format!("{token}x"), format!("{token}.x"), token[..token.len() - 1].to_owned()] {
+    for altered in [format!("{token}x"), format!("{token}.x"), token[..token.len() - 1].to_owned()]
+    {
         let answer = t.verify(&altered, now);
         assert!(answer.is_err(), "{altered}");
         assert_eq!(answer, uncached.verify(&altered, now));

@@ -15,9 +15,10 @@ pub use chat::{ChatError, ChatSource, ChatSourceFactory, EitherSource, RetryPoli
 pub use chat_store::ChatStore;
 pub use events::{EventQuery, EventReader};
 pub use identity::{
-    AccessClaims, ApiKeyStore, Clock, CryptoError, HashError, IdentityStores, IssuedToken, PasswordHasher,
-    SealedSecret, SealedSecretStore, SecretBox, SessionStore, SystemClock, ThrottleStore,
-    ThrottleWindow, TokenError, TokenIssuer, UserPage, UserQuery, UserStore, Verification,
+    AccessClaims, ApiKeyStore, Clock, CryptoError, HashError, IdentityStores, IssuedToken,
+    PasswordHasher, SealedSecret, SealedSecretStore, SecretBox, SessionStore, SystemClock,
+    ThrottleStore, ThrottleWindow, TokenError, TokenIssuer, UserPage, UserQuery, UserStore,
+    Verification,
 };
 pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob};
 pub use readiness::ReadinessProbe;

@@ -8,9 +8,7 @@ use secrecy::ExposeSecret;
 use switchboard_domain::ServiceInfo;
 use switchboard_http::{AppDeps, HttpSettings, ServerOptions};
 use switchboard_ports::SystemClock;
-use switchboard_postgres::{
-    PgEventLog, PgJobQueue, PgPool, PgReadiness, PgUnitOfWork, migrations,
-};
+use switchboard_postgres::{PgEventLog, PgJobQueue, PgPool, PgReadiness, PgUnitOfWork, migrations};
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatPolicy, ChatService,
     EventLogService, HealthService, Identity, JobAdminService,

@@ -5,8 +5,8 @@ use switchboard_domain::identity::{
 };
 use switchboard_domain::{NewEvent, UserId};
 use switchboard_ports::{
-    Clock, CryptoError, HashError, PasswordHasher, Ports, SessionStore, StoreError, Transaction, UnitOfWork,
-    UserStore, Verification,
+    Clock, CryptoError, HashError, PasswordHasher, Ports, SessionStore, StoreError, Transaction,
+    UnitOfWork, UserStore, Verification,
 };
 
 use super::{ClientInfo, Identity, Principal, throttle};
