@@ -148,10 +148,16 @@ impl<P: Ports> AuthService<P> {
             .uow
             .transact(move |tx| {
                 Box::pin(async move {
+                    // One round trip: count this attempt, read both failure windows.
+                    let window = policy.login_per_ip.window;
+                    let peek = [account_b.as_str(), fail_ip_b.as_str()];
+                    let (counted, failures) =
+                        tx.throttle_hit_and_peek(&ip_bucket, window, &peek, now).await?;
+                    let failures = |i: usize| failures.get(i).and_then(Option::as_ref);
                     let checks = [
-                        throttle::hit(tx, &ip_bucket, policy.login_per_ip, now).await?,
-                        throttle::blocked(tx, &account_b, policy.failed_per_account, now).await?,
-                        throttle::blocked(tx, &fail_ip_b, policy.failed_per_ip, now).await?,
+                        throttle::exceeded(&counted, policy.login_per_ip, now),
+                        throttle::reached(failures(0), policy.failed_per_account, now),
+                        throttle::reached(failures(1), policy.failed_per_ip, now),
                     ];
                     if let Some(retry_after) = checks.into_iter().flatten().max() {
                         return Err(AuthError::Throttled { retry_after });
