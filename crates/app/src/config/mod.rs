@@ -162,7 +162,8 @@ pub struct ServerConfig {
 pub struct DatabaseConfig {
     /// Connection URL; may hold a password, so it is a secret and never printed.
     pub url: SecretString,
-    /// Connections in the pool.
+    /// Connections for requests, split into one pool per HTTP worker; `serve` keeps another
+    /// pool of this size for jobs and start-up.
     pub pool_size: usize,
     /// Whether `serve` applies pending migrations when it starts.
     pub migrate_on_start: bool,
