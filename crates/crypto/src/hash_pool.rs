@@ -185,6 +185,32 @@ mod tests {
         assert_eq!(pool.run(|_| 1).await.unwrap(), 1);
     }
 
+    /// This thread's (nice, scheduling policy) from `/proc`.
+    #[cfg(target_os = "linux")]
+    fn nice_and_policy() -> (i64, i64) {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+        let fields: Vec<i64> = stat
+            .rsplit_once(')')
+            .unwrap()
+            .1
+            .split_whitespace()
+            .map(|f| f.parse().unwrap_or(-1))
+            .collect();
+        // Fields 19 (nice) and 41 (policy), counted from 1, after pid and comm.
+        (fields[16], fields[38])
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn the_threads_run_at_the_priority_asked() {
+        const SCHED_OTHER: i64 = 0;
+        const SCHED_IDLE: i64 = 5;
+        let idle = HashPool::start(1, 1, HashPriority::Idle).unwrap();
+        assert_eq!(idle.run(|_| nice_and_policy()).await.unwrap().1, SCHED_IDLE);
+        let low = HashPool::start(1, 1, HashPriority::Low).unwrap();
+        assert_eq!(low.run(|_| nice_and_policy()).await.unwrap(), (19, SCHED_OTHER));
+    }
+
     #[tokio::test]
     async fn memory_stays_with_the_thread() {
         let pool = HashPool::start(1, 4, HashPriority::Idle).unwrap();
