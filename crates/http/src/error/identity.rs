@@ -76,3 +76,25 @@ impl From<SecretError> for ApiError {
         ApiError::Internal(e.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use actix_web::ResponseError;
+    use actix_web::http::{StatusCode, header};
+
+    use super::*;
+
+    #[test]
+    fn a_saturated_hasher_is_503_with_retry_after() {
+        for error in [
+            ApiError::from(AuthError::Busy { retry_after: 1 }),
+            ApiError::from(AccountError::Busy { retry_after: 1 }),
+        ] {
+            let response = error.error_response();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "1");
+        }
+    }
+}
