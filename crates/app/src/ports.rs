@@ -4,14 +4,14 @@ use std::time::Duration;
 use switchboard_postgres::{PgEventLog, PgJobQueue, PgReadiness, PgUnitOfWork};
 
 use switchboard_crypto::{
-    AeadSecretBox, Argon2Hasher, Argon2Settings, JwtSettings, JwtTokens, SecretBoxKey,
-    SigningKeySetting,
+    AeadSecretBox, Argon2Hasher, Argon2Settings, HashPriority, JwtSettings, JwtTokens,
+    SecretBoxKey, SigningKeySetting,
 };
 use switchboard_ports::SystemClock;
 use switchboard_postgres::PgPool;
 use switchboard_services::{Identity, IdentityPolicy, RateLimit};
 
-use crate::config::AuthConfig;
+use crate::config::{AuthConfig, HashPriorityConfig};
 use crate::error::AppError;
 
 /// Every port served by PostgreSQL and the crypto adapters.
@@ -88,6 +88,12 @@ pub fn identity(pool: PgPool, auth: &AuthConfig) -> Result<Identity<PgPorts>, Ap
         iterations: auth.argon2.iterations,
         parallelism: auth.argon2.parallelism,
         max_concurrent,
+        max_queued: auth.argon2.max_queued,
+        priority: match auth.argon2.priority {
+            HashPriorityConfig::Idle => HashPriority::Idle,
+            HashPriorityConfig::Low => HashPriority::Low,
+            HashPriorityConfig::Normal => HashPriority::Normal,
+        },
     })
     .map_err(|e| AppError::Keys(e.to_string()))?;
     let tokens = JwtTokens::new(JwtSettings {
@@ -99,6 +105,7 @@ pub fn identity(pool: PgPool, auth: &AuthConfig) -> Result<Identity<PgPorts>, Ap
             .iter()
             .map(|k| SigningKeySetting { kid: k.kid.clone(), private_key: k.private_key.clone() })
             .collect(),
+        verified_cache: auth.verified_token_cache,
     })
     .map_err(|e| AppError::Keys(e.to_string()))?;
     let keys: Vec<SecretBoxKey> = auth

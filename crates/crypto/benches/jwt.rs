@@ -1,4 +1,5 @@
-//! The per-request cost of checking an access token (EdDSA signature, claims).
+//! The per-request cost of checking an access token (EdDSA signature, claims), with and
+//! without the cache of verified tokens.
 
 #![expect(missing_docs, clippy::unwrap_used, reason = "criterion entry points")]
 
@@ -12,8 +13,8 @@ use switchboard_domain::UserId;
 use switchboard_domain::identity::SessionId;
 use switchboard_ports::TokenIssuer;
 
-fn verify(c: &mut Criterion) {
-    let tokens = JwtTokens::new(JwtSettings {
+fn tokens(verified_cache: usize) -> JwtTokens {
+    JwtTokens::new(JwtSettings {
         issuer: "switchboard".into(),
         audience: "switchboard-api".into(),
         lifetime_secs: 900,
@@ -21,15 +22,25 @@ fn verify(c: &mut Criterion) {
             kid: "k1".into(),
             private_key: SecretString::from("dev-insecure-jwt-signing-key-one-AAAAAAAAAA"),
         }],
+        verified_cache,
     })
-    .unwrap();
+    .unwrap()
+}
+
+fn verify(c: &mut Criterion) {
     let now = Utc::now();
-    let token = tokens.issue(UserId::new(), SessionId::new(), now).unwrap().token;
+    let plain = tokens(0);
+    let token = plain.issue(UserId::new(), SessionId::new(), now).unwrap().token;
     c.bench_function("jwt/verify_eddsa", |b| {
-        b.iter(|| tokens.verify(black_box(&token), now).unwrap())
+        b.iter(|| plain.verify(black_box(&token), now).unwrap())
+    });
+    let cached = tokens(10_000);
+    cached.verify(&token, now).unwrap();
+    c.bench_function("jwt/verify_eddsa_cached", |b| {
+        b.iter(|| cached.verify(black_box(&token), now).unwrap())
     });
     c.bench_function("jwt/issue_eddsa", |b| {
-        b.iter(|| tokens.issue(UserId::new(), SessionId::new(), now).unwrap());
+        b.iter(|| plain.issue(UserId::new(), SessionId::new(), now).unwrap());
     });
 }
 

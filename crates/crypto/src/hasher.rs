@@ -1,15 +1,15 @@
-//! argon2id password hashing on the blocking pool, with bounded concurrency.
+//! argon2id password hashing on dedicated low-priority threads (see `hash_pool`).
 
 use std::sync::Arc;
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use switchboard_domain::identity::Password;
-use switchboard_ports::{CryptoError, PasswordHasher, Verification};
-use tokio::sync::Semaphore;
+use switchboard_ports::{CryptoError, HashError, PasswordHasher, Verification};
 
-/// The hashing parameters.
+use crate::hash_pool::{HashPool, HashPriority};
+
+/// The hashing parameters and threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Argon2Settings {
     /// Memory in KiB (OWASP: 19456).
@@ -18,17 +18,28 @@ pub struct Argon2Settings {
     pub iterations: u32,
     /// Lanes (OWASP: 1).
     pub parallelism: u32,
-    /// Hashes running at once; more wait their turn.
+    /// Hashing threads: hashes running at once.
     pub max_concurrent: usize,
+    /// Hashes that may wait for a thread; more are refused with [`HashError::Busy`].
+    pub max_queued: usize,
+    /// The hashing threads' OS scheduling priority.
+    pub priority: HashPriority,
 }
 
 impl Default for Argon2Settings {
     fn default() -> Self {
-        Self { memory_kib: 19_456, iterations: 2, parallelism: 1, max_concurrent: 2 }
+        Self {
+            memory_kib: 19_456,
+            iterations: 2,
+            parallelism: 1,
+            max_concurrent: 2,
+            max_queued: 64,
+            priority: HashPriority::Idle,
+        }
     }
 }
 
-/// Hashes with argon2id. Clones share the semaphore.
+/// Hashes with argon2id. Clones share the threads.
 #[derive(Clone)]
 pub struct Argon2Hasher {
     inner: Arc<Inner>,
@@ -36,7 +47,7 @@ pub struct Argon2Hasher {
 
 struct Inner {
     params: Params,
-    permits: Arc<Semaphore>,
+    pool: HashPool,
     dummy: String,
 }
 
@@ -46,48 +57,77 @@ impl std::fmt::Debug for Argon2Hasher {
     }
 }
 
-fn argon2(params: Params) -> Argon2<'static> {
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+fn failed(e: impl std::fmt::Display) -> CryptoError {
+    CryptoError(e.to_string())
+}
+
+/// `memory` grown to what `params` need, as a slice of exactly that many blocks.
+fn blocks<'m>(memory: &'m mut Vec<Block>, params: &Params) -> &'m mut [Block] {
+    let needed = params.block_count();
+    if memory.len() < needed {
+        memory.resize(needed, Block::default());
+    }
+    &mut memory[..needed]
+}
+
+/// A PHC string for `password` with a fresh salt, computed in `memory` (what
+/// `argon2::PasswordHasher::hash_password` does, without allocating the blocks).
+fn hash_with(
+    memory: &mut Vec<Block>,
+    params: &Params,
+    password: &[u8],
+) -> Result<String, CryptoError> {
+    let salt = crate::keys::random::<16>().map_err(CryptoError)?;
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+        .hash_password_into_with_memory(password, &salt, &mut out, blocks(memory, params))
+        .map_err(failed)?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(params).map_err(failed)?,
+        salt: Some(Salt::new(&salt).map_err(failed)?),
+        hash: Some(Output::new(&out).map_err(failed)?),
+    };
+    Ok(phc.to_string())
+}
+
+/// Whether `password` matches `hash`, computed in `memory` with the hash's own algorithm,
+/// version and parameters (what `argon2::PasswordVerifier::verify_password` does, without
+/// allocating the blocks); outputs are compared in constant time.
+fn verify_with(memory: &mut Vec<Block>, password: &[u8], hash: &PasswordHash) -> bool {
+    let (Some(salt), Some(expected)) = (&hash.salt, &hash.hash) else { return false };
+    let Ok(algorithm) = Algorithm::try_from(hash.algorithm.as_str()) else { return false };
+    let version = match hash.version.map(Version::try_from).transpose() {
+        Ok(version) => version.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let Ok(params) = Params::try_from(hash) else { return false };
+    let mut out = vec![0u8; expected.len()];
+    let computed = Argon2::new(algorithm, version, params.clone()).hash_password_into_with_memory(
+        password,
+        salt,
+        &mut out,
+        blocks(memory, &params),
+    );
+    computed.is_ok() && Output::new(&out).is_ok_and(|out| &out == expected)
 }
 
 impl Argon2Hasher {
-    /// A hasher with `settings`; computes the dummy hash for unknown accounts once.
+    /// A hasher with `settings`: starts its threads and computes the dummy hash for unknown
+    /// accounts once.
     ///
     /// # Errors
-    /// [`CryptoError`] when the parameters are out of argon2's range.
+    /// [`CryptoError`] when the parameters are out of argon2's range or a thread cannot start.
     pub fn new(settings: Argon2Settings) -> Result<Self, CryptoError> {
         let params =
             Params::new(settings.memory_kib, settings.iterations, settings.parallelism, None)
                 .map_err(|e| CryptoError(format!("argon2 parameters: {e}")))?;
         let dummy_password = crate::keys::random::<16>().map_err(CryptoError)?;
-        let dummy = argon2(params.clone())
-            .hash_password(&dummy_password)
-            .map_err(|e| CryptoError(e.to_string()))?
-            .to_string();
-        Ok(Self {
-            inner: Arc::new(Inner {
-                params,
-                permits: Arc::new(Semaphore::new(settings.max_concurrent.max(1))),
-                dummy,
-            }),
-        })
-    }
-
-    async fn blocking<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&Inner) -> T + Send + 'static,
-    ) -> Result<T, CryptoError> {
-        let _permit = self
-            .inner
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|e| CryptoError(e.to_string()))?;
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || work(&inner))
-            .await
-            .map_err(|e| CryptoError(format!("hashing task: {e}")))
+        let dummy = hash_with(&mut Vec::new(), &params, &dummy_password)?;
+        let pool =
+            HashPool::start(settings.max_concurrent, settings.max_queued, settings.priority)?;
+        Ok(Self { inner: Arc::new(Inner { params, pool, dummy }) })
     }
 }
 
@@ -101,37 +141,35 @@ fn needs_rehash(hash: &PasswordHash, params: &Params) -> bool {
 }
 
 impl PasswordHasher for Argon2Hasher {
-    async fn hash(&self, password: &Password) -> Result<String, CryptoError> {
+    async fn hash(&self, password: &Password) -> Result<String, HashError> {
         let password = password.expose().to_owned();
-        self.blocking(move |inner| {
-            argon2(inner.params.clone())
-                .hash_password(password.as_bytes())
-                .map(|h| h.to_string())
-                .map_err(|e| CryptoError(e.to_string()))
-        })
-        .await?
+        let inner = self.inner.clone();
+        let hashed = self
+            .inner
+            .pool
+            .run(move |memory| hash_with(memory, &inner.params, password.as_bytes()))
+            .await?;
+        Ok(hashed?)
     }
 
-    async fn verify(
-        &self,
-        password: &str,
-        hash: Option<&str>,
-    ) -> Result<Verification, CryptoError> {
+    async fn verify(&self, password: &str, hash: Option<&str>) -> Result<Verification, HashError> {
         let password = password.to_owned();
         let stored = hash.map(str::to_owned);
-        self.blocking(move |inner| {
-            let known = stored.is_some();
-            let text = stored.as_deref().unwrap_or(&inner.dummy);
-            let Ok(parsed) = PasswordHash::new(text) else { return Verification::Mismatch };
-            let ok =
-                argon2(inner.params.clone()).verify_password(password.as_bytes(), &parsed).is_ok();
-            if ok && known {
-                Verification::Match { needs_rehash: needs_rehash(&parsed, &inner.params) }
-            } else {
-                Verification::Mismatch
-            }
-        })
-        .await
+        let inner = self.inner.clone();
+        self.inner
+            .pool
+            .run(move |memory| {
+                let known = stored.is_some();
+                let text = stored.as_deref().unwrap_or(&inner.dummy);
+                let Ok(parsed) = PasswordHash::new(text) else { return Verification::Mismatch };
+                let ok = verify_with(memory, password.as_bytes(), &parsed);
+                if ok && known {
+                    Verification::Match { needs_rehash: needs_rehash(&parsed, &inner.params) }
+                } else {
+                    Verification::Mismatch
+                }
+            })
+            .await
     }
 }
 
@@ -147,6 +185,8 @@ mod tests {
             iterations: 1,
             parallelism: 1,
             max_concurrent: 2,
+            max_queued: 8,
+            priority: HashPriority::Idle,
         })
         .unwrap()
     }
@@ -176,6 +216,39 @@ mod tests {
             hasher.verify("anything", Some("$bogus")).await.unwrap(),
             Verification::Mismatch
         );
+    }
+
+    #[tokio::test]
+    async fn agrees_with_the_argon2_crate_both_ways() {
+        use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+        let hasher = cheap(1024);
+        let ours = hasher.hash(&Password::new("correct horse battery".into()).unwrap()).await;
+        let ours = PasswordHash::new(&ours.unwrap()).unwrap();
+        let params = Params::new(1024, 1, 1, None).unwrap();
+        let crate_argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+        assert!(crate_argon2.verify_password(b"correct horse battery", &ours).is_ok());
+        assert!(crate_argon2.verify_password(b"correct horse batterx", &ours).is_err());
+        // Hashes made by the crate (other parameters, argon2i, v=16) verify here.
+        for (algorithm, version) in [
+            (Algorithm::Argon2id, Version::V0x13),
+            (Algorithm::Argon2i, Version::V0x13),
+            (Algorithm::Argon2id, Version::V0x10),
+        ] {
+            let params = Params::new(2048, 2, 2, Some(24)).unwrap();
+            let theirs = Argon2::new(algorithm, version, params)
+                .hash_password(b"correct horse battery")
+                .unwrap()
+                .to_string();
+            assert_eq!(
+                hasher.verify("correct horse battery", Some(&theirs)).await.unwrap(),
+                Verification::Match { needs_rehash: true },
+                "{theirs}"
+            );
+            assert_eq!(
+                hasher.verify("correct horse batterx", Some(&theirs)).await.unwrap(),
+                Verification::Mismatch
+            );
+        }
     }
 
     #[test]

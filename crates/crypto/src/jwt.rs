@@ -17,6 +17,7 @@ use switchboard_domain::identity::SessionId;
 use switchboard_ports::{AccessClaims, IssuedToken, TokenError, TokenIssuer};
 
 use crate::keys::{KeyError, raw_32};
+use crate::token_cache::VerifiedTokens;
 
 /// One configured signing key.
 #[derive(Debug, Clone)]
@@ -38,6 +39,9 @@ pub struct JwtSettings {
     pub lifetime_secs: u64,
     /// The keys: the first signs, all verify.
     pub keys: Vec<SigningKeySetting>,
+    /// How many verified tokens to remember, so that a token presented again skips the
+    /// signature check (see `token_cache`); 0 turns the cache off.
+    pub verified_cache: usize,
 }
 
 struct Key {
@@ -59,6 +63,7 @@ struct Inner {
     current: String,
     keys: HashMap<String, Key>,
     order: Vec<String>,
+    verified: Option<VerifiedTokens>,
 }
 
 impl std::fmt::Debug for JwtTokens {
@@ -116,7 +121,48 @@ impl JwtTokens {
                 current,
                 keys,
                 order,
+                verified: VerifiedTokens::new(settings.verified_cache),
             }),
+        })
+    }
+
+    /// The full check: header, key, signature, issuer, audience, claims, expiry.
+    fn verify_signed(&self, token: &str, now: DateTime<Utc>) -> Result<AccessClaims, TokenError> {
+        let inner = &self.inner;
+        let (alg, kid) = header_fields(token)?;
+        if alg != "EdDSA" {
+            return Err(TokenError::Algorithm);
+        }
+        let key = kid.and_then(|k| inner.keys.get(&k)).ok_or(TokenError::UnknownKey)?;
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_issuer(&[&inner.issuer]);
+        validation.set_audience(&[&inner.audience]);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        // Expiry is checked below against the clock port, so tests control time.
+        validation.validate_exp = false;
+        let data = jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation).map_err(
+            |e| match e.kind() {
+                ErrorKind::InvalidSignature => TokenError::Signature,
+                ErrorKind::InvalidIssuer => TokenError::Issuer,
+                ErrorKind::InvalidAudience => TokenError::Audience,
+                ErrorKind::InvalidAlgorithm => TokenError::Algorithm,
+                ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Malformed,
+            },
+        )?;
+        let claims = data.claims;
+        if now.timestamp() >= claims.exp {
+            return Err(TokenError::Expired);
+        }
+        let user_id = claims.sub.parse().map_err(|_| TokenError::Malformed)?;
+        let session_id = claims.sid.parse().map_err(|_| TokenError::Malformed)?;
+        let at = |t: i64| DateTime::from_timestamp(t, 0).ok_or(TokenError::Malformed);
+        Ok(AccessClaims {
+            user_id,
+            session_id,
+            issued_at: at(claims.iat)?,
+            expires_at: at(claims.exp)?,
+            token_id: claims.jti,
         })
     }
 }
@@ -162,42 +208,15 @@ impl TokenIssuer for JwtTokens {
     }
 
     fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<AccessClaims, TokenError> {
-        let inner = &self.inner;
-        let (alg, kid) = header_fields(token)?;
-        if alg != "EdDSA" {
-            return Err(TokenError::Algorithm);
+        let verified = &self.inner.verified;
+        if let Some(hit) = verified.as_ref().and_then(|cache| cache.get(token, now)) {
+            return hit;
         }
-        let key = kid.and_then(|k| inner.keys.get(&k)).ok_or(TokenError::UnknownKey)?;
-        let mut validation = Validation::new(Algorithm::EdDSA);
-        validation.set_issuer(&[&inner.issuer]);
-        validation.set_audience(&[&inner.audience]);
-        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
-        // Expiry is checked below against the clock port, so tests control time.
-        validation.validate_exp = false;
-        let data = jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation).map_err(
-            |e| match e.kind() {
-                ErrorKind::InvalidSignature => TokenError::Signature,
-                ErrorKind::InvalidIssuer => TokenError::Issuer,
-                ErrorKind::InvalidAudience => TokenError::Audience,
-                ErrorKind::InvalidAlgorithm => TokenError::Algorithm,
-                ErrorKind::ExpiredSignature => TokenError::Expired,
-                _ => TokenError::Malformed,
-            },
-        )?;
-        let claims = data.claims;
-        if now.timestamp() >= claims.exp {
-            return Err(TokenError::Expired);
+        let claims = self.verify_signed(token, now)?;
+        if let Some(cache) = verified {
+            cache.insert(token, &claims);
         }
-        let user_id = claims.sub.parse().map_err(|_| TokenError::Malformed)?;
-        let session_id = claims.sid.parse().map_err(|_| TokenError::Malformed)?;
-        let at = |t: i64| DateTime::from_timestamp(t, 0).ok_or(TokenError::Malformed);
-        Ok(AccessClaims {
-            user_id,
-            session_id,
-            issued_at: at(claims.iat)?,
-            expires_at: at(claims.exp)?,
-            token_id: claims.jti,
-        })
+        Ok(claims)
     }
 
     fn jwks(&self) -> serde_json::Value {

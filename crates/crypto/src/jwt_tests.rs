@@ -6,6 +6,10 @@ const KEY_A: &str = "dev-insecure-jwt-signing-key-one-AAAAAAAAAA";
 const KEY_B: &str = "dev-insecure-jwt-signing-key-two-AAAAAAAAAA";
 
 fn tokens(keys: &[(&str, &str)], issuer: &str, audience: &str) -> JwtTokens {
+    with_cache(keys, issuer, audience, 0)
+}
+
+fn with_cache(keys: &[(&str, &str)], issuer: &str, audience: &str, cache: usize) -> JwtTokens {
     JwtTokens::new(JwtSettings {
         issuer: issuer.into(),
         audience: audience.into(),
@@ -17,6 +21,7 @@ fn tokens(keys: &[(&str, &str)], issuer: &str, audience: &str) -> JwtTokens {
                 private_key: SecretString::from(*key),
             })
             .collect(),
+        verified_cache: cache,
     })
     .unwrap()
 }
@@ -86,6 +91,65 @@ fn every_forgery_is_refused() {
         tokens(&[("a", KEY_A)], "iss", "evil").issue(UserId::new(), SessionId::new(), now);
     assert_eq!(t.verify(&wrong_aud.unwrap().token, now), Err(TokenError::Audience));
     assert_eq!(t.verify("garbage", now), Err(TokenError::Malformed));
+}
+
+#[test]
+fn the_cache_answers_like_the_full_check() {
+    let t = with_cache(&[("a", KEY_A)], "iss", "aud", 4);
+    let (user, session, now) = (UserId::new(), SessionId::new(), Utc::now());
+    let token = t.issue(user, session, now).unwrap().token;
+    let first = t.verify(&token, now).unwrap();
+    assert_eq!(t.verify(&token, now).unwrap(), first, "a hit gives the same claims");
+
+    // A cached token altered anywhere (another signature, other claims) is checked in full.
+    let parts: Vec<&str> = token.split('.').collect();
+    let other_sig = tokens(&[("a", KEY_B)], "iss", "aud")
+        .issue(user, session, now)
+        .unwrap()
+        .token
+        .rsplit('.')
+        .next()
+        .unwrap()
+        .to_owned();
+    let swapped = format!("{}.{}.{other_sig}", parts[0], parts[1]);
+    assert_eq!(t.verify(&swapped, now), Err(TokenError::Signature));
+    let mut flipped = token.clone().into_bytes();
+    let last = flipped.len() - 2;
+    flipped[last] = if flipped[last] == b'A' { b'B' } else { b'A' };
+    let flipped = String::from_utf8(flipped).unwrap();
+    assert_eq!(t.verify(&flipped, now), Err(TokenError::Signature));
+    let uncached = tokens(&[("a", KEY_A)], "iss", "aud");
+    for altered in [format!("{token}x"), format!("{token}.x"), token[..token.len() - 1].to_owned()]
+    {
+        let answer = t.verify(&altered, now);
+        assert!(answer.is_err(), "{altered}");
+        assert_eq!(answer, uncached.verify(&altered, now));
+    }
+
+    // Expiry is checked on every hit, against the caller's clock, to the second.
+    let just_before = now + chrono::Duration::milliseconds(899_000);
+    assert!(t.verify(&token, just_before).is_ok());
+    let at_exp = now + chrono::Duration::seconds(900);
+    assert_eq!(t.verify(&token, at_exp), Err(TokenError::Expired));
+    assert_eq!(t.verify(&token, at_exp), Err(TokenError::Expired), "and after the entry went");
+}
+
+#[test]
+fn the_cache_stays_bounded_and_correct_past_its_capacity() {
+    let t = with_cache(&[("a", KEY_A)], "iss", "aud", 2);
+    let now = Utc::now();
+    let issued: Vec<(UserId, String)> = (0..20)
+        .map(|_| {
+            let user = UserId::new();
+            (user, t.issue(user, SessionId::new(), now).unwrap().token)
+        })
+        .collect();
+    for _ in 0..2 {
+        for (user, token) in &issued {
+            assert_eq!(t.verify(token, now).unwrap().user_id, *user);
+        }
+    }
+    assert!(t.inner.verified.as_ref().unwrap().len() <= 2);
 }
 
 #[test]

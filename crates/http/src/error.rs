@@ -62,6 +62,12 @@ pub enum ApiError {
         /// One entry per failing dependency.
         errors: Vec<FieldError>,
     },
+    /// 503: the server is saturated (too many passwords to hash); answered with `Retry-After`.
+    #[error("the server is busy; retry in {retry_after} seconds")]
+    Overloaded {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// 500: a bug or an unexpected failure; the detail is logged, never sent.
     #[error("internal server error")]
     Internal(String),
@@ -97,7 +103,9 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable { .. } | ApiError::Overloaded { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -125,7 +133,7 @@ impl ResponseError for ApiError {
                     ),
                 );
             }
-            ApiError::TooManyRequests { retry_after } => {
+            ApiError::TooManyRequests { retry_after } | ApiError::Overloaded { retry_after } => {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
             }
             _ => {}

@@ -22,14 +22,20 @@ pub struct ServerOptions {
 /// handles SIGTERM and SIGINT by refusing new connections and finishing in-flight requests
 /// (within `shutdown_timeout`) before the future resolves.
 ///
+/// `make_deps` runs once per worker, on that worker's thread, so adapters that spawn tasks
+/// (database connections) can keep them on the event loop of the requests that use them.
+///
 /// # Errors
 /// When the listener cannot be used.
-pub fn serve<P: Ports>(
+pub fn serve<P: Ports, F>(
     listener: TcpListener,
-    deps: AppDeps<P>,
+    make_deps: F,
     options: ServerOptions,
-) -> std::io::Result<Server> {
-    let server = HttpServer::new(move || build_app(deps.clone()))
+) -> std::io::Result<Server>
+where
+    F: Fn() -> AppDeps<P> + Send + Clone + 'static,
+{
+    let server = HttpServer::new(move || build_app(make_deps()))
         .workers(options.workers.max(1))
         .shutdown_timeout(options.shutdown_timeout.as_secs())
         .listen(listener)?

@@ -7,8 +7,8 @@ pub mod stores;
 
 pub use clock::{Clock, SystemClock};
 pub use crypto::{
-    AccessClaims, CryptoError, IssuedToken, PasswordHasher, SecretBox, TokenError, TokenIssuer,
-    Verification,
+    AccessClaims, CryptoError, HashError, IssuedToken, PasswordHasher, SecretBox, TokenError,
+    TokenIssuer, Verification,
 };
 pub use stores::{
     ApiKeyStore, IdentityStores, SealedSecret, SealedSecretStore, SessionStore, ThrottleStore,

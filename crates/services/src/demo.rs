@@ -82,6 +82,12 @@ impl From<StoreError> for DemoError {
     }
 }
 
+impl From<switchboard_ports::HashError> for DemoError {
+    fn from(e: switchboard_ports::HashError) -> Self {
+        Self::Account(e.into())
+    }
+}
+
 impl From<CryptoError> for DemoError {
     fn from(e: CryptoError) -> Self {
         Self::Account(e.into())

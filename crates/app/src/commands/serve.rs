@@ -7,12 +7,14 @@ use actix_web::web;
 use secrecy::ExposeSecret;
 use switchboard_domain::ServiceInfo;
 use switchboard_http::{AppDeps, HttpSettings, ServerOptions};
-use switchboard_postgres::{PgEventLog, PgJobQueue, PgPool, PgReadiness, migrations};
+use switchboard_ports::SystemClock;
+use switchboard_postgres::{PgEventLog, PgJobQueue, PgPool, PgReadiness, PgUnitOfWork, migrations};
 use switchboard_services::{
-    AccountService, AdminService, ApiKeyService, AuthService, DemoService, EventLogService,
-    HealthService, JobAdminService,
+    AccountService, AdminService, ApiKeyService, AuthService, ChatPolicy, ChatService, DemoService,
+    EventLogService, HealthService, Identity, JobAdminService, SlackOAuthPolicy, StatsService,
 };
 
+use crate::chat::ProviderSources;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::ports::PgPorts;
@@ -26,6 +28,97 @@ pub fn service_info() -> ServiceInfo {
     )
 }
 
+/// What every server worker shares: keys, the hashing threads, the verified-token cache, the
+/// providers' HTTP client, the job queue. Each worker adds its own connection pool.
+#[derive(Debug, Clone)]
+pub struct SharedDeps {
+    identity: Identity<PgPorts>,
+    sources: ProviderSources,
+    chat_policy: ChatPolicy,
+    slack_oauth: Option<SlackOAuthPolicy>,
+    /// One for the process: its limit on concurrent computations and its one-computation-
+    /// per-channel guard hold across workers (its reads use the main pool).
+    stats: StatsService<PgPorts>,
+    queue: PgJobQueue,
+    settings: HttpSettings,
+}
+
+impl SharedDeps {
+    /// Builds the shared adapters; `pool` serves whatever runs outside the workers.
+    ///
+    /// # Errors
+    /// [`AppError::Keys`] for unusable keys, [`AppError::Command`] for the HTTP client.
+    pub fn new(config: &Config, pool: PgPool, queue: PgJobQueue) -> Result<Self, AppError> {
+        let identity = crate::ports::identity(pool, &config.auth)?;
+        Ok(Self {
+            stats: crate::ports::stats(&identity, &config.stats),
+            identity,
+            sources: ProviderSources::new(&config.chat)?,
+            chat_policy: crate::chat::policy(&config.chat),
+            slack_oauth: crate::chat::slack_oauth_policy(&config.chat),
+            queue,
+            settings: HttpSettings {
+                body_limit: config.server.body_limit_bytes,
+                cors_origins: config.cors.allowed_origins.clone(),
+                cors_max_age_secs: config.cors.max_age_secs,
+                trust_forwarded_for: config.auth.trust_forwarded_for,
+            },
+        })
+    }
+
+    /// Everything the handlers need, with the database reached through `pool`.
+    pub fn on_pool(&self, pool: &PgPool) -> AppDeps<PgPorts> {
+        let identity = Identity { uow: PgUnitOfWork::new(pool.clone()), ..self.identity.clone() };
+        let chat = ChatService::new(
+            identity.uow.clone(),
+            SystemClock,
+            identity.secrets.clone(),
+            self.sources.clone(),
+            self.chat_policy.clone(),
+        );
+        let chat = match &self.slack_oauth {
+            Some(oauth) => chat.with_slack_oauth(oauth.clone()),
+            None => chat,
+        };
+        AppDeps {
+            health: web::Data::new(HealthService::new(
+                PgReadiness::new(pool.clone()),
+                service_info(),
+            )),
+            tokens: web::Data::new(identity.tokens.clone()),
+            auth: web::Data::new(AuthService::new(identity.clone())),
+            accounts: web::Data::new(AccountService::new(identity.clone())),
+            api_keys: web::Data::new(ApiKeyService::new(identity.clone())),
+            admin: web::Data::new(AdminService::new(identity)),
+            events: web::Data::new(EventLogService::new(PgEventLog::new(pool.clone()))),
+            jobs: web::Data::new(JobAdminService::new(self.queue.clone())),
+            chat: web::Data::new(chat),
+            stats: web::Data::new(self.stats.clone()),
+            settings: self.settings.clone(),
+        }
+    }
+
+    /// A factory for [`switchboard_http::serve`]: each server worker gets its own pool of
+    /// `pool_size` connections to `url`, created on that worker's thread. A connection's
+    /// driver task runs on the thread that opened it, so with one shared pool most queries
+    /// would hop between threads twice (a wake-up of another thread each way); with a pool
+    /// per worker, a request and its connection share one event loop.
+    pub fn per_worker(
+        self,
+        url: String,
+        pool_size: usize,
+        fallback: PgPool,
+    ) -> impl Fn() -> AppDeps<PgPorts> + Send + Clone + 'static {
+        move || {
+            let pool = switchboard_postgres::connect(&url, pool_size).unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "cannot build a worker's pool; sharing the main one");
+                fallback.clone()
+            });
+            self.on_pool(&pool)
+        }
+    }
+}
+
 /// Everything the handlers need, over `pool`.
 ///
 /// # Errors
@@ -35,27 +128,7 @@ pub fn app_deps(
     pool: PgPool,
     queue: PgJobQueue,
 ) -> Result<AppDeps<PgPorts>, AppError> {
-    let identity = crate::ports::identity(pool.clone(), &config.auth)?;
-    let chat = crate::ports::chat(&identity, &config.chat)?;
-    let stats = crate::ports::stats(&identity, &config.stats);
-    Ok(AppDeps {
-        health: web::Data::new(HealthService::new(PgReadiness::new(pool.clone()), service_info())),
-        tokens: web::Data::new(identity.tokens.clone()),
-        auth: web::Data::new(AuthService::new(identity.clone())),
-        accounts: web::Data::new(AccountService::new(identity.clone())),
-        api_keys: web::Data::new(ApiKeyService::new(identity.clone())),
-        admin: web::Data::new(AdminService::new(identity)),
-        events: web::Data::new(EventLogService::new(PgEventLog::new(pool.clone()))),
-        jobs: web::Data::new(JobAdminService::new(queue)),
-        chat: web::Data::new(chat),
-        stats: web::Data::new(stats),
-        settings: HttpSettings {
-            body_limit: config.server.body_limit_bytes,
-            cors_origins: config.cors.allowed_origins.clone(),
-            cors_max_age_secs: config.cors.max_age_secs,
-            trust_forwarded_for: config.auth.trust_forwarded_for,
-        },
-    })
+    Ok(SharedDeps::new(config, pool.clone(), queue)?.on_pool(&pool))
 }
 
 /// This server's Slack OAuth callback at `address` (loopback when bound to every interface).
@@ -96,10 +169,11 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
     if let Err(e) = crate::jobs::schedule_recurring(&queue, config).await {
         tracing::warn!(error = %e, "cannot schedule the recurring jobs");
     }
-    let deps = app_deps(config, pool.clone(), queue.clone())?;
+    let shared = SharedDeps::new(config, pool.clone(), queue.clone())?;
+    let on_main = shared.on_pool(&pool);
     let context = crate::jobs::JobContext {
-        chat: deps.chat.get_ref().clone(),
-        stats: deps.stats.get_ref().clone(),
+        chat: on_main.chat.get_ref().clone(),
+        stats: on_main.stats.get_ref().clone(),
     };
     let mut workers = crate::jobs::spawn_workers(
         &queue,
@@ -112,7 +186,11 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
         workers: config.workers(),
         shutdown_timeout: Duration::from_secs(config.server.shutdown_timeout_secs),
     };
-    let server = switchboard_http::serve(listener, deps.clone(), options)?;
+    // The requests' connections are split between the workers, each pool on its own thread;
+    // `pool` stays for the job workers and start-up.
+    let per_worker = config.database.pool_size.div_ceil(options.workers.max(1)).max(1);
+    let make_deps = shared.clone().per_worker(url.to_owned(), per_worker, pool.clone());
+    let server = switchboard_http::serve(listener, make_deps, options)?;
     tracing::info!(
         api = %format!("http://{address}"),
         docs = %format!("http://{address}/docs/"),
@@ -121,8 +199,8 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
     );
     let demo = match &sandbox {
         Some(running) if config.sandbox.demo.enabled => {
-            let identity = crate::ports::identity(pool, &config.auth)?;
-            let service = DemoService::new(identity, deps.chat.get_ref().clone());
+            let identity = Identity { uow: PgUnitOfWork::new(pool), ..shared.identity.clone() };
+            let service = DemoService::new(identity, on_main.chat.get_ref().clone());
             let demo = crate::sandbox::Demo::new(service, running, address, started);
             let account = crate::sandbox::account(config)?;
             Some(tokio::spawn(crate::sandbox::run(demo, account)))

@@ -13,6 +13,9 @@ pub struct AuthConfig {
     pub audience: String,
     /// Access tokens' lifetime.
     pub access_token_secs: u64,
+    /// Access tokens remembered once verified, so a token presented again skips the
+    /// signature check; 0 turns the cache off.
+    pub verified_token_cache: usize,
     /// Idle timeout of sessions.
     pub session_idle_secs: u64,
     /// Absolute lifetime of sessions.
@@ -59,8 +62,24 @@ pub struct Argon2Config {
     pub iterations: u32,
     /// Lanes.
     pub parallelism: u32,
-    /// Hashes at once; 0 is one per core.
+    /// Hashing threads (hashes at once); 0 is one per core.
     pub max_concurrent: usize,
+    /// Hashes that may wait for a thread; more are answered 503 at once.
+    pub max_queued: usize,
+    /// The hashing threads' OS scheduling priority.
+    pub priority: HashPriorityConfig,
+}
+
+/// How the hashing threads are scheduled against everything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HashPriorityConfig {
+    /// `SCHED_IDLE`: only CPU time nothing else wants.
+    Idle,
+    /// Nice 19.
+    Low,
+    /// Like request threads.
+    Normal,
 }
 
 /// Rate limits and failed-login throttling.

@@ -16,7 +16,9 @@ use figment::providers::{Env, Format, Toml};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-pub use auth::{Argon2Config, AuthConfig, LimitsConfig, SecretKeyConfig, SigningKeyConfig};
+pub use auth::{
+    Argon2Config, AuthConfig, HashPriorityConfig, LimitsConfig, SecretKeyConfig, SigningKeyConfig,
+};
 pub use chat::{ChatConfig, SlackOAuthConfig};
 pub use sandbox::{DemoConfig, SandboxConfig};
 pub use stats::StatsConfig;
@@ -171,7 +173,8 @@ pub struct ServerConfig {
 pub struct DatabaseConfig {
     /// Connection URL; may hold a password, so it is a secret and never printed.
     pub url: SecretString,
-    /// Connections in the pool.
+    /// Connections for requests, split into one pool per HTTP worker; `serve` keeps another
+    /// pool of this size for jobs and start-up.
     pub pool_size: usize,
     /// Whether `serve` applies pending migrations when it starts.
     pub migrate_on_start: bool,

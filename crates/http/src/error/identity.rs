@@ -24,6 +24,7 @@ impl From<AuthError> for ApiError {
                 ApiError::Unauthorized(e.to_string())
             }
             AuthError::Throttled { retry_after } => ApiError::TooManyRequests { retry_after },
+            AuthError::Busy { retry_after } => ApiError::Overloaded { retry_after },
             AuthError::NotASession => ApiError::Forbidden(e.to_string()),
             AuthError::SessionNotFound => ApiError::NotFound(e.to_string()),
             other => ApiError::Internal(other.to_string()),
@@ -41,6 +42,7 @@ impl From<AccountError> for ApiError {
             AccountError::EmailTaken => ApiError::Conflict(e.to_string()),
             AccountError::NotFound => ApiError::NotFound(e.to_string()),
             AccountError::Throttled { retry_after } => ApiError::TooManyRequests { retry_after },
+            AccountError::Busy { retry_after } => ApiError::Overloaded { retry_after },
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -72,5 +74,27 @@ impl From<AdminError> for ApiError {
 impl From<SecretError> for ApiError {
     fn from(e: SecretError) -> Self {
         ApiError::Internal(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use actix_web::ResponseError;
+    use actix_web::http::{StatusCode, header};
+
+    use super::*;
+
+    #[test]
+    fn a_saturated_hasher_is_503_with_retry_after() {
+        for error in [
+            ApiError::from(AuthError::Busy { retry_after: 1 }),
+            ApiError::from(AccountError::Busy { retry_after: 1 }),
+        ] {
+            let response = error.error_response();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "1");
+        }
     }
 }

@@ -62,6 +62,7 @@ async fn register_login_me_and_every_rejected_token() {
                 kid: "k1".into(),
                 private_key: SecretString::from(key),
             }],
+            verified_cache: 0,
         })
         .unwrap()
         .issue(UserId::new(), SessionId::new(), chrono::Utc::now())

@@ -7,8 +7,8 @@ use actix_web::{test, web};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use switchboard_crypto::{
-    AeadSecretBox, Argon2Hasher, Argon2Settings, JwtSettings, JwtTokens, SecretBoxKey,
-    SigningKeySetting,
+    AeadSecretBox, Argon2Hasher, Argon2Settings, HashPriority, JwtSettings, JwtTokens,
+    SecretBoxKey, SigningKeySetting,
 };
 use switchboard_domain::ServiceInfo;
 use switchboard_http::{AppDeps, HttpSettings, Payload, Reply, build_app, routes};
@@ -28,6 +28,8 @@ pub fn identity(clock: ManualClock) -> Identity<TestPorts> {
         iterations: 1,
         parallelism: 1,
         max_concurrent: 2,
+        max_queued: 64,
+        priority: HashPriority::Idle,
     })
     .unwrap();
     let tokens = JwtTokens::new(JwtSettings {
@@ -38,6 +40,8 @@ pub fn identity(clock: ManualClock) -> Identity<TestPorts> {
             kid: "k1".into(),
             private_key: SecretString::from("dev-insecure-jwt-signing-key-one-AAAAAAAAAA"),
         }],
+        // On, as in production: every identity test also checks the cache changes nothing.
+        verified_cache: 1000,
     })
     .unwrap();
     let secrets = AeadSecretBox::new(&[SecretBoxKey {

@@ -12,6 +12,22 @@ use switchboard_domain::identity::{Password, SessionId};
 #[error("crypto failure: {0}")]
 pub struct CryptoError(pub String);
 
+/// Why a password could not be hashed or checked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HashError {
+    /// Too many hashes are already waiting: refused at once, rather than queued without end,
+    /// so that a login storm gets quick answers and bounded memory.
+    #[error("password hashing is saturated; retry in {retry_after} s")]
+    Busy {
+        /// Seconds to wait before trying again.
+        retry_after: u64,
+    },
+    /// Hashing could not run.
+    #[error(transparent)]
+    Failed(#[from] CryptoError),
+}
+
 /// The outcome of checking a password against a stored hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verification {
@@ -25,25 +41,26 @@ pub enum Verification {
 }
 
 /// Hashes and verifies passwords. Implementations run the work off the async workers, with a
-/// bounded number at a time.
+/// bounded number at a time and a bounded number waiting.
 pub trait PasswordHasher: Send + Sync + 'static {
     /// A PHC string for `password`, with a fresh salt and the configured parameters.
     ///
     /// # Errors
-    /// [`CryptoError`] when hashing cannot run.
-    fn hash(&self, password: &Password)
-    -> impl Future<Output = Result<String, CryptoError>> + Send;
+    /// [`HashError::Busy`] when too many hashes wait already, [`HashError::Failed`] when
+    /// hashing cannot run.
+    fn hash(&self, password: &Password) -> impl Future<Output = Result<String, HashError>> + Send;
 
     /// Checks `password` against `hash`; with `None` (no such account), checks it against a
     /// dummy hash so that the answer takes about as long, and reports a mismatch.
     ///
     /// # Errors
-    /// [`CryptoError`] when verifying cannot run. A malformed stored hash is a mismatch.
+    /// [`HashError::Busy`] when too many hashes wait already, [`HashError::Failed`] when
+    /// verifying cannot run. A malformed stored hash is a mismatch.
     fn verify(
         &self,
         password: &str,
         hash: Option<&str>,
-    ) -> impl Future<Output = Result<Verification, CryptoError>> + Send;
+    ) -> impl Future<Output = Result<Verification, HashError>> + Send;
 }
 
 /// What a valid access token says.

@@ -257,6 +257,29 @@ pub trait ThrottleStore: Send {
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<Option<ThrottleWindow>, StoreError>> + Send;
 
+    /// Counts a hit on `hit` (as [`Self::throttle_hit`]) and reads the windows of `peek` (as
+    /// [`Self::throttle_peek`], in the same order), in one round trip where the store can.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn throttle_hit_and_peek(
+        &mut self,
+        hit: &str,
+        window: Duration,
+        peek: &[&str],
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(ThrottleWindow, Vec<Option<ThrottleWindow>>), StoreError>> + Send
+    {
+        async move {
+            let counted = self.throttle_hit(hit, window, now).await?;
+            let mut windows = Vec::with_capacity(peek.len());
+            for bucket in peek {
+                windows.push(self.throttle_peek(bucket, now).await?);
+            }
+            Ok((counted, windows))
+        }
+    }
+
     /// Forgets `bucket`.
     ///
     /// # Errors

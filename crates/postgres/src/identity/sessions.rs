@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{Bytea, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
 use switchboard_domain::identity::{Session, SessionId, User};
@@ -14,19 +15,27 @@ use crate::schema::{refresh_tokens, sessions, users};
 
 impl SessionStore for PgTx {
     async fn insert_session(&mut self, session: &Session, hash: &[u8]) -> Result<(), StoreError> {
-        diesel::insert_into(sessions::table)
-            .values(SessionRow::from(session))
-            .execute(self.conn())
-            .await
-            .map_err(store_error)?;
-        diesel::insert_into(refresh_tokens::table)
-            .values((
-                refresh_tokens::token_hash.eq(hash),
-                refresh_tokens::session_id.eq(session.id.as_uuid()),
-            ))
-            .execute(self.conn())
-            .await
-            .map_err(store_error)?;
+        // One statement (one round trip at every login): the session, then its first token.
+        let row = SessionRow::from(session);
+        diesel::sql_query(
+            "WITH s AS (
+               INSERT INTO sessions
+                 (id, user_id, user_agent, ip, created_at, last_used_at, expires_at, revoked_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id)
+             INSERT INTO refresh_tokens (token_hash, session_id) SELECT $9, id FROM s",
+        )
+        .bind::<SqlUuid, _>(row.id)
+        .bind::<SqlUuid, _>(row.user_id)
+        .bind::<Text, _>(&row.user_agent)
+        .bind::<Text, _>(&row.ip)
+        .bind::<Timestamptz, _>(row.created_at)
+        .bind::<Timestamptz, _>(row.last_used_at)
+        .bind::<Timestamptz, _>(row.expires_at)
+        .bind::<Nullable<Timestamptz>, _>(row.revoked_at)
+        .bind::<Bytea, _>(hash)
+        .execute(self.conn())
+        .await
+        .map_err(store_error)?;
         Ok(())
     }
 

@@ -5,8 +5,8 @@ use switchboard_domain::identity::{
 };
 use switchboard_domain::{NewEvent, UserId};
 use switchboard_ports::{
-    Clock, CryptoError, PasswordHasher, Ports, SessionStore, StoreError, Transaction, UnitOfWork,
-    UserStore, Verification,
+    Clock, CryptoError, HashError, PasswordHasher, Ports, SessionStore, StoreError, Transaction,
+    UnitOfWork, UserStore, Verification,
 };
 
 use super::{ClientInfo, Identity, Principal, throttle};
@@ -39,12 +39,28 @@ pub enum AccountError {
         /// Seconds to wait.
         retry_after: u64,
     },
+    /// Too many passwords are being hashed already; try again after this many seconds.
+    #[error("the server is busy; retry in {retry_after} s")]
+    Busy {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// Hashing failed.
     #[error(transparent)]
     Crypto(#[from] CryptoError),
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
+}
+
+impl From<HashError> for AccountError {
+    fn from(e: HashError) -> Self {
+        match e {
+            HashError::Busy { retry_after } => AccountError::Busy { retry_after },
+            HashError::Failed(e) => AccountError::Crypto(e),
+            other => AccountError::Crypto(CryptoError(other.to_string())),
+        }
+    }
 }
 
 impl From<StoreError> for AccountError {

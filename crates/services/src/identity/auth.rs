@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::identity::{EmailAddress, Scopes, Session, SessionId, User};
 use switchboard_ports::{
-    ApiKeyStore, Clock, CryptoError, PasswordHasher, Ports, SessionStore, StoreError,
+    ApiKeyStore, Clock, CryptoError, HashError, PasswordHasher, Ports, SessionStore, StoreError,
     ThrottleStore, TokenError, TokenIssuer, UnitOfWork, UserStore, Verification,
 };
 
@@ -55,12 +55,28 @@ pub enum AuthError {
     /// No such session of the caller's.
     #[error("no such session")]
     SessionNotFound,
+    /// Too many passwords are being hashed already; try again after this many seconds.
+    #[error("the server is busy; retry in {retry_after} s")]
+    Busy {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// Hashing or signing failed.
     #[error(transparent)]
     Crypto(#[from] CryptoError),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<HashError> for AuthError {
+    fn from(e: HashError) -> Self {
+        match e {
+            HashError::Busy { retry_after } => AuthError::Busy { retry_after },
+            HashError::Failed(e) => AuthError::Crypto(e),
+            other => AuthError::Crypto(CryptoError(other.to_string())),
+        }
+    }
 }
 
 /// Login, refresh, logout and sessions.
@@ -135,10 +151,16 @@ impl<P: Ports> AuthService<P> {
             .uow
             .transact(move |tx| {
                 Box::pin(async move {
+                    // One round trip: count this attempt, read both failure windows.
+                    let window = policy.login_per_ip.window;
+                    let peek = [account_b.as_str(), fail_ip_b.as_str()];
+                    let (counted, failures) =
+                        tx.throttle_hit_and_peek(&ip_bucket, window, &peek, now).await?;
+                    let failures = |i: usize| failures.get(i).and_then(Option::as_ref);
                     let checks = [
-                        throttle::hit(tx, &ip_bucket, policy.login_per_ip, now).await?,
-                        throttle::blocked(tx, &account_b, policy.failed_per_account, now).await?,
-                        throttle::blocked(tx, &fail_ip_b, policy.failed_per_ip, now).await?,
+                        throttle::exceeded(&counted, policy.login_per_ip, now),
+                        throttle::reached(failures(0), policy.failed_per_account, now),
+                        throttle::reached(failures(1), policy.failed_per_ip, now),
                     ];
                     if let Some(retry_after) = checks.into_iter().flatten().max() {
                         return Err(AuthError::Throttled { retry_after });

@@ -13,6 +13,20 @@ pub fn retry_after(window: &ThrottleWindow, now: DateTime<Utc>) -> u64 {
     u64::try_from(micros).unwrap_or(0).div_ceil(1_000_000).max(1)
 }
 
+/// `Some(retry_after)` when the hit just counted in `window` went past the limit.
+pub fn exceeded(window: &ThrottleWindow, limit: RateLimit, now: DateTime<Utc>) -> Option<u64> {
+    (window.hits > limit.limit).then(|| retry_after(window, now))
+}
+
+/// `Some(retry_after)` when a running `window` already reached the limit.
+pub fn reached(
+    window: Option<&ThrottleWindow>,
+    limit: RateLimit,
+    now: DateTime<Utc>,
+) -> Option<u64> {
+    window.filter(|w| w.hits >= limit.limit).map(|w| retry_after(w, now))
+}
+
 /// Counts a hit; `Some(retry_after)` when it goes past the limit.
 pub async fn hit<T: ThrottleStore>(
     tx: &mut T,
@@ -21,18 +35,7 @@ pub async fn hit<T: ThrottleStore>(
     now: DateTime<Utc>,
 ) -> Result<Option<u64>, StoreError> {
     let window = tx.throttle_hit(bucket, limit.window, now).await?;
-    Ok((window.hits > limit.limit).then(|| retry_after(&window, now)))
-}
-
-/// `Some(retry_after)` when `bucket` already reached its limit.
-pub async fn blocked<T: ThrottleStore>(
-    tx: &mut T,
-    bucket: &str,
-    limit: RateLimit,
-    now: DateTime<Utc>,
-) -> Result<Option<u64>, StoreError> {
-    let window = tx.throttle_peek(bucket, now).await?;
-    Ok(window.filter(|w| w.hits >= limit.limit).map(|w| retry_after(&w, now)))
+    Ok(exceeded(&window, limit, now))
 }
 
 #[cfg(test)]
