@@ -3,7 +3,7 @@
 //! the consumer are tested over PostgreSQL in the app crate.)
 
 use actix_web::test::{self, TestRequest};
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use prost_reflect::{DynamicMessage, Value as Proto};
 use serde_json::{Value, json};
 use switchboard_domain::UserId;
@@ -14,11 +14,17 @@ use switchboard_memory::{ManualClock, MemoryStore};
 use crate::accounts::{app, bearer, get, member, post};
 use crate::support::{identity, json_call};
 
-/// A followed channel of `owner` with three posts of the past hour.
-async fn channel(store: &MemoryStore, owner: &str) -> ChannelId {
+/// A recent instant at a quarter to the hour, so that posts 30 minutes before it fall in
+/// one hourly bucket whatever the wall clock says.
+fn quarter_to() -> DateTime<Utc> {
+    let hour = Utc::now().duration_trunc(TimeDelta::hours(1)).unwrap();
+    hour - TimeDelta::minutes(15)
+}
+
+/// A followed channel of `owner` with three posts of the past hour before `now`.
+async fn channel(store: &MemoryStore, owner: &str, now: DateTime<Utc>) -> ChannelId {
     let owner: UserId = owner.parse().unwrap();
     let id = ChannelId::new();
-    let now = Utc::now();
     store
         .update(|state| {
             state.chat.channels.insert(
@@ -95,9 +101,10 @@ fn strings(message: &DynamicMessage, field: &str) -> Vec<String> {
 
 #[actix_web::test]
 async fn protobuf_answers_decode_with_the_shipped_proto_and_json_lists_are_bare() {
-    let (app, store) = app!(identity(ManualClock::default()));
+    let now = quarter_to();
+    let (app, store) = app!(identity(ManualClock::new(now)));
     let (ada, token) = member(&app, "ada@example.org").await;
-    let id = channel(&store, &ada).await;
+    let id = channel(&store, &ada, now).await;
 
     let hot = decode(
         &app,
@@ -148,9 +155,10 @@ async fn protobuf_answers_decode_with_the_shipped_proto_and_json_lists_are_bare(
 #[actix_web::test]
 async fn json_fields_match_the_proto_and_errors_name_what_is_wrong() {
     let pool = crate::contract::shipped_contract();
-    let (app, store) = app!(identity(ManualClock::default()));
+    let now = quarter_to();
+    let (app, store) = app!(identity(ManualClock::new(now)));
     let (ada, token) = member(&app, "ada@example.org").await;
-    let id = channel(&store, &ada).await;
+    let id = channel(&store, &ada, now).await;
     let field_names = |message: &str| -> Vec<String> {
         let mut names: Vec<String> = pool
             .get_message_by_name(message)
