@@ -11,7 +11,9 @@
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use futures_util::future;
 use futures_util::stream::{self, StreamExt};
+use tokio::sync::watch;
 
 use switchboard_domain::NewEvent;
 use switchboard_domain::chat_sources::{Channel, Source, SourceId, SourceStatus};
@@ -184,7 +186,7 @@ impl<P: Ports> ChatService<P> {
         // Progress: followed channels whose first backfill is done, of all followed ones.
         source.backfill_total = count(followed.len());
         source.backfill_done = count(followed.len() - backfills);
-        self.save_progress(source).await?;
+        self.save_progress(source.id, source.backfill_done, source.backfill_total).await?;
         let names = Names::default();
         // Set at the first failure: channels not started yet are left for the retry, those
         // in flight finish (their pages and marks are kept).
@@ -199,33 +201,62 @@ impl<P: Ports> ChatService<P> {
                 (backfill, self.sync_channel(client, channel, names).await)
             }
         });
-        let mut syncs =
-            stream::iter(syncs).buffer_unordered(self.policy.channel_concurrency.max(1));
-        let (mut written, mut failure) = (0, None);
-        while let Some((backfill, result)) = syncs.next().await {
-            match result {
-                Ok(n) => written += n,
-                // Left or deleted since discovery: skip it.
-                Err(Stop::Provider(ChatError::NotFound { .. })) => {}
-                Err(e) => {
-                    stopping.store(true, Ordering::Relaxed);
-                    failure.get_or_insert(e);
-                    continue;
+        // The channel syncs in flight hold store connections (a page's transaction) and
+        // provider requests between their polls. They must be polled all along: awaiting
+        // anything else between two items of the stream (such as a progress save, which
+        // waits for a store connection) would leave them suspended, holding connections the
+        // save waits for (a deadlock with a small pool) or letting their request timeouts
+        // run out. So the progress is handed to a writer polled alongside, which saves the
+        // latest count whenever it changes.
+        let (progress, mut changes) = watch::channel(source.backfill_done);
+        let stopping = &stopping;
+        let consume = async move {
+            let mut syncs =
+                stream::iter(syncs).buffer_unordered(self.policy.channel_concurrency.max(1));
+            let (mut written, mut failure) = (0, None);
+            while let Some((backfill, result)) = syncs.next().await {
+                match result {
+                    Ok(n) => written += n,
+                    // Left or deleted since discovery: skip it.
+                    Err(Stop::Provider(ChatError::NotFound { .. })) => {}
+                    Err(e) => {
+                        stopping.store(true, Ordering::Relaxed);
+                        failure.get_or_insert(e);
+                        continue;
+                    }
+                }
+                if backfill {
+                    progress.send_modify(|done| *done = done.saturating_add(1));
                 }
             }
-            if backfill {
-                source.backfill_done = source.backfill_done.saturating_add(1);
-                self.save_progress(source).await?;
+            // Dropping `progress` ends the writer once it has saved the last count.
+            let done = *progress.borrow();
+            (written, failure, done)
+        };
+        let (id, total) = (source.id, source.backfill_total);
+        let record = async move {
+            let mut saved = Ok(());
+            while changes.changed().await.is_ok() {
+                let done = *changes.borrow_and_update();
+                if saved.is_ok() {
+                    saved = self.save_progress(id, done, total).await;
+                    if saved.is_err() {
+                        stopping.store(true, Ordering::Relaxed);
+                    }
+                }
             }
-        }
+            saved
+        };
+        let ((written, failure, done), saved) = future::join(consume, record).await;
+        source.backfill_done = done;
         if let Some(failure) = failure {
             return Err(failure);
         }
+        saved?;
         Ok(written)
     }
 
-    async fn save_progress(&self, source: &Source) -> Result<(), StoreError> {
-        let (id, done, total) = (source.id, source.backfill_done, source.backfill_total);
+    async fn save_progress(&self, id: SourceId, done: u32, total: u32) -> Result<(), StoreError> {
         self.uow
             .transact(move |tx| {
                 Box::pin(async move {
