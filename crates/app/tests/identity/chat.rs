@@ -1,21 +1,18 @@
 //! Chat sources end to end over PostgreSQL: the routes, the sync job claimed from the real
 //! queue and run with the binary's job context, against the sandbox's fake Mattermost.
 
-use std::time::Duration;
-
 use actix_web::test::TestRequest;
 use chrono::Utc;
 use serde_json::{Value, json};
-use switchboard_app::jobs::{JobContext, registry};
+use switchboard_app::jobs::JobContext;
 use switchboard_memory::ManualClock;
-use switchboard_ports::JobQueue;
 use switchboard_postgres::PgJobQueue;
 use switchboard_sandbox::{
     MATTERMOST_TOKEN, NewPost, Provider, RunningSandbox, SLACK_TOKEN, Sandbox,
 };
 use switchboard_test_support::TestDb;
 
-use crate::support::{call, config, instance};
+use crate::support::{call, config, count, instance, run_jobs};
 
 fn sandbox() -> RunningSandbox {
     Sandbox::builder()
@@ -46,27 +43,6 @@ async fn sign_up(
     let (s, _, login) = call(app, TestRequest::post().uri("/api/auth/login").set_json(&body)).await;
     assert_eq!(s, 200, "{login}");
     login["data"]["access_token"].as_str().unwrap().to_owned()
-}
-
-/// Claims and runs every due job with the binary's registry and job context.
-async fn run_jobs(queue: &PgJobQueue, context: &JobContext) -> usize {
-    let registry = registry();
-    let mut ran = 0;
-    loop {
-        let jobs = queue.claim("test", 10, Duration::from_secs(60)).await.unwrap();
-        if jobs.is_empty() {
-            return ran;
-        }
-        for job in jobs {
-            registry.run(&job.job_type, job.payload, context.clone()).await.unwrap();
-            assert!(queue.complete("test", job.id).await.unwrap());
-            ran += 1;
-        }
-    }
-}
-
-async fn count(db: &TestDb, sql: &str) -> i64 {
-    db.client().await.query_one(sql, &[]).await.unwrap().get(0)
 }
 
 #[actix_web::test]

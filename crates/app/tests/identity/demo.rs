@@ -1,21 +1,18 @@
 //! The demo account of `make run` over PostgreSQL and the sandbox: seeded through the normal
 //! connect use case, synced by the binary's job registry, and seeded again without harm.
 
-use std::time::Duration;
-
 use actix_web::test::TestRequest;
 use chrono::Utc;
 use serde_json::json;
-use switchboard_app::jobs::{JobContext, registry};
+use switchboard_app::jobs::JobContext;
 use switchboard_domain::chat::ChatProvider;
 use switchboard_memory::ManualClock;
-use switchboard_ports::JobQueue;
 use switchboard_postgres::PgJobQueue;
 use switchboard_sandbox::{MATTERMOST_TOKEN, Provider, RunningSandbox, SLACK_TOKEN, Sandbox};
 use switchboard_services::{ConnectSource, DemoAccount, DemoService};
 use switchboard_test_support::TestDb;
 
-use crate::support::{call, config, instance};
+use crate::support::{call, config, count, instance, run_jobs};
 
 fn requests(sandbox: &RunningSandbox) -> Vec<ConnectSource> {
     vec![
@@ -30,26 +27,6 @@ fn requests(sandbox: &RunningSandbox) -> Vec<ConnectSource> {
             base_url: Some(sandbox.mattermost_base_url()),
         },
     ]
-}
-
-async fn run_jobs(queue: &PgJobQueue, context: &JobContext) -> usize {
-    let registry = registry();
-    let mut ran = 0;
-    loop {
-        let jobs = queue.claim("test", 10, Duration::from_secs(60)).await.unwrap();
-        if jobs.is_empty() {
-            return ran;
-        }
-        for job in jobs {
-            registry.run(&job.job_type, job.payload, context.clone()).await.unwrap();
-            assert!(queue.complete("test", job.id).await.unwrap());
-            ran += 1;
-        }
-    }
-}
-
-async fn count(db: &TestDb, sql: &str) -> i64 {
-    db.client().await.query_one(sql, &[]).await.unwrap().get(0)
 }
 
 fn live(sandbox: &RunningSandbox) -> i64 {

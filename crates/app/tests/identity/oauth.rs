@@ -14,7 +14,7 @@ use switchboard_sandbox::{
 };
 use switchboard_test_support::TestDb;
 
-use crate::support::{call, config, instance};
+use crate::support::{call, config, count, instance};
 
 const CALLBACK: &str = "https://switchboard.example/api/chat/oauth/slack/callback";
 
@@ -101,10 +101,6 @@ fn param(path_and_query: &str, name: &str) -> String {
 async fn sources(app: &impl Service, token: &str) -> Vec<Value> {
     let (_, _, list) = call(app, bearer(TestRequest::get().uri("/api/chat/sources"), token)).await;
     list["data"]["sources"].as_array().unwrap().clone()
-}
-
-async fn count(db: &TestDb, sql: &str) -> i64 {
-    db.client().await.query_one(sql, &[]).await.unwrap().get(0)
 }
 
 #[actix_web::test]

@@ -130,3 +130,29 @@ pub async fn call(
     let body = actix_web::test::read_body(res).await;
     (status, retry, serde_json::from_slice(&body).unwrap())
 }
+
+/// Claims and runs every due job with the binary's registry and job context.
+pub async fn run_jobs(
+    queue: &switchboard_postgres::PgJobQueue,
+    context: &switchboard_app::jobs::JobContext,
+) -> usize {
+    use switchboard_ports::JobQueue;
+    let registry = switchboard_app::jobs::registry();
+    let mut ran = 0;
+    loop {
+        let jobs = queue.claim("test", 10, std::time::Duration::from_secs(60)).await.unwrap();
+        if jobs.is_empty() {
+            return ran;
+        }
+        for job in jobs {
+            registry.run(&job.job_type, job.payload, context.clone()).await.unwrap();
+            assert!(queue.complete("test", job.id).await.unwrap());
+            ran += 1;
+        }
+    }
+}
+
+/// The single integer `sql` answers.
+pub async fn count(db: &switchboard_test_support::TestDb, sql: &str) -> i64 {
+    db.client().await.query_one(sql, &[]).await.unwrap().get(0)
+}
