@@ -166,15 +166,17 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
-        let queued = tokio::spawn({
-            let pool = pool.clone();
-            async move { pool.run(|_| 7).await }
-        });
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        // `run` takes its queue slot on its first poll: poll once, and the slot is taken.
+        let mut queued = std::pin::pin!(pool.run(|_| 7));
+        std::future::poll_fn(|cx| {
+            assert!(queued.as_mut().poll(cx).is_pending());
+            std::task::Poll::Ready(())
+        })
+        .await;
         assert_eq!(pool.run(|_| 8).await, Err(HashError::Busy { retry_after: 1 }));
         release.send(()).unwrap();
         blocker.await.unwrap().unwrap();
-        assert_eq!(queued.await.unwrap().unwrap(), 7);
+        assert_eq!(queued.await.unwrap(), 7);
     }
 
     #[tokio::test]
