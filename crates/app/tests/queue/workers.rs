@@ -213,9 +213,15 @@ async fn a_failure_with_retry_after_is_rescheduled_no_sooner_then_dead_after_its
     h.start_workers(1);
     assert_eq!(h.next_event().await, "throttled");
     // The worker's backoff is a few milliseconds: only the hour asked for keeps it waiting.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Wait for the attempt's outcome to be recorded (completions are written in batches).
+    let failed = loop {
+        let failed = h.queue.list(Some(JobState::Failed), None, 10).await.unwrap();
+        if !failed.is_empty() {
+            break failed;
+        }
+        tokio::task::yield_now().await;
+    };
     assert!(h.events.try_recv().is_err(), "retried before its Retry-After");
-    let failed = h.queue.list(Some(JobState::Failed), None, 10).await.unwrap();
     assert_eq!((failed[0].id, failed[0].attempts), (id, 1));
     assert_eq!(failed[0].last_error.as_deref(), Some("rate limited"));
     let wait = scalar(&h.db, "SELECT extract(epoch FROM run_at - now())::bigint FROM jobs").await;
