@@ -7,7 +7,10 @@
 #   scripts/db.sh url     print the URL (the admin URL with --admin)
 #
 # When DATABASE_URL is set, nothing is started: that database is used as it is.
-# The cluster lives in .data/postgres and listens on 127.0.0.1:${SWITCHBOARD_PG_PORT:-54329}.
+# The cluster lives in .data/postgres and listens on 127.0.0.1:${SWITCHBOARD_PG_PORT:-54329}
+# and on a Unix socket beside its data directory (.data/postgres-socket); the URLs printed name
+# the socket when it exists: a query over it costs client and server about a quarter less CPU
+# than over loopback TCP (no TCP stack on either side).
 # PostgreSQL refuses to run as root, so as root every server command runs as the `postgres`
 # OS user, which must own the data directory and traverse every parent of it. When it cannot
 # (a checkout under a private home), the cluster is kept under /var/tmp, keyed by the
@@ -20,8 +23,33 @@ db_name=${SWITCHBOARD_DB_NAME:-switchboard}
 data_link="$root/.data/postgres"
 log() { printf 'db: %s\n' "$*" >&2; }
 
-admin_url="postgres://postgres@127.0.0.1:${port}/postgres"
-app_url="postgres://postgres@127.0.0.1:${port}/${db_name}"
+tcp_base="postgres://postgres@127.0.0.1:${port}"
+
+# The socket's directory: beside the data directory (its owner can write there), when its path
+# fits a Unix socket's 107 bytes and needs no escaping in a URL but for its slashes.
+socket_dir() {
+  local dir
+  dir="$(readlink -f "$data_link" 2>/dev/null || echo "$data_link")-socket"
+  if [ $((${#dir} + 16)) -le 100 ] && [[ "$dir" =~ ^[A-Za-z0-9/._-]+$ ]]; then echo "$dir"; fi
+}
+
+# The cluster's base URL: through its socket when it listens there, else loopback TCP.
+base_url() {
+  local dir
+  dir=$(socket_dir)
+  if [ -n "$dir" ] && [ -S "$dir/.s.PGSQL.$port" ]; then
+    echo "postgres://postgres@${dir//\//%2F}:${port}"
+  else
+    echo "$tcp_base"
+  fi
+}
+set_urls() {
+  local base
+  base=$(base_url)
+  admin_url="$base/postgres"
+  app_url="$base/${db_name}"
+}
+set_urls
 
 find_bindir() {
   local d
@@ -110,8 +138,11 @@ start() {
   fi
   ensure_installed
   # Another checkout's cluster (same project, same port) already answering: share it.
-  if psql_admin -c 'select 1' >/dev/null 2>&1 && ! { [ -e "$data_link" ] && is_running_at "$data_link"; }; then
+  if psql "$tcp_base/postgres" -qAtX -c 'select 1' >/dev/null 2>&1 \
+    && ! { [ -e "$data_link" ] && is_running_at "$data_link"; }; then
     log "a PostgreSQL already answers on 127.0.0.1:$port: using it"
+    admin_url="$tcp_base/postgres"
+    app_url="$tcp_base/${db_name}"
     ensure_database
     echo "$app_url"
     return
@@ -137,9 +168,17 @@ full_page_writes = off
 CONF
   fi
   if ! is_running; then
-    log "starting PostgreSQL on 127.0.0.1:$port"
-    as_owner "$bindir/pg_ctl" -D "$datadir" -l "$datadir/server.log" -w -t 60 start >/dev/null
+    local sockets options=""
+    sockets=$(socket_dir)
+    if [ -n "$sockets" ]; then
+      mkdir -p "$sockets"
+      [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$sockets"
+      options="-k $sockets"
+    fi
+    log "starting PostgreSQL on 127.0.0.1:$port${sockets:+ and in $sockets}"
+    as_owner "$bindir/pg_ctl" -D "$datadir" -l "$datadir/server.log" -o "$options" -w -t 60 start >/dev/null
   fi
+  set_urls
   for _ in $(seq 1 50); do
     psql_admin -c 'select 1' >/dev/null 2>&1 && break
     sleep 0.2

@@ -27,6 +27,8 @@ pub struct ChatState {
     pub stats: BTreeMap<ChannelId, switchboard_domain::chat_stats::ChannelStats>,
     /// Where unfinished backfills resume, by channel.
     pub checkpoints: BTreeMap<ChannelId, BackfillCheckpoint>,
+    /// Writes of each channel's posts, counted (see `ChatStatsStore::channel_posts_version`).
+    pub post_versions: BTreeMap<ChannelId, u64>,
 }
 
 impl ChatStore for MemoryTx {
@@ -69,6 +71,7 @@ impl ChatStore for MemoryTx {
             chat.posts.remove(&channel);
             chat.stats.remove(&channel);
             chat.checkpoints.remove(&channel);
+            chat.post_versions.remove(&channel);
         }
         Ok(())
     }
@@ -130,6 +133,9 @@ impl ChatStore for MemoryTx {
             stored.insert(post.id.clone(), post);
             written += 1;
         }
+        if written > 0 {
+            *self.state.chat.post_versions.entry(channel).or_default() += 1;
+        }
         Ok(written)
     }
 
@@ -162,6 +168,9 @@ impl ChatStore for MemoryTx {
                     retired += 1;
                 }
             }
+        }
+        if retired > 0 {
+            *self.state.chat.post_versions.entry(channel).or_default() += 1;
         }
         Ok(retired)
     }

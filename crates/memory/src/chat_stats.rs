@@ -77,6 +77,15 @@ impl ChatStatsStore for MemoryTx {
         Ok(self.owns(owner, channel).then(|| self.count_hours(&[channel], window)))
     }
 
+    async fn channel_posts_version(
+        &mut self,
+        owner: UserId,
+        channel: ChannelId,
+    ) -> Result<Option<u64>, StoreError> {
+        let version = self.state.chat.post_versions.get(&channel).copied().unwrap_or(0);
+        Ok(self.owns(owner, channel).then_some(version))
+    }
+
     async fn followed_hourly_posts(
         &mut self,
         owner: UserId,

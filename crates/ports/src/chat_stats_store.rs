@@ -59,6 +59,19 @@ pub trait ChatStatsStore: Send {
         window: TimeWindow,
     ) -> impl Future<Output = Result<Option<Vec<HourlyCount>>, StoreError>> + Send;
 
+    /// A number that changes whenever the posts of `owner`'s channel `channel` are written
+    /// (added, edited, deleted), read without reading the posts or their hours; `None` when
+    /// `owner` has no such channel. Equal numbers mean the hourly counts have not changed, so a
+    /// pulse computed after reading it can be served again while it stays the same.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn channel_posts_version(
+        &mut self,
+        owner: UserId,
+        channel: ChannelId,
+    ) -> impl Future<Output = Result<Option<u64>, StoreError>> + Send;
+
     /// Live posts per hour over every followed channel of `owner`, summed, for the hours
     /// starting in `window` (hours without posts may be left out).
     ///

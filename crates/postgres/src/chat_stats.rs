@@ -1,6 +1,7 @@
 //! The channel analytics' store: [`crate::PgTx`] as [`ChatStatsStore`]. The pulse reads the
-//! hourly rollup `chat_post_hours` (kept by triggers on `chat_posts`, see the migration); the
-//! statistics are one row per channel in `chat_channel_stats`.
+//! hourly rollup `chat_post_hours` and the counters of `chat_post_versions` (both kept by
+//! triggers on `chat_posts`, see the migrations); the statistics are one row per channel in
+//! `chat_channel_stats`.
 
 mod hours;
 mod posts;
@@ -32,6 +33,14 @@ impl ChatStatsStore for PgTx {
         window: TimeWindow,
     ) -> Result<Option<Vec<HourlyCount>>, StoreError> {
         hours::of_channel(self, owner, channel, window).await
+    }
+
+    async fn channel_posts_version(
+        &mut self,
+        owner: UserId,
+        channel: ChannelId,
+    ) -> Result<Option<u64>, StoreError> {
+        hours::version(self, owner, channel).await
     }
 
     async fn followed_hourly_posts(

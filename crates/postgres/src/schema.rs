@@ -235,6 +235,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    chat_post_versions (channel_id) {
+        channel_id -> Uuid,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(chat_post_hours -> chat_channels (channel_id));
 diesel::joinable!(chat_channel_stats -> chat_channels (channel_id));
-diesel::allow_tables_to_appear_in_same_query!(chat_channels, chat_post_hours, chat_channel_stats);
+diesel::joinable!(chat_post_versions -> chat_channels (channel_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    chat_channels,
+    chat_post_hours,
+    chat_channel_stats,
+    chat_post_versions
+);

@@ -37,7 +37,7 @@ pub struct SharedDeps {
     chat_policy: ChatPolicy,
     slack_oauth: Option<SlackOAuthPolicy>,
     /// One for the process: its limit on concurrent computations and its one-computation-
-    /// per-channel guard hold across workers (its reads use the main pool).
+    /// per-channel guard hold across workers; each worker reads through its own pool.
     stats: StatsService<PgPorts>,
     queue: PgJobQueue,
     settings: HttpSettings,
@@ -69,6 +69,7 @@ impl SharedDeps {
     /// Everything the handlers need, with the database reached through `pool`.
     pub fn on_pool(&self, pool: &PgPool) -> AppDeps<PgPorts> {
         let identity = Identity { uow: PgUnitOfWork::new(pool.clone()), ..self.identity.clone() };
+        let identity_uow = identity.uow.clone();
         let chat = ChatService::new(
             identity.uow.clone(),
             SystemClock,
@@ -93,7 +94,7 @@ impl SharedDeps {
             events: web::Data::new(EventLogService::new(PgEventLog::new(pool.clone()))),
             jobs: web::Data::new(JobAdminService::new(self.queue.clone())),
             chat: web::Data::new(chat),
-            stats: web::Data::new(self.stats.clone()),
+            stats: web::Data::new(self.stats.with_uow(identity_uow)),
             settings: self.settings.clone(),
         }
     }

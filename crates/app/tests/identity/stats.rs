@@ -324,3 +324,63 @@ async fn statistics_never_computed_are_computed_and_stored_on_first_read() {
     let (s, _, body) = call(&app, get(&format!("/api/stats/most_active/{}", ids[0]), token)).await;
     assert_eq!((s, &body["data"]), (200, &json!([])), "{body}");
 }
+
+/// The posts counted by a pulse.
+fn counted(points: &[switchboard_domain::analytics::PulsePoint]) -> u64 {
+    points.iter().map(|p| p.count).sum()
+}
+
+#[actix_web::test]
+async fn a_kept_pulse_is_served_until_the_channels_posts_change_or_the_hour_turns() {
+    let db = TestDb::migrated().await;
+    let now = half_past();
+    let clock = ManualClock::new(now);
+    let config = config();
+    let app = instance(&db, &config, &clock).await;
+    let (ada, _, ids) = seeded(&db, &app, now).await;
+    let stats = stats_service(&db, &clock);
+    let uow = PgUnitOfWork::new(db.pool());
+    let general = ids[0];
+    let first = stats.channel_pulse(ada, general).await.unwrap();
+    // The 168 hours ending with this one: six posts of the past day, two on days 2 to 6 ago
+    // (those of day 7 started before the window).
+    assert_eq!(counted(&first), 16);
+
+    // The rollup changed behind the counter's back: the kept pulse is what is served.
+    let tamper = format!(
+        "UPDATE chat_post_hours SET posts = posts + 100 WHERE channel_id = '{general}' \
+         AND hour = date_bin('1 hour', now(), timestamptz '2000-01-01 00:00:00+00')"
+    );
+    let client = db.client().await;
+    client.batch_execute(&tamper).await.unwrap();
+    assert_eq!(stats.channel_pulse(ada, general).await.unwrap(), first);
+
+    // Posts written through the store raise the counter: the pulse is read again.
+    ingest(&uow, ada, general, burst("n", 3, now)).await;
+    let after = stats.channel_pulse(ada, general).await.unwrap();
+    assert_eq!(counted(&after), 16 + 3 + 100, "the new posts and the tampered hour");
+
+    // Writing the same posts again changes nothing, so the kept pulse stays.
+    client.batch_execute(&tamper.replace("+ 100", "- 100")).await.unwrap();
+    ingest(&uow, ada, general, burst("n", 3, now)).await;
+    assert_eq!(stats.channel_pulse(ada, general).await.unwrap(), after, "nothing was written");
+
+    // A deletion is a change.
+    let mut gone = post("g6", "ada", "Lunch anyone?", now - TimeDelta::minutes(10));
+    gone.deleted = true;
+    ingest(&uow, ada, general, vec![gone]).await;
+    assert_eq!(counted(&stats.channel_pulse(ada, general).await.unwrap()), 16 + 3 - 1);
+
+    // The next hour is another window, whatever the counter says.
+    clock.advance(std::time::Duration::from_secs(3600));
+    let next = stats.channel_pulse(ada, general).await.unwrap();
+    assert_eq!(next.first().unwrap().time, first[1].time, "the window moved by one hour");
+
+    // And the counter is read with the owner: another user's request is still refused.
+    let (eve, _) = member(&app, "eve@example.org").await;
+    let refused = stats.channel_pulse(eve, general).await;
+    assert!(
+        matches!(refused, Err(switchboard_services::StatsError::ChannelNotFound)),
+        "{refused:?}"
+    );
+}

@@ -10,6 +10,7 @@ mod consumer;
 mod error;
 mod flights;
 mod jobs;
+mod pulses;
 mod reads;
 
 use std::sync::Arc;
@@ -46,6 +47,9 @@ pub struct StatsPolicy {
     pub channels_per_step: usize,
     /// Stale channels the refresh job recomputes per run at most.
     pub refresh_limit: usize,
+    /// Channel pulses kept in memory at most (about 4 KiB each), served again while the
+    /// channel's posts and the window's hour are unchanged; 0 keeps none.
+    pub pulse_cache: usize,
 }
 
 impl Default for StatsPolicy {
@@ -59,6 +63,7 @@ impl Default for StatsPolicy {
             batch: 16,
             channels_per_step: 8,
             refresh_limit: 256,
+            pulse_cache: 4096,
         }
     }
 }
@@ -71,6 +76,7 @@ pub struct StatsService<P: Ports> {
     permits: Arc<Semaphore>,
     consumer: Arc<ChannelStatsConsumer<P>>,
     flights: Arc<flights::Flights>,
+    pulses: Option<Arc<pulses::Pulses>>,
 }
 
 impl<P: Ports> std::fmt::Debug for StatsService<P> {
@@ -88,6 +94,7 @@ impl<P: Ports> Clone for StatsService<P> {
             permits: self.permits.clone(),
             consumer: self.consumer.clone(),
             flights: self.flights.clone(),
+            pulses: self.pulses.clone(),
         }
     }
 }
@@ -99,7 +106,16 @@ impl<P: Ports> StatsService<P> {
         let permits = Arc::new(Semaphore::new(policy.max_concurrent.max(1)));
         let consumer =
             Arc::new(ChannelStatsConsumer::new(clock.clone(), policy.clone(), permits.clone()));
-        Self { uow, clock, policy, permits, consumer, flights: Arc::default() }
+        let pulses = pulses::Pulses::new(policy.pulse_cache).map(Arc::new);
+        Self { uow, clock, policy, permits, consumer, flights: Arc::default(), pulses }
+    }
+
+    /// The same service (its policy, its limit on concurrent computations, its
+    /// one-computation-per-channel guard, its pulses and its consumer) reaching the store through `uow`:
+    /// each server worker reads through its own connections while the guards stay shared.
+    #[must_use]
+    pub fn with_uow(&self, uow: P::Uow) -> Self {
+        Self { uow, ..self.clone() }
     }
 
     /// The event consumer that recomputes channels which received posts.

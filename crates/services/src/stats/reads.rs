@@ -55,7 +55,8 @@ impl<P: Ports> StatsService<P> {
         points(counts, window)
     }
 
-    /// The pulse of one of `owner`'s channels over the default window.
+    /// The pulse of one of `owner`'s channels over the default window. A pulse computed since
+    /// the channel's posts were last written, in the window's hour, is served again.
     ///
     /// # Errors
     /// [`StatsError::ChannelNotFound`] when it is not theirs.
@@ -65,6 +66,33 @@ impl<P: Ports> StatsService<P> {
         channel: ChannelId,
     ) -> Result<Vec<PulsePoint>, StatsError> {
         let window = self.pulse_window();
+        let Some(pulses) = &self.pulses else {
+            return self.read_channel_pulse(owner, channel, window).await;
+        };
+        let version = self
+            .uow
+            .read(move |tx| {
+                Box::pin(async move {
+                    Ok::<_, StatsError>(tx.channel_posts_version(owner, channel).await?)
+                })
+            })
+            .await?
+            .ok_or(StatsError::ChannelNotFound)?;
+        if let Some(points) = pulses.get(channel, version, window) {
+            return Ok(points);
+        }
+        let points = self.read_channel_pulse(owner, channel, window).await?;
+        pulses.put(channel, version, window, &points);
+        Ok(points)
+    }
+
+    /// The pulse of `owner`'s channel over `window`, from its hourly counts.
+    async fn read_channel_pulse(
+        &self,
+        owner: UserId,
+        channel: ChannelId,
+        window: TimeWindow,
+    ) -> Result<Vec<PulsePoint>, StatsError> {
         let counts = self
             .uow
             .read(move |tx| {
