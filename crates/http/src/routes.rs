@@ -74,77 +74,64 @@ pub fn configure<P: Ports>(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/api/api-keys/{id}").route(web::delete().to(api_keys::delete::delete::<P>)),
         )
+        .service(resource("/api/events").route(web::get().to(events::list::list::<P>)));
+    // Groups under a common prefix are scopes: the router compares the prefix once instead of
+    // trying each of their patterns (a regular expression per path with an `{id}`) in turn.
+    cfg.service(web::scope("/api/admin").configure(configure_admin::<P>))
+        .service(web::scope("/api/chat").configure(configure_chat::<P>))
+        .service(web::scope("/api/stats").configure(configure_stats::<P>));
+}
+
+fn configure_admin<P: Ports>(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/users").route(web::get().to(admin::list_users::list_users::<P>)))
         .service(
-            resource("/api/admin/users").route(web::get().to(admin::list_users::list_users::<P>)),
+            resource("/users/{id}").route(web::patch().to(admin::update_user::update_user::<P>)),
         )
-        .service(
-            resource("/api/admin/users/{id}")
-                .route(web::patch().to(admin::update_user::update_user::<P>)),
-        )
-        .service(resource("/api/events").route(web::get().to(events::list::list::<P>)))
-        .service(resource("/api/admin/jobs").route(web::get().to(admin::jobs_list::list::<P>)))
-        .service(
-            resource("/api/admin/jobs/{id}/retry")
-                .route(web::post().to(admin::jobs_retry::retry::<P>)),
-        )
-        .service(
-            resource("/api/admin/jobs/{id}")
-                .route(web::delete().to(admin::jobs_delete::delete::<P>)),
-        );
-    configure_chat::<P>(cfg);
-    configure_stats::<P>(cfg);
+        .service(resource("/jobs").route(web::get().to(admin::jobs_list::list::<P>)))
+        .service(resource("/jobs/{id}/retry").route(web::post().to(admin::jobs_retry::retry::<P>)))
+        .service(resource("/jobs/{id}").route(web::delete().to(admin::jobs_delete::delete::<P>)));
 }
 
 fn configure_chat<P: Ports>(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource("/api/chat/sources")
+        resource("/sources")
             .route(web::get().to(chat::list_sources::list::<P>))
             .route(web::post().to(chat::connect::connect::<P>)),
     )
     .service(
-        resource("/api/chat/sources/{id}")
+        resource("/sources/{id}")
             .route(web::get().to(chat::get_source::get::<P>))
             .route(web::delete().to(chat::delete_source::delete::<P>)),
     )
+    .service(resource("/sources/{id}/sync").route(web::post().to(chat::sync_source::sync::<P>)))
+    .service(resource("/channels").route(web::get().to(chat::list_channels::list::<P>)))
     .service(
-        resource("/api/chat/sources/{id}/sync").route(web::post().to(chat::sync_source::sync::<P>)),
-    )
-    .service(resource("/api/chat/channels").route(web::get().to(chat::list_channels::list::<P>)))
-    .service(
-        resource("/api/chat/oauth/slack/start")
-            .route(web::get().to(chat::oauth_slack_start::start::<P>)),
+        resource("/oauth/slack/start").route(web::get().to(chat::oauth_slack_start::start::<P>)),
     )
     .service(
-        resource("/api/chat/oauth/slack/callback")
+        resource("/oauth/slack/callback")
             .route(web::get().to(chat::oauth_slack_callback::callback::<P>)),
     )
-    .service(
-        resource("/api/chat/channels/{id}")
-            .route(web::patch().to(chat::update_channel::update::<P>)),
-    );
+    .service(resource("/channels/{id}").route(web::patch().to(chat::update_channel::update::<P>)));
 }
 
 fn configure_stats<P: Ports>(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/api/stats/pulse").route(web::get().to(stats::pulse::pulse::<P>)))
+    cfg.service(resource("/pulse").route(web::get().to(stats::pulse::pulse::<P>)))
+        .service(resource("/pulse/{id}").route(web::get().to(stats::channel_pulse::pulse::<P>)))
         .service(
-            resource("/api/stats/pulse/{id}")
-                .route(web::get().to(stats::channel_pulse::pulse::<P>)),
-        )
-        .service(
-            resource("/api/stats/most_active/{id}")
+            resource("/most_active/{id}")
                 .route(web::get().to(stats::most_active::most_active::<P>)),
         )
         .service(
-            resource("/api/stats/hot_topics/{id}")
-                .route(web::get().to(stats::hot_topics::hot_topics::<P>)),
+            resource("/hot_topics/{id}").route(web::get().to(stats::hot_topics::hot_topics::<P>)),
         )
         .service(
-            resource("/api/stats/representative_messages/{id}")
+            resource("/representative_messages/{id}")
                 .route(web::get().to(stats::representative::representative::<P>))
                 .route(web::post().to(stats::representative_since::representative::<P>)),
         )
         .service(
-            resource("/api/stats/summary/{id}")
+            resource("/summary/{id}")
                 .route(web::get().to(stats::summary::summary::<P>))
                 .route(web::post().to(stats::summary_since::summary::<P>)),
         );
