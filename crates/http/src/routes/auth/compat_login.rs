@@ -21,6 +21,7 @@ use crate::routes::stats::pulse_points;
         (status = 200, description = "Signed in", body = Envelope<CompatLogin>),
         (status = 401, description = "Wrong email or password", body = ErrorEnvelope),
         (status = 429, description = "Throttled; see Retry-After", body = ErrorEnvelope),
+        (status = 503, description = "Password hashing saturated; see Retry-After", body = ErrorEnvelope),
     )
 )]
 pub async fn login<P: Ports>(

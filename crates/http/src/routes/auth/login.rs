@@ -19,6 +19,7 @@ use crate::routes::convert;
         (status = 200, description = "Signed in", body = Envelope<TokenPair>),
         (status = 401, description = "Wrong email or password", body = ErrorEnvelope),
         (status = 429, description = "Throttled; see Retry-After", body = ErrorEnvelope),
+        (status = 503, description = "Password hashing saturated; see Retry-After", body = ErrorEnvelope),
     )
 )]
 pub async fn login<P: Ports>(

@@ -19,6 +19,7 @@ use crate::routes::convert;
         (status = 201, description = "Account created", body = Envelope<User>),
         (status = 409, description = "Email taken", body = ErrorEnvelope),
         (status = 429, description = "Too many registrations from this address", body = ErrorEnvelope),
+        (status = 503, description = "Password hashing saturated; see Retry-After", body = ErrorEnvelope),
     )
 )]
 pub async fn register<P: Ports>(

@@ -19,6 +19,7 @@ use crate::routes::convert;
     responses(
         (status = 200, description = "The account", body = Envelope<User>),
         (status = 401, description = "Not signed in", body = ErrorEnvelope),
+        (status = 503, description = "Password hashing saturated; see Retry-After", body = ErrorEnvelope),
     )
 )]
 pub async fn update<P: Ports>(
