@@ -322,3 +322,97 @@ async fn the_hourly_rollup_follows_inserts_edits_deletions_and_retirements() {
         db.client().await.query_one("SELECT count(*) FROM chat_post_hours", &[]).await.unwrap();
     assert_eq!(left.get::<_, i64>(0), 0);
 }
+
+/// The post versions counter of the channel.
+async fn version(db: &TestDb, channel: ChannelId) -> i64 {
+    let sql = format!("SELECT version FROM chat_post_versions WHERE channel_id = '{channel}'");
+    db.client().await.query_one(&sql, &[]).await.unwrap().get(0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn writers_of_one_channel_take_turns_and_raise_its_counter() {
+    let db = TestDb::migrated().await;
+    let (uow, _, channel) = seeded(&db).await;
+    assert_eq!(version(&db, channel.id).await, 0, "a channel has its counter from the start");
+
+    // Two writers, each committing pages of 12,000 posts (three statements each) over the same
+    // hours in different orders.
+    let page = |writer: usize, round: usize| -> Vec<ChatPost> {
+        (0..12_000_i64)
+            .map(|i| {
+                let minutes = if writer == 0 { i % 600 } else { 599 - i % 600 };
+                post(&format!("w{writer}r{round}p{i}"), minutes, None)
+            })
+            .collect()
+    };
+    let mut writers = tokio::task::JoinSet::new();
+    for writer in 0..2 {
+        let uow = uow.clone();
+        let id = channel.id;
+        let pages: Vec<Vec<ChatPost>> = (0..3).map(|round| page(writer, round)).collect();
+        writers.spawn(async move {
+            for posts in pages {
+                uow.transact(move |tx| {
+                    Box::pin(async move { tx.upsert_chat_posts(id, &posts).await })
+                })
+                .await?;
+            }
+            Ok::<_, StoreError>(())
+        });
+    }
+    while let Some(done) = writers.join_next().await {
+        done.unwrap().unwrap();
+    }
+    assert_eq!(stored(&uow, channel.id).await.len(), 72_000);
+    assert_eq!(rollup_mismatches(&db).await, 0);
+    // Every statement that wrote posts raised it: 6 pages of 3 statements.
+    assert_eq!(version(&db, channel.id).await, 18);
+
+    // A page written again unchanged raises nothing.
+    upsert(&uow, channel.id, page(0, 0)).await;
+    assert_eq!(version(&db, channel.id).await, 18);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_writer_waits_for_the_channels_turn_before_it_locks_anything_else() {
+    let db = TestDb::migrated().await;
+    let (uow, _, channel) = seeded(&db).await;
+    // Another transaction holds the channel's turn.
+    let mut holder = db.client().await;
+    let turn = holder.transaction().await.unwrap();
+    let take = format!(
+        "SELECT version FROM chat_post_versions WHERE channel_id = '{}' FOR UPDATE",
+        channel.id
+    );
+    turn.execute(&take, &[]).await.unwrap();
+
+    let id = channel.id;
+    let writer = tokio::spawn({
+        let uow = uow.clone();
+        async move { upsert(&uow, id, vec![post("a", 0, None), post("b", 70, None)]).await }
+    });
+    // The writer's first statement is the one that waits: it holds no post and no hour yet.
+    let waiting = "SELECT pid FROM pg_stat_activity \
+                   WHERE wait_event_type = 'Lock' AND query LIKE '%chat_post_versions%FOR UPDATE%' \
+                   AND pid <> pg_backend_pid()";
+    let observer = db.client().await;
+    let mut polls = 0;
+    let pid: i32 = loop {
+        if let Some(row) = observer.query_opt(waiting, &[]).await.unwrap() {
+            break row.get(0);
+        }
+        polls += 1;
+        assert!(polls < 5_000, "the writer never waited for its turn");
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    };
+    assert!(!writer.is_finished());
+    // An INSERT or UPDATE of posts (or, by trigger, of hours) would hold this table lock.
+    let written = "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
+                   WHERE l.pid = $1 AND l.mode = 'RowExclusiveLock' \
+                   AND c.relname IN ('chat_posts', 'chat_post_hours')";
+    assert_eq!(observer.query_one(written, &[&pid]).await.unwrap().get::<_, i64>(0), 0);
+
+    turn.commit().await.unwrap();
+    assert_eq!(writer.await.unwrap(), 2);
+    assert_eq!(version(&db, id).await, 1);
+}

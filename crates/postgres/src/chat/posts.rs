@@ -12,7 +12,7 @@ use switchboard_ports::StoreError;
 
 use crate::PgTx;
 use crate::error::store_error;
-use crate::schema::{chat_channels, chat_posts};
+use crate::schema::{chat_channels, chat_post_versions, chat_posts};
 
 /// Rows per statement; the arrays are parameters, so this bounds memory, not parameters.
 const BATCH: usize = 5_000;
@@ -39,11 +39,31 @@ WHERE (chat_posts.author_id, chat_posts.author_name, chat_posts.text, chat_posts
        EXCLUDED.text, EXCLUDED.posted_at, EXCLUDED.edited_at, EXCLUDED.deleted,
        EXCLUDED.thread_root)";
 
+/// Takes the channel's turn to write its posts, until the transaction ends: its row of
+/// `chat_post_versions` (which the triggers raise) locked first. Two transactions writing one
+/// channel would otherwise lock its posts (in no particular order), its hours and that counter
+/// in different orders across their statements, and could deadlock.
+async fn take_turn(tx: &mut PgTx, channel: ChannelId) -> Result<(), StoreError> {
+    chat_post_versions::table
+        .filter(chat_post_versions::channel_id.eq(channel.as_uuid()))
+        .select(chat_post_versions::version)
+        .for_update()
+        .first::<i64>(tx.conn())
+        .await
+        .optional()
+        .map_err(store_error)?;
+    Ok(())
+}
+
 pub(super) async fn upsert(
     tx: &mut PgTx,
     channel: ChannelId,
     posts: &[ChatPost],
 ) -> Result<u64, StoreError> {
+    if posts.is_empty() {
+        return Ok(0);
+    }
+    take_turn(tx, channel).await?;
     // One statement may not touch a row twice: the last copy of a post wins.
     let mut latest: HashMap<&str, &ChatPost> = HashMap::with_capacity(posts.len());
     for post in posts {
@@ -83,6 +103,7 @@ pub(super) async fn retire(
     before: Option<DateTime<Utc>>,
     keep: &[String],
 ) -> Result<u64, StoreError> {
+    take_turn(tx, channel).await?;
     // Top-level posts and replies of listed threads; then the replies of deleted roots.
     let mut retired = 0;
     for statement in [
