@@ -139,8 +139,9 @@ PY
 # through the store (the hourly rollup's triggers included); its pulse timed through the
 # service the routes call (target: <= 50 ms), against counting the posts with GROUP BY; its
 # statistics computed once and stored; then wrk on the stored GETs (target: p99 < 10 ms with
-# 32 connections). BENCH_STATS_POSTS and BENCH_STATS_DURATION shorten it.
-stats_duration=${BENCH_STATS_DURATION:-5s}
+# 32 connections, as long as the other scenarios). BENCH_STATS_POSTS and BENCH_STATS_DURATION
+# change it.
+stats_duration=${BENCH_STATS_DURATION:-$duration}
 cargo build --release --locked -p switchboard-app --example stats_bench
 echo
 echo "Channel analytics, issue 5 (release build, $(nproc) cores):"
