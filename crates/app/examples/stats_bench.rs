@@ -197,7 +197,7 @@ async fn main() {
     );
     exec("VACUUM ANALYZE chat_posts".into()).execute(&mut conn).await.unwrap();
     exec("ANALYZE chat_post_hours".into()).execute(&mut conn).await.unwrap();
-    // The bulk load left about a gigabyte of dirty pages, which the checkpointer would otherwise
+    // The bulk load left about 250 MB of dirty pages, which the checkpointer would otherwise
     // write out over the next minutes, during the measurements below and the HTTP load after.
     exec("CHECKPOINT".into()).execute(&mut conn).await.unwrap();
 
