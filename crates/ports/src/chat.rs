@@ -69,6 +69,26 @@ impl ChatError {
     pub fn is_transient(&self) -> bool {
         matches!(self, Self::RateLimited { .. } | Self::Transport(_))
     }
+
+    /// [`ChatError::Transport`] naming `error` and each of its causes: an HTTP client's own
+    /// message ("error sending request") alone hides what failed (refused, DNS, TLS).
+    ///
+    /// ```
+    /// use switchboard_ports::ChatError;
+    ///
+    /// let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+    /// assert_eq!(ChatError::transport(&refused), ChatError::Transport("refused".into()));
+    /// ```
+    pub fn transport(error: &(dyn std::error::Error + 'static)) -> Self {
+        let mut message = error.to_string();
+        let mut cause = error.source();
+        while let Some(inner) = cause {
+            message.push_str(": ");
+            message.push_str(&inner.to_string());
+            cause = inner.source();
+        }
+        Self::Transport(message)
+    }
 }
 
 /// How an adapter answers a 429: wait as told (`Retry-After`), at least an exponential

@@ -57,14 +57,5 @@ pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Duration {
 /// A failed request (connection, timeout, body) as a transport error, without the URL (its
 /// query may hold arguments worth keeping out of logs).
 pub(crate) fn transport(error: reqwest::Error) -> ChatError {
-    // reqwest's own message ("error sending request") hides the cause: name the chain.
-    let error = error.without_url();
-    let mut message = error.to_string();
-    let mut cause = std::error::Error::source(&error);
-    while let Some(inner) = cause {
-        message.push_str(": ");
-        message.push_str(&inner.to_string());
-        cause = inner.source();
-    }
-    ChatError::Transport(message)
+    ChatError::transport(&error.without_url())
 }
