@@ -152,6 +152,13 @@ pub struct BackfillCheckpoint {
 }
 
 impl Channel {
+    /// The `model_name` of a channel's events.
+    pub const EVENT_MODEL: &'static str = "chat_channel";
+
+    /// The attribute of the `changed` event recorded when posts of the channel were written
+    /// (its new value: how many). The analytics consumer recomputes the channels named by it.
+    pub const POSTS_ATTRIBUTE: &'static str = "posts";
+
     /// The channel as recorded in events.
     pub fn snapshot(&self) -> serde_json::Value {
         serde_json::json!({

@@ -4,7 +4,7 @@
 use actix_web::test::TestRequest;
 use chrono::{DateTime, Utc};
 use switchboard_domain::chat::ChatPost;
-use switchboard_domain::chat_sources::ChannelId;
+use switchboard_domain::chat_sources::{Channel, ChannelId};
 use switchboard_domain::{NewEvent, UserId};
 use switchboard_ports::{ChatStore, StoreError, Transaction, UnitOfWork};
 use switchboard_postgres::PgUnitOfWork;
@@ -76,10 +76,11 @@ pub async fn ingest(uow: &PgUnitOfWork, owner: UserId, channel: ChannelId, posts
     uow.transact(move |tx| {
         Box::pin(async move {
             let written = tx.upsert_chat_posts(channel, &posts).await?;
+            // As the sync records it (`services::chat::pages`).
             let event = NewEvent::changed(
-                "chat_channel",
+                Channel::EVENT_MODEL,
                 channel.to_string(),
-                "posts",
+                Channel::POSTS_ATTRIBUTE,
                 serde_json::Value::Null,
                 written,
             )

@@ -40,7 +40,7 @@ impl<P: Ports> ChatService<P> {
                         .ok_or(ChatServiceError::ChannelNotFound)?;
                     if channel.followed != followed {
                         let event = NewEvent::changed(
-                            "chat_channel",
+                            Channel::EVENT_MODEL,
                             id.to_string(),
                             "followed",
                             channel.followed,

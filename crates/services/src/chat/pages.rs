@@ -141,9 +141,9 @@ impl<P: Ports> ChatService<P> {
                     let written = tx.upsert_chat_posts(id, &posts).await?;
                     if written > 0 {
                         let event = NewEvent::changed(
-                            "chat_channel",
+                            Channel::EVENT_MODEL,
                             id.to_string(),
-                            "posts",
+                            Channel::POSTS_ATTRIBUTE,
                             serde_json::Value::Null,
                             written,
                         )

@@ -174,7 +174,7 @@ impl<P: Ports> ChatService<P> {
                         .collect();
                     tx.insert_chat_channels(&channels).await?;
                     let events = channels.iter().map(|c| {
-                        NewEvent::added("chat_channel", c.id.to_string(), c.snapshot())
+                        NewEvent::added(Channel::EVENT_MODEL, c.id.to_string(), c.snapshot())
                             .by(owner)
                             .owned_by(owner)
                     });
@@ -248,7 +248,7 @@ impl<P: Ports> ChatService<P> {
                     let mut events: Vec<NewEvent> = channels
                         .iter()
                         .map(|c| {
-                            NewEvent::deleted("chat_channel", c.id.to_string())
+                            NewEvent::deleted(Channel::EVENT_MODEL, c.id.to_string())
                                 .by(who)
                                 .owned_by(who)
                         })

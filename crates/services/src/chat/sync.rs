@@ -172,7 +172,7 @@ impl<P: Ports> ChatService<P> {
                         tx.insert_chat_channels(&new).await?;
                         let owner = Some(snapshot.owner_id);
                         let events = new.iter().map(|c| {
-                            NewEvent::added("chat_channel", c.id.to_string(), c.snapshot())
+                            NewEvent::added(Channel::EVENT_MODEL, c.id.to_string(), c.snapshot())
                                 .owned_by(owner)
                         });
                         tx.append_events(events.collect()).await?;

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use switchboard_domain::chat_sources::ChannelId;
+use switchboard_domain::chat_sources::{Channel, ChannelId};
 use switchboard_domain::{Change, Event};
 use switchboard_ports::{BoxFuture, ChatStatsStore, Clock, Ports, StoreError};
 use tokio::sync::Semaphore;
@@ -42,8 +42,8 @@ impl<P: Ports> ChannelStatsConsumer<P> {
 fn channels_with_posts(events: &[Event]) -> Vec<ChannelId> {
     let channels: BTreeSet<ChannelId> = events
         .iter()
-        .filter(|e| e.model_name == "chat_channel")
-        .filter(|e| matches!(&e.change, Change::Changed { attribute_name, .. } if attribute_name == "posts"))
+        .filter(|e| e.model_name == Channel::EVENT_MODEL)
+        .filter(|e| matches!(&e.change, Change::Changed { attribute_name, .. } if attribute_name == Channel::POSTS_ATTRIBUTE))
         .filter_map(|e| e.object_id.parse().ok())
         .collect();
     channels.into_iter().collect()
