@@ -37,7 +37,7 @@ impl SlackSource {
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .build()
-            .map_err(|e| ChatError::Transport(e.to_string()))?;
+            .map_err(crate::error::transport)?;
         Ok(Self::with_client(http, config, token))
     }
 
