@@ -4,8 +4,8 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::analytics::{
-    DEFAULT_BUCKET, DEFAULT_WINDOW, PulsePoint, TimeWindow, pulse_of_counts, recent_buckets,
-    summary,
+    ChatMessage, DEFAULT_BUCKET, DEFAULT_WINDOW, LexRankOptions, PulsePoint, TimeWindow,
+    pulse_of_counts, recent_buckets, summary,
 };
 use switchboard_domain::chat_sources::{Channel, ChannelId};
 use switchboard_domain::chat_stats::{
@@ -171,14 +171,16 @@ impl<P: Ports> StatsService<P> {
         Ok(stats)
     }
 
-    /// The posts of `owner`'s channel since `since` (at most [`MAX_SINCE`] ago; the latest
-    /// `max_window_posts`) and their window; empty when `since` is not in the past.
-    async fn posts_since(
+    /// `analyse` over the posts of `owner`'s channel posted since `since` (at most
+    /// [`MAX_SINCE`] ago; the latest `max_window_posts`), on the blocking pool; the empty
+    /// answer when there are none (`since` not in the past, or a quiet channel).
+    async fn analyse_since<T: Default + Send + 'static>(
         &self,
         owner: UserId,
         channel: ChannelId,
         since: DateTime<Utc>,
-    ) -> Result<(Vec<switchboard_ports::WindowPost>, TimeWindow), StatsError> {
+        analyse: fn(&[ChatMessage<'_>], TimeWindow, &LexRankOptions) -> T,
+    ) -> Result<T, StatsError> {
         let window = window_since(since, self.clock.now(), MAX_SINCE);
         let limit = self.policy.max_window_posts;
         let posts = self
@@ -193,7 +195,11 @@ impl<P: Ports> StatsService<P> {
                 })
             })
             .await?;
-        Ok((posts, window))
+        if posts.is_empty() {
+            return Ok(T::default());
+        }
+        let options = self.policy.settings.lexrank;
+        over_window(&self.permits, posts, window, move |m, w| analyse(m, w, &options)).await
     }
 
     /// The representative messages of `owner`'s channel posted since `since` (capped at 30
@@ -207,12 +213,7 @@ impl<P: Ports> StatsService<P> {
         channel: ChannelId,
         since: DateTime<Utc>,
     ) -> Result<Vec<Quote>, StatsError> {
-        let (posts, window) = self.posts_since(owner, channel, since).await?;
-        if posts.is_empty() {
-            return Ok(Vec::new());
-        }
-        let options = self.policy.settings.lexrank;
-        over_window(&self.permits, posts, window, move |m, w| representative(m, w, &options)).await
+        self.analyse_since(owner, channel, since, representative).await
     }
 
     /// The summary of `owner`'s channel since `since` (capped at 30 days); empty for a time not
@@ -226,12 +227,7 @@ impl<P: Ports> StatsService<P> {
         channel: ChannelId,
         since: DateTime<Utc>,
     ) -> Result<String, StatsError> {
-        let (posts, window) = self.posts_since(owner, channel, since).await?;
-        if posts.is_empty() {
-            return Ok(String::new());
-        }
-        let options = self.policy.settings.lexrank;
-        over_window(&self.permits, posts, window, move |m, w| summary(m, w, &options).text()).await
+        self.analyse_since(owner, channel, since, |m, w, o| summary(m, w, o).text()).await
     }
 
     /// `owner`'s followed channels, by name.
