@@ -1,4 +1,4 @@
-//! Channel analytics figures (issue 5), for `make bench`: a channel of 1,000,000 posts, all in
+//! Channel analytics figures, for `make bench`: a channel of 1,000,000 posts, all in
 //! the pulse's seven-day window, written through the store (`upsert_chat_posts`, batches of
 //! 5,000, so the rollup triggers run as at ingest), then:
 //!

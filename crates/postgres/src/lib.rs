@@ -11,6 +11,7 @@ pub mod migrations;
 pub mod oauth;
 pub mod pool;
 pub mod readiness;
+#[expect(missing_docs, reason = "diesel's table! items; the migrations document the tables")]
 pub mod schema;
 pub mod unit_of_work;
 
