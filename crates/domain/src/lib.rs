@@ -9,6 +9,7 @@ pub mod health;
 pub mod identity;
 pub mod ids;
 pub mod jobs;
+pub mod mail;
 pub mod service_info;
 
 pub use events::{Change, Event, EventPosition, InvalidCursor, NewEvent};

@@ -1,0 +1,17 @@
+//! Mailboxes (Outlook through Microsoft Graph, Gmail through the Gmail API) as the core sees
+//! them: which provider an address lives on, the accounts linked to a user, their folders and
+//! labels in one vocabulary, and messages with their addresses and attachments. Plain values
+//! with the providers' own identifiers beside ours; the mail adapters build them from each
+//! provider's wire format.
+
+mod account;
+mod address;
+mod folder;
+mod ids;
+mod provider;
+
+pub use account::{MailAccountStatus, SyncProgress, UnknownStatus};
+pub use address::MailAddress;
+pub use folder::{FolderKind, FolderRole};
+pub use ids::{MailAccountId, MailFolderId, MailMessageId};
+pub use provider::{MailProvider, ProviderGuess, UnknownProvider};
