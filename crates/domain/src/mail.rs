@@ -9,9 +9,13 @@ mod address;
 mod folder;
 mod ids;
 mod provider;
+mod remote;
 
 pub use account::{MailAccountStatus, SyncProgress, UnknownStatus};
 pub use address::MailAddress;
 pub use folder::{FolderKind, FolderRole};
 pub use ids::{MailAccountId, MailFolderId, MailMessageId};
 pub use provider::{MailProvider, ProviderGuess, UnknownProvider};
+pub use remote::{
+    AttachmentMeta, MailIdentity, MessageBody, OutgoingMessage, ProviderMessage, RemoteFolder,
+};

@@ -7,6 +7,7 @@ pub mod chat_store;
 pub mod events;
 pub mod identity;
 pub mod jobs;
+pub mod mail;
 pub mod oauth;
 pub mod rate_limit;
 pub mod readiness;
