@@ -87,7 +87,8 @@ async fn an_attackers_address_waits_longer_each_time_while_the_owner_signs_in() 
 async fn the_account_ceiling_locks_every_address() {
     let db = TestDb::migrated().await;
     let clock = ManualClock::default();
-    let app = instance(&db, &limits(3, 6), &clock).await;
+    let config = limits(3, 6);
+    let app = instance(&db, &config, &clock).await;
     register(&app).await;
     // Six failures spread over three addresses, none of them waiting yet.
     for ip in ["192.0.2.1", "192.0.2.2", "192.0.2.3"] {
@@ -109,7 +110,8 @@ async fn the_account_ceiling_locks_every_address() {
 async fn a_success_forgets_the_pairs_failures() {
     let db = TestDb::migrated().await;
     let clock = ManualClock::default();
-    let app = instance(&db, &limits(3, 100), &clock).await;
+    let config = limits(3, 100);
+    let app = instance(&db, &config, &clock).await;
     register(&app).await;
     let ip = "192.0.2.50";
     for _ in 0..4 {

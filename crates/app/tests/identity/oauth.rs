@@ -75,7 +75,7 @@ async fn start_in_browser(app: &impl Service, token: &str) -> (String, String) {
     let req = bearer(TestRequest::get().uri("/api/chat/oauth/slack/start"), token);
     let res = actix_web::test::call_service(app, req.to_request()).await;
     assert_eq!(res.status(), 200);
-    let set_cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let set_cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
     let body: Value = actix_web::test::read_body_json(res).await;
     assert!(body["data"]["expires_at"].as_str().is_some_and(|t| !t.is_empty()));
     let attributes: Vec<&str> = set_cookie.split("; ").collect();
@@ -149,7 +149,7 @@ async fn slack_oauth_connects_the_user_who_started_it_exactly_once() {
     let res =
         actix_web::test::call_service(&app, in_browser(&callback, &cookie).to_request()).await;
     assert_eq!(res.status(), 201);
-    let forget = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let forget = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
     assert!(
         forget.starts_with("switchboard_oauth_slack=;") && forget.contains("Max-Age=0"),
         "{forget}"

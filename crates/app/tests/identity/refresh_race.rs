@@ -73,7 +73,8 @@ async fn concurrent_refreshes_share_one_successor_and_late_reuse_revokes_the_fam
 async fn the_old_token_after_its_successor_was_used_is_reuse_even_within_the_grace() {
     let db = TestDb::migrated().await;
     let clock = ManualClock::default();
-    let app = instance(&db, &config(), &clock).await;
+    let config = config();
+    let app = instance(&db, &config, &clock).await;
     let first = sign_up(&app, "bob@example.org").await;
     let (s, _, second) = call(&app, refresh(&first["refresh_token"])).await;
     assert_eq!(s, 200, "{second}");
