@@ -9,7 +9,7 @@ use switchboard_crypto::{
 };
 use switchboard_ports::SystemClock;
 use switchboard_postgres::PgPool;
-use switchboard_services::{Identity, IdentityPolicy, RateLimit};
+use switchboard_services::{FailureBackoff, Identity, IdentityPolicy, RateLimit};
 
 use crate::config::{AuthConfig, HashPriorityConfig};
 use crate::error::AppError;
@@ -127,9 +127,19 @@ pub fn identity(pool: PgPool, auth: &AuthConfig) -> Result<Identity<PgPorts>, Ap
         policy: IdentityPolicy {
             session_idle: Duration::from_secs(auth.session_idle_secs),
             session_absolute: Duration::from_secs(auth.session_absolute_secs),
+            refresh_reuse_grace: Duration::from_secs(auth.refresh_reuse_grace_secs),
             login_per_ip: RateLimit { limit: l.login_per_ip, window },
             register_per_ip: RateLimit { limit: l.register_per_ip, window },
-            failed_per_account: RateLimit { limit: l.failed_per_account, window: failed },
+            failed_per_account: RateLimit {
+                limit: l.failed_per_account,
+                window: Duration::from_secs(l.failed_account_window_secs),
+            },
+            failed_per_account_ip: FailureBackoff {
+                free: l.failed_per_account_ip,
+                first_delay: Duration::from_secs(l.failed_delay_secs),
+                max_delay: Duration::from_secs(l.failed_delay_max_secs),
+                window: Duration::from_secs(l.failed_account_window_secs),
+            },
             failed_per_ip: RateLimit { limit: l.failed_per_ip, window: failed },
         },
     })

@@ -72,6 +72,11 @@ impl std::fmt::Debug for JwtTokens {
     }
 }
 
+/// How far in the future a token's `iat` or `nbf` may lie: the clock skew tolerated between the
+/// server that signed it and the one checking it. Beyond it, a token is refused: a signer with
+/// a clock far ahead, or a token minted to become valid later, is not one we accept now.
+pub const CLOCK_SKEW_LEEWAY_SECS: i64 = 30;
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     iss: String,
@@ -79,6 +84,8 @@ struct Claims {
     sub: String,
     exp: i64,
     iat: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nbf: Option<i64>,
     jti: String,
     sid: String,
 }
@@ -138,8 +145,10 @@ impl JwtTokens {
         validation.set_issuer(&[&inner.issuer]);
         validation.set_audience(&[&inner.audience]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
-        // Expiry is checked below against the clock port, so tests control time.
+        // Expiry, `nbf` and `iat` are checked below against the clock port, so tests control
+        // time (jsonwebtoken would read the system clock, and never looks at `iat`).
         validation.validate_exp = false;
+        validation.validate_nbf = false;
         let data = jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation).map_err(
             |e| match e.kind() {
                 ErrorKind::InvalidSignature => TokenError::Signature,
@@ -153,6 +162,10 @@ impl JwtTokens {
         let claims = data.claims;
         if now.timestamp() >= claims.exp {
             return Err(TokenError::Expired);
+        }
+        let latest = now.timestamp().saturating_add(CLOCK_SKEW_LEEWAY_SECS);
+        if claims.iat > latest || claims.nbf.is_some_and(|nbf| nbf > latest) {
+            return Err(TokenError::NotYetValid);
         }
         let user_id = claims.sub.parse().map_err(|_| TokenError::Malformed)?;
         let session_id = claims.sid.parse().map_err(|_| TokenError::Malformed)?;
@@ -196,6 +209,7 @@ impl TokenIssuer for JwtTokens {
             sub: user.to_string(),
             exp,
             iat: now.timestamp(),
+            nbf: None,
             jti: uuid::Uuid::new_v4().to_string(),
             sid: session.to_string(),
         };

@@ -163,3 +163,66 @@ fn pem_keys_with_a_comment_load() {
     let from_raw = tokens(&[("a", KEY_A)], "iss", "aud");
     assert_eq!(from_pem.jwks(), from_raw.jwks());
 }
+
+/// A token signed by hand with key `a` of `t`, whatever its claims.
+fn hand_signed(t: &JwtTokens, claims: &serde_json::Value) -> String {
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some("a".into());
+    jsonwebtoken::encode(&header, claims, &t.inner.keys["a"].encoding).unwrap()
+}
+
+#[test]
+fn tokens_issued_or_valid_only_in_the_future_are_refused_beyond_the_leeway() {
+    for cache in [0, 8] {
+        let t = with_cache(&[("a", KEY_A)], "iss", "aud", cache);
+        let now = Utc::now();
+        let at = |iat: i64, nbf: Option<i64>| {
+            let mut claims = serde_json::json!({
+                "iss": "iss", "aud": "aud", "sub": UserId::new().to_string(),
+                "sid": SessionId::new().to_string(), "jti": "j",
+                "iat": now.timestamp() + iat, "exp": now.timestamp() + 3600,
+            });
+            if let Some(nbf) = nbf {
+                claims["nbf"] = serde_json::json!(now.timestamp() + nbf);
+            }
+            hand_signed(&t, &claims)
+        };
+        let leeway = CLOCK_SKEW_LEEWAY_SECS;
+        assert!(t.verify(&at(0, None), now).is_ok(), "a token issued now");
+        assert!(t.verify(&at(-60, Some(-60)), now).is_ok(), "issued and valid a minute ago");
+        assert!(t.verify(&at(leeway, Some(leeway)), now).is_ok(), "within the clock skew");
+        for (case, token) in [
+            ("iat in the future", at(leeway + 1, None)),
+            ("iat an hour ahead", at(3599, None)),
+            ("nbf in the future", at(0, Some(leeway + 1))),
+            ("nbf an hour ahead", at(-60, Some(3599))),
+        ] {
+            assert_eq!(
+                t.verify(&token, now),
+                Err(TokenError::NotYetValid),
+                "{case}, cache {cache}"
+            );
+            assert_eq!(t.verify(&token, now), Err(TokenError::NotYetValid), "{case}, again");
+        }
+        // Once its time has come, the same token is accepted.
+        let later = now + chrono::Duration::seconds(3599);
+        assert!(t.verify(&at(0, Some(leeway + 1)), later).is_ok());
+    }
+}
+
+#[test]
+fn issued_tokens_carry_no_nbf_and_a_current_iat() {
+    let t = tokens(&[("a", KEY_A)], "iss", "aud");
+    let now = Utc::now();
+    let token = t.issue(UserId::new(), SessionId::new(), now).unwrap().token;
+    let body = token.split('.').nth(1).unwrap();
+    let claims: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(body).unwrap()).unwrap();
+    assert_eq!(claims["iat"], now.timestamp());
+    assert!(claims.get("nbf").is_none(), "{claims}");
+    // A server whose clock is a little behind the signer's still accepts it.
+    let behind = now - chrono::Duration::seconds(CLOCK_SKEW_LEEWAY_SECS);
+    assert!(t.verify(&token, behind).is_ok());
+    let far_behind = now - chrono::Duration::seconds(CLOCK_SKEW_LEEWAY_SECS + 1);
+    assert_eq!(t.verify(&token, far_behind), Err(TokenError::NotYetValid));
+}

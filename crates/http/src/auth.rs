@@ -51,6 +51,10 @@ pub struct Read;
 /// A caller whose credential may write.
 #[derive(Debug)]
 pub struct Write;
+/// A signed-in session (an access token), never an API key: for actions that mint
+/// credentials, so that a leaked key cannot create keys and keep itself alive.
+#[derive(Debug)]
+pub struct SignedIn;
 /// An admin (or superadmin) whose credential may read.
 #[derive(Debug)]
 pub struct AdminRead;
@@ -71,6 +75,16 @@ impl Guard for Read {
 impl Guard for Write {
     fn check(p: &Principal) -> Result<(), ApiError> {
         scope(p, Scope::Write)
+    }
+}
+impl Guard for SignedIn {
+    fn check(p: &Principal) -> Result<(), ApiError> {
+        match p.session() {
+            Some(_) => Ok(()),
+            None => Err(ApiError::Forbidden(
+                "this needs a signed-in session (an access token), not an API key".into(),
+            )),
+        }
     }
 }
 impl Guard for AdminRead {

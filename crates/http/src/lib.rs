@@ -6,6 +6,7 @@ pub mod encoding;
 pub mod envelope;
 pub mod error;
 pub mod middleware;
+pub mod oauth_binding;
 pub mod openapi;
 pub mod payload;
 pub mod proto;

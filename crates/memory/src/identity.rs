@@ -17,14 +17,23 @@ pub struct IdentityState {
     pub users: BTreeMap<UserId, User>,
     /// Sessions by id.
     pub sessions: HashMap<SessionId, Session>,
-    /// Refresh-token hashes: their session and whether they were used.
-    pub refresh_tokens: HashMap<Vec<u8>, (SessionId, bool)>,
+    /// Refresh tokens by hash.
+    pub refresh_tokens: HashMap<Vec<u8>, StoredRefreshToken>,
     /// API keys by id.
     pub api_keys: BTreeMap<ApiKeyId, ApiKey>,
     /// Throttle windows by bucket.
     pub throttles: HashMap<String, ThrottleWindow>,
     /// Sealed secrets by id.
     pub sealed: BTreeMap<uuid::Uuid, SealedSecret>,
+}
+
+/// A refresh token as stored: its session, and whether (and into what) it was rotated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRefreshToken {
+    /// The session (token family) it belongs to.
+    pub session: SessionId,
+    /// Its state; a rotation's `successor_used` is read from the successor, not kept here.
+    pub state: switchboard_ports::RefreshTokenState,
 }
 
 /// A clock that stands still until told to move. Clones share the time.

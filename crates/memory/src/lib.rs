@@ -11,7 +11,7 @@ pub mod unit_of_work;
 use std::marker::PhantomData;
 
 pub use chat::{ChatState, NoChatSource, NoChatSources};
-pub use identity::{IdentityState, ManualClock};
+pub use identity::{IdentityState, ManualClock, StoredRefreshToken};
 pub use readiness::StaticReadiness;
 pub use unit_of_work::{MemoryState, MemoryStore, MemoryTx};
 

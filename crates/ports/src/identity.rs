@@ -11,6 +11,6 @@ pub use crypto::{
     TokenIssuer, Verification,
 };
 pub use stores::{
-    ApiKeyStore, IdentityStores, SealedSecret, SealedSecretStore, SessionStore, ThrottleStore,
-    ThrottleWindow, UserPage, UserQuery, UserStore,
+    ApiKeyStore, IdentityStores, RefreshTokenState, Rotation, SealedSecret, SealedSecretStore,
+    SessionStore, ThrottleStore, ThrottleWindow, UserPage, UserQuery, UserStore,
 };

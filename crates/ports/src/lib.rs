@@ -21,9 +21,9 @@ pub use chat_store::ChatStore;
 pub use events::{EventQuery, EventReader};
 pub use identity::{
     AccessClaims, ApiKeyStore, Clock, CryptoError, HashError, IdentityStores, IssuedToken,
-    PasswordHasher, SealedSecret, SealedSecretStore, SecretBox, SessionStore, SystemClock,
-    ThrottleStore, ThrottleWindow, TokenError, TokenIssuer, UserPage, UserQuery, UserStore,
-    Verification,
+    PasswordHasher, RefreshTokenState, Rotation, SealedSecret, SealedSecretStore, SecretBox,
+    SessionStore, SystemClock, ThrottleStore, ThrottleWindow, TokenError, TokenIssuer, UserPage,
+    UserQuery, UserStore, Verification,
 };
 pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob};
 pub use oauth::{OAuthGrant, OAuthState, OAuthStateStore};

@@ -1,7 +1,11 @@
 //! OAuth authorizations in flight: the `state` a provider sends back to the callback, bound
-//! to the user who started the flow. The callback arrives from a browser without Switchboard
-//! credentials, so this binding is what says whose account the provider's grant joins. Only a
-//! SHA-256 of the state is stored; each is taken once, atomically, and expires.
+//! to the user who started the flow and to the browser they started it in. The callback
+//! arrives from a browser without Switchboard credentials, so the state says whose account the
+//! provider's grant joins, and the browser binding (a nonce the starting browser keeps, see
+//! `binding_hash`) makes sure the browser coming back is that user's: whoever else opens the
+//! authorization link cannot attach their own account at the provider to the starter's. Only
+//! SHA-256 hashes of the state and the nonce are stored; each state is taken once, atomically,
+//! and expires.
 
 use std::future::Future;
 
@@ -18,6 +22,9 @@ pub struct OAuthState {
     pub state_hash: Vec<u8>,
     /// Who started it: the account the grant will be attached to.
     pub user_id: UserId,
+    /// SHA-256 of the nonce given to the browser that started it (in a cookie): the callback
+    /// must present the nonce, or come authenticated as `user_id`.
+    pub binding_hash: Vec<u8>,
     /// The provider asked.
     pub provider: ChatProvider,
     /// The redirect URI sent with it, which the code exchange must repeat.

@@ -22,6 +22,7 @@ struct StateRow {
     redirect_uri: String,
     created_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
+    binding_hash: Vec<u8>,
 }
 
 impl TryFrom<StateRow> for OAuthState {
@@ -31,6 +32,7 @@ impl TryFrom<StateRow> for OAuthState {
         Ok(OAuthState {
             state_hash: r.state_hash,
             user_id: UserId::from_uuid(r.user_id),
+            binding_hash: r.binding_hash,
             provider: match r.provider.as_str() {
                 "slack" => ChatProvider::Slack,
                 "mattermost" => ChatProvider::Mattermost,
@@ -56,6 +58,7 @@ impl OAuthStateStore for PgTx {
         let row = StateRow {
             state_hash: state.state_hash.clone(),
             user_id: state.user_id.as_uuid(),
+            binding_hash: state.binding_hash.clone(),
             provider: state.provider.to_string(),
             redirect_uri: state.redirect_uri.clone(),
             created_at: state.created_at,

@@ -90,6 +90,9 @@ diesel::table! {
         session_id -> Uuid,
         used -> Bool,
         created_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        successor_hash -> Nullable<Bytea>,
+        successor_masked -> Nullable<Bytea>,
     }
 }
 
@@ -201,6 +204,7 @@ diesel::table! {
         redirect_uri -> Text,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
+        binding_hash -> Bytea,
     }
 }
 

@@ -8,7 +8,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::identity::{EmailAddress, Role, Session, SessionId, User};
 use switchboard_ports::{
-    SessionStore, StoreError, ThrottleStore, ThrottleWindow, UnitOfWork, UserStore,
+    RefreshTokenState, Rotation, SessionStore, StoreError, ThrottleStore, ThrottleWindow,
+    UnitOfWork, UserStore,
 };
 use switchboard_postgres::PgUnitOfWork;
 use switchboard_test_support::TestDb;
@@ -72,16 +73,34 @@ async fn a_session_and_its_first_refresh_token_are_inserted_together() {
         expires_at: at(3600),
         revoked_at: None,
     };
-    let found = uow
+    let rotation = Rotation {
+        at: at(60),
+        successor_hash: b"hash-of-the-next".to_vec(),
+        successor_masked: b"masked-next".to_vec(),
+        successor_used: false,
+    };
+    let (found, rotated, next, after) = uow
         .transact(|tx| {
-            let (user, session) = (user.clone(), session.clone());
+            let (user, session, rotation) = (user.clone(), session.clone(), rotation.clone());
             Box::pin(async move {
                 tx.insert_user(&user).await?;
                 tx.insert_session(&session, b"hash-of-the-token").await?;
-                tx.session_by_refresh(b"hash-of-the-token").await
+                let found = tx.session_by_refresh(b"hash-of-the-token").await?;
+                tx.rotate_refresh(session.id, b"hash-of-the-token", &rotation).await?;
+                let rotated = tx.session_by_refresh(b"hash-of-the-token").await?;
+                let next = tx.session_by_refresh(b"hash-of-the-next").await?;
+                let other = Rotation { successor_hash: b"third".to_vec(), ..rotation.clone() };
+                tx.rotate_refresh(session.id, b"hash-of-the-next", &other).await?;
+                let after = tx.session_by_refresh(b"hash-of-the-token").await?;
+                Ok::<_, StoreError>((found, rotated, next, after))
             })
         })
         .await
         .unwrap();
-    assert_eq!(found, Some((session, false)));
+    assert_eq!(found, Some((session.clone(), RefreshTokenState::Unused)));
+    let used = Session { last_used_at: at(60), ..session };
+    assert_eq!(rotated, Some((used.clone(), RefreshTokenState::Used(Some(rotation.clone())))));
+    assert_eq!(next, Some((used, RefreshTokenState::Unused)));
+    let successor_used = Rotation { successor_used: true, ..rotation };
+    assert_eq!(after.map(|(_, state)| state), Some(RefreshTokenState::Used(Some(successor_used))));
 }

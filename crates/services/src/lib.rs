@@ -8,6 +8,7 @@ pub mod health;
 pub mod identity;
 pub mod job_admin;
 pub mod jobs;
+pub mod oauth_flow;
 pub mod stats;
 
 pub use chat::{
@@ -20,8 +21,8 @@ pub use events::{EventConsumer, catch_up, run_consumer_once};
 pub use health::HealthService;
 pub use identity::{
     AccountError, AccountService, AdminError, AdminService, ApiKeyError, ApiKeyService, AuthError,
-    AuthService, ClientInfo, Identity, IdentityPolicy, NewApiKey, Principal, PrincipalKind,
-    RateLimit, SecretError, SecretService, TokenPair,
+    AuthService, ClientInfo, FailureBackoff, Identity, IdentityPolicy, NewApiKey, Principal,
+    PrincipalKind, RateLimit, SecretError, SecretService, TokenPair,
 };
 pub use job_admin::{JobAdminError, JobAdminService};
 pub use stats::{StatsError, StatsPolicy, StatsService};

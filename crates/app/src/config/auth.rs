@@ -20,6 +20,9 @@ pub struct AuthConfig {
     pub session_idle_secs: u64,
     /// Absolute lifetime of sessions.
     pub session_absolute_secs: u64,
+    /// Seconds after a refresh token's rotation in which presenting it again gets the same
+    /// successor back instead of revoking the session; 0 turns the grace off.
+    pub refresh_reuse_grace_secs: u64,
     /// Believe `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
     /// Ed25519 keys; the first signs.
@@ -92,10 +95,19 @@ pub struct LimitsConfig {
     pub register_per_ip: u32,
     /// The rate-limit window.
     pub window_secs: u64,
-    /// Failed logins per account per failure window.
+    /// Failed logins of one account from one address before each further one makes that
+    /// pair wait.
+    pub failed_per_account_ip: u32,
+    /// The first wait of a pair, doubled at each further failure.
+    pub failed_delay_secs: u64,
+    /// The longest wait of a pair.
+    pub failed_delay_max_secs: u64,
+    /// Failed logins of one account, from every address, that lock it for all addresses.
     pub failed_per_account: u32,
-    /// Failed logins per IP per failure window.
+    /// How long an account's failures (over all addresses, and per address) are counted.
+    pub failed_account_window_secs: u64,
+    /// Failed logins per IP, over every account, per failure window.
     pub failed_per_ip: u32,
-    /// The failure window.
+    /// The per-IP failure window.
     pub failed_window_secs: u64,
 }

@@ -30,7 +30,16 @@ async fn cli_superadmin_logs_in_refresh_reuse_and_throttling_over_postgres() {
     child.stdin.take().unwrap().write_all(b"from stdin 123\n").await.unwrap();
     assert!(child.wait().await.unwrap().success(), "password from stdin");
 
-    let mut server = switchboard(&db).arg("serve").stdout(Stdio::piped()).spawn().unwrap();
+    // No grace for a refresh token presented again, and a long wait once this address has
+    // failed for the account more than four times, so both rules show without timing.
+    let mut server = switchboard(&db)
+        .arg("serve")
+        .env("SWITCHBOARD__AUTH__REFRESH_REUSE_GRACE_SECS", "0")
+        .env("SWITCHBOARD__AUTH__LIMITS__FAILED_PER_ACCOUNT_IP", "4")
+        .env("SWITCHBOARD__AUTH__LIMITS__FAILED_DELAY_SECS", "600")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
     let base = loop {
         let line = lines.next_line().await.unwrap().expect("server exited");
@@ -90,7 +99,8 @@ async fn cli_superadmin_logs_in_refresh_reuse_and_throttling_over_postgres() {
         .await
         .unwrap();
     assert_eq!(res.status(), 429);
-    assert!(res.headers().contains_key("retry-after"));
+    let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((2..=600).contains(&retry), "the configured wait, even with the password: {retry}");
 
     let rows = db.client().await.query("SELECT count(*) FROM throttles", &[]).await.unwrap();
     assert!(rows[0].get::<_, i64>(0) >= 2, "the limiter's state is in PostgreSQL");

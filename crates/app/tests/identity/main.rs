@@ -6,8 +6,10 @@
 mod chat;
 mod cli;
 mod demo;
+mod lockout;
 mod oauth;
 mod rate_limits;
+mod refresh_race;
 mod rehash;
 mod rotate_secrets;
 mod seed;

@@ -38,9 +38,9 @@ impl From<ChatServiceError> for ApiError {
             ChatServiceError::OAuthStateInvalid
             | ChatServiceError::OAuthStateExpired
             | ChatServiceError::OAuthCodeRefused(_) => ApiError::BadRequest(e.to_string()),
-            ChatServiceError::OAuthStateMismatch | ChatServiceError::OAuthDenied(_) => {
-                ApiError::Forbidden(e.to_string())
-            }
+            ChatServiceError::OAuthStateMismatch
+            | ChatServiceError::OAuthOtherBrowser
+            | ChatServiceError::OAuthDenied(_) => ApiError::Forbidden(e.to_string()),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -55,6 +55,7 @@ impl From<ApiKeyError> for ApiError {
             ApiKeyError::InvalidScopes(_) => field("scopes", "invalid", &e),
             ApiKeyError::InvalidExpiry => field("expires_at", "invalid", &e),
             ApiKeyError::NotFound => ApiError::NotFound(e.to_string()),
+            ApiKeyError::NotASession => ApiError::Forbidden(e.to_string()),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -12,7 +12,7 @@ use switchboard_crypto::{JwtSettings, JwtTokens, SigningKeySetting};
 use switchboard_domain::UserId;
 use switchboard_domain::identity::{Role, SessionId};
 use switchboard_memory::ManualClock;
-use switchboard_ports::{TokenIssuer, UnitOfWork, UserStore};
+use switchboard_ports::{Clock, TokenIssuer, UnitOfWork, UserStore};
 
 use crate::accounts::{app, bearer, post, signup};
 use crate::support::{assert_error_envelope, identity, json_call};
@@ -70,6 +70,28 @@ async fn register_login_me_and_every_rejected_token() {
         .token
     };
     let key = "dev-insecure-jwt-signing-key-one-AAAAAAAAAA";
+    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    let user: UserId = claims["sub"].as_str().unwrap().parse().unwrap();
+    let session: SessionId = claims["sid"].as_str().unwrap().parse().unwrap();
+    let tokens_at = |key: &str, at: chrono::DateTime<chrono::Utc>| {
+        JwtTokens::new(JwtSettings {
+            issuer: "switchboard".into(),
+            audience: "switchboard-api".into(),
+            lifetime_secs: 900,
+            keys: vec![SigningKeySetting {
+                kid: "k1".into(),
+                private_key: SecretString::from(key),
+            }],
+            verified_cache: 0,
+        })
+        .unwrap()
+        .issue(user, session, at)
+        .unwrap()
+        .token
+    };
+    let now_token = tokens_at(key, clock.now());
+    let (s, _, b) = json_call(&app, bearer(TestRequest::get().uri("/api/me"), &now_token)).await;
+    assert_eq!(s, 200, "the same token issued now is accepted: {b}");
     let rejected = [
         ("none", format!("{}.{}.", head(json!({"alg": "none", "kid": "k1"})), parts[1])),
         (
@@ -87,6 +109,8 @@ async fn register_login_me_and_every_rejected_token() {
         ("wrong issuer", other("evil", "switchboard-api", key)),
         ("wrong audience", other("switchboard", "evil", key)),
         ("garbage", "not-a-token".to_owned()),
+        // Signed with the right key for the real session, but its `iat` is two minutes ahead.
+        ("issued in the future", tokens_at(key, clock.now() + chrono::Duration::seconds(120))),
     ];
     for (case, token) in rejected {
         let (s, h, b) = json_call(&app, bearer(TestRequest::get().uri("/api/me"), &token)).await;
@@ -118,12 +142,40 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
     let a2 = second["data"]["access_token"].as_str().unwrap().to_owned();
     let (s, _, _) = json_call(&app, bearer(TestRequest::get().uri("/api/me"), &a2)).await;
     assert_eq!(s, 200);
+    // Past the grace period (5 s by default) of the rotation.
+    clock.advance(Duration::from_secs(5));
     let (s, _, _) = json_call(&app, post("/api/auth/refresh", json!({"refresh_token": r1}))).await;
     assert_eq!(s, 401, "reuse");
     let (s, _, _) = json_call(&app, post("/api/auth/refresh", json!({"refresh_token": r2}))).await;
     assert_eq!(s, 401, "the whole family is revoked");
     let (s, _, _) = json_call(&app, bearer(TestRequest::get().uri("/api/me"), &a2)).await;
     assert_eq!(s, 401, "and its access tokens");
+}
+
+#[actix_web::test]
+async fn concurrent_refreshes_get_one_successor_in_the_memory_store_too() {
+    let clock = ManualClock::default();
+    let (app, uow) = app!(identity(clock.clone()));
+    let first = signup(&app, "bea@example.org").await;
+    let r1 = json!({"refresh_token": first["refresh_token"]});
+    let (one, two) = futures_util::future::join(
+        json_call(&app, post("/api/auth/refresh", r1.clone())),
+        json_call(&app, post("/api/auth/refresh", r1.clone())),
+    )
+    .await;
+    assert_eq!((one.0, two.0), (200, 200), "{} {}", one.2, two.2);
+    let successor = &one.2["data"]["refresh_token"];
+    assert_eq!(successor, &two.2["data"]["refresh_token"]);
+    assert_eq!(uow.snapshot().await.identity.refresh_tokens.len(), 2, "one rotation");
+    clock.advance(Duration::from_secs(4));
+    let (s, _, again) = json_call(&app, post("/api/auth/refresh", r1.clone())).await;
+    assert_eq!((s, &again["data"]["refresh_token"]), (200, successor), "still in the grace");
+    clock.advance(Duration::from_secs(1));
+    let (s, _, _) = json_call(&app, post("/api/auth/refresh", r1)).await;
+    assert_eq!(s, 401, "past it: reuse");
+    let (s, _, _) =
+        json_call(&app, post("/api/auth/refresh", json!({"refresh_token": successor}))).await;
+    assert_eq!(s, 401, "the family is revoked");
 }
 
 #[actix_web::test]
@@ -217,9 +269,31 @@ async fn api_keys_scopes_and_ownership() {
     )
     .await;
     assert_eq!(s, 403, "read-only key cannot write: {b}");
+    let (s, _, writer) = json_call(
+        &app,
+        bearer(post("/api/api-keys", json!({"name": "ci", "scopes": ["read", "write"]})), access),
+    )
+    .await;
+    assert_eq!(s, 201, "{writer}");
+    let writer = writer["data"]["key"].as_str().unwrap().to_owned();
+    for req in [
+        bearer(post("/api/api-keys", json!({"name": "x", "scopes": ["read", "write"]})), &writer),
+        post("/api/api-keys", json!({"name": "x", "scopes": ["read"]}))
+            .insert_header(("X-API-Key", writer.as_str())),
+    ] {
+        let (s, _, b) = json_call(&app, req).await;
+        assert_eq!(s, 403, "a write-scoped key cannot mint keys: {b}");
+        assert!(assert_error_envelope(&b).contains("signed-in session"), "{b}");
+    }
+    let (s, _, b) = json_call(
+        &app,
+        bearer(TestRequest::patch().uri("/api/me").set_json(json!({"display_name": "E"})), &writer),
+    )
+    .await;
+    assert_eq!(s, 200, "it still writes elsewhere: {b}");
     let (s, _, list) =
         json_call(&app, bearer(TestRequest::get().uri("/api/api-keys"), access)).await;
-    assert_eq!((s, list["data"]["api_keys"].as_array().unwrap().len()), (200, 1));
+    assert_eq!((s, list["data"]["api_keys"].as_array().unwrap().len()), (200, 2));
     assert!(!list.to_string().contains(&key[20..]), "secret never listed");
     let (s, _, b) =
         json_call(&app, bearer(post("/api/api-keys", json!({"name": "", "scopes": []})), access))
@@ -292,30 +366,30 @@ async fn admin_routes_follow_the_role_rules() {
 }
 
 #[actix_web::test]
-async fn failed_logins_are_throttled_with_retry_after() {
+async fn failed_logins_make_only_that_address_wait() {
     let clock = ManualClock::default();
     let (app, _) = app!(identity(clock.clone()));
     signup(&app, "gina@example.org").await;
-    for _ in 0..5 {
-        let (s, _, _) = json_call(
-            &app,
-            post("/api/auth/login", json!({"email": "gina@example.org", "password": "wrong pass"})),
-        )
-        .await;
+    let attempt = |ip: &str, password: &str| {
+        post("/api/auth/login", json!({"email": "gina@example.org", "password": password}))
+            .peer_addr(format!("{ip}:1000").parse().unwrap())
+    };
+    // Five failures are free by default; the sixth makes this address wait 1 s, then 2 s.
+    for _ in 0..6 {
+        let (s, _, _) = json_call(&app, attempt("10.0.0.1", "wrong pass")).await;
         assert_eq!(s, 401);
     }
-    let (s, h, b) = json_call(
-        &app,
-        post("/api/auth/login", json!({"email": "gina@example.org", "password": "correct horse"})),
-    )
-    .await;
-    assert_eq!(s, 429, "{b}");
-    assert!(h.get("retry-after").is_some());
-    clock.advance(Duration::from_secs(901));
-    let (s, _, _) = json_call(
-        &app,
-        post("/api/auth/login", json!({"email": "gina@example.org", "password": "correct horse"})),
-    )
-    .await;
-    assert_eq!(s, 200, "the window passed");
+    let (s, h, b) = json_call(&app, attempt("10.0.0.1", "correct horse")).await;
+    assert_eq!((s, h.get("retry-after").map(|v| v.to_str().unwrap())), (429, Some("1")), "{b}");
+    assert_error_envelope(&b);
+    let (s, _, b) = json_call(&app, attempt("10.0.0.2", "correct horse")).await;
+    assert_eq!(s, 200, "the owner's address is not slowed: {b}");
+    clock.advance(Duration::from_secs(1));
+    let (s, _, _) = json_call(&app, attempt("10.0.0.1", "wrong pass")).await;
+    assert_eq!(s, 401);
+    let (s, h, _) = json_call(&app, attempt("10.0.0.1", "correct horse")).await;
+    assert_eq!((s, h.get("retry-after").map(|v| v.to_str().unwrap())), (429, Some("2")));
+    clock.advance(Duration::from_secs(2));
+    let (s, _, _) = json_call(&app, attempt("10.0.0.1", "correct horse")).await;
+    assert_eq!(s, 200, "the wait passed");
 }

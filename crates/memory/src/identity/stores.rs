@@ -8,10 +8,11 @@ use switchboard_domain::identity::{
     ApiKey, ApiKeyId, EmailAddress, Role, Session, SessionId, User,
 };
 use switchboard_ports::{
-    ApiKeyStore, SealedSecret, SealedSecretStore, SessionStore, StoreError, ThrottleStore,
-    ThrottleWindow, UserPage, UserQuery, UserStore,
+    ApiKeyStore, RefreshTokenState, Rotation, SealedSecret, SealedSecretStore, SessionStore,
+    StoreError, ThrottleStore, ThrottleWindow, UserPage, UserQuery, UserStore,
 };
 
+use super::StoredRefreshToken;
 use crate::MemoryTx;
 
 impl UserStore for MemoryTx {
@@ -68,35 +69,46 @@ impl SessionStore for MemoryTx {
     async fn insert_session(&mut self, session: &Session, hash: &[u8]) -> Result<(), StoreError> {
         let id = &mut self.state.identity;
         id.sessions.insert(session.id, session.clone());
-        id.refresh_tokens.insert(hash.to_vec(), (session.id, false));
+        let token = StoredRefreshToken { session: session.id, state: RefreshTokenState::Unused };
+        id.refresh_tokens.insert(hash.to_vec(), token);
         Ok(())
     }
 
     async fn session_by_refresh(
         &mut self,
         hash: &[u8],
-    ) -> Result<Option<(Session, bool)>, StoreError> {
+    ) -> Result<Option<(Session, RefreshTokenState)>, StoreError> {
+        // Transactions run one at a time, so this read is as good as PostgreSQL's row lock.
         let id = &self.state.identity;
-        Ok(id
-            .refresh_tokens
-            .get(hash)
-            .and_then(|(sid, used)| id.sessions.get(sid).map(|s| (s.clone(), *used))))
+        let Some(token) = id.refresh_tokens.get(hash) else { return Ok(None) };
+        let Some(session) = id.sessions.get(&token.session) else { return Ok(None) };
+        let mut state = token.state.clone();
+        if let RefreshTokenState::Used(Some(rotation)) = &mut state {
+            rotation.successor_used = id
+                .refresh_tokens
+                .get(&rotation.successor_hash)
+                .is_some_and(|s| s.state != RefreshTokenState::Unused);
+        }
+        Ok(Some((session.clone(), state)))
     }
 
     async fn rotate_refresh(
         &mut self,
         session: SessionId,
         old_hash: &[u8],
-        new_hash: &[u8],
-        now: DateTime<Utc>,
+        rotation: &Rotation,
     ) -> Result<(), StoreError> {
         let id = &mut self.state.identity;
         if let Some(entry) = id.refresh_tokens.get_mut(old_hash) {
-            entry.1 = true;
+            entry.state = RefreshTokenState::Used(Some(Rotation {
+                successor_used: false,
+                ..rotation.clone()
+            }));
         }
-        id.refresh_tokens.insert(new_hash.to_vec(), (session, false));
+        let successor = StoredRefreshToken { session, state: RefreshTokenState::Unused };
+        id.refresh_tokens.insert(rotation.successor_hash.clone(), successor);
         if let Some(s) = id.sessions.get_mut(&session) {
-            s.last_used_at = now;
+            s.last_used_at = rotation.at;
         }
         Ok(())
     }

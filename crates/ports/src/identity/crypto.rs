@@ -112,6 +112,9 @@ pub enum TokenError {
     /// Past its `exp`.
     #[error("expired")]
     Expired,
+    /// Its `iat` or `nbf` lies in the future, beyond the tolerated clock skew.
+    #[error("not valid yet")]
+    NotYetValid,
     /// Signing failed (a configuration problem).
     #[error("cannot sign: {0}")]
     Signing(String),
@@ -130,7 +133,8 @@ pub trait TokenIssuer: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<IssuedToken, TokenError>;
 
-    /// Checks a token's algorithm, key, signature, issuer, audience and expiry at `now`.
+    /// Checks a token's algorithm, key, signature, issuer, audience, expiry, and that its
+    /// `iat` and `nbf` do not lie in the future (beyond a small clock skew), at `now`.
     ///
     /// # Errors
     /// [`TokenError`] naming the first check that failed.

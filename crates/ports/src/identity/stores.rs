@@ -90,17 +90,19 @@ pub trait SessionStore: Send {
         refresh_hash: &[u8],
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// The session a refresh token belongs to, locked for the transaction, and whether that
-    /// token was already used.
+    /// The session a refresh token belongs to, locked for the transaction (so concurrent
+    /// refreshes of one session run one after the other), and the token's state as it is once
+    /// the lock is held.
     ///
     /// # Errors
     /// [`StoreError`] from the store.
     fn session_by_refresh(
         &mut self,
         refresh_hash: &[u8],
-    ) -> impl Future<Output = Result<Option<(Session, bool)>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<(Session, RefreshTokenState)>, StoreError>> + Send;
 
-    /// Marks `old_hash` used, adds `new_hash` to the session, and records its use at `now`.
+    /// Marks the rotation's old token used at `rotation.at`, with its successor, adds the
+    /// successor to the session, and records the session's use at `rotation.at`.
     ///
     /// # Errors
     /// [`StoreError`] from the store.
@@ -108,8 +110,7 @@ pub trait SessionStore: Send {
         &mut self,
         session: SessionId,
         old_hash: &[u8],
-        new_hash: &[u8],
-        now: DateTime<Utc>,
+        rotation: &Rotation,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// The session with this id, if it is `user`'s.
@@ -161,6 +162,29 @@ pub trait SessionStore: Send {
         except: Option<SessionId>,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
+
+/// A refresh token's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshTokenState {
+    /// Never used: it may rotate.
+    Unused,
+    /// Used already. `None` for a token rotated before successors were kept (it has no grace).
+    Used(Option<Rotation>),
+}
+
+/// How a refresh token was rotated: when, and into which successor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rotation {
+    /// When the old token was used.
+    pub at: DateTime<Utc>,
+    /// SHA-256 of the successor.
+    pub successor_hash: Vec<u8>,
+    /// The successor masked with a key only the old token's holder can derive, so a refresh
+    /// racing the rotation gets the same successor back (see the identity service).
+    pub successor_masked: Vec<u8>,
+    /// Whether the successor itself was used already (read with the token; ignored on write).
+    pub successor_used: bool,
 }
 
 /// API keys.
@@ -288,6 +312,22 @@ pub trait ThrottleStore: Send {
         &mut self,
         bucket: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Forgets every bucket of `buckets`, in one round trip where the store can.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn throttle_clear_all(
+        &mut self,
+        buckets: &[&str],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async move {
+            for bucket in buckets {
+                self.throttle_clear(bucket).await?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// A secret stored encrypted by a [`crate::SecretBox`].

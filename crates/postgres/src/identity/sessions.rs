@@ -2,16 +2,49 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Bytea, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Bool, Bytea, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
 use switchboard_domain::identity::{Session, SessionId, User};
-use switchboard_ports::{SessionStore, StoreError};
+use switchboard_ports::{RefreshTokenState, Rotation, SessionStore, StoreError};
 
 use super::rows::{SessionRow, UserRow};
 use crate::PgTx;
 use crate::error::store_error;
 use crate::schema::{refresh_tokens, sessions, users};
+
+/// A refresh token's state and whether its successor was used.
+#[derive(QueryableByName)]
+struct TokenStateRow {
+    #[diesel(sql_type = Bool)]
+    used: bool,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    used_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Bytea>)]
+    successor_hash: Option<Vec<u8>>,
+    #[diesel(sql_type = Nullable<Bytea>)]
+    successor_masked: Option<Vec<u8>>,
+    #[diesel(sql_type = Bool)]
+    successor_used: bool,
+}
+
+impl From<TokenStateRow> for RefreshTokenState {
+    fn from(r: TokenStateRow) -> Self {
+        if !r.used {
+            return RefreshTokenState::Unused;
+        }
+        let rotation = match (r.used_at, r.successor_hash, r.successor_masked) {
+            (Some(at), Some(successor_hash), Some(successor_masked)) => Some(Rotation {
+                at,
+                successor_hash,
+                successor_masked,
+                successor_used: r.successor_used,
+            }),
+            _ => None,
+        };
+        RefreshTokenState::Used(rotation)
+    }
+}
 
 impl SessionStore for PgTx {
     async fn insert_session(&mut self, session: &Session, hash: &[u8]) -> Result<(), StoreError> {
@@ -42,9 +75,10 @@ impl SessionStore for PgTx {
     async fn session_by_refresh(
         &mut self,
         hash: &[u8],
-    ) -> Result<Option<(Session, bool)>, StoreError> {
+    ) -> Result<Option<(Session, RefreshTokenState)>, StoreError> {
         // Locks the session row, then reads the token's state: concurrent refreshes of one
-        // family run one after the other, so a token is never rotated twice.
+        // family run one after the other, so a token is never rotated twice, and the second
+        // sees the rotation the first committed (READ COMMITTED: each statement sees it).
         let session_id: Option<uuid::Uuid> = refresh_tokens::table
             .find(hash)
             .select(refresh_tokens::session_id)
@@ -60,40 +94,44 @@ impl SessionStore for PgTx {
             .first(self.conn())
             .await
             .map_err(store_error)?;
-        let used: bool = refresh_tokens::table
-            .find(hash)
-            .select(refresh_tokens::used)
-            .first(self.conn())
-            .await
-            .map_err(store_error)?;
-        Ok(Some((Session::from(row), used)))
+        let token: TokenStateRow = diesel::sql_query(
+            "SELECT t.used, t.used_at, t.successor_hash, t.successor_masked,
+                    coalesce(s.used, false) AS successor_used
+               FROM refresh_tokens t
+               LEFT JOIN refresh_tokens s ON s.token_hash = t.successor_hash
+              WHERE t.token_hash = $1",
+        )
+        .bind::<Bytea, _>(hash)
+        .get_result(self.conn())
+        .await
+        .map_err(store_error)?;
+        Ok(Some((Session::from(row), token.into())))
     }
 
     async fn rotate_refresh(
         &mut self,
         session: SessionId,
         old_hash: &[u8],
-        new_hash: &[u8],
-        now: DateTime<Utc>,
+        rotation: &Rotation,
     ) -> Result<(), StoreError> {
-        diesel::update(refresh_tokens::table.find(old_hash))
-            .set(refresh_tokens::used.eq(true))
-            .execute(self.conn())
-            .await
-            .map_err(store_error)?;
-        diesel::insert_into(refresh_tokens::table)
-            .values((
-                refresh_tokens::token_hash.eq(new_hash),
-                refresh_tokens::session_id.eq(session.as_uuid()),
-            ))
-            .execute(self.conn())
-            .await
-            .map_err(store_error)?;
-        diesel::update(sessions::table.find(session.as_uuid()))
-            .set(sessions::last_used_at.eq(now))
-            .execute(self.conn())
-            .await
-            .map_err(store_error)?;
+        // One statement: the old token used (with its successor), the successor added, the
+        // session's use recorded.
+        diesel::sql_query(
+            "WITH old AS (
+               UPDATE refresh_tokens
+                  SET used = true, used_at = $3, successor_hash = $4, successor_masked = $5
+                WHERE token_hash = $2),
+             new AS (INSERT INTO refresh_tokens (token_hash, session_id) VALUES ($4, $1))
+             UPDATE sessions SET last_used_at = $3 WHERE id = $1",
+        )
+        .bind::<SqlUuid, _>(session.as_uuid())
+        .bind::<Bytea, _>(old_hash)
+        .bind::<Timestamptz, _>(rotation.at)
+        .bind::<Bytea, _>(&rotation.successor_hash)
+        .bind::<Bytea, _>(&rotation.successor_masked)
+        .execute(self.conn())
+        .await
+        .map_err(store_error)?;
         Ok(())
     }
 

@@ -134,4 +134,12 @@ impl ThrottleStore for PgTx {
             .map_err(store_error)?;
         Ok(())
     }
+
+    async fn throttle_clear_all(&mut self, buckets: &[&str]) -> Result<(), StoreError> {
+        diesel::delete(throttles::table.filter(throttles::bucket.eq_any(buckets)))
+            .execute(self.conn())
+            .await
+            .map_err(store_error)?;
+        Ok(())
+    }
 }

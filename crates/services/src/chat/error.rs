@@ -57,6 +57,12 @@ pub enum ChatServiceError {
     /// The callback came authenticated as another user than the one who started it.
     #[error("this authorization was started by another user")]
     OAuthStateMismatch,
+    /// The callback came from another browser than the one that started the authorization
+    /// (and without the starter's credentials): nothing is connected.
+    #[error(
+        "this authorization was started in another browser; start it again from the browser that completes it"
+    )]
+    OAuthOtherBrowser,
     /// The user (or the provider) refused the authorization.
     #[error("the authorization was refused at the provider ({0})")]
     OAuthDenied(String),

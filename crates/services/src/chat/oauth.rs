@@ -1,12 +1,14 @@
 //! Connecting Slack with OAuth v2 (<https://docs.slack.dev/authentication/installing-with-oauth>)
 //! instead of a pasted token.
 //!
-//! `start` stores a fresh 256-bit state (its SHA-256 only) bound to the caller, for
-//! `state_ttl`, and answers Slack's authorization URL. Slack sends the browser back to the
-//! callback with `code` and `state` (or `error=access_denied`); the callback carries no
-//! Switchboard credentials, so the state alone says whose account the grant joins: it is taken
-//! once, atomically, refused once expired, and refused when the callback does carry a caller
-//! who is someone else. The code is then exchanged (`oauth.v2.access`, the app's client secret
+//! `start` stores a fresh 256-bit state (its SHA-256 only) bound to the caller and to the
+//! starting browser (see [`crate::oauth_flow`]), for `state_ttl`, and answers Slack's
+//! authorization URL and the browser's nonce. Slack sends the browser back to the callback
+//! with `code` and `state` (or `error=access_denied`); the callback carries no Switchboard
+//! credentials, so the state says whose account the grant joins: it is taken once,
+//! atomically, refused once expired, refused when the callback carries a caller who is someone
+//! else, and refused when it carries neither the starter's credentials nor the starting
+//! browser's nonce (someone else opened the link). The code is then exchanged (`oauth.v2.access`, the app's client secret
 //! held by the source factory) for the user token, which is connected exactly like
 //! `POST /api/chat/sources`: validated with `auth.test`, sealed, channels found, sync enqueued.
 //!
@@ -19,13 +21,11 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::chat::ChatProvider;
-use switchboard_ports::{
-    ChatError, ChatSourceFactory, Clock, OAuthState, OAuthStateStore, Ports, UnitOfWork, UserStore,
-};
+use switchboard_ports::{ChatError, ChatSourceFactory, Clock, OAuthStateStore, Ports, UnitOfWork};
 
 use super::{ChatService, ChatServiceError, ConnectSource, Connected};
 use crate::identity::Principal;
-use crate::identity::opaque;
+use crate::oauth_flow::{self, Refusal};
 
 /// Slack OAuth settings, from configuration; the client secret stays with the source factory.
 #[derive(Debug, Clone)]
@@ -44,13 +44,19 @@ pub struct SlackOAuthPolicy {
     pub state_ttl: Duration,
 }
 
-/// A started authorization: where to send the user's browser.
+/// A started authorization: where to send the user's browser, and what it must keep.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OAuthStarted {
     /// Slack's authorization URL, with the state in it.
     pub authorize_url: String,
     /// When the state stops being accepted.
     pub expires_at: DateTime<Utc>,
+    /// The nonce the starting browser keeps (a cookie) and presents at the callback.
+    pub binding: String,
+    /// How long the browser should keep the nonce: as long as the state lives.
+    pub binding_lifetime: Duration,
+    /// Whether the callback is served over HTTPS (so the cookie may be `Secure`).
+    pub callback_is_https: bool,
 }
 
 /// What the provider sent the browser back with.
@@ -79,18 +85,17 @@ impl<P: Ports> ChatService<P> {
         caller: &Principal,
     ) -> Result<OAuthStarted, ChatServiceError> {
         let policy = self.slack_oauth.as_ref().ok_or(ChatServiceError::OAuthNotConfigured)?;
-        let (state, state_hash) = opaque::refresh_token().map_err(ChatServiceError::Random)?;
         let now = self.clock.now();
-        let ttl = chrono::Duration::from_std(policy.state_ttl).unwrap_or(chrono::Duration::MAX);
-        let expires_at = now.checked_add_signed(ttl).unwrap_or(DateTime::<Utc>::MAX_UTC);
-        let row = OAuthState {
-            state_hash,
-            user_id: caller.user_id,
-            provider: ChatProvider::Slack,
-            redirect_uri: policy.redirect_uri.clone(),
-            created_at: now,
-            expires_at,
-        };
+        let started = oauth_flow::start(
+            caller.user_id,
+            ChatProvider::Slack,
+            &policy.redirect_uri,
+            now,
+            policy.state_ttl,
+        )
+        .map_err(ChatServiceError::Random)?;
+        let (state, binding, row) = (started.state, started.binding, started.record);
+        let expires_at = row.expires_at;
         self.uow
             .transact(move |tx| {
                 Box::pin(async move {
@@ -110,54 +115,54 @@ impl<P: Ports> ChatService<P> {
             ],
         )
         .map_err(|e| ChatServiceError::OAuthMisconfigured(format!("authorize_url: {e}")))?;
-        Ok(OAuthStarted { authorize_url: url.into(), expires_at })
+        Ok(OAuthStarted {
+            authorize_url: url.into(),
+            expires_at,
+            binding,
+            binding_lifetime: policy.state_ttl,
+            callback_is_https: policy.redirect_uri.starts_with("https://"),
+        })
     }
 
-    /// Finishes a Slack authorization: takes its state (once), then on approval exchanges the
-    /// code and connects the workspace for the user who started it. `caller` is whoever the
-    /// callback request authenticated as, if anyone: a different user is refused.
+    /// Finishes a Slack authorization: takes its state (once), checks it was completed by the
+    /// browser that started it (`binding`, its nonce) or by the starter's own credentials
+    /// (`caller`, whoever the callback request authenticated as, if anyone: a different user is
+    /// refused), then on approval exchanges the code and connects the workspace for the user
+    /// who started it.
     ///
     /// # Errors
     /// [`ChatServiceError::OAuthStateInvalid`] (unknown, used, or its account gone),
     /// [`ChatServiceError::OAuthStateExpired`], [`ChatServiceError::OAuthStateMismatch`],
-    /// [`ChatServiceError::OAuthDenied`], [`ChatServiceError::OAuthCodeRefused`], then as
-    /// [`ChatService::connect`].
+    /// [`ChatServiceError::OAuthOtherBrowser`], [`ChatServiceError::OAuthDenied`],
+    /// [`ChatServiceError::OAuthCodeRefused`], then as [`ChatService::connect`].
     pub async fn finish_slack_oauth(
         &self,
         state: &str,
         callback: OAuthCallback,
         caller: Option<UserId>,
+        binding: Option<&str>,
     ) -> Result<Connected, ChatServiceError> {
         if self.slack_oauth.is_none() {
             return Err(ChatServiceError::OAuthNotConfigured);
         }
-        let state = state.trim();
-        if state.is_empty() {
-            return Err(ChatServiceError::OAuthStateInvalid);
-        }
-        let hash = opaque::hash(state);
+        let state = state.to_owned();
         let taken = self
             .uow
             .transact(move |tx| {
-                Box::pin(async move {
-                    let Some(taken) = tx.take_oauth_state(&hash).await? else {
-                        return Ok::<_, ChatServiceError>(None);
-                    };
-                    let user = tx.user_by_id(taken.user_id).await?;
-                    Ok(user.filter(|u| !u.disabled).map(|_| taken))
-                })
+                Box::pin(
+                    async move { Ok::<_, ChatServiceError>(oauth_flow::take(tx, &state).await?) },
+                )
             })
             .await?;
         let taken = taken.ok_or(ChatServiceError::OAuthStateInvalid)?;
-        if taken.provider != ChatProvider::Slack {
-            return Err(ChatServiceError::OAuthStateInvalid);
-        }
-        if taken.expires_at <= self.clock.now() {
-            return Err(ChatServiceError::OAuthStateExpired);
-        }
-        if caller.is_some_and(|c| c != taken.user_id) {
-            return Err(ChatServiceError::OAuthStateMismatch);
-        }
+        oauth_flow::check(&taken, ChatProvider::Slack, self.clock.now(), caller, binding).map_err(
+            |refusal| match refusal {
+                Refusal::Invalid => ChatServiceError::OAuthStateInvalid,
+                Refusal::Expired => ChatServiceError::OAuthStateExpired,
+                Refusal::OtherUser => ChatServiceError::OAuthStateMismatch,
+                Refusal::OtherBrowser => ChatServiceError::OAuthOtherBrowser,
+            },
+        )?;
         let code = match callback {
             OAuthCallback::Code(code) if !code.trim().is_empty() => code,
             OAuthCallback::Code(_) => {

@@ -25,6 +25,10 @@ pub enum ApiKeyError {
     /// No such key of the caller's.
     #[error("no such API key")]
     NotFound,
+    /// Keys are created from a signed-in session only: a key that could mint keys would keep
+    /// itself alive once leaked.
+    #[error("creating API keys needs a signed-in session, not an API key")]
+    NotASession,
     /// The random source failed.
     #[error(transparent)]
     Crypto(#[from] CryptoError),
@@ -65,10 +69,11 @@ impl<P: Ports> ApiKeyService<P> {
         Self { id }
     }
 
-    /// Creates a key for the caller's user.
+    /// Creates a key for the caller's user, who must have signed in (an access token).
     ///
     /// # Errors
-    /// Validation errors, or a failure.
+    /// [`ApiKeyError::NotASession`] for a caller authenticated by an API key, validation
+    /// errors, or a failure.
     pub async fn create(
         &self,
         caller: &Principal,
@@ -76,6 +81,9 @@ impl<P: Ports> ApiKeyService<P> {
         scopes: &[String],
         expires_at: Option<DateTime<Utc>>,
     ) -> Result<NewApiKey, ApiKeyError> {
+        if caller.session().is_none() {
+            return Err(ApiKeyError::NotASession);
+        }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(ApiKeyError::InvalidName);

@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::identity::{EmailAddress, Scopes, Session, SessionId, User};
 use switchboard_ports::{
-    ApiKeyStore, Clock, CryptoError, HashError, PasswordHasher, Ports, SessionStore, StoreError,
-    ThrottleStore, TokenError, TokenIssuer, UnitOfWork, UserStore, Verification,
+    ApiKeyStore, Clock, CryptoError, HashError, PasswordHasher, Ports, RefreshTokenState, Rotation,
+    SessionStore, StoreError, ThrottleStore, TokenError, TokenIssuer, UnitOfWork, UserStore,
+    Verification,
 };
 
 use super::{ClientInfo, Identity, Principal, PrincipalKind, opaque, throttle};
@@ -97,13 +98,36 @@ impl<P: Ports> Clone for AuthService<P> {
 }
 
 enum RefreshOutcome {
-    Rotated(UserId, SessionId),
+    /// Rotated now, or within the grace period: this successor goes back to the client.
+    Issued(UserId, SessionId, String),
     Reused,
     Invalid,
 }
 
-fn buckets(email: &str, ip: &str) -> (String, String, String) {
-    (format!("login-ip:{ip}"), format!("login-fail-account:{email}"), format!("login-fail-ip:{ip}"))
+/// The throttle buckets of a login attempt by `email` (or `-`) from `ip`.
+struct LoginBuckets {
+    /// Every attempt from the address.
+    ip: String,
+    /// Failures of the account, from every address.
+    account: String,
+    /// Failures from the address, over every account.
+    fail_ip: String,
+    /// Failures of the account from the address.
+    pair: String,
+    /// Running while the pair must wait before its next attempt.
+    pair_wait: String,
+}
+
+impl LoginBuckets {
+    fn new(email: &str, ip: &str) -> Self {
+        Self {
+            ip: format!("login-ip:{ip}"),
+            account: format!("login-fail-account:{email}"),
+            fail_ip: format!("login-fail-ip:{ip}"),
+            pair: format!("login-fail-pair:{ip} {email}"),
+            pair_wait: format!("login-wait-pair:{ip} {email}"),
+        }
+    }
 }
 
 impl<P: Ports> AuthService<P> {
@@ -128,8 +152,11 @@ impl<P: Ports> AuthService<P> {
         })
     }
 
-    /// Checks the credentials and opens a session. Throttled per IP (all attempts) and per
-    /// account and IP (failures).
+    /// Checks the credentials and opens a session. Throttled per client address (every
+    /// attempt), per address over every account (failures), per account and address together
+    /// (failures beyond a few make that pair wait, longer each time), and per account over
+    /// every address (a high ceiling of failures locks it for all): a stranger who knows the
+    /// email slows only their own attempts, and its owner still gets in from their address.
     ///
     /// # Errors
     /// [`AuthError::InvalidCredentials`], [`AuthError::Throttled`], or a failure.
@@ -143,24 +170,25 @@ impl<P: Ports> AuthService<P> {
         let now = self.id.clock.now();
         let email = EmailAddress::parse(email).ok();
         let key = email.as_ref().map_or_else(|| "-".to_owned(), |e| e.as_str().to_owned());
-        let (ip_bucket, account_bucket, fail_ip_bucket) = buckets(&key, &client.ip);
-        let (account_b, fail_ip_b) = (account_bucket.clone(), fail_ip_bucket.clone());
+        let buckets = std::sync::Arc::new(LoginBuckets::new(&key, &client.ip));
+        let b = buckets.clone();
         let lookup = email.clone();
         let user: Option<User> = self
             .id
             .uow
             .transact(move |tx| {
                 Box::pin(async move {
-                    // One round trip: count this attempt, read both failure windows.
+                    // One round trip: count this attempt, read the failure windows.
                     let window = policy.login_per_ip.window;
-                    let peek = [account_b.as_str(), fail_ip_b.as_str()];
+                    let peek = [b.account.as_str(), b.fail_ip.as_str(), b.pair_wait.as_str()];
                     let (counted, failures) =
-                        tx.throttle_hit_and_peek(&ip_bucket, window, &peek, now).await?;
+                        tx.throttle_hit_and_peek(&b.ip, window, &peek, now).await?;
                     let failures = |i: usize| failures.get(i).and_then(Option::as_ref);
                     let checks = [
                         throttle::exceeded(&counted, policy.login_per_ip, now),
                         throttle::reached(failures(0), policy.failed_per_account, now),
                         throttle::reached(failures(1), policy.failed_per_ip, now),
+                        failures(2).map(|wait| throttle::retry_after(wait, now)),
                     ];
                     if let Some(retry_after) = checks.into_iter().flatten().max() {
                         return Err(AuthError::Throttled { retry_after });
@@ -183,14 +211,21 @@ impl<P: Ports> AuthService<P> {
             }
             _ => {
                 let policy = self.id.policy.clone();
+                let b = buckets.clone();
                 self.id
                     .uow
                     .transact(move |tx| {
                         Box::pin(async move {
-                            tx.throttle_hit(&account_bucket, policy.failed_per_account.window, now)
+                            let backoff = policy.failed_per_account_ip;
+                            tx.throttle_hit(&b.account, policy.failed_per_account.window, now)
                                 .await?;
-                            tx.throttle_hit(&fail_ip_bucket, policy.failed_per_ip.window, now)
-                                .await?;
+                            tx.throttle_hit(&b.fail_ip, policy.failed_per_ip.window, now).await?;
+                            let pair = tx.throttle_hit(&b.pair, backoff.window, now).await?;
+                            // The wait window starts afresh: attempts during a wait are refused
+                            // before any password is checked, so none fails inside one.
+                            if let Some(delay) = backoff.delay_after(pair.hits) {
+                                tx.throttle_hit(&b.pair_wait, delay, now).await?;
+                            }
                             Ok::<_, AuthError>(())
                         })
                     })
@@ -220,11 +255,14 @@ impl<P: Ports> AuthService<P> {
         };
         let session_id = session.id;
         let (user_id, verified_hash) = (user.id, user.password_hash);
+        let b = buckets;
         self.id
             .uow
             .transact(move |tx| {
                 Box::pin(async move {
-                    tx.throttle_clear(&account_bucket).await?;
+                    // A success forgets the account's failures and this address's for it.
+                    let forget = [b.account.as_str(), b.pair.as_str(), b.pair_wait.as_str()];
+                    tx.throttle_clear_all(&forget).await?;
                     // Only the hash is ours to write, and only if it is still the one verified:
                     // the rest of the row may have changed (a role, a disable) since it was read.
                     if let Some(hash) = rehashed
@@ -242,38 +280,76 @@ impl<P: Ports> AuthService<P> {
     }
 
     /// Rotates a refresh token: the old one stops working and a new pair is issued.
-    /// Presenting a token already used revokes its whole session (RFC 9700, 4.14.2).
+    /// Presenting a token already used revokes its whole session (RFC 9700, 4.14.2), except
+    /// within `refresh_reuse_grace` of its rotation while its successor is still unused: two
+    /// requests in flight with one token (a mobile app) then both get the same successor,
+    /// each with a fresh access token.
     ///
     /// # Errors
-    /// [`AuthError::InvalidRefreshToken`], or a failure.
+    /// [`AuthError::InvalidRefreshToken`], [`AuthError::RefreshReused`], or a failure.
     pub async fn refresh(&self, token: &str) -> Result<TokenPair, AuthError> {
         let now = self.id.clock.now();
-        let idle = self.id.policy.session_idle;
+        let (idle, grace) = (self.id.policy.session_idle, self.id.policy.refresh_reuse_grace);
+        let grace = chrono::Duration::from_std(grace).unwrap_or(chrono::Duration::MAX);
         let old_hash = opaque::hash(token);
         let (refresh, new_hash) = opaque::refresh_token().map_err(CryptoError)?;
+        let masked = opaque::mask_successor(token, &refresh)
+            .ok_or_else(|| CryptoError("a refresh token that does not mask".into()))?;
+        let previous = token.to_owned();
         let outcome = self
             .id
             .uow
             .transact(move |tx| {
                 Box::pin(async move {
-                    let Some((session, used)) = tx.session_by_refresh(&old_hash).await? else {
+                    // Locks the session: a concurrent refresh of the family waits for this one
+                    // and then sees its rotation.
+                    let Some((session, state)) = tx.session_by_refresh(&old_hash).await? else {
                         return Ok::<_, AuthError>(RefreshOutcome::Invalid);
                     };
-                    if used {
-                        tx.revoke_session(session.user_id, session.id, now).await?;
-                        return Ok(RefreshOutcome::Reused);
-                    }
+                    let successor = match state {
+                        RefreshTokenState::Unused => None,
+                        RefreshTokenState::Used(Some(rotation))
+                            if !rotation.successor_used
+                                && rotation
+                                    .at
+                                    .checked_add_signed(grace)
+                                    .is_some_and(|end| now < end) =>
+                        {
+                            let unmasked = opaque::unmask_successor(
+                                &previous,
+                                &rotation.successor_masked,
+                                &rotation.successor_hash,
+                            );
+                            Some(unmasked.ok_or(AuthError::InvalidRefreshToken)?)
+                        }
+                        RefreshTokenState::Used(_) => {
+                            tx.revoke_session(session.user_id, session.id, now).await?;
+                            return Ok(RefreshOutcome::Reused);
+                        }
+                    };
                     let user = tx.user_by_id(session.user_id).await?;
                     if !session.is_active(now, idle) || user.is_none_or(|u| u.disabled) {
                         return Ok(RefreshOutcome::Invalid);
                     }
-                    tx.rotate_refresh(session.id, &old_hash, &new_hash, now).await?;
-                    Ok(RefreshOutcome::Rotated(session.user_id, session.id))
+                    let issued = match successor {
+                        Some(successor) => successor,
+                        None => {
+                            let rotation = Rotation {
+                                at: now,
+                                successor_hash: new_hash,
+                                successor_masked: masked,
+                                successor_used: false,
+                            };
+                            tx.rotate_refresh(session.id, &old_hash, &rotation).await?;
+                            refresh
+                        }
+                    };
+                    Ok(RefreshOutcome::Issued(session.user_id, session.id, issued))
                 })
             })
             .await?;
         match outcome {
-            RefreshOutcome::Rotated(user, session) => self.pair(user, session, refresh),
+            RefreshOutcome::Issued(user, session, refresh) => self.pair(user, session, refresh),
             RefreshOutcome::Reused => Err(AuthError::RefreshReused),
             RefreshOutcome::Invalid => Err(AuthError::InvalidRefreshToken),
         }

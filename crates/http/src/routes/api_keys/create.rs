@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use switchboard_ports::Ports;
 use switchboard_services::ApiKeyService;
 
-use crate::auth::{Caller, Write};
+use crate::auth::{Caller, SignedIn};
 use crate::envelope::{Envelope, ErrorEnvelope, FieldError};
 use crate::error::ApiError;
 use crate::payload::Payload;
@@ -13,19 +13,20 @@ use crate::proto::v1::{CreateApiKeyRequest, CreatedApiKey};
 use crate::reply::Reply;
 use crate::routes::convert;
 
-/// Creates an API key; the whole key is in this answer only.
+/// Creates an API key; the whole key is in this answer only. Needs a signed-in session (an
+/// access token): an API key, whatever its scopes, cannot create keys.
 #[utoipa::path(
     post, path = "/api/api-keys", tag = "api-keys", security(("bearer" = [])),
     request_body = CreateApiKeyRequest,
     responses(
         (status = 201, description = "The key, shown once", body = Envelope<CreatedApiKey>),
         (status = 401, description = "Not signed in", body = ErrorEnvelope),
-        (status = 403, description = "The credential lacks the write scope", body = ErrorEnvelope),
+        (status = 403, description = "An API key, not a signed-in session", body = ErrorEnvelope),
     )
 )]
 pub async fn create<P: Ports>(
     keys: web::Data<ApiKeyService<P>>,
-    caller: Caller<P, Write>,
+    caller: Caller<P, SignedIn>,
     body: Payload<CreateApiKeyRequest>,
 ) -> Result<Reply<CreatedApiKey>, ApiError> {
     let body = body.into_inner();

@@ -1,0 +1,1 @@
+ALTER TABLE chat_oauth_states DROP COLUMN binding_hash;
