@@ -5,6 +5,7 @@ use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::Provider;
 use crate::data::Workspace;
+use crate::data::mail::Tenant;
 use crate::faults::Faults;
 use crate::slack::oauth::OAuth;
 
@@ -30,6 +31,8 @@ pub(crate) enum TokenCheck {
 pub(crate) struct State {
     pub slack: Workspace,
     pub mattermost: Workspace,
+    /// The Microsoft 365 tenant and its mailboxes.
+    pub microsoft: Tenant,
     /// The sandbox clock, in microseconds: mutations advance it by a millisecond each.
     pub clock_us: i64,
     pub tokens: HashMap<String, Grant>,
