@@ -138,7 +138,7 @@ impl SandboxBuilder {
             Grant { provider: Provider::Mattermost, user: mattermost.me, revoked: false },
         );
         let state = State { slack, mattermost, microsoft, clock_us: config.now_us, tokens };
-        let store = Store::new(state);
+        let store = Store::new(state, self.seed);
         store.oauth().clients.insert(
             crate::SLACK_OAUTH_CLIENT_ID.to_owned(),
             crate::SLACK_OAUTH_CLIENT_SECRET.to_owned(),

@@ -25,6 +25,7 @@ impl Sandbox {
     pub fn start(&self, listener: TcpListener) -> Result<RunningSandbox, SandboxError> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| SandboxError::NoRuntime)?;
         let addr = listener.local_addr()?;
+        self.store.set_origin(format!("http://{addr}"));
         let server = server::serve(self.clone(), listener)?;
         let handle = server.handle();
         runtime.spawn(server);

@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
 
-use crate::{Sandbox, admin, mattermost, slack};
+use crate::{Sandbox, admin, mattermost, microsoft, slack};
 
 pub(crate) fn serve(sandbox: Sandbox, listener: TcpListener) -> std::io::Result<Server> {
     listener.set_nonblocking(true)?;
@@ -18,6 +18,7 @@ pub(crate) fn serve(sandbox: Sandbox, listener: TcpListener) -> std::io::Result<
             .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
             .configure(slack::routes)
             .configure(mattermost::routes)
+            .configure(microsoft::routes)
             .configure(admin::routes)
     })
     .workers(2)

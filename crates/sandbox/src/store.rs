@@ -1,12 +1,14 @@
 //! The state every request reads: both workspaces, the tokens, the clock and the faults.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::Provider;
 use crate::data::Workspace;
 use crate::data::mail::Tenant;
 use crate::faults::Faults;
+use crate::microsoft::identity::Identity;
+use crate::microsoft::identity::keys::{KeyError, SigningKey};
 use crate::slack::oauth::OAuth;
 
 /// Who a token authenticates.
@@ -74,11 +76,49 @@ pub(crate) struct Store {
     state: RwLock<State>,
     faults: Mutex<Faults>,
     oauth: Mutex<OAuth>,
+    identity: Mutex<Identity>,
+    seed: u64,
+    /// Made on first use: Slack- or Mattermost-only runs never pay for RSA key generation.
+    key: OnceLock<Arc<SigningKey>>,
+    /// `http://{addr}`, set when the sandbox starts serving: issuers and links are absolute.
+    origin: OnceLock<String>,
 }
 
 impl Store {
-    pub(crate) fn new(state: State) -> Self {
-        Self { state: RwLock::new(state), faults: Mutex::default(), oauth: Mutex::default() }
+    pub(crate) fn new(state: State, seed: u64) -> Self {
+        Self {
+            state: RwLock::new(state),
+            faults: Mutex::default(),
+            oauth: Mutex::default(),
+            identity: Mutex::new(Identity::new(seed)),
+            seed,
+            key: OnceLock::new(),
+            origin: OnceLock::new(),
+        }
+    }
+
+    /// The Microsoft identity platform's runtime state: apps, codes, tokens, switches.
+    pub(crate) fn identity(&self) -> std::sync::MutexGuard<'_, Identity> {
+        self.identity.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The key the fake identity platform signs with.
+    pub(crate) fn signing_key(&self) -> Result<Arc<SigningKey>, KeyError> {
+        if let Some(key) = self.key.get() {
+            return Ok(key.clone());
+        }
+        let key = SigningKey::for_seed(self.seed)?;
+        Ok(self.key.get_or_init(|| key).clone())
+    }
+
+    /// Records where the sandbox serves (the first address wins).
+    pub(crate) fn set_origin(&self, origin: String) {
+        let _ = self.origin.set(origin);
+    }
+
+    /// `http://{addr}` of the server, or a placeholder before it starts.
+    pub(crate) fn origin(&self) -> &str {
+        self.origin.get().map_or("http://sandbox.invalid", String::as_str)
     }
 
     pub(crate) fn read(&self) -> RwLockReadGuard<'_, State> {
