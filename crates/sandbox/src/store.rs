@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLo
 use crate::Provider;
 use crate::data::Workspace;
 use crate::data::mail::Tenant;
-use crate::faults::Faults;
+use crate::faults::{Api, Faults};
+use crate::microsoft::graph::GraphState;
 use crate::microsoft::identity::Identity;
 use crate::microsoft::identity::keys::{KeyError, SigningKey};
 use crate::slack::oauth::OAuth;
@@ -77,6 +78,7 @@ pub(crate) struct Store {
     faults: Mutex<Faults>,
     oauth: Mutex<OAuth>,
     identity: Mutex<Identity>,
+    graph: Mutex<GraphState>,
     seed: u64,
     /// Made on first use: Slack- or Mattermost-only runs never pay for RSA key generation.
     key: OnceLock<Arc<SigningKey>>,
@@ -91,6 +93,7 @@ impl Store {
             faults: Mutex::default(),
             oauth: Mutex::default(),
             identity: Mutex::new(Identity::new(seed)),
+            graph: Mutex::new(GraphState::new(seed)),
             seed,
             key: OnceLock::new(),
             origin: OnceLock::new(),
@@ -100,6 +103,11 @@ impl Store {
     /// The Microsoft identity platform's runtime state: apps, codes, tokens, switches.
     pub(crate) fn identity(&self) -> std::sync::MutexGuard<'_, Identity> {
         self.identity.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Graph's delta rounds and tokens.
+    pub(crate) fn graph(&self) -> std::sync::MutexGuard<'_, GraphState> {
+        self.graph.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The key the fake identity platform signs with.
@@ -139,7 +147,7 @@ impl Store {
     }
 
     /// A pending 429 for this request, as its `Retry-After` in seconds.
-    pub(crate) fn throttled(&self, provider: Provider, token: Option<&str>) -> Option<u64> {
-        self.faults().take(provider, token)
+    pub(crate) fn throttled(&self, api: impl Into<Api>, token: Option<&str>) -> Option<u64> {
+        self.faults().take(api, token)
     }
 }

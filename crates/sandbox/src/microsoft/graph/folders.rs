@@ -1,0 +1,55 @@
+//! `GET /me/mailFolders`, `/me/mailFolders/{id}` and `/me/mailFolders/{id}/childFolders`
+//! (<https://learn.microsoft.com/graph/api/user-list-mailfolders>): ids or well-known names
+//! (`inbox`, `sentitems`, `deleteditems`, `drafts`, `junkemail`, `archive`).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::{Value, json};
+
+use super::odata::{Prefer, Query, page};
+use super::render::{FOLDER_PROPERTIES, folder};
+use super::{Caller, GraphError, base, ok};
+use crate::store::Store;
+
+const TYPE: &str = "microsoft.graph.mailFolder";
+
+fn listing(req: &HttpRequest, store: &Store, parent: Option<&str>) -> Result<HttpResponse, GraphError> {
+    let caller = Caller::authenticate(req, store)?;
+    caller.require_read()?;
+    let query = Query::parse(req, FOLDER_PROPERTIES, TYPE)?;
+    let prefer = Prefer::parse(req);
+    let state = store.read();
+    let mailbox = &state.microsoft.mailboxes[caller.mailbox];
+    let parent = match parent {
+        Some(key) => Some(mailbox.folder_index(key).ok_or(GraphError::NotFound)?),
+        None => None,
+    };
+    let indices: Vec<usize> = (0..mailbox.folders.len()).filter(|&i| mailbox.folders[i].parent == parent).collect();
+    let url = format!("{}{}", base(store), req.path().trim_start_matches("/microsoft/graph/v1.0"));
+    let (indices, next) = page(indices, &query, &prefer, 10, &url);
+    let value: Vec<Value> = indices.into_iter().map(|i| folder(mailbox, i, query.select.as_deref())).collect();
+    let mut body = json!({"@odata.context": format!("{}/$metadata#users('{}')/mailFolders", base(store), caller.user_id), "value": value});
+    if let Some(next) = next {
+        body["@odata.nextLink"] = json!(next);
+    }
+    Ok(ok(&prefer, body))
+}
+
+pub(super) async fn list(req: HttpRequest, store: web::Data<Store>) -> Result<HttpResponse, GraphError> {
+    listing(&req, &store, None)
+}
+
+pub(super) async fn children(req: HttpRequest, key: web::Path<String>, store: web::Data<Store>) -> Result<HttpResponse, GraphError> {
+    listing(&req, &store, Some(&key))
+}
+
+pub(super) async fn get(req: HttpRequest, key: web::Path<String>, store: web::Data<Store>) -> Result<HttpResponse, GraphError> {
+    let caller = Caller::authenticate(&req, &store)?;
+    caller.require_read()?;
+    let query = Query::parse(&req, FOLDER_PROPERTIES, TYPE)?;
+    let state = store.read();
+    let mailbox = &state.microsoft.mailboxes[caller.mailbox];
+    let index = mailbox.folder_index(&key).ok_or(GraphError::NotFound)?;
+    let mut body = folder(mailbox, index, query.select.as_deref());
+    body["@odata.context"] = json!(format!("{}/$metadata#users('{}')/mailFolders/$entity", base(&store), caller.user_id));
+    Ok(HttpResponse::Ok().json(body))
+}
