@@ -318,7 +318,7 @@ fn mattermost_id(state: &State, at: i64) -> String {
     ids::mattermost(&mut rng)
 }
 
-fn seconds(duration: Duration) -> u64 {
+pub(crate) fn seconds(duration: Duration) -> u64 {
     duration.as_secs() + u64::from(duration.subsec_nanos() > 0)
 }
 

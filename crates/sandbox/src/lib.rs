@@ -16,6 +16,8 @@ mod store;
 pub use builder::{DEFAULT_SEED, Sandbox, SandboxBuilder};
 pub use control::{ChannelInfo, NewPost, PostRef, UserInfo};
 pub use error::SandboxError;
+pub use microsoft::control::{MailFolderInfo, MailMessageInfo, MailboxInfo, NewMail};
+pub use microsoft::identity::TokenFault;
 pub use running::RunningSandbox;
 
 use serde::{Deserialize, Serialize};

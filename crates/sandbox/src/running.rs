@@ -65,6 +65,19 @@ impl RunningSandbox {
         format!("http://{}/mattermost", self.addr)
     }
 
+    /// The fake Microsoft identity platform's authority host, without a trailing slash:
+    /// endpoints are at `{microsoft_login_base_url}/{tenant}/oauth2/v2.0/…` (the real one is
+    /// `https://login.microsoftonline.com`).
+    pub fn microsoft_login_base_url(&self) -> String {
+        format!("http://{}/microsoft/login", self.addr)
+    }
+
+    /// The fake Microsoft Graph base, without a trailing slash (the real one is
+    /// `https://graph.microsoft.com/v1.0`).
+    pub fn graph_base_url(&self) -> String {
+        format!("http://{}/microsoft/graph/v1.0", self.addr)
+    }
+
     /// The sandbox's own admin API (`/_sandbox/...`, see the crate docs).
     pub fn admin_base_url(&self) -> String {
         format!("http://{}/_sandbox", self.addr)

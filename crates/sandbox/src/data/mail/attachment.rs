@@ -26,7 +26,12 @@ pub(crate) fn chunk(attachment: &Attachment, index: u64) -> Vec<u8> {
         while out.len() < len {
             row += 1;
             let line = if attachment.content_type == "text/csv" {
-                format!("{row},sample-{:04},{}.{:02}\n", rng.below(10_000), rng.below(500), rng.below(100))
+                format!(
+                    "{row},sample-{:04},{}.{:02}\n",
+                    rng.below(10_000),
+                    rng.below(500),
+                    rng.below(100)
+                )
             } else {
                 format!("{row:>6}  reading {:>5}  ok\n", rng.below(100_000))
             };
@@ -34,7 +39,8 @@ pub(crate) fn chunk(attachment: &Attachment, index: u64) -> Vec<u8> {
         }
     } else {
         if index == 0 {
-            let header = if attachment.content_type == "image/png" { PNG_HEADER } else { PDF_HEADER };
+            let header =
+                if attachment.content_type == "image/png" { PNG_HEADER } else { PDF_HEADER };
             out.extend_from_slice(header);
         }
         while out.len() < len {

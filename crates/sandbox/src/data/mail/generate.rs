@@ -102,7 +102,12 @@ fn folders(ids: &mut MailIds) -> Vec<Folder> {
         })
         .collect();
     for (name, parent) in [("Projects", 0), ("Newsletters", 0), ("Grants", 6)] {
-        folders.push(Folder { id: ids.folder(), display_name: name.to_owned(), well_known: None, parent: Some(parent) });
+        folders.push(Folder {
+            id: ids.folder(),
+            display_name: name.to_owned(),
+            well_known: None,
+            parent: Some(parent),
+        });
     }
     folders
 }
@@ -117,7 +122,11 @@ const PROJECTS: usize = 6;
 const NEWSLETTER_FOLDER: usize = 7;
 const GRANTS: usize = 8;
 
-fn mailbox(config: &MailConfig, index: usize, owners: &[(String, String, String, String)]) -> Mailbox {
+fn mailbox(
+    config: &MailConfig,
+    index: usize,
+    owners: &[(String, String, String, String)],
+) -> Mailbox {
     let mut ids = MailIds::new(config.seed, 100 + index as u64);
     let rng = Rng::new(config.seed, 200 + index as u64);
     let (user_id, first, last, address) = &owners[index];
@@ -135,7 +144,11 @@ fn mailbox(config: &MailConfig, index: usize, owners: &[(String, String, String,
     for k in 0..6 {
         let first = FIRST_NAMES[(index * 7 + k * 11 + 3) % FIRST_NAMES.len()];
         let last = LAST_NAMES[(index * 5 + k * 13 + 1) % LAST_NAMES.len()];
-        let lang = if matches!(first, "Maëlle" | "Zoé" | "Cyril" | "Bastien") { Lang::Fr } else { Lang::En };
+        let lang = if matches!(first, "Maëlle" | "Zoé" | "Cyril" | "Bastien") {
+            Lang::Fr
+        } else {
+            Lang::En
+        };
         people.push(Person {
             address: Address {
                 name: format!("{first} {last}"),
@@ -147,7 +160,11 @@ fn mailbox(config: &MailConfig, index: usize, owners: &[(String, String, String,
     }
     for (name, addr, lang) in EXTERNAL {
         let first = name.split(' ').next().unwrap_or(name).to_owned();
-        people.push(Person { address: Address { name: (*name).to_owned(), address: (*addr).to_owned() }, first, lang: *lang });
+        people.push(Person {
+            address: Address { name: (*name).to_owned(), address: (*addr).to_owned() },
+            first,
+            lang: *lang,
+        });
     }
     let topics: Vec<String> =
         (0..4).map(|k| TOPICS[(index * 2 + k) % TOPICS.len()].to_owned()).collect();
@@ -172,7 +189,19 @@ fn mailbox(config: &MailConfig, index: usize, owners: &[(String, String, String,
         // The one large attachment: a scanned notebook from a colleague, ten days ago.
         let from = &people[people.len().saturating_sub(EXTERNAL.len() + 1)];
         let at = now - 10 * DAY_US + 3 * HOUR_US;
-        let mut message = g.message(from.address.clone(), vec![g.me.clone()], "Scanned lab notebook (full PDF)", &["Hi Demo,".to_owned(), "Here is the whole notebook as one PDF, sorry for the size.".to_owned(), format!("Best,\n{}", from.address.name)], true, at, None);
+        let mut message = g.message(
+            from.address.clone(),
+            vec![g.me.clone()],
+            "Scanned lab notebook (full PDF)",
+            &[
+                "Hi Demo,".to_owned(),
+                "Here is the whole notebook as one PDF, sorry for the size.".to_owned(),
+                format!("Best,\n{}", from.address.name),
+            ],
+            true,
+            at,
+            None,
+        );
         let attachment = Attachment {
             id: g.ids.attachment(),
             name: "lab-notebook-scan.pdf".to_owned(),
@@ -194,13 +223,22 @@ fn mailbox(config: &MailConfig, index: usize, owners: &[(String, String, String,
         let topic = &topics[k % topics.len()];
         let subject = text::subject(&mut g.rng, topic);
         let lines = text::body(&mut g.rng, to.lang, topic, &to.first, &g.me.name, false);
-        let mut draft = g.message(g.me.clone(), vec![to.address.clone()], &subject, &lines, true, draft_at, None);
+        let mut draft = g.message(
+            g.me.clone(),
+            vec![to.address.clone()],
+            &subject,
+            &lines,
+            true,
+            draft_at,
+            None,
+        );
         draft.is_draft = true;
         draft.is_read = true;
         draft.folder = Some(DRAFTS);
         mailbox.add(draft);
     }
-    let starts = times(&mut g.rng, now - HISTORY_DAYS * DAY_US, now - HOUR_US, config.messages_per_mailbox);
+    let starts =
+        times(&mut g.rng, now - HISTORY_DAYS * DAY_US, now - HOUR_US, config.messages_per_mailbox);
     for start in starts {
         if mailbox.messages.len() >= config.messages_per_mailbox {
             break;
@@ -210,16 +248,34 @@ fn mailbox(config: &MailConfig, index: usize, owners: &[(String, String, String,
             let (name, addr, template) = g.rng.pick_copy(NEWSLETTERS);
             let topic = g.rng.pick(&topics).clone();
             let subject = template.replace("{t}", &topic);
-            let lines = vec![format!("This week: {topic}."), "Read more on our site. Unsubscribe at any time.".to_owned()];
+            let lines = vec![
+                format!("This week: {topic}."),
+                "Read more on our site. Unsubscribe at any time.".to_owned(),
+            ];
             let from = Address { name: name.to_owned(), address: addr.to_owned() };
-            let mut message = g.message(from, vec![g.me.clone()], &subject, &lines, true, start, None);
+            let mut message =
+                g.message(from, vec![g.me.clone()], &subject, &lines, true, start, None);
             message.folder = Some(NEWSLETTER_FOLDER);
             message.is_read = g.read(start, now);
             mailbox.add(message);
         } else if roll < 0.13 {
-            let from = Address { name: "Prize Center 🎁".to_owned(), address: "winner@prizes.example".to_owned() };
-            let lines = vec!["You have been selected!".to_owned(), "Claim your reward within 24 hours.".to_owned()];
-            let mut message = g.message(from, vec![g.me.clone()], "Congratulations! You won a gift card 🎁", &lines, false, start, None);
+            let from = Address {
+                name: "Prize Center 🎁".to_owned(),
+                address: "winner@prizes.example".to_owned(),
+            };
+            let lines = vec![
+                "You have been selected!".to_owned(),
+                "Claim your reward within 24 hours.".to_owned(),
+            ];
+            let mut message = g.message(
+                from,
+                vec![g.me.clone()],
+                "Congratulations! You won a gift card 🎁",
+                &lines,
+                false,
+                start,
+                None,
+            );
             message.folder = Some(JUNK);
             message.is_read = g.rng.chance(0.3);
             mailbox.add(message);
@@ -236,7 +292,15 @@ fn mailbox(config: &MailConfig, index: usize, owners: &[(String, String, String,
                 };
                 topics[k].clone()
             };
-            g.thread(&mut mailbox, &people[person], &people, &topic, start, now, config.messages_per_mailbox);
+            g.thread(
+                &mut mailbox,
+                &people[person],
+                &people,
+                &topic,
+                start,
+                now,
+                config.messages_per_mailbox,
+            );
         }
     }
     mailbox
@@ -313,7 +377,8 @@ impl Gen {
         let conversation = self.ids.conversation();
         let mut from_me = self.rng.chance(0.2);
         let archived = start < now - 60 * DAY_US && self.rng.chance(0.3);
-        let cc = self.rng.chance(0.25).then(|| people[self.rng.below(people.len())].address.clone());
+        let cc =
+            self.rng.chance(0.25).then(|| people[self.rng.below(people.len())].address.clone());
         let html = self.rng.chance(0.6);
         let mut at = start;
         let mut previous: Option<String> = None;
@@ -326,10 +391,15 @@ impl Gen {
             } else {
                 (person.address.clone(), self.me.clone(), "Demo", person.lang)
             };
-            let to_first = if from_me { to_first.to_owned() } else { self.me.name.split(' ').next().unwrap_or("").to_owned() };
+            let to_first = if from_me {
+                to_first.to_owned()
+            } else {
+                self.me.name.split(' ').next().unwrap_or("").to_owned()
+            };
             let subject = if i == 0 { base.clone() } else { format!("RE: {base}") };
             let lines = text::body(&mut self.rng, lang, topic, &to_first, &from.name, i > 0);
-            let mut message = self.message(from, vec![to], &subject, &lines, html, at, previous.clone());
+            let mut message =
+                self.message(from, vec![to], &subject, &lines, html, at, previous.clone());
             message.conversation_id = conversation.clone();
             message.cc.extend(cc.clone());
             message.folder = Some(if from_me {

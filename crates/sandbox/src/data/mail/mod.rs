@@ -10,7 +10,7 @@ mod generate;
 mod ids;
 mod text;
 
-pub(crate) use attachment::{ChunkStream, content, stream};
+pub(crate) use attachment::{content, stream};
 pub(crate) use generate::{MailConfig, generate};
 pub(crate) use ids::MailIds;
 
@@ -31,9 +31,7 @@ pub(crate) struct Tenant {
 impl Tenant {
     /// The mailbox whose address (case-insensitive) or object id is `key`.
     pub(crate) fn mailbox_index(&self, key: &str) -> Option<usize> {
-        self.mailboxes
-            .iter()
-            .position(|m| m.address.eq_ignore_ascii_case(key) || m.user_id == key)
+        self.mailboxes.iter().position(|m| m.address.eq_ignore_ascii_case(key) || m.user_id == key)
     }
 }
 

@@ -79,7 +79,14 @@ pub(super) fn subject(rng: &mut Rng, topic: &str) -> String {
 }
 
 /// A body: greeting, two or three sentences about `topic`, a signature.
-pub(super) fn body(rng: &mut Rng, lang: Lang, topic: &str, to_first: &str, from: &str, reply: bool) -> Vec<String> {
+pub(super) fn body(
+    rng: &mut Rng,
+    lang: Lang,
+    topic: &str,
+    to_first: &str,
+    from: &str,
+    reply: bool,
+) -> Vec<String> {
     let mut lines = Vec::new();
     let greeting = match lang {
         Lang::Fr => format!("Bonjour {to_first},"),

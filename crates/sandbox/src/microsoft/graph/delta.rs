@@ -20,7 +20,11 @@ use crate::store::Store;
 
 const DEFAULT_PAGE: usize = 10;
 
-pub(super) async fn delta(req: HttpRequest, key: web::Path<String>, store: web::Data<Store>) -> Result<HttpResponse, GraphError> {
+pub(super) async fn delta(
+    req: HttpRequest,
+    key: web::Path<String>,
+    store: web::Data<Store>,
+) -> Result<HttpResponse, GraphError> {
     let caller = Caller::authenticate(&req, &store)?;
     caller.require_read()?;
     let query = Query::parse(&req, MESSAGE_PROPERTIES, super::messages::TYPE)?;
@@ -48,7 +52,8 @@ pub(super) async fn delta(req: HttpRequest, key: web::Path<String>, store: web::
         .iter()
         .map(|item| match *item {
             DeltaItem::Message(index) => {
-                let mut entry = message(mailbox, &mailbox.messages[index], fields.as_deref(), prefer.text_body);
+                let mut entry =
+                    message(mailbox, &mailbox.messages[index], fields.as_deref(), prefer.text_body);
                 entry["@odata.type"] = json!("#microsoft.graph.message");
                 entry
             }
@@ -60,7 +65,8 @@ pub(super) async fn delta(req: HttpRequest, key: web::Path<String>, store: web::
         })
         .collect();
     round.position = end;
-    let link = format!("{}/me/mailFolders/{}/messages/delta", base(&store), mailbox.folders[folder].id);
+    let link =
+        format!("{}/me/mailFolders/{}/messages/delta", base(&store), mailbox.folders[folder].id);
     let mut body = json!({"@odata.context": format!("{}/$metadata#Collection(message)", base(&store)), "value": value});
     if round.position < round.items.len() {
         let token = graph.token();
@@ -69,7 +75,10 @@ pub(super) async fn delta(req: HttpRequest, key: web::Path<String>, store: web::
     } else {
         let token = graph.token();
         body["@odata.deltaLink"] = json!(format!("{link}?$deltatoken={token}"));
-        graph.marks.insert(token, Mark { mailbox: round.mailbox, folder, seq: round.seq, query: round.query });
+        graph.marks.insert(
+            token,
+            Mark { mailbox: round.mailbox, folder, seq: round.seq, query: round.query },
+        );
     }
     Ok(ok(&prefer, body))
 }
@@ -102,10 +111,21 @@ fn changes(mailbox: &Mailbox, mark: Mark) -> Round {
     let mut removed: Vec<usize> = Vec::new();
     for removal in mailbox.removals.iter().rev() {
         let back_in_folder = mailbox.messages[removal.message].folder == Some(mark.folder);
-        if removal.folder == mark.folder && removal.seq > mark.seq && !back_in_folder && !removed.contains(&removal.message) {
+        if removal.folder == mark.folder
+            && removal.seq > mark.seq
+            && !back_in_folder
+            && !removed.contains(&removal.message)
+        {
             removed.push(removal.message);
             items.push(DeltaItem::Removed(removal.message, removal.reason));
         }
     }
-    Round { mailbox: mark.mailbox, folder: mark.folder, items, position: 0, seq: mailbox.seq, query: mark.query }
+    Round {
+        mailbox: mark.mailbox,
+        folder: mark.folder,
+        items,
+        position: 0,
+        seq: mailbox.seq,
+        query: mark.query,
+    }
 }

@@ -24,7 +24,9 @@ pub(crate) enum GraphError {
     #[error("{1}")]
     BadRequest(&'static str, String),
     /// 410 `syncStateNotFound`: a delta or skip token the server no longer knows.
-    #[error("The sync state generation is not found. Please restart the sync with an initial delta request.")]
+    #[error(
+        "The sync state generation is not found. Please restart the sync with an initial delta request."
+    )]
     SyncStateNotFound,
     /// 500: the sandbox itself failed.
     #[error("{0}")]

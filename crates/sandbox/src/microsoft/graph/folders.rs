@@ -12,7 +12,11 @@ use crate::store::Store;
 
 const TYPE: &str = "microsoft.graph.mailFolder";
 
-fn listing(req: &HttpRequest, store: &Store, parent: Option<&str>) -> Result<HttpResponse, GraphError> {
+fn listing(
+    req: &HttpRequest,
+    store: &Store,
+    parent: Option<&str>,
+) -> Result<HttpResponse, GraphError> {
     let caller = Caller::authenticate(req, store)?;
     caller.require_read()?;
     let query = Query::parse(req, FOLDER_PROPERTIES, TYPE)?;
@@ -23,10 +27,12 @@ fn listing(req: &HttpRequest, store: &Store, parent: Option<&str>) -> Result<Htt
         Some(key) => Some(mailbox.folder_index(key).ok_or(GraphError::NotFound)?),
         None => None,
     };
-    let indices: Vec<usize> = (0..mailbox.folders.len()).filter(|&i| mailbox.folders[i].parent == parent).collect();
+    let indices: Vec<usize> =
+        (0..mailbox.folders.len()).filter(|&i| mailbox.folders[i].parent == parent).collect();
     let url = format!("{}{}", base(store), req.path().trim_start_matches("/microsoft/graph/v1.0"));
     let (indices, next) = page(indices, &query, &prefer, 10, &url);
-    let value: Vec<Value> = indices.into_iter().map(|i| folder(mailbox, i, query.select.as_deref())).collect();
+    let value: Vec<Value> =
+        indices.into_iter().map(|i| folder(mailbox, i, query.select.as_deref())).collect();
     let mut body = json!({"@odata.context": format!("{}/$metadata#users('{}')/mailFolders", base(store), caller.user_id), "value": value});
     if let Some(next) = next {
         body["@odata.nextLink"] = json!(next);
@@ -34,15 +40,26 @@ fn listing(req: &HttpRequest, store: &Store, parent: Option<&str>) -> Result<Htt
     Ok(ok(&prefer, body))
 }
 
-pub(super) async fn list(req: HttpRequest, store: web::Data<Store>) -> Result<HttpResponse, GraphError> {
+pub(super) async fn list(
+    req: HttpRequest,
+    store: web::Data<Store>,
+) -> Result<HttpResponse, GraphError> {
     listing(&req, &store, None)
 }
 
-pub(super) async fn children(req: HttpRequest, key: web::Path<String>, store: web::Data<Store>) -> Result<HttpResponse, GraphError> {
+pub(super) async fn children(
+    req: HttpRequest,
+    key: web::Path<String>,
+    store: web::Data<Store>,
+) -> Result<HttpResponse, GraphError> {
     listing(&req, &store, Some(&key))
 }
 
-pub(super) async fn get(req: HttpRequest, key: web::Path<String>, store: web::Data<Store>) -> Result<HttpResponse, GraphError> {
+pub(super) async fn get(
+    req: HttpRequest,
+    key: web::Path<String>,
+    store: web::Data<Store>,
+) -> Result<HttpResponse, GraphError> {
     let caller = Caller::authenticate(&req, &store)?;
     caller.require_read()?;
     let query = Query::parse(&req, FOLDER_PROPERTIES, TYPE)?;
@@ -50,6 +67,10 @@ pub(super) async fn get(req: HttpRequest, key: web::Path<String>, store: web::Da
     let mailbox = &state.microsoft.mailboxes[caller.mailbox];
     let index = mailbox.folder_index(&key).ok_or(GraphError::NotFound)?;
     let mut body = folder(mailbox, index, query.select.as_deref());
-    body["@odata.context"] = json!(format!("{}/$metadata#users('{}')/mailFolders/$entity", base(&store), caller.user_id));
+    body["@odata.context"] = json!(format!(
+        "{}/$metadata#users('{}')/mailFolders/$entity",
+        base(&store),
+        caller.user_id
+    ));
     Ok(HttpResponse::Ok().json(body))
 }

@@ -14,7 +14,11 @@ use crate::store::Store;
 
 pub(crate) const TYPE: &str = "microsoft.graph.message";
 
-fn listing(req: &HttpRequest, store: &Store, folder: Option<&str>) -> Result<HttpResponse, GraphError> {
+fn listing(
+    req: &HttpRequest,
+    store: &Store,
+    folder: Option<&str>,
+) -> Result<HttpResponse, GraphError> {
     let caller = Caller::authenticate(req, store)?;
     caller.require_read()?;
     let query = Query::parse(req, MESSAGE_PROPERTIES, TYPE)?;
@@ -38,8 +42,10 @@ fn listing(req: &HttpRequest, store: &Store, folder: Option<&str>) -> Result<Htt
     }
     let url = format!("{}{}", base(store), req.path().trim_start_matches("/microsoft/graph/v1.0"));
     let (found, next) = page(found, &query, &prefer, 10, &url);
-    let value: Vec<Value> =
-        found.into_iter().map(|m| message(mailbox, m, query.select.as_deref(), prefer.text_body)).collect();
+    let value: Vec<Value> = found
+        .into_iter()
+        .map(|m| message(mailbox, m, query.select.as_deref(), prefer.text_body))
+        .collect();
     let mut body = json!({"@odata.context": format!("{}/$metadata#users('{}')/messages", base(store), caller.user_id), "value": value});
     if let Some(next) = next {
         body["@odata.nextLink"] = json!(next);
@@ -47,15 +53,26 @@ fn listing(req: &HttpRequest, store: &Store, folder: Option<&str>) -> Result<Htt
     Ok(ok(&prefer, body))
 }
 
-pub(super) async fn all(req: HttpRequest, store: web::Data<Store>) -> Result<HttpResponse, GraphError> {
+pub(super) async fn all(
+    req: HttpRequest,
+    store: web::Data<Store>,
+) -> Result<HttpResponse, GraphError> {
     listing(&req, &store, None)
 }
 
-pub(super) async fn in_folder(req: HttpRequest, key: web::Path<String>, store: web::Data<Store>) -> Result<HttpResponse, GraphError> {
+pub(super) async fn in_folder(
+    req: HttpRequest,
+    key: web::Path<String>,
+    store: web::Data<Store>,
+) -> Result<HttpResponse, GraphError> {
     listing(&req, &store, Some(&key))
 }
 
-pub(super) async fn get(req: HttpRequest, id: web::Path<String>, store: web::Data<Store>) -> Result<HttpResponse, GraphError> {
+pub(super) async fn get(
+    req: HttpRequest,
+    id: web::Path<String>,
+    store: web::Data<Store>,
+) -> Result<HttpResponse, GraphError> {
     let caller = Caller::authenticate(&req, &store)?;
     caller.require_read()?;
     let query = Query::parse(&req, MESSAGE_PROPERTIES, TYPE)?;
@@ -63,8 +80,10 @@ pub(super) async fn get(req: HttpRequest, id: web::Path<String>, store: web::Dat
     let state = store.read();
     let mailbox = &state.microsoft.mailboxes[caller.mailbox];
     let index = mailbox.message_index(&id).ok_or(GraphError::NotFound)?;
-    let mut body = message(mailbox, &mailbox.messages[index], query.select.as_deref(), prefer.text_body);
-    body["@odata.context"] = json!(format!("{}/$metadata#users('{}')/messages/$entity", base(&store), caller.user_id));
+    let mut body =
+        message(mailbox, &mailbox.messages[index], query.select.as_deref(), prefer.text_body);
+    body["@odata.context"] =
+        json!(format!("{}/$metadata#users('{}')/messages/$entity", base(&store), caller.user_id));
     Ok(ok(&prefer, body))
 }
 
@@ -82,7 +101,10 @@ pub(super) async fn patch(
         None => None,
         Some(Value::Bool(read)) => Some(*read),
         Some(_) => {
-            return Err(GraphError::BadRequest("BadRequest", "Cannot convert the literal to the expected type 'Edm.Boolean'.".to_owned()));
+            return Err(GraphError::BadRequest(
+                "BadRequest",
+                "Cannot convert the literal to the expected type 'Edm.Boolean'.".to_owned(),
+            ));
         }
     };
     if let Some(unknown) = changes.keys().find(|k| !MESSAGE_PROPERTIES.contains(&k.as_str())) {
@@ -100,6 +122,7 @@ pub(super) async fn patch(
         mailbox.set_read(index, read, at);
     }
     let mut body = message(mailbox, &mailbox.messages[index], None, prefer.text_body);
-    body["@odata.context"] = json!(format!("{}/$metadata#users('{}')/messages/$entity", base(&store), caller.user_id));
+    body["@odata.context"] =
+        json!(format!("{}/$metadata#users('{}')/messages/$entity", base(&store), caller.user_id));
     Ok(ok(&prefer, body))
 }

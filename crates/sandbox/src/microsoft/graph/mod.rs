@@ -17,8 +17,8 @@ pub(crate) use error::GraphError;
 pub(crate) use state::GraphState;
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use jsonwebtoken::{Algorithm, Validation};
 use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, Validation};
 use serde_json::{Value, json};
 
 use super::identity::{GRAPH_AUDIENCE, GraphClaims};
@@ -40,7 +40,10 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             .route("/me/messages/{id}", web::patch().to(messages::patch))
             .route("/me/messages/{id}/attachments", web::get().to(attachments::list))
             .route("/me/messages/{id}/attachments/{attachment}", web::get().to(attachments::get))
-            .route("/me/messages/{id}/attachments/{attachment}/$value", web::get().to(attachments::value))
+            .route(
+                "/me/messages/{id}/attachments/{attachment}/$value",
+                web::get().to(attachments::value),
+            )
             .route("/me/messages/{id}/reply", web::post().to(send::reply))
             .route("/me/sendMail", web::post().to(send::send_mail))
             .default_service(web::to(unknown_segment)),
@@ -49,7 +52,10 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
 
 async fn unknown_segment(req: HttpRequest) -> Result<HttpResponse, GraphError> {
     let segment = req.path().rsplit('/').next().unwrap_or("").to_owned();
-    Err(GraphError::BadRequest("BadRequest", format!("Resource not found for the segment '{segment}'.")))
+    Err(GraphError::BadRequest(
+        "BadRequest",
+        format!("Resource not found for the segment '{segment}'."),
+    ))
 }
 
 /// `https://graph.microsoft.com/v1.0` of this sandbox.
@@ -93,7 +99,9 @@ impl Caller {
             .claims;
         match store.identity().access.get(&claims.uti) {
             Some(issued) if issued.expired => {
-                return Err(GraphError::Unauthenticated("Lifetime validation failed, the token is expired."));
+                return Err(GraphError::Unauthenticated(
+                    "Lifetime validation failed, the token is expired.",
+                ));
             }
             Some(_) => {}
             None => return Err(GraphError::Unauthenticated("Access token validation failure.")),
@@ -137,7 +145,14 @@ pub(crate) fn ok(prefer: &odata::Prefer, body: Value) -> HttpResponse {
 /// `GET /me`: the signed-in user.
 async fn me(req: HttpRequest, store: web::Data<Store>) -> Result<HttpResponse, GraphError> {
     let caller = Caller::authenticate(&req, &store)?;
-    caller.require(&["User.Read", "User.ReadBasic.All", "User.Read.All", "Mail.Read", "Mail.ReadWrite", "Mail.ReadBasic"])?;
+    caller.require(&[
+        "User.Read",
+        "User.ReadBasic.All",
+        "User.Read.All",
+        "Mail.Read",
+        "Mail.ReadWrite",
+        "Mail.ReadBasic",
+    ])?;
     let state = store.read();
     let mailbox = &state.microsoft.mailboxes[caller.mailbox];
     Ok(HttpResponse::Ok().json(json!({

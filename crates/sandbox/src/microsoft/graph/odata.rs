@@ -58,18 +58,31 @@ fn bad(code: &'static str, message: impl Into<String>) -> GraphError {
 }
 
 impl Query {
-    pub(crate) fn parse(req: &HttpRequest, properties: &[&str], type_name: &str) -> Result<Self, GraphError> {
+    pub(crate) fn parse(
+        req: &HttpRequest,
+        properties: &[&str],
+        type_name: &str,
+    ) -> Result<Self, GraphError> {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
             .map_err(|_| bad("BadRequest", "Invalid query string."))?;
         let mut query = Self::default();
         for (key, value) in pairs {
             match key.trim_start_matches('$').to_ascii_lowercase().as_str() {
                 "select" => {
-                    let fields: Vec<String> = value.split(',').map(|f| f.trim().to_owned()).filter(|f| !f.is_empty()).collect();
-                    if let Some(unknown) = fields.iter().find(|f| !properties.iter().any(|p| p.eq_ignore_ascii_case(f))) {
+                    let fields: Vec<String> = value
+                        .split(',')
+                        .map(|f| f.trim().to_owned())
+                        .filter(|f| !f.is_empty())
+                        .collect();
+                    if let Some(unknown) = fields
+                        .iter()
+                        .find(|f| !properties.iter().any(|p| p.eq_ignore_ascii_case(f)))
+                    {
                         return Err(bad(
                             "RequestBroker--ParseUri",
-                            format!("Could not find a property named '{unknown}' on type '{type_name}'."),
+                            format!(
+                                "Could not find a property named '{unknown}' on type '{type_name}'."
+                            ),
                         ));
                     }
                     query.select = Some(fields);
@@ -77,10 +90,17 @@ impl Query {
                 }
                 "top" => match value.trim().parse::<usize>() {
                     Ok(top @ 1..=1000) => query.top = Some(top),
-                    _ => return Err(bad("BadRequest", format!("Invalid value '{value}' for $top: an integer from 1 to 1000."))),
+                    _ => {
+                        return Err(bad(
+                            "BadRequest",
+                            format!("Invalid value '{value}' for $top: an integer from 1 to 1000."),
+                        ));
+                    }
                 },
                 "skip" => {
-                    query.skip = value.trim().parse().map_err(|_| bad("BadRequest", format!("Invalid value '{value}' for $skip.")))?;
+                    query.skip = value.trim().parse().map_err(|_| {
+                        bad("BadRequest", format!("Invalid value '{value}' for $skip."))
+                    })?;
                 }
                 "filter" => {
                     query.filter = parse_filter(&value)?;
@@ -109,7 +129,9 @@ impl Query {
 }
 
 fn parse_filter(raw: &str) -> Result<Vec<Condition>, GraphError> {
-    let invalid = || bad("ErrorInvalidUrlQueryFilter", "The query filter contains one or more invalid nodes.");
+    let invalid = || {
+        bad("ErrorInvalidUrlQueryFilter", "The query filter contains one or more invalid nodes.")
+    };
     let mut conditions = Vec::new();
     let lowered = raw.to_ascii_lowercase();
     let mut start = 0;
@@ -137,7 +159,8 @@ fn parse_filter(raw: &str) -> Result<Vec<Condition>, GraphError> {
         };
         conditions.push(match property.to_ascii_lowercase().as_str() {
             "receiveddatetime" => {
-                let at = DateTime::parse_from_rfc3339(value.trim_matches('\'')).map_err(|_| invalid())?;
+                let at = DateTime::parse_from_rfc3339(value.trim_matches('\''))
+                    .map_err(|_| invalid())?;
                 Condition::Received(op, at.timestamp_micros())
             }
             "isread" if op == Op::Eq => Condition::IsRead(flag(value)?),
@@ -154,7 +177,10 @@ fn parse_orderby(raw: &str) -> Result<bool, GraphError> {
     match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["receiveddatetime"] | ["receiveddatetime", "asc"] => Ok(true),
         ["receiveddatetime", "desc"] => Ok(false),
-        _ => Err(bad("BadRequest", format!("The $orderby expression '{raw}' is not supported: order by receivedDateTime."))),
+        _ => Err(bad(
+            "BadRequest",
+            format!("The $orderby expression '{raw}' is not supported: order by receivedDateTime."),
+        )),
     }
 }
 
@@ -177,7 +203,9 @@ impl Prefer {
                 let (key, value) = item.split_once('=').unwrap_or((item, ""));
                 let value = value.trim().trim_matches('"');
                 match key.trim().to_ascii_lowercase().as_str() {
-                    "odata.maxpagesize" => prefer.max_page_size = value.parse().ok().filter(|n| *n > 0),
+                    "odata.maxpagesize" => {
+                        prefer.max_page_size = value.parse().ok().filter(|n| *n > 0)
+                    }
                     "outlook.body-content-type" => {
                         prefer.body_type_asked = true;
                         prefer.text_body = value.eq_ignore_ascii_case("text");
@@ -197,7 +225,10 @@ impl Prefer {
             applied.push(format!("odata.maxpagesize={size}"));
         }
         if self.body_type_asked {
-            applied.push(format!("outlook.body-content-type=\"{}\"", if self.text_body { "text" } else { "html" }));
+            applied.push(format!(
+                "outlook.body-content-type=\"{}\"",
+                if self.text_body { "text" } else { "html" }
+            ));
         }
         if self.immutable_id {
             applied.push("IdType=\"ImmutableId\"".to_owned());
@@ -233,7 +264,13 @@ impl Query {
 }
 
 /// One page of `items` (already ordered) from `query.skip`, and the next link when more follow.
-pub(crate) fn page<T>(items: Vec<T>, query: &Query, prefer: &Prefer, default: usize, url: &str) -> (Vec<T>, Option<String>) {
+pub(crate) fn page<T>(
+    items: Vec<T>,
+    query: &Query,
+    prefer: &Prefer,
+    default: usize,
+    url: &str,
+) -> (Vec<T>, Option<String>) {
     let size = query.page_size(prefer, default);
     let total = items.len();
     let page: Vec<T> = items.into_iter().skip(query.skip).take(size).collect();

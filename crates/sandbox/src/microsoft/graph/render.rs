@@ -8,20 +8,59 @@ use crate::data::mail::{Address, Attachment, Mailbox, Message, content};
 
 /// The properties `$select` may name on a message.
 pub(crate) const MESSAGE_PROPERTIES: &[&str] = &[
-    "id", "createdDateTime", "lastModifiedDateTime", "changeKey", "categories", "receivedDateTime",
-    "sentDateTime", "hasAttachments", "internetMessageId", "internetMessageHeaders", "subject",
-    "bodyPreview", "importance", "parentFolderId", "conversationId", "isDeliveryReceiptRequested",
-    "isReadReceiptRequested", "isRead", "isDraft", "webLink", "inferenceClassification", "body",
-    "sender", "from", "toRecipients", "ccRecipients", "bccRecipients", "replyTo", "flag",
+    "id",
+    "createdDateTime",
+    "lastModifiedDateTime",
+    "changeKey",
+    "categories",
+    "receivedDateTime",
+    "sentDateTime",
+    "hasAttachments",
+    "internetMessageId",
+    "internetMessageHeaders",
+    "subject",
+    "bodyPreview",
+    "importance",
+    "parentFolderId",
+    "conversationId",
+    "isDeliveryReceiptRequested",
+    "isReadReceiptRequested",
+    "isRead",
+    "isDraft",
+    "webLink",
+    "inferenceClassification",
+    "body",
+    "sender",
+    "from",
+    "toRecipients",
+    "ccRecipients",
+    "bccRecipients",
+    "replyTo",
+    "flag",
 ];
 
 pub(crate) const FOLDER_PROPERTIES: &[&str] = &[
-    "id", "displayName", "parentFolderId", "childFolderCount", "unreadItemCount", "totalItemCount",
-    "sizeInBytes", "isHidden",
+    "id",
+    "displayName",
+    "parentFolderId",
+    "childFolderCount",
+    "unreadItemCount",
+    "totalItemCount",
+    "sizeInBytes",
+    "isHidden",
 ];
 
-pub(crate) const ATTACHMENT_PROPERTIES: &[&str] =
-    &["id", "lastModifiedDateTime", "name", "contentType", "size", "isInline", "contentId", "contentLocation", "contentBytes"];
+pub(crate) const ATTACHMENT_PROPERTIES: &[&str] = &[
+    "id",
+    "lastModifiedDateTime",
+    "name",
+    "contentType",
+    "size",
+    "isInline",
+    "contentId",
+    "contentLocation",
+    "contentBytes",
+];
 
 /// `2025-03-14T15:59:58Z`, Graph's `DateTimeOffset` in UTC.
 pub(crate) fn date(us: i64) -> String {
@@ -44,13 +83,22 @@ pub(crate) fn root_id(mailbox: &Mailbox) -> String {
 /// Keeps `id`, the annotations, and the selected properties.
 fn select(mut object: Map<String, Value>, select: Option<&[String]>) -> Value {
     if let Some(fields) = select {
-        object.retain(|key, _| key == "id" || key.starts_with('@') || fields.iter().any(|f| f.eq_ignore_ascii_case(key)));
+        object.retain(|key, _| {
+            key == "id"
+                || key.starts_with('@')
+                || fields.iter().any(|f| f.eq_ignore_ascii_case(key))
+        });
     }
     Value::Object(object)
 }
 
 /// A message; `text_body` for `Prefer: outlook.body-content-type="text"`.
-pub(crate) fn message(mailbox: &Mailbox, m: &Message, fields: Option<&[String]>, text_body: bool) -> Value {
+pub(crate) fn message(
+    mailbox: &Mailbox,
+    m: &Message,
+    fields: Option<&[String]>,
+    text_body: bool,
+) -> Value {
     let folder_id = m.folder.and_then(|f| mailbox.folders.get(f)).map(|f| f.id.clone());
     let wants = |name: &str| fields.is_none_or(|f| f.iter().any(|x| x.eq_ignore_ascii_case(name)));
     let key = change_key(m);
@@ -78,11 +126,15 @@ pub(crate) fn message(mailbox: &Mailbox, m: &Message, fields: Option<&[String]>,
     object.insert("isDraft".to_owned(), json!(m.is_draft));
     object.insert(
         "webLink".to_owned(),
-        json!(format!("https://outlook.office365.com/owa/?ItemID={}&exvsurl=1&viewmodel=ReadMessageItem", m.id)),
+        json!(format!(
+            "https://outlook.office365.com/owa/?ItemID={}&exvsurl=1&viewmodel=ReadMessageItem",
+            m.id
+        )),
     );
     object.insert("inferenceClassification".to_owned(), json!("focused"));
     if wants("body") {
-        let (kind, content) = if text_body { ("text", m.text_body()) } else { ("html", m.html_body()) };
+        let (kind, content) =
+            if text_body { ("text", m.text_body()) } else { ("html", m.html_body()) };
         object.insert("body".to_owned(), json!({"contentType": kind, "content": content}));
     }
     object.insert("sender".to_owned(), recipient(&m.from));
@@ -112,7 +164,11 @@ pub(crate) fn message(mailbox: &Mailbox, m: &Message, fields: Option<&[String]>,
 pub(crate) fn folder(mailbox: &Mailbox, index: usize, fields: Option<&[String]>) -> Value {
     let f = &mailbox.folders[index];
     let (total, unread, size) = mailbox.in_folder(index).fold((0, 0, 0u64), |(t, u, s), (_, m)| {
-        (t + 1, u + usize::from(!m.is_read), s + m.body.len() as u64 + m.attachments.iter().map(|a| a.size).sum::<u64>())
+        (
+            t + 1,
+            u + usize::from(!m.is_read),
+            s + m.body.len() as u64 + m.attachments.iter().map(|a| a.size).sum::<u64>(),
+        )
     });
     let parent = f.parent.map_or_else(|| root_id(mailbox), |p| mailbox.folders[p].id.clone());
     let children = mailbox.folders.iter().filter(|c| c.parent == Some(index)).count();
@@ -130,7 +186,8 @@ pub(crate) fn folder(mailbox: &Mailbox, index: usize, fields: Option<&[String]>)
 
 /// A file attachment, with its bytes in `contentBytes` (base64) unless `$select` leaves them out.
 pub(crate) fn attachment(message: &Message, a: &Attachment, fields: Option<&[String]>) -> Value {
-    let wants_bytes = fields.is_none_or(|f| f.iter().any(|x| x.eq_ignore_ascii_case("contentBytes")));
+    let wants_bytes =
+        fields.is_none_or(|f| f.iter().any(|x| x.eq_ignore_ascii_case("contentBytes")));
     let mut object = Map::new();
     object.insert("@odata.type".to_owned(), json!("#microsoft.graph.fileAttachment"));
     object.insert("@odata.mediaContentType".to_owned(), json!(a.content_type));

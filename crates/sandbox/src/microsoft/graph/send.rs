@@ -53,7 +53,9 @@ struct Reply {
 }
 
 fn payload<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, GraphError> {
-    serde_json::from_slice(body).map_err(|e| GraphError::BadRequest("BadRequest", format!("Unable to read JSON request payload: {e}")))
+    serde_json::from_slice(body).map_err(|e| {
+        GraphError::BadRequest("BadRequest", format!("Unable to read JSON request payload: {e}"))
+    })
 }
 
 fn addresses(recipients: Vec<Recipient>) -> Result<Vec<Address>, GraphError> {
@@ -62,16 +64,24 @@ fn addresses(recipients: Vec<Recipient>) -> Result<Vec<Address>, GraphError> {
         .map(|r| {
             let address = r.email_address.address.trim().to_owned();
             match address.split_once('@') {
-                Some((local, domain)) if !local.is_empty() && domain.contains('.') => {
-                    Ok(Address { name: r.email_address.name.unwrap_or_else(|| address.clone()), address })
-                }
-                _ => Err(GraphError::BadRequest("ErrorInvalidRecipients", "At least one recipient isn't valid.".to_owned())),
+                Some((local, domain)) if !local.is_empty() && domain.contains('.') => Ok(Address {
+                    name: r.email_address.name.unwrap_or_else(|| address.clone()),
+                    address,
+                }),
+                _ => Err(GraphError::BadRequest(
+                    "ErrorInvalidRecipients",
+                    "At least one recipient isn't valid.".to_owned(),
+                )),
             }
         })
         .collect()
 }
 
-pub(super) async fn send_mail(req: HttpRequest, body: web::Bytes, store: web::Data<Store>) -> Result<HttpResponse, GraphError> {
+pub(super) async fn send_mail(
+    req: HttpRequest,
+    body: web::Bytes,
+    store: web::Data<Store>,
+) -> Result<HttpResponse, GraphError> {
     let caller = Caller::authenticate(&req, &store)?;
     caller.require(&["Mail.Send"])?;
     let send: SendMail = payload(&body)?;
@@ -84,7 +94,10 @@ pub(super) async fn send_mail(req: HttpRequest, body: web::Bytes, store: web::Da
         ));
     }
     let (html, content) = match send.message.body {
-        Some(b) => (b.content_type.is_some_and(|t| t.eq_ignore_ascii_case("html")), b.content.unwrap_or_default()),
+        Some(b) => (
+            b.content_type.is_some_and(|t| t.eq_ignore_ascii_case("html")),
+            b.content.unwrap_or_default(),
+        ),
         None => (false, String::new()),
     };
     let subject = send.message.subject.unwrap_or_default();
@@ -92,11 +105,22 @@ pub(super) async fn send_mail(req: HttpRequest, body: web::Bytes, store: web::Da
     let at = state.tick();
     let tenant = &mut state.microsoft;
     let conversation = tenant.ids.conversation();
-    deliver(tenant, caller.mailbox, Draft { subject, to, cc, body: content, html, conversation, in_reply_to: None }, at, send.save_to_sent_items.unwrap_or(true));
+    deliver(
+        tenant,
+        caller.mailbox,
+        Draft { subject, to, cc, body: content, html, conversation, in_reply_to: None },
+        at,
+        send.save_to_sent_items.unwrap_or(true),
+    );
     Ok(HttpResponse::Accepted().finish())
 }
 
-pub(super) async fn reply(req: HttpRequest, id: web::Path<String>, body: web::Bytes, store: web::Data<Store>) -> Result<HttpResponse, GraphError> {
+pub(super) async fn reply(
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+    store: web::Data<Store>,
+) -> Result<HttpResponse, GraphError> {
     let caller = Caller::authenticate(&req, &store)?;
     caller.require(&["Mail.Send"])?;
     let reply: Reply = if body.is_empty() { Reply { comment: None } } else { payload(&body)? };

@@ -55,7 +55,8 @@ pub(crate) fn redirect_allowed(registered: &[String], uri: &str) -> bool {
     }
     match loopback(uri) {
         Some(portless) => {
-            registered.is_empty() || registered.iter().any(|r| loopback(r).as_deref() == Some(portless.as_str()))
+            registered.is_empty()
+                || registered.iter().any(|r| loopback(r).as_deref() == Some(portless.as_str()))
         }
         None => false,
     }
@@ -66,13 +67,16 @@ pub(super) async fn authorize(
     segment: web::Path<String>,
     store: web::Data<Store>,
 ) -> HttpResponse {
-    let args: HashMap<String, String> = serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    let args: HashMap<String, String> =
+        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
     let arg = |name: &str| args.get(name).map(String::as_str).filter(|v| !v.is_empty());
     if let Err(e) = tenant(&store, &segment) {
         return page(&e);
     }
     let Some(client_id) = arg("client_id") else { return page(&AadError::missing("client_id")) };
-    let Some(redirect_uri) = arg("redirect_uri") else { return page(&AadError::missing("redirect_uri")) };
+    let Some(redirect_uri) = arg("redirect_uri") else {
+        return page(&AadError::missing("redirect_uri"));
+    };
     let mut identity = store.identity();
     let Some(client) = identity.clients.get(client_id) else {
         return page(&AadError::new(
@@ -85,13 +89,18 @@ pub(super) async fn authorize(
         return page(&AadError::new(
             "invalid_request",
             50_011,
-            format!("The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{client_id}'."),
+            format!(
+                "The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{client_id}'."
+            ),
         ));
     }
     let state = arg("state").unwrap_or("");
     let back_error = |error: AadError| {
         let description = format!("AADSTS{}: {}", error.code, error.message);
-        back_to(redirect_uri, &[("error", error.error), ("error_description", &description), ("state", state)])
+        back_to(
+            redirect_uri,
+            &[("error", error.error), ("error_description", &description), ("state", state)],
+        )
     };
     if arg("response_type") != Some("code") {
         return back_error(AadError::new(
@@ -103,17 +112,31 @@ pub(super) async fn authorize(
     let Some(scope) = arg("scope") else { return back_error(AadError::missing("scope")) };
     let challenge = match (arg("code_challenge"), arg("code_challenge_method").unwrap_or("plain")) {
         (None, _) => None,
-        (Some(c), method @ ("S256" | "plain")) if (43..=128).contains(&c.len()) => Some((c.to_owned(), method.to_owned())),
+        (Some(c), method @ ("S256" | "plain")) if (43..=128).contains(&c.len()) => {
+            Some((c.to_owned(), method.to_owned()))
+        }
         (Some(_), "S256" | "plain") => {
-            return back_error(AadError::new("invalid_request", 501_491, "Invalid size of Code_Challenge parameter."));
+            return back_error(AadError::new(
+                "invalid_request",
+                501_491,
+                "Invalid size of Code_Challenge parameter.",
+            ));
         }
         (Some(_), _) => {
-            return back_error(AadError::new("invalid_request", 501_471, "Invalid code_challenge_method."));
+            return back_error(AadError::new(
+                "invalid_request",
+                501_471,
+                "Invalid code_challenge_method.",
+            ));
         }
     };
     if identity.deny > 0 {
         identity.deny -= 1;
-        return back_error(AadError::new("access_denied", 65_004, "User declined to consent to access the app."));
+        return back_error(AadError::new(
+            "access_denied",
+            65_004,
+            "User declined to consent to access the app.",
+        ));
     }
     let mailbox = {
         let state = store.read();

@@ -15,7 +15,9 @@ pub(super) async fn openid(segment: web::Path<String>, store: web::Data<Store>) 
     let origin = store.origin();
     let base = format!("{origin}/microsoft/login/{segment}");
     // For the multi-tenant aliases the issuer is a template, as Microsoft publishes it.
-    let issuer = if segment.as_str() == tenant_id || !matches!(segment.as_str(), "common" | "organizations") {
+    let issuer = if segment.as_str() == tenant_id
+        || !matches!(segment.as_str(), "common" | "organizations")
+    {
         issuer(origin, &tenant_id)
     } else {
         issuer(origin, "{tenantid}")
@@ -48,6 +50,10 @@ pub(super) async fn keys(segment: web::Path<String>, store: web::Data<Store>) ->
     };
     match store.signing_key() {
         Ok(key) => HttpResponse::Ok().json(key.jwks(&issuer(store.origin(), &tenant_id))),
-        Err(e) => fail(&store, &AadError::new("server_error", 90_000, e.to_string()).status(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR)),
+        Err(e) => fail(
+            &store,
+            &AadError::new("server_error", 90_000, e.to_string())
+                .status(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR),
+        ),
     }
 }

@@ -48,7 +48,12 @@ impl AadError {
     }
 
     /// The `error_description` line, as the platform writes it.
-    pub(crate) fn description(&self, trace_id: &str, correlation_id: &str, timestamp: &str) -> String {
+    pub(crate) fn description(
+        &self,
+        trace_id: &str,
+        correlation_id: &str,
+        timestamp: &str,
+    ) -> String {
         format!(
             "AADSTS{}: {} Trace ID: {trace_id} Correlation ID: {correlation_id} Timestamp: {timestamp}",
             self.code, self.message
@@ -76,7 +81,12 @@ impl AadError {
         body
     }
 
-    pub(crate) fn respond(&self, origin: &str, trace_id: &str, correlation_id: &str) -> HttpResponse {
+    pub(crate) fn respond(
+        &self,
+        origin: &str,
+        trace_id: &str,
+        correlation_id: &str,
+    ) -> HttpResponse {
         HttpResponse::build(self.status)
             .insert_header(("Cache-Control", "no-store"))
             .json(self.body(origin, trace_id, correlation_id))

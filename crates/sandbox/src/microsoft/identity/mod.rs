@@ -15,7 +15,9 @@ mod token;
 
 pub(crate) use claims::{GRAPH_AUDIENCE, GraphClaims, issuer};
 pub(crate) use error::AadError;
-pub(crate) use state::{Client, Forced, Identity};
+pub use state::TokenFault;
+pub(crate) use state::{Client, Identity, RefreshState};
+pub(crate) use token::mint_access;
 
 use actix_web::web;
 
@@ -47,7 +49,9 @@ pub(crate) fn tenant(store: &crate::store::Store, segment: &str) -> Result<Strin
         Err(AadError::new(
             "invalid_request",
             90_002,
-            format!("Tenant '{segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."),
+            format!(
+                "Tenant '{segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
+            ),
         ))
     }
 }

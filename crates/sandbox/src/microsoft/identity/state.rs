@@ -63,7 +63,7 @@ pub(crate) struct Issued {
 /// An error the token endpoint is told to answer to the next non-interactive grants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Forced {
+pub enum TokenFault {
     /// `interaction_required` (AADSTS50076, multi-factor authentication) with a `claims`
     /// challenge.
     InteractionRequired,
@@ -79,7 +79,7 @@ pub(crate) struct Identity {
     pub refresh: HashMap<String, Refresh>,
     pub access: HashMap<String, Issued>,
     /// The next `.1` refresh or On-Behalf-Of grants answer `.0`.
-    pub forced: Option<(Forced, u32)>,
+    pub forced: Option<(TokenFault, u32)>,
     /// The next `deny` authorizations answer `access_denied`.
     pub deny: u32,
     pub token_lifetime: Duration,
@@ -118,8 +118,7 @@ impl Identity {
 
     /// An opaque token: base64url-looking characters after a fixed prefix.
     pub(crate) fn mint(&mut self, prefix: &str, len: usize) -> String {
-        const ALPHABET: &[u8] =
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         format!("{prefix}{}", self.rng.token(ALPHABET, len))
     }
 
@@ -130,7 +129,7 @@ impl Identity {
     }
 
     /// Consumes one forced error, if any is pending.
-    pub(crate) fn take_forced(&mut self) -> Option<Forced> {
+    pub(crate) fn take_forced(&mut self) -> Option<TokenFault> {
         let (forced, remaining) = self.forced.as_mut()?;
         let forced = *forced;
         *remaining -= 1;

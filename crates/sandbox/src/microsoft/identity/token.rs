@@ -17,7 +17,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::claims::{GraphClaims, IdClaims, is_graph, normalize_scopes};
-use super::state::{Forced, Issued, Refresh, RefreshState};
+use super::keys::KeyError;
+use super::state::{Issued, Refresh, RefreshState, TokenFault};
 use super::{AadError, GRAPH_AUDIENCE, fail, issuer, tenant};
 use crate::slack::oauth::basic;
 use crate::store::Store;
@@ -45,7 +46,11 @@ pub(super) async fn token(
 fn grant(req: &HttpRequest, segment: &str, body: &[u8], store: &Store) -> Result<Value, AadError> {
     let tenant_id = tenant(store, segment)?;
     let form: Form = serde_urlencoded::from_bytes(body).map_err(|_| {
-        AadError::new("invalid_request", 9_002_313, "Invalid request. Request is malformed or invalid.")
+        AadError::new(
+            "invalid_request",
+            9_002_313,
+            "Invalid request. Request is malformed or invalid.",
+        )
     })?;
     let grant_type = arg(&form, "grant_type").ok_or_else(|| AadError::missing("grant_type"))?;
     let client_id = authenticate(req, &form, store)?;
@@ -110,7 +115,9 @@ struct Grant {
 fn code_grant(form: &Form, client_id: &str, store: &Store) -> Result<Grant, AadError> {
     let code = arg(form, "code").ok_or_else(|| AadError::missing("code"))?;
     let mut identity = store.identity();
-    let invalid = || AadError::invalid_grant(70_000, "The provided value for the 'code' parameter is not valid.");
+    let invalid = || {
+        AadError::invalid_grant(70_000, "The provided value for the 'code' parameter is not valid.")
+    };
     let issued = identity.codes.get_mut(code).ok_or_else(invalid)?;
     if issued.client_id != client_id {
         return Err(invalid());
@@ -134,7 +141,8 @@ fn code_grant(form: &Form, client_id: &str, store: &Store) -> Result<Grant, AadE
         ));
     }
     if let Some((challenge, method)) = &issued.challenge {
-        let verifier = arg(form, "code_verifier").ok_or_else(|| AadError::missing("code_verifier"))?;
+        let verifier =
+            arg(form, "code_verifier").ok_or_else(|| AadError::missing("code_verifier"))?;
         let computed = if method == "S256" {
             URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
         } else {
@@ -160,7 +168,8 @@ fn code_grant(form: &Form, client_id: &str, store: &Store) -> Result<Grant, AadE
 fn refresh_grant(form: &Form, client_id: &str, store: &Store) -> Result<Grant, AadError> {
     let token = arg(form, "refresh_token").ok_or_else(|| AadError::missing("refresh_token"))?;
     let mut identity = store.identity();
-    let malformed = || AadError::invalid_grant(9_002_313, "Invalid request. Request is malformed or invalid.");
+    let malformed =
+        || AadError::invalid_grant(9_002_313, "Invalid request. Request is malformed or invalid.");
     let refresh = identity.refresh.get(token).ok_or_else(malformed)?;
     if refresh.client_id != client_id {
         return Err(AadError::invalid_grant(
@@ -199,7 +208,10 @@ fn refresh_grant(form: &Form, client_id: &str, store: &Store) -> Result<Grant, A
                 return Err(consent_required(client_id, &client_name));
             }
             // The refresh token keeps the whole grant; a narrower request narrows the access token only.
-            asked.into_iter().chain(granted.iter().filter(|s| *s == "offline_access").cloned()).collect()
+            asked
+                .into_iter()
+                .chain(granted.iter().filter(|s| *s == "offline_access").cloned())
+                .collect()
         }
         None => granted,
     };
@@ -212,7 +224,9 @@ fn refresh_grant(form: &Form, client_id: &str, store: &Store) -> Result<Grant, A
 fn consent_required(client_id: &str, name: &str) -> AadError {
     let mut error = AadError::invalid_grant(
         65_001,
-        format!("The user or administrator has not consented to use the application with ID '{client_id}' named '{name}'. Send an interactive authorization request for this user and resource."),
+        format!(
+            "The user or administrator has not consented to use the application with ID '{client_id}' named '{name}'. Send an interactive authorization request for this user and resource."
+        ),
     );
     error.suberror = Some("consent_required");
     error
@@ -222,8 +236,8 @@ fn consent_required(client_id: &str, name: &str) -> AadError {
 fn forced(identity: &mut super::Identity, client_id: &str, name: &str) -> Result<(), AadError> {
     match identity.take_forced() {
         None => Ok(()),
-        Some(Forced::ConsentRequired) => Err(consent_required(client_id, name)),
-        Some(Forced::InteractionRequired) => {
+        Some(TokenFault::ConsentRequired) => Err(consent_required(client_id, name)),
+        Some(TokenFault::InteractionRequired) => {
             let policy = identity.guid();
             let mut error = AadError::new(
                 "interaction_required",
@@ -238,13 +252,19 @@ fn forced(identity: &mut super::Identity, client_id: &str, name: &str) -> Result
     }
 }
 
-fn obo_grant(form: &Form, client_id: &str, tenant_id: &str, store: &Store) -> Result<Grant, AadError> {
+fn obo_grant(
+    form: &Form,
+    client_id: &str,
+    tenant_id: &str,
+    store: &Store,
+) -> Result<Grant, AadError> {
     if arg(form, "requested_token_use") != Some("on_behalf_of") {
         return Err(AadError::missing("requested_token_use"));
     }
     let assertion = arg(form, "assertion").ok_or_else(|| AadError::missing("assertion"))?;
     let scope = arg(form, "scope").ok_or_else(|| AadError::missing("scope"))?;
-    let key = store.signing_key().map_err(|e| AadError::new("server_error", 90_000, e.to_string()))?;
+    let key =
+        store.signing_key().map_err(|e| AadError::new("server_error", 90_000, e.to_string()))?;
     let mut validation = Validation::new(Algorithm::RS256);
     validation.leeway = 0;
     validation.set_audience(&[client_id.to_owned(), format!("api://{client_id}")]);
@@ -254,19 +274,31 @@ fn obo_grant(form: &Form, client_id: &str, tenant_id: &str, store: &Store) -> Re
         .map_err(|e| assertion_error(e.kind(), client_id, assertion))?
         .claims;
     let mailbox = store.read().microsoft.mailbox_index(&claims.oid).ok_or_else(|| {
-        AadError::invalid_grant(50_034, format!("The user account {} does not exist in the {tenant_id} directory.", claims.oid))
+        AadError::invalid_grant(
+            50_034,
+            format!("The user account {} does not exist in the {tenant_id} directory.", claims.oid),
+        )
     })?;
     let mut identity = store.identity();
     let client_name = identity.clients.get(client_id).map(|c| c.name.clone()).unwrap_or_default();
     forced(&mut identity, client_id, &client_name)?;
-    Ok(Grant { mailbox, client_id: client_id.to_owned(), scopes: normalize_scopes(scope), nonce: None, id_token: false })
+    Ok(Grant {
+        mailbox,
+        client_id: client_id.to_owned(),
+        scopes: normalize_scopes(scope),
+        nonce: None,
+        id_token: false,
+    })
 }
 
 fn assertion_error(kind: &ErrorKind, client_id: &str, assertion: &str) -> AadError {
     match kind {
         ErrorKind::ExpiredSignature | ErrorKind::ImmatureSignature => AadError::invalid_grant(
             500_133,
-            format!("Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token. Current time: {}.", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.7fZ")),
+            format!(
+                "Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token. Current time: {}.",
+                chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.7fZ")
+            ),
         ),
         ErrorKind::InvalidAudience => {
             let aud = jsonwebtoken::dangerous::insecure_decode::<Value>(assertion)
@@ -275,65 +307,110 @@ fn assertion_error(kind: &ErrorKind, client_id: &str, assertion: &str) -> AadErr
                 .unwrap_or_default();
             AadError::invalid_grant(
                 50_013,
-                format!("Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '{aud}' and the expected audience is '{client_id}' or one of the Application Id URIs of this client app."),
+                format!(
+                    "Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '{aud}' and the expected audience is '{client_id}' or one of the Application Id URIs of this client app."
+                ),
             )
         }
-        ErrorKind::InvalidIssuer => AadError::invalid_grant(50_013, "Assertion issuer is not valid."),
-        _ => AadError::invalid_grant(50_013, "Assertion failed signature validation. [Reason - The key was not found.]"),
+        ErrorKind::InvalidIssuer => {
+            AadError::invalid_grant(50_013, "Assertion issuer is not valid.")
+        }
+        _ => AadError::invalid_grant(
+            50_013,
+            "Assertion failed signature validation. [Reason - The key was not found.]",
+        ),
     }
+}
+
+/// Signs an access token for `mailbox` and records its `uti`: for Graph, or (with another
+/// audience) the assertion a client app holds for an API. `expires_in` defaults to the
+/// configured token lifetime; a negative one gives a token already expired.
+pub(crate) fn mint_access(
+    store: &Store,
+    mailbox: usize,
+    audience: &str,
+    azp: &str,
+    scp: &str,
+    expires_in: Option<i64>,
+) -> Result<(String, i64), KeyError> {
+    let (tenant_id, oid, address, name) = {
+        let state = store.read();
+        let m = &state.microsoft.mailboxes[mailbox];
+        (state.microsoft.id.clone(), m.user_id.clone(), m.address.clone(), m.display_name.clone())
+    };
+    let key = store.signing_key()?;
+    let now = chrono::Utc::now().timestamp();
+    let (uti, lifetime) = {
+        let mut identity = store.identity();
+        let lifetime = expires_in.unwrap_or(identity.token_lifetime.as_secs() as i64);
+        let uti = identity.mint("", 22);
+        identity.access.insert(uti.clone(), Issued { expired: false });
+        (uti, lifetime)
+    };
+    let claims = GraphClaims {
+        aud: audience.to_owned(),
+        iss: issuer(store.origin(), &tenant_id),
+        iat: now.min(now + lifetime),
+        nbf: now.min(now + lifetime),
+        exp: now + lifetime,
+        azp: azp.to_owned(),
+        name,
+        oid: oid.clone(),
+        preferred_username: address,
+        scp: scp.to_owned(),
+        sub: oid,
+        tid: tenant_id,
+        uti,
+        ver: "2.0".to_owned(),
+    };
+    Ok((key.sign(&claims)?, lifetime))
 }
 
 /// Signs the tokens of a grant and records them.
 fn issue(store: &Store, tenant_id: &str, grant: Grant) -> Result<Value, AadError> {
-    let (oid, address, name) = {
-        let state = store.read();
-        let mailbox = &state.microsoft.mailboxes[grant.mailbox];
-        (mailbox.user_id.clone(), mailbox.address.clone(), mailbox.display_name.clone())
-    };
-    let key = store.signing_key().map_err(|e| AadError::new("server_error", 90_000, e.to_string()))?;
-    let iss = issuer(store.origin(), tenant_id);
-    let now = chrono::Utc::now().timestamp();
-    let mut identity = store.identity();
-    let lifetime = identity.token_lifetime.as_secs() as i64;
-    let uti = identity.mint("", 22);
-    identity.access.insert(uti.clone(), Issued { expired: false });
-    let graph_scopes: Vec<&str> = grant.scopes.iter().map(String::as_str).filter(|s| is_graph(s)).collect();
-    let access = GraphClaims {
-        aud: GRAPH_AUDIENCE.to_owned(),
-        iss: iss.clone(),
-        iat: now,
-        nbf: now,
-        exp: now + lifetime,
-        azp: grant.client_id.clone(),
-        name: name.clone(),
-        oid: oid.clone(),
-        preferred_username: address.clone(),
-        scp: graph_scopes.join(" "),
-        sub: oid.clone(),
-        tid: tenant_id.to_owned(),
-        uti,
-        ver: "2.0".to_owned(),
-    };
-    let sign_error = |e: super::keys::KeyError| AadError::new("server_error", 90_000, e.to_string());
+    let sign_error = |e: KeyError| AadError::new("server_error", 90_000, e.to_string());
+    let graph_scopes: Vec<&str> =
+        grant.scopes.iter().map(String::as_str).filter(|s| is_graph(s)).collect();
+    let (access, lifetime) = mint_access(
+        store,
+        grant.mailbox,
+        GRAPH_AUDIENCE,
+        &grant.client_id,
+        &graph_scopes.join(" "),
+        None,
+    )
+    .map_err(sign_error)?;
     let mut answer = json!({
         "token_type": "Bearer",
         "scope": grant.scopes.iter().filter(|s| *s != "offline_access").cloned().collect::<Vec<_>>().join(" "),
         "expires_in": lifetime,
         "ext_expires_in": lifetime,
-        "access_token": key.sign(&access).map_err(sign_error)?,
+        "access_token": access,
     });
     if grant.scopes.iter().any(|s| s == "offline_access") {
+        let mut identity = store.identity();
         let refresh = identity.mint("1.AQ0A", 300);
         identity.refresh.insert(
             refresh.clone(),
-            Refresh { client_id: grant.client_id.clone(), mailbox: grant.mailbox, scopes: grant.scopes.clone(), state: RefreshState::Live },
+            Refresh {
+                client_id: grant.client_id.clone(),
+                mailbox: grant.mailbox,
+                scopes: grant.scopes.clone(),
+                state: RefreshState::Live,
+            },
         );
         answer["refresh_token"] = json!(refresh);
     }
     if grant.id_token && grant.scopes.iter().any(|s| s == "openid") {
+        let (oid, address, name) = {
+            let state = store.read();
+            let m = &state.microsoft.mailboxes[grant.mailbox];
+            (m.user_id.clone(), m.address.clone(), m.display_name.clone())
+        };
+        let now = chrono::Utc::now().timestamp();
         let id = IdClaims {
             aud: grant.client_id,
-            iss,
+            iss: issuer(store.origin(), tenant_id),
             iat: now,
             nbf: now,
             exp: now + lifetime,
@@ -346,6 +423,7 @@ fn issue(store: &Store, tenant_id: &str, grant: Grant) -> Result<Value, AadError
             nonce: grant.nonce,
             ver: "2.0".to_owned(),
         };
+        let key = store.signing_key().map_err(sign_error)?;
         answer["id_token"] = json!(key.sign(&id).map_err(sign_error)?);
     }
     Ok(answer)
