@@ -297,7 +297,7 @@ fn assertion_error(kind: &ErrorKind, client_id: &str, assertion: &str) -> AadErr
             500_133,
             format!(
                 "Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token. Current time: {}.",
-                chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.7fZ")
+                chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ")
             ),
         ),
         ErrorKind::InvalidAudience => {
