@@ -5,25 +5,36 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
-use super::odata::Query;
 use super::render::{ATTACHMENT_PROPERTIES, attachment};
-use super::{Caller, GraphError, base};
-use crate::data::mail::stream;
+use super::{GraphError, base, reading};
+use crate::data::mail::{Attachment, Mailbox, Message, stream};
 use crate::store::Store;
 
 const TYPE: &str = "microsoft.graph.attachment";
+
+/// The caller's live message with `id`.
+fn message<'a>(mailbox: &'a Mailbox, id: &str) -> Result<&'a Message, GraphError> {
+    Ok(&mailbox.messages[mailbox.message_index(id).ok_or(GraphError::NotFound)?])
+}
+
+/// The attachment `ids.1` of the caller's message `ids.0`.
+fn find<'a>(
+    mailbox: &'a Mailbox,
+    ids: &(String, String),
+) -> Result<(&'a Message, &'a Attachment), GraphError> {
+    let message = message(mailbox, &ids.0)?;
+    let found = message.attachments.iter().find(|a| a.id == ids.1).ok_or(GraphError::NotFound)?;
+    Ok((message, found))
+}
 
 pub(super) async fn list(
     req: HttpRequest,
     id: web::Path<String>,
     store: web::Data<Store>,
 ) -> Result<HttpResponse, GraphError> {
-    let caller = Caller::authenticate(&req, &store)?;
-    caller.require_read()?;
-    let query = Query::parse(&req, ATTACHMENT_PROPERTIES, TYPE)?;
+    let (caller, query, _) = reading(&req, &store, ATTACHMENT_PROPERTIES, TYPE)?;
     let state = store.read();
-    let mailbox = &state.microsoft.mailboxes[caller.mailbox];
-    let message = &mailbox.messages[mailbox.message_index(&id).ok_or(GraphError::NotFound)?];
+    let message = message(&state.microsoft.mailboxes[caller.mailbox], &id)?;
     let value: Vec<Value> = message
         .attachments
         .iter()
@@ -40,13 +51,9 @@ pub(super) async fn get(
     ids: web::Path<(String, String)>,
     store: web::Data<Store>,
 ) -> Result<HttpResponse, GraphError> {
-    let caller = Caller::authenticate(&req, &store)?;
-    caller.require_read()?;
-    let query = Query::parse(&req, ATTACHMENT_PROPERTIES, TYPE)?;
+    let (caller, query, _) = reading(&req, &store, ATTACHMENT_PROPERTIES, TYPE)?;
     let state = store.read();
-    let mailbox = &state.microsoft.mailboxes[caller.mailbox];
-    let message = &mailbox.messages[mailbox.message_index(&ids.0).ok_or(GraphError::NotFound)?];
-    let found = message.attachments.iter().find(|a| a.id == ids.1).ok_or(GraphError::NotFound)?;
+    let (message, found) = find(&state.microsoft.mailboxes[caller.mailbox], &ids)?;
     let mut body = attachment(message, found, query.select.as_deref());
     body["@odata.context"] = json!(format!(
         "{}/$metadata#users('{}')/messages('{}')/attachments/$entity",
@@ -62,15 +69,8 @@ pub(super) async fn value(
     ids: web::Path<(String, String)>,
     store: web::Data<Store>,
 ) -> Result<HttpResponse, GraphError> {
-    let caller = Caller::authenticate(&req, &store)?;
-    caller.require_read()?;
-    let found = {
-        let state = store.read();
-        let mailbox = &state.microsoft.mailboxes[caller.mailbox];
-        let message =
-            &mailbox.messages[mailbox.message_index(&ids.0).ok_or(GraphError::NotFound)?];
-        message.attachments.iter().find(|a| a.id == ids.1).cloned().ok_or(GraphError::NotFound)?
-    };
+    let (caller, _, _) = reading(&req, &store, ATTACHMENT_PROPERTIES, TYPE)?;
+    let found = find(&store.read().microsoft.mailboxes[caller.mailbox], &ids)?.1.clone();
     Ok(HttpResponse::Ok()
         .content_type(found.content_type)
         .no_chunking(found.size)

@@ -11,10 +11,10 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
-use super::odata::{Prefer, Query};
+use super::odata::Query;
 use super::render::{MESSAGE_PROPERTIES, message};
 use super::state::{DeltaItem, Mark, Round};
-use super::{Caller, GraphError, base, ok};
+use super::{GraphError, base, ok, reading};
 use crate::data::mail::Mailbox;
 use crate::store::Store;
 
@@ -25,10 +25,7 @@ pub(super) async fn delta(
     key: web::Path<String>,
     store: web::Data<Store>,
 ) -> Result<HttpResponse, GraphError> {
-    let caller = Caller::authenticate(&req, &store)?;
-    caller.require_read()?;
-    let query = Query::parse(&req, MESSAGE_PROPERTIES, super::messages::TYPE)?;
-    let prefer = Prefer::parse(&req);
+    let (caller, query, prefer) = reading(&req, &store, MESSAGE_PROPERTIES, super::messages::TYPE)?;
     let state = store.read();
     let mailbox = &state.microsoft.mailboxes[caller.mailbox];
     let folder = mailbox.folder_index(&key).ok_or(GraphError::NotFound)?;

@@ -5,9 +5,9 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
-use super::odata::{Prefer, Query, page};
+use super::odata::page;
 use super::render::{FOLDER_PROPERTIES, folder};
-use super::{Caller, GraphError, base, ok};
+use super::{GraphError, base, collection, reading, self_url};
 use crate::store::Store;
 
 const TYPE: &str = "microsoft.graph.mailFolder";
@@ -17,10 +17,7 @@ fn listing(
     store: &Store,
     parent: Option<&str>,
 ) -> Result<HttpResponse, GraphError> {
-    let caller = Caller::authenticate(req, store)?;
-    caller.require_read()?;
-    let query = Query::parse(req, FOLDER_PROPERTIES, TYPE)?;
-    let prefer = Prefer::parse(req);
+    let (caller, query, prefer) = reading(req, store, FOLDER_PROPERTIES, TYPE)?;
     let state = store.read();
     let mailbox = &state.microsoft.mailboxes[caller.mailbox];
     let parent = match parent {
@@ -29,15 +26,11 @@ fn listing(
     };
     let indices: Vec<usize> =
         (0..mailbox.folders.len()).filter(|&i| mailbox.folders[i].parent == parent).collect();
-    let url = format!("{}{}", base(store), req.path().trim_start_matches("/microsoft/graph/v1.0"));
-    let (indices, next) = page(indices, &query, &prefer, 10, &url);
+    let (indices, next) = page(indices, &query, &prefer, 10, &self_url(req, store));
     let value: Vec<Value> =
         indices.into_iter().map(|i| folder(mailbox, i, query.select.as_deref())).collect();
-    let mut body = json!({"@odata.context": format!("{}/$metadata#users('{}')/mailFolders", base(store), caller.user_id), "value": value});
-    if let Some(next) = next {
-        body["@odata.nextLink"] = json!(next);
-    }
-    Ok(ok(&prefer, body))
+    let context = format!("{}/$metadata#users('{}')/mailFolders", base(store), caller.user_id);
+    Ok(collection(&prefer, context, value, next))
 }
 
 pub(super) async fn list(
@@ -60,9 +53,7 @@ pub(super) async fn get(
     key: web::Path<String>,
     store: web::Data<Store>,
 ) -> Result<HttpResponse, GraphError> {
-    let caller = Caller::authenticate(&req, &store)?;
-    caller.require_read()?;
-    let query = Query::parse(&req, FOLDER_PROPERTIES, TYPE)?;
+    let (caller, query, _) = reading(&req, &store, FOLDER_PROPERTIES, TYPE)?;
     let state = store.read();
     let mailbox = &state.microsoft.mailboxes[caller.mailbox];
     let index = mailbox.folder_index(&key).ok_or(GraphError::NotFound)?;

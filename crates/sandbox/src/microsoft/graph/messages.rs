@@ -7,9 +7,9 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
-use super::odata::{Prefer, Query, page};
+use super::odata::{Prefer, page};
 use super::render::{MESSAGE_PROPERTIES, message};
-use super::{Caller, GraphError, base, ok};
+use super::{Caller, GraphError, base, collection, ok, payload, reading, self_url};
 use crate::store::Store;
 
 pub(crate) const TYPE: &str = "microsoft.graph.message";
@@ -19,10 +19,7 @@ fn listing(
     store: &Store,
     folder: Option<&str>,
 ) -> Result<HttpResponse, GraphError> {
-    let caller = Caller::authenticate(req, store)?;
-    caller.require_read()?;
-    let query = Query::parse(req, MESSAGE_PROPERTIES, TYPE)?;
-    let prefer = Prefer::parse(req);
+    let (caller, query, prefer) = reading(req, store, MESSAGE_PROPERTIES, TYPE)?;
     let state = store.read();
     let mailbox = &state.microsoft.mailboxes[caller.mailbox];
     let folder = match folder {
@@ -40,17 +37,13 @@ fn listing(
     if !query.ascending {
         found.reverse();
     }
-    let url = format!("{}{}", base(store), req.path().trim_start_matches("/microsoft/graph/v1.0"));
-    let (found, next) = page(found, &query, &prefer, 10, &url);
+    let (found, next) = page(found, &query, &prefer, 10, &self_url(req, store));
     let value: Vec<Value> = found
         .into_iter()
         .map(|m| message(mailbox, m, query.select.as_deref(), prefer.text_body))
         .collect();
-    let mut body = json!({"@odata.context": format!("{}/$metadata#users('{}')/messages", base(store), caller.user_id), "value": value});
-    if let Some(next) = next {
-        body["@odata.nextLink"] = json!(next);
-    }
-    Ok(ok(&prefer, body))
+    let context = format!("{}/$metadata#users('{}')/messages", base(store), caller.user_id);
+    Ok(collection(&prefer, context, value, next))
 }
 
 pub(super) async fn all(
@@ -73,10 +66,7 @@ pub(super) async fn get(
     id: web::Path<String>,
     store: web::Data<Store>,
 ) -> Result<HttpResponse, GraphError> {
-    let caller = Caller::authenticate(&req, &store)?;
-    caller.require_read()?;
-    let query = Query::parse(&req, MESSAGE_PROPERTIES, TYPE)?;
-    let prefer = Prefer::parse(&req);
+    let (caller, query, prefer) = reading(&req, &store, MESSAGE_PROPERTIES, TYPE)?;
     let state = store.read();
     let mailbox = &state.microsoft.mailboxes[caller.mailbox];
     let index = mailbox.message_index(&id).ok_or(GraphError::NotFound)?;
@@ -95,8 +85,7 @@ pub(super) async fn patch(
 ) -> Result<HttpResponse, GraphError> {
     let caller = Caller::authenticate(&req, &store)?;
     caller.require(&["Mail.ReadWrite"])?;
-    let changes: serde_json::Map<String, Value> = serde_json::from_slice(&body)
-        .map_err(|_| GraphError::BadRequest("BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.".to_owned()))?;
+    let changes: serde_json::Map<String, Value> = payload(&body)?;
     let is_read = match changes.get("isRead") {
         None => None,
         Some(Value::Bool(read)) => Some(*read),

@@ -133,6 +133,46 @@ impl Caller {
     }
 }
 
+/// What a reading request brings: who calls (with a read scope), its query options checked
+/// against the resource's properties, and its preferences.
+pub(crate) fn reading(
+    req: &HttpRequest,
+    store: &Store,
+    properties: &[&str],
+    type_name: &str,
+) -> Result<(Caller, odata::Query, odata::Prefer), GraphError> {
+    let caller = Caller::authenticate(req, store)?;
+    caller.require_read()?;
+    let query = odata::Query::parse(req, properties, type_name)?;
+    Ok((caller, query, odata::Prefer::parse(req)))
+}
+
+/// A JSON request body, or 400 `BadRequest` saying why it cannot be read.
+pub(crate) fn payload<'a, T: serde::Deserialize<'a>>(body: &'a [u8]) -> Result<T, GraphError> {
+    serde_json::from_slice(body).map_err(|e| {
+        GraphError::BadRequest("BadRequest", format!("Unable to read JSON request payload: {e}"))
+    })
+}
+
+/// This request's URL on the Graph base, without its query (where next links point).
+pub(crate) fn self_url(req: &HttpRequest, store: &Store) -> String {
+    format!("{}{}", base(store), req.path().trim_start_matches("/microsoft/graph/v1.0"))
+}
+
+/// A collection: `@odata.context`, `value`, and `@odata.nextLink` when more follow.
+pub(crate) fn collection(
+    prefer: &odata::Prefer,
+    context: String,
+    value: Vec<Value>,
+    next: Option<String>,
+) -> HttpResponse {
+    let mut body = json!({"@odata.context": context, "value": value});
+    if let Some(next) = next {
+        body["@odata.nextLink"] = json!(next);
+    }
+    ok(prefer, body)
+}
+
 /// 200 with `body`, and `Preference-Applied` when preferences were honoured.
 pub(crate) fn ok(prefer: &odata::Prefer, body: Value) -> HttpResponse {
     let mut response = HttpResponse::Ok();

@@ -6,7 +6,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::{Caller, GraphError};
+use super::{Caller, GraphError, payload};
 use crate::data::mail::{Address, Message, Tenant};
 use crate::store::Store;
 
@@ -50,12 +50,6 @@ struct EmailAddress {
 #[derive(Debug, Deserialize)]
 struct Reply {
     comment: Option<String>,
-}
-
-fn payload<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, GraphError> {
-    serde_json::from_slice(body).map_err(|e| {
-        GraphError::BadRequest("BadRequest", format!("Unable to read JSON request payload: {e}"))
-    })
 }
 
 fn addresses(recipients: Vec<Recipient>) -> Result<Vec<Address>, GraphError> {

@@ -9,15 +9,16 @@ mod authorize;
 mod claims;
 mod discovery;
 mod error;
+mod issue;
 pub(crate) mod keys;
 mod state;
 mod token;
 
 pub(crate) use claims::{GRAPH_AUDIENCE, GraphClaims, issuer};
 pub(crate) use error::AadError;
+pub(crate) use issue::mint_access;
 pub use state::TokenFault;
 pub(crate) use state::{Client, Identity, RefreshState};
-pub(crate) use token::mint_access;
 
 use actix_web::web;
 
