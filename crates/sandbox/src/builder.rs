@@ -41,6 +41,7 @@ pub struct SandboxBuilder {
     mailboxes: usize,
     messages_per_mailbox: usize,
     large_attachment_bytes: u64,
+    graph_path: String,
 }
 
 impl Default for SandboxBuilder {
@@ -53,6 +54,7 @@ impl Default for SandboxBuilder {
             mailboxes: 2,
             messages_per_mailbox: 600,
             large_attachment_bytes: 3_600_000,
+            graph_path: crate::microsoft::graph::DEFAULT_PATH.to_owned(),
         }
     }
 }
@@ -108,6 +110,14 @@ impl SandboxBuilder {
         self
     }
 
+    /// The path Graph is served under (default `/microsoft/graph/v1.0`); `/v1.0` serves it
+    /// at the root as `graph.microsoft.com` does, for clients that only take a host.
+    #[must_use]
+    pub fn graph_path(mut self, path: &str) -> Self {
+        self.graph_path = format!("/{}", path.trim_matches('/'));
+        self
+    }
+
     /// Generates both workspaces and registers the built-in tokens.
     pub fn build(self) -> Sandbox {
         let now = self.now.unwrap_or_else(|| Utc::now().trunc_subsecs(0));
@@ -138,7 +148,7 @@ impl SandboxBuilder {
             Grant { provider: Provider::Mattermost, user: mattermost.me, revoked: false },
         );
         let state = State { slack, mattermost, microsoft, clock_us: config.now_us, tokens };
-        let store = Store::new(state, self.seed);
+        let store = Store::new(state, self.seed, self.graph_path);
         store.oauth().clients.insert(
             crate::SLACK_OAUTH_CLIENT_ID.to_owned(),
             crate::SLACK_OAUTH_CLIENT_SECRET.to_owned(),

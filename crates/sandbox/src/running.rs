@@ -73,9 +73,9 @@ impl RunningSandbox {
     }
 
     /// The fake Microsoft Graph base, without a trailing slash (the real one is
-    /// `https://graph.microsoft.com/v1.0`).
+    /// `https://graph.microsoft.com/v1.0`; the path is the builder's `graph_path`).
     pub fn graph_base_url(&self) -> String {
-        format!("http://{}/microsoft/graph/v1.0", self.addr)
+        format!("http://{}{}", self.addr, self.store.graph_path)
     }
 
     /// The sandbox's own admin API (`/_sandbox/...`, see the crate docs).

@@ -82,12 +82,14 @@ pub(crate) struct Store {
     seed: u64,
     /// Made on first use: Slack- or Mattermost-only runs never pay for RSA key generation.
     key: OnceLock<Arc<SigningKey>>,
+    /// The path Graph is served under (`/microsoft/graph/v1.0` by default).
+    pub graph_path: String,
     /// `http://{addr}`, set when the sandbox starts serving: issuers and links are absolute.
     origin: OnceLock<String>,
 }
 
 impl Store {
-    pub(crate) fn new(state: State, seed: u64) -> Self {
+    pub(crate) fn new(state: State, seed: u64, graph_path: String) -> Self {
         Self {
             state: RwLock::new(state),
             faults: Mutex::default(),
@@ -95,6 +97,7 @@ impl Store {
             identity: Mutex::new(Identity::new(seed)),
             graph: Mutex::new(GraphState::new(seed)),
             seed,
+            graph_path,
             key: OnceLock::new(),
             origin: OnceLock::new(),
         }

@@ -1,5 +1,5 @@
 //! The fake Microsoft identity platform (`/microsoft/login/{tenant}/…`) and the fake Microsoft
-//! Graph mail API (`/microsoft/graph/v1.0/…`).
+//! Graph mail API (`/microsoft/graph/v1.0/…` unless the builder chose another path).
 
 pub(crate) mod admin;
 pub(crate) mod control;
@@ -8,7 +8,7 @@ pub(crate) mod identity;
 
 use actix_web::web;
 
-pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
+pub(crate) fn routes(cfg: &mut web::ServiceConfig, graph_path: &str) {
     identity::routes(cfg);
-    graph::routes(cfg);
+    graph::routes(cfg, graph_path);
 }

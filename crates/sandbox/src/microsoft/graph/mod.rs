@@ -25,9 +25,12 @@ use super::identity::{GRAPH_AUDIENCE, GraphClaims};
 use crate::faults::Api;
 use crate::store::Store;
 
-pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
+/// Where Graph is served unless the builder says otherwise.
+pub(crate) const DEFAULT_PATH: &str = "/microsoft/graph/v1.0";
+
+pub(crate) fn routes(cfg: &mut web::ServiceConfig, path: &str) {
     cfg.service(
-        web::scope("/microsoft/graph/v1.0")
+        web::scope(path)
             .route("/me", web::get().to(me))
             .route("/me/mailFolders", web::get().to(folders::list))
             .route("/me/mailFolders/{folder}", web::get().to(folders::get))
@@ -60,7 +63,7 @@ async fn unknown_segment(req: HttpRequest) -> Result<HttpResponse, GraphError> {
 
 /// `https://graph.microsoft.com/v1.0` of this sandbox.
 pub(crate) fn base(store: &Store) -> String {
-    format!("{}/microsoft/graph/v1.0", store.origin())
+    format!("{}{}", store.origin(), store.graph_path)
 }
 
 /// Who is calling, from the bearer token.
@@ -156,7 +159,7 @@ pub(crate) fn payload<'a, T: serde::Deserialize<'a>>(body: &'a [u8]) -> Result<T
 
 /// This request's URL on the Graph base, without its query (where next links point).
 pub(crate) fn self_url(req: &HttpRequest, store: &Store) -> String {
-    format!("{}{}", base(store), req.path().trim_start_matches("/microsoft/graph/v1.0"))
+    format!("{}{}", base(store), req.path().trim_start_matches(store.graph_path.as_str()))
 }
 
 /// A collection: `@odata.context`, `value`, and `@odata.nextLink` when more follow.

@@ -140,3 +140,86 @@ fn mailboxes_are_deterministic_threaded_and_varied() {
         "child folders hold mail"
     );
 }
+
+#[tokio::test]
+async fn the_admin_api_drives_the_microsoft_side_and_graph_can_live_at_v1_0() {
+    let sb = crate::support::sandbox_builder().graph_path("v1.0").build().start_local().unwrap();
+    assert!(sb.graph_base_url().ends_with(&format!("{}/v1.0", sb.addr())));
+    let admin = format!("{}/microsoft", sb.admin_base_url());
+    let http = client();
+    let mailboxes: Value =
+        http.get(format!("{admin}/mailboxes")).send().await.unwrap().json().await.unwrap();
+    let colleague = mailboxes[1]["address"].as_str().unwrap().to_owned();
+    let minted: Value = http
+        .post(format!("{admin}/tokens"))
+        .json(&serde_json::json!({"mailbox": colleague, "scopes": "Mail.Read"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access = minted["access_token"].as_str().unwrap();
+    assert_eq!(graph_json(&sb, access, "/me").await["mail"], colleague.as_str());
+
+    let added: Value = http
+        .post(format!("{admin}/messages"))
+        .json(&serde_json::json!({"mailbox": colleague, "subject": "Big scan", "body": "<p>Hi</p>", "html": true, "attachment_bytes": 5_000_000}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = added["id"].as_str().unwrap();
+    assert_eq!(added["attachments"][0][2], 5_000_000);
+    let message =
+        graph_json(&sb, access, &format!("/me/messages/{id}?$select=subject,isRead")).await;
+    assert_eq!(
+        (message["subject"].as_str(), message["isRead"].as_bool()),
+        (Some("Big scan"), Some(false))
+    );
+    let read = http
+        .post(format!("{admin}/messages/read"))
+        .json(&serde_json::json!({"mailbox": colleague, "message_id": id, "is_read": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    assert_eq!(graph_json(&sb, access, &format!("/me/messages/{id}")).await["isRead"], true);
+    let unknown = http
+        .post(format!("{admin}/messages/delete"))
+        .json(&serde_json::json!({"mailbox": colleague, "message_id": "nope"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+
+    http.post(format!("{admin}/throttle"))
+        .json(&serde_json::json!({"requests": 1, "retry_after": 3}))
+        .send()
+        .await
+        .unwrap();
+    let throttled = graph(&sb, access, "/me").await;
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(throttled.headers()["retry-after"], "3");
+
+    let assertion: Value = http
+        .post(format!("{admin}/assertions"))
+        .json(&serde_json::json!({"mailbox": colleague, "expires_in": -60}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let form = [
+        ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+        ("requested_token_use", "on_behalf_of"),
+        ("assertion", assertion["assertion"].as_str().unwrap()),
+        ("scope", "Mail.Read"),
+    ];
+    let (status, body) = token(&sb, &form).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(aad_error(&body, "invalid_grant"), 500_133);
+}
