@@ -31,6 +31,9 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
 pub(crate) fn answer<T: serde::Serialize>(result: Result<T, SandboxError>) -> HttpResponse {
     match result {
         Ok(value) => HttpResponse::Ok().json(value),
+        Err(e @ SandboxError::AttachmentTooLarge(_)) => {
+            HttpResponse::BadRequest().json(json!({"error": e.to_string()}))
+        }
         Err(e) => HttpResponse::NotFound().json(json!({"error": e.to_string()})),
     }
 }

@@ -103,10 +103,11 @@ impl SandboxBuilder {
     }
 
     /// Size of the one large attachment in the demo mailbox (default 3.6 MB: over Graph's
-    /// 3 MB limit for inline uploads, so clients must handle it as a large one).
+    /// 3 MB limit for inline uploads, so clients must handle it as a large one; at most
+    /// Graph's 150 MB).
     #[must_use]
     pub fn large_attachment_bytes(mut self, bytes: u64) -> Self {
-        self.large_attachment_bytes = bytes;
+        self.large_attachment_bytes = bytes.min(mail::MAX_ATTACHMENT_BYTES);
         self
     }
 

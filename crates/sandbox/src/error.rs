@@ -22,6 +22,9 @@ pub enum SandboxError {
     /// No live message with this id in the mailbox.
     #[error("unknown message {0}")]
     UnknownMessage(String),
+    /// An attachment larger than Graph allows (150 MB).
+    #[error("attachment of {0} bytes: at most 150 MB")]
+    AttachmentTooLarge(u64),
     /// The identity platform's signing key could not be made or used.
     #[error("cannot sign: {0}")]
     Signing(String),

@@ -16,6 +16,9 @@ pub(crate) use ids::MailIds;
 
 use std::collections::HashMap;
 
+/// Graph's largest attachment (150 MB): generated attachments stay within it.
+pub(crate) const MAX_ATTACHMENT_BYTES: u64 = 150 * 1024 * 1024;
+
 /// The tenant every mailbox belongs to.
 #[derive(Debug)]
 pub(crate) struct Tenant {

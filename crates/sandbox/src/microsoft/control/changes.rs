@@ -2,7 +2,7 @@
 //! client would do, so delta and sync can be tested.
 
 use super::{MailMessageInfo, NewMail, folder_index, mailbox_index, message_index, message_info};
-use crate::data::mail::{Address, Attachment, Message};
+use crate::data::mail::{Address, Attachment, MAX_ATTACHMENT_BYTES, Message};
 use crate::{Sandbox, SandboxError};
 
 impl Sandbox {
@@ -11,6 +11,9 @@ impl Sandbox {
     /// # Errors
     /// Unknown mailbox, folder or replied-to message.
     pub fn add_mail(&self, mail: NewMail) -> Result<MailMessageInfo, SandboxError> {
+        if let Some(size) = mail.attachment_bytes.filter(|&size| size > MAX_ATTACHMENT_BYTES) {
+            return Err(SandboxError::AttachmentTooLarge(size));
+        }
         let mut state = self.store.write();
         let at = state.tick();
         let tenant = &mut state.microsoft;

@@ -187,6 +187,13 @@ async fn the_admin_api_drives_the_microsoft_side_and_graph_can_live_at_v1_0() {
         .unwrap();
     assert_eq!(read.status(), StatusCode::OK);
     assert_eq!(graph_json(&sb, access, &format!("/me/messages/{id}")).await["isRead"], true);
+    let huge = http
+        .post(format!("{admin}/messages"))
+        .json(&serde_json::json!({"subject": "Too big", "attachment_bytes": 200_000_000_000u64}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), StatusCode::BAD_REQUEST);
     let unknown = http
         .post(format!("{admin}/messages/delete"))
         .json(&serde_json::json!({"mailbox": colleague, "message_id": "nope"}))
