@@ -6,6 +6,7 @@
 //! folder since sequence S" is a scan, and a delta token is just a sequence number.
 
 mod attachment;
+mod compose;
 mod generate;
 mod ids;
 mod text;
