@@ -238,9 +238,12 @@ fn mailbox(
         draft.folder = Some(DRAFTS);
         mailbox.add(draft);
     }
-    let starts =
-        times(&mut g.rng, now - HISTORY_DAYS * DAY_US, now - HOUR_US, config.messages_per_mailbox);
-    for start in starts {
+    // A conversation start gives about 1.9 messages on average (threads of one to five,
+    // newsletters and spam of one), so this many starts fill the mailbox over the whole
+    // window; walking them newest first keeps the last days complete if the limit cuts.
+    let count = (config.messages_per_mailbox * 10 / 19).max(1);
+    let starts = times(&mut g.rng, now - HISTORY_DAYS * DAY_US, now - HOUR_US, count);
+    for start in starts.into_iter().rev() {
         if mailbox.messages.len() >= config.messages_per_mailbox {
             break;
         }

@@ -141,6 +141,25 @@ fn mailboxes_are_deterministic_threaded_and_varied() {
     );
 }
 
+#[test]
+fn each_mailbox_has_its_topics_and_a_hot_topic_only_in_the_last_two_days() {
+    let sb = sandbox();
+    for mailbox in sb.mailboxes() {
+        let messages = sb.mail_messages(&mailbox.address, None).unwrap();
+        let about = |topic: &str| {
+            let topic = topic.to_lowercase();
+            messages.iter().filter(move |m| m.subject.to_lowercase().contains(&topic))
+        };
+        let hot = &mailbox.hot_topics[0];
+        let recent = sb.now() - chrono::Duration::days(2);
+        assert!(about(hot).count() >= 3, "{hot} in {}", mailbox.address);
+        assert!(about(hot).all(|m| m.received_at >= recent), "{hot} only lately");
+        for topic in &mailbox.topics {
+            assert!(about(topic).count() >= 10, "{topic} recurs in {}", mailbox.address);
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_admin_api_drives_the_microsoft_side_and_graph_can_live_at_v1_0() {
     let sb = crate::support::sandbox_builder().graph_path("v1.0").build().start_local().unwrap();
