@@ -239,9 +239,9 @@ fn mailbox(
         mailbox.add(draft);
     }
     // A conversation start gives about 1.9 messages on average (threads of one to five,
-    // newsletters and spam of one), so this many starts fill the mailbox over the whole
-    // window; walking them newest first keeps the last days complete if the limit cuts.
-    let count = (config.messages_per_mailbox * 10 / 19).max(1);
+    // newsletters and spam of one), so this many starts fill most of the mailbox over the
+    // whole window; newsletters at random times make up the rest.
+    let count = (config.messages_per_mailbox * 10 / 20).max(1);
     let starts = times(&mut g.rng, now - HISTORY_DAYS * DAY_US, now - HOUR_US, count);
     for start in starts.into_iter().rev() {
         if mailbox.messages.len() >= config.messages_per_mailbox {
@@ -249,19 +249,7 @@ fn mailbox(
         }
         let roll = g.rng.unit();
         if roll < 0.10 {
-            let (name, addr, template) = g.rng.pick_copy(NEWSLETTERS);
-            let topic = g.rng.pick(&topics).clone();
-            let subject = template.replace("{t}", &topic);
-            let lines = vec![
-                format!("This week: {topic}."),
-                "Read more on our site. Unsubscribe at any time.".to_owned(),
-            ];
-            let from = Address { name: name.to_owned(), address: addr.to_owned() };
-            let mut message =
-                g.message(from, vec![g.me.clone()], &subject, &lines, true, start, None);
-            message.folder = Some(NEWSLETTER_FOLDER);
-            message.is_read = g.read(start, now);
-            mailbox.add(message);
+            newsletter(&mut g, &mut mailbox, &topics, start, now);
         } else if roll < 0.13 {
             let from = Address {
                 name: "Prize Center 🎁".to_owned(),
@@ -307,5 +295,25 @@ fn mailbox(
             );
         }
     }
+    while mailbox.messages.len() < config.messages_per_mailbox {
+        let at = g.rng.range(now - HISTORY_DAYS * DAY_US, now - HOUR_US);
+        newsletter(&mut g, &mut mailbox, &topics, at, now);
+    }
     mailbox
+}
+
+/// A newsletter about one of the mailbox's topics, filed in Inbox/Newsletters.
+fn newsletter(g: &mut Gen, mailbox: &mut Mailbox, topics: &[String], at: i64, now: i64) {
+    let (name, addr, template) = g.rng.pick_copy(NEWSLETTERS);
+    let topic = g.rng.pick(topics).clone();
+    let subject = template.replace("{t}", &topic);
+    let lines = vec![
+        format!("This week: {topic}."),
+        "Read more on our site. Unsubscribe at any time.".to_owned(),
+    ];
+    let from = Address { name: name.to_owned(), address: addr.to_owned() };
+    let mut message = g.message(from, vec![g.me.clone()], &subject, &lines, true, at, None);
+    message.folder = Some(NEWSLETTER_FOLDER);
+    message.is_read = g.read(at, now);
+    mailbox.add(message);
 }
