@@ -26,11 +26,11 @@ fn listing(
     };
     let indices: Vec<usize> =
         (0..mailbox.folders.len()).filter(|&i| mailbox.folders[i].parent == parent).collect();
-    let (indices, next) = page(indices, &query, &prefer, 10, &self_url(req, store));
+    let (indices, next, count) = page(indices, &query, &prefer, 10, &self_url(req, store));
     let value: Vec<Value> =
         indices.into_iter().map(|i| folder(mailbox, i, query.select.as_deref())).collect();
     let context = format!("{}/$metadata#users('{}')/mailFolders", base(store), caller.user_id);
-    Ok(collection(&prefer, context, value, next))
+    Ok(collection(&prefer, context, value, next, count))
 }
 
 pub(super) async fn list(

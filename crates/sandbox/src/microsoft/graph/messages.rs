@@ -37,13 +37,13 @@ fn listing(
     if !query.ascending {
         found.reverse();
     }
-    let (found, next) = page(found, &query, &prefer, 10, &self_url(req, store));
+    let (found, next, count) = page(found, &query, &prefer, 10, &self_url(req, store));
     let value: Vec<Value> = found
         .into_iter()
         .map(|m| message(mailbox, m, query.select.as_deref(), prefer.text_body))
         .collect();
     let context = format!("{}/$metadata#users('{}')/messages", base(store), caller.user_id);
-    Ok(collection(&prefer, context, value, next))
+    Ok(collection(&prefer, context, value, next, count))
 }
 
 pub(super) async fn all(

@@ -162,14 +162,20 @@ pub(crate) fn self_url(req: &HttpRequest, store: &Store) -> String {
     format!("{}{}", base(store), req.path().trim_start_matches(store.graph_path.as_str()))
 }
 
-/// A collection: `@odata.context`, `value`, and `@odata.nextLink` when more follow.
+/// A collection: `@odata.context`, `@odata.count` when asked for, `value`, and
+/// `@odata.nextLink` when more follow.
 pub(crate) fn collection(
     prefer: &odata::Prefer,
     context: String,
     value: Vec<Value>,
     next: Option<String>,
+    count: Option<usize>,
 ) -> HttpResponse {
-    let mut body = json!({"@odata.context": context, "value": value});
+    let mut body = json!({"@odata.context": context});
+    if let Some(count) = count {
+        body["@odata.count"] = json!(count);
+    }
+    body["value"] = Value::Array(value);
     if let Some(next) = next {
         body["@odata.nextLink"] = json!(next);
     }

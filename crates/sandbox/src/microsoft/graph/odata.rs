@@ -45,6 +45,8 @@ pub(crate) struct Query {
     pub filter: Vec<Condition>,
     /// Newest first unless `$orderby=receivedDateTime asc`.
     pub ascending: bool,
+    /// `$count=true`: the answer carries `@odata.count`, the total before paging.
+    pub count: bool,
     pub skiptoken: Option<String>,
     pub deltatoken: Option<String>,
     /// The `$filter` and `$orderby` as given, carried into next links.
@@ -111,6 +113,7 @@ impl Query {
                     query.raw_orderby = Some(value);
                 }
                 "skiptoken" => query.skiptoken = Some(value),
+                "count" => query.count = value.eq_ignore_ascii_case("true"),
                 "deltatoken" => query.deltatoken = Some(value),
                 _ => {}
             }
@@ -258,23 +261,27 @@ impl Query {
         if let Some(top) = self.top {
             pairs.push(("$top", top.to_string()));
         }
+        if self.count {
+            pairs.push(("$count", "true".to_owned()));
+        }
         pairs.push(("$skip", skip.to_string()));
         format!("{url}?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
     }
 }
 
-/// One page of `items` (already ordered) from `query.skip`, and the next link when more follow.
+/// One page of `items` (already ordered) from `query.skip`, the next link when more follow,
+/// and `@odata.count` when `$count=true` asked for it.
 pub(crate) fn page<T>(
     items: Vec<T>,
     query: &Query,
     prefer: &Prefer,
     default: usize,
     url: &str,
-) -> (Vec<T>, Option<String>) {
+) -> (Vec<T>, Option<String>, Option<usize>) {
     let size = query.page_size(prefer, default);
     let total = items.len();
     let page: Vec<T> = items.into_iter().skip(query.skip).take(size).collect();
     let next = query.skip + page.len();
     let link = (next < total).then(|| query.next_link(url, next));
-    (page, link)
+    (page, link, query.count.then_some(total))
 }

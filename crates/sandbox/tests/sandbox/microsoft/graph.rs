@@ -54,7 +54,7 @@ async fn messages_page_to_the_end_newest_first_with_counts_matching() {
     let total = inbox["totalItemCount"].as_u64().unwrap() as usize;
     assert!(total > 100, "{total}");
     let mut url = format!(
-        "{}/me/mailFolders/inbox/messages?$select=id,subject,receivedDateTime&$top=40",
+        "{}/me/mailFolders/inbox/messages?$select=id,subject,receivedDateTime&$top=40&$count=true",
         sb.graph_base_url()
     );
     let mut seen: Vec<Value> = Vec::new();
@@ -63,6 +63,7 @@ async fn messages_page_to_the_end_newest_first_with_counts_matching() {
             client().get(&url).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
         let batch = page["value"].as_array().unwrap();
         assert!(batch.len() <= 40);
+        assert_eq!(page["@odata.count"].as_u64(), Some(total as u64), "on every page");
         assert!(
             batch.iter().all(|m| m.get("body").is_none() && m.get("subject").is_some()),
             "$select honoured"
