@@ -30,9 +30,10 @@ pub(super) async fn delta(
     let mailbox = &state.microsoft.mailboxes[caller.mailbox];
     let folder = mailbox.folder_index(&key).ok_or(GraphError::NotFound)?;
     let mut graph = store.graph();
-    // A skip token is good for one page: the next page gets a fresh one.
+    // A skip token names one page and may be used again (a client retrying a page); the
+    // next page gets a token of its own. Rounds share their item list.
     let mut round = if let Some(token) = &query.skiptoken {
-        graph.rounds.remove(token).ok_or(GraphError::SyncStateNotFound)?
+        graph.rounds.get(token).cloned().ok_or(GraphError::SyncStateNotFound)?
     } else if let Some(token) = &query.deltatoken {
         let mark = graph.marks.get(token).cloned().ok_or(GraphError::SyncStateNotFound)?;
         changes(mailbox, mark)
@@ -91,7 +92,7 @@ fn first(mailbox: &Mailbox, index: usize, folder: usize, query: Query) -> Round 
     Round {
         mailbox: index,
         folder,
-        items: found.into_iter().map(|(_, i)| DeltaItem::Message(i)).collect(),
+        items: found.into_iter().map(|(_, i)| DeltaItem::Message(i)).collect::<Vec<_>>().into(),
         position: 0,
         seq: mailbox.seq,
         query,
@@ -120,7 +121,7 @@ fn changes(mailbox: &Mailbox, mark: Mark) -> Round {
     Round {
         mailbox: mark.mailbox,
         folder: mark.folder,
-        items,
+        items: items.into(),
         position: 0,
         seq: mailbox.seq,
         query: mark.query,

@@ -2,6 +2,7 @@
 //! Tokens are opaque to clients; here each one names a position in the mailbox's change log.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::data::Rng;
 
@@ -17,7 +18,7 @@ pub(crate) enum DeltaItem {
 pub(crate) struct Round {
     pub mailbox: usize,
     pub folder: usize,
-    pub items: Vec<DeltaItem>,
+    pub items: Arc<[DeltaItem]>,
     pub position: usize,
     /// The mailbox's sequence number when the round began: the next round starts after it.
     pub seq: u64,

@@ -98,3 +98,46 @@ async fn a_first_round_lists_the_folder_then_later_rounds_list_changes_and_remov
         .unwrap();
     assert_eq!(unknown.status(), StatusCode::GONE);
 }
+
+#[tokio::test]
+async fn a_skip_token_gives_the_same_page_again_and_belongs_to_its_folder() {
+    let sb = start();
+    let token = sb.microsoft_access_token("", "Mail.Read").unwrap();
+    let first: Value = client()
+        .get(format!("{}/me/mailFolders/inbox/messages/delta()", sb.graph_base_url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["value"].as_array().unwrap().len(), 10, "pages of 10 by default");
+    let next = first["@odata.nextLink"].as_str().unwrap();
+    let ids = |page: &Value| -> Vec<String> {
+        page["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut pages = Vec::new();
+    for _ in 0..2 {
+        let page: Value =
+            client().get(next).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+        pages.push(ids(&page));
+    }
+    assert_eq!(pages[0], pages[1], "a retried page is the same page");
+    assert!(pages[0].iter().all(|id| !ids(&first).contains(id)), "and not the first one");
+    let elsewhere = next.replace("/inbox/", "/archive/").replacen(
+        &sb.mail_folders("").unwrap()[0].id,
+        &sb.mail_folders("").unwrap()[5].id,
+        1,
+    );
+    let foreign = client().get(&elsewhere).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(foreign.status(), StatusCode::GONE);
+    let colleague = sb.microsoft_access_token(&sb.mailboxes()[1].address, "Mail.Read").unwrap();
+    let other_user = client().get(next).bearer_auth(&colleague).send().await.unwrap();
+    assert_eq!(other_user.status(), StatusCode::NOT_FOUND, "another mailbox has no such folder");
+}
