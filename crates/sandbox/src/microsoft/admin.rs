@@ -27,6 +27,7 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/microsoft/faults", web::post().to(fault))
         .route("/microsoft/deny", web::post().to(deny))
         .route("/microsoft/throttle", web::post().to(throttle))
+        .route("/microsoft/unavailable", web::post().to(unavailable))
         .route("/microsoft/delta/expire", web::post().to(expire_delta));
 }
 
@@ -154,6 +155,11 @@ async fn deny(sandbox: web::Data<Sandbox>, body: web::Json<Requests>) -> HttpRes
 
 async fn throttle(sandbox: web::Data<Sandbox>, body: web::Json<Requests>) -> HttpResponse {
     sandbox.throttle_graph(body.requests, Duration::from_secs(body.retry_after));
+    HttpResponse::Ok().json(json!({}))
+}
+
+async fn unavailable(sandbox: web::Data<Sandbox>, body: web::Json<Requests>) -> HttpResponse {
+    sandbox.make_graph_unavailable(body.requests, Duration::from_secs(body.retry_after));
     HttpResponse::Ok().json(json!({}))
 }
 

@@ -127,6 +127,12 @@ impl Sandbox {
         self.store.faults().throttle(Target::Api(Api::Graph), 0, requests, seconds(retry_after));
     }
 
+    /// The next `requests` Graph requests answer 503 `serviceNotAvailable` with
+    /// `Retry-After`, as Graph does when a backend is busy. Zero lifts it.
+    pub fn make_graph_unavailable(&self, requests: u32, retry_after: Duration) {
+        self.store.graph().unavailable = (requests, seconds(retry_after));
+    }
+
     /// Forgets every delta round and token: their next use answers 410 `syncStateNotFound`.
     /// Returns how many there were.
     pub fn expire_delta_tokens(&self) -> usize {

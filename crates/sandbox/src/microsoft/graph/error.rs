@@ -11,6 +11,9 @@ pub(crate) enum GraphError {
     /// 429 `TooManyRequests` with `Retry-After` (seconds).
     #[error("Too many requests. Please try again later.")]
     Throttled(u64),
+    /// 503 `serviceNotAvailable` with `Retry-After` (seconds).
+    #[error("The service is temporarily unavailable. Retry after the interval in Retry-After.")]
+    Unavailable(u64),
     /// 401 `InvalidAuthenticationToken`.
     #[error("{0}")]
     Unauthenticated(&'static str),
@@ -37,6 +40,7 @@ impl GraphError {
     fn code(&self) -> &'static str {
         match self {
             Self::Throttled(_) => "TooManyRequests",
+            Self::Unavailable(_) => "serviceNotAvailable",
             Self::Unauthenticated(_) => "InvalidAuthenticationToken",
             Self::AccessDenied => "ErrorAccessDenied",
             Self::NotFound => "ErrorItemNotFound",
@@ -51,6 +55,7 @@ impl ResponseError for GraphError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Self::AccessDenied => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
@@ -63,7 +68,7 @@ impl ResponseError for GraphError {
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status_code());
         match self {
-            Self::Throttled(seconds) => {
+            Self::Throttled(seconds) | Self::Unavailable(seconds) => {
                 response.insert_header(("Retry-After", seconds.to_string()));
             }
             Self::Unauthenticated(_) => {

@@ -88,6 +88,9 @@ impl Caller {
         if let Some(retry_after) = store.throttled(Api::Graph, token) {
             return Err(GraphError::Throttled(retry_after));
         }
+        if let Some(retry_after) = store.graph().take_unavailable() {
+            return Err(GraphError::Unavailable(retry_after));
+        }
         let token = token.ok_or(GraphError::Unauthenticated("Access token is empty."))?;
         let key = store.signing_key().map_err(|e| GraphError::Internal(e.to_string()))?;
         let mut validation = Validation::new(Algorithm::RS256);

@@ -38,6 +38,8 @@ pub(crate) struct Mark {
 pub(crate) struct GraphState {
     pub rounds: HashMap<String, Round>,
     pub marks: HashMap<String, Mark>,
+    /// The next `.0` requests answer 503 with `Retry-After: .1`.
+    pub unavailable: (u32, u64),
     rng: Rng,
 }
 
@@ -46,11 +48,25 @@ impl GraphState {
         let clock = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64);
-        Self { rounds: HashMap::new(), marks: HashMap::new(), rng: Rng::new(seed ^ clock, 0xde17a) }
+        Self {
+            rounds: HashMap::new(),
+            marks: HashMap::new(),
+            unavailable: (0, 0),
+            rng: Rng::new(seed ^ clock, 0xde17a),
+        }
     }
 
     pub(crate) fn token(&mut self) -> String {
         self.rng.token(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 64)
+    }
+
+    /// Consumes one pending 503, if any: its `Retry-After`.
+    pub(crate) fn take_unavailable(&mut self) -> Option<u64> {
+        let (remaining, retry_after) = &mut self.unavailable;
+        (*remaining > 0).then(|| {
+            *remaining -= 1;
+            *retry_after
+        })
     }
 
     /// Forgets every round and token: the next use of any answers 410.

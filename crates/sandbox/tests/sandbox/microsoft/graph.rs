@@ -367,6 +367,12 @@ async fn expired_unknown_or_missing_tokens_are_401_and_throttling_is_429() {
         assert!(body["error"]["innerError"]["request-id"].is_string());
     }
     assert_eq!(graph(&sb, &token, "/me/messages").await.status(), StatusCode::OK);
+    sb.make_graph_unavailable(1, Duration::from_secs(2));
+    let busy = graph(&sb, &token, "/me/messages").await;
+    assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(busy.headers()["retry-after"], "2");
+    assert_eq!(busy.json::<Value>().await.unwrap()["error"]["code"], "serviceNotAvailable");
+    assert_eq!(graph(&sb, &token, "/me/messages").await.status(), StatusCode::OK);
 
     assert!(sb.expire_microsoft_access_tokens() >= 1);
     let expired = graph(&sb, &token, "/me").await;
