@@ -19,6 +19,7 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             .route("/throttle", web::post().to(throttle))
             .route("/slack/oauth/clients", web::post().to(oauth_client))
             .route("/slack/oauth/deny", web::post().to(oauth_deny))
+            .configure(crate::microsoft::admin::routes)
             .route("/{provider}/channels", web::get().to(channels))
             .route("/{provider}/users", web::get().to(users))
             .route("/{provider}/posts", web::post().to(post))
@@ -27,9 +28,12 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     );
 }
 
-fn answer<T: serde::Serialize>(result: Result<T, SandboxError>) -> HttpResponse {
+pub(crate) fn answer<T: serde::Serialize>(result: Result<T, SandboxError>) -> HttpResponse {
     match result {
         Ok(value) => HttpResponse::Ok().json(value),
+        Err(e @ SandboxError::AttachmentTooLarge(_)) => {
+            HttpResponse::BadRequest().json(json!({"error": e.to_string()}))
+        }
         Err(e) => HttpResponse::NotFound().json(json!({"error": e.to_string()})),
     }
 }

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SubsecRound, Utc};
 
+use crate::data::mail::{self, MailConfig};
 use crate::data::{GenConfig, generate};
 use crate::store::{Grant, State, Store};
 use crate::{MATTERMOST_TOKEN, Provider, SLACK_TOKEN};
@@ -37,11 +38,24 @@ pub struct SandboxBuilder {
     now: Option<DateTime<Utc>>,
     posts_per_channel: usize,
     people: usize,
+    mailboxes: usize,
+    messages_per_mailbox: usize,
+    large_attachment_bytes: u64,
+    graph_path: String,
 }
 
 impl Default for SandboxBuilder {
     fn default() -> Self {
-        Self { seed: DEFAULT_SEED, now: None, posts_per_channel: 4000, people: 40 }
+        Self {
+            seed: DEFAULT_SEED,
+            now: None,
+            posts_per_channel: 4000,
+            people: 40,
+            mailboxes: 2,
+            messages_per_mailbox: 600,
+            large_attachment_bytes: 3_600_000,
+            graph_path: crate::microsoft::graph::DEFAULT_PATH.to_owned(),
+        }
     }
 }
 
@@ -74,6 +88,37 @@ impl SandboxBuilder {
         self
     }
 
+    /// Microsoft 365 mailboxes (at least one; the first is the demo user's).
+    #[must_use]
+    pub fn mailboxes(mut self, mailboxes: usize) -> Self {
+        self.mailboxes = mailboxes;
+        self
+    }
+
+    /// Messages in each mailbox, over the 90 days before `now`.
+    #[must_use]
+    pub fn messages_per_mailbox(mut self, messages: usize) -> Self {
+        self.messages_per_mailbox = messages;
+        self
+    }
+
+    /// Size of the one large attachment in the demo mailbox (default 3.6 MB: over Graph's
+    /// 3 MB limit for inline uploads, so clients must handle it as a large one; at most
+    /// Graph's 150 MB).
+    #[must_use]
+    pub fn large_attachment_bytes(mut self, bytes: u64) -> Self {
+        self.large_attachment_bytes = bytes.min(mail::MAX_ATTACHMENT_BYTES);
+        self
+    }
+
+    /// The path Graph is served under (default `/microsoft/graph/v1.0`); `/v1.0` serves it
+    /// at the root as `graph.microsoft.com` does, for clients that only take a host.
+    #[must_use]
+    pub fn graph_path(mut self, path: &str) -> Self {
+        self.graph_path = format!("/{}", path.trim_matches('/'));
+        self
+    }
+
     /// Generates both workspaces and registers the built-in tokens.
     pub fn build(self) -> Sandbox {
         let now = self.now.unwrap_or_else(|| Utc::now().trunc_subsecs(0));
@@ -86,6 +131,13 @@ impl SandboxBuilder {
         let started = Instant::now();
         let slack = generate(Provider::Slack, &config);
         let mattermost = generate(Provider::Mattermost, &config);
+        let microsoft = mail::generate(&MailConfig {
+            seed: self.seed,
+            now_us: config.now_us,
+            mailboxes: self.mailboxes,
+            messages_per_mailbox: self.messages_per_mailbox,
+            large_attachment_bytes: self.large_attachment_bytes,
+        });
         let generation = started.elapsed();
         let mut tokens = HashMap::new();
         tokens.insert(
@@ -96,8 +148,8 @@ impl SandboxBuilder {
             MATTERMOST_TOKEN.to_owned(),
             Grant { provider: Provider::Mattermost, user: mattermost.me, revoked: false },
         );
-        let state = State { slack, mattermost, clock_us: config.now_us, tokens };
-        let store = Store::new(state);
+        let state = State { slack, mattermost, microsoft, clock_us: config.now_us, tokens };
+        let store = Store::new(state, self.seed, self.graph_path);
         store.oauth().clients.insert(
             crate::SLACK_OAUTH_CLIENT_ID.to_owned(),
             crate::SLACK_OAUTH_CLIENT_SECRET.to_owned(),

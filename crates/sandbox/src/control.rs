@@ -190,7 +190,7 @@ impl Sandbox {
 
     /// The next `requests` requests to `provider`, whatever their token, answer 429.
     pub fn throttle_provider(&self, provider: Provider, requests: u32, retry_after: Duration) {
-        let target = Target::Provider(provider);
+        let target = Target::Api(provider.into());
         self.store.faults().throttle(target, 0, requests, seconds(retry_after));
     }
 
@@ -318,7 +318,7 @@ fn mattermost_id(state: &State, at: i64) -> String {
     ids::mattermost(&mut rng)
 }
 
-fn seconds(duration: Duration) -> u64 {
+pub(crate) fn seconds(duration: Duration) -> u64 {
     duration.as_secs() + u64::from(duration.subsec_nanos() > 0)
 }
 

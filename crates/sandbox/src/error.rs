@@ -13,6 +13,21 @@ pub enum SandboxError {
     /// No user with this id in the provider's workspace.
     #[error("unknown user {0}")]
     UnknownUser(String),
+    /// No Microsoft mailbox with this address or object id.
+    #[error("unknown mailbox {0}")]
+    UnknownMailbox(String),
+    /// No mail folder with this id or well-known name in the mailbox.
+    #[error("unknown mail folder {0}")]
+    UnknownFolder(String),
+    /// No live message with this id in the mailbox.
+    #[error("unknown message {0}")]
+    UnknownMessage(String),
+    /// An attachment larger than Graph allows (150 MB).
+    #[error("attachment of {0} bytes: at most 150 MB")]
+    AttachmentTooLarge(u64),
+    /// The identity platform's signing key could not be made or used.
+    #[error("cannot sign: {0}")]
+    Signing(String),
     /// The listener could not be used.
     #[error("cannot serve: {0}")]
     Io(#[from] std::io::Error),

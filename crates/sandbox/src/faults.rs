@@ -5,13 +5,26 @@ use std::collections::HashMap;
 
 use crate::Provider;
 
+/// An API the sandbox serves: a chat provider's, or Microsoft Graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Api {
+    Chat(Provider),
+    Graph,
+}
+
+impl From<Provider> for Api {
+    fn from(provider: Provider) -> Self {
+        Self::Chat(provider)
+    }
+}
+
 /// Who a throttle applies to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Target {
     /// Requests bearing this token.
     Token(String),
-    /// Every request to this provider.
-    Provider(Provider),
+    /// Every request to this API.
+    Api(Api),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +39,7 @@ struct Throttle {
 #[derive(Debug, Default)]
 pub(crate) struct Faults {
     throttles: HashMap<Target, Throttle>,
-    requests: HashMap<Provider, u64>,
+    requests: HashMap<Api, u64>,
 }
 
 impl Faults {
@@ -46,16 +59,17 @@ impl Faults {
         }
     }
 
-    /// API requests made to `provider` so far, throttled ones included.
-    pub(crate) fn requests(&self, provider: Provider) -> u64 {
-        self.requests.get(&provider).copied().unwrap_or_default()
+    /// Requests made to `api` so far, throttled ones included.
+    pub(crate) fn requests(&self, api: impl Into<Api>) -> u64 {
+        self.requests.get(&api.into()).copied().unwrap_or_default()
     }
 
     /// Consumes one throttled answer for this request, if one is pending: its `Retry-After`.
-    pub(crate) fn take(&mut self, provider: Provider, token: Option<&str>) -> Option<u64> {
-        *self.requests.entry(provider).or_default() += 1;
+    pub(crate) fn take(&mut self, api: impl Into<Api>, token: Option<&str>) -> Option<u64> {
+        let api = api.into();
+        *self.requests.entry(api).or_default() += 1;
         let by_token = token.map(|t| Target::Token(t.to_owned()));
-        let targets = by_token.into_iter().chain(std::iter::once(Target::Provider(provider)));
+        let targets = by_token.into_iter().chain(std::iter::once(Target::Api(api)));
         for target in targets {
             if let Some(throttle) = self.throttles.get_mut(&target) {
                 if throttle.pass > 0 {

@@ -7,6 +7,7 @@ mod data;
 mod error;
 mod faults;
 mod mattermost;
+mod microsoft;
 mod running;
 mod server;
 mod slack;
@@ -15,6 +16,8 @@ mod store;
 pub use builder::{DEFAULT_SEED, Sandbox, SandboxBuilder};
 pub use control::{ChannelInfo, NewPost, PostRef, UserInfo};
 pub use error::SandboxError;
+pub use microsoft::control::{MailFolderInfo, MailMessageInfo, MailboxInfo, NewMail};
+pub use microsoft::identity::TokenFault;
 pub use running::RunningSandbox;
 
 use serde::{Deserialize, Serialize};
@@ -32,6 +35,17 @@ pub const SLACK_OAUTH_CLIENT_ID: &str = "sandbox-client-id";
 
 /// The client secret of [`SLACK_OAUTH_CLIENT_ID`].
 pub const SLACK_OAUTH_CLIENT_SECRET: &str = "sandbox-client-secret";
+
+/// The client id of the Microsoft app every sandbox knows (a confidential web app; loopback
+/// redirect URIs accepted on any port). It is also "this API's app" that On-Behalf-Of
+/// assertions are minted for.
+pub const MICROSOFT_CLIENT_ID: &str = "5b1e0c3a-7d2f-4e8a-9c61-0a4d5e6f7a81";
+
+/// The client secret of [`MICROSOFT_CLIENT_ID`].
+pub const MICROSOFT_CLIENT_SECRET: &str = "sbx8Q~sandbox-microsoft-client-secret";
+
+/// The client id of the mobile app that On-Behalf-Of assertions say they were issued to.
+pub const MICROSOFT_MOBILE_CLIENT_ID: &str = "9c2a4f10-3b7e-4d55-8f0a-6e1b2c3d4e5f";
 
 /// A fake provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

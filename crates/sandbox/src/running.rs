@@ -25,6 +25,7 @@ impl Sandbox {
     pub fn start(&self, listener: TcpListener) -> Result<RunningSandbox, SandboxError> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| SandboxError::NoRuntime)?;
         let addr = listener.local_addr()?;
+        self.store.set_origin(format!("http://{addr}"));
         let server = server::serve(self.clone(), listener)?;
         let handle = server.handle();
         runtime.spawn(server);
@@ -62,6 +63,19 @@ impl RunningSandbox {
     /// `{mattermost_base_url}/api/v4/...`.
     pub fn mattermost_base_url(&self) -> String {
         format!("http://{}/mattermost", self.addr)
+    }
+
+    /// The fake Microsoft identity platform's authority host, without a trailing slash:
+    /// endpoints are at `{microsoft_login_base_url}/{tenant}/oauth2/v2.0/…` (the real one is
+    /// `https://login.microsoftonline.com`).
+    pub fn microsoft_login_base_url(&self) -> String {
+        format!("http://{}/microsoft/login", self.addr)
+    }
+
+    /// The fake Microsoft Graph base, without a trailing slash (the real one is
+    /// `https://graph.microsoft.com/v1.0`; the path is the builder's `graph_path`).
+    pub fn graph_base_url(&self) -> String {
+        format!("http://{}{}", self.addr, self.store.graph_path)
     }
 
     /// The sandbox's own admin API (`/_sandbox/...`, see the crate docs).

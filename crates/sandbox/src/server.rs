@@ -5,11 +5,12 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
 
-use crate::{Sandbox, admin, mattermost, slack};
+use crate::{Sandbox, admin, mattermost, microsoft, slack};
 
 pub(crate) fn serve(sandbox: Sandbox, listener: TcpListener) -> std::io::Result<Server> {
     listener.set_nonblocking(true)?;
     let store = web::Data::from(sandbox.store.clone());
+    let graph_path = sandbox.store.graph_path.clone();
     let sandbox = web::Data::new(sandbox);
     let server = HttpServer::new(move || {
         App::new()
@@ -18,6 +19,7 @@ pub(crate) fn serve(sandbox: Sandbox, listener: TcpListener) -> std::io::Result<
             .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
             .configure(slack::routes)
             .configure(mattermost::routes)
+            .configure(|cfg| microsoft::routes(cfg, &graph_path))
             .configure(admin::routes)
     })
     .workers(2)

@@ -1,11 +1,15 @@
 //! The state every request reads: both workspaces, the tokens, the clock and the faults.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::Provider;
 use crate::data::Workspace;
-use crate::faults::Faults;
+use crate::data::mail::Tenant;
+use crate::faults::{Api, Faults};
+use crate::microsoft::graph::GraphState;
+use crate::microsoft::identity::Identity;
+use crate::microsoft::identity::keys::{KeyError, SigningKey};
 use crate::slack::oauth::OAuth;
 
 /// Who a token authenticates.
@@ -30,6 +34,8 @@ pub(crate) enum TokenCheck {
 pub(crate) struct State {
     pub slack: Workspace,
     pub mattermost: Workspace,
+    /// The Microsoft 365 tenant and its mailboxes.
+    pub microsoft: Tenant,
     /// The sandbox clock, in microseconds: mutations advance it by a millisecond each.
     pub clock_us: i64,
     pub tokens: HashMap<String, Grant>,
@@ -71,11 +77,59 @@ pub(crate) struct Store {
     state: RwLock<State>,
     faults: Mutex<Faults>,
     oauth: Mutex<OAuth>,
+    identity: Mutex<Identity>,
+    graph: Mutex<GraphState>,
+    seed: u64,
+    /// Made on first use: Slack- or Mattermost-only runs never pay for RSA key generation.
+    key: OnceLock<Arc<SigningKey>>,
+    /// The path Graph is served under (`/microsoft/graph/v1.0` by default).
+    pub graph_path: String,
+    /// `http://{addr}`, set when the sandbox starts serving: issuers and links are absolute.
+    origin: OnceLock<String>,
 }
 
 impl Store {
-    pub(crate) fn new(state: State) -> Self {
-        Self { state: RwLock::new(state), faults: Mutex::default(), oauth: Mutex::default() }
+    pub(crate) fn new(state: State, seed: u64, graph_path: String) -> Self {
+        Self {
+            state: RwLock::new(state),
+            faults: Mutex::default(),
+            oauth: Mutex::default(),
+            identity: Mutex::new(Identity::new(seed)),
+            graph: Mutex::new(GraphState::new(seed)),
+            seed,
+            graph_path,
+            key: OnceLock::new(),
+            origin: OnceLock::new(),
+        }
+    }
+
+    /// The Microsoft identity platform's runtime state: apps, codes, tokens, switches.
+    pub(crate) fn identity(&self) -> std::sync::MutexGuard<'_, Identity> {
+        self.identity.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Graph's delta rounds and tokens.
+    pub(crate) fn graph(&self) -> std::sync::MutexGuard<'_, GraphState> {
+        self.graph.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The key the fake identity platform signs with.
+    pub(crate) fn signing_key(&self) -> Result<Arc<SigningKey>, KeyError> {
+        if let Some(key) = self.key.get() {
+            return Ok(key.clone());
+        }
+        let key = SigningKey::for_seed(self.seed)?;
+        Ok(self.key.get_or_init(|| key).clone())
+    }
+
+    /// Records where the sandbox serves (the first address wins).
+    pub(crate) fn set_origin(&self, origin: String) {
+        let _ = self.origin.set(origin);
+    }
+
+    /// `http://{addr}` of the server, or a placeholder before it starts.
+    pub(crate) fn origin(&self) -> &str {
+        self.origin.get().map_or("http://sandbox.invalid", String::as_str)
     }
 
     pub(crate) fn read(&self) -> RwLockReadGuard<'_, State> {
@@ -96,7 +150,7 @@ impl Store {
     }
 
     /// A pending 429 for this request, as its `Retry-After` in seconds.
-    pub(crate) fn throttled(&self, provider: Provider, token: Option<&str>) -> Option<u64> {
-        self.faults().take(provider, token)
+    pub(crate) fn throttled(&self, api: impl Into<Api>, token: Option<&str>) -> Option<u64> {
+        self.faults().take(api, token)
     }
 }

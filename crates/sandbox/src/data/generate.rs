@@ -205,7 +205,7 @@ fn members(rng: &mut Rng, kind: Kind, people: usize) -> Vec<usize> {
 }
 
 /// `count` distinct, sorted times in `[from, to)`, denser on weekday working hours (UTC).
-fn times(rng: &mut Rng, from: i64, to: i64, count: usize) -> Vec<i64> {
+pub(super) fn times(rng: &mut Rng, from: i64, to: i64, count: usize) -> Vec<i64> {
     let mut times = Vec::with_capacity(count);
     while times.len() < count {
         let t = rng.range(from, to);

@@ -3,6 +3,7 @@
 
 mod channel;
 mod generate;
+pub(crate) mod mail;
 mod people;
 pub(crate) mod rng;
 mod specs;

@@ -88,7 +88,7 @@ fn refuse(code: &str) -> HttpResponse {
         .body(format!("Slack sandbox: this authorization cannot start ({code})\n"))
 }
 
-fn back_to(redirect_uri: &str, params: &[(&str, &str)]) -> HttpResponse {
+pub(crate) fn back_to(redirect_uri: &str, params: &[(&str, &str)]) -> HttpResponse {
     let query = serde_urlencoded::to_string(params).unwrap_or_default();
     let glue = if redirect_uri.contains('?') { '&' } else { '?' };
     HttpResponse::Found()
@@ -133,7 +133,7 @@ async fn authorize(req: HttpRequest, store: web::Data<Store>) -> HttpResponse {
 }
 
 /// HTTP Basic `client_id:client_secret`, as Slack recommends sending them.
-fn basic(req: &HttpRequest) -> Option<(String, String)> {
+pub(crate) fn basic(req: &HttpRequest) -> Option<(String, String)> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
     let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;

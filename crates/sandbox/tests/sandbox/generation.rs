@@ -25,14 +25,16 @@ fn the_default_size_is_tens_of_thousands_of_posts_and_quick_to_build() {
     let elapsed = started.elapsed();
     let slack = sandbox.post_count(Provider::Slack);
     let mattermost = sandbox.post_count(Provider::Mattermost);
+    let mail: usize = sandbox.mailboxes().iter().map(|m| m.messages).sum();
     // Reported, not asserted: timings depend on the machine.
     println!(
-        "generated {} posts ({slack} Slack, {mattermost} Mattermost) in {:?} (build {:?})",
+        "generated {} posts ({slack} Slack, {mattermost} Mattermost) and {mail} mail messages in {:?} (build {:?})",
         slack + mattermost,
         sandbox.generation_time(),
         elapsed
     );
     assert!(slack + mattermost >= 40_000);
+    assert!(mail >= 1_000, "hundreds of messages per mailbox");
     for provider in [Provider::Slack, Provider::Mattermost] {
         let channels = sandbox.channels(provider);
         assert!(channels.len() >= 6);

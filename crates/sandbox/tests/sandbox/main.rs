@@ -5,5 +5,6 @@
 mod admin;
 mod generation;
 mod mattermost;
+mod microsoft;
 mod slack;
 mod support;
