@@ -210,7 +210,7 @@ pub fn banner(demo: &Demo, account: &DemoAccount) -> String {
     curl -s {api}/api/stats/pulse   -H "Authorization: Bearer $TOKEN"
   (compat login: curl -s -X POST {api}/api/auth -H 'Content-Type: application/json' -d '{compat}')
   Connect Slack by OAuth against the sandbox (follows every redirect):
-    curl -sL '{api}/api/chat/oauth/slack/start?redirect=true' -H "Authorization: Bearer $TOKEN"
+    curl -sL -c /dev/null '{api}/api/chat/oauth/slack/start?redirect=true' -H "Authorization: Bearer $TOKEN"
   API docs: {api}/docs/
   ──────────────────────────────────────────────────────────────────────────────"#,
         slack = demo.slack_base_url,

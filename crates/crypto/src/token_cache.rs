@@ -7,8 +7,9 @@
 //! - Only tokens that fully verified (signature, algorithm, key id, issuer, audience, claims)
 //!   are inserted, keyed by their exact bytes; lookups compare the whole token, so a forged or
 //!   altered token never matches an entry and goes through the full check (and fails it).
-//! - The only check that depends on time is `exp`; it is made again on every hit against the
-//!   caller's clock, and an expired entry is dropped.
+//! - The only check that time can make fail once passed is `exp`; it is made again on every
+//!   hit against the caller's clock, and an expired entry is dropped. (`iat` and `nbf` not in
+//!   the future passed at insertion and stay passed as time moves on.)
 //! - Keys are static configuration: a key removed from it leaves with the process, and with it
 //!   the cache. Revocation is not the token's business: every request still reads the session
 //!   and user (`AuthService::authenticate`).

@@ -94,6 +94,12 @@ fn cors(settings: &HttpSettings) -> Cors {
     for origin in &settings.cors_origins {
         cors = if origin == "*" { cors.allow_any_origin() } else { cors.allowed_origin(origin) };
     }
+    // Listed origins may send credentials, so a web client elsewhere can keep the OAuth
+    // browser-binding cookie (`oauth_binding`); authentication itself never rides on cookies.
+    // Any origin (`*`) never may.
+    if !settings.cors_origins.iter().any(|o| o == "*") && !settings.cors_origins.is_empty() {
+        cors = cors.supports_credentials();
+    }
     cors
 }
 

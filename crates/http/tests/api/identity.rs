@@ -393,3 +393,15 @@ async fn failed_logins_make_only_that_address_wait() {
     let (s, _, _) = json_call(&app, attempt("10.0.0.1", "correct horse")).await;
     assert_eq!(s, 200, "the wait passed");
 }
+
+#[actix_web::test]
+async fn a_listed_origin_may_send_credentials_for_the_oauth_binding_cookie() {
+    let (app, _) = app!(identity(ManualClock::default()));
+    let from =
+        |origin: &'static str| TestRequest::get().uri("/version").insert_header(("Origin", origin));
+    let (_, headers, _) = json_call(&app, from("https://app.example")).await;
+    assert_eq!(headers.get("access-control-allow-credentials").unwrap(), "true");
+    // Another origin is not allowed at all, so a browser never exposes the answer to it.
+    let (_, headers, _) = json_call(&app, from("https://evil.example")).await;
+    assert!(headers.get("access-control-allow-origin").is_none());
+}

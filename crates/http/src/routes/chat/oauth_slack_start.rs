@@ -31,8 +31,10 @@ pub struct StartQuery {
     get, path = "/api/chat/oauth/slack/start", tag = "chat", security(("bearer" = [])),
     params(StartQuery),
     responses(
-        (status = 200, description = "Where to send the browser; sets the browser-binding cookie", body = Envelope<ChatOAuthStart>),
-        (status = 303, description = "With `redirect=true`: to Slack's authorization page; sets the browser-binding cookie"),
+        (status = 200, description = "Where to send the browser", body = Envelope<ChatOAuthStart>,
+            headers(("Set-Cookie" = String, description = "`switchboard_oauth_slack`: the browser binding the callback must bring back"))),
+        (status = 303, description = "With `redirect=true`: to Slack's authorization page",
+            headers(("Set-Cookie" = String, description = "`switchboard_oauth_slack`: the browser binding the callback must bring back"))),
         (status = 401, description = "Not signed in", body = ErrorEnvelope),
         (status = 404, description = "Slack OAuth is not configured", body = ErrorEnvelope),
     )
