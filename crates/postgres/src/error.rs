@@ -138,7 +138,8 @@ mod tests {
 
     #[test]
     fn a_lost_socket_is_unavailability_but_a_bad_message_is_not() {
-        for message in ["connection closed", "error communicating with the server", "channel closed"]
+        for message in
+            ["connection closed", "error communicating with the server", "channel closed"]
         {
             let error = store_error(db_error(DatabaseErrorKind::UnableToSendCommand, message));
             assert!(matches!(error, StoreError::Unavailable(_)), "{message}: {error:?}");

@@ -14,3 +14,4 @@ mod seed;
 mod stats;
 mod stats_consumer;
 mod support;
+mod unavailable;
