@@ -9,6 +9,7 @@ mod contract;
 mod errors;
 mod events;
 mod identity;
+mod inputs;
 mod jobs;
 mod me;
 mod negotiation;

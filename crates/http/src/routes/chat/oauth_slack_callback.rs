@@ -9,6 +9,7 @@ use crate::auth::Caller;
 use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
 use crate::proto::v1::ChatSourceInfo;
+use crate::query::Query;
 use crate::reply::Reply;
 
 /// What Slack sends the browser back with.
@@ -39,7 +40,7 @@ pub struct CallbackQuery {
 pub async fn callback<P: Ports>(
     chat: web::Data<ChatService<P>>,
     caller: Option<Caller<P>>,
-    query: web::Query<CallbackQuery>,
+    query: Query<CallbackQuery>,
 ) -> Result<Reply<ChatSourceInfo>, ApiError> {
     let query = query.into_inner();
     let state = query.state.unwrap_or_default();

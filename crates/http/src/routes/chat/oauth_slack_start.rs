@@ -10,6 +10,7 @@ use crate::auth::{Caller, Write};
 use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
 use crate::proto::v1::ChatOAuthStart;
+use crate::query::Query;
 use crate::reply::Reply;
 use crate::routes::convert::time;
 
@@ -37,7 +38,7 @@ pub struct StartQuery {
 pub async fn start<P: Ports>(
     chat: web::Data<ChatService<P>>,
     caller: Caller<P, Write>,
-    query: web::Query<StartQuery>,
+    query: Query<StartQuery>,
 ) -> Result<Either<Reply<ChatOAuthStart>, HttpResponse>, ApiError> {
     let started = chat.start_slack_oauth(&caller.principal).await?;
     if query.redirect {
