@@ -8,6 +8,7 @@ mod chat;
 mod contract;
 mod errors;
 mod events;
+mod framework_limits;
 mod identity;
 mod inputs;
 mod jobs;
