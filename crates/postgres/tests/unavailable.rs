@@ -4,43 +4,18 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
-use diesel::sql_types::Integer;
 use diesel_async::RunQueryDsl;
 use switchboard_ports::StoreError;
 use switchboard_postgres::error::{pool_error, store_error};
-use switchboard_test_support::{TestDb, admin_url};
-use tokio_postgres::NoTls;
-
-#[derive(diesel::QueryableByName)]
-struct Backend {
-    #[diesel(sql_type = Integer)]
-    pid: i32,
-}
-
-async fn admin() -> tokio_postgres::Client {
-    let (client, connection) = tokio_postgres::connect(admin_url(), NoTls).await.unwrap();
-    tokio::spawn(connection);
-    client
-}
+use switchboard_test_support::TestDb;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_terminated_connection_and_a_refused_one_are_unavailable() {
     let db = TestDb::migrated().await;
     let pool = db.pool();
     let mut conn = pool.get().await.unwrap();
-    let backend: Backend =
-        diesel::sql_query("SELECT pg_backend_pid() AS pid").get_result(&mut *conn).await.unwrap();
-    let admin = admin().await;
-    admin
-        .batch_execute(&format!("ALTER DATABASE \"{}\" WITH ALLOW_CONNECTIONS false", db.name()))
-        .await
-        .unwrap();
-    let ended: bool = admin
-        .query_one("SELECT pg_terminate_backend($1, 5000)", &[&backend.pid])
-        .await
-        .unwrap()
-        .get(0);
-    assert!(ended);
+    diesel::sql_query("SELECT 1").execute(&mut *conn).await.unwrap();
+    assert!(db.take_down().await > 0, "the pooled connection is terminated");
 
     let lost = diesel::sql_query("SELECT 1").execute(&mut *conn).await.unwrap_err();
     let lost = store_error(lost);

@@ -5,49 +5,9 @@
 use actix_web::test::TestRequest;
 use serde_json::json;
 use switchboard_memory::ManualClock;
-use switchboard_test_support::{TestDb, admin_url};
-use tokio_postgres::NoTls;
+use switchboard_test_support::TestDb;
 
 use crate::support::{call, config, instance};
-
-async fn admin() -> tokio_postgres::Client {
-    let (client, connection) = tokio_postgres::connect(admin_url(), NoTls).await.unwrap();
-    tokio::spawn(connection);
-    client
-}
-
-/// Refuses new connections to `db` and ends the ones open (the pool's included), as a
-/// PostgreSQL restart does; `pg_terminate_backend` waits until each backend is gone.
-async fn take_down(db: &TestDb) {
-    let admin = admin().await;
-    admin
-        .batch_execute(&format!("ALTER DATABASE \"{}\" WITH ALLOW_CONNECTIONS false", db.name()))
-        .await
-        .unwrap();
-    // The pids first, then one call each: in a single `WHERE datname = … AND
-    // pg_terminate_backend(pid)` the planner may call the function on other databases' rows.
-    let pids: Vec<i32> = admin
-        .query("SELECT pid FROM pg_stat_activity WHERE datname = $1", &[&db.name()])
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
-    let mut ended = 0;
-    for pid in pids {
-        let row = admin.query_one("SELECT pg_terminate_backend($1, 5000)", &[&pid]).await.unwrap();
-        ended += usize::from(row.get::<_, bool>(0));
-    }
-    assert!(ended > 0, "the app's pool held connections to end");
-}
-
-async fn bring_back(db: &TestDb) {
-    admin()
-        .await
-        .batch_execute(&format!("ALTER DATABASE \"{}\" WITH ALLOW_CONNECTIONS true", db.name()))
-        .await
-        .unwrap();
-}
 
 fn bearer(req: TestRequest, token: &str) -> TestRequest {
     req.insert_header(("Authorization", format!("Bearer {token}")))
@@ -67,7 +27,7 @@ async fn an_unreachable_database_is_503_with_retry_after_then_recovers() {
     assert_eq!(status, 200, "{body}");
     let token = body["data"]["access_token"].as_str().unwrap().to_owned();
 
-    take_down(&db).await;
+    assert!(db.take_down().await > 0, "the app's pool held connections to end");
     let other = json!({"email": "bob@example.org", "password": "correct horse"});
     let requests = [
         (
@@ -95,7 +55,7 @@ async fn an_unreachable_database_is_503_with_retry_after_then_recovers() {
         assert_eq!(body["errors"][0]["code"], "unavailable", "{what}");
     }
 
-    bring_back(&db).await;
+    db.bring_back().await;
     let (status, _, body) = call(&app, bearer(TestRequest::get().uri("/api/me"), &token)).await;
     assert_eq!(status, 200, "the pool reconnects once the database is back: {body}");
     assert_eq!(body["data"]["email"], "ada@example.org");
