@@ -2,9 +2,10 @@
 //! pool) shared by every source, built once from configuration.
 //!
 //! Unless `chat.allow_private_networks`, that client resolves names to public addresses only
-//! and follows no redirect: a provider URL checked when the source was connected cannot later
-//! be pointed (DNS rebinding, a redirect) at loopback, a private network or a cloud metadata
-//! service.
+//! and checks every redirect's target with the same guard before following it: a provider URL
+//! checked when the source was connected cannot later be pointed (DNS rebinding, a redirect)
+//! at loopback, a private network or a cloud metadata service. A refused redirect fails the
+//! request as a transport error, which connecting a source reports as a 422 on `base_url`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -124,16 +125,35 @@ impl ChatSourceFactory for ProviderSources {
 }
 
 /// The HTTP client every source shares, before it is built: rustls (see [`crate::tls`]), the
-/// request timeout, and unless private networks are allowed, public addresses only and no
-/// redirects.
+/// request timeout, and unless private networks are allowed, public addresses only and
+/// redirects followed only where the guard allows.
 pub fn client_builder(config: &ChatConfig) -> reqwest::ClientBuilder {
     let timeout = Duration::from_secs(config.request_timeout_secs.max(1));
     let builder = reqwest::Client::builder().timeout(timeout);
     if config.allow_private_networks {
         builder
     } else {
-        builder.dns_resolver(Arc::new(PublicOnly)).redirect(reqwest::redirect::Policy::none())
+        builder.dns_resolver(Arc::new(PublicOnly)).redirect(guarded_redirects())
     }
+}
+
+/// The most redirects followed for one request (reqwest's default is 10; a provider needs one,
+/// from `http` to `https` or to its canonical host).
+const MAX_REDIRECTS: usize = 5;
+
+/// Follows a redirect only to a target [`network::check_redirect`] allows (a name's addresses
+/// are then kept public by [`PublicOnly`]). reqwest drops `Authorization` on a redirect to
+/// another host, so the token goes nowhere but where the user pointed it.
+fn guarded_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        if attempt.previous().len() > MAX_REDIRECTS {
+            return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
+        }
+        match network::check_redirect(attempt.url()) {
+            Ok(()) => attempt.follow(),
+            Err(refused) => attempt.error(refused),
+        }
+    })
 }
 
 /// Resolves names to their public addresses only.
@@ -207,5 +227,66 @@ mod tests {
         let source = guarded.source(ChatProvider::Mattermost, &url, MATTERMOST_TOKEN).unwrap();
         let err = source.identity().await.unwrap_err();
         assert!(matches!(err, ChatError::Transport(_)), "{err:?}");
+    }
+
+    /// A server on loopback that answers every request with a redirect to `location`.
+    async fn redirecting_to(location: String) -> SocketAddr {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let answer = format!(
+                    "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n\
+                     Connection: close\r\n\r\n"
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+            }
+        });
+        addr
+    }
+
+    /// The guard treats the first server as the public one a user named (connecting checks
+    /// `base_url` itself; a literal address is not resolved by the client), and it redirects to
+    /// another loopback server: the redirect is refused before that server hears anything, and
+    /// connecting reports it as a 422 on `base_url`, not a provider failure.
+    #[tokio::test]
+    async fn a_redirect_to_loopback_is_refused_and_answered_as_a_bad_base_url() {
+        use actix_web::ResponseError;
+        use futures_util::FutureExt;
+
+        let target = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = target.local_addr().unwrap().port();
+        let config = ChatConfig {
+            slack_base_url: "https://slack.example".into(),
+            allow_private_networks: false,
+            ..ChatConfig::for_tests()
+        };
+        let guarded = ProviderSources::new(&config).unwrap();
+        for location in [
+            format!("http://127.0.0.1:{port}/api/v4/users/me"),
+            format!("http://localhost:{port}/api/v4/users/me"),
+            "http://169.254.169.254/latest/meta-data".to_owned(),
+        ] {
+            let public = redirecting_to(location.clone()).await;
+            let url = format!("http://{public}");
+            let source = guarded.source(ChatProvider::Mattermost, &url, MATTERMOST_TOKEN).unwrap();
+            let err = source.identity().await.unwrap_err();
+            assert!(matches!(&err, ChatError::Transport(m) if m.contains("address")), "{err:?}");
+            let api = switchboard_http::ApiError::from(
+                switchboard_services::ChatServiceError::connecting(err),
+            );
+            assert_eq!(api.status_code().as_u16(), 422, "{location}: {api:?}");
+            assert_eq!(api.body().1[0].field, "base_url", "{location}");
+        }
+        assert!(target.accept().now_or_never().is_none(), "nothing reached the loopback target");
     }
 }

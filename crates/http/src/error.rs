@@ -6,6 +6,11 @@
 //! `From` impls, never by a blanket conversion (the identity services' in `error/identity.rs`).
 //! Authentication failures are all one 401 (with `WWW-Authenticate`) whose message does not
 //! say which check failed; the reason is logged at debug level.
+//!
+//! A storage failure keeps its kind up to here: every service error's `Store` variant goes
+//! through the one `From<StoreError>` (`error/store.rs`), so a database that cannot be reached
+//! is a 503 with `Retry-After` on every route, authentication included, and any other storage
+//! failure a 500.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -68,6 +73,13 @@ pub enum ApiError {
         /// Seconds to wait.
         retry_after: u64,
     },
+    /// 503: the database cannot be reached (down, restarting, out of connections); answered
+    /// with `Retry-After`, and `errors` names the `storage` dependency.
+    #[error("storage is unavailable; retry in {retry_after} seconds")]
+    StorageUnavailable {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// 500: a bug or an unexpected failure; the detail is logged, never sent.
     #[error("internal server error")]
     Internal(String),
@@ -79,6 +91,14 @@ impl ApiError {
         match self {
             ApiError::Validation(errors) => (self.to_string(), errors.clone()),
             ApiError::Unavailable { message, errors } => (message.clone(), errors.clone()),
+            ApiError::StorageUnavailable { retry_after } => (
+                self.to_string(),
+                vec![FieldError::new(
+                    "storage",
+                    "unavailable",
+                    format!("the database cannot be reached; retry in {retry_after} seconds"),
+                )],
+            ),
             _ => (self.to_string(), Vec::new()),
         }
     }
@@ -103,9 +123,9 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unavailable { .. } | ApiError::Overloaded { .. } => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            ApiError::Unavailable { .. }
+            | ApiError::Overloaded { .. }
+            | ApiError::StorageUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -133,7 +153,9 @@ impl ResponseError for ApiError {
                     ),
                 );
             }
-            ApiError::TooManyRequests { retry_after } | ApiError::Overloaded { retry_after } => {
+            ApiError::TooManyRequests { retry_after }
+            | ApiError::Overloaded { retry_after }
+            | ApiError::StorageUnavailable { retry_after } => {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
             }
             _ => {}
@@ -146,3 +168,4 @@ mod chat;
 mod identity;
 mod operations;
 mod stats;
+mod store;

@@ -8,11 +8,13 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt;
 use prost::Message;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::encoding::Encoding;
 use crate::envelope::FieldError;
 use crate::error::ApiError;
+use crate::nul;
 
 /// The largest request body accepted, in bytes (from configuration; 256 KiB if unset).
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +30,8 @@ impl Default for BodyLimit {
 /// (`application/x-protobuf`) into a type generated from the `.proto` contract.
 ///
 /// Failures answer in the envelope: 415 for another content type, 413 past the body limit,
-/// 400 for a body that does not parse, 422 naming the field for a value of the wrong type.
+/// 400 for a body that does not parse, 422 naming the field for a value of the wrong type or a
+/// string holding a NUL (whichever the encoding).
 #[derive(Debug)]
 pub struct Payload<T>(pub T);
 
@@ -41,7 +44,7 @@ impl<T> Payload<T> {
 
 impl<T> FromRequest for Payload<T>
 where
-    T: DeserializeOwned + Message + Default + 'static,
+    T: DeserializeOwned + Serialize + Message + Default + 'static,
 {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -69,7 +72,9 @@ where
                 }
                 body.extend_from_slice(&chunk);
             }
-            decode(encoding, &body).map(Payload)
+            let value = decode(encoding, &body)?;
+            nul::refuse_in_body(&value)?;
+            Ok(Payload(value))
         })
     }
 }

@@ -61,6 +61,47 @@ impl TestDb {
     pub async fn client(&self) -> Client {
         connect(&self.url).await
     }
+
+    /// Takes this database away as a PostgreSQL restart does: new connections are refused and
+    /// every open one (the pools' included) is terminated, waiting until each is gone. Returns
+    /// how many were terminated. [`TestDb::bring_back`] undoes it; dropping works either way.
+    pub async fn take_down(&self) -> usize {
+        let admin = connect(&self.admin_url).await;
+        admin
+            .batch_execute(&format!(
+                "ALTER DATABASE \"{}\" WITH ALLOW_CONNECTIONS false",
+                self.name
+            ))
+            .await
+            .expect("refuse connections");
+        // The pids first, then one call each: in a single `WHERE datname = … AND
+        // pg_terminate_backend(pid)` the planner may call the function on other databases' rows.
+        let pids: Vec<i32> = admin
+            .query("SELECT pid FROM pg_stat_activity WHERE datname = $1", &[&self.name])
+            .await
+            .expect("list connections")
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        let mut ended = 0;
+        for pid in pids {
+            let row = admin
+                .query_one("SELECT pg_terminate_backend($1, 5000)", &[&pid])
+                .await
+                .expect("terminate a connection");
+            ended += usize::from(row.get::<_, bool>(0));
+        }
+        ended
+    }
+
+    /// Accepts connections again after [`TestDb::take_down`].
+    pub async fn bring_back(&self) {
+        connect(&self.admin_url)
+            .await
+            .batch_execute(&format!("ALTER DATABASE \"{}\" WITH ALLOW_CONNECTIONS true", self.name))
+            .await
+            .expect("accept connections");
+    }
 }
 
 impl Drop for TestDb {

@@ -16,3 +16,4 @@ mod seed;
 mod stats;
 mod stats_consumer;
 mod support;
+mod unavailable;

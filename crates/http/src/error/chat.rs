@@ -41,6 +41,7 @@ impl From<ChatServiceError> for ApiError {
             ChatServiceError::OAuthStateMismatch
             | ChatServiceError::OAuthOtherBrowser
             | ChatServiceError::OAuthDenied(_) => ApiError::Forbidden(e.to_string()),
+            ChatServiceError::Store(store) => store.into(),
             other => ApiError::Internal(other.to_string()),
         }
     }

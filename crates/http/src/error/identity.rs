@@ -27,6 +27,7 @@ impl From<AuthError> for ApiError {
             AuthError::Busy { retry_after } => ApiError::Overloaded { retry_after },
             AuthError::NotASession => ApiError::Forbidden(e.to_string()),
             AuthError::SessionNotFound => ApiError::NotFound(e.to_string()),
+            AuthError::Store(store) => store.into(),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -43,6 +44,7 @@ impl From<AccountError> for ApiError {
             AccountError::NotFound => ApiError::NotFound(e.to_string()),
             AccountError::Throttled { retry_after } => ApiError::TooManyRequests { retry_after },
             AccountError::Busy { retry_after } => ApiError::Overloaded { retry_after },
+            AccountError::Store(store) => store.into(),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -56,6 +58,7 @@ impl From<ApiKeyError> for ApiError {
             ApiKeyError::InvalidExpiry => field("expires_at", "invalid", &e),
             ApiKeyError::NotFound => ApiError::NotFound(e.to_string()),
             ApiKeyError::NotASession => ApiError::Forbidden(e.to_string()),
+            ApiKeyError::Store(store) => store.into(),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -67,6 +70,7 @@ impl From<AdminError> for ApiError {
             AdminError::NotFound => ApiError::NotFound(e.to_string()),
             AdminError::Refused(_) => ApiError::Forbidden(e.to_string()),
             AdminError::Account(inner) => inner.into(),
+            AdminError::Store(store) => store.into(),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -74,7 +78,10 @@ impl From<AdminError> for ApiError {
 
 impl From<SecretError> for ApiError {
     fn from(e: SecretError) -> Self {
-        ApiError::Internal(e.to_string())
+        match e {
+            SecretError::Store(store) => store.into(),
+            other => ApiError::Internal(other.to_string()),
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use super::ApiError;
 impl From<EventLogError> for ApiError {
     fn from(e: EventLogError) -> Self {
         match e {
-            EventLogError::Store(store) => ApiError::Internal(store.to_string()),
+            EventLogError::Store(store) => store.into(),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -18,6 +18,7 @@ impl From<JobAdminError> for ApiError {
         match e {
             JobAdminError::NotFound => ApiError::NotFound(e.to_string()),
             JobAdminError::Conflict => ApiError::Conflict(e.to_string()),
+            JobAdminError::Store(store) => store.into(),
             other => ApiError::Internal(other.to_string()),
         }
     }

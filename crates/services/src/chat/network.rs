@@ -4,7 +4,8 @@
 //!
 //! The check runs on the addresses the name resolves to (through the source factory's port),
 //! so a public name pointing at `127.0.0.1` or `169.254.169.254` is refused like the literal
-//! address.
+//! address. A provider's redirects go through [`check_redirect`] at each hop, so a public URL
+//! that redirects to loopback is refused like loopback itself.
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -56,6 +57,38 @@ where
         }
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// Whether a provider's redirect to `target` may be followed, by a client whose resolver keeps
+/// public addresses only: the scheme and credential rules of [`checked_base_url`], and a
+/// literal address must be public (the client connects to a literal without resolving it; a
+/// name is left to the resolver).
+///
+/// # Errors
+/// [`ChatServiceError::InvalidBaseUrl`] for another scheme or credentials in the URL;
+/// [`ChatServiceError::ForbiddenAddress`] for a non-public literal address.
+pub fn check_redirect(target: &url::Url) -> Result<(), ChatServiceError> {
+    if !matches!(target.scheme(), "http" | "https") {
+        return Err(ChatServiceError::InvalidBaseUrl(format!(
+            "it redirects to a {} URL; only http and https are followed",
+            target.scheme()
+        )));
+    }
+    if !target.username().is_empty() || target.password().is_some() {
+        return Err(ChatServiceError::InvalidBaseUrl(
+            "it redirects to a URL with credentials".to_owned(),
+        ));
+    }
+    let literal = match target.host() {
+        Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
+        Some(url::Host::Domain(_)) => None,
+        None => return Err(ChatServiceError::InvalidBaseUrl("it redirects to no host".into())),
+    };
+    match literal {
+        Some(ip) if !is_public(ip) => Err(ChatServiceError::ForbiddenAddress(ip.to_string())),
+        _ => Ok(()),
+    }
 }
 
 /// Whether `ip` is a public unicast address: not loopback, private, link-local (cloud
@@ -147,6 +180,23 @@ mod tests {
         match host.trim_matches(['[', ']']) {
             "localhost" => Ok(vec![Ipv4Addr::LOCALHOST.into()]),
             literal => literal.parse().map(|ip| vec![ip]).map_err(|_| ChatError::Transport(host)),
+        }
+    }
+
+    #[test]
+    fn redirects_to_non_public_literals_or_other_schemes_are_refused() {
+        for (target, refused) in [
+            ("https://chat.example.org/api/v4/users/me", false),
+            ("http://93.184.216.34/", false),
+            ("http://127.0.0.1:8065/api/v4/users/me", true),
+            ("http://[::1]/", true),
+            ("http://169.254.169.254/latest/meta-data", true),
+            ("http://[::ffff:10.0.0.1]/", true),
+            ("file:///etc/passwd", true),
+            ("https://user:pw@chat.example.org/", true),
+        ] {
+            let checked = check_redirect(&url::Url::parse(target).unwrap());
+            assert_eq!(checked.is_err(), refused, "{target}: {checked:?}");
         }
     }
 

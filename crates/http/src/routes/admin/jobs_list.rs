@@ -11,6 +11,7 @@ use crate::auth::{AdminRead, Caller};
 use crate::envelope::{Envelope, ErrorEnvelope, FieldError};
 use crate::error::ApiError;
 use crate::proto::v1::JobList;
+use crate::query::Query;
 use crate::reply::Reply;
 use crate::routes::convert;
 
@@ -39,7 +40,7 @@ pub struct JobsParams {
 pub async fn list<P: Ports>(
     jobs: web::Data<JobAdminService<P::Jobs>>,
     _caller: Caller<P, AdminRead>,
-    params: web::Query<JobsParams>,
+    params: Query<JobsParams>,
 ) -> Result<Reply<JobList>, ApiError> {
     let params = params.into_inner();
     let state = params

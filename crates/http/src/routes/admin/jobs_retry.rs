@@ -7,6 +7,7 @@ use switchboard_services::JobAdminService;
 use crate::auth::{AdminWrite, Caller};
 use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
+use crate::path::Path;
 use crate::proto::v1::JobList;
 use crate::reply::Reply;
 
@@ -24,7 +25,7 @@ use crate::reply::Reply;
 pub async fn retry<P: Ports>(
     jobs: web::Data<JobAdminService<P::Jobs>>,
     _caller: Caller<P, AdminWrite>,
-    id: web::Path<String>,
+    id: Path<String>,
 ) -> Result<Reply<JobList>, ApiError> {
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound("no such job".to_owned()))?;
     jobs.retry(id).await?;

@@ -9,6 +9,7 @@ use crate::auth::{AdminRead, Caller};
 use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
 use crate::proto::v1::UserList;
+use crate::query::Query;
 use crate::reply::Reply;
 use crate::routes::convert;
 
@@ -35,7 +36,7 @@ pub struct ListQuery {
 pub async fn list_users<P: Ports>(
     admin: web::Data<AdminService<P>>,
     _caller: Caller<P, AdminRead>,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<Reply<UserList>, ApiError> {
     let q = query.into_inner();
     let page = admin

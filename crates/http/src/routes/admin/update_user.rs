@@ -9,6 +9,7 @@ use switchboard_services::AdminService;
 use crate::auth::{AdminWrite, Caller};
 use crate::envelope::{Envelope, ErrorEnvelope, FieldError};
 use crate::error::ApiError;
+use crate::path::Path;
 use crate::payload::Payload;
 use crate::proto::v1::{AdminUpdateUserRequest, User};
 use crate::reply::Reply;
@@ -28,7 +29,7 @@ use crate::routes::convert;
 pub async fn update_user<P: Ports>(
     admin: web::Data<AdminService<P>>,
     caller: Caller<P, AdminWrite>,
-    id: web::Path<String>,
+    id: Path<String>,
     body: Payload<AdminUpdateUserRequest>,
 ) -> Result<Reply<User>, ApiError> {
     let id: UserId = id.parse().map_err(|_| ApiError::NotFound("no such user".to_owned()))?;

@@ -8,6 +8,7 @@ use switchboard_services::ApiKeyService;
 use crate::auth::{Caller, Write};
 use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
+use crate::path::Path;
 use crate::proto::v1::ApiKeyList;
 use crate::reply::Reply;
 
@@ -23,7 +24,7 @@ use crate::reply::Reply;
 pub async fn delete<P: Ports>(
     keys: web::Data<ApiKeyService<P>>,
     caller: Caller<P, Write>,
-    id: web::Path<String>,
+    id: Path<String>,
 ) -> Result<Reply<ApiKeyList>, ApiError> {
     let id: ApiKeyId = id.parse().map_err(|_| ApiError::NotFound("no such API key".to_owned()))?;
     keys.revoke(&caller.principal, id).await?;

@@ -8,6 +8,7 @@ use switchboard_services::AuthService;
 use crate::auth::{Caller, Write};
 use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
+use crate::path::Path;
 use crate::proto::v1::LogoutResult;
 use crate::reply::Reply;
 
@@ -23,7 +24,7 @@ use crate::reply::Reply;
 pub async fn delete_session<P: Ports>(
     auth: web::Data<AuthService<P>>,
     caller: Caller<P, Write>,
-    id: web::Path<String>,
+    id: Path<String>,
 ) -> Result<Reply<LogoutResult>, ApiError> {
     let id: SessionId = id.parse().map_err(|_| ApiError::NotFound("no such session".to_owned()))?;
     auth.delete_session(&caller.principal, id).await?;

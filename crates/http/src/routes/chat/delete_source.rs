@@ -7,6 +7,7 @@ use switchboard_services::ChatService;
 use crate::auth::{Caller, Write};
 use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
+use crate::path::Path;
 use crate::proto::v1::ChatSourceList;
 use crate::reply::Reply;
 
@@ -23,7 +24,7 @@ use crate::reply::Reply;
 pub async fn delete<P: Ports>(
     chat: web::Data<ChatService<P>>,
     caller: Caller<P, Write>,
-    id: web::Path<String>,
+    id: Path<String>,
 ) -> Result<Reply<ChatSourceList>, ApiError> {
     chat.delete(&caller.principal, super::source_id(&id)?).await?;
     Ok(Reply::ok(ChatSourceList::default()).with_message("deleted"))

@@ -7,6 +7,7 @@ use switchboard_services::ChatService;
 use crate::auth::{Caller, Read};
 use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
+use crate::path::Path;
 use crate::proto::v1::ChatSourceInfo;
 use crate::reply::Reply;
 
@@ -22,7 +23,7 @@ use crate::reply::Reply;
 pub async fn get<P: Ports>(
     chat: web::Data<ChatService<P>>,
     caller: Caller<P, Read>,
-    id: web::Path<String>,
+    id: Path<String>,
 ) -> Result<Reply<ChatSourceInfo>, ApiError> {
     let source = chat.get(&caller.principal, super::source_id(&id)?).await?;
     Ok(Reply::ok(super::source(&source)))

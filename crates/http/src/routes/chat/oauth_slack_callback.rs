@@ -11,6 +11,7 @@ use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
 use crate::oauth_binding;
 use crate::proto::v1::ChatSourceInfo;
+use crate::query::Query;
 use crate::reply::Reply;
 
 /// What Slack sends the browser back with.
@@ -44,7 +45,7 @@ pub async fn callback<P: Ports>(
     req: HttpRequest,
     chat: web::Data<ChatService<P>>,
     caller: Option<Caller<P>>,
-    query: web::Query<CallbackQuery>,
+    query: Query<CallbackQuery>,
 ) -> Result<CustomizeResponder<Reply<ChatSourceInfo>>, ApiError> {
     let query = query.into_inner();
     let state = query.state.unwrap_or_default();

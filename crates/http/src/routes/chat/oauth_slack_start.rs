@@ -11,6 +11,7 @@ use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
 use crate::oauth_binding;
 use crate::proto::v1::ChatOAuthStart;
+use crate::query::Query;
 use crate::reply::Reply;
 use crate::routes::convert::time;
 
@@ -42,7 +43,7 @@ pub struct StartQuery {
 pub async fn start<P: Ports>(
     chat: web::Data<ChatService<P>>,
     caller: Caller<P, Write>,
-    query: web::Query<StartQuery>,
+    query: Query<StartQuery>,
 ) -> Result<Either<CustomizeResponder<Reply<ChatOAuthStart>>, HttpResponse>, ApiError> {
     let started = chat.start_slack_oauth(&caller.principal).await?;
     let lifetime = i64::try_from(started.binding_lifetime.as_secs()).unwrap_or(i64::MAX);

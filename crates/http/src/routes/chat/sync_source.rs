@@ -7,6 +7,7 @@ use switchboard_services::ChatService;
 use crate::auth::{Caller, Write};
 use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
+use crate::path::Path;
 use crate::proto::v1::ChatSyncRequested;
 use crate::reply::Reply;
 
@@ -22,7 +23,7 @@ use crate::reply::Reply;
 pub async fn sync<P: Ports>(
     chat: web::Data<ChatService<P>>,
     caller: Caller<P, Write>,
-    id: web::Path<String>,
+    id: Path<String>,
 ) -> Result<Reply<ChatSyncRequested>, ApiError> {
     let enqueued = chat.request_sync(&caller.principal, super::source_id(&id)?).await?;
     Ok(Reply::accepted(ChatSyncRequested { enqueued }))

@@ -7,6 +7,7 @@ use switchboard_services::ChatService;
 use crate::auth::{Caller, Write};
 use crate::envelope::{Envelope, ErrorEnvelope, FieldError};
 use crate::error::ApiError;
+use crate::path::Path;
 use crate::payload::Payload;
 use crate::proto::v1::{ChatChannelInfo, UpdateChatChannelRequest};
 use crate::reply::Reply;
@@ -24,7 +25,7 @@ use crate::reply::Reply;
 pub async fn update<P: Ports>(
     chat: web::Data<ChatService<P>>,
     caller: Caller<P, Write>,
-    id: web::Path<String>,
+    id: Path<String>,
     body: Payload<UpdateChatChannelRequest>,
 ) -> Result<Reply<ChatChannelInfo>, ApiError> {
     let id = super::channel_id(&id)?;

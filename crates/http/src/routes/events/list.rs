@@ -12,6 +12,7 @@ use crate::auth::{Caller, Read};
 use crate::envelope::{Envelope, ErrorEnvelope, FieldError};
 use crate::error::ApiError;
 use crate::proto::v1::EventPage;
+use crate::query::Query;
 use crate::reply::Reply;
 use crate::routes::convert;
 
@@ -43,7 +44,7 @@ pub struct EventsParams {
 pub async fn list<P: Ports>(
     events: web::Data<EventLogService<P::Events>>,
     caller: Caller<P, Read>,
-    params: web::Query<EventsParams>,
+    params: Query<EventsParams>,
 ) -> Result<Reply<EventPage>, ApiError> {
     let params = params.into_inner();
     let after = params

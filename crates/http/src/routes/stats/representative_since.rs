@@ -7,6 +7,7 @@ use switchboard_services::StatsService;
 use crate::auth::{Caller, Read};
 use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
+use crate::path::Path;
 use crate::payload::Payload;
 use crate::proto::v1::{RepresentativeMessage, RepresentativeMessages, StatsSinceRequest};
 use crate::reply::Reply;
@@ -30,7 +31,7 @@ use crate::routes::chat::channel_id;
 pub async fn representative<P: Ports>(
     stats: web::Data<StatsService<P>>,
     caller: Caller<P, Read>,
-    id: web::Path<String>,
+    id: Path<String>,
     body: Payload<StatsSinceRequest>,
 ) -> Result<Reply<RepresentativeMessages>, ApiError> {
     let channel = channel_id(&id)?;

@@ -7,6 +7,7 @@ use switchboard_services::StatsService;
 use crate::auth::{Caller, Read};
 use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
+use crate::path::Path;
 use crate::proto::v1::ChannelSummary;
 use crate::reply::Reply;
 use crate::routes::chat::channel_id;
@@ -24,7 +25,7 @@ use crate::routes::chat::channel_id;
 pub async fn summary<P: Ports>(
     stats: web::Data<StatsService<P>>,
     caller: Caller<P, Read>,
-    id: web::Path<String>,
+    id: Path<String>,
 ) -> Result<Reply<ChannelSummary>, ApiError> {
     let channel = channel_id(&id)?;
     let stored = stats.channel_stats(caller.principal.user_id, channel).await?;
