@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod payload;
 pub mod proto;
 pub mod reply;
+pub mod required;
 pub mod routes;
 pub mod server;
 

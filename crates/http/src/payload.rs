@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use crate::encoding::Encoding;
 use crate::envelope::FieldError;
 use crate::error::ApiError;
+use crate::required::{self, Required};
 
 /// The largest request body accepted, in bytes (from configuration; 256 KiB if unset).
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +29,8 @@ impl Default for BodyLimit {
 /// (`application/x-protobuf`) into a type generated from the `.proto` contract.
 ///
 /// Failures answer in the envelope: 415 for another content type, 413 past the body limit,
-/// 400 for a body that does not parse, 422 naming the field for a value of the wrong type.
+/// 400 for a body that does not parse, 422 naming the field for a value of the wrong type or
+/// a required field left out (see [`Required`]), and 422 for JSON that is not an object.
 #[derive(Debug)]
 pub struct Payload<T>(pub T);
 
@@ -41,7 +43,7 @@ impl<T> Payload<T> {
 
 impl<T> FromRequest for Payload<T>
 where
-    T: DeserializeOwned + Message + Default + 'static,
+    T: DeserializeOwned + Message + Default + Required + 'static,
 {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -74,14 +76,16 @@ where
     }
 }
 
-fn decode<T: DeserializeOwned + Message + Default>(
+fn decode<T: DeserializeOwned + Message + Default + Required>(
     encoding: Encoding,
     body: &[u8],
 ) -> Result<T, ApiError> {
     match encoding {
         Encoding::Protobuf => T::decode(body)
-            .map_err(|e| ApiError::BadRequest(format!("malformed Protobuf body: {e}"))),
+            .map_err(|e| ApiError::BadRequest(format!("malformed Protobuf body: {e}")))
+            .and_then(required::check_protobuf),
         Encoding::Json => {
+            required::check_json::<T>(body)?;
             let mut de = serde_json::Deserializer::from_slice(body);
             let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
                 if e.inner().is_data() {

@@ -16,6 +16,7 @@ use crate::routes::convert;
 
 /// Which jobs to list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct JobsParams {
     /// Only jobs in this state: `queued`, `running`, `failed` or `dead`.
@@ -28,7 +29,7 @@ pub struct JobsParams {
 
 /// Counts of jobs in each state, and the jobs themselves by id (admins).
 #[utoipa::path(
-    get, path = "/api/admin/jobs", tag = "admin", security(("bearer" = [])),
+    get, path = "/api/admin/jobs", tag = "admin", security(("bearer" = ["admin", "read"])),
     params(JobsParams),
     responses(
         (status = 200, description = "Counts and a page of jobs", body = Envelope<JobList>),

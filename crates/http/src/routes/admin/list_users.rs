@@ -14,6 +14,7 @@ use crate::routes::convert;
 
 /// Paging and search.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only emails containing this text.
     pub email: Option<String>,
@@ -26,7 +27,7 @@ pub struct ListQuery {
 
 /// Users, oldest first.
 #[utoipa::path(
-    get, path = "/api/admin/users", tag = "admin", security(("bearer" = [])), params(ListQuery),
+    get, path = "/api/admin/users", tag = "admin", security(("bearer" = ["admin", "read"])), params(ListQuery),
     responses(
         (status = 200, description = "A page of users", body = Envelope<UserList>),
         (status = 403, description = "Not an admin", body = ErrorEnvelope),

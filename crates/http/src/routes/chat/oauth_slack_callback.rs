@@ -13,6 +13,7 @@ use crate::reply::Reply;
 
 /// What Slack sends the browser back with.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CallbackQuery {
     /// The authorization code, when the user approved.
     pub code: Option<String>,
@@ -28,6 +29,7 @@ pub struct CallbackQuery {
 /// `POST /api/chat/sources`.
 #[utoipa::path(
     get, path = "/api/chat/oauth/slack/callback", tag = "chat", params(CallbackQuery),
+    security((), ("bearer" = [])),
     responses(
         (status = 201, description = "Connected; the backfill is enqueued", body = Envelope<ChatSourceInfo>),
         (status = 200, description = "The account was connected already: its source takes the new token", body = Envelope<ChatSourceInfo>),

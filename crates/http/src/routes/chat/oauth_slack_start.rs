@@ -15,6 +15,7 @@ use crate::routes::convert::time;
 
 /// How to answer.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StartQuery {
     /// `true`: answer `303 See Other` to Slack's page instead of the URL in the envelope.
     #[serde(default)]
@@ -25,7 +26,7 @@ pub struct StartQuery {
 /// valid for `chat.slack_oauth.state_ttl_secs`, and Slack's authorization URL carrying it.
 /// Open that URL in the user's browser; Slack sends it back to the callback.
 #[utoipa::path(
-    get, path = "/api/chat/oauth/slack/start", tag = "chat", security(("bearer" = [])),
+    get, path = "/api/chat/oauth/slack/start", tag = "chat", security(("bearer" = ["write"])),
     params(StartQuery),
     responses(
         (status = 200, description = "Where to send the browser", body = Envelope<ChatOAuthStart>),

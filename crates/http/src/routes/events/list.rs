@@ -17,6 +17,7 @@ use crate::routes::convert;
 
 /// Filters and paging of the event log.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventsParams {
     /// Continue after this cursor (`next_cursor` of the previous page).
@@ -32,7 +33,7 @@ pub struct EventsParams {
 /// Events in log order: every event for admins, those of the objects they own for members.
 /// Poll with the returned `next_cursor` to get only what changed since.
 #[utoipa::path(
-    get, path = "/api/events", tag = "events", security(("bearer" = [])),
+    get, path = "/api/events", tag = "events", security(("bearer" = ["read"])),
     params(EventsParams),
     responses(
         (status = 200, description = "A page of events", body = Envelope<EventPage>),

@@ -16,7 +16,7 @@ use crate::routes::chat::channel_id;
 /// Protobuf: `switchboard.v1.RepresentativeMessages`.
 #[utoipa::path(
     get, path = "/api/stats/representative_messages/{channel_id}", tag = "stats",
-    security(("bearer" = [])),
+    security(("bearer" = ["read"])),
     params(("channel_id" = String, Path, description = "Channel id")),
     responses(
         (status = 200, description = "Posts", body = Envelope<Vec<RepresentativeMessage>>),

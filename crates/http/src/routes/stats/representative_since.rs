@@ -18,7 +18,7 @@ use crate::routes::chat::channel_id;
 /// Protobuf: `switchboard.v1.RepresentativeMessages`.
 #[utoipa::path(
     post, path = "/api/stats/representative_messages/{channel_id}", tag = "stats",
-    security(("bearer" = [])),
+    security(("bearer" = ["read"])),
     params(("channel_id" = String, Path, description = "Channel id")),
     request_body = StatsSinceRequest,
     responses(
