@@ -157,7 +157,11 @@ fn document_operation(op: &mut Operation) {
         ("500", "Internal error; the detail is in the server log under the request id"),
     ];
     errors.extend(auth_errors(op));
-    if op.parameters.iter().flatten().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query))
+    if op
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query))
     {
         errors.push(("400", "A query parameter does not parse"));
     }

@@ -123,8 +123,8 @@ async fn every_operation_refuses_credentials_as_its_security_says() {
             lacking.push(("a member's session", &member_token));
         }
         for (what, credential) in lacking {
-            let (s, _, b) = json_call(&app, with_body(bearer(request(&method, &path), credential)))
-                .await;
+            let (s, _, b) =
+                json_call(&app, with_body(bearer(request(&method, &path), credential))).await;
             assert_eq!(s, 403, "{method} {path} with {what}: {b}");
             assert!(documents("403"), "{method} {path} does not document its 403");
         }
@@ -218,10 +218,9 @@ async fn the_documented_rules_hold_at_their_bounds() {
     // Each registration from its own address, so the per-address throttle stays out of it.
     let mut register = async |body: Value| {
         registrations += 1;
-        let req = TestRequest::post()
-            .uri("/api/auth/register")
-            .set_json(body)
-            .peer_addr(format!("10.1.{}.{}:1000", registrations / 200, registrations % 200).parse().unwrap());
+        let req = TestRequest::post().uri("/api/auth/register").set_json(body).peer_addr(
+            format!("10.1.{}.{}:1000", registrations / 200, registrations % 200).parse().unwrap(),
+        );
         let (s, _, b) = json_call(&app, req).await;
         (s, b)
     };
@@ -233,8 +232,8 @@ async fn the_documented_rules_hold_at_their_bounds() {
     );
     // Characters, not bytes.
     for (n, password) in [(1, "p".repeat(min)), (2, "é".repeat(max))] {
-        let (s, b) = register(json!({"email": format!("p{n}@example.org"), "password": password}))
-            .await;
+        let (s, b) =
+            register(json!({"email": format!("p{n}@example.org"), "password": password})).await;
         assert_eq!(s, 201, "{b}");
     }
     for password in ["p".repeat(min - 1), "é".repeat(max + 1)] {
@@ -268,7 +267,8 @@ async fn the_documented_rules_hold_at_their_bounds() {
     assert_eq!(email(email_max).len(), email_max);
     let (s, b) = register(json!({"email": email(email_max), "password": "correct horse"})).await;
     assert_eq!(s, 201, "{b}");
-    let (s, b) = register(json!({"email": email(email_max + 1), "password": "correct horse"})).await;
+    let (s, b) =
+        register(json!({"email": email(email_max + 1), "password": "correct horse"})).await;
     assert_eq!((s, fields(&b)), (422, vec!["email".to_owned()]), "{b}");
     let (s, b) = register(json!({"email": "not an address", "password": "correct horse"})).await;
     assert_eq!((s, fields(&b)), (422, vec!["email".to_owned()]), "{b}");

@@ -78,7 +78,7 @@ async fn a_password_change_needs_the_current_one_and_ends_every_other_session() 
         ),
         (json!({"new_password": "new horse 1"}), "current_password"),
         (json!({"current_password": "correct horse"}), "new_password"),
-        (json!({"current_password": "correct horse", "new_password": "short"}), "password"),
+        (json!({"current_password": "correct horse", "new_password": "short"}), "new_password"),
     ];
     for (body, field) in refused {
         let (s, _, b) = json_call(&app, change(body.clone())).await;

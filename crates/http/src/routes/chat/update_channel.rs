@@ -5,7 +5,7 @@ use switchboard_ports::Ports;
 use switchboard_services::ChatService;
 
 use crate::auth::{Caller, Write};
-use crate::envelope::{Envelope, ErrorEnvelope, FieldError};
+use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
 use crate::payload::Payload;
 use crate::proto::v1::{ChatChannelInfo, UpdateChatChannelRequest};
@@ -28,13 +28,7 @@ pub async fn update<P: Ports>(
     body: Payload<UpdateChatChannelRequest>,
 ) -> Result<Reply<ChatChannelInfo>, ApiError> {
     let id = super::channel_id(&id)?;
-    let Some(followed) = body.into_inner().followed else {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "followed",
-            "required",
-            "followed is required",
-        )]));
-    };
+    let followed = body.into_inner().followed;
     let channel = chat.set_followed(&caller.principal, id, followed).await?;
     Ok(Reply::ok(super::channel(&channel)))
 }

@@ -2,7 +2,7 @@
 
 use actix_web::web;
 use switchboard_ports::Ports;
-use switchboard_services::AccountService;
+use switchboard_services::{AccountError, AccountService};
 
 use crate::auth::{Caller, Write};
 use crate::envelope::{Envelope, ErrorEnvelope, FieldError};
@@ -46,7 +46,17 @@ pub async fn update<P: Ports>(
             )]));
         }
     };
-    let user =
-        accounts.update_me(&caller.principal, body.display_name.as_deref(), password).await?;
+    let user = accounts
+        .update_me(&caller.principal, body.display_name.as_deref(), password)
+        .await
+        .map_err(|e| match e {
+            // Here the refused password is the new one.
+            AccountError::InvalidPassword(_) => ApiError::Validation(vec![FieldError::new(
+                "new_password",
+                "invalid",
+                e.to_string(),
+            )]),
+            other => other.into(),
+        })?;
     Ok(Reply::ok(convert::user(&user)))
 }
