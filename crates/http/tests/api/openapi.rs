@@ -203,3 +203,19 @@ async fn fields_are_required_unless_the_proto_declares_them_optional() {
     }
     assert!(optional >= 8, "optional fields: {optional}");
 }
+
+#[actix_web::test]
+async fn operation_ids_are_unique_so_generated_clients_keep_every_operation() {
+    let doc = document().await;
+    let mut ids: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .map(|op| op["operationId"].as_str().unwrap())
+        .collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "{ids:?}");
+}

@@ -42,7 +42,7 @@ pub struct JobsParams {
 
 /// Counts of jobs in each state, and the jobs themselves by id (admins).
 #[utoipa::path(
-    get, path = "/api/admin/jobs", tag = "admin", security(("bearer" = ["admin", "read"])),
+    get, operation_id = "list_jobs", path = "/api/admin/jobs", tag = "admin", security(("bearer" = ["admin", "read"])),
     params(JobsParams),
     responses(
         (status = 200, description = "Counts and a page of jobs", body = Envelope<JobList>),

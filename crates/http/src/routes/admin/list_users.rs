@@ -31,7 +31,7 @@ pub struct ListQuery {
 
 /// Users, oldest first.
 #[utoipa::path(
-    get, path = "/api/admin/users", tag = "admin", security(("bearer" = ["admin", "read"])), params(ListQuery),
+    get, operation_id = "list_users", path = "/api/admin/users", tag = "admin", security(("bearer" = ["admin", "read"])), params(ListQuery),
     responses(
         (status = 200, description = "A page of users", body = Envelope<UserList>),
         (status = 403, description = "Not an admin", body = ErrorEnvelope),

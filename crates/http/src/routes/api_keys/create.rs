@@ -15,7 +15,7 @@ use crate::routes::convert;
 
 /// Creates an API key; the whole key is in this answer only.
 #[utoipa::path(
-    post, path = "/api/api-keys", tag = "api-keys", security(("bearer" = ["write"])),
+    post, operation_id = "create_api_key", path = "/api/api-keys", tag = "api-keys", security(("bearer" = ["write"])),
     request_body = CreateApiKeyRequest,
     responses(
         (status = 201, description = "The key, shown once", body = Envelope<CreatedApiKey>),

@@ -14,7 +14,7 @@ use crate::routes::convert;
 
 /// Creates a member account.
 #[utoipa::path(
-    post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
+    post, operation_id = "register", path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
     responses(
         (status = 201, description = "Account created", body = Envelope<User>),
         (status = 409, description = "Email taken", body = ErrorEnvelope),

@@ -28,7 +28,7 @@ pub struct CallbackQuery {
 /// The code is exchanged with `oauth.v2.access` and the user token connected like
 /// `POST /api/chat/sources`.
 #[utoipa::path(
-    get, path = "/api/chat/oauth/slack/callback", tag = "chat", params(CallbackQuery),
+    get, operation_id = "oauth_slack_callback", path = "/api/chat/oauth/slack/callback", tag = "chat", params(CallbackQuery),
     security((), ("bearer" = [])),
     responses(
         (status = 201, description = "Connected; the backfill is enqueued", body = Envelope<ChatSourceInfo>),

@@ -26,7 +26,7 @@ pub struct StartQuery {
 /// valid for `chat.slack_oauth.state_ttl_secs`, and Slack's authorization URL carrying it.
 /// Open that URL in the user's browser; Slack sends it back to the callback.
 #[utoipa::path(
-    get, path = "/api/chat/oauth/slack/start", tag = "chat", security(("bearer" = ["write"])),
+    get, operation_id = "oauth_slack_start", path = "/api/chat/oauth/slack/start", tag = "chat", security(("bearer" = ["write"])),
     params(StartQuery),
     responses(
         (status = 200, description = "Where to send the browser", body = Envelope<ChatOAuthStart>),

@@ -13,7 +13,7 @@ use crate::reply::Reply;
 
 /// Follows or unfollows one of the caller's channels.
 #[utoipa::path(
-    patch, path = "/api/chat/channels/{id}", tag = "chat", security(("bearer" = ["write"])),
+    patch, operation_id = "update_chat_channel", path = "/api/chat/channels/{id}", tag = "chat", security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Channel id")),
     request_body = UpdateChatChannelRequest,
     responses(

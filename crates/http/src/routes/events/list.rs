@@ -35,7 +35,7 @@ pub struct EventsParams {
 /// Events in log order: every event for admins, those of the objects they own for members.
 /// Poll with the returned `next_cursor` to get only what changed since.
 #[utoipa::path(
-    get, path = "/api/events", tag = "events", security(("bearer" = ["read"])),
+    get, operation_id = "list_events", path = "/api/events", tag = "events", security(("bearer" = ["read"])),
     params(EventsParams),
     responses(
         (status = 200, description = "A page of events", body = Envelope<EventPage>),

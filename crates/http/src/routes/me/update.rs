@@ -15,7 +15,7 @@ use crate::routes::convert;
 /// Changes the display name and, with the current password, the password (which revokes
 /// every other session).
 #[utoipa::path(
-    patch, path = "/api/me", tag = "me", security(("bearer" = ["write"])), request_body = UpdateMeRequest,
+    patch, operation_id = "update_me", path = "/api/me", tag = "me", security(("bearer" = ["write"])), request_body = UpdateMeRequest,
     responses(
         (status = 200, description = "The account", body = Envelope<User>),
         (status = 401, description = "Not signed in", body = ErrorEnvelope),

@@ -15,7 +15,7 @@ use crate::routes::chat::channel_id;
 /// redundancy removed; at most 5, in time order). Stored; recomputed when posts arrive.
 /// Protobuf: `switchboard.v1.RepresentativeMessages`.
 #[utoipa::path(
-    get, path = "/api/stats/representative_messages/{channel_id}", tag = "stats",
+    get, operation_id = "representative_messages", path = "/api/stats/representative_messages/{channel_id}", tag = "stats",
     security(("bearer" = ["read"])),
     params(("channel_id" = String, Path, description = "Channel id")),
     responses(
