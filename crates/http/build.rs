@@ -48,10 +48,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for file in descriptors.file.iter().filter(|f| f.package() == API_PACKAGE) {
         for message in &file.message_type {
             let path = format!(".{API_PACKAGE}.{}", message.name());
-            for field in message.field.iter().filter(|f| is_required(f) && is_message(f)) {
-                // prost makes every message field an `Option`, which serde and utoipa would
-                // otherwise both take for optional.
-                config.field_attribute(format!("{path}.{}", field.name()), "#[schema(required)]");
+            for field in &message.field {
+                let field_path = format!("{path}.{}", field.name());
+                if !is_required(field) {
+                    // Left out, not null: `null` is no value of the field's type (the payload
+                    // extractor refuses it).
+                    config.field_attribute(field_path, "#[schema(nullable = false)]");
+                } else if is_message(field) {
+                    // prost makes every message field an `Option`, which serde and utoipa
+                    // would otherwise both take for optional.
+                    config.field_attribute(field_path, "#[schema(required)]");
+                }
             }
             write_required(&mut required, message)?;
         }
@@ -98,6 +105,8 @@ fn write_required(
     }
     writeln!(out, "impl crate::required::Required for {} {{", message.name())?;
     writeln!(out, "    const REQUIRED: &'static [&'static str] = &[{}];", names.join(", "))?;
+    let all: Vec<String> = message.field.iter().map(|f| format!("{:?}", f.name())).collect();
+    writeln!(out, "    const FIELDS: &'static [&'static str] = &[{}];", all.join(", "))?;
     writeln!(out, "    fn absent_in_protobuf(&self) -> Vec<&'static str> {{")?;
     writeln!(
         out,

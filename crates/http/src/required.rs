@@ -17,6 +17,8 @@ use crate::error::ApiError;
 pub trait Required {
     /// The names of the fields declared without `optional`, as JSON and the schema spell them.
     const REQUIRED: &'static [&'static str];
+    /// The names of all its fields.
+    const FIELDS: &'static [&'static str];
 
     /// The required fields a message decoded from Protobuf does not carry. Protobuf does not
     /// send an empty string, list or message, so an empty one is missing; a number or a bool
@@ -26,24 +28,33 @@ pub trait Required {
 
 /// Refuses a JSON body that is not an object holding every required field of `T`: 400 when it
 /// does not parse, 422 when it is another JSON value (serde would read an array as the fields
-/// in order) or lacks fields, naming each of them.
+/// in order), lacks fields or has a field that is null, naming each of them.
 ///
 /// # Errors
 /// [`ApiError::BadRequest`] or [`ApiError::Validation`].
 pub fn check_json<T: Required>(body: &[u8]) -> Result<(), ApiError> {
-    // Only the keys are kept: the values are read by the typed decoding that follows.
-    let object: HashMap<String, IgnoredAny> = serde_json::from_slice(body).map_err(|e| {
-        if e.is_data() {
-            ApiError::Validation(vec![FieldError::new(
-                "",
-                "invalid",
-                "the body must be a JSON object",
-            )])
-        } else {
-            ApiError::BadRequest(format!("malformed JSON body: {e}"))
-        }
-    })?;
-    refuse_absent(T::REQUIRED.iter().copied().filter(|f| !object.contains_key(*f)))
+    // Only the keys are kept, and whether each value is null: the values are read by the
+    // typed decoding that follows.
+    let object: HashMap<String, Option<IgnoredAny>> =
+        serde_json::from_slice(body).map_err(|e| {
+            if e.is_data() {
+                ApiError::Validation(vec![FieldError::new(
+                    "",
+                    "invalid",
+                    "the body must be a JSON object",
+                )])
+            } else {
+                ApiError::BadRequest(format!("malformed JSON body: {e}"))
+            }
+        })?;
+    refuse_absent(T::REQUIRED.iter().copied().filter(|f| !object.contains_key(*f)))?;
+    // An optional field is left out, never null: null is no value of its type.
+    let nulls: Vec<FieldError> = T::FIELDS
+        .iter()
+        .filter(|f| matches!(object.get(**f), Some(None)))
+        .map(|f| FieldError::new(*f, "invalid", format!("`{f}` must not be null: leave it out")))
+        .collect();
+    if nulls.is_empty() { Ok(()) } else { Err(ApiError::Validation(nulls)) }
 }
 
 /// Refuses a message decoded from Protobuf that lacks a required field, naming each.

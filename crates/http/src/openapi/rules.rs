@@ -33,14 +33,18 @@ impl Modify for ValidationRules {
             o.min_length = Some(Password::MIN_CHARS);
             o.max_length = Some(Password::MAX_CHARS);
         };
-        let display_name = |o: &mut Object| o.max_length = Some(NAME_MAX_CHARS);
+        let display_name = |o: &mut Object| {
+            o.max_length = Some(NAME_MAX_CHARS);
+            // No control character but the blanks trimmed from either end.
+            o.pattern = Some(r"^\s*[^\x00-\x1F\x7F-\x9F]*\s*$".to_owned());
+        };
         field(schemas, "RegisterRequest", "email", |o| {
             o.format = Some(SchemaFormat::Custom("email".to_owned()));
             o.max_length = Some(EMAIL_MAX_CHARS);
         });
         field(schemas, "RegisterRequest", "password", password);
         field(schemas, "RegisterRequest", "display_name", display_name);
-        field(schemas, "UpdateMeRequest", "new_password", password);
+        field(schemas, "PasswordChange", "new_password", password);
         field(schemas, "UpdateMeRequest", "display_name", display_name);
         field(schemas, "CreateApiKeyRequest", "name", |o| {
             // Trimmed first: a name of blanks only is empty.
@@ -56,6 +60,7 @@ impl Modify for ValidationRules {
         field(schemas, "AdminUpdateUserRequest", "role", |o| one_of(o, &roles));
         let kinds = [ChatProvider::Slack, ChatProvider::Mattermost].map(|p| p.to_string());
         field(schemas, "ConnectChatSourceRequest", "kind", |o| one_of(o, &kinds));
+        field(schemas, "ConnectChatSourceRequest", "token", |o| o.min_length = Some(1));
         field(schemas, "ConnectChatSourceRequest", "base_url", |o| {
             o.format = Some(SchemaFormat::Custom("uri".to_owned()));
         });

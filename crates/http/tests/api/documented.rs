@@ -251,6 +251,13 @@ async fn the_documented_rules_hold_at_their_bounds() {
     )
     .await;
     assert_eq!((s, fields(&b)), (422, vec!["display_name".to_owned()]), "{b}");
+    let pattern = rule(&doc, "RegisterRequest", "display_name", "pattern");
+    assert!(pattern.as_str().unwrap().contains(r"\x00-\x1F"), "{pattern}");
+    let (s, b) = register(
+        json!({"email": "n3@example.org", "password": "correct horse", "display_name": "bell\u{7}"}),
+    )
+    .await;
+    assert_eq!((s, fields(&b)), (422, vec!["display_name".to_owned()]), "{b}");
     assert_eq!(rule(&doc, "RegisterRequest", "email", "format"), "email");
     let email_max = bound(&doc, "RegisterRequest", "email", "maxLength");
     // A 64-character local part and labels of at most 63: the longest address is all domain.
@@ -275,17 +282,19 @@ async fn the_documented_rules_hold_at_their_bounds() {
 
     // The same bounds when the account changes.
     let (_, token) = member(&app, "me@example.org").await;
-    assert_eq!(bound(&doc, "UpdateMeRequest", "new_password", "minLength"), min);
-    assert_eq!(bound(&doc, "UpdateMeRequest", "new_password", "maxLength"), max);
+    assert_eq!(bound(&doc, "PasswordChange", "new_password", "minLength"), min);
+    assert_eq!(bound(&doc, "PasswordChange", "new_password", "maxLength"), max);
     assert_eq!(bound(&doc, "UpdateMeRequest", "display_name", "maxLength"), name_max);
     let update = |body: Value| json_call(&app, bearer(patch("/api/me", body), &token));
     let (s, _, b) = update(json!({"display_name": "m".repeat(name_max + 1)})).await;
     assert_eq!((s, fields(&b)), (422, vec!["display_name".to_owned()]), "{b}");
     let (s, _, b) = update(json!({"display_name": "m".repeat(name_max)})).await;
     assert_eq!(s, 200, "{b}");
-    let change = json!({"current_password": "correct horse", "new_password": "p".repeat(min - 1)});
-    let (s, _, b) = update(change).await;
-    assert_eq!((s, fields(&b)), (422, vec!["new_password".to_owned()]), "{b}");
+    let short = json!({"current_password": "correct horse", "new_password": "p".repeat(min - 1)});
+    let (s, _, b) = update(json!({ "password_change": short })).await;
+    assert_eq!((s, fields(&b)), (422, vec!["password_change.new_password".to_owned()]), "{b}");
+    let (s, _, b) = update(json!({"display_name": null})).await;
+    assert_eq!((s, fields(&b)), (422, vec!["display_name".to_owned()]), "null is no value: {b}");
 
     // API keys: a name of 1 to 100 characters, not blank; at least one known scope.
     let create = |body: Value| json_call(&app, bearer(post("/api/api-keys", body), &token));

@@ -201,7 +201,7 @@ async fn fields_are_required_unless_the_proto_declares_them_optional() {
             );
         }
     }
-    assert!(optional >= 8, "optional fields: {optional}");
+    assert!(optional >= 7, "optional fields: {optional}");
 }
 
 #[actix_web::test]

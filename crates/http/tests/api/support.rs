@@ -75,6 +75,7 @@ impl prost::Name for Echo {
 
 impl switchboard_http::required::Required for Echo {
     const REQUIRED: &'static [&'static str] = &["text"];
+    const FIELDS: &'static [&'static str] = &["text", "count"];
     fn absent_in_protobuf(&self) -> Vec<&'static str> {
         if self.text.is_empty() { vec!["text"] } else { Vec::new() }
     }
