@@ -31,7 +31,6 @@ pub async fn create<P: Ports>(
     let body = body.into_inner();
     let expires_at = body
         .expires_at
-        .filter(|t| !t.is_empty())
         .map(|t| {
             DateTime::parse_from_rfc3339(&t).map(|t| t.with_timezone(&Utc)).map_err(|e| {
                 ApiError::Validation(vec![FieldError::new("expires_at", "invalid", e.to_string())])
