@@ -105,10 +105,12 @@ fi
 PYTHONPATH="$work/client" "$venv/bin/python" "$here/client_test.py" "$base" || status=1
 
 seconds=${SWITCHBOARD_CONTRACT_SECONDS:-75}
+# From the run's directory, where schemathesis keeps its cache.
 schemathesis() {
-  "$venv/bin/st" --config-file "$here/schemathesis.toml" run "$work/openapi.json" --url "$base" --checks all --max-time "$seconds" \
+  (cd "$work" && "$venv/bin/st" --config-file "$OLDPWD/$here/schemathesis.toml" \
+    run openapi.json --url "$base" --checks all --max-time "$seconds" \
     --request-timeout 10 --workers 2 --no-color --generation-database none \
-    --report junit --report-dir "$work/reports" "$@" </dev/null
+    --report junit --report-dir reports "$@" </dev/null)
 }
 log "schemathesis, signed in (${seconds} s)"
 # Logging out would end the session the rest of the run uses; the other run covers it.
