@@ -22,3 +22,5 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --workspace --locked --no-fail-fast --lib --bins --tests
 fi
+# The API contract from outside: schemathesis and a generated client against the built server.
+scripts/api-contract.sh

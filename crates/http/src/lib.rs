@@ -14,6 +14,7 @@ pub mod payload;
 pub mod proto;
 pub mod query;
 pub mod reply;
+pub mod required;
 pub mod routes;
 pub mod server;
 

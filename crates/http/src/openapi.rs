@@ -1,10 +1,18 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 //!
-//! Handlers document their JSON success schema only; [`WireFormats`] then adds to every
-//! operation what is true of all of them: the Protobuf media type beside JSON, and the error
-//! responses every route can give, in the envelope.
+//! Handlers document their JSON success schema, their security and their own errors;
+//! [`WireFormats`] then adds to every operation what follows from those: the Protobuf media type
+//! beside JSON, the error responses every route can give, in the envelope, and 401 and 403
+//! wherever its `security` asks for a credential, a role or a scope. [`NamedEnvelopes`] and
+//! [`ValidationRules`] finish the schemas.
 
-use utoipa::openapi::path::Operation;
+mod envelopes;
+mod rules;
+
+pub use envelopes::NamedEnvelopes;
+pub use rules::ValidationRules;
+
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::schema::{Object, Type};
 use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr, ResponseBuilder, Schema};
 use utoipa::{Modify, OpenApi};
@@ -79,11 +87,13 @@ use crate::routes::{admin, api_keys, auth, chat, events, me, meta, stats};
                                         bare JSON arrays; in Protobuf, the message named in \
                                         each operation"),
     ),
-    modifiers(&WireFormats, &BearerAuth)
+    modifiers(&WireFormats, &BearerAuth, &NamedEnvelopes, &ValidationRules)
 )]
 pub struct ApiDoc;
 
-/// Declares the `bearer` security scheme: an access token (JWT) or an API key.
+/// Declares the `bearer` security scheme: an access token (JWT) or an API key. An operation's
+/// requirement lists what the credential must carry, as the handler's `Caller` guard checks
+/// it: `read` or `write` (an API key's scopes; a session has both) and `admin` (the role).
 #[derive(Debug)]
 pub struct BearerAuth;
 
@@ -146,6 +156,15 @@ fn document_operation(op: &mut Operation) {
         ),
         ("500", "Internal error; the detail is in the server log under the request id"),
     ];
+    errors.extend(auth_errors(op));
+    if op
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query))
+    {
+        errors.push(("400", "A query parameter does not parse"));
+    }
     if let Some(RefOr::T(body)) = op.request_body.as_mut() {
         if body.content.contains_key(JSON) && !body.content.contains_key(PROTOBUF) {
             let request =
@@ -165,6 +184,36 @@ fn document_operation(op: &mut Operation) {
             .entry(status.to_owned())
             .or_insert_with(|| error_response(description));
     }
+}
+
+/// The errors an operation's security requirements imply: 401 when a credential is required,
+/// and 403 when it must also carry a role or a scope.
+fn auth_errors(op: &Operation) -> Vec<(&'static str, &'static str)> {
+    // A requirement is a map from scheme to the scopes it needs; its fields are private.
+    let requirements: Vec<serde_json::Map<String, serde_json::Value>> = op
+        .security
+        .iter()
+        .flatten()
+        .filter_map(|r| serde_json::to_value(r).ok())
+        .filter_map(|r| r.as_object().cloned())
+        .collect();
+    // No requirement, or an empty one among them: the credential is optional and a refused one
+    // is ignored.
+    if requirements.is_empty() || requirements.iter().any(serde_json::Map::is_empty) {
+        return Vec::new();
+    }
+    let mut errors = vec![(
+        "401",
+        "No credential, or one that is malformed, expired or revoked (with `WWW-Authenticate`)",
+    )];
+    let scoped = requirements
+        .iter()
+        .flat_map(|r| r.values())
+        .any(|scopes| scopes.as_array().is_some_and(|s| !s.is_empty()));
+    if scoped {
+        errors.push(("403", "The credential lacks the role or the scope listed in `security`"));
+    }
+    errors
 }
 
 impl Modify for WireFormats {

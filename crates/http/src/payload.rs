@@ -15,6 +15,7 @@ use crate::encoding::Encoding;
 use crate::envelope::FieldError;
 use crate::error::ApiError;
 use crate::nul;
+use crate::required::{self, Required};
 
 /// The largest request body accepted, in bytes (from configuration; 256 KiB if unset).
 #[derive(Debug, Clone, Copy)]
@@ -30,8 +31,9 @@ impl Default for BodyLimit {
 /// (`application/x-protobuf`) into a type generated from the `.proto` contract.
 ///
 /// Failures answer in the envelope: 415 for another content type, 413 past the body limit,
-/// 400 for a body that does not parse, 422 naming the field for a value of the wrong type or a
-/// string holding a NUL (whichever the encoding).
+/// 400 for a body that does not parse, 422 naming the field for a value of the wrong type, a
+/// required field left out (see [`Required`]) or a string holding a NUL (whichever the
+/// encoding), and 422 for JSON that is not an object.
 #[derive(Debug)]
 pub struct Payload<T>(pub T);
 
@@ -44,7 +46,7 @@ impl<T> Payload<T> {
 
 impl<T> FromRequest for Payload<T>
 where
-    T: DeserializeOwned + Serialize + Message + Default + 'static,
+    T: DeserializeOwned + Serialize + Message + Default + Required + 'static,
 {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -79,14 +81,16 @@ where
     }
 }
 
-fn decode<T: DeserializeOwned + Message + Default>(
+fn decode<T: DeserializeOwned + Message + Default + Required>(
     encoding: Encoding,
     body: &[u8],
 ) -> Result<T, ApiError> {
     match encoding {
         Encoding::Protobuf => T::decode(body)
-            .map_err(|e| ApiError::BadRequest(format!("malformed Protobuf body: {e}"))),
+            .map_err(|e| ApiError::BadRequest(format!("malformed Protobuf body: {e}")))
+            .and_then(required::check_protobuf),
         Encoding::Json => {
+            required::check_json::<T>(body)?;
             let mut de = serde_json::Deserializer::from_slice(body);
             let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
                 if e.inner().is_data() {

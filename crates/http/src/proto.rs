@@ -10,4 +10,5 @@ pub mod common {
 /// `switchboard.v1`: the API's messages.
 pub mod v1 {
     include!(concat!(env!("OUT_DIR"), "/switchboard.v1.rs"));
+    include!(concat!(env!("OUT_DIR"), "/required.rs"));
 }

@@ -11,6 +11,7 @@ pub mod convert;
 pub mod events;
 pub mod me;
 pub mod meta;
+pub mod paging;
 pub mod stats;
 
 use actix_web::body::MessageBody;

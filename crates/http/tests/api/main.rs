@@ -6,6 +6,7 @@ mod accounts;
 mod admin_users;
 mod chat;
 mod contract;
+mod documented;
 mod errors;
 mod events;
 mod framework_limits;

@@ -71,14 +71,18 @@ async fn a_password_change_needs_the_current_one_and_ends_every_other_session() 
         (second["data"]["access_token"].as_str().unwrap(), second["data"]["refresh_token"].clone());
     let change = |body: Value| bearer(patch("/api/me", body), a1);
 
+    let pc = |change: Value| json!({"password_change": change});
     let refused = [
         (
-            json!({"current_password": "wrong horse", "new_password": "new horse 1"}),
-            "current_password",
+            pc(json!({"current_password": "wrong horse", "new_password": "new horse 1"})),
+            "password_change.current_password",
         ),
-        (json!({"new_password": "new horse 1"}), "current_password"),
-        (json!({"current_password": "correct horse"}), "new_password"),
-        (json!({"current_password": "correct horse", "new_password": "short"}), "password"),
+        (pc(json!({"new_password": "new horse 1"})), "password_change"),
+        (pc(json!({"current_password": "correct horse"})), "password_change"),
+        (
+            pc(json!({"current_password": "correct horse", "new_password": "short"})),
+            "password_change.new_password",
+        ),
     ];
     for (body, field) in refused {
         let (s, _, b) = json_call(&app, change(body.clone())).await;
@@ -91,7 +95,7 @@ async fn a_password_change_needs_the_current_one_and_ends_every_other_session() 
 
     let (s, _, b) = json_call(
         &app,
-        change(json!({"current_password": "correct horse", "new_password": "new horse 1"})),
+        change(pc(json!({"current_password": "correct horse", "new_password": "new horse 1"}))),
     )
     .await;
     assert_eq!(s, 200, "{b}");

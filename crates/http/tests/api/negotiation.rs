@@ -75,7 +75,7 @@ async fn validation_errors_are_protobuf_for_protobuf_clients() {
         .uri("/test/echo")
         .insert_header(("Accept", "application/x-protobuf"))
         .insert_header(("Content-Type", "application/json"))
-        .set_payload(r#"{"count": -1}"#);
+        .set_payload(r#"{"text": "hi", "count": -1}"#);
     let res = test::call_service(&app, req.to_request()).await;
     assert_eq!(res.status(), 422);
     let envelope = Envelope::decode(test::read_body(res).await).unwrap();

@@ -110,3 +110,112 @@ async fn request_bodies_are_documented_in_both_encodings_with_their_errors() {
     }
     assert!(bodies >= 4, "register, login, refresh, api keys… take bodies: {bodies}");
 }
+
+#[actix_web::test]
+async fn path_parameters_are_in_the_path_and_query_parameters_in_the_query() {
+    let doc = document().await;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let mut template: Vec<String> =
+            path.split('{').skip(1).map(|p| p.split('}').next().unwrap().to_owned()).collect();
+        template.sort();
+        for (method, op) in item.as_object().unwrap() {
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            let mut in_path: Vec<String> = params
+                .iter()
+                .filter(|p| p["in"] == "path")
+                .map(|p| p["name"].as_str().unwrap().to_owned())
+                .collect();
+            in_path.sort();
+            assert_eq!(in_path, template, "{method} {path}: path parameters");
+            assert!(params.iter().all(|p| p["in"] == "path" || p["in"] == "query"));
+        }
+    }
+    for path in ["/api/events", "/api/admin/users", "/api/admin/jobs"] {
+        let params = doc["paths"][path]["get"]["parameters"].as_array().unwrap();
+        assert!(params.iter().any(|p| p["name"] == "limit" && p["in"] == "query"), "{path}");
+    }
+}
+
+#[actix_web::test]
+async fn authenticated_operations_document_401_and_scoped_ones_403() {
+    let doc = document().await;
+    let mut authenticated = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(requirements) = op["security"].as_array() else { continue };
+            if requirements.iter().any(|r| r.as_object().unwrap().is_empty()) {
+                continue; // optional credentials
+            }
+            authenticated += 1;
+            assert!(op["responses"]["401"].is_object(), "{method} {path} lacks 401");
+            let scoped = requirements.iter().any(|r| {
+                r.as_object().unwrap().values().any(|s| !s.as_array().unwrap().is_empty())
+            });
+            assert_eq!(op["responses"]["403"].is_object(), scoped, "{method} {path}: 403");
+        }
+    }
+    assert!(authenticated >= 30, "{authenticated}");
+}
+
+#[actix_web::test]
+async fn every_envelope_names_the_schema_of_its_data() {
+    let doc = document().await;
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let envelopes: Vec<_> = schemas.iter().filter(|(n, _)| n.starts_with("Envelope_")).collect();
+    assert!(envelopes.len() > 15);
+    for (name, envelope) in envelopes {
+        let data = &envelope["properties"]["data"];
+        let reference = data["$ref"].as_str().or_else(|| data["items"]["$ref"].as_str());
+        match reference {
+            Some(r) => assert!(schemas.contains_key(r.trim_start_matches("#/components/schemas/"))),
+            // A list of strings is the only data without a model of its own.
+            None => assert_eq!(data["items"]["type"], "string", "{name}: {data}"),
+        }
+        assert!(envelope["required"].as_array().unwrap().contains(&"data".into()), "{name}");
+    }
+}
+
+#[actix_web::test]
+async fn fields_are_required_unless_the_proto_declares_them_optional() {
+    let doc = document().await;
+    let pool = crate::contract::shipped_contract();
+    let mut optional = 0;
+    for message in pool.all_messages().filter(|m| m.package_name() == "switchboard.v1") {
+        let schema = &doc["components"]["schemas"][message.name()];
+        // The bare-array answers have no schema of their own.
+        let Some(properties) = schema["properties"].as_object() else { continue };
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .map(|r| r.iter().map(|f| f.as_str().unwrap()).collect())
+            .unwrap_or_default();
+        for field in message.fields() {
+            assert!(properties.contains_key(field.name()), "{}.{}", message.name(), field.name());
+            let declared_optional = field.field_descriptor_proto().proto3_optional();
+            optional += usize::from(declared_optional);
+            assert_eq!(
+                required.contains(&field.name()),
+                !declared_optional,
+                "{}.{}",
+                message.name(),
+                field.name()
+            );
+        }
+    }
+    assert!(optional >= 7, "optional fields: {optional}");
+}
+
+#[actix_web::test]
+async fn operation_ids_are_unique_so_generated_clients_keep_every_operation() {
+    let doc = document().await;
+    let mut ids: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .map(|op| op["operationId"].as_str().unwrap())
+        .collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "{ids:?}");
+}

@@ -73,6 +73,14 @@ impl prost::Name for Echo {
     const PACKAGE: &'static str = "test.v1";
 }
 
+impl switchboard_http::required::Required for Echo {
+    const REQUIRED: &'static [&'static str] = &["text"];
+    const FIELDS: &'static [&'static str] = &["text", "count"];
+    fn absent_in_protobuf(&self) -> Vec<&'static str> {
+        if self.text.is_empty() { vec!["text"] } else { Vec::new() }
+    }
+}
+
 async fn echo(body: Payload<Echo>) -> Reply<Echo> {
     Reply::created(body.into_inner())
 }

@@ -79,7 +79,8 @@ impl From<StoreError> for AccountError {
 /// [`AccountError::InvalidDisplayName`].
 pub fn display_name(raw: &str) -> Result<String, AccountError> {
     let name = raw.trim();
-    if name.chars().count() > 100 || name.chars().any(char::is_control) {
+    // The length as sent, which is what the API's schema can state.
+    if raw.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(AccountError::InvalidDisplayName);
     }
     Ok(name.to_owned())

@@ -13,7 +13,7 @@ use crate::reply::Reply;
 
 /// Deletes a job that is not running (admins).
 #[utoipa::path(
-    delete, path = "/api/admin/jobs/{id}", tag = "admin", security(("bearer" = [])),
+    delete, operation_id = "delete_job", path = "/api/admin/jobs/{id}", tag = "admin", security(("bearer" = ["admin", "write"])),
     params(("id" = i64, Path, description = "Job id")),
     responses(
         (status = 200, description = "Deleted", body = Envelope<JobList>),

@@ -13,7 +13,7 @@ use crate::reply::Reply;
 
 /// Queues a failed or dead job again, with fresh attempts (admins).
 #[utoipa::path(
-    post, path = "/api/admin/jobs/{id}/retry", tag = "admin", security(("bearer" = [])),
+    post, operation_id = "retry_job", path = "/api/admin/jobs/{id}/retry", tag = "admin", security(("bearer" = ["admin", "write"])),
     params(("id" = i64, Path, description = "Job id")),
     responses(
         (status = 200, description = "Queued again", body = Envelope<JobList>),

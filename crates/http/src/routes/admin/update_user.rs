@@ -18,7 +18,7 @@ use crate::routes::convert;
 /// Changes a user's role or disabled flag. Only a superadmin grants or removes admin rights;
 /// the last superadmin stays; disabling revokes every session and key.
 #[utoipa::path(
-    patch, path = "/api/admin/users/{id}", tag = "admin", security(("bearer" = [])),
+    patch, operation_id = "update_user", path = "/api/admin/users/{id}", tag = "admin", security(("bearer" = ["admin", "write"])),
     params(("id" = String, Path, description = "User id")), request_body = AdminUpdateUserRequest,
     responses(
         (status = 200, description = "The user", body = Envelope<User>),

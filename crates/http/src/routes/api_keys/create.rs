@@ -16,7 +16,7 @@ use crate::routes::convert;
 /// Creates an API key; the whole key is in this answer only. Needs a signed-in session (an
 /// access token): an API key, whatever its scopes, cannot create keys.
 #[utoipa::path(
-    post, path = "/api/api-keys", tag = "api-keys", security(("bearer" = [])),
+    post, operation_id = "create_api_key", path = "/api/api-keys", tag = "api-keys", security(("bearer" = ["write"])),
     request_body = CreateApiKeyRequest,
     responses(
         (status = 201, description = "The key, shown once", body = Envelope<CreatedApiKey>),
@@ -32,7 +32,6 @@ pub async fn create<P: Ports>(
     let body = body.into_inner();
     let expires_at = body
         .expires_at
-        .filter(|t| !t.is_empty())
         .map(|t| {
             DateTime::parse_from_rfc3339(&t).map(|t| t.with_timezone(&Utc)).map_err(|e| {
                 ApiError::Validation(vec![FieldError::new("expires_at", "invalid", e.to_string())])

@@ -14,7 +14,7 @@ use crate::reply::Reply;
 
 /// Revokes one of the caller's keys (404 for anyone else's).
 #[utoipa::path(
-    delete, path = "/api/api-keys/{id}", tag = "api-keys", security(("bearer" = [])),
+    delete, operation_id = "delete_api_key", path = "/api/api-keys/{id}", tag = "api-keys", security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "API key id")),
     responses(
         (status = 200, description = "Revoked", body = Envelope<ApiKeyList>),

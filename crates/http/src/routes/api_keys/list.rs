@@ -13,7 +13,7 @@ use crate::routes::convert;
 
 /// The caller's API keys (never their secrets).
 #[utoipa::path(
-    get, path = "/api/api-keys", tag = "api-keys", security(("bearer" = [])),
+    get, operation_id = "list_api_keys", path = "/api/api-keys", tag = "api-keys", security(("bearer" = ["read"])),
     responses(
         (status = 200, description = "Keys", body = Envelope<ApiKeyList>),
         (status = 401, description = "Not signed in", body = ErrorEnvelope),

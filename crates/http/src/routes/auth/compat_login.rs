@@ -16,7 +16,7 @@ use crate::routes::stats::pulse_points;
 /// throttles as `POST /api/auth/login`; the answer adds the followed channels and their pulse
 /// (as `GET /api/stats/pulse`), and the refresh token.
 #[utoipa::path(
-    post, path = "/api/auth", tag = "auth", request_body = CompatLoginRequest,
+    post, operation_id = "compat_login", path = "/api/auth", tag = "auth", request_body = CompatLoginRequest,
     responses(
         (status = 200, description = "Signed in", body = Envelope<CompatLogin>),
         (status = 401, description = "Wrong email or password", body = ErrorEnvelope),

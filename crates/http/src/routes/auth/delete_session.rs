@@ -14,7 +14,7 @@ use crate::reply::Reply;
 
 /// Ends one of the caller's sessions (404 for anyone else's).
 #[utoipa::path(
-    delete, path = "/api/auth/sessions/{id}", tag = "auth", security(("bearer" = [])),
+    delete, operation_id = "delete_session", path = "/api/auth/sessions/{id}", tag = "auth", security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Session id")),
     responses(
         (status = 200, description = "Session ended", body = Envelope<LogoutResult>),

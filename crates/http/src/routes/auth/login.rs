@@ -14,7 +14,7 @@ use crate::routes::convert;
 
 /// Exchanges email and password for an access token and a refresh token.
 #[utoipa::path(
-    post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+    post, operation_id = "login", path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = Envelope<TokenPair>),
         (status = 401, description = "Wrong email or password", body = ErrorEnvelope),

@@ -12,7 +12,7 @@ use crate::reply::Reply;
 
 /// Ends the caller's session.
 #[utoipa::path(
-    post, path = "/api/auth/logout", tag = "auth", security(("bearer" = [])),
+    post, operation_id = "logout", path = "/api/auth/logout", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, description = "Signed out", body = Envelope<LogoutResult>),
         (status = 401, description = "Not signed in", body = ErrorEnvelope),

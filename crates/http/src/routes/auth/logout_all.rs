@@ -12,7 +12,7 @@ use crate::reply::Reply;
 
 /// Ends every session of the caller's user.
 #[utoipa::path(
-    post, path = "/api/auth/logout-all", tag = "auth", security(("bearer" = [])),
+    post, operation_id = "logout_all", path = "/api/auth/logout-all", tag = "auth", security(("bearer" = ["write"])),
     responses(
         (status = 200, description = "Every session ended", body = Envelope<LogoutResult>),
         (status = 401, description = "Not signed in", body = ErrorEnvelope),

@@ -13,7 +13,7 @@ use crate::routes::convert;
 
 /// Rotates a refresh token. A token used twice revokes its whole session.
 #[utoipa::path(
-    post, path = "/api/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    post, operation_id = "refresh", path = "/api/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new pair", body = Envelope<TokenPair>),
         (status = 401, description = "Unknown, used or expired refresh token", body = ErrorEnvelope),

@@ -14,7 +14,7 @@ use crate::routes::convert;
 
 /// Creates a member account.
 #[utoipa::path(
-    post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
+    post, operation_id = "register", path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
     responses(
         (status = 201, description = "Account created", body = Envelope<User>),
         (status = 409, description = "Email taken", body = ErrorEnvelope),
@@ -29,6 +29,7 @@ pub async fn register<P: Ports>(
 ) -> Result<Reply<User>, ApiError> {
     let body = body.into_inner();
     let client = client_info(&req);
-    let user = accounts.register(&body.email, body.password, &body.display_name, &client).await?;
+    let name = body.display_name.as_deref().unwrap_or_default();
+    let user = accounts.register(&body.email, body.password, name, &client).await?;
     Ok(Reply::created(convert::user(&user)))
 }

@@ -13,7 +13,7 @@ use crate::routes::convert;
 
 /// The caller's active sessions, newest first.
 #[utoipa::path(
-    get, path = "/api/auth/sessions", tag = "auth", security(("bearer" = [])),
+    get, operation_id = "sessions", path = "/api/auth/sessions", tag = "auth", security(("bearer" = ["read"])),
     responses(
         (status = 200, description = "Sessions", body = Envelope<SessionList>),
         (status = 401, description = "Not signed in", body = ErrorEnvelope),

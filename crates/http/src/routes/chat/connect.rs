@@ -15,7 +15,7 @@ use crate::reply::Reply;
 /// Connects a Slack workspace or a Mattermost server: the token is validated with the
 /// provider first, then stored encrypted, and the first sync (a backfill) is enqueued.
 #[utoipa::path(
-    post, path = "/api/chat/sources", tag = "chat", security(("bearer" = [])),
+    post, operation_id = "connect_chat_source", path = "/api/chat/sources", tag = "chat", security(("bearer" = ["write"])),
     request_body = ConnectChatSourceRequest,
     responses(
         (status = 201, description = "Connected; the backfill is enqueued", body = Envelope<ChatSourceInfo>),

@@ -14,7 +14,7 @@ use crate::reply::Reply;
 /// Disconnects one of the caller's sources: its channels, posts and token are deleted and it
 /// is no longer synced.
 #[utoipa::path(
-    delete, path = "/api/chat/sources/{id}", tag = "chat", security(("bearer" = [])),
+    delete, operation_id = "delete_chat_source", path = "/api/chat/sources/{id}", tag = "chat", security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Chat source id")),
     responses(
         (status = 200, description = "Deleted", body = Envelope<ChatSourceList>),

@@ -13,7 +13,7 @@ use crate::reply::Reply;
 
 /// One of the caller's sources: status, backfill progress, last sync, last error.
 #[utoipa::path(
-    get, path = "/api/chat/sources/{id}", tag = "chat", security(("bearer" = [])),
+    get, operation_id = "get_chat_source", path = "/api/chat/sources/{id}", tag = "chat", security(("bearer" = ["read"])),
     params(("id" = String, Path, description = "Chat source id")),
     responses(
         (status = 200, description = "The source", body = Envelope<ChatSourceInfo>),

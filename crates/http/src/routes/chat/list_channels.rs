@@ -12,7 +12,7 @@ use crate::reply::Reply;
 
 /// The channels of the caller's sources, by name.
 #[utoipa::path(
-    get, path = "/api/chat/channels", tag = "chat", security(("bearer" = [])),
+    get, operation_id = "list_chat_channels", path = "/api/chat/channels", tag = "chat", security(("bearer" = ["read"])),
     responses(
         (status = 200, description = "Channels", body = Envelope<ChatChannelList>),
         (status = 401, description = "Not signed in", body = ErrorEnvelope),

@@ -12,7 +12,7 @@ use crate::reply::Reply;
 
 /// The caller's chat sources, with their status and sync progress.
 #[utoipa::path(
-    get, path = "/api/chat/sources", tag = "chat", security(("bearer" = [])),
+    get, operation_id = "list_chat_sources", path = "/api/chat/sources", tag = "chat", security(("bearer" = ["read"])),
     responses(
         (status = 200, description = "Sources", body = Envelope<ChatSourceList>),
         (status = 401, description = "Not signed in", body = ErrorEnvelope),

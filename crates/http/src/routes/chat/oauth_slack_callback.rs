@@ -16,6 +16,7 @@ use crate::reply::Reply;
 
 /// What Slack sends the browser back with.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CallbackQuery {
     /// The authorization code, when the user approved.
     pub code: Option<String>,
@@ -32,7 +33,8 @@ pub struct CallbackQuery {
 /// The code is exchanged with `oauth.v2.access` and the user token connected like
 /// `POST /api/chat/sources`. The answer removes the cookie.
 #[utoipa::path(
-    get, path = "/api/chat/oauth/slack/callback", tag = "chat", params(CallbackQuery),
+    get, operation_id = "oauth_slack_callback", path = "/api/chat/oauth/slack/callback", tag = "chat", params(CallbackQuery),
+    security((), ("bearer" = [])),
     responses(
         (status = 201, description = "Connected; the backfill is enqueued", body = Envelope<ChatSourceInfo>),
         (status = 200, description = "The account was connected already: its source takes the new token", body = Envelope<ChatSourceInfo>),

@@ -17,6 +17,7 @@ use crate::routes::convert::time;
 
 /// How to answer.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StartQuery {
     /// `true`: answer `303 See Other` to Slack's page instead of the URL in the envelope.
     #[serde(default)]
@@ -29,7 +30,7 @@ pub struct StartQuery {
 /// which the callback must bring back: call this from the browser that will open the URL
 /// (with credentials included), so that nobody else who opens the link can complete it.
 #[utoipa::path(
-    get, path = "/api/chat/oauth/slack/start", tag = "chat", security(("bearer" = [])),
+    get, operation_id = "oauth_slack_start", path = "/api/chat/oauth/slack/start", tag = "chat", security(("bearer" = ["write"])),
     params(StartQuery),
     responses(
         (status = 200, description = "Where to send the browser", body = Envelope<ChatOAuthStart>,

@@ -13,7 +13,7 @@ use crate::reply::Reply;
 
 /// Asks for a sync of one of the caller's sources now (at most one waits per source).
 #[utoipa::path(
-    post, path = "/api/chat/sources/{id}/sync", tag = "chat", security(("bearer" = [])),
+    post, operation_id = "sync_chat_source", path = "/api/chat/sources/{id}/sync", tag = "chat", security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Chat source id")),
     responses(
         (status = 202, description = "A sync is waiting", body = Envelope<ChatSyncRequested>),

@@ -5,7 +5,7 @@ use switchboard_ports::Ports;
 use switchboard_services::ChatService;
 
 use crate::auth::{Caller, Write};
-use crate::envelope::{Envelope, ErrorEnvelope, FieldError};
+use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
 use crate::path::Path;
 use crate::payload::Payload;
@@ -14,7 +14,7 @@ use crate::reply::Reply;
 
 /// Follows or unfollows one of the caller's channels.
 #[utoipa::path(
-    patch, path = "/api/chat/channels/{id}", tag = "chat", security(("bearer" = [])),
+    patch, operation_id = "update_chat_channel", path = "/api/chat/channels/{id}", tag = "chat", security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Channel id")),
     request_body = UpdateChatChannelRequest,
     responses(
@@ -29,13 +29,7 @@ pub async fn update<P: Ports>(
     body: Payload<UpdateChatChannelRequest>,
 ) -> Result<Reply<ChatChannelInfo>, ApiError> {
     let id = super::channel_id(&id)?;
-    let Some(followed) = body.into_inner().followed else {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "followed",
-            "required",
-            "followed is required",
-        )]));
-    };
+    let followed = body.into_inner().followed;
     let channel = chat.set_followed(&caller.principal, id, followed).await?;
     Ok(Reply::ok(super::channel(&channel)))
 }

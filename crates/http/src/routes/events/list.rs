@@ -5,6 +5,7 @@ use serde::Deserialize;
 use switchboard_domain::EventPosition;
 use switchboard_domain::identity::Role;
 use switchboard_ports::{EventQuery, Ports};
+use switchboard_services::event_log::MAX_PAGE;
 use switchboard_services::{EventLogService, Viewer};
 use utoipa::IntoParams;
 
@@ -14,10 +15,11 @@ use crate::error::ApiError;
 use crate::proto::v1::EventPage;
 use crate::query::Query;
 use crate::reply::Reply;
-use crate::routes::convert;
+use crate::routes::{convert, paging};
 
 /// Filters and paging of the event log.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventsParams {
     /// Continue after this cursor (`next_cursor` of the previous page).
@@ -26,19 +28,20 @@ pub struct EventsParams {
     pub model: Option<String>,
     /// Only this object.
     pub object_id: Option<String>,
-    /// At most this many events (1–500, default 100).
+    /// At most this many events (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
 }
 
 /// Events in log order: every event for admins, those of the objects they own for members.
 /// Poll with the returned `next_cursor` to get only what changed since.
 #[utoipa::path(
-    get, path = "/api/events", tag = "events", security(("bearer" = [])),
+    get, operation_id = "list_events", path = "/api/events", tag = "events", security(("bearer" = ["read"])),
     params(EventsParams),
     responses(
         (status = 200, description = "A page of events", body = Envelope<EventPage>),
         (status = 401, description = "Not authenticated", body = ErrorEnvelope),
-        (status = 422, description = "A cursor this API did not produce", body = ErrorEnvelope),
+        (status = 422, description = "A cursor this API did not produce, or `limit` out of range", body = ErrorEnvelope),
     )
 )]
 pub async fn list<P: Ports>(
@@ -47,6 +50,7 @@ pub async fn list<P: Ports>(
     params: Query<EventsParams>,
 ) -> Result<Reply<EventPage>, ApiError> {
     let params = params.into_inner();
+    let limit = paging::limit(params.limit, MAX_PAGE)?;
     let after = params
         .after
         .filter(|a| !a.is_empty())
@@ -61,7 +65,8 @@ pub async fn list<P: Ports>(
     };
     let query = EventQuery {
         after,
-        limit: params.limit.unwrap_or(0),
+        // 0: the service's default page.
+        limit: limit.unwrap_or(0),
         model_name: params.model,
         object_id: params.object_id,
         owner: None,

@@ -11,7 +11,7 @@ use crate::routes::convert;
 
 /// The caller's account.
 #[utoipa::path(
-    get, path = "/api/me", tag = "me", security(("bearer" = [])),
+    get, operation_id = "get_me", path = "/api/me", tag = "me", security(("bearer" = ["read"])),
     responses(
         (status = 200, description = "The account", body = Envelope<User>),
         (status = 401, description = "Not signed in", body = ErrorEnvelope),

@@ -15,7 +15,7 @@ use crate::routes::chat::channel_id;
 /// How busy one of the caller's channels was: one point per hour over the last seven days, as
 /// `GET /api/stats/pulse`. Protobuf: `switchboard.v1.Pulse`.
 #[utoipa::path(
-    get, path = "/api/stats/pulse/{channel_id}", tag = "stats", security(("bearer" = [])),
+    get, operation_id = "channel_pulse", path = "/api/stats/pulse/{channel_id}", tag = "stats", security(("bearer" = ["read"])),
     params(("channel_id" = String, Path, description = "Channel id")),
     responses(
         (status = 200, description = "Hourly points, oldest first", body = Envelope<Vec<PulsePoint>>),

@@ -16,7 +16,7 @@ use crate::routes::chat::channel_id;
 /// against the week before, best first (at most 10). Stored; recomputed when posts arrive.
 /// Protobuf: `switchboard.v1.HotTopics`.
 #[utoipa::path(
-    get, path = "/api/stats/hot_topics/{channel_id}", tag = "stats", security(("bearer" = [])),
+    get, operation_id = "hot_topics", path = "/api/stats/hot_topics/{channel_id}", tag = "stats", security(("bearer" = ["read"])),
     params(("channel_id" = String, Path, description = "Channel id")),
     responses(
         (status = 200, description = "Phrases", body = Envelope<Vec<String>>),

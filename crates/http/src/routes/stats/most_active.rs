@@ -16,7 +16,7 @@ use crate::routes::chat::channel_id;
 /// first (at most 10). Stored; recomputed when posts arrive. Protobuf:
 /// `switchboard.v1.MostActive`.
 #[utoipa::path(
-    get, path = "/api/stats/most_active/{channel_id}", tag = "stats", security(("bearer" = [])),
+    get, operation_id = "most_active", path = "/api/stats/most_active/{channel_id}", tag = "stats", security(("bearer" = ["read"])),
     params(("channel_id" = String, Path, description = "Channel id")),
     responses(
         (status = 200, description = "Display names", body = Envelope<Vec<String>>),

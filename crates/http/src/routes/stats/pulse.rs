@@ -14,7 +14,7 @@ use crate::reply::Reply;
 /// seven days (168, the last the current hour), `rate` = the hour's posts / the busiest
 /// hour's. Protobuf: `switchboard.v1.Pulse`.
 #[utoipa::path(
-    get, path = "/api/stats/pulse", tag = "stats", security(("bearer" = [])),
+    get, operation_id = "pulse_of_all_channels", path = "/api/stats/pulse", tag = "stats", security(("bearer" = ["read"])),
     responses(
         (status = 200, description = "Hourly points, oldest first", body = Envelope<Vec<PulsePoint>>),
         (status = 401, description = "Not signed in", body = ErrorEnvelope),

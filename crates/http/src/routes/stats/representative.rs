@@ -16,8 +16,8 @@ use crate::routes::chat::channel_id;
 /// redundancy removed; at most 5, in time order). Stored; recomputed when posts arrive.
 /// Protobuf: `switchboard.v1.RepresentativeMessages`.
 #[utoipa::path(
-    get, path = "/api/stats/representative_messages/{channel_id}", tag = "stats",
-    security(("bearer" = [])),
+    get, operation_id = "representative_messages", path = "/api/stats/representative_messages/{channel_id}", tag = "stats",
+    security(("bearer" = ["read"])),
     params(("channel_id" = String, Path, description = "Channel id")),
     responses(
         (status = 200, description = "Posts", body = Envelope<Vec<RepresentativeMessage>>),

@@ -18,8 +18,8 @@ use crate::routes::chat::channel_id;
 /// request from at most the window's latest 10,000 posts; changes nothing (read scope).
 /// Protobuf: `switchboard.v1.RepresentativeMessages`.
 #[utoipa::path(
-    post, path = "/api/stats/representative_messages/{channel_id}", tag = "stats",
-    security(("bearer" = [])),
+    post, operation_id = "representative_messages_since", path = "/api/stats/representative_messages/{channel_id}", tag = "stats",
+    security(("bearer" = ["read"])),
     params(("channel_id" = String, Path, description = "Channel id")),
     request_body = StatsSinceRequest,
     responses(

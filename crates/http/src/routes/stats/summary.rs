@@ -15,7 +15,7 @@ use crate::routes::chat::channel_id;
 /// A summary of one of the caller's channels over the past day: its most central sentences
 /// (LexRank; at most 5, in time order). Stored; recomputed when posts arrive.
 #[utoipa::path(
-    get, path = "/api/stats/summary/{channel_id}", tag = "stats", security(("bearer" = [])),
+    get, operation_id = "summary", path = "/api/stats/summary/{channel_id}", tag = "stats", security(("bearer" = ["read"])),
     params(("channel_id" = String, Path, description = "Channel id")),
     responses(
         (status = 200, description = "The summary", body = Envelope<ChannelSummary>),

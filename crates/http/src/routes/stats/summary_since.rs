@@ -17,7 +17,7 @@ use crate::routes::chat::channel_id;
 /// counts from 30 days ago; a future time gives an empty summary). Computed on request from
 /// at most the window's latest 10,000 posts; changes nothing (read scope).
 #[utoipa::path(
-    post, path = "/api/stats/summary/{channel_id}", tag = "stats", security(("bearer" = [])),
+    post, operation_id = "summary_since", path = "/api/stats/summary/{channel_id}", tag = "stats", security(("bearer" = ["read"])),
     params(("channel_id" = String, Path, description = "Channel id")),
     request_body = StatsSinceRequest,
     responses(
