@@ -17,10 +17,10 @@ for v in $(env | grep -o '^SWITCHBOARD__[A-Z_]*' || true); do unset "$v"; done
 # nextest does not run doctests: the documented examples run first, so that the test runner's
 # summary is the last line of the log.
 cargo test --workspace --locked --doc --quiet
+# The API contract from outside: schemathesis and a generated client against the built server.
+scripts/api-contract.sh
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast
 else
   cargo test --workspace --locked --no-fail-fast --lib --bins --tests
 fi
-# The API contract from outside: schemathesis and a generated client against the built server.
-scripts/api-contract.sh
