@@ -156,14 +156,23 @@ fn document_operation(op: &mut Operation) {
         ),
         ("500", "Internal error; the detail is in the server log under the request id"),
     ];
-    errors.extend(auth_errors(op));
-    if op
-        .parameters
-        .iter()
-        .flatten()
-        .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query))
-    {
-        errors.push(("400", "A query parameter does not parse"));
+    let auth = auth_errors(op);
+    // Every operation that checks a credential or takes a body reads the database.
+    if !auth.is_empty() || op.request_body.is_some() {
+        errors.push(("503", "Storage is unavailable; retry after `Retry-After` seconds"));
+    }
+    errors.extend(auth);
+    let takes = |place: ParameterIn| {
+        op.parameters.iter().flatten().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place))
+    };
+    if takes(ParameterIn::Query) {
+        errors.push(("400", "The query string does not parse"));
+    }
+    if takes(ParameterIn::Query) || takes(ParameterIn::Path) {
+        errors.push((
+            "422",
+            "A parameter of the wrong type, out of range or holding a NUL, named in `errors`",
+        ));
     }
     if let Some(RefOr::T(body)) = op.request_body.as_mut() {
         if body.content.contains_key(JSON) && !body.content.contains_key(PROTOBUF) {

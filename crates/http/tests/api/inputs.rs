@@ -23,7 +23,8 @@ async fn a_nul_in_a_json_body_field_is_422_naming_it() {
     let (_, token) = member(&app, "ada@example.org").await;
     let create =
         |body: Value| bearer(TestRequest::post().uri("/api/api-keys"), &token).set_json(body);
-    let (status, _, body) = json_call(&app, create(json!({"name": "a\u{0}b"}))).await;
+    let (status, _, body) =
+        json_call(&app, create(json!({"name": "a\u{0}b", "scopes": ["read"]}))).await;
     assert_refused(status, &body, "name", "nul_byte");
     let (status, _, body) =
         json_call(&app, create(json!({"name": "ok", "scopes": ["read", "wr\u{0}"]}))).await;
