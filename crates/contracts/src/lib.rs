@@ -3,3 +3,4 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "contract cases are tests")]
 
 pub mod chat_source;
+pub mod stores;
