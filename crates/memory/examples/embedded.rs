@@ -169,16 +169,24 @@ pub async fn run(out: &mut impl std::io::Write) -> Result<Report, Error> {
     // 5. What the core now knows: each followed channel's analytics of the past day.
     let sources = chat.list_for(owner).await?;
     let channels = stats.followed_channels(owner).await?;
-    let mut report = Report { sources: sources.len(), channels: channels.len(), posts: 0, analysed: 0 };
+    let mut report =
+        Report { sources: sources.len(), channels: channels.len(), posts: 0, analysed: 0 };
     for source in &sources {
-        writeln!(out, "{}: {} ({} channels)", source.provider, source.status.as_str(), source.backfill_total)?;
+        writeln!(
+            out,
+            "{}: {} ({} channels)",
+            source.provider,
+            source.status.as_str(),
+            source.backfill_total
+        )?;
     }
     for channel in &channels {
         let computed = stats.channel_stats(owner, channel.id).await?;
         let week: u64 = stats.channel_pulse(owner, channel.id).await?.iter().map(|p| p.count).sum();
         report.posts += week;
         report.analysed += usize::from(!computed.stats.most_active.is_empty());
-        let top: Vec<&str> = computed.stats.most_active.iter().take(3).map(String::as_str).collect();
+        let top: Vec<&str> =
+            computed.stats.most_active.iter().take(3).map(String::as_str).collect();
         let hot: Vec<&str> = computed.stats.hot_topics.iter().take(3).map(String::as_str).collect();
         writeln!(
             out,
