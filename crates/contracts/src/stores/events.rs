@@ -2,21 +2,11 @@
 
 use switchboard_domain::{Event, NewEvent, UserId};
 use switchboard_ports::{
-    EventQuery, EventReader, JobAdmin, NewJob, StoreError, Transaction, UnitOfWork, UserStore,
+    EventQuery, EventReader, JobAdmin, StoreError, Transaction, UnitOfWork, UserStore,
 };
 
+use super::jobs::job;
 use super::{StoreHarness, user};
-
-fn job() -> NewJob {
-    NewJob {
-        job_type: "contract.noop".into(),
-        payload: serde_json::json!({}),
-        priority: 0,
-        max_attempts: 3,
-        dedupe_key: None,
-        run_at: None,
-    }
-}
 
 async fn append<H: StoreHarness>(store: &H, events: Vec<NewEvent>) {
     store
@@ -41,7 +31,7 @@ pub async fn a_failed_transaction_leaves_nothing_behind<H: StoreHarness>(store: 
             Box::pin(async move {
                 tx.insert_user(&ada).await?;
                 tx.append_events(vec![NewEvent::deleted("thing", "1")]).await?;
-                tx.enqueue(job()).await?;
+                tx.enqueue(job("contract.noop", serde_json::json!({}))).await?;
                 Err(StoreError::Conflict("boom".into()))
             })
         })

@@ -12,7 +12,8 @@ use super::StoreHarness;
 
 const LEASE: Duration = Duration::from_secs(60);
 
-fn job(job_type: &str, payload: serde_json::Value) -> NewJob {
+/// A job of `job_type` with `payload`: priority 0, three attempts, no dedupe key, due now.
+pub fn job(job_type: &str, payload: serde_json::Value) -> NewJob {
     NewJob {
         job_type: job_type.to_owned(),
         payload,
