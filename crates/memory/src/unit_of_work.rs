@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::sync::Arc;
 
-use chrono::Utc;
-use switchboard_domain::{Event, EventPosition, JobState, NewEvent};
+use chrono::{DateTime, Utc};
+use switchboard_domain::{Event, EventPosition, NewEvent};
 use switchboard_ports::{BoxFuture, JobRecord, NewJob, StoreError, Transaction, UnitOfWork};
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, Notify};
 
 /// Everything the in-memory adapters store. Each aggregate's store adds its map here.
 #[derive(Debug, Clone, Default)]
@@ -19,6 +19,10 @@ pub struct MemoryState {
     pub checkpoints: HashMap<String, EventPosition>,
     /// Jobs by id.
     pub jobs: BTreeMap<i64, JobRecord>,
+    /// When the lease of each running job ends.
+    pub job_leases: BTreeMap<i64, DateTime<Utc>>,
+    /// Recurring job schedules by name.
+    pub job_schedules: BTreeMap<String, crate::jobs::Schedule>,
     /// Sequence numbers: transactions, events, jobs.
     pub next_tx: i64,
     /// The next event id.
@@ -33,10 +37,12 @@ pub struct MemoryState {
     pub oauth_states: crate::oauth::OAuthStates,
 }
 
-/// The in-memory store and its unit of work. Clones share the same state.
+/// The in-memory store, its unit of work and its job queue. Clones share the same state.
 #[derive(Debug, Clone, Default)]
 pub struct MemoryStore {
     state: Arc<Mutex<MemoryState>>,
+    /// Wakes workers waiting for jobs; a wake-up sent while none waits is kept for the next.
+    wakeups: Arc<Notify>,
 }
 
 impl MemoryStore {
@@ -54,7 +60,31 @@ impl MemoryStore {
     pub async fn update<T>(&self, change: impl FnOnce(&mut MemoryState) -> T) -> T {
         change(&mut *self.state.lock().await)
     }
+
+    /// [`MemoryStore::update`] for the job queue's steps, which answer a `Result`.
+    pub(crate) async fn update_jobs<T>(
+        &self,
+        change: impl FnOnce(&mut MemoryState) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.update(change).await
+    }
+
+    /// What workers wait on.
+    pub(crate) fn wakeups(&self) -> &Notify {
+        &self.wakeups
+    }
+
+    /// Wakes up to `jobs` waiting workers (or the next one to wait) for new jobs.
+    pub(crate) fn wake_workers(&self, jobs: usize) {
+        // More wake-ups than workers would only wake them for nothing.
+        for _ in 0..jobs.min(MAX_WAKEUPS) {
+            self.wakeups.notify_one();
+        }
+    }
 }
+
+/// The most workers one commit wakes.
+const MAX_WAKEUPS: usize = 64;
 
 /// A transaction: a private copy of the state.
 #[derive(Debug)]
@@ -79,7 +109,10 @@ impl UnitOfWork for MemoryStore {
         let tx_id = working.next_tx;
         let mut tx = MemoryTx { state: working, tx: tx_id };
         let value = work(&mut tx).await?;
+        let enqueued = tx.state.next_job - committed.next_job;
         *committed = tx.state;
+        drop(committed);
+        self.wake_workers(usize::try_from(enqueued).unwrap_or(0));
         Ok(value)
     }
 
@@ -118,37 +151,7 @@ impl Transaction for MemoryTx {
         &mut self,
         job: NewJob,
     ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send {
-        let duplicate = job.dedupe_key.is_some()
-            && self.state.jobs.values().any(|j| {
-                j.job_type == job.job_type
-                    && j.dedupe_key == job.dedupe_key
-                    && matches!(j.state, JobState::Queued | JobState::Failed)
-            });
-        let id = if duplicate {
-            None
-        } else {
-            self.state.next_job += 1;
-            let id = self.state.next_job;
-            let now = Utc::now();
-            self.state.jobs.insert(
-                id,
-                JobRecord {
-                    id,
-                    job_type: job.job_type,
-                    payload: job.payload,
-                    priority: job.priority,
-                    state: JobState::Queued,
-                    attempts: 0,
-                    max_attempts: job.max_attempts.max(1),
-                    dedupe_key: job.dedupe_key,
-                    run_at: job.run_at.unwrap_or(now),
-                    locked_by: None,
-                    last_error: None,
-                    created_at: now,
-                },
-            );
-            Some(id)
-        };
+        let id = self.state.enqueue(job, Utc::now());
         async move { Ok(id) }
     }
 
@@ -184,63 +187,5 @@ impl Transaction for MemoryTx {
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
         self.state.checkpoints.insert(consumer.to_owned(), position);
         async { Ok(()) }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![expect(clippy::unwrap_used, reason = "tests")]
-
-    use super::*;
-
-    #[tokio::test]
-    async fn a_failing_transaction_leaves_nothing() {
-        let store = MemoryStore::new();
-        let result: Result<(), StoreError> = store
-            .transact(|tx| {
-                Box::pin(async move {
-                    tx.append_events(vec![NewEvent::deleted("thing", "1")]).await?;
-                    tx.enqueue(NewJob {
-                        job_type: "j".into(),
-                        payload: serde_json::Value::Null,
-                        priority: 0,
-                        max_attempts: 1,
-                        dedupe_key: None,
-                        run_at: None,
-                    })
-                    .await?;
-                    Err(StoreError::Conflict("boom".into()))
-                })
-            })
-            .await;
-        assert!(result.is_err());
-        let state = store.snapshot().await;
-        assert!(state.events.is_empty());
-        assert!(state.jobs.is_empty());
-    }
-
-    #[tokio::test]
-    async fn committed_events_are_read_in_order_after_a_checkpoint() {
-        let store = MemoryStore::new();
-        for i in 0..3 {
-            store
-                .transact(move |tx| {
-                    Box::pin(async move {
-                        tx.append_events(vec![NewEvent::deleted("thing", i.to_string())]).await
-                    })
-                })
-                .await
-                .unwrap();
-        }
-        let read: Vec<Event> = store
-            .transact(|tx| {
-                Box::pin(async move {
-                    let first = tx.events_after(None, 1).await?;
-                    tx.events_after(Some(first[0].position), 10).await
-                })
-            })
-            .await
-            .unwrap();
-        assert_eq!(read.iter().map(|e| e.object_id.as_str()).collect::<Vec<_>>(), ["1", "2"]);
     }
 }

@@ -5,16 +5,7 @@ use switchboard_ports::{JobAdmin, NewJob, StoreError, Transaction, UnitOfWork};
 use switchboard_postgres::{PgJobQueue, PgUnitOfWork};
 use switchboard_test_support::TestDb;
 
-pub fn job(job_type: &str, payload: serde_json::Value) -> NewJob {
-    NewJob {
-        job_type: job_type.to_owned(),
-        payload,
-        priority: 0,
-        max_attempts: 3,
-        dedupe_key: None,
-        run_at: None,
-    }
-}
+pub use switchboard_contracts::stores::jobs::job;
 
 pub async fn enqueue(uow: &PgUnitOfWork, job: NewJob) -> Option<i64> {
     uow.transact(move |tx| Box::pin(async move { tx.enqueue(job).await })).await.unwrap()

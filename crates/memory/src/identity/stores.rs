@@ -238,7 +238,11 @@ impl ApiKeyStore for MemoryTx {
     }
 
     async fn touch_api_key(&mut self, id: ApiKeyId, now: DateTime<Utc>) -> Result<(), StoreError> {
-        if let Some(k) = self.state.identity.api_keys.get_mut(&id) {
+        // As the port says: at most once a minute, like the PostgreSQL store.
+        let a_minute_ago = now - chrono::TimeDelta::minutes(1);
+        if let Some(k) = self.state.identity.api_keys.get_mut(&id)
+            && k.last_used_at.is_none_or(|used| used < a_minute_ago)
+        {
             k.last_used_at = Some(now);
         }
         Ok(())

@@ -1,0 +1,218 @@
+//! The storage ports' contract: what every store adapter (memory, PostgreSQL) does, proved
+//! through the ports alone, so an integrator's in-memory core behaves like production.
+//!
+//! An adapter's test file names a [`StoreHarness`] and invokes [`crate::store_contract!`];
+//! each case becomes one `#[tokio::test]` on a fresh, empty store of its own.
+
+pub mod chat;
+pub mod chat_stats;
+pub mod events;
+pub mod identity;
+pub mod jobs;
+
+use std::future::Future;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use switchboard_domain::UserId;
+use switchboard_domain::chat::{ChatPost, ChatProvider};
+use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
+use switchboard_domain::identity::{EmailAddress, Role, User};
+use switchboard_ports::{
+    ChatStatsStore, ChatStore, EventReader, IdentityStores, JobAdmin, JobQueue, OAuthStateStore,
+    SealedSecret, SealedSecretStore, StoreError, UnitOfWork, UserStore,
+};
+
+/// A fresh store of one adapter, and its ports.
+pub trait StoreHarness: Send + Sync + Sized + 'static {
+    /// Its unit of work, whose transactions implement every aggregate store.
+    type Uow: UnitOfWork<Tx: IdentityStores + ChatStore + ChatStatsStore + OAuthStateStore> + Clone;
+    /// Its reader of the event log.
+    type Events: EventReader;
+    /// Its job queue.
+    type Jobs: JobQueue + JobAdmin + Clone;
+
+    /// An empty store of its own.
+    fn new() -> impl Future<Output = Self> + Send;
+
+    /// The unit of work.
+    fn uow(&self) -> Self::Uow;
+
+    /// The event log's reader.
+    fn events(&self) -> Self::Events;
+
+    /// A job queue, as one worker holds it.
+    fn jobs(&self) -> Self::Jobs;
+
+    /// Makes `by` pass for the queue: every job's due time and lease, and every schedule's next
+    /// occurrence, move that much earlier.
+    fn time_passes(&self, by: Duration) -> impl Future<Output = ()> + Send;
+}
+
+/// A fixed time `minutes` after 2025-03-01 12:00 UTC.
+///
+/// # Panics
+/// Never for the minutes tests use.
+pub fn at(minutes: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 3, 1, 12, 0, 0).single().expect("a valid time")
+        + TimeDelta::minutes(minutes)
+}
+
+/// A member with this email, created at [`at`]`(0)`.
+///
+/// # Panics
+/// For an invalid email.
+pub fn user(email: &str) -> User {
+    User {
+        id: UserId::new(),
+        email: EmailAddress::parse(email).expect("a valid email"),
+        display_name: String::new(),
+        role: Role::Member,
+        disabled: false,
+        password_hash: "$argon2id$x".into(),
+        created_at: at(0),
+    }
+}
+
+/// A top-level post (or a reply to `root`) of provider channel `C1`, by `U1` (Ada Lovelace).
+pub fn post(id: &str, minutes: i64, root: Option<&str>) -> ChatPost {
+    ChatPost {
+        id: id.to_owned(),
+        channel_id: "C1".to_owned(),
+        author_id: "U1".to_owned(),
+        author_name: Some("Ada Lovelace".to_owned()),
+        text: format!("post {id}"),
+        posted_at: at(minutes),
+        edited_at: None,
+        deleted: false,
+        thread_root: root.map(str::to_owned),
+    }
+}
+
+/// A user, their sealed token, a Mattermost source and its followed channel `C1`, stored
+/// through the ports.
+#[derive(Debug, Clone)]
+pub struct Seeded {
+    /// The owner.
+    pub owner: User,
+    /// The source's sealed token.
+    pub token: SealedSecret,
+    /// The source.
+    pub source: Source,
+    /// Its channel `C1`.
+    pub channel: Channel,
+}
+
+/// Stores a [`Seeded`] source for a new user with `email`.
+///
+/// # Panics
+/// When the store refuses it.
+pub async fn seeded<U>(uow: &U, email: &str) -> Seeded
+where
+    U: UnitOfWork<Tx: IdentityStores + ChatStore>,
+{
+    let owner = user(email);
+    let token = SealedSecret {
+        id: uuid::Uuid::now_v7(),
+        owner_id: Some(owner.id),
+        purpose: "chat_token".into(),
+        key_id: "k1".into(),
+        ciphertext: vec![0],
+    };
+    let source = Source {
+        id: SourceId::new(),
+        owner_id: owner.id,
+        provider: ChatProvider::Mattermost,
+        base_url: "http://mm.example".into(),
+        token_secret_id: token.id,
+        external_user_id: "u".into(),
+        external_user_name: "demo".into(),
+        team_name: "Lab".into(),
+        status: SourceStatus::Active,
+        last_sync_at: None,
+        last_error: None,
+        backfill_done: 0,
+        backfill_total: 1,
+        created_at: at(0),
+    };
+    let channel = channel(&source, "C1", "general");
+    let seeded = Seeded { owner, token, source, channel };
+    let s = seeded.clone();
+    let stored: Result<(), StoreError> = uow
+        .transact(move |tx| {
+            Box::pin(async move {
+                tx.insert_user(&s.owner).await?;
+                tx.put_sealed(&s.token).await?;
+                tx.insert_chat_source(&s.source).await?;
+                tx.insert_chat_channels(&[s.channel]).await
+            })
+        })
+        .await;
+    stored.expect("the seed is stored");
+    seeded
+}
+
+/// A followed channel of `source`, not stored.
+pub fn channel(source: &Source, external_id: &str, name: &str) -> Channel {
+    Channel {
+        id: ChannelId::new(),
+        source_id: source.id,
+        owner_id: source.owner_id,
+        external_id: external_id.into(),
+        name: name.into(),
+        kind: "public".into(),
+        followed: true,
+        synced_until: None,
+        created_at: at(0),
+    }
+}
+
+/// One `#[tokio::test]` per case of the store contract, for the harness given.
+///
+/// ```ignore
+/// switchboard_contracts::store_contract!(Postgres);
+/// ```
+#[macro_export]
+macro_rules! store_contract {
+    ($harness:ty) => {
+        $crate::store_contract!(@cases $harness;
+            events::a_failed_transaction_leaves_nothing_behind,
+            events::events_are_read_in_commit_order_and_filtered,
+            events::a_consumer_checkpoint_moves_with_its_transaction,
+            identity::users_are_unique_by_email_found_updated_and_paged,
+            identity::a_session_and_its_first_refresh_token_are_inserted_together,
+            identity::refresh_tokens_rotate_and_sessions_are_revoked_by_their_owner,
+            identity::api_keys_are_found_by_prefix_listed_and_revoked,
+            identity::one_statement_hits_and_peeks_like_the_separate_ones,
+            identity::sealed_secrets_are_replaced_and_found_by_key,
+            identity::an_oauth_state_is_taken_once_and_expired_ones_are_forgotten,
+            chat::sources_are_listed_by_owner_and_for_sync,
+            chat::upserts_are_batched_idempotent_and_keep_known_names,
+            chat::a_backfill_retires_what_it_no_longer_lists_in_its_window_only,
+            chat::a_resumed_backfill_retires_only_below_what_it_had_listed_before,
+            chat::a_backfill_checkpoint_is_saved_replaced_cleared_and_goes_with_its_channel,
+            chat::deleting_a_source_removes_its_channels_posts_and_token,
+            chat_stats::hourly_counts_follow_inserts_edits_deletions_and_retirements,
+            chat_stats::the_posts_version_moves_only_when_posts_change,
+            chat_stats::window_posts_are_the_latest_live_ones_of_each_channel,
+            chat_stats::stored_stats_are_kept_unless_older_and_found_stale,
+            jobs::higher_priority_runs_first_and_a_claim_is_exclusive,
+            jobs::a_failure_waits_its_backoff_then_the_last_one_is_dead,
+            jobs::a_dedupe_key_keeps_one_pending_job,
+            jobs::an_expired_lease_gives_the_job_to_another_worker,
+            jobs::a_released_job_runs_again_without_losing_an_attempt,
+            jobs::completing_a_batch_removes_only_the_jobs_still_held,
+            jobs::each_recurring_occurrence_is_enqueued_once_whatever_the_workers,
+            jobs::retrying_a_job_keeps_one_pending_per_dedupe_key,
+        );
+    };
+    (@cases $harness:ty; $($module:ident :: $case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread")]
+            async fn $case() {
+                let store = <$harness as $crate::stores::StoreHarness>::new().await;
+                $crate::stores::$module::$case(&store).await;
+            }
+        )*
+    };
+}

@@ -1,0 +1,257 @@
+//! The chat store: sources, channels, posts and backfill checkpoints.
+
+use switchboard_domain::chat::ChatPost;
+use switchboard_domain::chat_sources::{BackfillCheckpoint, Channel, ChannelId, SourceStatus};
+use switchboard_ports::{ChatStore, SealedSecretStore, StoreError, UnitOfWork};
+
+use super::{StoreHarness, at, channel, post, seeded};
+
+/// Upserts `posts` into `channel`, returning how many rows were written.
+pub(crate) async fn upsert<H: StoreHarness>(
+    store: &H,
+    channel: ChannelId,
+    posts: Vec<ChatPost>,
+) -> u64 {
+    store
+        .uow()
+        .transact(move |tx| Box::pin(async move { tx.upsert_chat_posts(channel, &posts).await }))
+        .await
+        .unwrap()
+}
+
+/// Retires what a backfill of `[since, before)` no longer lists.
+pub(crate) async fn retire<H: StoreHarness>(
+    store: &H,
+    channel: ChannelId,
+    since: i64,
+    before: Option<i64>,
+    keep: &[&str],
+) -> u64 {
+    let keep: Vec<String> = keep.iter().map(|id| (*id).to_owned()).collect();
+    store
+        .uow()
+        .transact(move |tx| {
+            Box::pin(async move {
+                tx.retire_chat_posts(channel, Some(at(since)), before.map(at), &keep).await
+            })
+        })
+        .await
+        .unwrap()
+}
+
+async fn stored<H: StoreHarness>(store: &H, channel: ChannelId) -> Vec<ChatPost> {
+    store
+        .uow()
+        .transact(move |tx| Box::pin(async move { tx.chat_posts(channel, None).await }))
+        .await
+        .unwrap()
+}
+
+async fn deleted<H: StoreHarness>(store: &H, channel: ChannelId) -> Vec<String> {
+    stored(store, channel).await.into_iter().filter(|p| p.deleted).map(|p| p.id).collect()
+}
+
+/// Sources are listed by owner, oldest first, and all but those waiting for a new token are
+/// synced; a channel's provider id is stored once per source; channels are listed by name.
+pub async fn sources_are_listed_by_owner_and_for_sync<H: StoreHarness>(store: &H) {
+    let uow = store.uow();
+    let ada = seeded(&uow, "ada@example.org").await;
+    let bob = seeded(&uow, "bob@example.org").await;
+    let mut waiting = bob.source.clone();
+    waiting.status = SourceStatus::ReauthRequired;
+    waiting.last_error = Some("token revoked".into());
+    let twin = Channel { id: ChannelId::new(), ..ada.channel.clone() };
+    let random = channel(&ada.source, "C0", "random");
+    let (w, t, r, a) = (waiting.clone(), twin, random.clone(), ada.clone());
+    let result = uow
+        .transact(move |tx| {
+            Box::pin(async move {
+                tx.update_chat_source(&w).await?;
+                tx.insert_chat_channels(&[t, r]).await?;
+                let mine = tx.chat_sources_of(a.owner.id).await?;
+                let to_sync = tx.chat_sources_to_sync().await?;
+                let found = tx.chat_source(w.id).await?;
+                let channels = tx.chat_channels_of_source(a.source.id).await?;
+                let of_owner = tx.chat_channels_of(a.owner.id).await?;
+                let mut renamed = a.channel.clone();
+                renamed.followed = false;
+                renamed.synced_until = Some(at(30));
+                tx.update_chat_channel(&renamed).await?;
+                let updated = tx.chat_channel(renamed.id).await?;
+                Ok::<_, StoreError>((mine, to_sync, found, channels, of_owner, updated))
+            })
+        })
+        .await
+        .unwrap();
+    let (mine, to_sync, found, channels, of_owner, updated) = result;
+    assert_eq!(mine, std::slice::from_ref(&ada.source));
+    assert_eq!(to_sync, [ada.source.id]);
+    assert_eq!(found, Some(waiting));
+    let names: Vec<&str> = channels.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["general", "random"], "by name, the provider id stored once");
+    assert_eq!(of_owner, channels);
+    let updated = updated.unwrap();
+    assert_eq!((updated.followed, updated.synced_until), (false, Some(at(30))));
+    let ghost = channel(&ada.source, "C9", "ghost");
+    let missing =
+        uow.transact(move |tx| Box::pin(async move { tx.update_chat_channel(&ghost).await })).await;
+    assert_eq!(missing, Err(StoreError::NotFound));
+}
+
+/// Upserts write a large batch, write nothing for the same page again, write a post listed
+/// twice once, and keep an author name a post comes back without.
+pub async fn upserts_are_batched_idempotent_and_keep_known_names<H: StoreHarness>(store: &H) {
+    let seeded = seeded(&store.uow(), "ada@example.org").await;
+    let channel = seeded.channel.id;
+    let many: Vec<ChatPost> = (0..12_000).map(|i| post(&format!("p{i}"), i, None)).collect();
+    assert_eq!(upsert(store, channel, many.clone()).await, 12_000);
+    assert_eq!(upsert(store, channel, many).await, 0, "the same page writes nothing");
+
+    let mut edited = post("p1", 1, None);
+    edited.text = "edited".into();
+    edited.edited_at = Some(at(500));
+    edited.author_name = None;
+    let twice = vec![post("p2", 2, None), edited.clone(), edited];
+    assert_eq!(upsert(store, channel, twice).await, 1, "a post listed twice is written once");
+    let posts = stored(store, channel).await;
+    assert_eq!(posts.len(), 12_000);
+    assert!(posts.windows(2).all(|w| w[0].posted_at <= w[1].posted_at), "oldest first");
+    let p1 = posts.iter().find(|p| p.id == "p1").unwrap();
+    assert_eq!((p1.text.as_str(), p1.edited_at), ("edited", Some(at(500))));
+    assert_eq!(p1.author_name.as_deref(), Some("Ada Lovelace"), "a known name is kept");
+    assert_eq!(p1.channel_id, "C1");
+    let since = store
+        .uow()
+        .transact(move |tx| Box::pin(async move { tx.chat_posts(channel, Some(at(11_990))).await }))
+        .await
+        .unwrap();
+    assert_eq!(since.len(), 10);
+}
+
+/// A backfill retires the top-level posts of its window it no longer lists, the replies of
+/// its listed or deleted roots, and nothing older.
+pub async fn a_backfill_retires_what_it_no_longer_lists_in_its_window_only<H: StoreHarness>(
+    store: &H,
+) {
+    let channel = seeded(&store.uow(), "ada@example.org").await.channel.id;
+    let posts = vec![
+        post("old", 0, None),
+        post("old-thread-reply", 100, Some("old")),
+        post("root", 50, None),
+        post("gone-reply", 60, Some("root")),
+        post("gone", 70, None),
+        post("kept", 80, None),
+        post("gone-root", 90, None),
+        post("reply-of-gone-root", 95, Some("gone-root")),
+    ];
+    upsert(store, channel, posts).await;
+    assert_eq!(retire(store, channel, 40, None, &["root", "kept"]).await, 4);
+    assert_eq!(
+        deleted(store, channel).await,
+        ["gone-reply", "gone", "gone-root", "reply-of-gone-root"]
+    );
+}
+
+/// A resumed backfill retires only below what the attempt before had listed.
+pub async fn a_resumed_backfill_retires_only_below_what_it_had_listed_before<H: StoreHarness>(
+    store: &H,
+) {
+    let channel = seeded(&store.uow(), "ada@example.org").await.channel.id;
+    let posts = vec![
+        post("old-gone", 45, None),
+        post("old-kept", 48, None),
+        post("reply-of-old-kept", 120, Some("old-kept")),
+        post("listed-before", 60, None),
+        post("deleted-later", 70, None),
+    ];
+    upsert(store, channel, posts).await;
+    // The attempt before listed from 60 on; this one lists what is older.
+    let keep = ["old-kept", "reply-of-old-kept"];
+    assert_eq!(retire(store, channel, 40, Some(60), &keep).await, 1);
+    assert_eq!(deleted(store, channel).await, ["old-gone"]);
+}
+
+/// A backfill checkpoint is saved, replaced and cleared, and goes with its source.
+pub async fn a_backfill_checkpoint_is_saved_replaced_cleared_and_goes_with_its_channel<
+    H: StoreHarness,
+>(
+    store: &H,
+) {
+    let seeded = seeded(&store.uow(), "ada@example.org").await;
+    let channel = seeded.channel.id;
+    let get = || async move {
+        store
+            .uow()
+            .transact(move |tx| Box::pin(async move { tx.chat_backfill_checkpoint(channel).await }))
+            .await
+            .unwrap()
+    };
+    let set = |checkpoint: Option<BackfillCheckpoint>| async move {
+        store
+            .uow()
+            .transact(move |tx| {
+                Box::pin(async move {
+                    tx.set_chat_backfill_checkpoint(channel, checkpoint.as_ref()).await
+                })
+            })
+            .await
+    };
+    assert_eq!(get().await, None);
+    let first =
+        BackfillCheckpoint { oldest: at(0), cursor: "page-2".into(), listed_down_to: at(300) };
+    set(Some(first.clone())).await.unwrap();
+    assert_eq!(get().await, Some(first.clone()));
+    let next = BackfillCheckpoint { cursor: "page-3".into(), listed_down_to: at(200), ..first };
+    set(Some(next.clone())).await.unwrap();
+    assert_eq!(get().await, Some(next.clone()));
+    set(None).await.unwrap();
+    assert_eq!(get().await, None);
+    set(None).await.unwrap();
+
+    set(Some(next)).await.unwrap();
+    let id = seeded.source.id;
+    store
+        .uow()
+        .transact(move |tx| Box::pin(async move { tx.delete_chat_source(id).await }))
+        .await
+        .unwrap();
+    assert_eq!(get().await, None);
+}
+
+/// Deleting a source removes its channels, their posts and its sealed token; updating it
+/// afterwards is [`StoreError::NotFound`].
+pub async fn deleting_a_source_removes_its_channels_posts_and_token<H: StoreHarness>(store: &H) {
+    let seeded = seeded(&store.uow(), "ada@example.org").await;
+    let other = self::seeded_other(store).await;
+    let channel = seeded.channel.id;
+    upsert(store, channel, vec![post("p", 0, None)]).await;
+    upsert(store, other, vec![post("q", 0, None)]).await;
+    let s = seeded.clone();
+    let gone = store
+        .uow()
+        .transact(move |tx| {
+            Box::pin(async move {
+                tx.delete_chat_source(s.source.id).await?;
+                let source = tx.chat_source(s.source.id).await?;
+                let channel = tx.chat_channel(s.channel.id).await?;
+                let channels = tx.chat_channels_of(s.owner.id).await?;
+                let posts = tx.chat_posts(s.channel.id, None).await?;
+                let token = tx.sealed(s.token.id).await?;
+                Ok::<_, StoreError>((source, channel, channels, posts, token))
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(gone, (None, None, vec![], vec![], None));
+    assert_eq!(stored(store, other).await.len(), 1, "another source keeps its posts");
+    let source = seeded.source;
+    let missing = store
+        .uow()
+        .transact(move |tx| Box::pin(async move { tx.update_chat_source(&source).await }))
+        .await;
+    assert_eq!(missing, Err(StoreError::NotFound));
+}
+
+async fn seeded_other<H: StoreHarness>(store: &H) -> ChannelId {
+    seeded(&store.uow(), "bob@example.org").await.channel.id
+}
