@@ -1,5 +1,6 @@
 //! The production adapters, bundled, and the identity services built from configuration.
 
+use std::sync::Arc;
 use std::time::Duration;
 use switchboard_postgres::{PgEventLog, PgJobQueue, PgReadiness, PgUnitOfWork};
 
@@ -67,12 +68,35 @@ pub fn stats_policy(config: &crate::config::StatsConfig) -> switchboard_services
     }
 }
 
-/// The stats service over `identity`'s unit of work, from configuration.
+/// The pool running the analytics' parallel parts: one thread per core, shared by every
+/// computation of the process (each of the `stats.max_concurrent` computations at once splits
+/// its work into parts on it, so the threads never exceed the cores).
+///
+/// # Errors
+/// [`AppError::Command`] when the operating system refuses the threads.
+pub fn analytics_pool() -> Result<Arc<rayon::ThreadPool>, AppError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("analytics-{i}"))
+        .build()
+        .map_err(|e| AppError::Command(format!("analytics threads: {e}")))?;
+    Ok(Arc::new(pool))
+}
+
+/// The stats service over `identity`'s unit of work, from configuration, with the process's
+/// [`analytics_pool`]. Build it once per process and clone it.
+///
+/// # Errors
+/// [`AppError::Command`] when the analytics pool cannot be started.
 pub fn stats(
     identity: &Identity<PgPorts>,
     config: &crate::config::StatsConfig,
-) -> switchboard_services::StatsService<PgPorts> {
-    switchboard_services::StatsService::new(identity.uow.clone(), SystemClock, stats_policy(config))
+) -> Result<switchboard_services::StatsService<PgPorts>, AppError> {
+    Ok(switchboard_services::StatsService::new(
+        identity.uow.clone(),
+        SystemClock,
+        stats_policy(config),
+        analytics_pool()?,
+    ))
 }
 
 /// The identity adapters and policy, from configuration.

@@ -51,7 +51,7 @@ impl SharedDeps {
     pub fn new(config: &Config, pool: PgPool, queue: PgJobQueue) -> Result<Self, AppError> {
         let identity = crate::ports::identity(pool, &config.auth)?;
         Ok(Self {
-            stats: crate::ports::stats(&identity, &config.stats),
+            stats: crate::ports::stats(&identity, &config.stats)?,
             identity,
             sources: ProviderSources::new(&config.chat)?,
             chat_policy: crate::chat::policy(&config.chat),

@@ -93,6 +93,7 @@ pub async fn instance(
         identity.uow.clone(),
         clock.clone(),
         switchboard_app::ports::stats_policy(&config.stats),
+        switchboard_app::ports::analytics_pool().unwrap(),
     );
     let deps = AppDeps::<PgTestPorts> {
         health: web::Data::new(HealthService::new(PgReadiness::new(pool.clone()), service_info())),
