@@ -11,6 +11,10 @@ pub mod migrations;
 pub mod oauth;
 pub mod pool;
 pub mod readiness;
+/// The tables diesel's query builder knows: `diesel print-schema` of the migrated database
+/// (settings in `diesel.toml`, array element types fixed by `schema.patch`), never edited by
+/// hand. `scripts/check-schema.sh`, run by `make test`, migrates a fresh database and fails
+/// when this file differs from what diesel prints for it.
 pub mod schema;
 pub mod unit_of_work;
 
