@@ -20,7 +20,7 @@ pub mod unit_of_work;
 
 pub use error::PostgresError;
 pub use events::{EventFilter, PgEventLog};
-pub use jobs::PgJobQueue;
+pub use jobs::{JobListener, PgJobQueue, PgWakeups};
 pub use pool::{PgPool, connect};
 pub use readiness::PgReadiness;
 pub use unit_of_work::{PgTx, PgUnitOfWork};

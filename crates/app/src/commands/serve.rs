@@ -166,7 +166,8 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
     }
     let pool = switchboard_postgres::connect(url, config.database.pool_size)?;
     let (stop_workers, shutdown) = tokio::sync::watch::channel(false);
-    let queue = switchboard_postgres::PgJobQueue::new(pool.clone(), url);
+    let (queue, job_listener) = switchboard_postgres::PgJobQueue::new(pool.clone(), url);
+    tokio::spawn(job_listener.run());
     if let Err(e) = crate::jobs::schedule_recurring(&queue, config).await {
         tracing::warn!(error = %e, "cannot schedule the recurring jobs");
     }

@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use switchboard_domain::JobState;
-use switchboard_ports::{JobAdmin, JobQueue, RecurringJob};
+use switchboard_ports::{JobAdmin, JobQueue, RecurringJob, WorkWakeups};
+use switchboard_postgres::PgJobQueue;
 use switchboard_test_support::TestDb;
 
 use crate::support::{count, enqueue, job, queue, scalar, sql};
@@ -152,4 +153,27 @@ async fn each_recurring_occurrence_is_enqueued_once_whatever_the_workers() {
         1,
         "the schedule moved past now"
     );
+}
+
+/// Waits on `wakeups` for as long as a worker would at most, failing only if nothing wakes it
+/// within a minute (the wake-ups below come within milliseconds).
+async fn woken(wakeups: &mut impl WorkWakeups) {
+    let wait = wakeups.wait(Duration::from_secs(24 * 3600));
+    assert!(tokio::time::timeout(Duration::from_secs(60), wait).await.is_ok(), "not woken");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_worker_loop_has_its_own_wakeups_and_every_one_sees_an_enqueue() {
+    let db = TestDb::migrated().await;
+    let (uow, _) = queue(&db);
+    let (q, listener) = PgJobQueue::new(db.pool(), db.url());
+    let (mut first, mut second) = (q.wakeups(), q.wakeups());
+    tokio::spawn(listener.run());
+    // Once listening, the listener wakes every loop to look (it may have missed notifications).
+    woken(&mut first).await;
+    woken(&mut second).await;
+    enqueue(&uow, job("t", serde_json::json!({}))).await.unwrap();
+    // One notification wakes both loops: neither took it from the other.
+    woken(&mut first).await;
+    woken(&mut second).await;
 }
