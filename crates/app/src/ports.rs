@@ -99,6 +99,38 @@ pub fn stats(
     ))
 }
 
+/// The access tokens' signer and verifier, from `auth.signing_keys` and the token settings.
+///
+/// # Errors
+/// [`AppError::Keys`] for unusable keys.
+pub fn tokens(auth: &AuthConfig) -> Result<JwtTokens, AppError> {
+    JwtTokens::new(JwtSettings {
+        issuer: auth.issuer.clone(),
+        audience: auth.audience.clone(),
+        lifetime_secs: auth.access_token_secs,
+        keys: auth
+            .signing_keys
+            .iter()
+            .map(|k| SigningKeySetting { kid: k.kid.clone(), private_key: k.private_key.clone() })
+            .collect(),
+        verified_cache: auth.verified_token_cache,
+    })
+    .map_err(|e| AppError::Keys(e.to_string()))
+}
+
+/// The secret box, from `auth.secret_keys`.
+///
+/// # Errors
+/// [`AppError::Keys`] for unusable keys.
+pub fn secret_box(auth: &AuthConfig) -> Result<AeadSecretBox, AppError> {
+    let keys: Vec<SecretBoxKey> = auth
+        .secret_keys
+        .iter()
+        .map(|k| SecretBoxKey { kid: k.kid.clone(), key: k.key.clone() })
+        .collect();
+    AeadSecretBox::new(&keys).map_err(|e| AppError::Keys(e.to_string()))
+}
+
 /// The identity adapters and policy, from configuration.
 ///
 /// # Errors
@@ -121,24 +153,8 @@ pub fn identity(pool: PgPool, auth: &AuthConfig) -> Result<Identity<PgPorts>, Ap
         },
     })
     .map_err(|e| AppError::Keys(e.to_string()))?;
-    let tokens = JwtTokens::new(JwtSettings {
-        issuer: auth.issuer.clone(),
-        audience: auth.audience.clone(),
-        lifetime_secs: auth.access_token_secs,
-        keys: auth
-            .signing_keys
-            .iter()
-            .map(|k| SigningKeySetting { kid: k.kid.clone(), private_key: k.private_key.clone() })
-            .collect(),
-        verified_cache: auth.verified_token_cache,
-    })
-    .map_err(|e| AppError::Keys(e.to_string()))?;
-    let keys: Vec<SecretBoxKey> = auth
-        .secret_keys
-        .iter()
-        .map(|k| SecretBoxKey { kid: k.kid.clone(), key: k.key.clone() })
-        .collect();
-    let secrets = AeadSecretBox::new(&keys).map_err(|e| AppError::Keys(e.to_string()))?;
+    let tokens = tokens(auth)?;
+    let secrets = secret_box(auth)?;
     let l = auth.limits;
     let window = Duration::from_secs(l.window_secs);
     let failed = Duration::from_secs(l.failed_window_secs);
