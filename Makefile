@@ -4,13 +4,14 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run test lint fmt check-deps doc bench db db-stop migrate build help
+.PHONY: run test lint fmt check-deps check-schema doc bench db db-stop migrate build help
 
 help:
 	@echo "make run        start PostgreSQL (project-local) and serve on http://127.0.0.1:8000"
 	@echo "make test       every test, against a real PostgreSQL (started if needed)"
 	@echo "make lint       rustfmt check and clippy -D warnings"
 	@echo "make check-deps the hexagon's dependency rule"
+	@echo "make check-schema crates/postgres/src/schema.rs against diesel print-schema of the migrations"
 	@echo "make doc        API docs of every crate"
 	@echo "make bench      criterion benches and an HTTP load run against a release build"
 	@echo "make db-stop    stop the project-local PostgreSQL cluster"
@@ -32,6 +33,10 @@ fmt:
 
 check-deps:
 	@scripts/check-deps.sh
+
+## Also run by `make test`, against its database cluster.
+check-schema: db
+	@scripts/check-schema.sh $$(scripts/db.sh url --admin)
 
 doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --locked

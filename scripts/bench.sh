@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: criterion benches, then an HTTP load run with wrk against a release build.
 # Prints requests per second and p50/p99 latency per scenario. Load goes to loopback only.
-# Then chat ingest (posts/s into PostgreSQL) and, with BENCH_QUALITY=1, the analytics compared
+# Then chat ingest (posts/s into PostgreSQL), the hashing priority under a read storm and a login
+# storm (scripts/bench-priority.sh) and, with BENCH_QUALITY=1, the analytics compared
 # with sumy and YAKE (needs pip; SUMY_FULL=1 times sumy on all 10,000 posts, about 10-40 min).
 #   BENCH_DURATION=10s BENCH_CONNECTIONS=32 make bench
 set -euo pipefail
@@ -179,6 +180,10 @@ trap - EXIT
 echo
 echo "issue 5 — ingest (target: >= 20,000 posts/s for each provider)"
 SWITCHBOARD_TEST_DATABASE_URL=$admin SWITCHBOARD__LOG__FILTER=warn "$target/release/examples/ingest_bench"
+
+# The password-hashing priority (auth.argon2.priority): a storm of reads and a storm of logins at
+# once against a server per priority; its default rests on these figures (docs/identity.md).
+scripts/bench-priority.sh "$target/release/switchboard" "$admin" "$((port + 100))"
 
 # Issue 5 — analytics quality and speed against sumy and YAKE: optional, pip must reach PyPI.
 if [ "${BENCH_QUALITY:-0}" = 1 ]; then

@@ -14,6 +14,9 @@ fi
 unset DATABASE_URL SWITCHBOARD_PROFILE
 for v in $(env | grep -o '^SWITCHBOARD__[A-Z_]*' || true); do unset "$v"; done
 
+# schema.rs is diesel's print-schema of the migrated database; a stale one fails here, clearly.
+scripts/check-schema.sh "$SWITCHBOARD_TEST_DATABASE_URL"
+
 # nextest does not run doctests: the documented examples run first, so that the test runner's
 # summary is the last line of the log.
 cargo test --workspace --locked --doc --quiet

@@ -41,7 +41,8 @@ async fn main() {
     let url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
     let pool = switchboard_postgres::connect(&url, 32).unwrap();
     let uow = PgUnitOfWork::new(pool.clone());
-    let queue = PgJobQueue::new(pool.clone(), &url);
+    let (queue, listener) = PgJobQueue::new(pool.clone(), &url);
+    tokio::spawn(listener.run());
     {
         use diesel_async::RunQueryDsl;
         let mut conn = pool.get().await.unwrap();

@@ -203,9 +203,15 @@ async fn main() {
 
     let config = Config::load(Profile::Test, None).unwrap();
     let identity = switchboard_app::ports::identity(pool.clone(), &config.auth).unwrap();
-    let stats = switchboard_app::ports::stats(&identity, &config.stats);
+    let stats = switchboard_app::ports::stats(&identity, &config.stats).unwrap();
     let uncached = switchboard_app::config::StatsConfig { pulse_cache_entries: 0, ..config.stats };
-    let computing = switchboard_app::ports::stats(&identity, &uncached);
+    let computing = switchboard_services::StatsService::new(
+        identity.uow.clone(),
+        switchboard_ports::SystemClock,
+        switchboard_app::ports::stats_policy(&uncached),
+        // The pulse needs no analytics pool: the computations run on the calling thread.
+        std::sync::Arc::new(switchboard_domain::analytics::Sequential),
+    );
 
     // The pulse as the routes compute it, every time from the hourly rollup (no kept pulse);
     // then as they serve it once kept (the channel's counter read, the pulse not recomputed).

@@ -37,6 +37,9 @@ pub enum Command {
     /// Inspect and operate the job queue.
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Print a new Ed25519 signing key and a new secret-box key as environment variables
+    /// (`SWITCHBOARD__AUTH__SIGNING_KEYS`, `SWITCHBOARD__AUTH__SECRET_KEYS`).
+    Keygen,
 }
 
 /// `switchboard jobs …`

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod jobs;
+pub mod keygen;
 pub mod migrate;
 pub mod serve;
 pub mod worker;

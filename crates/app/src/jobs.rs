@@ -32,11 +32,12 @@ impl JobContext {
     /// The services jobs use, over `identity`'s adapters, from configuration.
     ///
     /// # Errors
-    /// [`AppError::Command`] when the chat providers' HTTP client cannot be built.
+    /// [`AppError::Command`] when the chat providers' HTTP client or the analytics pool cannot
+    /// be built.
     pub fn new(identity: &Identity<PgPorts>, config: &Config) -> Result<Self, AppError> {
         Ok(Self {
             chat: crate::ports::chat(identity, &config.chat)?,
-            stats: crate::ports::stats(identity, &config.stats),
+            stats: crate::ports::stats(identity, &config.stats)?,
         })
     }
 }

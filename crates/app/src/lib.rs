@@ -21,6 +21,10 @@ use error::AppError;
 /// Whatever stopped the command.
 pub async fn run(cli: Cli) -> Result<(), AppError> {
     tls::install_crypto_provider();
+    // Keys are made before there is a configuration that could load (production has none yet).
+    if matches!(cli.command, Command::Keygen) {
+        return commands::keygen::run();
+    }
     let profile = Profile::from_env()?;
     let config = Config::load(profile, cli.config.as_deref())?;
     telemetry::init(&config.log);
@@ -33,6 +37,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         Command::Worker => commands::worker::run(&config).await,
         Command::Jobs(command) => commands::jobs::run(&config, command).await,
         Command::Admin(command) => commands::admin::run(&config, command).await,
+        Command::Keygen => commands::keygen::run(),
         Command::Config => {
             println!("profile: {profile}\n{config:#?}");
             Ok(())

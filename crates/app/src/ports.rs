@@ -1,5 +1,6 @@
 //! The production adapters, bundled, and the identity services built from configuration.
 
+use std::sync::Arc;
 use std::time::Duration;
 use switchboard_postgres::{PgEventLog, PgJobQueue, PgReadiness, PgUnitOfWork};
 
@@ -67,12 +68,67 @@ pub fn stats_policy(config: &crate::config::StatsConfig) -> switchboard_services
     }
 }
 
-/// The stats service over `identity`'s unit of work, from configuration.
+/// The pool running the analytics' parallel parts: one thread per core, shared by every
+/// computation of the process (each of the `stats.max_concurrent` computations at once splits
+/// its work into parts on it, so the threads never exceed the cores).
+///
+/// # Errors
+/// [`AppError::Command`] when the operating system refuses the threads.
+pub fn analytics_pool() -> Result<Arc<rayon::ThreadPool>, AppError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("analytics-{i}"))
+        .build()
+        .map_err(|e| AppError::Command(format!("analytics threads: {e}")))?;
+    Ok(Arc::new(pool))
+}
+
+/// The stats service over `identity`'s unit of work, from configuration, with the process's
+/// [`analytics_pool`]. Build it once per process and clone it.
+///
+/// # Errors
+/// [`AppError::Command`] when the analytics pool cannot be started.
 pub fn stats(
     identity: &Identity<PgPorts>,
     config: &crate::config::StatsConfig,
-) -> switchboard_services::StatsService<PgPorts> {
-    switchboard_services::StatsService::new(identity.uow.clone(), SystemClock, stats_policy(config))
+) -> Result<switchboard_services::StatsService<PgPorts>, AppError> {
+    Ok(switchboard_services::StatsService::new(
+        identity.uow.clone(),
+        SystemClock,
+        stats_policy(config),
+        analytics_pool()?,
+    ))
+}
+
+/// The access tokens' signer and verifier, from `auth.signing_keys` and the token settings.
+///
+/// # Errors
+/// [`AppError::Keys`] for unusable keys.
+pub fn tokens(auth: &AuthConfig) -> Result<JwtTokens, AppError> {
+    JwtTokens::new(JwtSettings {
+        issuer: auth.issuer.clone(),
+        audience: auth.audience.clone(),
+        lifetime_secs: auth.access_token_secs,
+        keys: auth
+            .signing_keys
+            .iter()
+            .map(|k| SigningKeySetting { kid: k.kid.clone(), private_key: k.private_key.clone() })
+            .collect(),
+        verified_cache: auth.verified_token_cache,
+    })
+    .map_err(|e| AppError::Keys(e.to_string()))
+}
+
+/// The secret box, from `auth.secret_keys`.
+///
+/// # Errors
+/// [`AppError::Keys`] for unusable keys.
+pub fn secret_box(auth: &AuthConfig) -> Result<AeadSecretBox, AppError> {
+    let keys: Vec<SecretBoxKey> = auth
+        .secret_keys
+        .iter()
+        .map(|k| SecretBoxKey { kid: k.kid.clone(), key: k.key.clone() })
+        .collect();
+    AeadSecretBox::new(&keys).map_err(|e| AppError::Keys(e.to_string()))
 }
 
 /// The identity adapters and policy, from configuration.
@@ -97,24 +153,8 @@ pub fn identity(pool: PgPool, auth: &AuthConfig) -> Result<Identity<PgPorts>, Ap
         },
     })
     .map_err(|e| AppError::Keys(e.to_string()))?;
-    let tokens = JwtTokens::new(JwtSettings {
-        issuer: auth.issuer.clone(),
-        audience: auth.audience.clone(),
-        lifetime_secs: auth.access_token_secs,
-        keys: auth
-            .signing_keys
-            .iter()
-            .map(|k| SigningKeySetting { kid: k.kid.clone(), private_key: k.private_key.clone() })
-            .collect(),
-        verified_cache: auth.verified_token_cache,
-    })
-    .map_err(|e| AppError::Keys(e.to_string()))?;
-    let keys: Vec<SecretBoxKey> = auth
-        .secret_keys
-        .iter()
-        .map(|k| SecretBoxKey { kid: k.kid.clone(), key: k.key.clone() })
-        .collect();
-    let secrets = AeadSecretBox::new(&keys).map_err(|e| AppError::Keys(e.to_string()))?;
+    let tokens = tokens(auth)?;
+    let secrets = secret_box(auth)?;
     let l = auth.limits;
     let window = Duration::from_secs(l.window_secs);
     let failed = Duration::from_secs(l.failed_window_secs);

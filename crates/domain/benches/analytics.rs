@@ -18,12 +18,18 @@ fn analytics(c: &mut Criterion) {
     let messages = channel.messages();
     let window = channel.window;
     let options = LexRankOptions::default();
+    // One thread per core, as the server's analytics pool (built once, outside the timing).
+    let Ok(pool) = rayon::ThreadPoolBuilder::new().build() else {
+        return;
+    };
     let mut group = c.benchmark_group("window_10k");
     group.sample_size(20);
     group.bench_function("representative_messages", |b| {
-        b.iter(|| representative_messages(black_box(&messages), window, &options));
+        b.iter(|| representative_messages(black_box(&messages), window, &options, &pool));
     });
-    group.bench_function("summary", |b| b.iter(|| summary(black_box(&messages), window, &options)));
+    group.bench_function("summary", |b| {
+        b.iter(|| summary(black_box(&messages), window, &options, &pool))
+    });
     group.bench_function("hot_topics_30d_history", |b| {
         b.iter(|| hot_topics(black_box(&messages), window, 10));
     });

@@ -12,7 +12,7 @@ use switchboard_domain::analytics::{LexRankOptions, hot_topics, representative_m
 #[path = "../tests/corpus/mod.rs"]
 mod corpus;
 
-fn main() {
+fn main() -> Result<(), rayon::ThreadPoolBuildError> {
     let args: Vec<u64> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let arg = |i: usize, default: u64| args.get(i).copied().unwrap_or(default);
     let as_usize = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
@@ -28,14 +28,16 @@ fn main() {
     let window = channel.window;
     let options = LexRankOptions { count, ..LexRankOptions::default() };
 
+    // One thread per core, as the server's analytics pool.
+    let pool = rayon::ThreadPoolBuilder::new().build()?;
     let clock = Instant::now();
     let topics = hot_topics(&messages, window, 10);
     let topics_ms = clock.elapsed().as_secs_f64() * 1e3;
     let clock = Instant::now();
-    let picked = representative_messages(&messages, window, &options);
+    let picked = representative_messages(&messages, window, &options, &pool);
     let representative_ms = clock.elapsed().as_secs_f64() * 1e3;
     let clock = Instant::now();
-    let summarized = summary(&messages, window, &options);
+    let summarized = summary(&messages, window, &options, &pool);
     let summary_ms = clock.elapsed().as_secs_f64() * 1e3;
 
     let window_posts: Vec<_> = channel
@@ -66,4 +68,5 @@ fn main() {
         },
     });
     println!("{out}");
+    Ok(())
 }

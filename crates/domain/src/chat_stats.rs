@@ -5,8 +5,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::analytics::{
-    ChatMessage, LexRankOptions, TimeWindow, hot_topics, most_active, representative_messages,
-    summary,
+    ChatMessage, LexRankOptions, Parallelism, TimeWindow, hot_topics, most_active,
+    representative_messages, summary,
 };
 use crate::chat_sources::ChannelId;
 
@@ -78,11 +78,12 @@ impl StatsSettings {
 
 impl WindowStats {
     /// Every statistic of `window` over `messages` (the window's posts and, for hot topics,
-    /// the history before it; anything else is ignored).
+    /// the history before it; anything else is ignored), the parallel parts on `parallelism`.
     pub fn compute(
         messages: &[ChatMessage<'_>],
         window: TimeWindow,
         settings: &StatsSettings,
+        parallelism: &dyn Parallelism,
     ) -> Self {
         let posts = messages.iter().filter(|m| window.contains(m.posted_at)).count();
         Self {
@@ -95,8 +96,8 @@ impl WindowStats {
                 .into_iter()
                 .map(|t| t.phrase)
                 .collect(),
-            representative: representative(messages, window, &settings.lexrank),
-            summary: summary(messages, window, &settings.lexrank).text(),
+            representative: representative(messages, window, &settings.lexrank, parallelism),
+            summary: summary(messages, window, &settings.lexrank, parallelism).text(),
         }
     }
 }
@@ -106,8 +107,9 @@ pub fn representative(
     messages: &[ChatMessage<'_>],
     window: TimeWindow,
     options: &LexRankOptions,
+    parallelism: &dyn Parallelism,
 ) -> Vec<Quote> {
-    representative_messages(messages, window, options)
+    representative_messages(messages, window, options, parallelism)
         .into_iter()
         .map(|m| Quote { username: m.username.to_owned(), message: m.message.to_owned() })
         .collect()
@@ -128,11 +130,11 @@ pub struct ChannelStats {
 
 impl ChannelStats {
     /// The statistics of `channel` for the window ending at `now`, from `messages` (its posts
-    /// of the window and of the history before it).
+    /// of the window and of the history before it), the parallel parts on `parallelism`.
     ///
     /// ```
     /// use chrono::{TimeDelta, TimeZone, Utc};
-    /// use switchboard_domain::analytics::ChatMessage;
+    /// use switchboard_domain::analytics::{ChatMessage, Sequential};
     /// use switchboard_domain::chat_sources::ChannelId;
     /// use switchboard_domain::chat_stats::{ChannelStats, StatsSettings};
     ///
@@ -142,7 +144,8 @@ impl ChannelStats {
     ///     ChatMessage::new("bob", "Is the database migration reversible?", now - TimeDelta::hours(1)),
     ///     ChatMessage::new("ada", "old news", now - TimeDelta::days(3)),
     /// ];
-    /// let stats = ChannelStats::compute(ChannelId::new(), &posts, now, &StatsSettings::default());
+    /// let settings = StatsSettings::default();
+    /// let stats = ChannelStats::compute(ChannelId::new(), &posts, now, &settings, &Sequential);
     /// assert_eq!(stats.stats.posts, 2);
     /// assert_eq!(stats.stats.most_active, ["ada", "bob"]);
     /// ```
@@ -151,13 +154,14 @@ impl ChannelStats {
         messages: &[ChatMessage<'_>],
         now: DateTime<Utc>,
         settings: &StatsSettings,
+        parallelism: &dyn Parallelism,
     ) -> Self {
         let window = settings.window_ending_at(now);
         Self {
             channel_id,
             window_end: now,
             computed_at: now,
-            stats: WindowStats::compute(messages, window, settings),
+            stats: WindowStats::compute(messages, window, settings, parallelism),
         }
     }
 }

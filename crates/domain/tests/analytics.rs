@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use switchboard_domain::analytics::{
-    ChatMessage, LexRankOptions, TimeWindow, hot_topics, most_active, pulse,
+    ChatMessage, LexRankOptions, Sequential, TimeWindow, hot_topics, most_active, pulse,
     representative_messages, summary,
 };
 
@@ -59,7 +59,7 @@ fn a_french_planted_topic_surfaces_too() {
 fn summary_and_representatives_cover_the_window_topics() {
     let channel = corpus::channel(5, 10, 200, 1_000, 3);
     let messages = channel.messages();
-    let picked = representative_messages(&messages, channel.window, &options(8));
+    let picked = representative_messages(&messages, channel.window, &options(8), &Sequential);
     assert_eq!(picked.len(), 8);
     assert!(picked.windows(2).all(|w| w[0].posted_at <= w[1].posted_at), "time order");
     assert!(picked.iter().all(|m| channel.window.contains(m.posted_at)));
@@ -71,7 +71,7 @@ fn summary_and_representatives_cover_the_window_topics() {
             planted.phrase
         );
     }
-    let s = summary(&messages, channel.window, &options(6));
+    let s = summary(&messages, channel.window, &options(6), &Sequential);
     assert_eq!(s.sentences.len(), 6);
     let covered =
         channel.planted.iter().filter(|p| s.text().to_lowercase().contains(p.phrase)).count();
@@ -85,23 +85,23 @@ fn summary_and_representatives_cover_the_window_topics() {
 
 #[test]
 fn empty_input_gives_empty_answers() {
-    assert!(representative_messages(&[], day(), &options(5)).is_empty());
-    assert!(summary(&[], day(), &options(5)).is_empty());
+    assert!(representative_messages(&[], day(), &options(5), &Sequential).is_empty());
+    assert!(summary(&[], day(), &options(5), &Sequential).is_empty());
     assert!(hot_topics(&[], day(), 10).is_empty());
     assert!(most_active(&[], day(), 10).is_empty());
     assert!(pulse(&[], day(), TimeDelta::hours(1)).unwrap().iter().all(|p| p.rate == 0.0));
     let outside = [ChatMessage::new("ada", "database migration", at(-5))];
-    assert!(representative_messages(&outside, day(), &options(5)).is_empty());
+    assert!(representative_messages(&outside, day(), &options(5), &Sequential).is_empty());
 }
 
 #[test]
 fn one_message() {
     let posts =
         [ChatMessage::new("ada", "The database migration starts at noon. Be ready!", at(5))];
-    let picked = representative_messages(&posts, day(), &options(5));
+    let picked = representative_messages(&posts, day(), &options(5), &Sequential);
     assert_eq!(picked.len(), 1);
     assert_eq!(picked[0].username, "ada");
-    let s = summary(&posts, day(), &options(1));
+    let s = summary(&posts, day(), &options(1), &Sequential);
     assert_eq!(s.text(), "The database migration starts at noon.");
     let topics = hot_topics(&posts, day(), 3);
     assert_eq!(topics[0].phrase, "database migration starts");
@@ -113,8 +113,8 @@ fn identical_messages_give_one_pick() {
     let posts: Vec<ChatMessage<'_>> = (0..50)
         .map(|i| ChatMessage::new("bot", "Deploy finished on staging cluster", at(i)))
         .collect();
-    assert_eq!(representative_messages(&posts, day(), &options(5)).len(), 1);
-    assert_eq!(summary(&posts, day(), &options(5)).sentences.len(), 1);
+    assert_eq!(representative_messages(&posts, day(), &options(5), &Sequential).len(), 1);
+    assert_eq!(summary(&posts, day(), &options(5), &Sequential).sentences.len(), 1);
     let topics = hot_topics(&posts, day(), 5);
     let phrases: Vec<(&str, usize)> = topics.iter().map(|t| (t.phrase.as_str(), t.posts)).collect();
     // "on" is a stop word: two phrases, but always together, so one topic.
@@ -129,11 +129,11 @@ fn posts_without_words_give_nothing_and_do_not_crowd_out_real_ones() {
             .enumerate()
             .map(|(i, t)| ChatMessage::new("bob", t, at(i64::try_from(i).unwrap())))
             .collect();
-    assert!(representative_messages(&posts, day(), &options(3)).is_empty());
-    assert!(summary(&posts, day(), &options(3)).is_empty());
+    assert!(representative_messages(&posts, day(), &options(3), &Sequential).is_empty());
+    assert!(summary(&posts, day(), &options(3), &Sequential).is_empty());
     assert!(hot_topics(&posts, day(), 3).is_empty());
     posts.push(ChatMessage::new("cyd", "Budget review moved to Friday", at(30)));
-    let picked = representative_messages(&posts, day(), &options(3));
+    let picked = representative_messages(&posts, day(), &options(3), &Sequential);
     assert_eq!(
         picked.iter().map(|m| m.message).collect::<Vec<_>>(),
         ["Budget review moved to Friday"]
@@ -156,7 +156,7 @@ fn mixed_languages_share_one_ranking() {
         .collect();
     let topics = hot_topics(&posts, day(), 3);
     assert_eq!(topics[0].phrase, "réunion budgétaire");
-    let picked = representative_messages(&posts, day(), &options(1));
+    let picked = representative_messages(&posts, day(), &options(1), &Sequential);
     assert!(picked[0].message.contains("réunion budgétaire"), "{picked:?}");
 }
 
@@ -169,9 +169,9 @@ fn very_long_posts_are_handled() {
         ChatMessage::new("bob", &no_spaces, at(2)),
         ChatMessage::new("cyd", "Is the rollback plan tested?", at(3)),
     ];
-    let picked = representative_messages(&posts, day(), &options(3));
+    let picked = representative_messages(&posts, day(), &options(3), &Sequential);
     assert_eq!(picked.len(), 3);
-    let s = summary(&posts, day(), &options(2));
+    let s = summary(&posts, day(), &options(2), &Sequential);
     assert_eq!(s.sentences.len(), 2);
     let topics = hot_topics(&posts, day(), 3);
     assert!(topics.iter().any(|t| t.phrase == "rollback plan"), "{topics:?}");
@@ -180,7 +180,9 @@ fn very_long_posts_are_handled() {
 #[test]
 fn representative_messages_serialize_as_the_route_expects() {
     let posts = [ChatMessage::new("ada", "Release notes drafted", at(1))];
-    let json = serde_json::to_value(representative_messages(&posts, day(), &options(1))).unwrap();
+    let json =
+        serde_json::to_value(representative_messages(&posts, day(), &options(1), &Sequential))
+            .unwrap();
     assert_eq!(json[0]["username"], "ada");
     assert_eq!(json[0]["message"], "Release notes drafted");
 }

@@ -138,7 +138,14 @@ pub async fn run(out: &mut impl std::io::Write) -> Result<Report, Error> {
     // The sandbox listens on loopback, which a production policy refuses (SSRF).
     let policy = ChatPolicy { allow_private_networks: true, ..ChatPolicy::default() };
     let chat = ChatService::<Embedded>::new(store.clone(), SystemClock, secrets, providers, policy);
-    let stats = StatsService::<Embedded>::new(store.clone(), SystemClock, StatsPolicy::default());
+    // One thread pool for the analytics' parallel parts, shared by every computation.
+    let analytics = Arc::new(rayon::ThreadPoolBuilder::new().build()?);
+    let stats = StatsService::<Embedded>::new(
+        store.clone(),
+        SystemClock,
+        StatsPolicy::default(),
+        analytics,
+    );
     let services = Services { chat: chat.clone(), stats: stats.clone() };
 
     // 2. A worker running the job types the services enqueue.

@@ -7,6 +7,8 @@
 mod admin;
 mod queue;
 
+pub use queue::MemoryWakeups;
+
 use chrono::{DateTime, Utc};
 use switchboard_domain::JobState;
 use switchboard_ports::{JobRecord, NewJob, RecurringJob};

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use switchboard_domain::{Event, EventPosition, NewEvent};
 use switchboard_ports::{BoxFuture, JobRecord, NewJob, StoreError, Transaction, UnitOfWork};
-use tokio::sync::{Mutex, Notify};
+use tokio::sync::{Mutex, watch};
 
 /// Everything the in-memory adapters store. Each aggregate's store adds its map here.
 #[derive(Debug, Clone, Default)]
@@ -38,11 +38,18 @@ pub struct MemoryState {
 }
 
 /// The in-memory store, its unit of work and its job queue. Clones share the same state.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct MemoryStore {
     state: Arc<Mutex<MemoryState>>,
-    /// Wakes workers waiting for jobs; a wake-up sent while none waits is kept for the next.
-    wakeups: Arc<Notify>,
+    /// Counts commits that enqueued; each worker loop's `MemoryWakeups` remembers the count it
+    /// has seen, so an enqueue while no loop waits is seen by every loop's next wait.
+    wakeups: Arc<watch::Sender<u64>>,
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self { state: Arc::default(), wakeups: Arc::new(watch::Sender::new(0)) }
+    }
 }
 
 impl MemoryStore {
@@ -69,22 +76,18 @@ impl MemoryStore {
         self.update(change).await
     }
 
-    /// What workers wait on.
-    pub(crate) fn wakeups(&self) -> &Notify {
-        &self.wakeups
+    /// A new view of the wake-ups for one worker loop; it has seen every enqueue so far.
+    pub(crate) fn subscribe_wakeups(&self) -> watch::Receiver<u64> {
+        self.wakeups.subscribe()
     }
 
-    /// Wakes up to `jobs` waiting workers (or the next one to wait) for new jobs.
+    /// Tells every worker loop that `jobs` new jobs may be due.
     pub(crate) fn wake_workers(&self, jobs: usize) {
-        // More wake-ups than workers would only wake them for nothing.
-        for _ in 0..jobs.min(MAX_WAKEUPS) {
-            self.wakeups.notify_one();
+        if jobs > 0 {
+            self.wakeups.send_modify(|count| *count = count.wrapping_add(1));
         }
     }
 }
-
-/// The most workers one commit wakes.
-const MAX_WAKEUPS: usize = 64;
 
 /// A transaction: a private copy of the state.
 #[derive(Debug)]

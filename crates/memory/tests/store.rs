@@ -48,7 +48,7 @@ switchboard_contracts::store_contract!(Memory);
 /// run its whole hour of virtual time.
 #[tokio::test(start_paused = true)]
 async fn a_commit_that_enqueues_wakes_a_waiting_worker() {
-    use switchboard_ports::{JobQueue, NewJob, StoreError, Transaction, UnitOfWork};
+    use switchboard_ports::{JobQueue, NewJob, StoreError, Transaction, UnitOfWork, WorkWakeups};
     use tokio::time::Instant;
 
     const HOUR: Duration = Duration::from_secs(3600);
@@ -67,23 +67,28 @@ async fn a_commit_that_enqueues_wakes_a_waiting_worker() {
         assert!(id.unwrap_or_else(|e| panic!("{e}")).is_some());
     };
 
+    let mut wakeups = store.wakeups();
     let started = Instant::now();
-    let waiter = tokio::spawn({
-        let store = store.clone();
-        async move { store.wait_for_work(HOUR).await }
+    let waiter = tokio::spawn(async move {
+        wakeups.wait(HOUR).await;
+        wakeups
     });
     tokio::task::yield_now().await;
     enqueue(store.clone()).await;
-    waiter.await.unwrap_or_else(|e| panic!("{e}"));
+    let mut wakeups = waiter.await.unwrap_or_else(|e| panic!("{e}"));
     assert!(started.elapsed() < HOUR, "the waiting worker slept through the commit");
 
+    // Another loop made before the enqueue sees it too, though it was not waiting then.
+    let mut other = store.wakeups();
     enqueue(store.clone()).await;
-    let started = Instant::now();
-    store.wait_for_work(HOUR).await;
-    assert!(started.elapsed() < HOUR, "the wake-up sent before the wait was lost");
+    for loop_wakeups in [&mut wakeups, &mut other] {
+        let started = Instant::now();
+        loop_wakeups.wait(HOUR).await;
+        assert!(started.elapsed() < HOUR, "the wake-up sent before the wait was lost");
+    }
 
     // Nothing new: the wait lasts its whole time.
     let started = Instant::now();
-    store.wait_for_work(HOUR).await;
+    wakeups.wait(HOUR).await;
     assert!(started.elapsed() >= HOUR);
 }

@@ -85,6 +85,9 @@ pub struct RecurringJob {
 /// The queue as workers use it. Every method is safe with any number of workers in any number
 /// of processes.
 pub trait JobQueue: Send + Sync + 'static {
+    /// One worker loop's view of the queue's wake-ups (see [`wakeups`](Self::wakeups)).
+    type Wakeups: WorkWakeups;
+
     /// Claims up to `limit` due jobs for `worker`, highest priority first, each under a lease
     /// of `lease`. Counts an attempt for each.
     ///
@@ -171,8 +174,19 @@ pub trait JobQueue: Send + Sync + 'static {
     /// [`StoreError`] from the store.
     fn enqueue_due(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
-    /// Resolves when new work may be available (a job was enqueued), or after `max_wait`.
-    fn wait_for_work(&self, max_wait: Duration) -> impl Future<Output = ()> + Send;
+    /// Wake-ups for one worker loop, starting from now. Each loop takes its own: the value
+    /// remembers which wake-ups its loop has seen, and cannot be cloned or shared.
+    fn wakeups(&self) -> Self::Wakeups;
+}
+
+/// What one worker loop waits on between looks for work. It remembers the wake-ups it has
+/// seen, so a job enqueued between the loop's look and its wait is never missed; waiting takes
+/// `&mut self`, so one value serves exactly one loop. A queue without notifications may
+/// simply sleep `max_wait` (workers then find new jobs by polling).
+pub trait WorkWakeups: Send + 'static {
+    /// Resolves when new work may be available (a job was enqueued since the last wait of this
+    /// value, or since it was made), or after `max_wait`.
+    fn wait(&mut self, max_wait: Duration) -> impl Future<Output = ()> + Send;
 }
 
 /// The queue as operators see it.

@@ -25,7 +25,7 @@ pub use identity::{
     SessionStore, SystemClock, ThrottleStore, ThrottleWindow, TokenError, TokenIssuer, UserPage,
     UserQuery, UserStore, Verification,
 };
-pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob};
+pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob, WorkWakeups};
 pub use oauth::{OAuthGrant, OAuthState, OAuthStateStore};
 pub use rate_limit::{RateGate, Try, with_retries};
 pub use readiness::ReadinessProbe;

@@ -8,7 +8,7 @@ mod queue;
 mod rows;
 
 pub use enqueue::enqueue;
-pub use queue::PgJobQueue;
+pub use queue::{JobListener, PgJobQueue, PgWakeups};
 
 /// The channel `NOTIFY` wakes workers on.
 pub const CHANNEL: &str = "switchboard_jobs";

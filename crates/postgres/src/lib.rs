@@ -11,13 +11,17 @@ pub mod migrations;
 pub mod oauth;
 pub mod pool;
 pub mod readiness;
+/// The tables diesel's query builder knows: `diesel print-schema` of the migrated database
+/// (settings in `diesel.toml`, array element types fixed by `schema.patch`), never edited by
+/// hand. `scripts/check-schema.sh`, run by `make test`, migrates a fresh database and fails
+/// when this file differs from what diesel prints for it.
 #[expect(missing_docs, reason = "diesel's table! items; the migrations document the tables")]
 pub mod schema;
 pub mod unit_of_work;
 
 pub use error::PostgresError;
 pub use events::{EventFilter, PgEventLog};
-pub use jobs::PgJobQueue;
+pub use jobs::{JobListener, PgJobQueue, PgWakeups};
 pub use pool::{PgPool, connect};
 pub use readiness::PgReadiness;
 pub use unit_of_work::{PgTx, PgUnitOfWork};

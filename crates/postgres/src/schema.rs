@@ -1,100 +1,4 @@
-//! The tables diesel's query builder knows, matching `migrations/`.
-//!
-//! Written by hand: `diesel print-schema` needs libpq, which this project never links. The
-//! migration round-trip test checks the columns named here exist with these types.
-
-diesel::table! {
-    events (id) {
-        id -> BigInt,
-        tx_id -> BigInt,
-        occurred_at -> Timestamptz,
-        occurred_by -> Nullable<Uuid>,
-        owner_id -> Nullable<Uuid>,
-        model_name -> Text,
-        object_id -> Text,
-        kind -> Text,
-        snapshot -> Nullable<Jsonb>,
-        attribute_name -> Nullable<Text>,
-        old_value -> Nullable<Jsonb>,
-        new_value -> Nullable<Jsonb>,
-    }
-}
-
-diesel::table! {
-    event_consumers (name) {
-        name -> Text,
-        tx_id -> Nullable<BigInt>,
-        event_id -> Nullable<BigInt>,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    jobs (id) {
-        id -> BigInt,
-        job_type -> Text,
-        payload -> Jsonb,
-        priority -> SmallInt,
-        state -> Text,
-        attempts -> Integer,
-        max_attempts -> Integer,
-        dedupe_key -> Nullable<Text>,
-        run_at -> Timestamptz,
-        locked_by -> Nullable<Text>,
-        lease_until -> Nullable<Timestamptz>,
-        last_error -> Nullable<Text>,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    recurring_jobs (name) {
-        name -> Text,
-        job_type -> Text,
-        payload -> Jsonb,
-        interval_secs -> Integer,
-        next_run_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    users (id) {
-        id -> Uuid,
-        email -> Text,
-        display_name -> Text,
-        role -> Text,
-        disabled -> Bool,
-        password_hash -> Text,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    sessions (id) {
-        id -> Uuid,
-        user_id -> Uuid,
-        user_agent -> Text,
-        ip -> Text,
-        created_at -> Timestamptz,
-        last_used_at -> Timestamptz,
-        expires_at -> Timestamptz,
-        revoked_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::table! {
-    refresh_tokens (token_hash) {
-        token_hash -> Bytea,
-        session_id -> Uuid,
-        used -> Bool,
-        created_at -> Timestamptz,
-        used_at -> Nullable<Timestamptz>,
-        successor_hash -> Nullable<Bytea>,
-        successor_masked -> Nullable<Bytea>,
-    }
-}
+// @generated automatically by Diesel CLI.
 
 diesel::table! {
     api_keys (id) {
@@ -112,57 +16,25 @@ diesel::table! {
 }
 
 diesel::table! {
-    throttles (bucket) {
-        bucket -> Text,
-        hits -> Integer,
-        resets_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    sealed_secrets (id) {
-        id -> Uuid,
-        owner_id -> Nullable<Uuid>,
-        purpose -> Text,
-        key_id -> Text,
-        ciphertext -> Bytea,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::joinable!(sessions -> users (user_id));
-diesel::joinable!(api_keys -> users (user_id));
-diesel::joinable!(refresh_tokens -> sessions (session_id));
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, refresh_tokens, api_keys);
-
-diesel::table! {
-    chat_sources (id) {
-        id -> Uuid,
-        owner_id -> Uuid,
-        provider -> Text,
-        base_url -> Text,
-        token_secret_id -> Uuid,
-        external_user_id -> Text,
-        external_user_name -> Text,
-        team_name -> Text,
-        status -> Text,
-        last_sync_at -> Nullable<Timestamptz>,
-        last_error -> Nullable<Text>,
-        backfill_done -> Integer,
-        backfill_total -> Integer,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
     chat_backfill_checkpoints (channel_id) {
         channel_id -> Uuid,
         oldest -> Timestamptz,
         page_cursor -> Text,
         listed_down_to -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    chat_channel_stats (channel_id) {
+        channel_id -> Uuid,
+        window_end -> Timestamptz,
+        computed_at -> Timestamptz,
+        posts -> Int4,
+        most_active -> Array<Text>,
+        hot_topics -> Array<Text>,
+        representative -> Jsonb,
+        summary -> Text,
     }
 }
 
@@ -182,6 +54,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    chat_oauth_states (state_hash) {
+        state_hash -> Bytea,
+        user_id -> Uuid,
+        provider -> Text,
+        redirect_uri -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        binding_hash -> Bytea,
+    }
+}
+
+diesel::table! {
+    chat_post_hours (channel_id, hour) {
+        channel_id -> Uuid,
+        hour -> Timestamptz,
+        posts -> Int4,
+    }
+}
+
+diesel::table! {
+    chat_post_versions (channel_id) {
+        channel_id -> Uuid,
+        version -> Int8,
+    }
+}
+
+diesel::table! {
     chat_posts (channel_id, external_id) {
         channel_id -> Uuid,
         external_id -> Text,
@@ -197,61 +96,170 @@ diesel::table! {
 }
 
 diesel::table! {
-    chat_oauth_states (state_hash) {
-        state_hash -> Bytea,
-        user_id -> Uuid,
+    chat_sources (id) {
+        id -> Uuid,
+        owner_id -> Uuid,
         provider -> Text,
-        redirect_uri -> Text,
+        base_url -> Text,
+        token_secret_id -> Uuid,
+        external_user_id -> Text,
+        external_user_name -> Text,
+        team_name -> Text,
+        status -> Text,
+        last_sync_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        backfill_done -> Int4,
+        backfill_total -> Int4,
         created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    event_consumers (name) {
+        name -> Text,
+        tx_id -> Nullable<Int8>,
+        event_id -> Nullable<Int8>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Int8,
+        tx_id -> Int8,
+        occurred_at -> Timestamptz,
+        occurred_by -> Nullable<Uuid>,
+        owner_id -> Nullable<Uuid>,
+        model_name -> Text,
+        object_id -> Text,
+        kind -> Text,
+        snapshot -> Nullable<Jsonb>,
+        attribute_name -> Nullable<Text>,
+        old_value -> Nullable<Jsonb>,
+        new_value -> Nullable<Jsonb>,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Int8,
+        job_type -> Text,
+        payload -> Jsonb,
+        priority -> Int2,
+        state -> Text,
+        attempts -> Int4,
+        max_attempts -> Int4,
+        dedupe_key -> Nullable<Text>,
+        run_at -> Timestamptz,
+        locked_by -> Nullable<Text>,
+        lease_until -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    recurring_jobs (name) {
+        name -> Text,
+        job_type -> Text,
+        payload -> Jsonb,
+        interval_secs -> Int4,
+        next_run_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Bytea,
+        session_id -> Uuid,
+        used -> Bool,
+        created_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        successor_hash -> Nullable<Bytea>,
+        successor_masked -> Nullable<Bytea>,
+    }
+}
+
+diesel::table! {
+    sealed_secrets (id) {
+        id -> Uuid,
+        owner_id -> Nullable<Uuid>,
+        purpose -> Text,
+        key_id -> Text,
+        ciphertext -> Bytea,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        user_agent -> Text,
+        ip -> Text,
+        created_at -> Timestamptz,
+        last_used_at -> Timestamptz,
         expires_at -> Timestamptz,
-        binding_hash -> Bytea,
+        revoked_at -> Nullable<Timestamptz>,
     }
 }
 
-diesel::joinable!(chat_channels -> chat_sources (source_id));
-diesel::joinable!(chat_posts -> chat_channels (channel_id));
+diesel::table! {
+    throttles (bucket) {
+        bucket -> Text,
+        hits -> Int4,
+        resets_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Uuid,
+        email -> Text,
+        display_name -> Text,
+        role -> Text,
+        disabled -> Bool,
+        password_hash -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(api_keys -> users (user_id));
 diesel::joinable!(chat_backfill_checkpoints -> chat_channels (channel_id));
-diesel::allow_tables_to_appear_in_same_query!(
-    chat_sources,
-    chat_channels,
-    chat_posts,
-    chat_backfill_checkpoints
-);
-
-diesel::table! {
-    chat_post_hours (channel_id, hour) {
-        channel_id -> Uuid,
-        hour -> Timestamptz,
-        posts -> Integer,
-    }
-}
-
-diesel::table! {
-    chat_channel_stats (channel_id) {
-        channel_id -> Uuid,
-        window_end -> Timestamptz,
-        computed_at -> Timestamptz,
-        posts -> Integer,
-        most_active -> Array<Text>,
-        hot_topics -> Array<Text>,
-        representative -> Jsonb,
-        summary -> Text,
-    }
-}
-
-diesel::table! {
-    chat_post_versions (channel_id) {
-        channel_id -> Uuid,
-        version -> BigInt,
-    }
-}
-
-diesel::joinable!(chat_post_hours -> chat_channels (channel_id));
 diesel::joinable!(chat_channel_stats -> chat_channels (channel_id));
+diesel::joinable!(chat_channels -> chat_sources (source_id));
+diesel::joinable!(chat_channels -> users (owner_id));
+diesel::joinable!(chat_oauth_states -> users (user_id));
+diesel::joinable!(chat_post_hours -> chat_channels (channel_id));
 diesel::joinable!(chat_post_versions -> chat_channels (channel_id));
+diesel::joinable!(chat_posts -> chat_channels (channel_id));
+diesel::joinable!(chat_sources -> sealed_secrets (token_secret_id));
+diesel::joinable!(chat_sources -> users (owner_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(sealed_secrets -> users (owner_id));
+diesel::joinable!(sessions -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
-    chat_channels,
-    chat_post_hours,
+    api_keys,
+    chat_backfill_checkpoints,
     chat_channel_stats,
-    chat_post_versions
+    chat_channels,
+    chat_oauth_states,
+    chat_post_hours,
+    chat_post_versions,
+    chat_posts,
+    chat_sources,
+    event_consumers,
+    events,
+    jobs,
+    recurring_jobs,
+    refresh_tokens,
+    sealed_secrets,
+    sessions,
+    throttles,
+    users,
 );

@@ -31,7 +31,9 @@ impl StoreHarness for Postgres {
     }
 
     fn jobs(&self) -> PgJobQueue {
-        PgJobQueue::new(self.pool.clone(), self.db.url())
+        // The contract does not wait for work: the wake-up listener is not needed.
+        let (queue, _listener) = PgJobQueue::new(self.pool.clone(), self.db.url());
+        queue
     }
 
     async fn time_passes(&self, by: Duration) {

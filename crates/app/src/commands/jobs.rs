@@ -16,7 +16,8 @@ use crate::error::AppError;
 pub async fn run(config: &Config, command: JobsCommand) -> Result<(), AppError> {
     let url = config.database.url.expose_secret();
     let pool = switchboard_postgres::connect(url, 2)?;
-    let queue = PgJobQueue::new(pool.clone(), url);
+    // Operators' commands only enqueue and read: no worker here waits for a wake-up.
+    let (queue, _listener) = PgJobQueue::new(pool.clone(), url);
     match command {
         JobsCommand::Counts => {
             for (state, count) in queue.counts().await.map_err(AppError::Store)? {

@@ -51,7 +51,7 @@ impl SharedDeps {
     pub fn new(config: &Config, pool: PgPool, queue: PgJobQueue) -> Result<Self, AppError> {
         let identity = crate::ports::identity(pool, &config.auth)?;
         Ok(Self {
-            stats: crate::ports::stats(&identity, &config.stats),
+            stats: crate::ports::stats(&identity, &config.stats)?,
             identity,
             sources: ProviderSources::new(&config.chat)?,
             chat_policy: crate::chat::policy(&config.chat),
@@ -166,7 +166,8 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
     }
     let pool = switchboard_postgres::connect(url, config.database.pool_size)?;
     let (stop_workers, shutdown) = tokio::sync::watch::channel(false);
-    let queue = switchboard_postgres::PgJobQueue::new(pool.clone(), url);
+    let (queue, job_listener) = switchboard_postgres::PgJobQueue::new(pool.clone(), url);
+    tokio::spawn(job_listener.run());
     if let Err(e) = crate::jobs::schedule_recurring(&queue, config).await {
         tracing::warn!(error = %e, "cannot schedule the recurring jobs");
     }

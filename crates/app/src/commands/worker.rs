@@ -17,7 +17,8 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
     let pool = switchboard_postgres::connect(url, config.database.pool_size)?;
     let identity = crate::ports::identity(pool.clone(), &config.auth)?;
     let context = JobContext::new(&identity, config)?;
-    let queue = PgJobQueue::new(pool, url);
+    let (queue, listener) = PgJobQueue::new(pool, url);
+    tokio::spawn(listener.run());
     let (stop, shutdown) = watch::channel(false);
     let mut workers =
         spawn_workers(&queue, &config.jobs, config.jobs.workers.max(1), &shutdown, &context);

@@ -257,8 +257,9 @@ impl Config {
         Ok(())
     }
 
-    /// The keys whose secret is still a development value.
-    pub fn development_secrets(&self) -> Vec<&'static str> {
+    /// Every secret of the configuration, with its key (a key once per list entry). The
+    /// production check reads them, and `.env.example` must name each key.
+    pub fn secrets(&self) -> Vec<(&'static str, &SecretString)> {
         let mut secrets: Vec<(&'static str, &SecretString)> =
             vec![("database.url", &self.database.url)];
         secrets
@@ -266,7 +267,13 @@ impl Config {
         secrets.extend(self.auth.secret_keys.iter().map(|k| ("auth.secret_keys", &k.key)));
         secrets.push(("chat.slack_oauth.client_secret", &self.chat.slack_oauth.client_secret));
         secrets.push(("sandbox.demo.password", &self.sandbox.demo.password));
-        let mut found: Vec<&'static str> = secrets
+        secrets
+    }
+
+    /// The keys whose secret is still a development value.
+    pub fn development_secrets(&self) -> Vec<&'static str> {
+        let mut found: Vec<&'static str> = self
+            .secrets()
             .into_iter()
             .filter(|(_, secret)| secret.expose_secret().contains(DEVELOPMENT_SECRET_MARKER))
             .map(|(key, _)| key)

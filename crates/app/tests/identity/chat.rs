@@ -55,7 +55,8 @@ async fn sources_channels_and_ingest_over_postgres() {
     let app = instance(&db, &config, &clock).await;
     let identity = switchboard_app::ports::identity(db.pool(), &config.auth).unwrap();
     let context = JobContext::new(&identity, &config).unwrap();
-    let queue = PgJobQueue::new(db.pool(), db.url());
+    let (queue, listener) = PgJobQueue::new(db.pool(), db.url());
+    tokio::spawn(listener.run());
     let ada = sign_up(&app, "ada@example.org").await;
 
     let connect = |token: &str| {
@@ -160,7 +161,8 @@ async fn slack_edits_deletions_and_a_revoked_token_over_postgres() {
     let app = instance(&db, &config, &clock).await;
     let identity = switchboard_app::ports::identity(db.pool(), &config.auth).unwrap();
     let context = JobContext::new(&identity, &config).unwrap();
-    let queue = PgJobQueue::new(db.pool(), db.url());
+    let (queue, listener) = PgJobQueue::new(db.pool(), db.url());
+    tokio::spawn(listener.run());
     let ada = sign_up(&app, "ada@example.org").await;
     let channel_id =
         sandbox.channels(Provider::Slack).into_iter().find(|c| c.member && !c.archived).unwrap().id;

@@ -44,10 +44,11 @@ async fn the_demo_account_is_seeded_idempotently_and_its_data_ingested() {
     let sandbox = sandbox.build().start_local().unwrap();
     let identity = switchboard_app::ports::identity(db.pool(), &config.auth).unwrap();
     let chat = switchboard_app::ports::chat(&identity, &config.chat).unwrap();
-    let stats = switchboard_app::ports::stats(&identity, &config.stats);
+    let stats = switchboard_app::ports::stats(&identity, &config.stats).unwrap();
     let demo = DemoService::new(identity, chat.clone());
     let context = JobContext { chat, stats };
-    let queue = PgJobQueue::new(db.pool(), db.url());
+    let (queue, listener) = PgJobQueue::new(db.pool(), db.url());
+    tokio::spawn(listener.run());
     let mut account = DemoAccount {
         email: "demo@switchboard.example".to_owned(),
         password: "dev-insecure-demo-password".to_owned(),

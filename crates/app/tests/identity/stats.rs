@@ -22,7 +22,8 @@ pub fn half_past() -> DateTime<Utc> {
 
 pub fn stats_service(db: &TestDb, clock: &ManualClock) -> StatsService<PgTestPorts> {
     let policy = switchboard_app::ports::stats_policy(&config().stats);
-    StatsService::new(PgUnitOfWork::new(db.pool()), clock.clone(), policy)
+    let pool = switchboard_app::ports::analytics_pool().unwrap();
+    StatsService::new(PgUnitOfWork::new(db.pool()), clock.clone(), policy, pool)
 }
 
 /// The past day of `general`: a database migration discussed by ada (3 posts), bob (2) and

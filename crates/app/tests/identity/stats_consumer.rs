@@ -147,7 +147,7 @@ async fn the_binary_runs_the_consumer_as_a_job() {
     .await
     .unwrap();
 
-    let queue = PgJobQueue::new(db.pool(), db.url());
+    let (queue, _listener) = PgJobQueue::new(db.pool(), db.url());
     let id = switchboard_app::ports::identity(db.pool(), &config.auth).unwrap();
     let context = JobContext::new(&id, &config).unwrap();
     let jobs = queue.claim("test", 10, Duration::from_secs(60)).await.unwrap();

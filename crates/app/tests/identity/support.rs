@@ -93,6 +93,7 @@ pub async fn instance(
         identity.uow.clone(),
         clock.clone(),
         switchboard_app::ports::stats_policy(&config.stats),
+        switchboard_app::ports::analytics_pool().unwrap(),
     );
     let deps = AppDeps::<PgTestPorts> {
         health: web::Data::new(HealthService::new(PgReadiness::new(pool.clone()), service_info())),
@@ -102,7 +103,7 @@ pub async fn instance(
         api_keys: web::Data::new(ApiKeyService::new(identity.clone())),
         admin: web::Data::new(AdminService::new(identity)),
         events: web::Data::new(EventLogService::new(PgEventLog::new(pool.clone()))),
-        jobs: web::Data::new(JobAdminService::new(PgJobQueue::new(pool, db.url()))),
+        jobs: web::Data::new(JobAdminService::new(PgJobQueue::new(pool, db.url()).0)),
         chat: web::Data::new(chat),
         stats: web::Data::new(stats),
         settings: HttpSettings {

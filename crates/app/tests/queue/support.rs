@@ -26,7 +26,9 @@ pub async fn enqueue_many(uow: &PgUnitOfWork, jobs: Vec<NewJob>) {
 
 pub fn queue(db: &TestDb) -> (PgUnitOfWork, PgJobQueue) {
     let pool = db.pool();
-    (PgUnitOfWork::new(pool.clone()), PgJobQueue::new(pool, db.url()))
+    let (queue, listener) = PgJobQueue::new(pool.clone(), db.url());
+    tokio::spawn(listener.run());
+    (PgUnitOfWork::new(pool), queue)
 }
 
 pub async fn count(queue: &PgJobQueue, state: JobState) -> u64 {

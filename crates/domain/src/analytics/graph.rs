@@ -1,8 +1,6 @@
 //! The similarity graph of LexRank, built through an inverted index.
 
-use std::num::NonZeroUsize;
-use std::thread;
-
+use super::parallel::{Parallelism, map_parts};
 use super::tfidf::TfIdf;
 
 /// The graph joining documents whose cosine similarity exceeds a threshold (sumy's LexRank
@@ -27,8 +25,16 @@ pub(crate) const EDGE_BUDGET: usize = 1_000_000;
 /// Past this many accumulations (`Σ df²/2`), degrees are estimated against a sample.
 pub(crate) const EXACT_WORK: usize = 6_000_000;
 
-/// Rows below this count are not worth a thread.
-const ROWS_PER_THREAD: usize = 512;
+/// Rows below this count are not worth a part of their own.
+const ROWS_PER_PART: usize = 512;
+
+/// The most parts a graph is split into, whatever the parallelism offers.
+const MAX_PARTS: usize = 8;
+
+/// How many parts `n` rows are split into on `parallelism`.
+fn parts(parallelism: &dyn Parallelism, n: usize) -> usize {
+    parallelism.width().min(MAX_PARTS).min(n / ROWS_PER_PART).max(1)
+}
 
 impl SimilarityGraph {
     /// Builds the graph of `vectors` for cosines above `threshold`.
@@ -41,13 +47,13 @@ impl SimilarityGraph {
     /// accumulated in one dense array by walking, for each term of `i`, the part of its
     /// posting list after `i`; only documents sharing a term are touched, and the total work is
     /// `Σ df(t)²/2` instead of `N²/2`. Rows are split across the machine's cores by that
-    /// estimated work (scoped threads: no runtime, no dependency), each with its own
-    /// accumulator.
+    /// estimated work, each part with its own accumulator, run on the caller's `parallelism`
+    /// (the graph spawns no thread of its own).
     ///
     /// When that work exceeds [`EXACT_WORK`] (a window of thousands of posts on a few topics),
     /// degrees are estimated against a sample instead (see [`sampled`](Self::sampled)), which
     /// bounds the cost whatever the density.
-    pub(crate) fn new(vectors: &TfIdf, threshold: f32) -> Self {
+    pub(crate) fn new(vectors: &TfIdf, threshold: f32, parallelism: &dyn Parallelism) -> Self {
         let n = vectors.len();
         let index = InvertedIndex::new(vectors);
         // Work for row i: the postings after i of each of its terms.
@@ -60,13 +66,9 @@ impl SimilarityGraph {
             .collect();
         let total: usize = work.iter().sum();
         if total > EXACT_WORK {
-            return Self::sampled(vectors, threshold, total);
+            return Self::sampled(vectors, threshold, total, parallelism);
         }
-        let threads = thread::available_parallelism()
-            .map_or(1, NonZeroUsize::get)
-            .min(8)
-            .min(n / ROWS_PER_THREAD)
-            .max(1);
+        let threads = parts(parallelism, n);
         let mut bounds = vec![0];
         let mut acc = 0;
         for (d, w) in work.iter().enumerate() {
@@ -81,17 +83,15 @@ impl SimilarityGraph {
         let parts: Vec<Rows> = if bounds.len() <= 2 {
             vec![rows(vectors, &index, threshold, 0..n, budget)]
         } else {
-            thread::scope(|s| {
-                let handles: Vec<_> = bounds
-                    .windows(2)
-                    .map(|b| {
-                        let (index, range) = (&index, b[0]..b[1]);
-                        s.spawn(move || rows(vectors, index, threshold, range, budget))
-                    })
-                    .collect();
-                // A panicked worker (impossible short of a bug) leaves its rows without edges.
-                handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
-            })
+            let index = &index;
+            let jobs: Vec<_> = bounds
+                .windows(2)
+                .map(|b| {
+                    let range = b[0]..b[1];
+                    move || rows(vectors, index, threshold, range, budget)
+                })
+                .collect();
+            map_parts(parallelism, jobs)
         };
         let complete = parts.iter().all(|p| p.complete);
         let mut offsets = Vec::with_capacity(n + 1);
@@ -132,28 +132,27 @@ impl SimilarityGraph {
     /// [`EXACT_WORK`]: each document's similarities to the sampled documents are accumulated
     /// through an index of the sample alone, and its degree is `k` times the sampled neighbours
     /// (an unbiased estimate). No edges are kept.
-    fn sampled(vectors: &TfIdf, threshold: f32, total: usize) -> Self {
+    fn sampled(
+        vectors: &TfIdf,
+        threshold: f32,
+        total: usize,
+        parallelism: &dyn Parallelism,
+    ) -> Self {
         let n = vectors.len();
         // Each row now meets the sampled part of all its postings, not only the later ones.
         let stride = (2 * total).div_ceil(EXACT_WORK).max(2);
         let index = InvertedIndex::sample(vectors, stride);
-        let threads = thread::available_parallelism()
-            .map_or(1, NonZeroUsize::get)
-            .min(8)
-            .min(n / ROWS_PER_THREAD)
-            .max(1);
+        let threads = parts(parallelism, n);
         let chunk = n.div_ceil(threads).max(1);
         let stride32 = u32::try_from(stride).unwrap_or(u32::MAX);
-        let mut degree: Vec<u32> = thread::scope(|s| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    let index = &index;
-                    let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
-                    s.spawn(move || sampled_degrees(vectors, index, threshold, range))
-                })
-                .collect();
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-        });
+        let index = &index;
+        let jobs: Vec<_> = (0..threads)
+            .map(|t| {
+                let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
+                move || sampled_degrees(vectors, index, threshold, range)
+            })
+            .collect();
+        let mut degree: Vec<u32> = map_parts(parallelism, jobs).into_iter().flatten().collect();
         degree.resize(n, 0);
         degree.iter_mut().for_each(|d| *d = d.saturating_mul(stride32));
         let blank = (0..n).map(|d| vectors.is_blank(d)).collect();
@@ -369,7 +368,63 @@ fn rows(
 mod tests {
     #![expect(clippy::unwrap_used, reason = "tests")]
 
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     use super::*;
+    use crate::analytics::{Sequential, Task};
+
+    /// Runs the parts in reverse order on the calling thread, counting them.
+    #[derive(Default)]
+    struct Counting {
+        parts: AtomicUsize,
+    }
+
+    impl Parallelism for Counting {
+        fn width(&self) -> usize {
+            4
+        }
+
+        fn run<'a>(&self, tasks: Vec<Task<'a>>) {
+            self.parts.fetch_add(tasks.len(), Ordering::Relaxed);
+            tasks.into_iter().rev().for_each(|task| task());
+        }
+    }
+
+    fn graph_rows(graph: &SimilarityGraph) -> Vec<Vec<u32>> {
+        (0..graph.len())
+            .map(|i| {
+                let mut row = graph.upper(i).to_vec();
+                row.sort_unstable();
+                row
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_parts_run_on_the_callers_parallelism_and_agree_with_one_part() {
+        let texts: Vec<String> =
+            (0..3000).map(|i| format!("w{} v{} topic{}", i % 37, i % 41, i % 29)).collect();
+        let vectors = TfIdf::new(texts.iter().map(String::as_str));
+        let counting = Counting::default();
+        let split = SimilarityGraph::new(&vectors, 0.1, &counting);
+        assert_eq!(counting.parts.load(Ordering::Relaxed), 4, "one task per part");
+        let whole = SimilarityGraph::new(&vectors, 0.1, &Sequential);
+        assert!(split.has_edges() && whole.has_edges());
+        assert_eq!(split.degrees(), whole.degrees());
+        assert_eq!(graph_rows(&split), graph_rows(&whole));
+    }
+
+    #[test]
+    fn the_sampled_path_runs_on_the_callers_parallelism_too() {
+        let texts: Vec<String> =
+            (0..4000).map(|i| format!("common w{} topic{}", i % 50, i % 3)).collect();
+        let vectors = TfIdf::new(texts.iter().map(String::as_str));
+        let counting = Counting::default();
+        let split = SimilarityGraph::new(&vectors, 0.1, &counting);
+        assert!(!split.has_edges(), "expected the sampled path");
+        assert_eq!(counting.parts.load(Ordering::Relaxed), 4);
+        assert_eq!(split.degrees(), SimilarityGraph::new(&vectors, 0.1, &Sequential).degrees());
+    }
 
     #[test]
     fn matches_all_pairs_comparison() {
@@ -377,7 +432,7 @@ mod tests {
             .map(|i| format!("w{} v{} u{} topic{}", i % 37, i % 41, i % 43, i % 29))
             .collect();
         let vectors = TfIdf::new(texts.iter().map(String::as_str));
-        let graph = SimilarityGraph::new(&vectors, 0.1);
+        let graph = SimilarityGraph::new(&vectors, 0.1, &Sequential);
         assert!(graph.has_edges());
         let mut expected = 0;
         for i in (0..texts.len()).step_by(37) {
@@ -403,7 +458,7 @@ mod tests {
         let texts: Vec<String> =
             (0..4000).map(|i| format!("common w{} topic{}", i % 50, i % 3)).collect();
         let vectors = TfIdf::new(texts.iter().map(String::as_str));
-        let graph = SimilarityGraph::new(&vectors, 0.1);
+        let graph = SimilarityGraph::new(&vectors, 0.1, &Sequential);
         assert!(!graph.has_edges(), "expected the sampled path");
         for i in [0, 1, 2, 1234, 3999] {
             let exact = (0..texts.len()).filter(|&j| j != i && vectors.cosine(i, j) > 0.1).count();

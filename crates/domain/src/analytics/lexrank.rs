@@ -1,6 +1,7 @@
 //! LexRank centrality (Erkan & Radev, 2004) and its options.
 
 use super::graph::SimilarityGraph;
+use super::parallel::Parallelism;
 use super::tfidf::TfIdf;
 
 /// Parameters shared by [`representative_messages`](super::representative_messages) and
@@ -58,8 +59,12 @@ const MAX_ITERATIONS: usize = 100;
 /// `p(u) = d / M + (1 - d) · deg(u) / Σ deg`: LexRank's degree centrality (Erkan & Radev,
 /// section 3.1), which is the walk's stationary distribution without damping. On a dense graph
 /// the two rankings agree at the top, which is all MMR uses.
-pub(crate) fn lexrank(vectors: &TfIdf, options: &LexRankOptions) -> Vec<f64> {
-    let graph = SimilarityGraph::new(vectors, options.threshold);
+pub(crate) fn lexrank(
+    vectors: &TfIdf,
+    options: &LexRankOptions,
+    parallelism: &dyn Parallelism,
+) -> Vec<f64> {
+    let graph = SimilarityGraph::new(vectors, options.threshold, parallelism);
     centrality(&graph, options.damping.clamp(0.0, 1.0))
 }
 
@@ -127,6 +132,7 @@ mod tests {
     #![expect(clippy::unwrap_used, reason = "tests")]
 
     use super::*;
+    use crate::analytics::Sequential;
 
     #[test]
     fn the_hub_of_a_star_scores_highest_and_scores_sum_to_one() {
@@ -139,7 +145,7 @@ mod tests {
             "🎉",
         ];
         let vectors = TfIdf::new(texts);
-        let scores = lexrank(&vectors, &LexRankOptions::default());
+        let scores = lexrank(&vectors, &LexRankOptions::default(), &Sequential);
         let best = (0..texts.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap();
         assert_eq!(best, 0);
         assert_eq!(scores[5], 0.0);
@@ -151,7 +157,10 @@ mod tests {
 
     #[test]
     fn no_documents_no_scores() {
-        assert!(lexrank(&TfIdf::new([]), &LexRankOptions::default()).is_empty());
-        assert_eq!(lexrank(&TfIdf::new(["", "!!"]), &LexRankOptions::default()), [0.0, 0.0]);
+        assert!(lexrank(&TfIdf::new([]), &LexRankOptions::default(), &Sequential).is_empty());
+        assert_eq!(
+            lexrank(&TfIdf::new(["", "!!"]), &LexRankOptions::default(), &Sequential),
+            [0.0, 0.0]
+        );
     }
 }

@@ -22,6 +22,7 @@ mod lexrank;
 mod message;
 mod mmr;
 mod most_active;
+mod parallel;
 mod pulse;
 mod representative;
 mod summary;
@@ -33,6 +34,7 @@ pub use hot_topics::{HotTopic, hot_topics};
 pub use lexrank::LexRankOptions;
 pub use message::{ChatMessage, TimeWindow};
 pub use most_active::{ActiveUser, most_active};
+pub use parallel::{Parallelism, Sequential, Task};
 pub use pulse::{
     DEFAULT_BUCKET, DEFAULT_WINDOW, MAX_BUCKETS, PulsePoint, pulse, pulse_of_counts, recent_buckets,
 };

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::lexrank::{LexRankOptions, lexrank};
 use super::message::{ChatMessage, TimeWindow, in_window};
 use super::mmr::mmr;
+use super::parallel::Parallelism;
 use super::tfidf::TfIdf;
 
 /// A post chosen as representative of its window.
@@ -34,7 +35,9 @@ pub struct RepresentativeMessage<'a> {
 ///
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc};
-/// use switchboard_domain::analytics::{representative_messages, ChatMessage, LexRankOptions, TimeWindow};
+/// use switchboard_domain::analytics::{
+///     representative_messages, ChatMessage, LexRankOptions, Sequential, TimeWindow,
+/// };
 ///
 /// let t = Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap();
 /// let posts = [
@@ -45,17 +48,18 @@ pub struct RepresentativeMessage<'a> {
 /// ];
 /// let window = TimeWindow::new(t, t + TimeDelta::hours(1));
 /// let options = LexRankOptions { count: 1, ..LexRankOptions::default() };
-/// let picked = representative_messages(&posts, window, &options);
+/// let picked = representative_messages(&posts, window, &options, &Sequential);
 /// assert_eq!(picked[0].username, "ada");
 /// ```
 pub fn representative_messages<'a>(
     messages: &[ChatMessage<'a>],
     window: TimeWindow,
     options: &LexRankOptions,
+    parallelism: &dyn Parallelism,
 ) -> Vec<RepresentativeMessage<'a>> {
     let posts = in_window(messages, window);
     let vectors = TfIdf::new(posts.iter().map(|m| m.text));
-    let scores = lexrank(&vectors, options);
+    let scores = lexrank(&vectors, options, parallelism);
     let mut picks = mmr(&vectors, &scores, options.count, options.relevance);
     picks.sort_unstable();
     picks

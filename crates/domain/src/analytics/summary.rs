@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::lexrank::{LexRankOptions, lexrank};
 use super::message::{ChatMessage, TimeWindow, in_window};
 use super::mmr::mmr;
+use super::parallel::Parallelism;
 use super::text::sentences;
 use super::tfidf::TfIdf;
 
@@ -53,7 +54,7 @@ impl Summary<'_> {
 ///
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc};
-/// use switchboard_domain::analytics::{summary, ChatMessage, LexRankOptions, TimeWindow};
+/// use switchboard_domain::analytics::{summary, ChatMessage, LexRankOptions, Sequential, TimeWindow};
 ///
 /// let t = Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap();
 /// let posts = [
@@ -62,13 +63,14 @@ impl Summary<'_> {
 /// ];
 /// let window = TimeWindow::new(t, t + TimeDelta::hours(1));
 /// let options = LexRankOptions { count: 1, ..LexRankOptions::default() };
-/// let s = summary(&posts, window, &options);
+/// let s = summary(&posts, window, &options, &Sequential);
 /// assert_eq!(s.text(), "The release is blocked by the flaky login test.");
 /// ```
 pub fn summary<'a>(
     messages: &[ChatMessage<'a>],
     window: TimeWindow,
     options: &LexRankOptions,
+    parallelism: &dyn Parallelism,
 ) -> Summary<'a> {
     let sentences: Vec<SummarySentence<'a>> = in_window(messages, window)
         .into_iter()
@@ -81,7 +83,7 @@ pub fn summary<'a>(
         })
         .collect();
     let vectors = TfIdf::new(sentences.iter().map(|s| s.text));
-    let scores = lexrank(&vectors, options);
+    let scores = lexrank(&vectors, options, parallelism);
     let mut picks = mmr(&vectors, &scores, options.count, options.relevance);
     picks.sort_unstable();
     Summary { sentences: picks.into_iter().map(|i| sentences[i]).collect() }

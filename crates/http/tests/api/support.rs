@@ -116,6 +116,7 @@ pub fn deps_with(probe: StaticReadiness, identity: Identity<TestPorts>) -> AppDe
             identity.uow.clone(),
             identity.clock.clone(),
             StatsPolicy::default(),
+            std::sync::Arc::new(switchboard_domain::analytics::Sequential),
         )),
         health: web::Data::new(HealthService::new(
             probe,

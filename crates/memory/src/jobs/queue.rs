@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use switchboard_domain::JobState;
-use switchboard_ports::{ClaimedJob, JobQueue, NewJob, RecurringJob, StoreError};
+use switchboard_ports::{ClaimedJob, JobQueue, NewJob, RecurringJob, StoreError, WorkWakeups};
+use tokio::sync::watch;
 
 use super::Schedule;
 use crate::{MemoryState, MemoryStore};
@@ -17,6 +18,8 @@ fn later(now: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
 }
 
 impl JobQueue for MemoryStore {
+    type Wakeups = MemoryWakeups;
+
     async fn claim(
         &self,
         worker: &str,
@@ -179,8 +182,23 @@ impl JobQueue for MemoryStore {
         Ok(enqueued as u64)
     }
 
-    async fn wait_for_work(&self, max_wait: Duration) {
-        // A wake-up sent while no worker waited is kept for the next one to wait.
-        let _ = tokio::time::timeout(max_wait, self.wakeups().notified()).await;
+    fn wakeups(&self) -> MemoryWakeups {
+        MemoryWakeups { seen: self.subscribe_wakeups() }
+    }
+}
+
+/// One worker loop's view of the in-memory queue's wake-ups.
+#[derive(Debug)]
+pub struct MemoryWakeups {
+    seen: watch::Receiver<u64>,
+}
+
+impl WorkWakeups for MemoryWakeups {
+    async fn wait(&mut self, max_wait: Duration) {
+        // Returns at once if a commit enqueued since this loop's last wait. The sender lives
+        // as long as the store, which this loop's queue keeps: `changed` cannot fail here.
+        if let Ok(Ok(())) = tokio::time::timeout(max_wait, self.seen.changed()).await {
+            self.seen.borrow_and_update();
+        }
     }
 }

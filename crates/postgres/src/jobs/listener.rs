@@ -34,6 +34,8 @@ async fn listen_once(
         .await
         .map_err(|e| diesel::result::Error::QueryBuilderError(Box::new(e)))?;
     diesel::sql_query(format!("LISTEN {}", super::CHANNEL)).execute(&mut conn).await?;
+    // Notifications sent before this connection listened are lost: workers look once more.
+    versions.send_modify(|v| *v += 1);
     let mut stream = std::pin::pin!(conn.notifications_stream());
     loop {
         tokio::select! {

@@ -6,24 +6,20 @@ use std::time::Duration;
 use diesel::sql_types::{Array, BigInt, Double, Integer, Jsonb, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use switchboard_domain::JobState;
-use switchboard_ports::{ClaimedJob, JobQueue, RecurringJob, StoreError};
+use switchboard_ports::{ClaimedJob, JobQueue, RecurringJob, StoreError, WorkWakeups};
 use tokio::sync::watch;
 
 use super::rows::ClaimedRow;
 use crate::PgPool;
 use crate::error::{pool_error, store_error};
 
-/// The job queue in PostgreSQL. Give each worker its own clone: a clone remembers which
-/// notifications its worker has seen, so none is lost between a look for work and a wait.
+/// The job queue in PostgreSQL. Clones share everything (the pool, the listener's wake-ups);
+/// what a worker loop has seen of the wake-ups lives in its own [`PgWakeups`].
+#[derive(Clone)]
 pub struct PgJobQueue {
     pub(super) pool: PgPool,
-    versions: std::sync::Mutex<watch::Receiver<u64>>,
-}
-
-impl Clone for PgJobQueue {
-    fn clone(&self) -> Self {
-        Self { pool: self.pool.clone(), versions: std::sync::Mutex::new(self.receiver()) }
-    }
+    /// The listener's wake-up counter; never waited on itself, only copied into [`PgWakeups`].
+    versions: watch::Receiver<u64>,
 }
 
 impl std::fmt::Debug for PgJobQueue {
@@ -32,20 +28,51 @@ impl std::fmt::Debug for PgJobQueue {
     }
 }
 
-impl PgJobQueue {
-    /// A queue over `pool`. Starts the process's `LISTEN` connection to `url` on the current
-    /// tokio runtime; it stops when the last clone of this queue is dropped.
-    pub fn new(pool: PgPool, url: &str) -> Self {
-        let (sender, versions) = watch::channel(0);
-        tokio::spawn(super::listener::listen(url.to_owned(), sender));
-        Self { pool, versions: std::sync::Mutex::new(versions) }
-    }
+/// The process's `LISTEN` connection for a [`PgJobQueue`], which turns the queue's
+/// notifications into wake-ups for its workers. The caller runs it on its runtime
+/// (`tokio::spawn(listener.run())`); it ends when the queue and every clone of it are dropped.
+/// Without it workers still find jobs, by polling.
+#[must_use = "workers are woken by notifications only while the listener runs: spawn `run()`"]
+#[derive(Debug)]
+pub struct JobListener {
+    url: String,
+    versions: watch::Sender<u64>,
+}
 
-    fn receiver(&self) -> watch::Receiver<u64> {
-        match self.versions.lock() {
-            Ok(rx) => rx.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
+impl JobListener {
+    /// Listens until the queue is gone, reconnecting after failures.
+    pub async fn run(self) {
+        super::listener::listen(self.url, self.versions).await;
+    }
+}
+
+/// One worker loop's wake-ups from a [`PgJobQueue`]'s listener: the counter version its loop
+/// last saw. Not `Clone`: two loops sharing one would each take the other's wake-ups.
+#[derive(Debug)]
+pub struct PgWakeups {
+    versions: watch::Receiver<u64>,
+}
+
+impl WorkWakeups for PgWakeups {
+    async fn wait(&mut self, max_wait: Duration) {
+        // Returns at once if a job was enqueued since this loop's last wait.
+        match tokio::time::timeout(max_wait, self.versions.changed()).await {
+            Ok(Ok(())) => {
+                self.versions.borrow_and_update();
+            }
+            // The listener is gone (never spawned, or its runtime stopped): poll.
+            Ok(Err(_)) => tokio::time::sleep(max_wait).await,
+            Err(_) => {}
         }
+    }
+}
+
+impl PgJobQueue {
+    /// A queue over `pool`, and the listener that wakes its workers, which the caller spawns
+    /// (this starts nothing): it holds a `LISTEN` connection to `url`.
+    pub fn new(pool: PgPool, url: &str) -> (Self, JobListener) {
+        let (sender, versions) = watch::channel(0);
+        (Self { pool, versions }, JobListener { url: url.to_owned(), versions: sender })
     }
 
     pub(super) async fn conn(
@@ -114,6 +141,8 @@ async fn back_to_pending(
 }
 
 impl JobQueue for PgJobQueue {
+    type Wakeups = PgWakeups;
+
     fn claim(
         &self,
         worker: &str,
@@ -338,16 +367,10 @@ impl JobQueue for PgJobQueue {
         Ok(enqueued as u64)
     }
 
-    fn wait_for_work(&self, max_wait: Duration) -> impl Future<Output = ()> + Send {
-        let mut versions = self.receiver();
-        async move {
-            // Returns at once if a job was enqueued since this worker's last wait.
-            let _ = tokio::time::timeout(max_wait, versions.changed()).await;
-            versions.borrow_and_update();
-            match self.versions.lock() {
-                Ok(mut seen) => *seen = versions,
-                Err(poisoned) => *poisoned.into_inner() = versions,
-            }
-        }
+    fn wakeups(&self) -> PgWakeups {
+        let mut versions = self.versions.clone();
+        // From now: the loop looks for work before its first wait.
+        versions.borrow_and_update();
+        PgWakeups { versions }
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures_util::FutureExt;
 use switchboard_domain::Backoff;
-use switchboard_ports::{ClaimedJob, JobQueue};
+use switchboard_ports::{ClaimedJob, JobQueue, WorkWakeups};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -91,6 +91,7 @@ where
             in_flight.clone(),
         ));
         let mut running = JoinSet::new();
+        let mut wakeups = self.queue.wakeups();
         let mut next_maintenance = Instant::now();
         tracing::info!(worker = %self.config.id, concurrency = self.config.concurrency, "worker started");
         while !*shutdown.borrow() {
@@ -117,7 +118,7 @@ where
             }
             let until_maintenance = next_maintenance.saturating_duration_since(Instant::now());
             tokio::select! {
-                () = self.queue.wait_for_work(until_maintenance), if running.len() < self.config.concurrency => {}
+                () = wakeups.wait(until_maintenance), if running.len() < self.config.concurrency => {}
                 Some(_) = running.join_next(), if !running.is_empty() => {}
                 () = tokio::time::sleep(until_maintenance), if running.len() >= self.config.concurrency => {}
                 _ = shutdown.changed() => {}

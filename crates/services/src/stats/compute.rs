@@ -5,13 +5,30 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use switchboard_domain::analytics::{ChatMessage, TimeWindow};
+use switchboard_domain::analytics::{ChatMessage, Parallelism, TimeWindow};
 use switchboard_domain::chat_sources::ChannelId;
 use switchboard_domain::chat_stats::{ChannelStats, StatsSettings};
 use switchboard_ports::{ChatStatsStore, StoreError, WindowPost};
 use tokio::sync::Semaphore;
 
 use super::{StatsError, StatsPolicy};
+
+/// Where computations run: on the blocking pool, at most `max_concurrent` at once, their
+/// parallel parts on the process's one analytics pool (so concurrent computations share its
+/// threads instead of each starting its own).
+pub(super) struct Cpu {
+    permits: Semaphore,
+    parallelism: Arc<dyn Parallelism + Send + Sync>,
+}
+
+impl Cpu {
+    pub(super) fn new(
+        max_concurrent: usize,
+        parallelism: Arc<dyn Parallelism + Send + Sync>,
+    ) -> Self {
+        Self { permits: Semaphore::new(max_concurrent.max(1)), parallelism }
+    }
+}
 
 /// Posts read for a computation.
 #[derive(Debug)]
@@ -41,12 +58,12 @@ fn views(posts: &[WindowPost]) -> Vec<ChatMessage<'_>> {
 
 /// Every loaded channel's statistics ending at `now` (empty ones for channels without posts).
 pub(super) async fn compute(
-    permits: &Arc<Semaphore>,
+    cpu: &Cpu,
     loaded: Loaded,
     now: DateTime<Utc>,
     settings: StatsSettings,
 ) -> Result<Vec<ChannelStats>, StatsError> {
-    offload(permits, move || {
+    offload(cpu, move |parallelism| {
         let mut by_channel: HashMap<ChannelId, Vec<ChatMessage<'_>>> = HashMap::new();
         for p in &loaded.posts {
             let view = ChatMessage::new(&p.author, &p.text, p.posted_at);
@@ -57,7 +74,7 @@ pub(super) async fn compute(
             .iter()
             .map(|&channel| {
                 let posts = by_channel.get(&channel).map_or(&[][..], Vec::as_slice);
-                ChannelStats::compute(channel, posts, now, &settings)
+                ChannelStats::compute(channel, posts, now, &settings, parallelism)
             })
             .collect()
     })
@@ -66,26 +83,111 @@ pub(super) async fn compute(
 
 /// `analyse` over the posts of one window, on the blocking pool.
 pub(super) async fn over_window<T: Send + 'static>(
-    permits: &Arc<Semaphore>,
+    cpu: &Cpu,
     posts: Vec<WindowPost>,
     window: TimeWindow,
-    analyse: impl FnOnce(&[ChatMessage<'_>], TimeWindow) -> T + Send + 'static,
+    analyse: impl FnOnce(&[ChatMessage<'_>], TimeWindow, &dyn Parallelism) -> T + Send + 'static,
 ) -> Result<T, StatsError> {
-    offload(permits, move || analyse(&views(&posts), window)).await
+    offload(cpu, move |parallelism| analyse(&views(&posts), window, parallelism)).await
 }
 
 /// Runs CPU-bound `work` on the blocking pool once a permit is free: the async workers keep
-/// serving while it runs, and at most `max_concurrent` computations share the cores.
+/// serving while it runs, and at most `max_concurrent` computations share the analytics pool.
 async fn offload<T: Send + 'static>(
-    permits: &Arc<Semaphore>,
-    work: impl FnOnce() -> T + Send + 'static,
+    cpu: &Cpu,
+    work: impl FnOnce(&dyn Parallelism) -> T + Send + 'static,
 ) -> Result<T, StatsError> {
-    let permit =
-        permits.clone().acquire_owned().await.map_err(|e| StatsError::Compute(e.to_string()))?;
-    let result = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        work()
-    })
-    .await;
+    let permit = cpu.permits.acquire().await.map_err(|e| StatsError::Compute(e.to_string()))?;
+    let parallelism = cpu.parallelism.clone();
+    let result = tokio::task::spawn_blocking(move || work(&*parallelism)).await;
+    drop(permit);
     result.map_err(|e| StatsError::Compute(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+    use std::thread::ThreadId;
+
+    use chrono::TimeDelta;
+    use switchboard_domain::analytics::{LexRankOptions, Task, summary};
+
+    use super::*;
+
+    /// The shared pool, recording on which threads the parts ran.
+    struct Recorded {
+        pool: rayon::ThreadPool,
+        threads: Mutex<HashSet<ThreadId>>,
+        outside_pool: Mutex<usize>,
+    }
+
+    impl Parallelism for Recorded {
+        fn width(&self) -> usize {
+            self.pool.width()
+        }
+
+        fn run<'a>(&self, tasks: Vec<Task<'a>>) {
+            let tasks: Vec<Task<'_>> = tasks
+                .into_iter()
+                .map(|task| -> Task<'_> {
+                    Box::new(move || {
+                        self.threads.lock().unwrap().insert(std::thread::current().id());
+                        if rayon::current_thread_index().is_none() {
+                            *self.outside_pool.lock().unwrap() += 1;
+                        }
+                        task();
+                    })
+                })
+                .collect();
+            self.pool.run(tasks);
+        }
+    }
+
+    fn window_posts(start: DateTime<Utc>) -> Vec<WindowPost> {
+        let channel_id = ChannelId::new();
+        (0..3000)
+            .map(|i| WindowPost {
+                channel_id,
+                author: format!("user{}", i % 7),
+                text: format!(
+                    "w{} v{} topic{}. Another sentence about u{}",
+                    i % 37,
+                    i % 41,
+                    i % 29,
+                    i % 13
+                ),
+                posted_at: start + TimeDelta::seconds(i),
+            })
+            .collect()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_computations_share_the_one_pool_they_are_given() {
+        let recorded = Arc::new(Recorded {
+            pool: rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap(),
+            threads: Mutex::default(),
+            outside_pool: Mutex::default(),
+        });
+        let cpu = Arc::new(Cpu::new(4, recorded.clone()));
+        let start = DateTime::from_timestamp(1_714_550_400, 0).unwrap();
+        let window = TimeWindow::ending_at(start + TimeDelta::days(1), TimeDelta::days(1));
+        let runs = (0..8).map(|_| {
+            let cpu = cpu.clone();
+            tokio::spawn(async move {
+                over_window(&cpu, window_posts(start), window, |m, w, p| {
+                    summary(m, w, &LexRankOptions::default(), p).text()
+                })
+                .await
+            })
+        });
+        for run in runs.collect::<Vec<_>>() {
+            assert!(!run.await.unwrap().unwrap().is_empty());
+        }
+        let threads = recorded.threads.lock().unwrap().len();
+        assert!((1..=2).contains(&threads), "8 computations' parts ran on {threads} threads");
+        assert_eq!(*recorded.outside_pool.lock().unwrap(), 0, "every part ran on the pool");
+    }
 }

@@ -4,14 +4,12 @@ use std::collections::BTreeSet;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+use super::StatsPolicy;
+use super::compute::{Cpu, compute, load};
+use crate::events::EventConsumer;
 use switchboard_domain::chat_sources::{Channel, ChannelId};
 use switchboard_domain::{Change, Event};
 use switchboard_ports::{BoxFuture, ChatStatsStore, Clock, Ports, StoreError};
-use tokio::sync::Semaphore;
-
-use super::StatsPolicy;
-use super::compute::{compute, load};
-use crate::events::EventConsumer;
 
 /// Reads the `posts` changes of channels (appended by every ingest page that wrote posts) and
 /// recomputes those channels' stored statistics, in the transaction that moves its checkpoint:
@@ -19,7 +17,7 @@ use crate::events::EventConsumer;
 pub struct ChannelStatsConsumer<P: Ports> {
     clock: P::Clock,
     policy: Arc<StatsPolicy>,
-    permits: Arc<Semaphore>,
+    cpu: Arc<Cpu>,
     ports: PhantomData<fn() -> P>,
 }
 
@@ -33,8 +31,8 @@ impl<P: Ports> ChannelStatsConsumer<P> {
     /// The consumer's name (its checkpoint's key).
     pub const NAME: &'static str = "chat.channel_stats";
 
-    pub(super) fn new(clock: P::Clock, policy: Arc<StatsPolicy>, permits: Arc<Semaphore>) -> Self {
-        Self { clock, policy, permits, ports: PhantomData }
+    pub(super) fn new(clock: P::Clock, policy: Arc<StatsPolicy>, cpu: Arc<Cpu>) -> Self {
+        Self { clock, policy, cpu, ports: PhantomData }
     }
 }
 
@@ -68,7 +66,7 @@ where
             let channels = channels_with_posts(events);
             for step in channels.chunks(self.policy.channels_per_step.max(1)) {
                 let loaded = load(tx, step, now, &self.policy).await?;
-                let stats = compute(&self.permits, loaded, now, self.policy.settings).await?;
+                let stats = compute(&self.cpu, loaded, now, self.policy.settings).await?;
                 tx.save_channel_stats(&stats).await?;
             }
             if !channels.is_empty() {

@@ -3,7 +3,9 @@
 //! by an event consumer when posts arrive and by a refresh job when the window has moved on).
 //!
 //! Computations load a window's posts in one statement, then run on the blocking pool, at most
-//! `max_concurrent` at a time, so the async workers keep answering requests.
+//! `max_concurrent` at a time, so the async workers keep answering requests. Their parallel
+//! parts run on the one analytics pool the caller passes to [`StatsService::new`]: neither the
+//! service nor the domain starts threads of its own.
 
 mod compute;
 mod consumer;
@@ -16,9 +18,9 @@ mod reads;
 use std::sync::Arc;
 use std::time::Duration;
 
+use switchboard_domain::analytics::Parallelism;
 use switchboard_domain::chat_stats::StatsSettings;
 use switchboard_ports::Ports;
-use tokio::sync::Semaphore;
 
 pub use consumer::ChannelStatsConsumer;
 pub use error::StatsError;
@@ -37,7 +39,7 @@ pub struct StatsPolicy {
     /// Stored statistics older than this are recomputed when read; the refresh job
     /// recomputes those older than half of it, so readers rarely wait.
     pub max_age: Duration,
-    /// Computations running at once (each may use every core).
+    /// Computations running at once (their parallel parts share the analytics pool).
     pub max_concurrent: usize,
     /// Events read per consumer transaction. The transaction stays open while its channels are
     /// computed, holding back the event log's settled horizon: small batches let other readers
@@ -73,7 +75,7 @@ pub struct StatsService<P: Ports> {
     uow: P::Uow,
     clock: P::Clock,
     policy: Arc<StatsPolicy>,
-    permits: Arc<Semaphore>,
+    cpu: Arc<compute::Cpu>,
     consumer: Arc<ChannelStatsConsumer<P>>,
     flights: Arc<flights::Flights>,
     pulses: Option<Arc<pulses::Pulses>>,
@@ -91,7 +93,7 @@ impl<P: Ports> Clone for StatsService<P> {
             uow: self.uow.clone(),
             clock: self.clock.clone(),
             policy: self.policy.clone(),
-            permits: self.permits.clone(),
+            cpu: self.cpu.clone(),
             consumer: self.consumer.clone(),
             flights: self.flights.clone(),
             pulses: self.pulses.clone(),
@@ -100,14 +102,22 @@ impl<P: Ports> Clone for StatsService<P> {
 }
 
 impl<P: Ports> StatsService<P> {
-    /// The service over its adapters and policy.
-    pub fn new(uow: P::Uow, clock: P::Clock, policy: StatsPolicy) -> Self {
+    /// The service over its adapters and policy, running the analytics' parallel parts on
+    /// `parallelism`: one pool for the process (a `rayon::ThreadPool`), or
+    /// [`Sequential`](switchboard_domain::analytics::Sequential) to keep each computation on
+    /// its own thread.
+    pub fn new(
+        uow: P::Uow,
+        clock: P::Clock,
+        policy: StatsPolicy,
+        parallelism: Arc<dyn Parallelism + Send + Sync>,
+    ) -> Self {
         let policy = Arc::new(policy);
-        let permits = Arc::new(Semaphore::new(policy.max_concurrent.max(1)));
+        let cpu = Arc::new(compute::Cpu::new(policy.max_concurrent, parallelism));
         let consumer =
-            Arc::new(ChannelStatsConsumer::new(clock.clone(), policy.clone(), permits.clone()));
+            Arc::new(ChannelStatsConsumer::new(clock.clone(), policy.clone(), cpu.clone()));
         let pulses = pulses::Pulses::new(policy.pulse_cache).map(Arc::new);
-        Self { uow, clock, policy, permits, consumer, flights: Arc::default(), pulses }
+        Self { uow, clock, policy, cpu, consumer, flights: Arc::default(), pulses }
     }
 
     /// The same service (its policy, its limit on concurrent computations, its

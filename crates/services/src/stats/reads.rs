@@ -4,8 +4,8 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::analytics::{
-    ChatMessage, DEFAULT_BUCKET, DEFAULT_WINDOW, LexRankOptions, PulsePoint, TimeWindow,
-    pulse_of_counts, recent_buckets, summary,
+    ChatMessage, DEFAULT_BUCKET, DEFAULT_WINDOW, LexRankOptions, Parallelism, PulsePoint,
+    TimeWindow, pulse_of_counts, recent_buckets, summary,
 };
 use switchboard_domain::chat_sources::{Channel, ChannelId};
 use switchboard_domain::chat_stats::{
@@ -161,7 +161,7 @@ impl<P: Ports> StatsService<P> {
                 )
             })
             .await?;
-        let stats = compute(&self.permits, loaded, now, self.policy.settings).await?;
+        let stats = compute(&self.cpu, loaded, now, self.policy.settings).await?;
         let saved = stats.clone();
         self.uow
             .transact(move |tx| {
@@ -179,7 +179,7 @@ impl<P: Ports> StatsService<P> {
         owner: UserId,
         channel: ChannelId,
         since: DateTime<Utc>,
-        analyse: fn(&[ChatMessage<'_>], TimeWindow, &LexRankOptions) -> T,
+        analyse: fn(&[ChatMessage<'_>], TimeWindow, &LexRankOptions, &dyn Parallelism) -> T,
     ) -> Result<T, StatsError> {
         let window = window_since(since, self.clock.now(), MAX_SINCE);
         let limit = self.policy.max_window_posts;
@@ -199,7 +199,7 @@ impl<P: Ports> StatsService<P> {
             return Ok(T::default());
         }
         let options = self.policy.settings.lexrank;
-        over_window(&self.permits, posts, window, move |m, w| analyse(m, w, &options)).await
+        over_window(&self.cpu, posts, window, move |m, w, p| analyse(m, w, &options, p)).await
     }
 
     /// The representative messages of `owner`'s channel posted since `since` (capped at 30
@@ -227,7 +227,7 @@ impl<P: Ports> StatsService<P> {
         channel: ChannelId,
         since: DateTime<Utc>,
     ) -> Result<String, StatsError> {
-        self.analyse_since(owner, channel, since, |m, w, o| summary(m, w, o).text()).await
+        self.analyse_since(owner, channel, since, |m, w, o, p| summary(m, w, o, p).text()).await
     }
 
     /// `owner`'s followed channels, by name.

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use switchboard_domain::chat_sources::{BackfillCheckpoint, SourceId, SourceStatus};
 use switchboard_domain::{Backoff, JobState};
-use switchboard_ports::{ClaimedJob, JobQueue, RecurringJob, StoreError};
+use switchboard_ports::{ClaimedJob, JobQueue, RecurringJob, StoreError, WorkWakeups};
 use switchboard_sandbox::{MATTERMOST_TOKEN, Provider, SLACK_TOKEN};
 use switchboard_services::chat::ChatSyncJob;
 use switchboard_services::jobs::{JobRegistry, Worker, WorkerConfig};
@@ -154,6 +154,8 @@ struct OneJob {
 }
 
 impl JobQueue for OneJob {
+    type Wakeups = Polling;
+
     async fn claim(
         &self,
         _worker: &str,
@@ -202,7 +204,16 @@ impl JobQueue for OneJob {
         Ok(0)
     }
 
-    async fn wait_for_work(&self, max_wait: Duration) {
+    fn wakeups(&self) -> Polling {
+        Polling
+    }
+}
+
+/// A queue without notifications: workers look again every few milliseconds.
+struct Polling;
+
+impl WorkWakeups for Polling {
+    async fn wait(&mut self, max_wait: Duration) {
         tokio::time::sleep(max_wait.min(Duration::from_millis(10))).await;
     }
 }
