@@ -122,7 +122,9 @@ mod tests {
         let endpoint = GraphConfig::new("https://graph.microsoft.com/v1.0").endpoint();
         let Ok(endpoint) = endpoint else { panic!("endpoint refused") };
         let own = |s: &str| Url::parse(s).is_ok_and(|u| endpoint.owns(&u));
-        assert!(own("https://graph.microsoft.com/v1.0/me/mailFolders/x/messages/delta?$deltatoken=1"));
+        assert!(own(
+            "https://graph.microsoft.com/v1.0/me/mailFolders/x/messages/delta?$deltatoken=1"
+        ));
         assert!(!own("https://graph.microsoft.com/beta/me"));
         assert!(!own("https://graph.microsoft.com/v1.0evil/me"));
         assert!(!own("https://evil.example/v1.0/me"));

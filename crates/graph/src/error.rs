@@ -73,10 +73,16 @@ mod tests {
     fn statuses_and_codes_map_once() {
         let token = from_answer(401, &body("InvalidAuthenticationToken"), "me");
         assert_eq!(token, MailError::Unauthorized { reason: "InvalidAuthenticationToken".into() });
-        assert!(matches!(from_answer(403, &body("ErrorAccessDenied"), "x"), MailError::Forbidden { .. }));
+        assert!(matches!(
+            from_answer(403, &body("ErrorAccessDenied"), "x"),
+            MailError::Forbidden { .. }
+        ));
         assert_eq!(from_answer(410, &body("syncStateNotFound"), "x"), MailError::CursorExpired);
         assert_eq!(from_answer(400, &body("resyncRequired"), "x"), MailError::CursorExpired);
-        assert_eq!(from_answer(404, b"", "message m"), MailError::NotFound { what: "message m".into() });
+        assert_eq!(
+            from_answer(404, b"", "message m"),
+            MailError::NotFound { what: "message m".into() }
+        );
         let other = from_answer(400, b"<html>", "x");
         assert_eq!(other, MailError::Provider { code: "HTTP 400".into(), message: String::new() });
     }

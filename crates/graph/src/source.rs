@@ -8,8 +8,8 @@ use futures_util::future::{join_all, try_join3};
 use graph_rs_sdk::ODataQuery;
 use serde_json::{Value, json};
 use switchboard_domain::mail::{
-    FolderKind, FolderRole, MailAddress, MailIdentity, MailProvider, MessageBody,
-    OutgoingMessage, ProviderMessage, RemoteFolder,
+    FolderKind, FolderRole, MailAddress, MailIdentity, MailProvider, MessageBody, OutgoingMessage,
+    ProviderMessage, RemoteFolder,
 };
 use switchboard_ports::mail::{
     AttachmentContent, ChangePage, MailError, MailSource, PageToken, SyncCursor, SyncFrom,
@@ -22,7 +22,8 @@ use crate::request::{Answer, Graph};
 use crate::wire::{self, ATTACHMENT_FIELDS, LISTED};
 
 /// Graph's well-known folder names we give a role (`FolderRole::from_graph_well_known`).
-const WELL_KNOWN: [&str; 6] = ["inbox", "sentitems", "drafts", "deleteditems", "junkemail", "archive"];
+const WELL_KNOWN: [&str; 6] =
+    ["inbox", "sentitems", "drafts", "deleteditems", "junkemail", "archive"];
 
 /// Folders per page (Graph's default is 10).
 const FOLDER_PAGE: &str = "100";
@@ -50,16 +51,19 @@ impl GraphSource {
     }
 
     /// Every page of a folder collection, from its first request on.
-    async fn folder_pages(
-        &self,
-        parent: Option<&str>,
-    ) -> Result<Vec<wire::Folder>, MailError> {
-        let what = parent.map_or_else(|| "mail folders".to_owned(), |p| format!("child folders of {p}"));
+    async fn folder_pages(&self, parent: Option<&str>) -> Result<Vec<wire::Folder>, MailError> {
+        let what =
+            parent.map_or_else(|| "mail folders".to_owned(), |p| format!("child folders of {p}"));
         let mut page: wire::Page<wire::Folder> = self
             .graph
             .json(&what, &[], |client| match parent {
                 None => client.me().mail_folders().list_mail_folders().top(FOLDER_PAGE),
-                Some(id) => client.me().mail_folder(id).child_folders().list_child_folders().top(FOLDER_PAGE),
+                Some(id) => client
+                    .me()
+                    .mail_folder(id)
+                    .child_folders()
+                    .list_child_folders()
+                    .top(FOLDER_PAGE),
             })
             .await?;
         let mut folders = std::mem::take(&mut page.value);
@@ -76,7 +80,9 @@ impl GraphSource {
         let lookups = WELL_KNOWN.map(|name| async move {
             let found: Result<wire::FolderId, MailError> = self
                 .graph
-                .json(name, &[], |client| client.me().mail_folder(name).get_mail_folders().select(&["id"]))
+                .json(name, &[], |client| {
+                    client.me().mail_folder(name).get_mail_folders().select(&["id"])
+                })
                 .await;
             match found {
                 Ok(folder) => Ok(FolderRole::from_graph_well_known(name).map(|r| (folder.id, r))),
@@ -113,9 +119,7 @@ impl GraphSource {
 }
 
 fn recipients(list: &[MailAddress]) -> Value {
-    list.iter()
-        .map(|a| json!({"emailAddress": {"address": a.address, "name": a.name}}))
-        .collect()
+    list.iter().map(|a| json!({"emailAddress": {"address": a.address, "name": a.name}})).collect()
 }
 
 impl MailSource for GraphSource {
@@ -218,7 +222,9 @@ impl MailSource for GraphSource {
 
     async fn message(&self, id: &str) -> Result<ProviderMessage, MailError> {
         let what = format!("message {id}");
-        let html = self.graph.json::<wire::Message>(&what, &[], |client| client.me().message(id).get_messages());
+        let html = self
+            .graph
+            .json::<wire::Message>(&what, &[], |client| client.me().message(id).get_messages());
         let text = self.graph.json::<wire::Message>(
             &what,
             &[r#"outlook.body-content-type="text""#],
@@ -228,7 +234,12 @@ impl MailSource for GraphSource {
             let mut page: wire::Page<wire::Attachment> = self
                 .graph
                 .json(&what, &[], |client| {
-                    client.me().message(id).attachments().list_attachments().select(&[ATTACHMENT_FIELDS])
+                    client
+                        .me()
+                        .message(id)
+                        .attachments()
+                        .list_attachments()
+                        .select(&[ATTACHMENT_FIELDS])
                 })
                 .await?;
             let mut all = std::mem::take(&mut page.value);
@@ -282,7 +293,9 @@ impl MailSource for GraphSource {
     async fn set_unread(&self, id: &str, unread: bool) -> Result<(), MailError> {
         let what = format!("message {id}");
         let change = json!({"isRead": !unread});
-        self.graph.send(&what, &[], |client| client.me().message(id).update_messages(&change)).await?;
+        self.graph
+            .send(&what, &[], |client| client.me().message(id).update_messages(&change))
+            .await?;
         Ok(())
     }
 

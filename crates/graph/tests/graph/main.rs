@@ -1,0 +1,9 @@
+//! The Graph adapter against the sandbox's fake Microsoft Graph, over HTTP through
+//! graph-rs-sdk.
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+mod limits;
+mod reading;
+mod support;
+mod sync;
+mod writing;
