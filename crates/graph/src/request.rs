@@ -105,6 +105,19 @@ impl Graph {
             .map_err(|e| MailError::InvalidResponse(format!("{what}: {e}")))
     }
 
+    /// [`Graph::send`] for an answer whose body does not matter (read, so the connection can
+    /// serve the next request).
+    pub(crate) async fn done(
+        &self,
+        what: &str,
+        build: impl Fn(&GraphClient) -> RequestHandler,
+    ) -> Result<(), MailError> {
+        let Answer { response, permit } = self.send(what, &[], build).await?;
+        response.bytes().await.map_err(error::transport)?;
+        drop(permit);
+        Ok(())
+    }
+
     /// `GET` a next or delta link as Graph gave it.
     pub(crate) async fn follow<T: DeserializeOwned>(
         &self,

@@ -293,10 +293,7 @@ impl MailSource for GraphSource {
     async fn set_unread(&self, id: &str, unread: bool) -> Result<(), MailError> {
         let what = format!("message {id}");
         let change = json!({"isRead": !unread});
-        self.graph
-            .send(&what, &[], |client| client.me().message(id).update_messages(&change))
-            .await?;
-        Ok(())
+        self.graph.done(&what, |client| client.me().message(id).update_messages(&change)).await
     }
 
     async fn send(&self, message: &OutgoingMessage) -> Result<(), MailError> {
@@ -310,7 +307,7 @@ impl MailSource for GraphSource {
                     });
                 }
                 let what = format!("message {id}");
-                self.graph.send(&what, &[], |client| client.me().message(id).reply(&reply)).await?;
+                self.graph.done(&what, |client| client.me().message(id).reply(&reply)).await
             }
             None => {
                 let mail = json!({
@@ -322,9 +319,8 @@ impl MailSource for GraphSource {
                     },
                     "saveToSentItems": true,
                 });
-                self.graph.send("sendMail", &[], |client| client.me().send_mail(&mail)).await?;
+                self.graph.done("sendMail", |client| client.me().send_mail(&mail)).await
             }
         }
-        Ok(())
     }
 }

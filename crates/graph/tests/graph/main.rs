@@ -2,6 +2,7 @@
 //! graph-rs-sdk.
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod headers;
 mod limits;
 mod reading;
 mod support;
