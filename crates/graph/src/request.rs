@@ -17,6 +17,7 @@ use url::Url;
 use crate::config::Endpoint;
 use crate::error;
 use crate::limit::{MailboxLimit, Permit};
+use crate::wire::Page;
 
 const PREFER: HeaderName = HeaderName::from_static("prefer");
 
@@ -131,6 +132,21 @@ impl Graph {
             request
         })
         .await
+    }
+
+    /// The items of `first` and of every page after it (`@odata.nextLink`).
+    pub(crate) async fn all_pages<T: DeserializeOwned>(
+        &self,
+        what: &str,
+        first: Page<T>,
+    ) -> Result<Vec<T>, MailError> {
+        let Page { value: mut items, mut next_link, .. } = first;
+        while let Some(next) = next_link {
+            let mut page: Page<T> = self.follow(what, &[], &self.link(&next)?).await?;
+            items.append(&mut page.value);
+            next_link = page.next_link;
+        }
+        Ok(items)
     }
 
     /// A stored link, checked to point under the base URL: the token goes nowhere else.

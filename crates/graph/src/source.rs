@@ -54,7 +54,7 @@ impl GraphSource {
     async fn folder_pages(&self, parent: Option<&str>) -> Result<Vec<wire::Folder>, MailError> {
         let what =
             parent.map_or_else(|| "mail folders".to_owned(), |p| format!("child folders of {p}"));
-        let mut page: wire::Page<wire::Folder> = self
+        let page: wire::Page<wire::Folder> = self
             .graph
             .json(&what, &[], |client| match parent {
                 None => client.me().mail_folders().list_mail_folders().top(FOLDER_PAGE),
@@ -66,13 +66,7 @@ impl GraphSource {
                     .top(FOLDER_PAGE),
             })
             .await?;
-        let mut folders = std::mem::take(&mut page.value);
-        while let Some(next) = page.next_link.take() {
-            let link = self.graph.link(&next)?;
-            page = self.graph.follow(&what, &[], &link).await?;
-            folders.append(&mut page.value);
-        }
-        Ok(folders)
+        self.graph.all_pages(&what, page).await
     }
 
     /// The ids of the well-known folders this mailbox has, with their roles.
@@ -231,7 +225,7 @@ impl MailSource for GraphSource {
             |client| client.me().message(id).get_messages().select(&["body"]),
         );
         let attachments = async {
-            let mut page: wire::Page<wire::Attachment> = self
+            let page: wire::Page<wire::Attachment> = self
                 .graph
                 .json(&what, &[], |client| {
                     client
@@ -242,13 +236,7 @@ impl MailSource for GraphSource {
                         .select(&[ATTACHMENT_FIELDS])
                 })
                 .await?;
-            let mut all = std::mem::take(&mut page.value);
-            while let Some(next) = page.next_link.take() {
-                let link = self.graph.link(&next)?;
-                page = self.graph.follow(&what, &[], &link).await?;
-                all.append(&mut page.value);
-            }
-            Ok(all)
+            self.graph.all_pages(&what, page).await
         };
         let (mut html, mut text, attachments) = try_join3(html, text, attachments).await?;
         let bodies = [html.body.take(), text.body.take()];
