@@ -41,10 +41,7 @@ impl GraphConfig {
 
     /// The base URL, checked: https on one of Graph's national clouds, or — only in builds
     /// with the `sandbox` feature — any http or https URL (a local fake).
-    ///
-    /// # Errors
-    /// [`EndpointError`] naming what is wrong.
-    pub fn endpoint(&self) -> Result<Endpoint, EndpointError> {
+    pub(crate) fn endpoint(&self) -> Result<Endpoint, EndpointError> {
         let url = Url::parse(self.base_url.trim_end_matches('/'))
             .map_err(|e| EndpointError::Invalid(e.to_string()))?;
         if url.query().is_some() || url.fragment().is_some() || url.cannot_be_a_base() {
@@ -64,18 +61,13 @@ impl GraphConfig {
 
 /// A checked Graph base URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoint {
+pub(crate) struct Endpoint {
     pub(crate) url: Url,
     /// Off graph-rs-sdk's allowlist: reachable only through its `test-util` endpoint.
     pub(crate) test: bool,
 }
 
 impl Endpoint {
-    /// The service root.
-    pub fn url(&self) -> &Url {
-        &self.url
-    }
-
     /// Whether `link` (a next or delta link, a stored cursor) points under this root, so the
     /// access token may be sent to it.
     pub(crate) fn owns(&self, link: &Url) -> bool {

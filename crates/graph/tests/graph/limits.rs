@@ -68,10 +68,10 @@ async fn a_fifth_concurrent_call_waits_for_a_slot() {
     assert_eq!(source.limit().in_flight(), 4);
     let served = f.sandbox.graph_requests();
 
-    let fifth = tokio::spawn({
-        let source = source.clone();
-        async move { source.identity().await }
-    });
+    // From another source of the same mailbox (one built after a token refresh, say).
+    let token = f.sandbox.microsoft_access_token(&f.demo, READ).unwrap();
+    let other = f.sources.source_with_limit(&token, source.limit().clone());
+    let fifth = tokio::spawn(async move { other.identity().await });
     // Until the fifth call queues for a slot (or, were there no limit, gets through).
     while source.limit().waiting() == 0 && !fifth.is_finished() {
         tokio::task::yield_now().await;
