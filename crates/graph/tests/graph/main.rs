@@ -7,4 +7,5 @@ mod limits;
 mod reading;
 mod support;
 mod sync;
+mod tls;
 mod writing;
