@@ -127,3 +127,23 @@ async fn a_cursor_pointing_elsewhere_is_refused_before_the_token_leaves() {
     assert!(matches!(err, MailError::InvalidResponse(_)), "{err:?}");
     assert_eq!(f.sandbox.graph_requests(), before);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_throttled_later_page_is_retried_like_any_request() {
+    let f = Fixture::start(20);
+    let token = f.sandbox.microsoft_access_token(&f.demo, READ).unwrap();
+    let source = f.sources.source(&token);
+    let since = fixed_now() - Duration::days(30);
+    let (unthrottled, _, pages, _) =
+        round(&source, "inbox", SyncFrom::Window { since }).await.unwrap();
+    assert!(pages >= 3, "{pages} pages");
+
+    // The first page goes through, the second is refused twice: within the policy.
+    f.sandbox.throttle_token_after(&token, 1, 2, std::time::Duration::ZERO);
+    let before = f.sandbox.graph_requests();
+    let (listed, _, again, _) = round(&source, "inbox", SyncFrom::Window { since }).await.unwrap();
+    assert_eq!(again, pages);
+    assert_eq!(f.sandbox.graph_requests() - before, pages as u64 + 2);
+    let ids = |list: &[ProviderMessage]| list.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&listed), ids(&unthrottled));
+}
