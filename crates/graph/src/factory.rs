@@ -43,7 +43,9 @@ impl GraphSources {
         Ok(Self { client, endpoint, config })
     }
 
-    /// A source for the mailbox `access_token` reaches, with a budget of its own.
+    /// A source for the mailbox `access_token` reaches, with a budget of its own. A token that
+    /// cannot be a header value (Microsoft never issues one) is sent as an invalid one, so the
+    /// first call answers [`MailError::Unauthorized`](switchboard_ports::mail::MailError).
     pub fn source(&self, access_token: &str) -> GraphSource {
         self.source_with_limit(access_token, MailboxLimit::new(self.config.max_in_flight))
     }
