@@ -2,9 +2,11 @@
 //! graph-rs-sdk.
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod contract;
 mod headers;
 mod limits;
 mod reading;
+mod sandbox_world;
 mod support;
 mod sync;
 mod tls;

@@ -3,39 +3,16 @@
 use switchboard_domain::mail::{MailAddress, OutgoingMessage};
 use switchboard_ports::mail::{MailError, MailSource};
 
+use crate::contract;
+use crate::sandbox_world::DemoInbox;
 use crate::support::{Fixture, READ};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn read_state_is_written_with_the_write_scope_only() {
     let f = Fixture::start(50);
-    let message = f
-        .sandbox
-        .mail_messages(&f.demo, Some("inbox"))
-        .unwrap()
-        .into_iter()
-        .find(|m| !m.is_read)
-        .unwrap();
-    let writer = f.source("User.Read Mail.ReadWrite");
-    writer.set_unread(&message.id, false).await.unwrap();
-    let is_read = |f: &Fixture| {
-        f.sandbox
-            .mail_messages(&f.demo, Some("inbox"))
-            .unwrap()
-            .into_iter()
-            .find(|m| m.id == message.id)
-            .unwrap()
-            .is_read
-    };
-    assert!(is_read(&f));
-    writer.set_unread(&message.id, true).await.unwrap();
-    assert!(!is_read(&f));
-
-    let err = f.source(READ).set_unread(&message.id, false).await.unwrap_err();
-    assert!(
-        matches!(err, MailError::Forbidden { ref reason } if reason == "ErrorAccessDenied"),
-        "{err:?}"
-    );
-    assert!(!is_read(&f));
+    let inbox = f.sandbox.mail_messages(&f.demo, Some("inbox")).unwrap();
+    let unread = inbox.into_iter().find(|m| !m.is_read).unwrap();
+    contract::read_state_is_written_with_the_write_scope_only(&DemoInbox(&f), &unread.id).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
