@@ -27,7 +27,7 @@ pub use identity::{
 };
 pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob, WorkWakeups};
 pub use oauth::{OAuthGrant, OAuthState, OAuthStateStore};
-pub use rate_limit::{RateGate, Try, with_retries};
+pub use rate_limit::{RateGate, Throttled, Try, retrying, with_retries};
 pub use readiness::ReadinessProbe;
 pub use store::{BoxFuture, StoreError};
 pub use unit_of_work::{Transaction, UnitOfWork};

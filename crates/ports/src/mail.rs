@@ -2,8 +2,8 @@
 //! access token.
 //!
 //! Adapters: `switchboard-graph` (graph-rs-sdk) and `switchboard-gmail` (google-gmail1). Both
-//! retry throttling answers themselves within a [`RetryPolicy`] and then give up with
-//! [`MailError::RateLimited`]; both keep at most the provider's own limit of requests in flight
+//! retry throttling answers themselves within a [`RetryPolicy`] (the loop the chat adapters
+//! use, [`crate::rate_limit::retrying`]) and then give up with [`MailError::RateLimited`]; both keep at most the provider's own limit of requests in flight
 //! per mailbox. Tokens are the caller's business: an adapter answers
 //! [`MailError::Unauthorized`] for an expired token, and the caller refreshes it (one refresh at
 //! a time per account) and builds a new source.

@@ -1,5 +1,5 @@
-//! The 429 loop every chat adapter runs, written once: wait as the provider says within a
-//! [`RetryPolicy`], and hold back the other calls of the same source meanwhile.
+//! The 429 loop every provider adapter (chat and mail) runs, written once: wait as the provider
+//! says within a [`RetryPolicy`], and hold back the other calls of the same source meanwhile.
 //!
 //! An adapter reads thread replies and channels several at a time; when one call is told to
 //! wait, the others would only be refused too (and count against the limit). A [`RateGate`]
@@ -13,6 +13,26 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::chat::{ChatError, RetryPolicy};
+use crate::mail::MailError;
+
+/// A port error that can say "still throttled": what [`retrying`] gives up with.
+pub trait Throttled {
+    /// The error for a call still throttled after the policy's retries, the provider having
+    /// asked to wait `retry_after`.
+    fn rate_limited(retry_after: Duration) -> Self;
+}
+
+impl Throttled for ChatError {
+    fn rate_limited(retry_after: Duration) -> Self {
+        Self::RateLimited { retry_after }
+    }
+}
+
+impl Throttled for MailError {
+    fn rate_limited(retry_after: Duration) -> Self {
+        Self::RateLimited { retry_after }
+    }
+}
 
 /// What one try of a call gave: the answer, or a 429 with its `Retry-After` (zero when the
 /// provider gave none).
@@ -86,7 +106,7 @@ pub async fn with_retries<T, Call, CallFuture, Sleep, SleepFuture>(
     policy: &RetryPolicy,
     gate: &RateGate,
     sleep: Sleep,
-    mut call: Call,
+    call: Call,
 ) -> Result<T, ChatError>
 where
     Call: FnMut() -> CallFuture,
@@ -94,11 +114,32 @@ where
     Sleep: Fn(Duration) -> SleepFuture,
     SleepFuture: Future<Output = ()>,
 {
+    retrying(policy, gate, sleep, call).await
+}
+
+/// [`with_retries`] for any port's error (the mail adapters give up with
+/// [`MailError::RateLimited`]).
+///
+/// # Errors
+/// `E::rate_limited` when still throttled, or the error `call` returned.
+pub async fn retrying<T, E, Call, CallFuture, Sleep, SleepFuture>(
+    policy: &RetryPolicy,
+    gate: &RateGate,
+    sleep: Sleep,
+    mut call: Call,
+) -> Result<T, E>
+where
+    E: Throttled,
+    Call: FnMut() -> CallFuture,
+    CallFuture: Future<Output = Result<Try<T>, E>>,
+    Sleep: Fn(Duration) -> SleepFuture,
+    SleepFuture: Future<Output = ()>,
+{
     let mut attempt = 0;
     loop {
         if let Some(wait) = gate.remaining() {
             if wait > policy.max_wait {
-                return Err(ChatError::RateLimited { retry_after: wait });
+                return Err(E::rate_limited(wait));
             }
             sleep(wait).await;
         }
@@ -111,7 +152,7 @@ where
                 }
                 None => {
                     gate.pause(retry_after);
-                    return Err(ChatError::RateLimited { retry_after });
+                    return Err(E::rate_limited(retry_after));
                 }
             },
         }

@@ -1,0 +1,71 @@
+//! Sources for many mailboxes over one graph-rs-sdk client (one connection pool, one TLS
+//! configuration), each with its own token and request budget.
+
+use graph_rs_sdk::header::HeaderValue;
+use graph_rs_sdk::{GraphClient, GraphClientConfiguration};
+use switchboard_ports::RateGate;
+
+use crate::config::{Endpoint, EndpointError, GraphConfig};
+use crate::limit::MailboxLimit;
+use crate::request::Graph;
+use crate::source::GraphSource;
+
+/// Builds a [`GraphSource`] from an access token, sharing one HTTP client.
+#[derive(Debug, Clone)]
+pub struct GraphSources {
+    client: GraphClient,
+    endpoint: Endpoint,
+    config: GraphConfig,
+}
+
+impl GraphSources {
+    /// A factory for Graph at `config.base_url`.
+    ///
+    /// Builds an HTTP client: with rustls, install the process's crypto provider first when
+    /// more than one is compiled in (see the crate's README).
+    ///
+    /// # Errors
+    /// [`EndpointError`] for a base URL this build refuses.
+    pub fn new(config: GraphConfig) -> Result<Self, EndpointError> {
+        let endpoint = config.endpoint()?;
+        let settings = GraphClientConfiguration::new().timeout(config.timeout);
+        #[cfg(feature = "sandbox")]
+        let settings = settings.https_only(endpoint.url.scheme() == "https");
+        let mut client = GraphClient::from(settings);
+        #[cfg(feature = "sandbox")]
+        if endpoint.test {
+            client.use_test_endpoint(&endpoint.url);
+        }
+        if !endpoint.test {
+            // Checked against the same allowlist by `GraphConfig::endpoint`, so no panic.
+            client.use_endpoint(&endpoint.url);
+        }
+        Ok(Self { client, endpoint, config })
+    }
+
+    /// A source for the mailbox `access_token` reaches, with a budget of its own. A token that
+    /// cannot be a header value (Microsoft never issues one) is sent as an invalid one, so the
+    /// first call answers [`MailError::Unauthorized`](switchboard_ports::mail::MailError).
+    pub fn source(&self, access_token: &str) -> GraphSource {
+        self.source_with_limit(access_token, MailboxLimit::new(self.config.max_in_flight))
+    }
+
+    /// A source sharing `limit` with the mailbox's other sources (one made before a token
+    /// refresh, say), so together they stay within Graph's concurrency limit.
+    pub fn source_with_limit(&self, access_token: &str, limit: MailboxLimit) -> GraphSource {
+        let mut authorization = HeaderValue::from_str(&format!("Bearer {access_token}"))
+            .unwrap_or_else(|_| HeaderValue::from_static("Bearer invalid-token"));
+        authorization.set_sensitive(true);
+        GraphSource::new(
+            Graph {
+                client: self.client.clone(),
+                endpoint: self.endpoint.clone(),
+                authorization,
+                retry: self.config.retry,
+                gate: RateGate::new(),
+                limit,
+            },
+            self.config.page_size,
+        )
+    }
+}

@@ -1,0 +1,16 @@
+#![doc = include_str!("../README.md")]
+
+mod chunks;
+mod config;
+mod error;
+mod factory;
+mod limit;
+mod request;
+mod source;
+mod wire;
+
+pub use chunks::AttachmentChunks;
+pub use config::{EndpointError, GraphConfig};
+pub use factory::GraphSources;
+pub use limit::MailboxLimit;
+pub use source::GraphSource;

@@ -1,0 +1,13 @@
+//! The Graph adapter against the sandbox's fake Microsoft Graph, over HTTP through
+//! graph-rs-sdk.
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+mod contract;
+mod headers;
+mod limits;
+mod reading;
+mod sandbox_world;
+mod support;
+mod sync;
+mod tls;
+mod writing;
