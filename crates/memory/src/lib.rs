@@ -4,6 +4,7 @@ pub mod chat;
 mod chat_stats;
 pub mod identity;
 pub mod jobs;
+pub mod mx;
 pub mod oauth;
 pub mod readiness;
 mod reads;
@@ -14,6 +15,7 @@ use std::marker::PhantomData;
 pub use chat::{ChatState, NoChatSource, NoChatSources};
 pub use identity::{IdentityState, ManualClock, StoredRefreshToken};
 pub use jobs::Schedule;
+pub use mx::FixedMx;
 pub use readiness::StaticReadiness;
 pub use unit_of_work::{MemoryState, MemoryStore, MemoryTx};
 

@@ -77,6 +77,28 @@ impl MailError {
     }
 }
 
+/// Looks up a mail domain's MX hosts, so a domain that is not a known consumer domain can be
+/// placed at a provider by where its mail goes. The app resolves through DNS; tests and
+/// embedders use a fixed table (`switchboard_memory::FixedMx`).
+pub trait MxResolver: Send + Sync + 'static {
+    /// The domain's MX hosts, most preferred first; empty when it has none.
+    ///
+    /// # Errors
+    /// [`MxError`] when the lookup itself failed (no answer, not "no records").
+    fn mx_hosts(&self, domain: &str) -> impl Future<Output = Result<Vec<String>, MxError>> + Send;
+}
+
+/// An MX lookup that could not be answered (the resolver timed out or failed); a domain
+/// without MX records is an empty answer, not an error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot look up the MX records of {domain}: {reason}")]
+pub struct MxError {
+    /// The domain looked up.
+    pub domain: String,
+    /// What went wrong.
+    pub reason: String,
+}
+
 /// An opaque continuation of a paged answer, handed back as it came.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageToken(pub String);

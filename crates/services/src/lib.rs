@@ -8,6 +8,7 @@ pub mod health;
 pub mod identity;
 pub mod job_admin;
 pub mod jobs;
+pub mod mail;
 pub mod oauth_flow;
 pub mod stats;
 

@@ -1,0 +1,3 @@
+//! Mail use cases over the in-memory adapters.
+
+mod detection;
