@@ -1,5 +1,11 @@
 // @generated automatically by Diesel CLI.
 
+pub mod sql_types {
+    #[derive(diesel::query_builder::QueryId, Clone, Debug, diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "tsvector", schema = "pg_catalog"))]
+    pub struct Tsvector;
+}
+
 diesel::table! {
     api_keys (id) {
         id -> Uuid,
@@ -161,6 +167,72 @@ diesel::table! {
 }
 
 diesel::table! {
+    mail_accounts (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        provider -> Text,
+        provider_account_id -> Text,
+        address -> Text,
+        display_name -> Text,
+        status -> Text,
+        stored -> Int8,
+        total -> Nullable<Int8>,
+        last_sync_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    mail_folders (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        provider_id -> Text,
+        parent_id -> Nullable<Uuid>,
+        name -> Text,
+        kind -> Text,
+        role -> Nullable<Text>,
+        total -> Nullable<Int8>,
+        unread -> Nullable<Int8>,
+        sync_cursor -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    mail_message_folders (message_id, folder_id) {
+        message_id -> Uuid,
+        folder_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
+    mail_messages (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        provider_id -> Text,
+        thread_key -> Text,
+        subject -> Text,
+        from_name -> Nullable<Text>,
+        from_address -> Nullable<Text>,
+        to_addresses -> Jsonb,
+        cc_addresses -> Jsonb,
+        received_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+        unread -> Bool,
+        has_attachments -> Bool,
+        snippet -> Text,
+        internet_message_id -> Nullable<Text>,
+        body_text -> Nullable<Text>,
+        body_html -> Nullable<Text>,
+        search -> Tsvector,
+    }
+}
+
+diesel::table! {
     recurring_jobs (name) {
         name -> Text,
         job_type -> Text,
@@ -239,6 +311,11 @@ diesel::joinable!(chat_post_versions -> chat_channels (channel_id));
 diesel::joinable!(chat_posts -> chat_channels (channel_id));
 diesel::joinable!(chat_sources -> sealed_secrets (token_secret_id));
 diesel::joinable!(chat_sources -> users (owner_id));
+diesel::joinable!(mail_accounts -> users (user_id));
+diesel::joinable!(mail_folders -> mail_accounts (account_id));
+diesel::joinable!(mail_message_folders -> mail_folders (folder_id));
+diesel::joinable!(mail_message_folders -> mail_messages (message_id));
+diesel::joinable!(mail_messages -> mail_accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sealed_secrets -> users (owner_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -256,6 +333,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_consumers,
     events,
     jobs,
+    mail_accounts,
+    mail_folders,
+    mail_message_folders,
+    mail_messages,
     recurring_jobs,
     refresh_tokens,
     sealed_secrets,
