@@ -10,6 +10,7 @@ mod folder;
 mod ids;
 mod provider;
 mod remote;
+mod stored;
 
 pub use account::{MailAccountStatus, SyncProgress, UnknownStatus};
 pub use address::MailAddress;
@@ -18,4 +19,7 @@ pub use ids::{MailAccountId, MailFolderId, MailMessageId};
 pub use provider::{MailProvider, ProviderGuess, UnknownProvider};
 pub use remote::{
     AttachmentMeta, MailIdentity, MessageBody, OutgoingMessage, ProviderMessage, RemoteFolder,
+};
+pub use stored::{
+    MailAccount, MailFolder, MessageCursor, MessagePage, MessageQuery, StoredMessage,
 };

@@ -23,6 +23,11 @@ impl FolderKind {
             Self::System => "system",
         }
     }
+
+    /// The kind named by [`FolderKind::as_str`], if any.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Folder, Self::Label, Self::System].into_iter().find(|k| k.as_str() == name)
+    }
 }
 
 /// The role of a system container, the same word for both providers.
