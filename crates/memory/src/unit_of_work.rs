@@ -33,6 +33,8 @@ pub struct MemoryState {
     pub identity: crate::identity::IdentityState,
     /// Chat sources, channels and posts.
     pub chat: crate::chat::ChatState,
+    /// The mail aggregates.
+    pub mail: crate::mail::MailState,
     /// OAuth authorizations in flight, by state hash.
     pub oauth_states: crate::oauth::OAuthStates,
 }

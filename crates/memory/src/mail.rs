@@ -1,0 +1,179 @@
+//! [`MemoryTx`] as the mail store.
+
+use std::collections::BTreeMap;
+
+use switchboard_domain::UserId;
+use switchboard_domain::mail::{
+    MailAccount, MailAccountId, MailFolder, MailFolderId, MailMessageId, MessagePage, MessageQuery,
+    StoredMessage,
+};
+use switchboard_ports::{MailStore, StoreError};
+
+use crate::MemoryTx;
+
+/// The mail aggregates, as the in-memory store keeps them.
+#[derive(Debug, Clone, Default)]
+pub struct MailState {
+    /// Accounts by id.
+    pub accounts: BTreeMap<MailAccountId, MailAccount>,
+    /// Folders by id.
+    pub folders: BTreeMap<MailFolderId, MailFolder>,
+    /// Messages by id.
+    pub messages: BTreeMap<MailMessageId, StoredMessage>,
+}
+
+impl MailState {
+    fn owns(&self, user: UserId, account: MailAccountId) -> bool {
+        self.accounts.get(&account).is_some_and(|a| a.user_id == user)
+    }
+}
+
+/// Whether `message` passes the query's filters. `q` here matches when every word of it is,
+/// ignoring case, a whole word of the subject, the sender or the plain body: PostgreSQL's
+/// full-text search without its stemming or operators.
+fn matches(message: &StoredMessage, query: &MessageQuery) -> bool {
+    let before_cursor =
+        query.after.is_none_or(|c| (message.received_at, message.id) < (c.received_at, c.id));
+    before_cursor
+        && message.account_id == query.account
+        && query.folder.is_none_or(|f| message.folder_ids.contains(&f))
+        && query.thread.as_ref().is_none_or(|t| *t == message.thread_key)
+        && query.unread.is_none_or(|u| u == message.unread)
+        && query.has_attachments.is_none_or(|h| h == message.has_attachments)
+        && query.since.is_none_or(|s| message.received_at >= s)
+        && query.until.is_none_or(|u| message.received_at < u)
+        && query.q.as_deref().is_none_or(|q| has_words(message, q))
+}
+
+fn has_words(message: &StoredMessage, q: &str) -> bool {
+    let from = message.from.as_ref();
+    let fields = [
+        Some(message.subject.as_str()),
+        from.and_then(|f| f.name.as_deref()),
+        from.map(|f| f.address.as_str()),
+        message.body.as_ref().and_then(|b| b.text.as_deref()),
+    ];
+    let words: Vec<String> = fields
+        .into_iter()
+        .flatten()
+        .flat_map(|field| field.split(|c: char| !c.is_alphanumeric()))
+        .map(str::to_lowercase)
+        .collect();
+    q.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|wanted| words.contains(&wanted.to_lowercase()))
+}
+
+impl MailStore for MemoryTx {
+    async fn save_mail_account(
+        &mut self,
+        account: &MailAccount,
+    ) -> Result<MailAccountId, StoreError> {
+        let accounts = &mut self.state.mail.accounts;
+        let linked = accounts.values_mut().find(|a| {
+            a.user_id == account.user_id
+                && a.provider == account.provider
+                && a.provider_account_id == account.provider_account_id
+        });
+        if let Some(stored) = linked {
+            *stored =
+                MailAccount { id: stored.id, created_at: stored.created_at, ..account.clone() };
+            return Ok(stored.id);
+        }
+        accounts.insert(account.id, account.clone());
+        Ok(account.id)
+    }
+
+    async fn mail_account(
+        &mut self,
+        user: UserId,
+        id: MailAccountId,
+    ) -> Result<Option<MailAccount>, StoreError> {
+        Ok(self.state.mail.accounts.get(&id).filter(|a| a.user_id == user).cloned())
+    }
+
+    async fn mail_accounts_of(&mut self, user: UserId) -> Result<Vec<MailAccount>, StoreError> {
+        let accounts = self.state.mail.accounts.values();
+        let mut found: Vec<MailAccount> = accounts.filter(|a| a.user_id == user).cloned().collect();
+        found.sort_by_key(|a| (a.created_at, a.id));
+        Ok(found)
+    }
+
+    async fn upsert_mail_folders(
+        &mut self,
+        folders: &[MailFolder],
+    ) -> Result<Vec<MailFolder>, StoreError> {
+        let stored = &mut self.state.mail.folders;
+        let mut saved = Vec::with_capacity(folders.len());
+        for folder in folders {
+            let known = stored
+                .values()
+                .find(|f| f.account_id == folder.account_id && f.provider_id == folder.provider_id)
+                .map(|f| f.id);
+            let folder = MailFolder { id: known.unwrap_or(folder.id), ..folder.clone() };
+            stored.insert(folder.id, folder.clone());
+            saved.push(folder);
+        }
+        Ok(saved)
+    }
+
+    async fn upsert_mail_messages(
+        &mut self,
+        messages: &[StoredMessage],
+    ) -> Result<Vec<MailMessageId>, StoreError> {
+        let stored = &mut self.state.mail.messages;
+        let mut ids = Vec::with_capacity(messages.len());
+        for message in messages {
+            let known = stored
+                .values()
+                .find(|m| {
+                    m.account_id == message.account_id && m.provider_id == message.provider_id
+                })
+                .map(|m| (m.id, m.body.clone()));
+            let (id, body) = match known {
+                Some((id, body)) => (id, message.body.clone().or(body)),
+                None => (message.id, message.body.clone()),
+            };
+            stored.insert(id, StoredMessage { id, body, ..message.clone() });
+            ids.push(id);
+        }
+        Ok(ids)
+    }
+
+    async fn remove_mail_messages(
+        &mut self,
+        account: MailAccountId,
+        provider_ids: &[String],
+    ) -> Result<u64, StoreError> {
+        let stored = &mut self.state.mail.messages;
+        let before = stored.len();
+        stored.retain(|_, m| m.account_id != account || !provider_ids.contains(&m.provider_id));
+        Ok(u64::try_from(before - stored.len()).unwrap_or(u64::MAX))
+    }
+
+    async fn mail_messages(
+        &mut self,
+        user: UserId,
+        query: &MessageQuery,
+    ) -> Result<MessagePage, StoreError> {
+        let mail = &self.state.mail;
+        if !mail.owns(user, query.account) {
+            return Ok(MessagePage { messages: Vec::new(), next: None });
+        }
+        let mut found: Vec<StoredMessage> =
+            mail.messages.values().filter(|m| matches(m, query)).cloned().collect();
+        found.sort_by_key(|m| std::cmp::Reverse((m.received_at, m.id)));
+        found.truncate(usize::try_from(query.limit).unwrap_or(usize::MAX).saturating_add(1));
+        Ok(MessagePage::from_fetched(found, query.limit))
+    }
+
+    async fn mail_message(
+        &mut self,
+        user: UserId,
+        id: MailMessageId,
+    ) -> Result<Option<StoredMessage>, StoreError> {
+        let mail = &self.state.mail;
+        let found = mail.messages.get(&id).filter(|m| mail.owns(user, m.account_id));
+        Ok(found.cloned())
+    }
+}
