@@ -7,6 +7,7 @@ pub mod error;
 pub mod events;
 pub mod identity;
 pub mod jobs;
+pub mod mail;
 pub mod migrations;
 pub mod oauth;
 pub mod pool;

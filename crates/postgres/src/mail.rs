@@ -1,0 +1,90 @@
+//! The mail store: [`crate::PgTx`] as linked mail accounts, their folders and messages.
+//! Folders and messages are written with one multi-row `INSERT … ON CONFLICT DO UPDATE` per
+//! chunk, and a page of messages is read with its folder links in two statements.
+
+mod accounts;
+mod folders;
+mod messages;
+mod rows;
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use switchboard_domain::UserId;
+use switchboard_domain::mail::{
+    MailAccount, MailAccountId, MailFolder, MailMessageId, MessagePage, MessageQuery, StoredMessage,
+};
+use switchboard_ports::{MailStore, StoreError};
+
+use crate::PgTx;
+
+impl MailStore for PgTx {
+    async fn save_mail_account(
+        &mut self,
+        account: &MailAccount,
+    ) -> Result<MailAccountId, StoreError> {
+        accounts::save(self, account).await
+    }
+
+    async fn mail_account(
+        &mut self,
+        user: UserId,
+        id: MailAccountId,
+    ) -> Result<Option<MailAccount>, StoreError> {
+        accounts::of_user_by_id(self, user, id).await
+    }
+
+    async fn mail_accounts_of(&mut self, user: UserId) -> Result<Vec<MailAccount>, StoreError> {
+        accounts::of_user(self, user).await
+    }
+
+    async fn upsert_mail_folders(
+        &mut self,
+        folders: &[MailFolder],
+    ) -> Result<Vec<MailFolder>, StoreError> {
+        folders::upsert(self, folders).await
+    }
+
+    async fn upsert_mail_messages(
+        &mut self,
+        messages: &[StoredMessage],
+    ) -> Result<Vec<MailMessageId>, StoreError> {
+        messages::upsert(self, messages).await
+    }
+
+    async fn remove_mail_messages(
+        &mut self,
+        account: MailAccountId,
+        provider_ids: &[String],
+    ) -> Result<u64, StoreError> {
+        messages::remove(self, account, provider_ids).await
+    }
+
+    async fn mail_messages(
+        &mut self,
+        user: UserId,
+        query: &MessageQuery,
+    ) -> Result<MessagePage, StoreError> {
+        messages::page(self, user, query).await
+    }
+
+    async fn mail_message(
+        &mut self,
+        user: UserId,
+        id: MailMessageId,
+    ) -> Result<Option<StoredMessage>, StoreError> {
+        messages::of_user_by_id(self, user, id).await
+    }
+}
+
+/// The last of each key in `items`, in their order: one `INSERT … ON CONFLICT DO UPDATE` may
+/// not touch a row twice, and the last listing of a folder or message is its latest state.
+fn last_of<'a, T, K: Hash + Eq>(items: &'a [T], key: impl Fn(&'a T) -> K) -> Vec<&'a T> {
+    let mut last: HashMap<K, usize> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        last.insert(key(item), i);
+    }
+    let mut keep: Vec<usize> = last.into_values().collect();
+    keep.sort_unstable();
+    keep.into_iter().filter_map(|i| items.get(i)).collect()
+}

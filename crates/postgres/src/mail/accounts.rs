@@ -1,0 +1,68 @@
+//! Linked mail accounts.
+
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+use diesel_async::RunQueryDsl;
+use switchboard_domain::UserId;
+use switchboard_domain::mail::{MailAccount, MailAccountId};
+use switchboard_ports::StoreError;
+
+use super::rows::AccountRow;
+use crate::PgTx;
+use crate::error::store_error;
+use crate::schema::mail_accounts;
+
+pub(super) async fn save(
+    tx: &mut PgTx,
+    account: &MailAccount,
+) -> Result<MailAccountId, StoreError> {
+    let id: uuid::Uuid = diesel::insert_into(mail_accounts::table)
+        .values(AccountRow::from(account))
+        .on_conflict((
+            mail_accounts::user_id,
+            mail_accounts::provider,
+            mail_accounts::provider_account_id,
+        ))
+        .do_update()
+        .set((
+            mail_accounts::address.eq(excluded(mail_accounts::address)),
+            mail_accounts::display_name.eq(excluded(mail_accounts::display_name)),
+            mail_accounts::status.eq(excluded(mail_accounts::status)),
+            mail_accounts::stored.eq(excluded(mail_accounts::stored)),
+            mail_accounts::total.eq(excluded(mail_accounts::total)),
+            mail_accounts::last_sync_at.eq(excluded(mail_accounts::last_sync_at)),
+            mail_accounts::last_error.eq(excluded(mail_accounts::last_error)),
+        ))
+        .returning(mail_accounts::id)
+        .get_result(tx.conn())
+        .await
+        .map_err(store_error)?;
+    Ok(MailAccountId::from_uuid(id))
+}
+
+pub(super) async fn of_user_by_id(
+    tx: &mut PgTx,
+    user: UserId,
+    id: MailAccountId,
+) -> Result<Option<MailAccount>, StoreError> {
+    let row: Option<AccountRow> = mail_accounts::table
+        .find(id.as_uuid())
+        .filter(mail_accounts::user_id.eq(user.as_uuid()))
+        .select(AccountRow::as_select())
+        .first(tx.conn())
+        .await
+        .optional()
+        .map_err(store_error)?;
+    row.map(MailAccount::try_from).transpose()
+}
+
+pub(super) async fn of_user(tx: &mut PgTx, user: UserId) -> Result<Vec<MailAccount>, StoreError> {
+    let rows: Vec<AccountRow> = mail_accounts::table
+        .filter(mail_accounts::user_id.eq(user.as_uuid()))
+        .order((mail_accounts::created_at, mail_accounts::id))
+        .select(AccountRow::as_select())
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?;
+    rows.into_iter().map(MailAccount::try_from).collect()
+}

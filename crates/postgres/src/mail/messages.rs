@@ -1,0 +1,238 @@
+//! Messages of linked mailboxes and their folder links.
+
+use std::collections::HashMap;
+
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Nullable, Text, Timestamptz, Uuid};
+use diesel::upsert::excluded;
+use diesel_async::RunQueryDsl;
+use switchboard_domain::UserId;
+use switchboard_domain::mail::{
+    MailAccountId, MailFolderId, MailMessageId, MessagePage, MessageQuery, StoredMessage,
+};
+use switchboard_ports::StoreError;
+
+use super::rows::MessageRow;
+use crate::PgTx;
+use crate::error::store_error;
+use crate::schema::{mail_accounts, mail_message_folders, mail_messages};
+
+/// Rows per statement: PostgreSQL takes at most 65 535 bind parameters (17 per message).
+const CHUNK: usize = 2_000;
+
+pub(super) async fn upsert(
+    tx: &mut PgTx,
+    messages: &[StoredMessage],
+) -> Result<Vec<MailMessageId>, StoreError> {
+    let unique = super::last_of(messages, |m| (m.account_id, m.provider_id.as_str()));
+    let mut ids: HashMap<(uuid::Uuid, String), uuid::Uuid> = HashMap::new();
+    for chunk in unique.chunks(CHUNK) {
+        let rows = chunk.iter().map(|m| MessageRow::new(m)).collect::<Result<Vec<_>, _>>()?;
+        let stored: Vec<(uuid::Uuid, uuid::Uuid, String)> =
+            diesel::insert_into(mail_messages::table)
+                .values(rows)
+                .on_conflict((mail_messages::account_id, mail_messages::provider_id))
+                .do_update()
+                .set((
+                    mail_messages::thread_key.eq(excluded(mail_messages::thread_key)),
+                    mail_messages::subject.eq(excluded(mail_messages::subject)),
+                    mail_messages::from_name.eq(excluded(mail_messages::from_name)),
+                    mail_messages::from_address.eq(excluded(mail_messages::from_address)),
+                    mail_messages::to_addresses.eq(excluded(mail_messages::to_addresses)),
+                    mail_messages::cc_addresses.eq(excluded(mail_messages::cc_addresses)),
+                    mail_messages::received_at.eq(excluded(mail_messages::received_at)),
+                    mail_messages::sent_at.eq(excluded(mail_messages::sent_at)),
+                    mail_messages::unread.eq(excluded(mail_messages::unread)),
+                    mail_messages::has_attachments.eq(excluded(mail_messages::has_attachments)),
+                    mail_messages::snippet.eq(excluded(mail_messages::snippet)),
+                    mail_messages::internet_message_id
+                        .eq(excluded(mail_messages::internet_message_id)),
+                    // A listing comes without bodies: keep those a full read stored.
+                    mail_messages::body_text.eq(sql::<Nullable<Text>>(
+                        "coalesce(excluded.body_text, mail_messages.body_text)",
+                    )),
+                    mail_messages::body_html.eq(sql::<Nullable<Text>>(
+                        "coalesce(excluded.body_html, mail_messages.body_html)",
+                    )),
+                ))
+                .returning((
+                    mail_messages::id,
+                    mail_messages::account_id,
+                    mail_messages::provider_id,
+                ))
+                .get_results(tx.conn())
+                .await
+                .map_err(store_error)?;
+        ids.extend(stored.into_iter().map(|(id, account, provider)| ((account, provider), id)));
+    }
+    let stored_id = |m: &StoredMessage| {
+        let key = (m.account_id.as_uuid(), m.provider_id.clone());
+        ids.get(&key).copied().unwrap_or_else(|| m.id.as_uuid())
+    };
+    let links: Vec<(uuid::Uuid, uuid::Uuid)> = unique
+        .iter()
+        .flat_map(|m| {
+            let id = stored_id(m);
+            m.folder_ids.iter().map(move |f| (id, f.as_uuid()))
+        })
+        .collect();
+    let message_ids: Vec<uuid::Uuid> = unique.iter().map(|m| stored_id(m)).collect();
+    relink(tx, &message_ids, links).await?;
+    Ok(messages.iter().map(|m| MailMessageId::from_uuid(stored_id(m))).collect())
+}
+
+/// Replaces the folder links of `messages` with `links`: one delete, then inserts in chunks.
+async fn relink(
+    tx: &mut PgTx,
+    messages: &[uuid::Uuid],
+    mut links: Vec<(uuid::Uuid, uuid::Uuid)>,
+) -> Result<(), StoreError> {
+    diesel::delete(
+        mail_message_folders::table.filter(mail_message_folders::message_id.eq_any(messages)),
+    )
+    .execute(tx.conn())
+    .await
+    .map_err(store_error)?;
+    links.sort_unstable();
+    links.dedup();
+    for chunk in links.chunks(CHUNK * 8) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(message, folder)| {
+                (
+                    mail_message_folders::message_id.eq(*message),
+                    mail_message_folders::folder_id.eq(*folder),
+                )
+            })
+            .collect();
+        diesel::insert_into(mail_message_folders::table)
+            .values(rows)
+            .execute(tx.conn())
+            .await
+            .map_err(store_error)?;
+    }
+    Ok(())
+}
+
+pub(super) async fn remove(
+    tx: &mut PgTx,
+    account: MailAccountId,
+    provider_ids: &[String],
+) -> Result<u64, StoreError> {
+    // Their folder links go with them (ON DELETE CASCADE).
+    let removed = diesel::delete(
+        mail_messages::table
+            .filter(mail_messages::account_id.eq(account.as_uuid()))
+            .filter(mail_messages::provider_id.eq_any(provider_ids)),
+    )
+    .execute(tx.conn())
+    .await
+    .map_err(store_error)?;
+    Ok(u64::try_from(removed).unwrap_or(u64::MAX))
+}
+
+/// The stored messages of `rows`, each with its folders, read in one more statement.
+async fn with_folders(
+    tx: &mut PgTx,
+    rows: Vec<MessageRow>,
+) -> Result<Vec<StoredMessage>, StoreError> {
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+    let links: Vec<(uuid::Uuid, uuid::Uuid)> = mail_message_folders::table
+        .filter(mail_message_folders::message_id.eq_any(&ids))
+        .order((mail_message_folders::message_id, mail_message_folders::folder_id))
+        .select((mail_message_folders::message_id, mail_message_folders::folder_id))
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?;
+    let mut folders: HashMap<uuid::Uuid, Vec<MailFolderId>> = HashMap::new();
+    for (message, folder) in links {
+        folders.entry(message).or_default().push(MailFolderId::from_uuid(folder));
+    }
+    rows.into_iter()
+        .map(|r| {
+            let of = folders.remove(&r.id).unwrap_or_default();
+            r.message(of)
+        })
+        .collect()
+}
+
+pub(super) async fn page(
+    tx: &mut PgTx,
+    user: UserId,
+    query: &MessageQuery,
+) -> Result<MessagePage, StoreError> {
+    let owned = mail_accounts::table
+        .filter(mail_accounts::id.eq(query.account.as_uuid()))
+        .filter(mail_accounts::user_id.eq(user.as_uuid()))
+        .select(mail_accounts::id);
+    let mut select = mail_messages::table
+        .filter(mail_messages::account_id.eq_any(owned))
+        .select(MessageRow::as_select())
+        .into_boxed();
+    if let Some(folder) = query.folder {
+        let linked = mail_message_folders::table
+            .filter(mail_message_folders::folder_id.eq(folder.as_uuid()))
+            .select(mail_message_folders::message_id);
+        select = select.filter(mail_messages::id.eq_any(linked));
+    }
+    if let Some(thread) = &query.thread {
+        select = select.filter(mail_messages::thread_key.eq(thread.clone()));
+    }
+    if let Some(unread) = query.unread {
+        select = select.filter(mail_messages::unread.eq(unread));
+    }
+    if let Some(has) = query.has_attachments {
+        select = select.filter(mail_messages::has_attachments.eq(has));
+    }
+    if let Some(since) = query.since {
+        select = select.filter(mail_messages::received_at.ge(since));
+    }
+    if let Some(until) = query.until {
+        select = select.filter(mail_messages::received_at.lt(until));
+    }
+    if let Some(q) = &query.q {
+        // 'simple', as the generated column: no stemming for mail in any language.
+        select = select.filter(
+            sql::<Bool>("search @@ websearch_to_tsquery('simple', ")
+                .bind::<Text, _>(q.clone())
+                .sql(")"),
+        );
+    }
+    if let Some(after) = query.after {
+        // A row comparison, so the (account_id, received_at DESC, id DESC) index serves it.
+        select = select.filter(
+            sql::<Bool>("(received_at, id) < (")
+                .bind::<Timestamptz, _>(after.received_at)
+                .sql(", ")
+                .bind::<Uuid, _>(after.id.as_uuid())
+                .sql(")"),
+        );
+    }
+    let rows: Vec<MessageRow> = select
+        .order((mail_messages::received_at.desc(), mail_messages::id.desc()))
+        .limit(i64::from(query.limit).saturating_add(1))
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?;
+    let found = with_folders(tx, rows).await?;
+    Ok(MessagePage::from_fetched(found, query.limit))
+}
+
+pub(super) async fn of_user_by_id(
+    tx: &mut PgTx,
+    user: UserId,
+    id: MailMessageId,
+) -> Result<Option<StoredMessage>, StoreError> {
+    let owned = mail_accounts::table
+        .filter(mail_accounts::user_id.eq(user.as_uuid()))
+        .select(mail_accounts::id);
+    let rows: Vec<MessageRow> = mail_messages::table
+        .find(id.as_uuid())
+        .filter(mail_messages::account_id.eq_any(owned))
+        .select(MessageRow::as_select())
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?;
+    Ok(with_folders(tx, rows).await?.pop())
+}
