@@ -9,6 +9,7 @@ pub mod chat_stats;
 pub mod events;
 pub mod identity;
 pub mod jobs;
+pub mod mail;
 
 use std::future::Future;
 use std::time::Duration;
@@ -19,14 +20,15 @@ use switchboard_domain::chat::{ChatPost, ChatProvider};
 use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
 use switchboard_domain::identity::{EmailAddress, Role, User};
 use switchboard_ports::{
-    ChatStatsStore, ChatStore, EventReader, IdentityStores, JobAdmin, JobQueue, OAuthStateStore,
-    SealedSecret, SealedSecretStore, StoreError, UnitOfWork, UserStore,
+    ChatStatsStore, ChatStore, EventReader, IdentityStores, JobAdmin, JobQueue, MailStore,
+    OAuthStateStore, SealedSecret, SealedSecretStore, StoreError, UnitOfWork, UserStore,
 };
 
 /// A fresh store of one adapter, and its ports.
 pub trait StoreHarness: Send + Sync + Sized + 'static {
     /// Its unit of work, whose transactions implement every aggregate store.
-    type Uow: UnitOfWork<Tx: IdentityStores + ChatStore + ChatStatsStore + OAuthStateStore> + Clone;
+    type Uow: UnitOfWork<Tx: IdentityStores + ChatStore + ChatStatsStore + OAuthStateStore + MailStore>
+        + Clone;
     /// Its reader of the event log.
     type Events: EventReader;
     /// Its job queue.
@@ -204,6 +206,10 @@ macro_rules! store_contract {
             jobs::completing_a_batch_removes_only_the_jobs_still_held,
             jobs::each_recurring_occurrence_is_enqueued_once_whatever_the_workers,
             jobs::retrying_a_job_keeps_one_pending_per_dedupe_key,
+            mail::linking_twice_updates_one_account_hidden_from_others,
+            mail::upserts_are_idempotent_and_removal_is_by_provider_id,
+            mail::pages_run_newest_first_without_duplicates_or_gaps,
+            mail::filters_narrow_pages_and_q_searches_subject_and_body,
         );
     };
     (@cases $harness:ty; $($module:ident :: $case:ident),* $(,)?) => {

@@ -1,0 +1,253 @@
+//! The mail store: linked accounts, folders, messages and their pages.
+
+use std::collections::HashSet;
+
+use switchboard_domain::identity::User;
+use switchboard_domain::mail::{
+    FolderKind, FolderRole, MailAccount, MailAccountId, MailAccountStatus, MailAddress, MailFolder,
+    MailFolderId, MailMessageId, MailProvider, MessageBody, MessagePage, MessageQuery,
+    StoredMessage, SyncProgress,
+};
+use switchboard_ports::{MailStore, StoreError, UnitOfWork, UserStore};
+
+use super::{StoreHarness, at, user};
+
+/// A Microsoft account of `owner`, not stored.
+fn account(owner: &User, provider_account_id: &str) -> MailAccount {
+    MailAccount {
+        id: MailAccountId::new(),
+        user_id: owner.id,
+        provider: MailProvider::Microsoft,
+        provider_account_id: provider_account_id.into(),
+        address: owner.email.as_str().into(),
+        display_name: "Ada".into(),
+        status: MailAccountStatus::Syncing,
+        progress: SyncProgress { stored: 0, total: Some(10) },
+        last_sync_at: None,
+        last_error: None,
+        created_at: at(0),
+    }
+}
+
+fn folder(account: MailAccountId, provider_id: &str, role: Option<FolderRole>) -> MailFolder {
+    MailFolder {
+        id: MailFolderId::new(),
+        account_id: account,
+        provider_id: provider_id.into(),
+        parent_id: None,
+        name: provider_id.into(),
+        kind: if role.is_some() { FolderKind::System } else { FolderKind::Folder },
+        role,
+        total: Some(3),
+        unread: Some(1),
+        sync_cursor: None,
+    }
+}
+
+/// A message received `minutes` after [`at`]`(0)`, in `folders`, with a plain body.
+fn message(
+    account: MailAccountId,
+    provider_id: &str,
+    minutes: i64,
+    folders: &[MailFolderId],
+) -> StoredMessage {
+    StoredMessage {
+        id: MailMessageId::new(),
+        account_id: account,
+        provider_id: provider_id.into(),
+        thread_key: "t1".into(),
+        folder_ids: folders.to_vec(),
+        subject: format!("message {provider_id}"),
+        from: Some(MailAddress { name: Some("Grace".into()), address: "grace@example.org".into() }),
+        to: vec![MailAddress { name: None, address: "ada@example.org".into() }],
+        cc: Vec::new(),
+        received_at: at(minutes),
+        sent_at: Some(at(minutes - 1)),
+        unread: true,
+        has_attachments: false,
+        snippet: "hello".into(),
+        internet_message_id: Some(format!("<{provider_id}@example.org>")),
+        body: Some(MessageBody { text: Some("plain body".into()), html: None }),
+    }
+}
+
+/// A user with a linked account and its folders `inbox` and `work`, all stored.
+struct Linked {
+    owner: User,
+    account: MailAccount,
+    inbox: MailFolderId,
+    work: MailFolderId,
+}
+
+async fn linked<H: StoreHarness>(store: &H, email: &str) -> Linked {
+    let owner = user(email);
+    let account = account(&owner, &format!("oid-{email}"));
+    let folders =
+        [folder(account.id, "inbox", Some(FolderRole::Inbox)), folder(account.id, "work", None)];
+    let (o, a) = (owner.clone(), account.clone());
+    let stored = store
+        .uow()
+        .transact(move |tx| {
+            Box::pin(async move {
+                tx.insert_user(&o).await?;
+                tx.save_mail_account(&a).await?;
+                tx.upsert_mail_folders(&folders).await
+            })
+        })
+        .await;
+    let stored: Vec<MailFolder> = stored.unwrap();
+    Linked { owner, account, inbox: stored[0].id, work: stored[1].id }
+}
+
+async fn upsert<H: StoreHarness>(store: &H, messages: Vec<StoredMessage>) -> Vec<MailMessageId> {
+    store
+        .uow()
+        .transact(move |tx| Box::pin(async move { tx.upsert_mail_messages(&messages).await }))
+        .await
+        .unwrap()
+}
+
+async fn page<H: StoreHarness>(store: &H, owner: &User, query: MessageQuery) -> MessagePage {
+    let user = owner.id;
+    store
+        .uow()
+        .read(move |tx| Box::pin(async move { tx.mail_messages(user, &query).await }))
+        .await
+        .unwrap()
+}
+
+async fn ids_of<H: StoreHarness>(store: &H, owner: &User, query: MessageQuery) -> Vec<String> {
+    let page = page(store, owner, query).await;
+    page.messages.into_iter().map(|m| m.provider_id).collect()
+}
+
+/// Linking the same provider account twice updates one account (keeping its id); another
+/// user sees neither it nor its messages.
+pub async fn linking_twice_updates_one_account_hidden_from_others<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let bob = linked(store, "bob@example.org").await;
+    let mut again = account(&ada.owner, &ada.account.provider_account_id);
+    again.status = MailAccountStatus::Active;
+    again.progress = SyncProgress { stored: 10, total: Some(10) };
+    again.last_sync_at = Some(at(5));
+    let ids = upsert(store, vec![message(ada.account.id, "m1", 1, &[ada.inbox])]).await;
+    let (a, b, relinked) = (ada.owner.id, bob.owner.id, again.clone());
+    let (account_id, mine, theirs, other_message, own_message) = store
+        .uow()
+        .transact(move |tx| {
+            Box::pin(async move {
+                let id = tx.save_mail_account(&relinked).await?;
+                let mine = tx.mail_accounts_of(a).await?;
+                let theirs = tx.mail_account(b, id).await?;
+                let other_message = tx.mail_message(b, ids[0]).await?;
+                let own_message = tx.mail_message(a, ids[0]).await?;
+                Ok::<_, StoreError>((id, mine, theirs, other_message, own_message))
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(account_id, ada.account.id, "the first link's id is kept");
+    let expected = MailAccount { id: ada.account.id, ..again };
+    assert_eq!(mine, [expected]);
+    assert_eq!(theirs, None);
+    assert_eq!(other_message, None);
+    let own = own_message.unwrap();
+    assert_eq!((own.provider_id.as_str(), own.folder_ids), ("m1", vec![ada.inbox]));
+    let bobs_view = ids_of(store, &bob.owner, MessageQuery::of(ada.account.id, 10)).await;
+    assert!(bobs_view.is_empty(), "another user's account lists nothing");
+}
+
+/// Upserting the same messages twice stores them once, keeping their ids and bodies while
+/// updating read state and folders; removal takes only the ids named.
+pub async fn upserts_are_idempotent_and_removal_is_by_provider_id<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let acc = ada.account.id;
+    let first =
+        upsert(store, vec![message(acc, "m1", 1, &[ada.inbox]), message(acc, "m2", 2, &[])]).await;
+    let mut read = message(acc, "m1", 1, &[ada.work, ada.inbox]);
+    read.unread = false;
+    read.body = None;
+    let again = upsert(store, vec![read, message(acc, "m2", 2, &[])]).await;
+    assert_eq!(first, again, "the same messages keep their ids");
+    let all = page(store, &ada.owner, MessageQuery::of(acc, 10)).await.messages;
+    assert_eq!(all.len(), 2, "stored once");
+    let m1 = all.iter().find(|m| m.provider_id == "m1").unwrap();
+    assert!(!m1.unread, "read state updated");
+    let folders: HashSet<MailFolderId> = m1.folder_ids.iter().copied().collect();
+    assert_eq!(folders, HashSet::from([ada.inbox, ada.work]));
+    assert_eq!(m1.body.as_ref().and_then(|b| b.text.as_deref()), Some("plain body"));
+
+    let gone = vec!["m1".to_owned(), "elsewhere".to_owned()];
+    let removed = store
+        .uow()
+        .transact(move |tx| Box::pin(async move { tx.remove_mail_messages(acc, &gone).await }))
+        .await
+        .unwrap();
+    assert_eq!(removed, 1);
+    assert_eq!(ids_of(store, &ada.owner, MessageQuery::of(acc, 10)).await, ["m2"]);
+    let in_inbox = MessageQuery { folder: Some(ada.inbox), ..MessageQuery::of(acc, 10) };
+    assert!(ids_of(store, &ada.owner, in_inbox).await.is_empty(), "its links went with it");
+}
+
+/// Pages run newest first through the keyset cursor, ties broken by id, with no duplicate and
+/// no gap.
+pub async fn pages_run_newest_first_without_duplicates_or_gaps<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let acc = ada.account.id;
+    // Pairs received at the same minute, so the cursor's id breaks ties.
+    let messages: Vec<StoredMessage> =
+        (0..25).map(|i| message(acc, &format!("m{i}"), i / 2, &[ada.inbox])).collect();
+    upsert(store, messages).await;
+    let mut seen: Vec<StoredMessage> = Vec::new();
+    let mut query = MessageQuery::of(acc, 4);
+    let mut pages = 0;
+    loop {
+        let page = page(store, &ada.owner, query.clone()).await;
+        pages += 1;
+        assert!(page.messages.len() <= 4);
+        seen.extend(page.messages);
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 7);
+    let ids: HashSet<String> = seen.iter().map(|m| m.provider_id.clone()).collect();
+    assert_eq!((seen.len(), ids.len()), (25, 25), "no duplicates, no gaps");
+    let keys: Vec<_> = seen.iter().map(|m| (m.received_at, m.id)).collect();
+    assert!(keys.windows(2).all(|w| w[0] > w[1]), "newest first, strictly");
+}
+
+/// Each filter narrows the page; `q` finds a word of the subject and one of the body.
+pub async fn filters_narrow_pages_and_q_searches_subject_and_body<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let acc = ada.account.id;
+    let mut quarterly = message(acc, "m1", 1, &[ada.work]);
+    quarterly.subject = "Quarterly report".into();
+    quarterly.thread_key = "t2".into();
+    quarterly.has_attachments = true;
+    let mut lunch = message(acc, "m2", 2, &[ada.inbox]);
+    lunch.unread = false;
+    lunch.body = Some(MessageBody { text: Some("see you at the zeppelin".into()), html: None });
+    let plain = message(acc, "m3", 3, &[ada.inbox]);
+    upsert(store, vec![quarterly, lunch, plain]).await;
+    let all = MessageQuery::of(acc, 10);
+    let cases = [
+        (MessageQuery { folder: Some(ada.inbox), ..all.clone() }, vec!["m3", "m2"]),
+        (MessageQuery { folder: Some(ada.work), ..all.clone() }, vec!["m1"]),
+        (MessageQuery { thread: Some("t2".into()), ..all.clone() }, vec!["m1"]),
+        (MessageQuery { unread: Some(false), ..all.clone() }, vec!["m2"]),
+        (MessageQuery { unread: Some(true), ..all.clone() }, vec!["m3", "m1"]),
+        (MessageQuery { has_attachments: Some(true), ..all.clone() }, vec!["m1"]),
+        (MessageQuery { since: Some(at(2)), ..all.clone() }, vec!["m3", "m2"]),
+        (MessageQuery { until: Some(at(2)), ..all.clone() }, vec!["m1"]),
+        (MessageQuery { q: Some("quarterly".into()), ..all.clone() }, vec!["m1"]),
+        (MessageQuery { q: Some("Zeppelin".into()), ..all.clone() }, vec!["m2"]),
+        (MessageQuery { q: Some("nowhere".into()), ..all.clone() }, vec![]),
+        (all, vec!["m3", "m2", "m1"]),
+    ];
+    for (query, expected) in cases {
+        let found = ids_of(store, &ada.owner, query.clone()).await;
+        assert_eq!(found, expected, "{query:?}");
+    }
+}
