@@ -208,6 +208,7 @@ macro_rules! store_contract {
             jobs::retrying_a_job_keeps_one_pending_per_dedupe_key,
             mail::linking_twice_updates_one_account_hidden_from_others,
             mail::upserts_are_idempotent_and_removal_is_by_provider_id,
+            mail::a_large_batch_with_a_message_listed_twice_is_stored_once,
             mail::pages_run_newest_first_without_duplicates_or_gaps,
             mail::filters_narrow_pages_and_q_searches_subject_and_body,
         );

@@ -1,4 +1,6 @@
-//! [`MemoryTx`] as the mail store.
+//! [`MemoryTx`] as the mail store. Its search (`q`) is a case-insensitive match of whole
+//! words of the subject, the sender and the plain body, where PostgreSQL runs a full-text
+//! search over the same fields.
 
 use std::collections::BTreeMap;
 

@@ -189,6 +189,25 @@ pub async fn upserts_are_idempotent_and_removal_is_by_provider_id<H: StoreHarnes
     assert!(ids_of(store, &ada.owner, in_inbox).await.is_empty(), "its links went with it");
 }
 
+/// A batch larger than one statement holds is stored whole, and a message listed twice in
+/// one batch is stored once, as listed last.
+pub async fn a_large_batch_with_a_message_listed_twice_is_stored_once<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let acc = ada.account.id;
+    let mut batch: Vec<StoredMessage> =
+        (0..4_500).map(|i| message(acc, &format!("m{i}"), i, &[ada.inbox])).collect();
+    let mut read = message(acc, "m7", 7, &[ada.work]);
+    read.unread = false;
+    batch.push(read);
+    let ids = upsert(store, batch).await;
+    assert_eq!(ids.len(), 4_501, "one id per message given");
+    assert_eq!(ids[7], ids[4_500], "both listings name one stored message");
+    let page = page(store, &ada.owner, MessageQuery::of(acc, 5_000)).await;
+    assert_eq!(page.messages.len(), 4_500);
+    let m7 = page.messages.iter().find(|m| m.provider_id == "m7").unwrap();
+    assert_eq!((m7.unread, m7.folder_ids.as_slice()), (false, [ada.work].as_slice()));
+}
+
 /// Pages run newest first through the keyset cursor, ties broken by id, with no duplicate and
 /// no gap.
 pub async fn pages_run_newest_first_without_duplicates_or_gaps<H: StoreHarness>(store: &H) {

@@ -179,3 +179,48 @@ impl MessagePage {
         Self { messages: found, next }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mail::FolderKind;
+
+    fn stored(minutes: i64) -> StoredMessage {
+        StoredMessage {
+            id: MailMessageId::new(),
+            account_id: MailAccountId::new(),
+            provider_id: format!("m{minutes}"),
+            thread_key: "t".into(),
+            folder_ids: Vec::new(),
+            subject: String::new(),
+            from: None,
+            to: Vec::new(),
+            cc: Vec::new(),
+            received_at: DateTime::from_timestamp(minutes * 60, 0).unwrap_or_default(),
+            sent_at: None,
+            unread: false,
+            has_attachments: false,
+            snippet: String::new(),
+            internet_message_id: None,
+            body: None,
+        }
+    }
+
+    #[test]
+    fn a_page_with_one_more_than_asked_has_a_next_cursor_at_its_last_message() {
+        let fetched: Vec<StoredMessage> = (0..4).rev().map(stored).collect();
+        let page = MessagePage::from_fetched(fetched.clone(), 3);
+        assert_eq!(page.messages, fetched[..3]);
+        assert_eq!(page.next, Some(MessageCursor::after(&fetched[2])));
+        let last = MessagePage::from_fetched(fetched[..3].to_vec(), 3);
+        assert_eq!(last.next, None, "no extra message, no next page");
+    }
+
+    #[test]
+    fn folder_kinds_round_trip() {
+        for kind in [FolderKind::Folder, FolderKind::Label, FolderKind::System] {
+            assert_eq!(FolderKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(FolderKind::parse("inbox"), None);
+    }
+}
