@@ -61,9 +61,13 @@ fn has_words(message: &StoredMessage, q: &str) -> bool {
         .flat_map(|field| field.split(|c: char| !c.is_alphanumeric()))
         .map(str::to_lowercase)
         .collect();
-    q.split(|c: char| !c.is_alphanumeric())
+    let wanted: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .all(|wanted| words.contains(&wanted.to_lowercase()))
+        .map(str::to_lowercase)
+        .collect();
+    // A search without a word finds nothing, as an empty `tsquery` does.
+    !wanted.is_empty() && wanted.iter().all(|w| words.contains(w))
 }
 
 impl MailStore for MemoryTx {

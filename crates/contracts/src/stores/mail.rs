@@ -237,7 +237,8 @@ pub async fn pages_run_newest_first_without_duplicates_or_gaps<H: StoreHarness>(
     assert!(keys.windows(2).all(|w| w[0] > w[1]), "newest first, strictly");
 }
 
-/// Each filter narrows the page; `q` finds a word of the subject and one of the body.
+/// Each filter narrows the page; `q` finds a word of the subject, of the sender and of the
+/// body, and a search without a word finds nothing.
 pub async fn filters_narrow_pages_and_q_searches_subject_and_body<H: StoreHarness>(store: &H) {
     let ada = linked(store, "ada@example.org").await;
     let acc = ada.account.id;
@@ -262,7 +263,9 @@ pub async fn filters_narrow_pages_and_q_searches_subject_and_body<H: StoreHarnes
         (MessageQuery { until: Some(at(2)), ..all.clone() }, vec!["m1"]),
         (MessageQuery { q: Some("quarterly".into()), ..all.clone() }, vec!["m1"]),
         (MessageQuery { q: Some("Zeppelin".into()), ..all.clone() }, vec!["m2"]),
+        (MessageQuery { q: Some("grace".into()), ..all.clone() }, vec!["m3", "m2", "m1"]),
         (MessageQuery { q: Some("nowhere".into()), ..all.clone() }, vec![]),
+        (MessageQuery { q: Some(" - ".into()), ..all.clone() }, vec![]),
         (all, vec!["m3", "m2", "m1"]),
     ];
     for (query, expected) in cases {
