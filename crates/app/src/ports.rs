@@ -29,6 +29,7 @@ impl switchboard_ports::Ports for PgPorts {
     type Tokens = JwtTokens;
     type Secrets = AeadSecretBox;
     type ChatSources = crate::chat::ProviderSources;
+    type Mail = switchboard_memory::NoMail;
 }
 
 /// The chat service over `identity`'s unit of work and secret box, from configuration.

@@ -21,5 +21,6 @@ pub use remote::{
     AttachmentMeta, MailIdentity, MessageBody, OutgoingMessage, ProviderMessage, RemoteFolder,
 };
 pub use stored::{
-    MailAccount, MailFolder, MessageCursor, MessagePage, MessageQuery, StoredMessage,
+    MailAccount, MailFolder, MessageCursor, MessagePage, MessageQuery, StoredMessage, ThreadCursor,
+    ThreadPage, ThreadQuery, ThreadSummary,
 };

@@ -44,6 +44,7 @@ impl switchboard_ports::Ports for PgTestPorts {
     type Tokens = JwtTokens;
     type Secrets = AeadSecretBox;
     type ChatSources = switchboard_app::chat::ProviderSources;
+    type Mail = switchboard_memory::NoMail;
 }
 
 /// The test profile's configuration, with cheap password hashing.

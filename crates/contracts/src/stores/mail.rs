@@ -52,6 +52,7 @@ fn message(
     folders: &[MailFolderId],
 ) -> StoredMessage {
     StoredMessage {
+        attachments: Vec::new(),
         id: MailMessageId::new(),
         account_id: account,
         provider_id: provider_id.into(),

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    FolderKind, FolderRole, MailAccountId, MailAccountStatus, MailAddress, MailFolderId,
-    MailMessageId, MailProvider, MessageBody, SyncProgress,
+    AttachmentMeta, FolderKind, FolderRole, MailAccountId, MailAccountStatus, MailAddress,
+    MailFolderId, MailMessageId, MailProvider, MessageBody, SyncProgress,
 };
 use crate::UserId;
 
@@ -98,6 +98,9 @@ pub struct StoredMessage {
     pub internet_message_id: Option<String>,
     /// The bodies, once read in full; an upsert without them keeps those stored.
     pub body: Option<MessageBody>,
+    /// Its attachments' metadata (empty until the message's details were read, when
+    /// `has_attachments`).
+    pub attachments: Vec<AttachmentMeta>,
 }
 
 /// Where a page of a mailbox ends: the next page starts strictly after (older than) it.
@@ -125,6 +128,8 @@ pub struct MessageQuery {
     pub folder: Option<MailFolderId>,
     /// Only messages of this conversation.
     pub thread: Option<String>,
+    /// Only messages from this sender's address (compared case-insensitively).
+    pub from: Option<String>,
     /// Only unread (`true`) or read (`false`) messages.
     pub unread: Option<bool>,
     /// Only messages with (`true`) or without (`false`) attachments.
@@ -148,6 +153,7 @@ impl MessageQuery {
             account,
             folder: None,
             thread: None,
+            from: None,
             unread: None,
             has_attachments: None,
             since: None,
@@ -180,6 +186,60 @@ impl MessagePage {
     }
 }
 
+/// One conversation of a mailbox, as a thread list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadSummary {
+    /// The account the thread is in.
+    pub account_id: MailAccountId,
+    /// The provider's conversation or thread id (the thread's id in the API).
+    pub thread_key: String,
+    /// The subject of its latest message.
+    pub subject: String,
+    /// The snippet of its latest message.
+    pub snippet: String,
+    /// When its latest message arrived.
+    pub latest_at: DateTime<Utc>,
+    /// How many of its messages are stored.
+    pub messages: u32,
+    /// How many of them are unread.
+    pub unread: u32,
+    /// Its distinct senders, latest first (at most 10).
+    pub senders: Vec<MailAddress>,
+}
+
+/// Where the next page of threads starts: after this thread in newest-first order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ThreadCursor {
+    /// The last thread's latest message time.
+    pub latest_at: DateTime<Utc>,
+    /// The last thread's key.
+    pub thread_key: String,
+}
+
+/// A page of one account's threads, newest activity first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadQuery {
+    /// The account.
+    pub account: MailAccountId,
+    /// Only threads with a message in this folder.
+    pub folder: Option<MailFolderId>,
+    /// Only threads with (true) or without (false) an unread message.
+    pub unread: Option<bool>,
+    /// Start after this thread.
+    pub after: Option<ThreadCursor>,
+    /// At most this many threads.
+    pub limit: u32,
+}
+
+/// One page of threads and where the next starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadPage {
+    /// The threads, newest activity first.
+    pub threads: Vec<ThreadSummary>,
+    /// The cursor of the next page, if there is one.
+    pub next: Option<ThreadCursor>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +263,7 @@ mod tests {
             snippet: String::new(),
             internet_message_id: None,
             body: None,
+            attachments: Vec::new(),
         }
     }
 
