@@ -34,7 +34,7 @@ fn state(owner: &User, hash: u8, expires_minutes: i64) -> MailLinkState {
         binding_hash: vec![hash ^ 0xff; 32],
         provider: MailProvider::Microsoft,
         login_hint: "ada@contoso.example".into(),
-        return_to: (hash % 2 == 0).then(|| "app://mail/linked".to_owned()),
+        return_to: hash.is_multiple_of(2).then(|| "app://mail/linked".to_owned()),
         sealed_verifier: vec![1, 2, hash],
         key_id: "k1".into(),
         created_at: at(0),
