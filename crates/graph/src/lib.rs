@@ -6,6 +6,7 @@ mod error;
 mod factory;
 mod identity;
 mod limit;
+mod mailboxes;
 mod request;
 mod source;
 mod wire;
