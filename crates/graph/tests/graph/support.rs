@@ -53,7 +53,7 @@ impl Fixture {
 
     /// A source for `mailbox` with a token carrying `scopes`.
     pub fn source_for(&self, mailbox: &str, scopes: &str) -> GraphSource {
-        self.sources.source(&self.sandbox.microsoft_access_token(mailbox, scopes).unwrap())
+        self.sources.standalone(&self.sandbox.microsoft_access_token(mailbox, scopes).unwrap())
     }
 
     /// A source for the demo mailbox.
