@@ -7,10 +7,9 @@ use serde_json::Value;
 use switchboard_domain::mail::MailProvider;
 use switchboard_graph::{MicrosoftAuth, TenantPolicy};
 use switchboard_ports::{MailAuth, MailAuthError};
-use switchboard_sandbox::Sandbox;
 
 use super::{OwnKey, auth, config};
-use crate::support::{Fixture, fixed_now};
+use crate::support::{Fixture, sandbox};
 
 const MS: MailProvider = MailProvider::Microsoft;
 
@@ -39,7 +38,11 @@ async fn a_good_assertion_passes_and_bad_ones_are_refused() {
     // Audience `api://{client id}` is one of this API's too.
     let by_uri = f
         .sandbox
-        .microsoft_assertion(&demo.address, Some(&format!("api://{}", auth.config().client_id)), 600)
+        .microsoft_assertion(
+            &demo.address,
+            Some(&format!("api://{}", auth.config().client_id)),
+            600,
+        )
         .unwrap();
     assert!(auth.verify_assertion(MS, &by_uri).await.is_ok());
     // Within the leeway (60 s), a token just expired still passes.
@@ -84,15 +87,7 @@ async fn a_token_of_another_issuer_is_refused_even_with_a_valid_signature() {
     let f = Fixture::start(50);
     // The same seed signs with the same key, but this platform lives at another address: its
     // tokens name another issuer.
-    let twin = Sandbox::builder()
-        .seed(11)
-        .now(fixed_now())
-        .posts_per_channel(10)
-        .people(5)
-        .messages_per_mailbox(300)
-        .build()
-        .start_local()
-        .unwrap();
+    let twin = sandbox();
     let other = twin.microsoft_assertion(&twin.mailboxes()[0].address, None, 3600).unwrap();
     let ours = f.sandbox.microsoft_assertion(&f.demo, None, 3600).unwrap();
     let header = |jwt: &str| jsonwebtoken::decode_header(jwt).unwrap().kid;

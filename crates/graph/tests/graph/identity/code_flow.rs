@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use switchboard_domain::mail::MailProvider;
+use switchboard_graph::{MicrosoftAuth, MicrosoftAuthConfig};
 use switchboard_ports::mail::MailSource;
 use switchboard_ports::mail_auth::AuthorizationRequest;
 use switchboard_ports::{MailAuth, MailAuthError, MailSourceFactory, ProviderTokens};
@@ -34,12 +35,20 @@ async fn linked(auth: &impl MailAuth, login_hint: &str) -> ProviderTokens {
     auth.exchange_code(MS, &code, VERIFIER, REDIRECT).await.unwrap()
 }
 
+/// A sandbox, the client, and the demo mailbox linked.
+async fn demo_linked() -> (Fixture, MicrosoftAuth, ProviderTokens) {
+    let f = Fixture::start(50);
+    let auth = auth(&f.sandbox);
+    let tokens = linked(&auth, &f.demo).await;
+    (f, auth, tokens)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_authorization_url_carries_pkce_state_hint_and_scopes() {
     let f = Fixture::start(50);
     let mut config = config(&f.sandbox);
     config.select_account = true;
-    let auth = switchboard_graph::MicrosoftAuth::new(config).unwrap();
+    let auth = MicrosoftAuth::new(config).unwrap();
     let scopes = auth.scopes(MS, true, true);
     let request = AuthorizationRequest {
         state: "state-42",
@@ -53,7 +62,8 @@ async fn the_authorization_url_carries_pkce_state_hint_and_scopes() {
         url.as_str().split('?').next().unwrap(),
         format!("{}/organizations/oauth2/v2.0/authorize", f.sandbox.microsoft_login_base_url())
     );
-    let query: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into(), v.into())).collect();
+    let query: Vec<(String, String)> =
+        url.query_pairs().map(|(k, v)| (k.into(), v.into())).collect();
     for (name, value) in [
         ("response_type", "code"),
         ("response_mode", "query"),
@@ -109,9 +119,7 @@ async fn a_code_is_exchanged_with_its_verifier_once_and_refused_with_another() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn refresh_rotates_and_the_redeemed_token_is_refused() {
-    let f = Fixture::start(50);
-    let auth = auth(&f.sandbox);
-    let first = linked(&auth, &f.demo).await;
+    let (f, auth, first) = demo_linked().await;
     let old = first.refresh_token.clone().unwrap();
 
     let second = auth.refresh(MS, &old).await.unwrap();
@@ -129,9 +137,7 @@ async fn refresh_rotates_and_the_redeemed_token_is_refused() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn revoked_and_expired_grants_are_dead_with_their_aadsts_code() {
-    let f = Fixture::start(50);
-    let auth = auth(&f.sandbox);
-    let tokens = linked(&auth, &f.demo).await;
+    let (f, auth, tokens) = demo_linked().await;
     assert_eq!(f.sandbox.revoke_microsoft_grants(&f.demo).unwrap(), 1);
     let revoked = auth.refresh(MS, tokens.refresh_token.as_deref().unwrap()).await.unwrap_err();
     assert!(
@@ -152,9 +158,7 @@ async fn revoked_and_expired_grants_are_dead_with_their_aadsts_code() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_need_for_the_user_comes_back_with_its_claims() {
-    let f = Fixture::start(50);
-    let auth = auth(&f.sandbox);
-    let tokens = linked(&auth, &f.demo).await;
+    let (f, auth, tokens) = demo_linked().await;
     let refresh = tokens.refresh_token.unwrap();
 
     f.sandbox.force_microsoft_error(TokenFault::InteractionRequired, 1);
@@ -169,32 +173,34 @@ async fn a_need_for_the_user_comes_back_with_its_claims() {
 
     f.sandbox.force_microsoft_error(TokenFault::ConsentRequired, 1);
     let consent = auth.refresh(MS, &refresh).await.unwrap_err();
-    assert!(matches!(&consent, MailAuthError::InteractionRequired { error, .. } if error == "consent_required"));
+    assert!(
+        matches!(&consent, MailAuthError::InteractionRequired { error, .. } if error == "consent_required")
+    );
 
     // Sending enabled after the link: refresh asks for Mail.Send, which was never granted.
     let mut sending = config(&f.sandbox);
     sending.send = true;
-    let sending = switchboard_graph::MicrosoftAuth::new(sending).unwrap();
+    let sending = MicrosoftAuth::new(sending).unwrap();
     let more = sending.refresh(MS, &refresh).await.unwrap_err();
-    assert!(matches!(&more, MailAuthError::InteractionRequired { error, .. } if error == "consent_required"));
+    assert!(
+        matches!(&more, MailAuthError::InteractionRequired { error, .. } if error == "consent_required")
+    );
     // The grant itself is still good.
     assert!(auth.refresh(MS, &refresh).await.is_ok());
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn microsoft_revokes_nothing_and_a_wrong_secret_is_the_clients_fault() {
-    let f = Fixture::start(50);
-    let auth = auth(&f.sandbox);
-    let tokens = linked(&auth, &f.demo).await;
+    let (f, auth, tokens) = demo_linked().await;
     assert_eq!(auth.revoke(MS, &tokens).await, Ok(false));
 
     let mut wrong = config(&f.sandbox);
     wrong.client_secret = "not-the-secret".into();
-    let wrong = switchboard_graph::MicrosoftAuth::new(wrong).unwrap();
+    let wrong = MicrosoftAuth::new(wrong).unwrap();
     let refused = wrong.refresh(MS, tokens.refresh_token.as_deref().unwrap()).await.unwrap_err();
     assert!(matches!(&refused, MailAuthError::Provider { code, .. } if code == "invalid_client"));
 
-    let nowhere = switchboard_graph::MicrosoftAuth::new(switchboard_graph::MicrosoftAuthConfig {
+    let nowhere = MicrosoftAuth::new(MicrosoftAuthConfig {
         authority: "http://127.0.0.1:9".into(),
         ..config(&f.sandbox)
     })

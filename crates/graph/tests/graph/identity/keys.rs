@@ -82,8 +82,8 @@ async fn unknown_key_ids_refetch_the_keys_at_most_once_per_period() {
     assert_eq!(fetches(&server, KEYS).await, 1);
 
     // With no minimum period, each unknown key id fetches the keys again (a rollover).
-    let eager = MicrosoftAuth::new(MicrosoftAuthConfig { key_refetch: Duration::ZERO, ..config })
-        .unwrap();
+    let eager =
+        MicrosoftAuth::new(MicrosoftAuthConfig { key_refetch: Duration::ZERO, ..config }).unwrap();
     assert!(eager.verify_assertion(MS, &good).await.is_ok());
     let unknown = key.sign("k2", &claims("tid-1", "tid-1"));
     assert!(eager.verify_assertion(MS, &unknown).await.is_err());

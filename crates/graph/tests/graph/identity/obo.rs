@@ -43,7 +43,9 @@ async fn a_verified_assertion_is_exchanged_for_graph_tokens() {
     );
     f.sandbox.force_microsoft_error(TokenFault::ConsentRequired, 1);
     let consent = auth.on_behalf_of(MS, &assertion, &scopes).await.unwrap_err();
-    assert!(matches!(&consent, MailAuthError::InteractionRequired { error, .. } if error == "consent_required"));
+    assert!(
+        matches!(&consent, MailAuthError::InteractionRequired { error, .. } if error == "consent_required")
+    );
 
     // An assertion for another API: the platform refuses it too (AADSTS50013).
     let elsewhere =
