@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 
 use secrecy::ExposeSecret;
 use switchboard_domain::chat::ChatProvider;
-use switchboard_sandbox::{MATTERMOST_TOKEN, RunningSandbox, SLACK_TOKEN, Sandbox};
+use switchboard_sandbox::{
+    MATTERMOST_TOKEN, MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET, RunningSandbox, SLACK_TOKEN,
+    Sandbox,
+};
 use switchboard_services::{ConnectSource, DemoAccount, DemoService};
 
 use crate::config::Config;
@@ -45,6 +48,14 @@ pub fn start(config: &mut Config) -> Result<Option<RunningSandbox>, AppError> {
         running.add_slack_oauth_client(&oauth.client_id, oauth.client_secret.expose_secret());
         oauth.authorize_url = running.slack_authorize_url();
     }
+    // The fake Microsoft identity platform plays the whole of Microsoft, its one app included.
+    let microsoft = &mut config.mail.microsoft;
+    if microsoft.client_id.is_empty() {
+        microsoft.client_id = MICROSOFT_CLIENT_ID.to_owned();
+        microsoft.client_secret = MICROSOFT_CLIENT_SECRET.to_owned().into();
+    }
+    microsoft.login_base_url = running.microsoft_login_base_url();
+    microsoft.graph_base_url = running.graph_base_url();
     config.chat.slack_base_url = running.slack_base_url();
     config.chat.mattermost_base_url = running.mattermost_base_url();
     tracing::info!(
