@@ -1,6 +1,7 @@
 //! The key cache, at a local recording server that publishes a key of the test's own: keys
 //! are found through discovery once, an unknown `kid` refetches them at most once per
-//! `key_refetch`, and the multi-tenant issuer is the token's own tenant's.
+//! `key_refetch`, concurrent verifications share one fetch, and the multi-tenant issuer is
+//! the token's own tenant's.
 
 use std::time::Duration;
 
@@ -81,6 +82,12 @@ async fn unknown_key_ids_refetch_the_keys_at_most_once_per_period() {
     }
     assert_eq!(fetches(&server, KEYS).await, 1);
 
+    // Concurrent first verifications wait for one fetch.
+    let cold = MicrosoftAuth::new(config.clone()).unwrap();
+    let all = futures_util::future::join_all((0..8).map(|_| cold.verify_assertion(MS, &good)));
+    assert!(all.await.iter().all(Result::is_ok));
+    assert_eq!(fetches(&server, KEYS).await, 2);
+
     // With no minimum period, each unknown key id fetches the keys again (a rollover).
     let eager =
         MicrosoftAuth::new(MicrosoftAuthConfig { key_refetch: Duration::ZERO, ..config }).unwrap();
@@ -88,5 +95,5 @@ async fn unknown_key_ids_refetch_the_keys_at_most_once_per_period() {
     let unknown = key.sign("k2", &claims("tid-1", "tid-1"));
     assert!(eager.verify_assertion(MS, &unknown).await.is_err());
     assert!(eager.verify_assertion(MS, &good).await.is_ok(), "known keys need no fetch");
-    assert_eq!(fetches(&server, KEYS).await, 3);
+    assert_eq!(fetches(&server, KEYS).await, 4);
 }

@@ -5,6 +5,7 @@ mod assertions;
 mod code_flow;
 mod keys;
 mod obo;
+mod wire;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
