@@ -1,6 +1,7 @@
 //! Mail wired from configuration: Microsoft's identity platform and Graph (when a client id is
 //! configured), the MX lookup, and the service's policy.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::ExposeSecret;
@@ -43,10 +44,9 @@ impl ProviderMail {
             settings.write_back = config.write_back;
             settings.send = config.send;
             settings.timeout = timeout;
-            Some(
-                MicrosoftAuth::new(settings)
-                    .map_err(|e| AppError::Command(format!("mail.microsoft: {e}")))?,
-            )
+            let client = MicrosoftAuth::new(settings)
+                .map_err(|e| AppError::Command(format!("mail.microsoft: {e}")))?;
+            Some(Arc::new(client))
         };
         let mut graph = GraphConfig::new(microsoft.graph_base_url.clone());
         graph.timeout = timeout;
@@ -79,13 +79,13 @@ impl MailAdapters for ProviderMail {
 /// [`MailAuthError::Unsupported`].
 #[derive(Debug, Clone)]
 pub struct ProviderAuth {
-    microsoft: Option<MicrosoftAuth>,
+    microsoft: Option<Arc<MicrosoftAuth>>,
 }
 
 impl ProviderAuth {
     fn client(&self, provider: MailProvider) -> Result<&MicrosoftAuth, MailAuthError> {
         match (provider, &self.microsoft) {
-            (MailProvider::Microsoft, Some(client)) => Ok(client),
+            (MailProvider::Microsoft, Some(client)) => Ok(client.as_ref()),
             _ => Err(MailAuthError::Unsupported(provider)),
         }
     }

@@ -160,16 +160,15 @@ mod tests {
         let server = dns_server(vec![
             (
                 "contoso.com",
-                vec![
-                    (20, "backup.contoso.com"),
-                    (10, "contoso-com.mail.protection.outlook.com"),
-                ],
+                vec![(20, "backup.contoso.com"), (10, "contoso-com.mail.protection.outlook.com")],
             ),
             ("fabrikam.com", vec![(1, "aspmx.l.google.com")]),
         ])
         .await;
-        let overrides =
-            BTreeMap::from([("Halden.onmicrosoft.com".to_owned(), vec!["fixed.example".to_owned()])]);
+        let overrides = BTreeMap::from([(
+            "Halden.onmicrosoft.com".to_owned(),
+            vec!["fixed.example".to_owned()],
+        )]);
         let mx = AppMx::new(&overrides, &[server.to_string()], Duration::from_secs(2)).unwrap();
         assert_eq!(
             mx.mx_hosts("Contoso.com").await.unwrap(),

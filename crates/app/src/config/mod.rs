@@ -267,7 +267,9 @@ impl Config {
                 "mail.microsoft endpoints must be https in production ({url:?})"
             )));
         }
-        if let Some(uri) = self.mail.allowed_redirect_uris.iter().find(|u| url::Url::parse(u).is_err()) {
+        if let Some(uri) =
+            self.mail.allowed_redirect_uris.iter().find(|u| url::Url::parse(u).is_err())
+        {
             return Err(ConfigError::Inconsistent(format!(
                 "mail.allowed_redirect_uris: {uri:?} is not an absolute URI"
             )));
