@@ -6,3 +6,4 @@
 mod detection;
 mod link;
 mod support;
+mod sync;
