@@ -7,3 +7,4 @@ mod detection;
 mod link;
 mod support;
 mod sync;
+mod tokens;
