@@ -5,6 +5,8 @@ mod chat_stats;
 pub mod identity;
 pub mod jobs;
 pub mod mail;
+pub mod mail_links;
+mod mail_threads;
 pub mod mx;
 pub mod no_mail;
 pub mod oauth;

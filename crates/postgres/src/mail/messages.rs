@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Nullable, Text, Timestamptz, Uuid};
+use diesel::sql_types::{Bool, Jsonb, Nullable, Text, Timestamptz, Uuid};
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
@@ -18,7 +18,7 @@ use crate::PgTx;
 use crate::error::store_error;
 use crate::schema::{mail_accounts, mail_message_folders, mail_messages};
 
-/// Rows per statement: PostgreSQL takes at most 65 535 bind parameters (17 per message).
+/// Rows per statement: PostgreSQL takes at most 65 535 bind parameters (18 per message).
 const CHUNK: usize = 2_000;
 
 pub(super) async fn upsert(
@@ -54,6 +54,11 @@ pub(super) async fn upsert(
                     )),
                     mail_messages::body_html.eq(sql::<Nullable<Text>>(
                         "coalesce(excluded.body_html, mail_messages.body_html)",
+                    )),
+                    // Nor does it describe the attachments it says are there.
+                    mail_messages::attachments.eq(sql::<Jsonb>(
+                        "CASE WHEN excluded.has_attachments AND excluded.attachments = '[]' \
+                         THEN mail_messages.attachments ELSE excluded.attachments END",
                     )),
                 ))
                 .returning((
@@ -133,7 +138,7 @@ pub(super) async fn remove(
 }
 
 /// The stored messages of `rows`, each with its folders, read in one more statement.
-async fn with_folders(
+pub(super) async fn with_folders(
     tx: &mut PgTx,
     rows: Vec<MessageRow>,
 ) -> Result<Vec<StoredMessage>, StoreError> {
@@ -178,6 +183,12 @@ pub(super) async fn page(
     }
     if let Some(thread) = &query.thread {
         select = select.filter(mail_messages::thread_key.eq(thread.clone()));
+    }
+    if let Some(from) = &query.from {
+        // As the (account_id, lower(from_address), …) index is written, so it serves this.
+        select = select.filter(
+            sql::<Bool>("lower(from_address) = lower(").bind::<Text, _>(from.clone()).sql(")"),
+        );
     }
     if let Some(unread) = query.unread {
         select = select.filter(mail_messages::unread.eq(unread));
@@ -235,4 +246,38 @@ pub(super) async fn of_user_by_id(
         .await
         .map_err(store_error)?;
     Ok(with_folders(tx, rows).await?.pop())
+}
+
+pub(super) async fn count(tx: &mut PgTx, account: MailAccountId) -> Result<u64, StoreError> {
+    let count: i64 = mail_messages::table
+        .filter(mail_messages::account_id.eq(account.as_uuid()))
+        .count()
+        .get_result(tx.conn())
+        .await
+        .map_err(store_error)?;
+    Ok(u64::try_from(count).unwrap_or_default())
+}
+
+pub(super) async fn thread(
+    tx: &mut PgTx,
+    user: UserId,
+    account: Option<MailAccountId>,
+    thread_key: &str,
+    limit: u32,
+) -> Result<Vec<StoredMessage>, StoreError> {
+    let mut owned =
+        mail_accounts::table.filter(mail_accounts::user_id.eq(user.as_uuid())).into_boxed();
+    if let Some(account) = account {
+        owned = owned.filter(mail_accounts::id.eq(account.as_uuid()));
+    }
+    let rows: Vec<MessageRow> = mail_messages::table
+        .filter(mail_messages::account_id.eq_any(owned.select(mail_accounts::id)))
+        .filter(mail_messages::thread_key.eq(thread_key))
+        .order((mail_messages::received_at, mail_messages::id))
+        .limit(i64::from(limit))
+        .select(MessageRow::as_select())
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?;
+    with_folders(tx, rows).await
 }

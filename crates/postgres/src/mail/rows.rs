@@ -154,6 +154,7 @@ pub(super) struct MessageRow {
     pub(super) internet_message_id: Option<String>,
     pub(super) body_text: Option<String>,
     pub(super) body_html: Option<String>,
+    pub(super) attachments: serde_json::Value,
 }
 
 fn addresses(list: &[MailAddress]) -> Result<serde_json::Value, StoreError> {
@@ -181,6 +182,8 @@ impl MessageRow {
             internet_message_id: m.internet_message_id.clone(),
             body_text: body.and_then(|b| b.text.clone()),
             body_html: body.and_then(|b| b.html.clone()),
+            attachments: serde_json::to_value(&m.attachments)
+                .map_err(|e| StoreError::Other(format!("mail attachments: {e}")))?,
         })
     }
 
@@ -193,6 +196,7 @@ impl MessageRow {
             |e: serde_json::Error| StoreError::Other(format!("mail message {}: {e}", self.id));
         let to = serde_json::from_value(self.to_addresses.clone()).map_err(broken)?;
         let cc = serde_json::from_value(self.cc_addresses.clone()).map_err(broken)?;
+        let attachments = serde_json::from_value(self.attachments.clone()).map_err(broken)?;
         let from = self.from_address.map(|address| MailAddress { name: self.from_name, address });
         let body = (self.body_text.is_some() || self.body_html.is_some())
             .then_some(MessageBody { text: self.body_text, html: self.body_html });
@@ -213,6 +217,7 @@ impl MessageRow {
             snippet: self.snippet,
             internet_message_id: self.internet_message_id,
             body,
+            attachments,
         })
     }
 }
