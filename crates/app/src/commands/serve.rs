@@ -94,6 +94,14 @@ impl SharedDeps {
             events: web::Data::new(EventLogService::new(PgEventLog::new(pool.clone()))),
             jobs: web::Data::new(JobAdminService::new(self.queue.clone())),
             chat: web::Data::new(chat),
+            // No provider yet: the mail routes answer, every provider "not configured".
+            mail: web::Data::new(switchboard_services::MailService::new(
+                identity_uow.clone(),
+                SystemClock,
+                self.identity.secrets.clone(),
+                switchboard_memory::NoMail::default(),
+                switchboard_services::MailPolicy::default(),
+            )),
             stats: web::Data::new(self.stats.with_uow(identity_uow)),
             settings: self.settings.clone(),
         }

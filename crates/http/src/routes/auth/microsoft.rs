@@ -43,7 +43,7 @@ pub async fn sign_in<P: Ports>(
         }
         other => other.into(),
     })?;
-    let pair = auth.sign_in_as(signed_in.user_id, client_info(&req)).await?;
+    let pair = auth.sign_in_verified(signed_in.user_id, client_info(&req)).await?;
     let pair = crate::routes::convert::tokens(pair);
     Ok(Reply::ok(MicrosoftSignIn {
         access_token: pair.access_token,

@@ -66,7 +66,7 @@ pub async fn callback<P: Ports>(
     let state = query.state.unwrap_or_default();
     let outcome = match (query.error.filter(|e| !e.is_empty()), query.code) {
         (Some(error), _) => {
-            LinkCallback::Denied { error, description: query.error_description.unwrap_or_default() }
+            LinkCallback::Denied { error, description: query.error_description }
         }
         (None, code) => LinkCallback::Code(code.unwrap_or_default()),
     };
