@@ -7,14 +7,34 @@
 //! `tokens` opens, refreshes and seals an account's tokens; `sync` and `jobs` bring the
 //! mailbox in; `reads` and `writes` serve the API.
 
+mod accounts;
 mod detection;
 mod error;
+mod jobs;
+mod link;
+mod pkce;
+mod reads;
+mod refresh_locks;
+mod sign_in;
+mod sync;
+mod sync_page;
+mod tokens;
+mod writes;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use detection::{DetectError, detect_provider};
 pub use error::MailServiceError;
+pub use jobs::{MailSyncAllJob, MailSyncJob};
+pub use link::{LinkCallback, LinkFinished, LinkStart, LinkStarted, Linked};
+pub use reads::{AttachmentChunks, AttachmentDownload};
+pub use sign_in::MicrosoftSignIn;
 use switchboard_ports::Ports;
+pub use sync::SyncOutcome;
+pub use writes::SendMail;
+
+use refresh_locks::RefreshLocks;
 
 /// Mail settings, from configuration.
 #[derive(Debug, Clone)]
@@ -63,6 +83,8 @@ pub struct MailService<P: Ports> {
     secrets: P::Secrets,
     mail: P::Mail,
     policy: MailPolicy,
+    /// One token refresh at a time per account in this process, shared by every clone.
+    refreshing: Arc<RefreshLocks>,
 }
 
 impl<P: Ports> std::fmt::Debug for MailService<P> {
@@ -79,6 +101,7 @@ impl<P: Ports> Clone for MailService<P> {
             secrets: self.secrets.clone(),
             mail: self.mail.clone(),
             policy: self.policy.clone(),
+            refreshing: self.refreshing.clone(),
         }
     }
 }
@@ -92,7 +115,7 @@ impl<P: Ports> MailService<P> {
         mail: P::Mail,
         policy: MailPolicy,
     ) -> Self {
-        Self { uow, clock, secrets, mail, policy }
+        Self { uow, clock, secrets, mail, policy, refreshing: Arc::default() }
     }
 
     /// The policy it runs with.

@@ -1,0 +1,264 @@
+//! Writing one page of a sync round: upserts, removals and the events of what actually
+//! changed, with the progress and, on a round's last page, the folder's cursor, in one
+//! transaction.
+//!
+//! Telling created from changed from unchanged needs what is stored under the page's
+//! provider ids, and the store looks messages up by our ids only. So the page is first
+//! upserted in a transaction that is always rolled back (a probe): the ids it answers are the
+//! stored ones (a fresh id means the message is new), and the writing transaction reads those
+//! messages by id before writing. A re-run of a page therefore records nothing.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use switchboard_domain::NewEvent;
+use switchboard_domain::mail::{
+    MailAccount, MailFolderId, MailMessageId, ProviderMessage, StoredMessage, SyncProgress,
+};
+use switchboard_ports::{Clock, MailStore, Ports, StoreError, Transaction, UnitOfWork};
+
+use super::{MailService, MailServiceError};
+
+/// The event log's name for messages.
+pub(super) const MESSAGE_MODEL: &str = "mail_message";
+
+/// What a page (or a sync) changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Counts {
+    pub(super) created: u64,
+    pub(super) changed: u64,
+    pub(super) deleted: u64,
+}
+
+/// One page to write.
+pub(super) struct Page<'a> {
+    /// The account.
+    pub(super) account: &'a MailAccount,
+    /// Provider folder ids to ours.
+    pub(super) folders: &'a HashMap<String, MailFolderId>,
+    /// The folder synced, with [`switchboard_ports::mail::SyncScope::PerFolder`]: a removal
+    /// then means "not in this folder any more", and a message stored in another folder (moved
+    /// there, and synced there first) is kept.
+    pub(super) folder: Option<MailFolderId>,
+    /// Messages new or changed.
+    pub(super) upserted: Vec<ProviderMessage>,
+    /// Provider ids removed.
+    pub(super) removed: Vec<String>,
+    /// The window's total, when every folder counts its messages.
+    pub(super) total: Option<u64>,
+    /// The folder's cursor to store with this page (its round's last one).
+    pub(super) cursor: Option<(MailFolderId, String)>,
+}
+
+/// The probe's answer, carried out of the rolled-back transaction as its error.
+enum Probe {
+    Ids(Vec<MailMessageId>),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Probe {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+/// `message` as stored for `account`, with a fresh id (kept only if it is new).
+pub(super) fn stored(
+    account: &MailAccount,
+    folders: &HashMap<String, MailFolderId>,
+    message: ProviderMessage,
+) -> StoredMessage {
+    StoredMessage {
+        id: MailMessageId::new(),
+        account_id: account.id,
+        folder_ids: message.folder_ids.iter().filter_map(|f| folders.get(f).copied()).collect(),
+        provider_id: message.id,
+        thread_key: message.thread_id,
+        subject: message.subject,
+        from: message.from,
+        to: message.to,
+        cc: message.cc,
+        received_at: message.received_at,
+        sent_at: message.sent_at,
+        unread: message.unread,
+        has_attachments: message.has_attachments,
+        snippet: message.snippet,
+        internet_message_id: message.internet_message_id,
+        body: message.body,
+        attachments: message.attachments,
+    }
+}
+
+/// A stand-in for a removed message, only ever upserted by the probe.
+fn placeholder(account: &MailAccount, provider_id: &str, now: DateTime<Utc>) -> StoredMessage {
+    StoredMessage {
+        id: MailMessageId::new(),
+        account_id: account.id,
+        provider_id: provider_id.to_owned(),
+        thread_key: String::new(),
+        folder_ids: Vec::new(),
+        subject: String::new(),
+        from: None,
+        to: Vec::new(),
+        cc: Vec::new(),
+        received_at: now,
+        sent_at: None,
+        unread: false,
+        has_attachments: false,
+        snippet: String::new(),
+        internet_message_id: None,
+        body: None,
+        attachments: Vec::new(),
+    }
+}
+
+/// The listed attributes that differ between `old` and `new`, with both values. Bodies and
+/// attachments are not listed by a sync page, so they are not compared.
+pub(super) fn differences(
+    old: &StoredMessage,
+    new: &StoredMessage,
+) -> Vec<(String, serde_json::Value, serde_json::Value)> {
+    let view = |m: &StoredMessage| {
+        let mut m = StoredMessage { body: None, attachments: Vec::new(), id: old.id, ..m.clone() };
+        m.folder_ids.sort_unstable();
+        m.folder_ids.dedup();
+        match serde_json::to_value(m) {
+            Ok(serde_json::Value::Object(fields)) => fields,
+            _ => serde_json::Map::new(),
+        }
+    };
+    let (before, after) = (view(old), view(new));
+    after
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let was = before.get(&name).cloned().unwrap_or_default();
+            (was != value).then_some((name, was, value))
+        })
+        .collect()
+}
+
+impl<P: Ports> MailService<P> {
+    /// Writes one page (see the module).
+    ///
+    /// # Errors
+    /// A failure of the store.
+    pub(super) async fn write_page(&self, page: Page<'_>) -> Result<Counts, MailServiceError> {
+        let now = self.clock.now();
+        let account = page.account.clone();
+        // The provider may list a message twice in a page: the last listing wins.
+        let mut seen = HashSet::new();
+        let mut messages: Vec<StoredMessage> = page
+            .upserted
+            .into_iter()
+            .rev()
+            .map(|m| stored(&account, page.folders, m))
+            .filter(|m| seen.insert(m.provider_id.clone()))
+            .collect();
+        messages.reverse();
+        let removed: Vec<StoredMessage> = page
+            .removed
+            .iter()
+            .filter(|id| seen.insert((*id).clone()))
+            .map(|id| placeholder(&account, id, now))
+            .collect();
+        let probe: Vec<StoredMessage> = messages.iter().chain(&removed).cloned().collect();
+        let probed = self
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    let ids = tx.upsert_mail_messages(&probe).await?;
+                    Err::<(), _>(Probe::Ids(ids))
+                })
+            })
+            .await;
+        let stored_ids: Vec<MailMessageId> = match probed {
+            Err(Probe::Ids(ids)) => ids,
+            Err(Probe::Store(e)) => return Err(e.into()),
+            Ok(()) => Vec::new(),
+        };
+        let fresh: Vec<MailMessageId> = messages.iter().chain(&removed).map(|m| m.id).collect();
+        let known: Vec<MailMessageId> = stored_ids
+            .into_iter()
+            .zip(&fresh)
+            .filter(|(stored, fresh)| stored != *fresh)
+            .map(|(stored, _)| stored)
+            .collect();
+        let (folder, total, cursor) = (page.folder, page.total, page.cursor);
+        self.uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    let owner = Some(account.user_id);
+                    let mut old: HashMap<String, StoredMessage> = HashMap::new();
+                    for id in known {
+                        if let Some(message) = tx.mail_message(account.user_id, id).await? {
+                            old.insert(message.provider_id.clone(), message);
+                        }
+                    }
+                    let mut counts = Counts::default();
+                    let mut events = Vec::new();
+                    let ids = tx.upsert_mail_messages(&messages).await?;
+                    for (message, id) in messages.iter().zip(ids) {
+                        let oid = id.to_string();
+                        match old.get(&message.provider_id) {
+                            _ if id == message.id => {
+                                counts.created += 1;
+                                let snapshot = serde_json::to_value(message).unwrap_or_default();
+                                events.push(NewEvent::added(MESSAGE_MODEL, oid, snapshot));
+                            }
+                            Some(before) => {
+                                let changes = differences(before, message);
+                                counts.changed += u64::from(!changes.is_empty());
+                                events.extend(changes.into_iter().map(|(name, was, now)| {
+                                    NewEvent::changed(MESSAGE_MODEL, oid.clone(), &name, was, now)
+                                }));
+                            }
+                            // Stored between the probe and now: changed, its old state unknown.
+                            None => {
+                                counts.changed += 1;
+                                let snapshot = serde_json::to_value(message).unwrap_or_default();
+                                events.push(NewEvent::changed(
+                                    MESSAGE_MODEL,
+                                    oid,
+                                    "message",
+                                    serde_json::Value::Null,
+                                    snapshot,
+                                ));
+                            }
+                        }
+                    }
+                    let gone: Vec<&StoredMessage> = removed
+                        .iter()
+                        .filter_map(|r| old.get(&r.provider_id))
+                        .filter(|m| {
+                            folder.is_none_or(|f| {
+                                m.folder_ids.is_empty() || m.folder_ids.contains(&f)
+                            })
+                        })
+                        .collect();
+                    let gone_ids: Vec<String> =
+                        gone.iter().map(|m| m.provider_id.clone()).collect();
+                    if !gone_ids.is_empty() {
+                        counts.deleted += tx.remove_mail_messages(account.id, &gone_ids).await?;
+                        events.extend(
+                            gone.iter().map(|m| NewEvent::deleted(MESSAGE_MODEL, m.id.to_string())),
+                        );
+                    }
+                    let events: Vec<NewEvent> =
+                        events.into_iter().map(|e| e.owned_by(owner)).collect();
+                    if !events.is_empty() {
+                        tx.append_events(events).await?;
+                    }
+                    let stored = tx.count_mail_messages(account.id).await?;
+                    if let Some(mut current) = tx.mail_account_by_id(account.id).await? {
+                        current.progress = SyncProgress { stored, total };
+                        tx.save_mail_account(&current).await?;
+                    }
+                    if let Some((folder, cursor)) = cursor {
+                        tx.set_mail_folder_cursor(folder, Some(&cursor)).await?;
+                    }
+                    Ok::<_, MailServiceError>(counts)
+                })
+            })
+            .await
+    }
+}
