@@ -75,8 +75,10 @@ mod tests {
         // Without pruning there would be 3 + 4 × PRUNE_FROM entries; with it, about twice the
         // live ones at most.
         assert!(limits.entries() <= (PRUNE_FROM + 2) * 2 + 1, "{} entries", limits.entries());
-        assert!(kept.iter().enumerate().all(|(i, k)| {
-            limits.for_mailbox(&format!("live-{i}")).shares_with(k)
-        }));
+        assert!(
+            kept.iter()
+                .enumerate()
+                .all(|(i, k)| { limits.for_mailbox(&format!("live-{i}")).shares_with(k) })
+        );
     }
 }

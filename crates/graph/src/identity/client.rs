@@ -141,7 +141,10 @@ impl MicrosoftAuth {
     /// Refresh asks for the configured scopes again (the platform requires `scope`): a grant
     /// without a scope enabled since answers `consent_required`, so the account is linked
     /// again rather than failing later with a 403.
-    pub(super) async fn refresh(&self, refresh_token: &str) -> Result<ProviderTokens, MailAuthError> {
+    pub(super) async fn refresh(
+        &self,
+        refresh_token: &str,
+    ) -> Result<ProviderTokens, MailAuthError> {
         let scopes = self.config.scopes();
         let token = RefreshToken::new(refresh_token.to_owned());
         let answer = self

@@ -56,13 +56,8 @@ impl MicrosoftAuthConfig {
     pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
 
     /// What a mailbox link always asks for: sign-in, a refresh token, and reading mail.
-    pub const BASE_SCOPES: [&str; 5] = [
-        "openid",
-        "profile",
-        "email",
-        "offline_access",
-        "https://graph.microsoft.com/Mail.Read",
-    ];
+    pub const BASE_SCOPES: [&str; 5] =
+        ["openid", "profile", "email", "offline_access", "https://graph.microsoft.com/Mail.Read"];
     /// Asked when read state is written back.
     pub const WRITE_SCOPE: &str = "https://graph.microsoft.com/Mail.ReadWrite";
     /// Asked when sending is enabled.

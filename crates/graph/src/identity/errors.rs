@@ -118,11 +118,18 @@ mod tests {
         let revoked = body(
             r#"{"error":"invalid_grant","error_description":"AADSTS50173: revoked","error_codes":[50173]}"#,
         );
-        assert!(matches!(revoked, MailAuthError::InvalidGrant { code, .. } if code == "AADSTS50173"));
-        let no_codes = body(r#"{"error":"invalid_grant","error_description":"AADSTS70008: expired"}"#);
-        assert!(matches!(no_codes, MailAuthError::InvalidGrant { code, .. } if code == "AADSTS70008"));
+        assert!(
+            matches!(revoked, MailAuthError::InvalidGrant { code, .. } if code == "AADSTS50173")
+        );
+        let no_codes =
+            body(r#"{"error":"invalid_grant","error_description":"AADSTS70008: expired"}"#);
+        assert!(
+            matches!(no_codes, MailAuthError::InvalidGrant { code, .. } if code == "AADSTS70008")
+        );
         let bare = body(r#"{"error":"invalid_grant","error_description":"gone"}"#);
-        assert!(matches!(bare, MailAuthError::InvalidGrant { code, .. } if code == "invalid_grant"));
+        assert!(
+            matches!(bare, MailAuthError::InvalidGrant { code, .. } if code == "invalid_grant")
+        );
         let mfa = body(r#"{"error":"interaction_required","error_description":"d","claims":"{}"}"#);
         assert_eq!(
             mfa,
@@ -132,9 +139,12 @@ mod tests {
                 description: "d".into()
             }
         );
-        let consent =
-            body(r#"{"error":"invalid_grant","error_description":"d","suberror":"consent_required"}"#);
-        assert!(matches!(consent, MailAuthError::InteractionRequired { error, .. } if error == "consent_required"));
+        let consent = body(
+            r#"{"error":"invalid_grant","error_description":"d","suberror":"consent_required"}"#,
+        );
+        assert!(
+            matches!(consent, MailAuthError::InteractionRequired { error, .. } if error == "consent_required")
+        );
         let client = body(r#"{"error":"invalid_client","error_description":"AADSTS7000215: bad"}"#);
         assert!(matches!(client, MailAuthError::Provider { code, .. } if code == "invalid_client"));
         assert!(body(r#"{"error":"temporarily_unavailable"}"#).is_transient());

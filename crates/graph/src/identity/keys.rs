@@ -91,9 +91,8 @@ impl KeyCache {
             )));
         }
         let body = response.bytes().await.map_err(from_reqwest)?;
-        serde_json::from_slice(&body).map_err(|e| {
-            MailAuthError::Transport(format!("unreadable key discovery answer: {e}"))
-        })
+        serde_json::from_slice(&body)
+            .map_err(|e| MailAuthError::Transport(format!("unreadable key discovery answer: {e}")))
     }
 }
 
@@ -107,5 +106,7 @@ fn find(keys: &Keys, kid: &str) -> Option<Result<SigningKey, MailAuthError>> {
 }
 
 fn unknown_key() -> MailAuthError {
-    MailAuthError::InvalidAssertion("signed with a key the identity platform does not publish".into())
+    MailAuthError::InvalidAssertion(
+        "signed with a key the identity platform does not publish".into(),
+    )
 }

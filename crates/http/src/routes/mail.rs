@@ -123,10 +123,7 @@ pub fn message(m: &StoredMessage) -> v1::MailMessage {
         has_attachments: m.has_attachments,
         snippet: m.snippet.clone(),
         internet_message_id: m.internet_message_id.clone().unwrap_or_default(),
-        body: m
-            .body
-            .as_ref()
-            .map(|b| v1::MailBody { text: b.text.clone(), html: b.html.clone() }),
+        body: m.body.as_ref().map(|b| v1::MailBody { text: b.text.clone(), html: b.html.clone() }),
         attachments: m.attachments.iter().map(attachment).collect(),
     }
 }

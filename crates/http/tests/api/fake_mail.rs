@@ -79,22 +79,22 @@ impl MailAuth for FakeMailAuth {
         Ok(format!("{AUTHORIZE}?{query}"))
     }
 
-    fn exchange_code(
+    async fn exchange_code(
         &self,
         _provider: MailProvider,
         _code: &str,
         _code_verifier: &str,
         _redirect_uri: &str,
-    ) -> impl Future<Output = Result<ProviderTokens, MailAuthError>> + Send {
-        async { Err(refused()) }
+    ) -> Result<ProviderTokens, MailAuthError> {
+        Err(refused())
     }
 
-    fn refresh(
+    async fn refresh(
         &self,
         _provider: MailProvider,
         _refresh_token: &str,
-    ) -> impl Future<Output = Result<ProviderTokens, MailAuthError>> + Send {
-        async { Err(refused()) }
+    ) -> Result<ProviderTokens, MailAuthError> {
+        Err(refused())
     }
 
     fn verify_assertion(
@@ -116,26 +116,24 @@ impl MailAuth for FakeMailAuth {
         async move { answer }
     }
 
-    fn on_behalf_of(
+    async fn on_behalf_of(
         &self,
         _provider: MailProvider,
         _assertion: &str,
         _scopes: &[String],
-    ) -> impl Future<Output = Result<ProviderTokens, MailAuthError>> + Send {
-        async {
-            Err(MailAuthError::InteractionRequired {
-                error: "consent_required".to_owned(),
-                claims: Some(CLAIMS.to_owned()),
-                description: "AADSTS65001: the user has not consented".to_owned(),
-            })
-        }
+    ) -> Result<ProviderTokens, MailAuthError> {
+        Err(MailAuthError::InteractionRequired {
+            error: "consent_required".to_owned(),
+            claims: Some(CLAIMS.to_owned()),
+            description: "AADSTS65001: the user has not consented".to_owned(),
+        })
     }
 
-    fn revoke(
+    async fn revoke(
         &self,
         _provider: MailProvider,
         _tokens: &ProviderTokens,
-    ) -> impl Future<Output = Result<bool, MailAuthError>> + Send {
-        async { Ok(false) }
+    ) -> Result<bool, MailAuthError> {
+        Ok(false)
     }
 }

@@ -81,7 +81,8 @@ mod tests {
 
     #[test]
     fn a_cursor_this_api_did_not_write_names_the_parameter() {
-        for raw in ["x", "!!", &URL_SAFE_NO_PAD.encode("12:not-a-uuid"), &URL_SAFE_NO_PAD.encode("x:1")]
+        for raw in
+            ["x", "!!", &URL_SAFE_NO_PAD.encode("12:not-a-uuid"), &URL_SAFE_NO_PAD.encode("x:1")]
         {
             match parse_message(Some(raw)) {
                 Err(ApiError::Validation(errors)) => assert_eq!(errors[0].field, "cursor"),

@@ -65,9 +65,7 @@ pub async fn callback<P: Ports>(
     let query = query.into_inner();
     let state = query.state.unwrap_or_default();
     let outcome = match (query.error.filter(|e| !e.is_empty()), query.code) {
-        (Some(error), _) => {
-            LinkCallback::Denied { error, description: query.error_description }
-        }
+        (Some(error), _) => LinkCallback::Denied { error, description: query.error_description },
         (None, code) => LinkCallback::Code(code.unwrap_or_default()),
     };
     let caller = caller.map(|c| c.principal.user_id);
@@ -131,8 +129,14 @@ mod tests {
     #[test]
     fn the_parameter_joins_the_query_the_client_gave() {
         assert_eq!(with_param("app://linked", "code", "a b"), "app://linked?code=a+b");
-        assert_eq!(with_param("https://x/cb?tab=mail", "code", "c"), "https://x/cb?tab=mail&code=c");
+        assert_eq!(
+            with_param("https://x/cb?tab=mail", "code", "c"),
+            "https://x/cb?tab=mail&code=c"
+        );
         assert_eq!(with_param("https://x/cb?", "code", "c"), "https://x/cb?code=c");
-        assert_eq!(with_param("https://x/cb?a=1#top", "account_id", "i"), "https://x/cb?a=1&account_id=i#top");
+        assert_eq!(
+            with_param("https://x/cb?a=1#top", "account_id", "i"),
+            "https://x/cb?a=1&account_id=i#top"
+        );
     }
 }

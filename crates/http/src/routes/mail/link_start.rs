@@ -42,14 +42,11 @@ pub async fn start<P: Ports>(
     body: Payload<MailLinkRequest>,
 ) -> Result<CustomizeResponder<Reply<MailLinkStarted>>, ApiError> {
     let body = body.into_inner();
-    let provider = body
-        .provider
-        .filter(|p| !p.is_empty())
-        .map(|p| p.parse())
-        .transpose()
-        .map_err(|e: switchboard_domain::mail::UnknownProvider| {
+    let provider = body.provider.filter(|p| !p.is_empty()).map(|p| p.parse()).transpose().map_err(
+        |e: switchboard_domain::mail::UnknownProvider| {
             ApiError::Validation(vec![FieldError::new("provider", "invalid", e.to_string())])
-        })?;
+        },
+    )?;
     let request = LinkStart {
         email: body.email,
         provider,

@@ -39,7 +39,10 @@ pub async fn list<P: Ports>(
     caller: Caller<P, Read>,
     params: Query<FoldersParams>,
 ) -> Result<Reply<MailFolderList>, ApiError> {
-    let account = super::id_field("account_id", super::required("account_id", params.account_id.as_deref())?)?;
+    let account = super::id_field(
+        "account_id",
+        super::required("account_id", params.account_id.as_deref())?,
+    )?;
     let folders = mail.folders(&caller.principal, account).await?;
     Ok(Reply::ok(MailFolderList { folders: folders.iter().map(super::folder).collect() }))
 }

@@ -68,7 +68,8 @@ pub async fn list<P: Ports>(
     params: Query<MessagesParams>,
 ) -> Result<Reply<MailMessagePage>, ApiError> {
     let p = params.into_inner();
-    let account = super::id_field("account_id", super::required("account_id", p.account_id.as_deref())?)?;
+    let account =
+        super::id_field("account_id", super::required("account_id", p.account_id.as_deref())?)?;
     let q = p.q.map(|q| search(&q)).transpose()?;
     let query = MessageQuery {
         account,

@@ -50,7 +50,8 @@ pub async fn list<P: Ports>(
     params: Query<ThreadsParams>,
 ) -> Result<Reply<MailThreadPage>, ApiError> {
     let p = params.into_inner();
-    let account = super::id_field("account_id", super::required("account_id", p.account_id.as_deref())?)?;
+    let account =
+        super::id_field("account_id", super::required("account_id", p.account_id.as_deref())?)?;
     let query = ThreadQuery {
         account,
         folder: super::optional_id("folder_id", p.folder_id.as_deref())?,

@@ -1,14 +1,13 @@
 //! `POST /api/mail/messages`
 
 use actix_web::web;
-use switchboard_domain::identity::EmailAddress;
 use switchboard_domain::mail::MailAddress;
 use switchboard_ports::Ports;
 use switchboard_services::MailService;
 use switchboard_services::mail::SendMail;
 
 use crate::auth::{Caller, Write};
-use crate::envelope::{Envelope, ErrorEnvelope, FieldError};
+use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
 use crate::payload::Payload;
 use crate::proto::v1::{MailAddressInfo, MailSent, SendMailRequest};
@@ -24,6 +23,7 @@ use crate::reply::Reply;
     responses(
         (status = 202, description = "Handed to the provider", body = Envelope<MailSent>),
         (status = 404, description = "No such account or message of the caller's", body = ErrorEnvelope),
+        (status = 422, description = "No recipient, or one that is not an address (`to`, `cc`), or an id that is not one", body = ErrorEnvelope),
         (status = 409, description = "Sending is disabled (`mail.send`), or the mailbox must be linked again", body = ErrorEnvelope),
         (status = 502, description = "The provider failed", body = ErrorEnvelope),
     )
@@ -35,19 +35,13 @@ pub async fn send<P: Ports>(
 ) -> Result<Reply<MailSent>, ApiError> {
     let body = body.into_inner();
     let account_id = super::id_field("account_id", &body.account_id)?;
-    let reply_to_message_id = super::optional_id("reply_to_message_id", body.reply_to_message_id.as_deref())?;
-    if body.to.is_empty() {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "to",
-            "required",
-            "to must list at least one recipient",
-        )]));
-    }
+    let reply_to_message_id =
+        super::optional_id("reply_to_message_id", body.reply_to_message_id.as_deref())?;
     let request = SendMail {
         account_id,
-        to: recipients("to", body.to)?,
-        cc: recipients("cc", body.cc)?,
-        subject: body.subject.filter(|s| !s.is_empty()),
+        to: recipients(body.to),
+        cc: recipients(body.cc),
+        subject: body.subject.unwrap_or_default(),
         body: body.body,
         reply_to_message_id,
     };
@@ -55,22 +49,12 @@ pub async fn send<P: Ports>(
     Ok(Reply::accepted(MailSent { account_id: account_id.to_string() }))
 }
 
-/// The recipients of `field`, each with a valid address.
-fn recipients(field: &str, list: Vec<MailAddressInfo>) -> Result<Vec<MailAddress>, ApiError> {
-    let mut found = Vec::with_capacity(list.len());
-    let mut errors = Vec::new();
-    for (i, recipient) in list.into_iter().enumerate() {
-        match EmailAddress::parse(&recipient.address) {
-            Ok(address) => found.push(MailAddress {
-                address: address.as_str().to_owned(),
-                name: recipient.name.filter(|n| !n.trim().is_empty()),
-            }),
-            Err(e) => errors.push(FieldError::new(
-                format!("{field}[{i}].address"),
-                "invalid",
-                e.to_string(),
-            )),
-        }
-    }
-    if errors.is_empty() { Ok(found) } else { Err(ApiError::Validation(errors)) }
+/// The recipients as the domain holds them; the service checks each is an address.
+fn recipients(list: Vec<MailAddressInfo>) -> Vec<MailAddress> {
+    list.into_iter()
+        .map(|r| MailAddress {
+            address: r.address.trim().to_owned(),
+            name: r.name.filter(|n| !n.trim().is_empty()),
+        })
+        .collect()
 }
