@@ -62,7 +62,10 @@ impl From<MailServiceError> for ApiError {
             | E::MessageNotFound
             | E::ThreadNotFound
             | E::AttachmentNotFound => ApiError::NotFound(e.to_string()),
-            E::Detect(DetectError::Unknown { .. }) => field("provider", "required", &e),
+            // The message itself asks for the provider: a client may show it as it is.
+            E::Detect(DetectError::Unknown { .. }) => {
+                refused(StatusCode::UNPROCESSABLE_ENTITY, "provider", "required", &e)
+            }
             E::Detect(DetectError::Lookup(lookup)) => {
                 tracing::warn!(error = %lookup, "MX lookup failed");
                 let message = format!(
