@@ -20,7 +20,10 @@ use switchboard_ports::{MailStore, UnitOfWork};
 use switchboard_services::{MailPolicy, MailService};
 
 use crate::accounts::{app, bearer, delete, get, member, patch, post};
-use crate::fake_mail::{AUTHORIZE, CLAIMS, FakeMail, NEEDS_CONSENT};
+use crate::fake_mail::{
+    AUTHORIZE, CLAIMS, FakeMail, GOOD_CODE, MAILBOX, NEEDS_CONSENT, PDF_CHUNKS, VALID_ASSERTION,
+    pdf,
+};
 use crate::support::{ALLOWED_REDIRECT, assert_error_envelope, identity, json_call, mx_table};
 
 /// A seeded mailbox: its account, folders and messages (newest first).
@@ -39,8 +42,7 @@ fn address(address: &str, name: Option<&str>) -> MailAddress {
     MailAddress { address: address.to_owned(), name: name.map(str::to_owned) }
 }
 
-/// Seven messages over seven hours: a three-message thread `t-budget` in the inbox, the rest
-/// alone; the odd ones unread, two with attachments, one with its bodies read.
+/// A new account of `owner`'s for `address_of`, with [`seed_into`]'s mail.
 async fn seed(uow: &MemoryStore, owner: &str, address_of: &str) -> Mailbox {
     let user: UserId = owner.parse().unwrap();
     let account = MailAccount {
@@ -56,6 +58,27 @@ async fn seed(uow: &MemoryStore, owner: &str, address_of: &str) -> Mailbox {
         last_error: None,
         created_at: at(100),
     };
+    let to_store = account.clone();
+    uow.transact(move |tx| {
+        Box::pin(async move { tx.save_mail_account(&to_store).await.map(|_| ()) })
+    })
+    .await
+    .unwrap();
+    seed_into(uow, owner, account.id).await
+}
+
+/// Two folders and seven messages over seven hours in `account`: a three-message thread
+/// `t-budget` in the inbox, the rest alone; the odd ones unread, two with attachments, one
+/// with its bodies read.
+async fn seed_into(uow: &MemoryStore, owner: &str, account: MailAccountId) -> Mailbox {
+    let user: UserId = owner.parse().unwrap();
+    let account = uow
+        .read(move |tx| Box::pin(async move { tx.mail_account(user, account).await }))
+        .await
+        .unwrap()
+        .unwrap();
+    let address_of = account.address.clone();
+    let address_of = address_of.as_str();
     let folder = |name: &str, kind, role| MailFolder {
         id: MailFolderId::new(),
         account_id: account.id,
@@ -115,10 +138,9 @@ async fn seed(uow: &MemoryStore, owner: &str, address_of: &str) -> Mailbox {
             }
         })
         .collect();
-    let (stored, to_store, to_link) = (messages.clone(), account.clone(), folders.clone());
+    let (stored, to_link) = (messages.clone(), folders.clone());
     uow.transact(move |tx| {
         Box::pin(async move {
-            tx.save_mail_account(&to_store).await?;
             tx.upsert_mail_folders(&to_link).await?;
             tx.upsert_mail_messages(&stored).await.map(|_| ())
         })
@@ -158,20 +180,27 @@ fn fields(body: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The app with writing back and sending turned on (the provider is still unreachable).
+/// The app with writing back and sending turned on, the store, and what the fake mailbox
+/// records.
 macro_rules! writing_app {
     ($identity:expr) => {{
         let id = $identity;
         let uow = id.uow.clone();
+        let sources = crate::fake_mail::FakeSources::default();
         let mut deps = crate::support::deps_with(StaticReadiness::ready(), id.clone());
         deps.mail = actix_web::web::Data::new(MailService::new(
             id.uow.clone(),
             id.clock.clone(),
             id.secrets.clone(),
-            FakeMail { mx: mx_table() },
-            MailPolicy { write_back: true, send: true, ..MailPolicy::default() },
+            FakeMail { mx: mx_table(), sources: sources.clone() },
+            MailPolicy {
+                write_back: true,
+                send: true,
+                allowed_redirect_uris: vec![ALLOWED_REDIRECT.to_owned()],
+                ..MailPolicy::default()
+            },
         ));
-        (test::init_service(switchboard_http::build_app(deps)).await, uow)
+        (test::init_service(switchboard_http::build_app(deps)).await, uow, sources)
     }};
 }
 
@@ -396,7 +425,7 @@ async fn bad_parameters_are_422s_naming_the_field() {
 
 #[actix_web::test]
 async fn a_message_to_send_without_a_valid_recipient_is_a_422_naming_the_field() {
-    let (app, uow) = writing_app!(identity(ManualClock::default()));
+    let (app, uow, _) = writing_app!(identity(ManualClock::default()));
     let (user, token) = member(&app, "ada@example.org").await;
     let mailbox = seed(&uow, &user, "ada@contoso.example").await;
     let account = mailbox.account.to_string();
@@ -630,7 +659,7 @@ async fn assertions_microsoft_refuses_or_wants_consent_for_answer_so() {
 
 #[actix_web::test]
 async fn a_second_user_gets_404_for_every_mail_id_of_the_first() {
-    let (app, uow) = writing_app!(identity(ManualClock::default()));
+    let (app, uow, _) = writing_app!(identity(ManualClock::default()));
     let (owner, owner_token) = member(&app, "owner@example.org").await;
     let mailbox = seed(&uow, &owner, "owner@contoso.example").await;
     let (intruder, intruder_token) = member(&app, "intruder@example.org").await;
@@ -701,4 +730,202 @@ async fn a_second_user_gets_404_for_every_mail_id_of_the_first() {
     let (s, _) =
         call(&app, delete(&format!("/api/mail/accounts/{}", mailbox.account), &owner_token)).await;
     assert_eq!(s, 200, "the owner can unlink it");
+}
+
+#[actix_web::test]
+async fn linking_in_the_starting_browser_redirects_with_the_account_or_answers_it() {
+    let (app, _, _) = writing_app!(identity(ManualClock::default()));
+    let (_, ada) = member(&app, "ada@example.org").await;
+    let start = json!({"email": MAILBOX, "redirect_uri": ALLOWED_REDIRECT});
+    let (state, binding) = start_link(&app, &ada, start).await;
+    let back = callback(&format!("code={GOOD_CODE}&state={state}&session_state=s"))
+        .insert_header(("Cookie", binding));
+    let res = test::call_service(&app, back.to_request()).await;
+    assert_eq!(res.status(), 303);
+    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
+    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap();
+    assert!(cookie.contains("Max-Age=0") && cookie.contains("Path=/api/mail/link/callback"));
+    let (_, list) = call(&app, get("/api/mail/accounts", &ada)).await;
+    let account = &list["data"]["accounts"][0];
+    assert_eq!(
+        location,
+        format!("{ALLOWED_REDIRECT}&account_id={}", account["id"].as_str().unwrap())
+    );
+    assert_eq!(
+        (&account["address"], &account["status"]),
+        (&json!(MAILBOX), &json!("syncing")),
+        "{list}"
+    );
+    assert_eq!(account["display_name"], "Ada Lovelace");
+
+    // Without a redirect URI the callback answers the account; the same mailbox again keeps it.
+    let (state, binding) = start_link(&app, &ada, json!({"email": MAILBOX})).await;
+    let back =
+        callback(&format!("code={GOOD_CODE}&state={state}")).insert_header(("Cookie", binding));
+    let (s, linked) = call(&app, back).await;
+    assert_eq!(s, 200, "{linked}");
+    assert_eq!(
+        (&linked["data"]["account"]["id"], &linked["data"]["created"]),
+        (&account["id"], &json!(false))
+    );
+}
+
+#[actix_web::test]
+async fn a_browser_that_did_not_start_gets_a_code_only_the_starter_can_complete() {
+    let (app, _, _) = writing_app!(identity(ManualClock::default()));
+    let (_, attacker) = member(&app, "mallory@example.org").await;
+    let (_, victim) = member(&app, "victim@example.org").await;
+    let start = json!({"email": MAILBOX, "redirect_uri": ALLOWED_REDIRECT});
+
+    // Mallory starts and sends the link to the victim, who consents in their own browser.
+    let (state, _) = start_link(&app, &attacker, start.clone()).await;
+    let res =
+        test::call_service(&app, callback(&format!("code={GOOD_CODE}&state={state}")).to_request())
+            .await;
+    assert_eq!(res.status(), 303);
+    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
+    let code = location
+        .strip_prefix(&format!("{ALLOWED_REDIRECT}&code="))
+        .unwrap_or_else(|| panic!("{location}"));
+    // The code lands in the victim's app, signed in as the victim: it is not theirs.
+    let complete =
+        |token: &str| bearer(post("/api/mail/link/complete", json!({"code": code})), token);
+    let (s, body) = call(&app, complete(&victim)).await;
+    assert_eq!((s, fields(&body)[0].1.as_str()), (422, "link_code_invalid"), "{body}");
+    for token in [&attacker, &victim] {
+        let (_, list) = call(&app, get("/api/mail/accounts", token)).await;
+        assert_eq!(list["data"]["accounts"], json!([]), "nothing linked: {list}");
+    }
+
+    // The starter's own app completes its own code, once.
+    let (state, _) = start_link(&app, &victim, start).await;
+    let res =
+        test::call_service(&app, callback(&format!("code={GOOD_CODE}&state={state}")).to_request())
+            .await;
+    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
+    let code = location.rsplit_once("code=").unwrap().1.to_owned();
+    let (s, linked) =
+        call(&app, bearer(post("/api/mail/link/complete", json!({"code": code})), &victim)).await;
+    assert_eq!((s, &linked["data"]["created"]), (200, &json!(true)), "{linked}");
+    assert_eq!(linked["data"]["account"]["address"], MAILBOX);
+    let (s, again) =
+        call(&app, bearer(post("/api/mail/link/complete", json!({"code": code})), &victim)).await;
+    assert_eq!(s, 422, "once: {again}");
+}
+
+#[actix_web::test]
+async fn a_microsoft_token_signs_in_and_links_the_mailbox() {
+    let (app, _, _) = writing_app!(identity(ManualClock::default()));
+    let sign_in = || post("/api/auth/microsoft", json!({"assertion": VALID_ASSERTION}));
+    let (s, first) = call(&app, sign_in()).await;
+    assert_eq!(s, 200, "{first}");
+    let data = &first["data"];
+    assert_eq!(
+        (&data["token_type"], &data["created_user"]),
+        (&json!("Bearer"), &json!(true)),
+        "{first}"
+    );
+    assert!(
+        data["expires_in"].as_u64().unwrap() > 0
+            && !data["refresh_token"].as_str().unwrap().is_empty()
+    );
+    assert_eq!(data["linked"]["account"]["address"], MAILBOX);
+    let token = data["access_token"].as_str().unwrap();
+    let (s, list) = call(&app, get("/api/mail/accounts", token)).await;
+    assert_eq!((s, &list["data"]["accounts"][0]["id"]), (200, &data["linked"]["account"]["id"]));
+    let (s, again) = call(&app, sign_in()).await;
+    assert_eq!((s, &again["data"]["created_user"]), (200, &json!(false)), "{again}");
+    assert_eq!(again["data"]["linked"]["account"]["id"], data["linked"]["account"]["id"]);
+
+    // On-Behalf-Of for a signed-in user links the same way.
+    let (_, ada) = member(&app, "ada@example.org").await;
+    let obo =
+        bearer(post("/api/mail/link/microsoft/obo", json!({"assertion": VALID_ASSERTION})), &ada);
+    let (s, linked) = call(&app, obo).await;
+    assert_eq!((s, &linked["data"]["created"]), (200, &json!(true)), "{linked}");
+}
+
+/// Links Ada's mailbox through the callback; its account id.
+async fn linked_mailbox(
+    app: &impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    >,
+    token: &str,
+) -> String {
+    let (state, binding) = start_link(app, token, json!({"email": MAILBOX})).await;
+    let back =
+        callback(&format!("code={GOOD_CODE}&state={state}")).insert_header(("Cookie", binding));
+    let (s, linked) = call(app, back).await;
+    assert_eq!(s, 200, "{linked}");
+    linked["data"]["account"]["id"].as_str().unwrap().to_owned()
+}
+
+#[actix_web::test]
+async fn an_attachment_streams_with_its_type_length_and_file_name() {
+    let (app, uow, _) = writing_app!(identity(ManualClock::default()));
+    let (user, token) = member(&app, "ada@example.org").await;
+    let account: MailAccountId = linked_mailbox(&app, &token).await.parse().unwrap();
+    let mailbox = seed_into(&uow, &user, account).await;
+    let message = &mailbox.messages[4];
+    assert!(message.body.is_none(), "read from the provider on first access");
+
+    let (s, read) = call(&app, get(&format!("/api/mail/messages/{}", message.id), &token)).await;
+    assert_eq!(s, 200, "{read}");
+    assert_eq!(read["data"]["body"], json!({"text": "Read from the provider."}));
+    assert_eq!(read["data"]["attachments"][0]["id"], pdf().id);
+    assert_eq!(read["data"]["id"], message.id.to_string(), "the same message, completed");
+
+    let uri = format!("/api/mail/messages/{}/attachments/{}", message.id, pdf().id);
+    let res = test::call_service(&app, get(&uri, &token).to_request()).await;
+    assert_eq!(res.status(), 200);
+    let header = |name: &str| res.headers().get(name).unwrap().to_str().unwrap().to_owned();
+    assert_eq!(header("content-type"), "application/pdf");
+    assert_eq!(header("content-length"), pdf().size.to_string());
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(
+        header("content-disposition"),
+        "attachment; filename*=UTF-8''budget%202026%20%E2%80%93%20%C3%BC.pdf"
+    );
+    let bytes = test::read_body(res).await;
+    assert_eq!(bytes.to_vec(), PDF_CHUNKS.concat());
+
+    let missing = format!("/api/mail/messages/{}/attachments/att-gone", message.id);
+    let (s, body) = call(&app, get(&missing, &token)).await;
+    assert_eq!(s, 404, "{body}");
+}
+
+#[actix_web::test]
+async fn read_state_and_messages_go_to_the_provider_when_enabled() {
+    let (app, uow, sources) = writing_app!(identity(ManualClock::default()));
+    let (user, token) = member(&app, "ada@example.org").await;
+    let account: MailAccountId = linked_mailbox(&app, &token).await.parse().unwrap();
+    let mailbox = seed_into(&uow, &user, account).await;
+    let message = &mailbox.messages[1];
+
+    let uri = format!("/api/mail/messages/{}", message.id);
+    let (s, body) = call(&app, bearer(patch(&uri, json!({"unread": false})), &token)).await;
+    assert_eq!((s, &body["data"]["unread"]), (200, &json!(false)), "{body}");
+    assert_eq!(*sources.marked.lock().unwrap(), [(message.provider_id.clone(), false)]);
+    let (_, after) = call(&app, get(&uri, &token)).await;
+    assert_eq!(after["data"]["unread"], false);
+
+    let send = json!({
+        "account_id": account.to_string(),
+        "to": [{"address": "grace@navy.example", "name": "Grace"}],
+        "subject": "Re: Quarterly budget",
+        "body": "Thanks.",
+        "reply_to_message_id": message.id.to_string(),
+    });
+    let (s, body) = call(&app, bearer(post("/api/mail/messages", send), &token)).await;
+    assert_eq!((s, &body["data"]["account_id"]), (202, &json!(account.to_string())), "{body}");
+    let sent = sources.sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].reply_to.as_deref(), Some(message.provider_id.as_str()));
+    assert_eq!(sent[0].to, [address("grace@navy.example", Some("Grace"))]);
+    assert_eq!(
+        (sent[0].subject.as_str(), sent[0].body.as_str()),
+        ("Re: Quarterly budget", "Thanks.")
+    );
 }

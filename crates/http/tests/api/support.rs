@@ -132,7 +132,7 @@ pub fn deps_with(probe: StaticReadiness, identity: Identity<TestPorts>) -> AppDe
             identity.uow.clone(),
             identity.clock.clone(),
             identity.secrets.clone(),
-            FakeMail { mx: mx_table() },
+            FakeMail { mx: mx_table(), ..FakeMail::default() },
             MailPolicy {
                 callback_uri: "http://127.0.0.1:8000/api/mail/link/callback".to_owned(),
                 allowed_redirect_uris: vec![ALLOWED_REDIRECT.to_owned()],
