@@ -8,6 +8,13 @@
 //! short starts again from where the folder last finished. A cursor the provider forgot
 //! (`CursorExpired`) is dropped and the folder read from its window again. Pages are written
 //! as they come (see `sync_page`), so a re-run changes and records nothing.
+//!
+//! Removals wait for every folder's round: with one cursor per folder, a message moved from A
+//! to B is "removed" from A and "new" in B, in whichever order the two rounds run. Applied at
+//! the end, a removal deletes only a message still stored in the folder that removed it, so
+//! a moved message keeps its id and only its folder changes. The cursor of a round with
+//! removals is stored with them, in the same transaction, so a sync cut short before it reads
+//! them again.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -67,6 +74,13 @@ impl Next {
 struct Round {
     folder: MailFolder,
     scope: Option<String>,
+}
+
+/// What a complete round leaves for the end of the sync: its removals and its cursor.
+#[derive(Default)]
+struct Deferred {
+    removed: Vec<(Option<MailFolderId>, String)>,
+    cursors: Vec<(MailFolderId, String)>,
 }
 
 impl<P: Ports> MailService<P> {
@@ -157,19 +171,33 @@ impl<P: Ports> MailService<P> {
         let days = chrono::Duration::days(i64::from(self.policy.window_days));
         let since = self.clock.now().checked_sub_signed(days).unwrap_or(DateTime::<Utc>::MIN_UTC);
         let (mailbox, by_provider) = (&mailbox, &by_provider);
-        let counts = stream::iter(rounds)
+        let (sum, mut deferred, folders) = stream::iter(rounds)
             .map(|round| self.sync_folder(mailbox, by_provider, round, since, total))
             .buffer_unordered(FOLDERS_AT_ONCE)
-            .try_fold((Counts::default(), 0u64), |(sum, n), c| async move {
-                let sum = Counts {
-                    created: sum.created + c.created,
-                    changed: sum.changed + c.changed,
-                    deleted: sum.deleted + c.deleted,
-                };
-                Ok((sum, n + 1))
-            })
+            .try_fold(
+                (Counts::default(), Deferred::default(), 0u64),
+                |(sum, mut deferred, n), (c, d)| async move {
+                    deferred.removed.extend(d.removed);
+                    deferred.cursors.extend(d.cursors);
+                    Ok((sum.plus(c), deferred, n + 1))
+                },
+            )
             .await?;
-        let (sum, folders) = counts;
+        let sum = if deferred.cursors.is_empty() {
+            sum
+        } else {
+            let last = self
+                .write_page(Page {
+                    account: &mailbox.account,
+                    folders: by_provider,
+                    upserted: Vec::new(),
+                    removed: std::mem::take(&mut deferred.removed),
+                    total,
+                    cursors: deferred.cursors,
+                })
+                .await?;
+            sum.plus(last)
+        };
         Ok(SyncOutcome {
             created: sum.created,
             changed: sum.changed,
@@ -230,7 +258,7 @@ impl<P: Ports> MailService<P> {
         round: Round,
         since: DateTime<Utc>,
         total: Option<u64>,
-    ) -> Result<Counts, MailServiceError> {
+    ) -> Result<(Counts, Deferred), MailServiceError> {
         let folder = round.folder.id;
         let scope: Arc<Option<String>> = Arc::new(round.scope);
         let mut next = match round.folder.sync_cursor {
@@ -239,6 +267,7 @@ impl<P: Ports> MailService<P> {
         };
         let mut restarted = false;
         let mut counts = Counts::default();
+        let mut removed = Vec::new();
         loop {
             let (asked, scope_of) = (next.clone(), scope.clone());
             let page = self
@@ -258,27 +287,36 @@ impl<P: Ports> MailService<P> {
                 }
                 page => page?,
             };
-            let (cursor, following) = match page.next {
+            let by_folder = scope.is_some().then_some(folder);
+            removed.extend(page.removed.into_iter().map(|id| (by_folder, id)));
+            let (done, following) = match page.next {
                 SyncStep::More(token) => (None, Some(Next::Page(token))),
                 SyncStep::Done(cursor) => (Some((folder, cursor.0)), None),
+            };
+            // A round without removals is complete with its last page; one with removals
+            // completes at the end of the sync (see the module).
+            let (cursors, deferred) = match done {
+                Some(cursor) if removed.is_empty() => (vec![cursor], None),
+                Some(cursor) => (Vec::new(), Some(cursor)),
+                None => (Vec::new(), None),
             };
             let written = self
                 .write_page(Page {
                     account: &mailbox.account,
                     folders,
-                    folder: scope.is_some().then_some(folder),
                     upserted: page.upserted,
-                    removed: page.removed,
+                    removed: Vec::new(),
                     total,
-                    cursor,
+                    cursors,
                 })
                 .await?;
-            counts.created += written.created;
-            counts.changed += written.changed;
-            counts.deleted += written.deleted;
-            match following {
-                Some(following) => next = following,
-                None => return Ok(counts),
+            counts = counts.plus(written);
+            match (following, deferred) {
+                (Some(following), _) => next = following,
+                (None, cursor) => {
+                    let cursors = cursor.into_iter().collect();
+                    return Ok((counts, Deferred { removed, cursors }));
+                }
             }
         }
     }

@@ -30,24 +30,33 @@ pub(super) struct Counts {
     pub(super) deleted: u64,
 }
 
+impl Counts {
+    /// Both counts added.
+    pub(super) fn plus(self, other: Self) -> Self {
+        Self {
+            created: self.created + other.created,
+            changed: self.changed + other.changed,
+            deleted: self.deleted + other.deleted,
+        }
+    }
+}
+
 /// One page to write.
 pub(super) struct Page<'a> {
     /// The account.
     pub(super) account: &'a MailAccount,
     /// Provider folder ids to ours.
     pub(super) folders: &'a HashMap<String, MailFolderId>,
-    /// The folder synced, with [`switchboard_ports::mail::SyncScope::PerFolder`]: a removal
-    /// then means "not in this folder any more", and a message stored in another folder (moved
-    /// there, and synced there first) is kept.
-    pub(super) folder: Option<MailFolderId>,
     /// Messages new or changed.
     pub(super) upserted: Vec<ProviderMessage>,
-    /// Provider ids removed.
-    pub(super) removed: Vec<String>,
+    /// Provider ids removed, each with the folder whose round removed it when cursors are
+    /// per folder: a removal then means "not in this folder any more", and a message stored
+    /// in another folder by now (moved there) is kept.
+    pub(super) removed: Vec<(Option<MailFolderId>, String)>,
     /// The window's total, when every folder counts its messages.
     pub(super) total: Option<u64>,
-    /// The folder's cursor to store with this page (its round's last one).
-    pub(super) cursor: Option<(MailFolderId, String)>,
+    /// Folders' cursors to store with this page (their rounds are complete with it).
+    pub(super) cursors: Vec<(MailFolderId, String)>,
 }
 
 /// The probe's answer, carried out of the rolled-back transaction as its error.
@@ -137,6 +146,10 @@ pub(super) fn differences(
         .collect()
 }
 
+fn probe_ids(messages: &[StoredMessage]) -> impl Iterator<Item = MailMessageId> + '_ {
+    messages.iter().map(|m| m.id)
+}
+
 impl<P: Ports> MailService<P> {
     /// Writes one page (see the module).
     ///
@@ -155,13 +168,14 @@ impl<P: Ports> MailService<P> {
             .filter(|m| seen.insert(m.provider_id.clone()))
             .collect();
         messages.reverse();
-        let removed: Vec<StoredMessage> = page
+        let removed: Vec<(Option<MailFolderId>, StoredMessage)> = page
             .removed
             .iter()
-            .filter(|id| seen.insert((*id).clone()))
-            .map(|id| placeholder(&account, id, now))
+            .filter(|(_, id)| seen.insert(id.clone()))
+            .map(|(folder, id)| (*folder, placeholder(&account, id, now)))
             .collect();
-        let probe: Vec<StoredMessage> = messages.iter().chain(&removed).cloned().collect();
+        let probe: Vec<StoredMessage> =
+            messages.iter().chain(removed.iter().map(|(_, m)| m)).cloned().collect();
         let probed = self
             .uow
             .transact(move |tx| {
@@ -176,14 +190,15 @@ impl<P: Ports> MailService<P> {
             Err(Probe::Store(e)) => return Err(e.into()),
             Ok(()) => Vec::new(),
         };
-        let fresh: Vec<MailMessageId> = messages.iter().chain(&removed).map(|m| m.id).collect();
+        let fresh: Vec<MailMessageId> =
+            probe_ids(&messages).chain(removed.iter().map(|(_, m)| m.id)).collect();
         let known: Vec<MailMessageId> = stored_ids
             .into_iter()
             .zip(&fresh)
             .filter(|(stored, fresh)| stored != *fresh)
             .map(|(stored, _)| stored)
             .collect();
-        let (folder, total, cursor) = (page.folder, page.total, page.cursor);
+        let (total, cursors) = (page.total, page.cursors);
         self.uow
             .transact(move |tx| {
                 Box::pin(async move {
@@ -228,12 +243,13 @@ impl<P: Ports> MailService<P> {
                     }
                     let gone: Vec<&StoredMessage> = removed
                         .iter()
-                        .filter_map(|r| old.get(&r.provider_id))
-                        .filter(|m| {
+                        .filter_map(|(folder, r)| Some((*folder, old.get(&r.provider_id)?)))
+                        .filter(|(folder, m)| {
                             folder.is_none_or(|f| {
                                 m.folder_ids.is_empty() || m.folder_ids.contains(&f)
                             })
                         })
+                        .map(|(_, m)| m)
                         .collect();
                     let gone_ids: Vec<String> =
                         gone.iter().map(|m| m.provider_id.clone()).collect();
@@ -253,7 +269,7 @@ impl<P: Ports> MailService<P> {
                         current.progress = SyncProgress { stored, total };
                         tx.save_mail_account(&current).await?;
                     }
-                    if let Some((folder, cursor)) = cursor {
+                    for (folder, cursor) in cursors {
                         tx.set_mail_folder_cursor(folder, Some(&cursor)).await?;
                     }
                     Ok::<_, MailServiceError>(counts)
