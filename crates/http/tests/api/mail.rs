@@ -289,6 +289,64 @@ async fn message_filters_narrow_the_page() {
     assert_eq!(first["folder_ids"], json!([mailbox.inbox.to_string()]));
 }
 
+/// The envelope's `data` of a Protobuf answer, decoded with the shipped `.proto` files as
+/// `switchboard.v1.{message}`.
+fn protobuf_data(body: actix_web::web::Bytes, message: &str) -> prost_reflect::DynamicMessage {
+    use prost_reflect::{DynamicMessage, Value as Field};
+    let pool = crate::contract::shipped_contract();
+    let envelope = pool.get_message_by_name("switchboard.common.v1.Envelope").unwrap();
+    let envelope = DynamicMessage::decode(envelope, body).unwrap();
+    let any = envelope.get_field_by_name("data").unwrap();
+    let any = any.as_message().unwrap();
+    let type_url = any.get_field_by_name("type_url").unwrap();
+    let expected = format!("type.googleapis.com/switchboard.v1.{message}");
+    assert_eq!(type_url.as_str(), Some(expected.as_str()));
+    let value = any.get_field_by_name("value").unwrap();
+    let Field::Bytes(value) = value.as_ref() else { panic!("Any.value is bytes") };
+    let descriptor = pool.get_message_by_name(&format!("switchboard.v1.{message}")).unwrap();
+    DynamicMessage::decode(descriptor, value.clone()).unwrap()
+}
+
+#[actix_web::test]
+async fn answers_decode_with_the_shipped_proto_and_name_its_fields_in_json() {
+    let (app, uow) = app!(identity(ManualClock::default()));
+    let (user, token) = member(&app, "ada@example.org").await;
+    let mailbox = seed(&uow, &user, "ada@contoso.example").await;
+    let read = &mailbox.messages[1];
+    let uri = format!("/api/mail/messages/{}", read.id);
+    let req = get(&uri, &token).insert_header(("Accept", "application/x-protobuf"));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), 200);
+    let message = protobuf_data(test::read_body(res).await, "MailMessage");
+    let subject = message.get_field_by_name("subject").unwrap();
+    assert_eq!(subject.as_str(), Some(read.subject.as_str()));
+    let attachments = message.get_field_by_name("attachments").unwrap();
+    assert_eq!(attachments.as_list().map(<[_]>::len), Some(1));
+
+    let uri = format!("/api/mail/messages?account_id={}&limit=3", mailbox.account);
+    let req = get(&uri, &token).insert_header(("Accept", "application/x-protobuf"));
+    let res = test::call_service(&app, req.to_request()).await;
+    let page = protobuf_data(test::read_body(res).await, "MailMessagePage");
+    let next = page.get_field_by_name("next_cursor").unwrap();
+    assert!(!next.as_str().unwrap().is_empty());
+
+    // JSON spells the fields as the contract does; only `optional` ones may be left out.
+    let pool = crate::contract::shipped_contract();
+    let (_, json) = call(&app, get(&format!("/api/mail/messages/{}", read.id), &token)).await;
+    let descriptor = pool.get_message_by_name("switchboard.v1.MailMessage").unwrap();
+    let mut named: Vec<String> = json["data"].as_object().unwrap().keys().cloned().collect();
+    let mut declared: Vec<String> = descriptor.fields().map(|f| f.name().to_owned()).collect();
+    named.sort();
+    declared.sort();
+    assert_eq!(named, declared, "every field of a read message is present");
+    let uri = format!("/api/mail/accounts/{}", mailbox.account);
+    let (_, account) = call(&app, get(&uri, &token)).await;
+    let descriptor = pool.get_message_by_name("switchboard.v1.MailAccountInfo").unwrap();
+    for key in account["data"].as_object().unwrap().keys() {
+        assert!(descriptor.get_field_by_name(key).is_some(), "{key} is in the contract");
+    }
+}
+
 fn urlencode(raw: &str) -> String {
     form_urlencoded::byte_serialize(raw.as_bytes()).collect()
 }
@@ -645,16 +703,9 @@ async fn assertions_microsoft_refuses_or_wants_consent_for_answer_so() {
     let req = sign_in(NEEDS_CONSENT).insert_header(("Accept", "application/x-protobuf"));
     let res = test::call_service(&app, req.to_request()).await;
     assert_eq!(res.status(), 409);
-    let bytes = test::read_body(res).await;
-    let pool = crate::contract::shipped_contract();
-    let envelope = pool.get_message_by_name("switchboard.common.v1.Envelope").unwrap();
-    let envelope = prost_reflect::DynamicMessage::decode(envelope, bytes).unwrap();
-    let data = envelope.get_field_by_name("data").unwrap();
-    let type_url = data.as_message().unwrap().get_field_by_name("type_url").unwrap();
-    assert_eq!(
-        type_url.as_str(),
-        Some("type.googleapis.com/switchboard.v1.MailInteractionRequired")
-    );
+    let data = protobuf_data(test::read_body(res).await, "MailInteractionRequired");
+    let claims = data.get_field_by_name("claims").unwrap();
+    assert_eq!(claims.as_str(), Some(CLAIMS));
 }
 
 #[actix_web::test]
