@@ -5,6 +5,7 @@
 
 mod detection;
 mod link;
+mod reads;
 mod support;
 mod sync;
 mod tokens;
