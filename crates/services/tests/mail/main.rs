@@ -6,6 +6,7 @@
 mod detection;
 mod link;
 mod reads;
+mod sign_in;
 mod support;
 mod sync;
 mod tokens;
