@@ -1,8 +1,6 @@
 //! Mail adapters that reach no provider, for embedders and tests without mail: every provider
 //! is "not configured", and MX answers come from a [`FixedMx`] table.
 
-use std::future::Future;
-
 use switchboard_domain::mail::{
     MailIdentity, MailProvider, OutgoingMessage, ProviderMessage, RemoteFolder,
 };
@@ -82,47 +80,47 @@ impl MailAuth for NoMailAuth {
         Err(MailAuthError::Unsupported(provider))
     }
 
-    fn exchange_code(
+    async fn exchange_code(
         &self,
         provider: MailProvider,
         _code: &str,
         _code_verifier: &str,
         _redirect_uri: &str,
-    ) -> impl Future<Output = Result<ProviderTokens, MailAuthError>> + Send {
-        async move { Err(MailAuthError::Unsupported(provider)) }
+    ) -> Result<ProviderTokens, MailAuthError> {
+        Err(MailAuthError::Unsupported(provider))
     }
 
-    fn refresh(
+    async fn refresh(
         &self,
         provider: MailProvider,
         _refresh_token: &str,
-    ) -> impl Future<Output = Result<ProviderTokens, MailAuthError>> + Send {
-        async move { Err(MailAuthError::Unsupported(provider)) }
+    ) -> Result<ProviderTokens, MailAuthError> {
+        Err(MailAuthError::Unsupported(provider))
     }
 
-    fn verify_assertion(
+    async fn verify_assertion(
         &self,
         provider: MailProvider,
         _assertion: &str,
-    ) -> impl Future<Output = Result<VerifiedAssertion, MailAuthError>> + Send {
-        async move { Err(MailAuthError::Unsupported(provider)) }
+    ) -> Result<VerifiedAssertion, MailAuthError> {
+        Err(MailAuthError::Unsupported(provider))
     }
 
-    fn on_behalf_of(
+    async fn on_behalf_of(
         &self,
         provider: MailProvider,
         _assertion: &str,
         _scopes: &[String],
-    ) -> impl Future<Output = Result<ProviderTokens, MailAuthError>> + Send {
-        async move { Err(MailAuthError::Unsupported(provider)) }
+    ) -> Result<ProviderTokens, MailAuthError> {
+        Err(MailAuthError::Unsupported(provider))
     }
 
-    fn revoke(
+    async fn revoke(
         &self,
         _provider: MailProvider,
         _tokens: &ProviderTokens,
-    ) -> impl Future<Output = Result<bool, MailAuthError>> + Send {
-        async move { Ok(false) }
+    ) -> Result<bool, MailAuthError> {
+        Ok(false)
     }
 }
 

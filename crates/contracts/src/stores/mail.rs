@@ -4,16 +4,16 @@ use std::collections::HashSet;
 
 use switchboard_domain::identity::User;
 use switchboard_domain::mail::{
-    FolderKind, FolderRole, MailAccount, MailAccountId, MailAccountStatus, MailAddress, MailFolder,
-    MailFolderId, MailMessageId, MailProvider, MessageBody, MessagePage, MessageQuery,
-    StoredMessage, SyncProgress,
+    AttachmentMeta, FolderKind, FolderRole, MailAccount, MailAccountId, MailAccountStatus,
+    MailAddress, MailFolder, MailFolderId, MailMessageId, MailProvider, MessageBody, MessagePage,
+    MessageQuery, StoredMessage, SyncProgress,
 };
 use switchboard_ports::{MailStore, StoreError, UnitOfWork, UserStore};
 
 use super::{StoreHarness, at, user};
 
 /// A Microsoft account of `owner`, not stored.
-fn account(owner: &User, provider_account_id: &str) -> MailAccount {
+pub(super) fn account(owner: &User, provider_account_id: &str) -> MailAccount {
     MailAccount {
         id: MailAccountId::new(),
         user_id: owner.id,
@@ -29,7 +29,11 @@ fn account(owner: &User, provider_account_id: &str) -> MailAccount {
     }
 }
 
-fn folder(account: MailAccountId, provider_id: &str, role: Option<FolderRole>) -> MailFolder {
+pub(super) fn folder(
+    account: MailAccountId,
+    provider_id: &str,
+    role: Option<FolderRole>,
+) -> MailFolder {
     MailFolder {
         id: MailFolderId::new(),
         account_id: account,
@@ -45,7 +49,7 @@ fn folder(account: MailAccountId, provider_id: &str, role: Option<FolderRole>) -
 }
 
 /// A message received `minutes` after [`at`]`(0)`, in `folders`, with a plain body.
-fn message(
+pub(super) fn message(
     account: MailAccountId,
     provider_id: &str,
     minutes: i64,
@@ -73,14 +77,14 @@ fn message(
 }
 
 /// A user with a linked account and its folders `inbox` and `work`, all stored.
-struct Linked {
-    owner: User,
-    account: MailAccount,
-    inbox: MailFolderId,
-    work: MailFolderId,
+pub(super) struct Linked {
+    pub(super) owner: User,
+    pub(super) account: MailAccount,
+    pub(super) inbox: MailFolderId,
+    pub(super) work: MailFolderId,
 }
 
-async fn linked<H: StoreHarness>(store: &H, email: &str) -> Linked {
+pub(super) async fn linked<H: StoreHarness>(store: &H, email: &str) -> Linked {
     let owner = user(email);
     let account = account(&owner, &format!("oid-{email}"));
     let folders =
@@ -100,7 +104,10 @@ async fn linked<H: StoreHarness>(store: &H, email: &str) -> Linked {
     Linked { owner, account, inbox: stored[0].id, work: stored[1].id }
 }
 
-async fn upsert<H: StoreHarness>(store: &H, messages: Vec<StoredMessage>) -> Vec<MailMessageId> {
+pub(super) async fn upsert<H: StoreHarness>(
+    store: &H,
+    messages: Vec<StoredMessage>,
+) -> Vec<MailMessageId> {
     store
         .uow()
         .transact(move |tx| Box::pin(async move { tx.upsert_mail_messages(&messages).await }))
@@ -108,7 +115,11 @@ async fn upsert<H: StoreHarness>(store: &H, messages: Vec<StoredMessage>) -> Vec
         .unwrap()
 }
 
-async fn page<H: StoreHarness>(store: &H, owner: &User, query: MessageQuery) -> MessagePage {
+pub(super) async fn page<H: StoreHarness>(
+    store: &H,
+    owner: &User,
+    query: MessageQuery,
+) -> MessagePage {
     let user = owner.id;
     store
         .uow()
@@ -117,7 +128,11 @@ async fn page<H: StoreHarness>(store: &H, owner: &User, query: MessageQuery) -> 
         .unwrap()
 }
 
-async fn ids_of<H: StoreHarness>(store: &H, owner: &User, query: MessageQuery) -> Vec<String> {
+pub(super) async fn ids_of<H: StoreHarness>(
+    store: &H,
+    owner: &User,
+    query: MessageQuery,
+) -> Vec<String> {
     let page = page(store, owner, query).await;
     page.messages.into_iter().map(|m| m.provider_id).collect()
 }
@@ -273,4 +288,73 @@ pub async fn filters_narrow_pages_and_q_searches_subject_and_body<H: StoreHarnes
         let found = ids_of(store, &ada.owner, query.clone()).await;
         assert_eq!(found, expected, "{query:?}");
     }
+}
+
+/// The `from` filter finds a sender's messages whatever the case of either address.
+pub async fn the_from_filter_ignores_case<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let acc = ada.account.id;
+    let mut shouted = message(acc, "m1", 1, &[]);
+    shouted.from = Some(MailAddress { name: None, address: "Grace@Example.ORG".into() });
+    let plain = message(acc, "m2", 2, &[]);
+    let mut other = message(acc, "m3", 3, &[]);
+    other.from = Some(MailAddress { name: None, address: "alan@example.org".into() });
+    let mut nobody = message(acc, "m4", 4, &[]);
+    nobody.from = None;
+    upsert(store, vec![shouted, plain, other, nobody]).await;
+    let from = |address: &str| MessageQuery {
+        from: Some(address.to_owned()),
+        ..MessageQuery::of(acc, 10)
+    };
+    assert_eq!(ids_of(store, &ada.owner, from("GRACE@example.org")).await, ["m2", "m1"]);
+    assert_eq!(ids_of(store, &ada.owner, from("alan@example.org")).await, ["m3"]);
+    assert!(ids_of(store, &ada.owner, from("grace@example")).await.is_empty(), "whole address");
+}
+
+/// Attachments' metadata round-trips; a later listing that says the message has attachments
+/// without describing them keeps those stored, and one that says it has none clears them.
+pub async fn attachments_round_trip_and_survive_a_listing_without_them<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let acc = ada.account.id;
+    let attachments = vec![
+        AttachmentMeta {
+            id: "a1".into(),
+            name: "report — Q1.pdf".into(),
+            content_type: "application/pdf".into(),
+            size: 3_500_000,
+            inline: false,
+        },
+        AttachmentMeta {
+            id: "a2".into(),
+            name: "logo.png".into(),
+            content_type: "image/png".into(),
+            size: 2_048,
+            inline: true,
+        },
+    ];
+    let mut read = message(acc, "m1", 1, &[ada.inbox]);
+    read.has_attachments = true;
+    read.attachments = attachments.clone();
+    let id = upsert(store, vec![read.clone()]).await[0];
+    let user = ada.owner.id;
+    let stored = |store: &H| {
+        let uow = store.uow();
+        async move { uow.read(move |tx| Box::pin(async move { tx.mail_message(user, id).await })).await }
+    };
+    let first = stored(store).await.unwrap().unwrap();
+    assert_eq!(first, StoredMessage { id, ..read.clone() }, "everything round-trips");
+
+    let listed = StoredMessage { attachments: Vec::new(), body: None, ..read.clone() };
+    upsert(store, vec![listed]).await;
+    let after_listing = stored(store).await.unwrap().unwrap();
+    assert_eq!(after_listing.attachments, attachments, "a listing keeps what a read stored");
+
+    let mut fewer = read.clone();
+    fewer.attachments.truncate(1);
+    upsert(store, vec![fewer]).await;
+    assert_eq!(stored(store).await.unwrap().unwrap().attachments, attachments[..1]);
+
+    let none = StoredMessage { has_attachments: false, attachments: Vec::new(), ..read };
+    upsert(store, vec![none]).await;
+    assert!(stored(store).await.unwrap().unwrap().attachments.is_empty(), "none any more");
 }

@@ -50,15 +50,26 @@ pub fn tree_order(folders: Vec<MailFolder>) -> Vec<MailFolder> {
     ordered
 }
 
+/// A page of `found`, fetched with one item more than `limit` asked: that extra one only
+/// tells that a next page exists, which starts after the page's last item.
+pub(super) fn keyset_page<T, C>(
+    mut found: Vec<T>,
+    limit: u32,
+    after: impl Fn(&T) -> C,
+) -> (Vec<T>, Option<C>) {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let more = found.len() > limit;
+    found.truncate(limit);
+    let next = if more { found.last().map(after) } else { None };
+    (found, next)
+}
+
 impl ThreadPage {
     /// The page of `found` (newest activity first), fetched with one thread more than `limit`
     /// asked: that extra one only tells that a next page exists.
-    pub fn from_fetched(mut found: Vec<ThreadSummary>, limit: u32) -> Self {
-        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-        let more = found.len() > limit;
-        found.truncate(limit);
-        let next = if more { found.last().map(ThreadCursor::after) } else { None };
-        Self { threads: found, next }
+    pub fn from_fetched(found: Vec<ThreadSummary>, limit: u32) -> Self {
+        let (threads, next) = keyset_page(found, limit, ThreadCursor::after);
+        Self { threads, next }
     }
 }
 

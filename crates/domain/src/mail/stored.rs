@@ -177,12 +177,9 @@ pub struct MessagePage {
 impl MessagePage {
     /// The page of `found`, fetched with one message more than `limit` asked: that extra one
     /// only tells that a next page exists.
-    pub fn from_fetched(mut found: Vec<StoredMessage>, limit: u32) -> Self {
-        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-        let more = found.len() > limit;
-        found.truncate(limit);
-        let next = if more { found.last().map(MessageCursor::after) } else { None };
-        Self { messages: found, next }
+    pub fn from_fetched(found: Vec<StoredMessage>, limit: u32) -> Self {
+        let (messages, next) = super::order::keyset_page(found, limit, MessageCursor::after);
+        Self { messages, next }
     }
 }
 
