@@ -98,12 +98,31 @@ impl<P: Ports> MailService<P> {
                 Box::pin(async move { Ok::<_, MailServiceError>(tx.mail_account_by_id(id).await?) })
             })
             .await?;
-        let Some(account) = account.filter(|a| a.status.can_sync()) else {
+        let Some(mut account) = account.filter(|a| a.status.can_sync()) else {
             return Ok(SyncOutcome::default());
         };
+        if account.last_sync_at.is_none() && account.status != MailAccountStatus::Syncing {
+            account = self.mark_syncing(account).await?;
+        }
         let result = self.sync_account(account).await;
         self.record_sync(id, &result).await?;
         result
+    }
+
+    /// Shows a first sync as running (again, after a failed attempt).
+    async fn mark_syncing(&self, account: MailAccount) -> Result<MailAccount, MailServiceError> {
+        self.uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    // Read again: the account may have changed since.
+                    let mut current = tx.mail_account_by_id(account.id).await?.unwrap_or(account);
+                    if current.status.can_sync() {
+                        set_status(tx, &mut current, MailAccountStatus::Syncing, None).await?;
+                    }
+                    Ok::<_, MailServiceError>(current)
+                })
+            })
+            .await
     }
 
     /// Records how a sync ended on its account.

@@ -117,3 +117,17 @@ async fn an_account_with_the_same_address_is_never_taken_over() {
     let linked = world.mail.link_on_behalf_of(&owner, &assertion).await.unwrap();
     assert_eq!(linked.account.user_id, owner.user_id);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consent_needed_at_microsoft_comes_back_for_the_client_to_act_on() {
+    let world = start();
+    let ada = world.user("ada@example.org").await;
+    world.sandbox.force_microsoft_error(switchboard_sandbox::TokenFault::ConsentRequired, 1);
+    let assertion = world.sandbox.microsoft_assertion(&world.demo, None, 600).unwrap();
+    let answer = world.mail.link_on_behalf_of(&ada, &assertion).await;
+    assert!(
+        matches!(&answer, Err(MailServiceError::InteractionRequired { error, .. }) if error == "consent_required"),
+        "{answer:?}"
+    );
+    assert!(world.state().await.mail.accounts.is_empty());
+}
