@@ -16,6 +16,9 @@ use prost_types::{DescriptorProto, FieldDescriptorProto};
 
 const API_PACKAGE: &str = "switchboard.v1";
 
+/// Lists a request may leave out (proto3 has no `optional repeated`): an absent one is empty.
+const OPTIONAL_LISTS: &[&str] = &[".switchboard.v1.SendMailRequest.cc"];
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = "../../proto";
     println!("cargo:rerun-if-changed={root}");
@@ -26,6 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "switchboard/v1/operations.proto",
         "switchboard/v1/chat.proto",
         "switchboard/v1/stats.proto",
+        "switchboard/v1/mail.proto",
     ];
     let descriptors = protox::compile(files, [root])?;
     let mut config = prost_build::Config::new();
@@ -50,17 +54,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let path = format!(".{API_PACKAGE}.{}", message.name());
             for field in &message.field {
                 let field_path = format!("{path}.{}", field.name());
-                if !is_required(field) {
+                if OPTIONAL_LISTS.contains(&field_path.as_str()) {
+                    config.field_attribute(field_path, "#[serde(default)]");
+                } else if !is_required(field, &field_path) {
                     // Left out, not null: `null` is no value of the field's type (the payload
-                    // extractor refuses it).
-                    config.field_attribute(field_path, "#[schema(nullable = false)]");
+                    // extractor refuses it, and answers leave it out too).
+                    config.field_attribute(
+                        field_path,
+                        "#[schema(nullable = false)] #[serde(skip_serializing_if = \"Option::is_none\")]",
+                    );
                 } else if is_message(field) {
                     // prost makes every message field an `Option`, which serde and utoipa
                     // would otherwise both take for optional.
                     config.field_attribute(field_path, "#[schema(required)]");
                 }
             }
-            write_required(&mut required, message)?;
+            write_required(&mut required, &path, message)?;
         }
     }
     let out = std::env::var("OUT_DIR")?;
@@ -70,9 +79,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Declared without `optional` (proto3 explicit presence). A `repeated` field is required too: a
-/// list is always sent, empty or not.
-fn is_required(field: &FieldDescriptorProto) -> bool {
-    !field.proto3_optional()
+/// list is always sent, empty or not, unless `OPTIONAL_LISTS` names it.
+fn is_required(field: &FieldDescriptorProto, path: &str) -> bool {
+    !field.proto3_optional() && !OPTIONAL_LISTS.contains(&path)
 }
 
 fn is_message(field: &FieldDescriptorProto) -> bool {
@@ -84,10 +93,11 @@ fn is_message(field: &FieldDescriptorProto) -> bool {
 /// number or a bool at zero cannot be told from a missing one and is taken as given.
 fn write_required(
     out: &mut String,
+    path: &str,
     message: &DescriptorProto,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let fields: Vec<&FieldDescriptorProto> =
-        message.field.iter().filter(|f| is_required(f)).collect();
+        message.field.iter().filter(|f| is_required(f, &format!("{path}.{}", f.name()))).collect();
     let names: Vec<String> = fields.iter().map(|f| format!("{:?}", f.name())).collect();
     let mut checks = Vec::new();
     for field in fields {

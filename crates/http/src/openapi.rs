@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::encoding::{JSON, PROTOBUF};
 use crate::envelope::{ErrorEnvelope, FieldError, Status};
-use crate::routes::{admin, api_keys, auth, chat, events, me, meta, stats};
+use crate::routes::{admin, api_keys, auth, chat, events, mail, me, meta, stats};
 
 /// The API's document.
 #[derive(Debug, OpenApi)]
@@ -39,6 +39,7 @@ use crate::routes::{admin, api_keys, auth, chat, events, me, meta, stats};
         auth::register::register,
         auth::login::login,
         auth::compat_login::login,
+        auth::microsoft::sign_in,
         auth::refresh::refresh,
         auth::logout::logout,
         auth::logout_all::logout_all,
@@ -72,6 +73,22 @@ use crate::routes::{admin, api_keys, auth, chat, events, me, meta, stats};
         stats::representative_since::representative,
         stats::summary::summary,
         stats::summary_since::summary,
+        mail::link_start::start,
+        mail::link_callback::callback,
+        mail::link_complete::complete,
+        mail::link_obo::obo,
+        mail::list_accounts::list,
+        mail::get_account::get,
+        mail::delete_account::delete,
+        mail::sync_account::sync,
+        mail::list_folders::list,
+        mail::list_messages::list,
+        mail::get_message::get,
+        mail::update_message::update,
+        mail::get_attachment::get,
+        mail::list_threads::list,
+        mail::get_thread::get,
+        mail::send::send,
     ),
     components(schemas(ErrorEnvelope, FieldError, Status)),
     tags(
@@ -82,6 +99,8 @@ use crate::routes::{admin, api_keys, auth, chat, events, me, meta, stats};
         (name = "admin", description = "User and job queue administration (admins)"),
         (name = "events", description = "The event log: every change, for downstream processing"),
         (name = "chat", description = "Chat sources (Slack, Mattermost) and their channels"),
+        (name = "mail", description = "Linked mailboxes (Outlook, Gmail): linking, folders, \
+                                       messages, threads, attachments, sending"),
         (name = "stats", description = "Channel analytics: pulse, most active, hot topics, \
                                         representative messages, summary. List answers are \
                                         bare JSON arrays; in Protobuf, the message named in \

@@ -102,6 +102,13 @@ pub async fn instance(
         auth: web::Data::new(AuthService::new(identity.clone())),
         accounts: web::Data::new(AccountService::new(identity.clone())),
         api_keys: web::Data::new(ApiKeyService::new(identity.clone())),
+        mail: web::Data::new(switchboard_services::MailService::new(
+            identity.uow.clone(),
+            clock.clone(),
+            identity.secrets.clone(),
+            switchboard_memory::NoMail::default(),
+            switchboard_services::MailPolicy::default(),
+        )),
         admin: web::Data::new(AdminService::new(identity)),
         events: web::Data::new(EventLogService::new(PgEventLog::new(pool.clone()))),
         jobs: web::Data::new(JobAdminService::new(PgJobQueue::new(pool, db.url()).0)),
