@@ -55,7 +55,7 @@ impl GraphSources {
     /// [`MailSourceFactory::source`] shares the mailbox's budget instead). A token that
     /// cannot be a header value (Microsoft never issues one) is sent as an invalid one, so the
     /// first call answers [`MailError::Unauthorized`](switchboard_ports::mail::MailError).
-    pub fn source(&self, access_token: &str) -> GraphSource {
+    pub fn standalone(&self, access_token: &str) -> GraphSource {
         self.source_with_limit(access_token, MailboxLimit::new(self.config.max_in_flight))
     }
 
