@@ -11,9 +11,10 @@ CREATE INDEX mail_messages_account_from
 -- Threads: grouping an account's messages by conversation, and one conversation in order.
 CREATE INDEX mail_messages_account_thread
     ON mail_messages (account_id, thread_key, received_at);
--- Accounts due for a sync, oldest sync first (never synced before all); dead grants skipped.
+-- Accounts due for a sync, oldest sync first (never synced before all). Partial on the
+-- status, so the scan is already in that order and dead grants are not in it.
 CREATE INDEX mail_accounts_to_sync
-    ON mail_accounts (status, last_sync_at NULLS FIRST, id);
+    ON mail_accounts (last_sync_at NULLS FIRST, id) WHERE status <> 'reauth_required';
 
 -- A mailbox authorization in flight: SHA-256 of the `state`, bound to the user and to their
 -- browser's nonce (hashed), with the PKCE verifier sealed. Taken once (DELETE … RETURNING),

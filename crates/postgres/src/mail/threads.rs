@@ -15,7 +15,9 @@ use switchboard_ports::StoreError;
 use crate::PgTx;
 use crate::error::store_error;
 
-/// The grouping of the account's threads; `{filters}` narrows which messages' threads count.
+/// The grouping of the account's threads; `{folder}` and `{unread}` narrow which threads
+/// count, `{after}` starts the page. The page is cut before the lateral reads, so they run for
+/// its threads only, not for every thread of the mailbox.
 const THREADS: &str = "
 WITH threads AS (
     SELECT m.thread_key,
@@ -28,10 +30,15 @@ WITH threads AS (
        {folder}
      GROUP BY m.thread_key
     {unread}
+), page AS (
+    SELECT * FROM threads t
+    {after}
+     ORDER BY t.latest_at DESC, t.thread_key DESC
+     LIMIT {limit}
 )
 SELECT t.thread_key, t.latest_at, t.messages, t.unread, latest.subject, latest.snippet,
        senders.senders
-  FROM threads t
+  FROM page t
  CROSS JOIN LATERAL (
         SELECT subject, snippet FROM mail_messages
          WHERE account_id = $1 AND thread_key = t.thread_key
@@ -46,9 +53,7 @@ SELECT t.thread_key, t.latest_at, t.messages, t.unread, latest.subject, latest.s
                        AND from_address IS NOT NULL
                      ORDER BY lower(from_address), received_at DESC, id DESC) d
                  ORDER BY received_at DESC, id DESC LIMIT 10) s) senders
- {after}
- ORDER BY t.latest_at DESC, t.thread_key DESC
- LIMIT {limit}";
+ ORDER BY t.latest_at DESC, t.thread_key DESC";
 
 #[derive(QueryableByName)]
 struct ThreadRow {

@@ -40,8 +40,9 @@ pub struct LinkStart {
     pub redirect_uri: Option<String>,
 }
 
-/// A started link: where to send the browser, and what the browser keeps.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A started link: where to send the browser, and what the browser keeps. `Debug` hides the
+/// nonce.
+#[derive(Clone, PartialEq, Eq)]
 pub struct LinkStarted {
     /// The provider the address belongs to.
     pub provider: MailProvider,
@@ -55,6 +56,18 @@ pub struct LinkStarted {
     pub binding_lifetime: Duration,
     /// Whether the callback is served over HTTPS (so the cookie may be `Secure`).
     pub callback_is_https: bool,
+}
+
+impl std::fmt::Debug for LinkStarted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LinkStarted")
+            .field("provider", &self.provider)
+            .field("authorization_url", &self.authorization_url)
+            .field("expires_at", &self.expires_at)
+            .field("binding_lifetime", &self.binding_lifetime)
+            .field("callback_is_https", &self.callback_is_https)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the provider sent the browser back with.
@@ -80,8 +93,8 @@ pub struct Linked {
     pub created: bool,
 }
 
-/// How a callback ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How a callback ended. `Debug` hides the one-time code.
+#[derive(Clone, PartialEq, Eq)]
 pub enum LinkFinished {
     /// The callback came from the starter: the mailbox is linked.
     Linked {
@@ -101,6 +114,22 @@ pub enum LinkFinished {
         /// The client's page.
         return_to: String,
     },
+}
+
+impl std::fmt::Debug for LinkFinished {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Linked { account, created, return_to } => f
+                .debug_struct("Linked")
+                .field("account", account)
+                .field("created", created)
+                .field("return_to", return_to)
+                .finish(),
+            Self::Pending { return_to, .. } => {
+                f.debug_struct("Pending").field("return_to", return_to).finish_non_exhaustive()
+            }
+        }
+    }
 }
 
 /// The grant and mailbox a pending link keeps, sealed.

@@ -10,6 +10,7 @@
 mod accounts;
 mod detection;
 mod error;
+mod folders;
 mod jobs;
 mod link;
 mod pkce;

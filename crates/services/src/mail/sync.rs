@@ -23,7 +23,6 @@ use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, TryStreamExt, stream};
 use switchboard_domain::mail::{
     FolderRole, MailAccount, MailAccountId, MailAccountStatus, MailFolder, MailFolderId,
-    RemoteFolder,
 };
 use switchboard_ports::mail::{MailError, MailSource};
 use switchboard_ports::mail::{PageToken, SyncCursor, SyncFrom, SyncScope, SyncStep};
@@ -98,12 +97,31 @@ impl<P: Ports> MailService<P> {
                 Box::pin(async move { Ok::<_, MailServiceError>(tx.mail_account_by_id(id).await?) })
             })
             .await?;
-        let Some(account) = account.filter(|a| a.status.can_sync()) else {
+        let Some(mut account) = account.filter(|a| a.status.can_sync()) else {
             return Ok(SyncOutcome::default());
         };
+        if account.last_sync_at.is_none() && account.status != MailAccountStatus::Syncing {
+            account = self.mark_syncing(account).await?;
+        }
         let result = self.sync_account(account).await;
         self.record_sync(id, &result).await?;
         result
+    }
+
+    /// Shows a first sync as running (again, after a failed attempt).
+    async fn mark_syncing(&self, account: MailAccount) -> Result<MailAccount, MailServiceError> {
+        self.uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    // Read again: the account may have changed since.
+                    let mut current = tx.mail_account_by_id(account.id).await?.unwrap_or(account);
+                    if current.status.can_sync() {
+                        set_status(tx, &mut current, MailAccountStatus::Syncing, None).await?;
+                    }
+                    Ok::<_, MailServiceError>(current)
+                })
+            })
+            .await
     }
 
     /// Records how a sync ended on its account.
@@ -204,50 +222,6 @@ impl<P: Ports> MailService<P> {
             deleted: sum.deleted,
             folders,
         })
-    }
-
-    /// Upserts the provider's folders (parents first, so children find their parents' ids)
-    /// and deletes those it no longer lists; answers the stored folders.
-    async fn save_folders(
-        &self,
-        account: &MailAccount,
-        remote: &[RemoteFolder],
-    ) -> Result<Vec<MailFolder>, MailServiceError> {
-        let id = account.id;
-        let remote = parents_first(remote);
-        self.uow
-            .transact(move |tx| {
-                Box::pin(async move {
-                    let known = tx.mail_folders(id).await?;
-                    let mut ours: HashMap<String, (MailFolderId, Option<String>)> =
-                        known.into_iter().map(|f| (f.provider_id, (f.id, f.sync_cursor))).collect();
-                    let mut folders = Vec::with_capacity(remote.len());
-                    for r in &remote {
-                        let (folder_id, cursor) = ours
-                            .entry(r.id.clone())
-                            .or_insert_with(|| (MailFolderId::new(), None))
-                            .clone();
-                        let parent = r.parent_id.as_ref().and_then(|p| ours.get(p)).map(|p| p.0);
-                        folders.push(MailFolder {
-                            id: folder_id,
-                            account_id: id,
-                            provider_id: r.id.clone(),
-                            parent_id: parent,
-                            name: r.name.clone(),
-                            kind: r.kind,
-                            role: r.role,
-                            total: r.total,
-                            unread: r.unread,
-                            sync_cursor: cursor,
-                        });
-                    }
-                    let saved = tx.upsert_mail_folders(&folders).await?;
-                    let keep: Vec<String> = remote.iter().map(|r| r.id.clone()).collect();
-                    tx.retain_mail_folders(id, &keep).await?;
-                    Ok::<_, MailServiceError>(saved)
-                })
-            })
-            .await
     }
 
     /// One folder's round, page by page.
@@ -379,30 +353,4 @@ impl<P: Ports> MailService<P> {
             })
             .await
     }
-}
-
-/// `folders` with every parent before its children (a parent missing from the list does not
-/// hold its children back).
-fn parents_first(folders: &[RemoteFolder]) -> Vec<RemoteFolder> {
-    let mut placed: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    let listed: std::collections::HashSet<&str> = folders.iter().map(|f| f.id.as_str()).collect();
-    let mut ordered = Vec::with_capacity(folders.len());
-    let mut left: Vec<&RemoteFolder> = folders.iter().collect();
-    while !left.is_empty() {
-        let before = left.len();
-        left.retain(|f| {
-            let ready =
-                f.parent_id.as_deref().is_none_or(|p| !listed.contains(p) || placed.contains(p));
-            if ready {
-                placed.insert(f.id.as_str());
-                ordered.push((*f).clone());
-            }
-            !ready
-        });
-        if left.len() == before {
-            // A cycle: keep the provider's order for the rest.
-            ordered.extend(left.drain(..).cloned());
-        }
-    }
-    ordered
 }

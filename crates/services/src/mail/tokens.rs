@@ -7,7 +7,8 @@
 //! a transaction that first locks the account's row, then reads the tokens again: when another
 //! process refreshed them meanwhile, they are used as they are. The refresh answer, with its
 //! rotated refresh token, is sealed and stored in that same transaction, so a rotated token is
-//! never lost. A dead grant (`invalid_grant`) marks the account `reauth_required` with an event
+//! never lost. A dead grant (`invalid_grant`, or a refresh that needs the user to interact)
+//! marks the account `reauth_required` with an event
 //! in that transaction too, and nothing calls the provider for it again until it is linked
 //! again.
 //!
@@ -252,7 +253,12 @@ impl<P: Ports> MailService<P> {
                             tx.put_sealed(&Self::seal_tokens(&secrets, locked, &renewed)?).await?;
                             Ok(Refreshed::Tokens(renewed))
                         }
-                        Err(dead @ MailAuthError::InvalidGrant { .. }) => {
+                        // A refresh has no user to interact with: a grant that needs one
+                        // (multi-factor, new consent) is as dead here as a revoked one.
+                        Err(
+                            dead @ (MailAuthError::InvalidGrant { .. }
+                            | MailAuthError::InteractionRequired { .. }),
+                        ) => {
                             let reason = dead.to_string();
                             let error = Some(reason.clone());
                             set_status(tx, locked, MailAccountStatus::ReauthRequired, error)

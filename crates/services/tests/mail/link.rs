@@ -214,3 +214,16 @@ async fn a_refusal_at_the_provider_links_nothing() {
     assert!(matches!(err, Err(MailServiceError::Denied(_))), "{err:?}");
     assert!(world.state().await.mail.accounts.is_empty());
 }
+
+#[tokio::test]
+async fn debug_output_hides_the_browser_nonce_and_the_one_time_code() {
+    let world = start();
+    let ada = world.user("ada@example.org").await;
+    let started = world.start_link(&ada, &world.demo, true).await;
+    assert!(!format!("{started:?}").contains(&started.binding));
+    let (state, code) = world.authorize(&started).await;
+    let finished =
+        world.mail.finish_link(&state, LinkCallback::Code(code), None, None).await.unwrap();
+    let LinkFinished::Pending { code, .. } = &finished else { panic!() };
+    assert!(!format!("{finished:?}").contains(code.as_str()));
+}

@@ -8,6 +8,7 @@ use switchboard_domain::Change;
 use switchboard_domain::mail::MailAccountStatus;
 use switchboard_ports::mail::MailSource;
 use switchboard_ports::{ProviderTokens, SecretBox};
+use switchboard_sandbox::TokenFault;
 use switchboard_services::MailServiceError;
 use switchboard_services::jobs::BackgroundJob;
 use switchboard_services::mail::MailSyncJob;
@@ -86,4 +87,36 @@ async fn a_dead_grant_marks_the_account_and_the_job_succeeds_without_retrying_it
     assert_eq!(world.refreshes(), 1);
     world.store.update(|s| s.jobs.clear()).await;
     assert_eq!(world.mail.enqueue_syncs().await.unwrap(), 0, "the schedule skips it");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_that_needs_the_user_marks_the_account_too() {
+    let world = start();
+    let ada = world.user("ada@example.org").await;
+    let account = world.link(&ada, &world.demo).await;
+    world.sandbox.force_microsoft_error(TokenFault::InteractionRequired, 1);
+    world.sandbox.expire_microsoft_access_tokens();
+    let synced = world.mail.sync(account.id).await;
+    assert!(matches!(synced, Err(MailServiceError::ReauthRequired(_))), "{synced:?}");
+    let state = world.state().await;
+    assert_eq!(state.mail.accounts[&account.id].status, MailAccountStatus::ReauthRequired);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_sync_fails_its_attempt_with_the_providers_wait_and_leaves_the_account() {
+    let world = start();
+    let ada = world.user("ada@example.org").await;
+    let account = world.link(&ada, &world.demo).await;
+    world.sandbox.throttle_graph(1_000, Duration::from_secs(30));
+    let failed = MailSyncJob::<Ports>::new(account.id).run(&world.mail).await.unwrap_err();
+    // The provider's 30 s, less what passed since it answered.
+    let wait = failed.wait().unwrap_or_default();
+    assert!(wait > Duration::from_secs(20) && wait <= Duration::from_secs(30), "{failed:?}");
+    let state = world.state().await;
+    let kept = &state.mail.accounts[&account.id];
+    assert_eq!(kept.status, MailAccountStatus::Syncing);
+    assert_eq!(kept.last_error, None);
+    world.sandbox.throttle_graph(0, Duration::ZERO);
+    MailSyncJob::<Ports>::new(account.id).run(&world.mail).await.unwrap();
+    assert_eq!(world.state().await.mail.accounts[&account.id].status, MailAccountStatus::Active);
 }
