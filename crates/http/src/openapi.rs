@@ -19,6 +19,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::encoding::{JSON, PROTOBUF};
 use crate::envelope::{ErrorEnvelope, FieldError, Status};
+use crate::proto::v1::MailInteractionRequired;
 use crate::routes::{admin, api_keys, auth, chat, events, mail, me, meta, stats};
 
 /// The API's document.
@@ -90,7 +91,8 @@ use crate::routes::{admin, api_keys, auth, chat, events, mail, me, meta, stats};
         mail::get_thread::get,
         mail::send::send,
     ),
-    components(schemas(ErrorEnvelope, FieldError, Status)),
+    // The `data` of the 409 a mail link answers when the provider needs the user first.
+    components(schemas(ErrorEnvelope, FieldError, Status, MailInteractionRequired)),
     tags(
         (name = "meta", description = "Liveness, readiness and build information"),
         (name = "auth", description = "Registration, login, tokens and sessions"),

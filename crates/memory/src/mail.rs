@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use switchboard_domain::UserId;
 use switchboard_domain::mail::{
-    MailAccount, MailAccountId, MailFolder, MailFolderId, MailMessageId, MessagePage, MessageQuery,
-    StoredMessage, ThreadPage, ThreadQuery, tree_order,
+    MailAccount, MailAccountId, MailFolder, MailFolderId, MailMessageId, MessageBody, MessagePage,
+    MessageQuery, StoredMessage, ThreadPage, ThreadQuery, tree_order,
 };
 use switchboard_ports::{MailStore, StoreError};
 
@@ -152,7 +152,7 @@ impl MailStore for MemoryTx {
                     // keep what a full read stored.
                     let keep = message.has_attachments && message.attachments.is_empty();
                     let attachments = if keep { attachments } else { message.attachments.clone() };
-                    (id, message.body.clone().or(body), attachments)
+                    (id, merged_body(message.body.clone(), body), attachments)
                 }
                 None => (message.id, message.body.clone(), message.attachments.clone()),
             };
@@ -318,5 +318,16 @@ impl MailStore for MemoryTx {
         found.sort_by_key(|m| (m.received_at, m.id));
         found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         Ok(found)
+    }
+}
+
+/// A body written over a stored one keeps each part the new one comes without (a listing brings
+/// the plain text, opening the message the HTML), as PostgreSQL's `coalesce` per column does.
+fn merged_body(new: Option<MessageBody>, stored: Option<MessageBody>) -> Option<MessageBody> {
+    match (new, stored) {
+        (Some(new), Some(stored)) => {
+            Some(MessageBody { text: new.text.or(stored.text), html: new.html.or(stored.html) })
+        }
+        (new, stored) => new.or(stored),
     }
 }

@@ -142,3 +142,109 @@ impl From<MailServiceError> for ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use std::time::Duration;
+
+    use actix_web::ResponseError;
+    use actix_web::http::header;
+    use switchboard_domain::mail::MailProvider;
+    use switchboard_ports::mail::{MailError, MxError};
+    use switchboard_ports::{CryptoError, MailAuthError};
+
+    use super::*;
+
+    fn answer(e: MailServiceError) -> (u16, Option<String>, String, Vec<FieldError>) {
+        let error = ApiError::from(e);
+        let response = error.error_response();
+        let retry_after =
+            response.headers().get(header::RETRY_AFTER).map(|v| v.to_str().unwrap().to_owned());
+        let (message, errors) = error.body();
+        (response.status().as_u16(), retry_after, message, errors)
+    }
+
+    #[test]
+    fn a_throttling_or_unreachable_provider_is_503_and_says_when_it_can() {
+        let (s, retry, _, errors) =
+            answer(MailServiceError::RateLimited { retry_after: Duration::from_millis(1500) });
+        assert_eq!(
+            (s, retry.as_deref(), errors[0].code.as_str()),
+            (503, Some("1"), "rate_limited")
+        );
+        let (s, retry, message, _) = answer(MailServiceError::Unreachable("10.0.0.9:443".into()));
+        assert_eq!((s, retry), (503, None));
+        assert!(!message.contains("10.0.0.9"), "{message}");
+        let lookup = MxError { domain: "contoso.example".into(), reason: "timeout".into() };
+        let (s, retry, _, errors) = answer(MailServiceError::Detect(DetectError::Lookup(lookup)));
+        assert_eq!((s, retry.as_deref(), errors[0].field.as_str()), (503, Some("10"), "provider"));
+    }
+
+    #[test]
+    fn a_failing_provider_is_502_without_its_words() {
+        let provider = MailError::Provider { code: "ErrorX".into(), message: "secret-ish".into() };
+        let auth =
+            MailAuthError::Provider { code: "invalid_client".into(), description: "x".into() };
+        for e in [MailServiceError::Provider(provider), MailServiceError::Auth(auth)] {
+            let (s, _, message, _) = answer(e);
+            assert_eq!(s, 502);
+            assert!(!message.contains("secret-ish") && !message.contains("invalid_client"));
+        }
+    }
+
+    #[test]
+    fn what_the_user_must_do_is_a_409_naming_the_case() {
+        let (s, _, _, errors) = answer(MailServiceError::ReauthRequired("Mail.Send".into()));
+        assert_eq!((s, errors[0].code.as_str()), (409, "reauth_required"));
+        let disabled =
+            MailServiceError::FeatureDisabled { feature: "sending", setting: "mail.send" };
+        let (s, _, message, _) = answer(disabled);
+        assert_eq!(s, 409);
+        assert!(message.contains("mail.send"), "{message}");
+        let interaction = MailServiceError::InteractionRequired {
+            error: "interaction_required".into(),
+            claims: None,
+            description: "AADSTS50076".into(),
+        };
+        let error = ApiError::from(interaction);
+        assert_eq!(error.status_code().as_u16(), 409);
+        let (_, errors) = error.body();
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].code.as_str()),
+            ("assertion", "interaction_required")
+        );
+        assert!(error.data().is_some(), "the client gets what to act on");
+    }
+
+    #[test]
+    fn the_clients_mistakes_name_their_field() {
+        for (e, field, code) in [
+            (
+                MailServiceError::ProviderNotConfigured(MailProvider::Google),
+                "provider",
+                "not_configured",
+            ),
+            (MailServiceError::RedirectNotAllowed, "redirect_uri", "not_allowed"),
+            (MailServiceError::InvalidAssertion("aud".into()), "assertion", "invalid"),
+            (MailServiceError::LinkCodeInvalid, "code", "link_code_invalid"),
+            (MailServiceError::Invalid { field: "to", message: "none".into() }, "to", "invalid"),
+        ] {
+            let (s, _, _, errors) = answer(e);
+            assert_eq!((s, errors[0].field.as_str(), errors[0].code.as_str()), (422, field, code));
+        }
+    }
+
+    #[test]
+    fn our_own_failures_are_500s_that_say_nothing_more() {
+        for e in [
+            MailServiceError::Random("no entropy".into()),
+            MailServiceError::Job("queue full".into()),
+            MailServiceError::Crypto(CryptoError("bad key".into())),
+        ] {
+            let (s, _, message, errors) = answer(e);
+            assert_eq!((s, message.as_str(), errors.len()), (500, "internal server error", 0));
+        }
+    }
+}

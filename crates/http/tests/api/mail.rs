@@ -1,8 +1,6 @@
 //! The mail routes over the memory store, with mailboxes seeded straight into it: what each
-//! route answers, its filters and pages, its refusals naming the field, the link flow's
-//! refusals, and another user's ids answered as ids that do not exist.
-
-use std::collections::HashSet;
+//! route answers, its filters and pages, its refusals naming the field, attachments and
+//! writes through a fake provider. Linking is in `mail_link.rs`, ownership in `ownership.rs`.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
@@ -15,23 +13,20 @@ use switchboard_domain::mail::{
     MailAddress, MailFolder, MailFolderId, MailMessageId, MailProvider, MessageBody as Bodies,
     StoredMessage, SyncProgress,
 };
-use switchboard_memory::{ManualClock, MemoryStore, StaticReadiness};
+use switchboard_memory::{ManualClock, MemoryStore};
 use switchboard_ports::{MailStore, UnitOfWork};
-use switchboard_services::{MailPolicy, MailService};
 
-use crate::accounts::{app, bearer, delete, get, member, patch, post};
-use crate::fake_mail::{
-    AUTHORIZE, CLAIMS, FakeMail, GOOD_CODE, MAILBOX, NEEDS_CONSENT, PDF_CHUNKS, VALID_ASSERTION,
-    pdf,
-};
-use crate::support::{ALLOWED_REDIRECT, assert_error_envelope, identity, json_call, mx_table};
+use crate::accounts::{app, bearer, get, member, patch, post};
+use crate::fake_mail::{PDF_CHUNKS, pdf};
+use crate::mail_link::linked_mailbox;
+use crate::support::{assert_error_envelope, identity, json_call};
 
 /// A seeded mailbox: its account, folders and messages (newest first).
-struct Mailbox {
-    account: MailAccountId,
-    inbox: MailFolderId,
-    archive: MailFolderId,
-    messages: Vec<StoredMessage>,
+pub struct Mailbox {
+    pub account: MailAccountId,
+    pub inbox: MailFolderId,
+    pub archive: MailFolderId,
+    pub messages: Vec<StoredMessage>,
 }
 
 fn at(hours_ago: i64) -> DateTime<Utc> {
@@ -43,7 +38,7 @@ fn address(address: &str, name: Option<&str>) -> MailAddress {
 }
 
 /// A new account of `owner`'s for `address_of`, with [`seed_into`]'s mail.
-async fn seed(uow: &MemoryStore, owner: &str, address_of: &str) -> Mailbox {
+pub async fn seed(uow: &MemoryStore, owner: &str, address_of: &str) -> Mailbox {
     let user: UserId = owner.parse().unwrap();
     let account = MailAccount {
         id: MailAccountId::new(),
@@ -150,7 +145,7 @@ async fn seed_into(uow: &MemoryStore, owner: &str, account: MailAccountId) -> Ma
     Mailbox { account: account.id, inbox: folders[0].id, archive: folders[1].id, messages }
 }
 
-async fn call(
+pub async fn call(
     app: &impl Service<
         actix_http::Request,
         Response = ServiceResponse<impl MessageBody>,
@@ -162,7 +157,7 @@ async fn call(
     (s, b)
 }
 
-fn ids(page: &Value, list: &str) -> Vec<String> {
+pub fn ids(page: &Value, list: &str) -> Vec<String> {
     page["data"][list]
         .as_array()
         .unwrap_or_else(|| panic!("no {list}: {page}"))
@@ -171,7 +166,7 @@ fn ids(page: &Value, list: &str) -> Vec<String> {
         .collect()
 }
 
-fn fields(body: &Value) -> Vec<(String, String)> {
+pub fn fields(body: &Value) -> Vec<(String, String)> {
     body["errors"]
         .as_array()
         .unwrap()
@@ -187,22 +182,24 @@ macro_rules! writing_app {
         let id = $identity;
         let uow = id.uow.clone();
         let sources = crate::fake_mail::FakeSources::default();
-        let mut deps = crate::support::deps_with(StaticReadiness::ready(), id.clone());
-        deps.mail = actix_web::web::Data::new(MailService::new(
+        let mut deps =
+            crate::support::deps_with(switchboard_memory::StaticReadiness::ready(), id.clone());
+        deps.mail = actix_web::web::Data::new(switchboard_services::MailService::new(
             id.uow.clone(),
             id.clock.clone(),
             id.secrets.clone(),
-            FakeMail { mx: mx_table(), sources: sources.clone() },
-            MailPolicy {
+            crate::fake_mail::FakeMail { mx: crate::support::mx_table(), sources: sources.clone() },
+            switchboard_services::MailPolicy {
                 write_back: true,
                 send: true,
-                allowed_redirect_uris: vec![ALLOWED_REDIRECT.to_owned()],
-                ..MailPolicy::default()
+                allowed_redirect_uris: vec![crate::support::ALLOWED_REDIRECT.to_owned()],
+                ..switchboard_services::MailPolicy::default()
             },
         ));
-        (test::init_service(switchboard_http::build_app(deps)).await, uow, sources)
+        (actix_web::test::init_service(switchboard_http::build_app(deps)).await, uow, sources)
     }};
 }
+pub(crate) use writing_app;
 
 #[actix_web::test]
 async fn accounts_and_folders_read_back_as_stored() {
@@ -287,6 +284,64 @@ async fn message_filters_narrow_the_page() {
     assert_eq!(first["thread_id"], "t-budget");
     assert_eq!(first["from"], json!({"address": "grace@navy.example", "name": "Sender"}));
     assert_eq!(first["folder_ids"], json!([mailbox.inbox.to_string()]));
+}
+
+/// The envelope's `data` of a Protobuf answer, decoded with the shipped `.proto` files as
+/// `switchboard.v1.{message}`.
+pub fn protobuf_data(body: actix_web::web::Bytes, message: &str) -> prost_reflect::DynamicMessage {
+    use prost_reflect::{DynamicMessage, Value as Field};
+    let pool = crate::contract::shipped_contract();
+    let envelope = pool.get_message_by_name("switchboard.common.v1.Envelope").unwrap();
+    let envelope = DynamicMessage::decode(envelope, body).unwrap();
+    let any = envelope.get_field_by_name("data").unwrap();
+    let any = any.as_message().unwrap();
+    let type_url = any.get_field_by_name("type_url").unwrap();
+    let expected = format!("type.googleapis.com/switchboard.v1.{message}");
+    assert_eq!(type_url.as_str(), Some(expected.as_str()));
+    let value = any.get_field_by_name("value").unwrap();
+    let Field::Bytes(value) = value.as_ref() else { panic!("Any.value is bytes") };
+    let descriptor = pool.get_message_by_name(&format!("switchboard.v1.{message}")).unwrap();
+    DynamicMessage::decode(descriptor, value.clone()).unwrap()
+}
+
+#[actix_web::test]
+async fn answers_decode_with_the_shipped_proto_and_name_its_fields_in_json() {
+    let (app, uow) = app!(identity(ManualClock::default()));
+    let (user, token) = member(&app, "ada@example.org").await;
+    let mailbox = seed(&uow, &user, "ada@contoso.example").await;
+    let read = &mailbox.messages[1];
+    let uri = format!("/api/mail/messages/{}", read.id);
+    let req = get(&uri, &token).insert_header(("Accept", "application/x-protobuf"));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), 200);
+    let message = protobuf_data(test::read_body(res).await, "MailMessage");
+    let subject = message.get_field_by_name("subject").unwrap();
+    assert_eq!(subject.as_str(), Some(read.subject.as_str()));
+    let attachments = message.get_field_by_name("attachments").unwrap();
+    assert_eq!(attachments.as_list().map(<[_]>::len), Some(1));
+
+    let uri = format!("/api/mail/messages?account_id={}&limit=3", mailbox.account);
+    let req = get(&uri, &token).insert_header(("Accept", "application/x-protobuf"));
+    let res = test::call_service(&app, req.to_request()).await;
+    let page = protobuf_data(test::read_body(res).await, "MailMessagePage");
+    let next = page.get_field_by_name("next_cursor").unwrap();
+    assert!(!next.as_str().unwrap().is_empty());
+
+    // JSON spells the fields as the contract does; only `optional` ones may be left out.
+    let pool = crate::contract::shipped_contract();
+    let (_, json) = call(&app, get(&format!("/api/mail/messages/{}", read.id), &token)).await;
+    let descriptor = pool.get_message_by_name("switchboard.v1.MailMessage").unwrap();
+    let mut named: Vec<String> = json["data"].as_object().unwrap().keys().cloned().collect();
+    let mut declared: Vec<String> = descriptor.fields().map(|f| f.name().to_owned()).collect();
+    named.sort();
+    declared.sort();
+    assert_eq!(named, declared, "every field of a read message is present");
+    let uri = format!("/api/mail/accounts/{}", mailbox.account);
+    let (_, account) = call(&app, get(&uri, &token)).await;
+    let descriptor = pool.get_message_by_name("switchboard.v1.MailAccountInfo").unwrap();
+    for key in account["data"].as_object().unwrap().keys() {
+        assert!(descriptor.get_field_by_name(key).is_some(), "{key} is in the contract");
+    }
 }
 
 fn urlencode(raw: &str) -> String {
@@ -467,399 +522,6 @@ async fn writes_turned_off_are_409s_naming_the_setting() {
     assert!(assert_error_envelope(&body).contains("mail.send"), "{body}");
     let (_, after) = call(&app, get(&uri, &token)).await;
     assert_eq!(after["data"]["unread"], true, "nothing changed");
-}
-
-#[actix_web::test]
-async fn linking_starts_only_for_a_provider_it_can_tell_and_an_allowed_redirect() {
-    let (app, _) = app!(identity(ManualClock::default()));
-    let (_, token) = member(&app, "ada@example.org").await;
-    let link = |body: Value| bearer(post("/api/mail/link", body), &token);
-
-    let (s, body) = call(&app, link(json!({"email": "ada@example.org"}))).await;
-    assert_eq!(
-        (s, fields(&body)),
-        (422, vec![("provider".to_owned(), "required".to_owned())]),
-        "{body}"
-    );
-    assert!(assert_error_envelope(&body).contains("give `provider`"), "{body}");
-    for (body, field, code) in [
-        (json!({"email": "ada@gmail.com"}), "provider", "not_configured"),
-        (json!({"email": "ada@example.org", "provider": "yahoo"}), "provider", "invalid"),
-        (json!({"email": "not an address"}), "email", "invalid"),
-        (
-            json!({"email": "ada@contoso.example", "redirect_uri": "https://evil.example/cb"}),
-            "redirect_uri",
-            "not_allowed",
-        ),
-        (
-            json!({"email": "ada@contoso.example", "redirect_uri": "app://linked"}),
-            "redirect_uri",
-            "not_allowed",
-        ),
-    ] {
-        let (s, err) = call(&app, link(body.clone())).await;
-        assert_eq!(
-            (s, fields(&err)),
-            (422, vec![(field.to_owned(), code.to_owned())]),
-            "{body}: {err}"
-        );
-    }
-    let (s, h, body) = json_call(&app, link(json!({"email": "ada@dns-down.example"}))).await;
-    assert_eq!((s, h.get("retry-after").map(|v| v.to_str().unwrap())), (503, Some("10")), "{body}");
-    assert_eq!(fields(&body)[0], ("provider".to_owned(), "lookup_failed".to_owned()));
-
-    // The MX records of contoso.example point at Microsoft 365.
-    let req = link(json!({"email": "ada@contoso.example", "redirect_uri": ALLOWED_REDIRECT}));
-    let (s, h, body) = json_call(&app, req).await;
-    assert_eq!(s, 200, "{body}");
-    assert_eq!(body["data"]["provider"], "microsoft");
-    let url = body["data"]["authorization_url"].as_str().unwrap();
-    assert!(
-        url.starts_with(AUTHORIZE) && url.contains("login_hint=ada%40contoso.example"),
-        "{url}"
-    );
-    let cookie = h.get("set-cookie").unwrap().to_str().unwrap();
-    for part in [
-        "switchboard_oauth_mail=",
-        "Path=/api/mail/link/callback",
-        "HttpOnly",
-        "SameSite=Lax",
-        "Max-Age=600",
-    ] {
-        assert!(cookie.contains(part), "{part} in {cookie}");
-    }
-}
-
-/// Starts a link as `token`: the state and the browser's binding cookie.
-async fn start_link(
-    app: &impl Service<
-        actix_http::Request,
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-    >,
-    token: &str,
-    body: Value,
-) -> (String, String) {
-    let (s, h, started) = json_call(app, bearer(post("/api/mail/link", body), token)).await;
-    assert_eq!(s, 200, "{started}");
-    let url = started["data"]["authorization_url"].as_str().unwrap();
-    let (_, query) = url.split_once('?').unwrap();
-    let state = form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k == "state")
-        .map(|(_, v)| v.into_owned())
-        .unwrap();
-    let cookie = h.get("set-cookie").unwrap().to_str().unwrap();
-    let binding = cookie.split(';').next().unwrap().to_owned();
-    (state, binding)
-}
-
-fn callback(query: &str) -> TestRequest {
-    TestRequest::get().uri(&format!("/api/mail/link/callback?{query}"))
-}
-
-#[actix_web::test]
-async fn the_callback_refuses_foreign_replayed_and_denied_authorizations() {
-    let (app, _) = app!(identity(ManualClock::default()));
-    let (_, ada) = member(&app, "ada@example.org").await;
-    let (_, eve) = member(&app, "eve@example.org").await;
-    let start = json!({"email": "ada@contoso.example"});
-
-    // Eve, signed in, brings back Ada's authorization: refused, and spent.
-    let (state, binding) = start_link(&app, &ada, start.clone()).await;
-    let foreign = bearer(callback(&format!("code=c&state={state}")), &eve);
-    let (s, h, body) = json_call(&app, foreign).await;
-    assert_eq!((s, fields(&body)[0].1.as_str()), (403, "state_mismatch"), "{body}");
-    assert!(
-        h.get("set-cookie").unwrap().to_str().unwrap().contains("Max-Age=0"),
-        "the cookie goes"
-    );
-    let replay = callback(&format!("code=c&state={state}")).insert_header(("Cookie", binding));
-    let (s, body) = call(&app, replay).await;
-    assert_eq!((s, fields(&body)[0].1.as_str()), (400, "state_invalid"), "{body}");
-
-    // Another browser (no binding) without a client redirect URI links nothing.
-    let (state, _) = start_link(&app, &ada, start.clone()).await;
-    let (s, body) = call(&app, callback(&format!("code=c&state={state}"))).await;
-    assert_eq!((s, fields(&body)[0].1.as_str()), (403, "other_browser"), "{body}");
-
-    // Ada's own browser: the code goes to the provider, which refuses it; replaying the
-    // state afterwards is refused as spent.
-    let (state, binding) = start_link(&app, &ada, start.clone()).await;
-    let own = callback(&format!("code=c&state={state}")).insert_header(("Cookie", binding.clone()));
-    let (s, body) = call(&app, own).await;
-    assert_eq!((s, fields(&body)[0].1.as_str()), (400, "grant_refused"), "{body}");
-    let replay = callback(&format!("code=c&state={state}")).insert_header(("Cookie", binding));
-    let (s, body) = call(&app, replay).await;
-    assert_eq!((s, fields(&body)[0].1.as_str()), (400, "state_invalid"), "{body}");
-
-    // Cancelled at the provider; a state never issued.
-    let (state, binding) = start_link(&app, &ada, start).await;
-    let denied = callback(&format!("error=access_denied&error_description=no&state={state}"))
-        .insert_header(("Cookie", binding));
-    let (s, body) = call(&app, denied).await;
-    assert_eq!((s, fields(&body)[0].1.as_str()), (403, "denied"), "{body}");
-    let (s, body) = call(&app, callback("code=c&state=forged")).await;
-    assert_eq!(s, 400, "{body}");
-    assert_error_envelope(&body);
-
-    let (s, body) =
-        call(&app, bearer(post("/api/mail/link/complete", json!({"code": "forged"})), &ada)).await;
-    assert_eq!(
-        (s, fields(&body)),
-        (422, vec![("code".to_owned(), "link_code_invalid".to_owned())]),
-        "{body}"
-    );
-    let (_, _, accounts) = json_call(&app, get("/api/mail/accounts", &ada)).await;
-    assert_eq!(accounts["data"]["accounts"], json!([]), "nothing was linked");
-}
-
-#[actix_web::test]
-async fn assertions_microsoft_refuses_or_wants_consent_for_answer_so() {
-    let (app, _) = app!(identity(ManualClock::default()));
-    let (_, token) = member(&app, "ada@example.org").await;
-    let obo = |assertion: &str| {
-        bearer(post("/api/mail/link/microsoft/obo", json!({"assertion": assertion})), &token)
-    };
-    let (s, body) = call(&app, obo("forged")).await;
-    assert_eq!(
-        (s, fields(&body)),
-        (422, vec![("assertion".to_owned(), "invalid".to_owned())]),
-        "{body}"
-    );
-    let (s, body) = call(&app, obo(NEEDS_CONSENT)).await;
-    assert_eq!(
-        (s, fields(&body)[0].clone()),
-        (409, ("assertion".to_owned(), "consent_required".to_owned())),
-        "{body}"
-    );
-    assert_eq!(body["data"], json!({"error": "consent_required", "claims": CLAIMS}), "{body}");
-
-    let sign_in = |assertion: &str| post("/api/auth/microsoft", json!({"assertion": assertion}));
-    let (s, h, body) = json_call(&app, sign_in("forged")).await;
-    assert_eq!(s, 401, "{body}");
-    assert!(h.get("www-authenticate").is_some());
-    let (s, body) = call(&app, sign_in(NEEDS_CONSENT)).await;
-    assert_eq!((s, &body["data"]["claims"]), (409, &json!(CLAIMS)), "{body}");
-
-    // In Protobuf, the same data arrives as the message the contract names.
-    let req = sign_in(NEEDS_CONSENT).insert_header(("Accept", "application/x-protobuf"));
-    let res = test::call_service(&app, req.to_request()).await;
-    assert_eq!(res.status(), 409);
-    let bytes = test::read_body(res).await;
-    let pool = crate::contract::shipped_contract();
-    let envelope = pool.get_message_by_name("switchboard.common.v1.Envelope").unwrap();
-    let envelope = prost_reflect::DynamicMessage::decode(envelope, bytes).unwrap();
-    let data = envelope.get_field_by_name("data").unwrap();
-    let type_url = data.as_message().unwrap().get_field_by_name("type_url").unwrap();
-    assert_eq!(
-        type_url.as_str(),
-        Some("type.googleapis.com/switchboard.v1.MailInteractionRequired")
-    );
-}
-
-#[actix_web::test]
-async fn a_second_user_gets_404_for_every_mail_id_of_the_first() {
-    let (app, uow, _) = writing_app!(identity(ManualClock::default()));
-    let (owner, owner_token) = member(&app, "owner@example.org").await;
-    let mailbox = seed(&uow, &owner, "owner@contoso.example").await;
-    let (intruder, intruder_token) = member(&app, "intruder@example.org").await;
-    // The intruder has a mailbox too, so an empty answer is not mistaken for a refusal.
-    let theirs = seed(&uow, &intruder, "intruder@contoso.example").await;
-    let message = mailbox.messages[1].id;
-
-    let routes = |account: &str, folder: &str, message: &str, thread: &str| {
-        let t = &intruder_token;
-        vec![
-            get(&format!("/api/mail/accounts/{account}"), t),
-            bearer(post(&format!("/api/mail/accounts/{account}/sync"), json!({})), t),
-            get(&format!("/api/mail/folders?account_id={account}"), t),
-            get(&format!("/api/mail/messages?account_id={account}"), t),
-            get(&format!("/api/mail/messages?account_id={}&folder_id={folder}", theirs.account), t),
-            get(&format!("/api/mail/threads?account_id={account}"), t),
-            get(&format!("/api/mail/threads?account_id={}&folder_id={folder}", theirs.account), t),
-            get(&format!("/api/mail/threads/{thread}?account_id={account}"), t),
-            get(&format!("/api/mail/messages/{message}"), t),
-            bearer(patch(&format!("/api/mail/messages/{message}"), json!({"unread": false})), t),
-            get(&format!("/api/mail/messages/{message}/attachments/att-1"), t),
-            bearer(
-                post(
-                    "/api/mail/messages",
-                    json!({"account_id": account, "to": [{"address": "x@example.org"}], "body": "hi"}),
-                ),
-                t,
-            ),
-            bearer(
-                post(
-                    "/api/mail/messages",
-                    json!({"account_id": theirs.account.to_string(), "to": [{"address": "x@example.org"}], "body": "hi", "reply_to_message_id": message}),
-                ),
-                t,
-            ),
-            delete(&format!("/api/mail/accounts/{account}"), t),
-        ]
-    };
-    let owned = routes(
-        &mailbox.account.to_string(),
-        &mailbox.inbox.to_string(),
-        &message.to_string(),
-        "t3",
-    );
-    let unknown_id = uuid::Uuid::new_v4().to_string();
-    let unknown = routes(&unknown_id, &unknown_id, &unknown_id, "t-none");
-    for (i, (req, unknown_req)) in owned.into_iter().zip(unknown).enumerate() {
-        let (s, body) = call(&app, req).await;
-        let (s2, body2) = call(&app, unknown_req).await;
-        assert_eq!((s, s2), (404, 404), "route {i}: {body} / {body2}");
-        assert_eq!(
-            body["message"], body2["message"],
-            "route {i}: as for an id that does not exist"
-        );
-    }
-    // The intruder's own thread of the same key is theirs alone.
-    let (s, thread) = call(&app, get("/api/mail/threads/t-budget", &intruder_token)).await;
-    assert_eq!(s, 200);
-    let own: HashSet<String> = theirs.messages[..3].iter().map(|m| m.id.to_string()).collect();
-    assert_eq!(ids(&thread, "messages").into_iter().collect::<HashSet<_>>(), own);
-
-    // The owner's mailbox is intact.
-    let uri = format!("/api/mail/messages?account_id={}", mailbox.account);
-    let (s, page) = call(&app, get(&uri, &owner_token)).await;
-    assert_eq!((s, ids(&page, "messages").len()), (200, 7), "{page}");
-    let (_, m) = call(&app, get(&format!("/api/mail/messages/{message}"), &owner_token)).await;
-    assert_eq!(m["data"]["unread"], true, "still unread");
-    let (s, _) =
-        call(&app, delete(&format!("/api/mail/accounts/{}", mailbox.account), &owner_token)).await;
-    assert_eq!(s, 200, "the owner can unlink it");
-}
-
-#[actix_web::test]
-async fn linking_in_the_starting_browser_redirects_with_the_account_or_answers_it() {
-    let (app, _, _) = writing_app!(identity(ManualClock::default()));
-    let (_, ada) = member(&app, "ada@example.org").await;
-    let start = json!({"email": MAILBOX, "redirect_uri": ALLOWED_REDIRECT});
-    let (state, binding) = start_link(&app, &ada, start).await;
-    let back = callback(&format!("code={GOOD_CODE}&state={state}&session_state=s"))
-        .insert_header(("Cookie", binding));
-    let res = test::call_service(&app, back.to_request()).await;
-    assert_eq!(res.status(), 303);
-    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
-    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap();
-    assert!(cookie.contains("Max-Age=0") && cookie.contains("Path=/api/mail/link/callback"));
-    let (_, list) = call(&app, get("/api/mail/accounts", &ada)).await;
-    let account = &list["data"]["accounts"][0];
-    assert_eq!(
-        location,
-        format!("{ALLOWED_REDIRECT}&account_id={}", account["id"].as_str().unwrap())
-    );
-    assert_eq!(
-        (&account["address"], &account["status"]),
-        (&json!(MAILBOX), &json!("syncing")),
-        "{list}"
-    );
-    assert_eq!(account["display_name"], "Ada Lovelace");
-
-    // Without a redirect URI the callback answers the account; the same mailbox again keeps it.
-    let (state, binding) = start_link(&app, &ada, json!({"email": MAILBOX})).await;
-    let back =
-        callback(&format!("code={GOOD_CODE}&state={state}")).insert_header(("Cookie", binding));
-    let (s, linked) = call(&app, back).await;
-    assert_eq!(s, 200, "{linked}");
-    assert_eq!(
-        (&linked["data"]["account"]["id"], &linked["data"]["created"]),
-        (&account["id"], &json!(false))
-    );
-}
-
-#[actix_web::test]
-async fn a_browser_that_did_not_start_gets_a_code_only_the_starter_can_complete() {
-    let (app, _, _) = writing_app!(identity(ManualClock::default()));
-    let (_, attacker) = member(&app, "mallory@example.org").await;
-    let (_, victim) = member(&app, "victim@example.org").await;
-    let start = json!({"email": MAILBOX, "redirect_uri": ALLOWED_REDIRECT});
-
-    // Mallory starts and sends the link to the victim, who consents in their own browser.
-    let (state, _) = start_link(&app, &attacker, start.clone()).await;
-    let res =
-        test::call_service(&app, callback(&format!("code={GOOD_CODE}&state={state}")).to_request())
-            .await;
-    assert_eq!(res.status(), 303);
-    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
-    let code = location
-        .strip_prefix(&format!("{ALLOWED_REDIRECT}&code="))
-        .unwrap_or_else(|| panic!("{location}"));
-    // The code lands in the victim's app, signed in as the victim: it is not theirs.
-    let complete =
-        |token: &str| bearer(post("/api/mail/link/complete", json!({"code": code})), token);
-    let (s, body) = call(&app, complete(&victim)).await;
-    assert_eq!((s, fields(&body)[0].1.as_str()), (422, "link_code_invalid"), "{body}");
-    for token in [&attacker, &victim] {
-        let (_, list) = call(&app, get("/api/mail/accounts", token)).await;
-        assert_eq!(list["data"]["accounts"], json!([]), "nothing linked: {list}");
-    }
-
-    // The starter's own app completes its own code, once.
-    let (state, _) = start_link(&app, &victim, start).await;
-    let res =
-        test::call_service(&app, callback(&format!("code={GOOD_CODE}&state={state}")).to_request())
-            .await;
-    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
-    let code = location.rsplit_once("code=").unwrap().1.to_owned();
-    let (s, linked) =
-        call(&app, bearer(post("/api/mail/link/complete", json!({"code": code})), &victim)).await;
-    assert_eq!((s, &linked["data"]["created"]), (200, &json!(true)), "{linked}");
-    assert_eq!(linked["data"]["account"]["address"], MAILBOX);
-    let (s, again) =
-        call(&app, bearer(post("/api/mail/link/complete", json!({"code": code})), &victim)).await;
-    assert_eq!(s, 422, "once: {again}");
-}
-
-#[actix_web::test]
-async fn a_microsoft_token_signs_in_and_links_the_mailbox() {
-    let (app, _, _) = writing_app!(identity(ManualClock::default()));
-    let sign_in = || post("/api/auth/microsoft", json!({"assertion": VALID_ASSERTION}));
-    let (s, first) = call(&app, sign_in()).await;
-    assert_eq!(s, 200, "{first}");
-    let data = &first["data"];
-    assert_eq!(
-        (&data["token_type"], &data["created_user"]),
-        (&json!("Bearer"), &json!(true)),
-        "{first}"
-    );
-    assert!(
-        data["expires_in"].as_u64().unwrap() > 0
-            && !data["refresh_token"].as_str().unwrap().is_empty()
-    );
-    assert_eq!(data["linked"]["account"]["address"], MAILBOX);
-    let token = data["access_token"].as_str().unwrap();
-    let (s, list) = call(&app, get("/api/mail/accounts", token)).await;
-    assert_eq!((s, &list["data"]["accounts"][0]["id"]), (200, &data["linked"]["account"]["id"]));
-    let (s, again) = call(&app, sign_in()).await;
-    assert_eq!((s, &again["data"]["created_user"]), (200, &json!(false)), "{again}");
-    assert_eq!(again["data"]["linked"]["account"]["id"], data["linked"]["account"]["id"]);
-
-    // On-Behalf-Of for a signed-in user links the same way.
-    let (_, ada) = member(&app, "ada@example.org").await;
-    let obo =
-        bearer(post("/api/mail/link/microsoft/obo", json!({"assertion": VALID_ASSERTION})), &ada);
-    let (s, linked) = call(&app, obo).await;
-    assert_eq!((s, &linked["data"]["created"]), (200, &json!(true)), "{linked}");
-}
-
-/// Links Ada's mailbox through the callback; its account id.
-async fn linked_mailbox(
-    app: &impl Service<
-        actix_http::Request,
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-    >,
-    token: &str,
-) -> String {
-    let (state, binding) = start_link(app, token, json!({"email": MAILBOX})).await;
-    let back =
-        callback(&format!("code={GOOD_CODE}&state={state}")).insert_header(("Cookie", binding));
-    let (s, linked) = call(app, back).await;
-    assert_eq!(s, 200, "{linked}");
-    linked["data"]["account"]["id"].as_str().unwrap().to_owned()
 }
 
 #[actix_web::test]

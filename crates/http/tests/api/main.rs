@@ -15,6 +15,7 @@ mod identity;
 mod inputs;
 mod jobs;
 mod mail;
+mod mail_link;
 mod me;
 mod negotiation;
 mod openapi;

@@ -195,7 +195,9 @@ async fn fields_are_required_unless_the_proto_declares_them_optional() {
             .unwrap_or_default();
         for field in message.fields() {
             assert!(properties.contains_key(field.name()), "{}.{}", message.name(), field.name());
-            let declared_optional = field.field_descriptor_proto().proto3_optional();
+            let declared_optional = field.field_descriptor_proto().proto3_optional()
+                || switchboard_http::proto::v1::OPTIONAL_LISTS
+                    .contains(&format!(".{}", field.full_name()).as_str());
             optional += usize::from(declared_optional);
             assert_eq!(
                 required.contains(&field.name()),

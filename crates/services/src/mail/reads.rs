@@ -123,7 +123,7 @@ impl<P: Ports> MailService<P> {
             .await
     }
 
-    /// One of the caller's messages in full. The first time it is read (no body stored, or
+    /// One of the caller's messages in full. The first time it is read (no HTML body stored, or
     /// attachments without their metadata), it is fetched from the provider and stored.
     ///
     /// # Errors
@@ -141,7 +141,8 @@ impl<P: Ports> MailService<P> {
                 Box::pin(async move {
                     let message = tx.mail_message(owner, id).await?;
                     let message = message.ok_or(MailServiceError::MessageNotFound)?;
-                    let complete = message.body.is_some()
+                    // A sync stores the plain-text body; the HTML one comes with opening it.
+                    let complete = message.body.as_ref().is_some_and(|b| b.html.is_some())
                         && (!message.has_attachments || !message.attachments.is_empty());
                     if complete {
                         return Ok::<_, MailServiceError>((message, None, Vec::new()));
