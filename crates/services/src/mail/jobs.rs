@@ -13,8 +13,8 @@ use crate::jobs::{BackgroundJob, JobError};
 /// account. A dead grant marks the account `reauth_required` and the job succeeds (nothing
 /// retries a dead grant); an unreachable or throttling provider fails the attempt, retried
 /// with backoff (after the provider's `Retry-After` when it gave one); other failures mark the
-/// account `error` and are retried too. What an attempt stored is kept: finished folders keep
-/// their cursors, and pages already written are upserted again harmlessly.
+/// account `error` and are retried too. What an attempt stored is kept: folders whose round
+/// completed keep their cursors, and pages already written are upserted again harmlessly.
 #[derive(Serialize, Deserialize)]
 #[serde(bound = "")]
 pub struct MailSyncJob<P> {

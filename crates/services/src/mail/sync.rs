@@ -38,6 +38,10 @@ use crate::jobs::new_job;
 /// Folders synced at once.
 const FOLDERS_AT_ONCE: usize = 2;
 
+/// Accounts the schedule enqueues per run, those synced longest ago first: the rest wait for
+/// the next run rather than one transaction enqueueing without bound.
+const SYNCS_PER_ROUND: u32 = 10_000;
+
 /// What a sync changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SyncOutcome {
@@ -343,7 +347,7 @@ impl<P: Ports> MailService<P> {
             .transact(move |tx| {
                 Box::pin(async move {
                     let mut enqueued = 0;
-                    for id in tx.mail_accounts_to_sync(10_000).await? {
+                    for id in tx.mail_accounts_to_sync(SYNCS_PER_ROUND).await? {
                         if tx.enqueue(new_job(&MailSyncJob::<P>::new(id))?).await?.is_some() {
                             enqueued += 1;
                         }

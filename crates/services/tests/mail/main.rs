@@ -5,6 +5,7 @@
 
 mod detection;
 mod link;
+mod postgres;
 mod reads;
 mod sign_in;
 mod support;

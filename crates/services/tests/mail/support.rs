@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{SubsecRound, Utc};
 use secrecy::SecretString;
 use switchboard_crypto::{AeadSecretBox, Argon2Hasher, JwtTokens, SecretBoxKey};
 use switchboard_domain::UserId;
@@ -146,22 +146,23 @@ pub fn start() -> World {
     start_with(|_| {})
 }
 
-/// A world whose mail policy `change` adjusts. Both clocks start at the real time: the
-/// Microsoft client dates its tokens by it.
-pub fn start_with(change: impl FnOnce(&mut MailPolicy)) -> World {
+/// The sandbox, started at the real time (the Microsoft client dates its tokens by it).
+pub fn sandbox() -> RunningSandbox {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let now: DateTime<Utc> = Utc::now().trunc_subsecs(0);
-    let sandbox = Sandbox::builder()
+    Sandbox::builder()
         .seed(11)
-        .now(now)
+        .now(Utc::now().trunc_subsecs(0))
         .posts_per_channel(10)
         .people(5)
         .messages_per_mailbox(240)
         .build()
         .start_local()
-        .unwrap();
-    let store = MemoryStore::new();
-    let clock = ManualClock::new(now);
+        .unwrap()
+}
+
+/// Microsoft's client and Graph over `sandbox`, and an MX table that places its tenant's
+/// domain at Microsoft 365.
+pub fn adapters(sandbox: &RunningSandbox) -> SandboxMail {
     let mut config = MicrosoftAuthConfig::new(
         sandbox.microsoft_login_base_url(),
         "organizations",
@@ -185,24 +186,118 @@ pub fn start_with(change: impl FnOnce(&mut MailPolicy)) -> World {
     let (_, tenant_domain) = demo.rsplit_once('@').unwrap();
     let exchange = [format!("{}.mail.protection.outlook.com", tenant_domain.replace('.', "-"))];
     let exchange: Vec<&str> = exchange.iter().map(String::as_str).collect();
-    let adapters = SandboxMail {
+    SandboxMail {
         auth: CountingAuth { inner: Arc::new(auth), refreshes: Arc::default() },
         sources,
         mx: FixedMx::new([
             ("contoso.example", &["contoso-example.mail.protection.outlook.com"][..]),
             (tenant_domain, &exchange[..]),
         ]),
-    };
+    }
+}
+
+/// The policy of the tests: the callback and client page below, then `change`.
+pub fn policy(change: impl FnOnce(&mut MailPolicy)) -> MailPolicy {
     let mut policy = MailPolicy {
         callback_uri: CALLBACK.to_owned(),
         allowed_redirect_uris: vec![CLIENT_PAGE.to_owned()],
         ..MailPolicy::default()
     };
     change(&mut policy);
+    policy
+}
+
+/// A world whose mail policy `change` adjusts.
+pub fn start_with(change: impl FnOnce(&mut MailPolicy)) -> World {
+    let sandbox = sandbox();
+    let store = MemoryStore::new();
+    let clock = ManualClock::new(sandbox.now());
+    let adapters = adapters(&sandbox);
     let secrets = secrets();
-    let mail =
-        MailService::new(store.clone(), clock.clone(), secrets.clone(), adapters.clone(), policy);
+    let mail = MailService::new(
+        store.clone(),
+        clock.clone(),
+        secrets.clone(),
+        adapters.clone(),
+        policy(change),
+    );
+    let demo = sandbox.mailboxes()[0].address.clone();
     World { sandbox, store, clock, mail, adapters, secrets, demo }
+}
+
+/// A signed-in user, stored through `uow`.
+pub async fn user<U>(uow: &U, email: &str) -> Principal
+where
+    U: UnitOfWork<Tx: UserStore>,
+{
+    let id = UserId::new();
+    let user = User {
+        id,
+        email: EmailAddress::parse(email).unwrap(),
+        display_name: "Member".to_owned(),
+        role: Role::Member,
+        disabled: false,
+        password_hash: String::new(),
+        created_at: Utc::now(),
+    };
+    let saved = user.clone();
+    uow.transact(move |tx| Box::pin(async move { tx.insert_user(&saved).await })).await.unwrap();
+    Principal {
+        user_id: id,
+        role: Role::Member,
+        scopes: Scopes::all(),
+        kind: PrincipalKind::Session(SessionId::new()),
+        user,
+    }
+}
+
+/// Starts linking `mailbox` for `caller`, with the client page or not.
+pub async fn start_link<P: switchboard_ports::Ports>(
+    mail: &MailService<P>,
+    caller: &Principal,
+    mailbox: &str,
+    page: bool,
+) -> LinkStarted {
+    let request = LinkStart {
+        email: mailbox.to_owned(),
+        provider: None,
+        redirect_uri: page.then(|| CLIENT_PAGE.to_owned()),
+    };
+    mail.start_link(caller, request).await.unwrap()
+}
+
+/// Follows the authorization URL at the sandbox (which signs in as the login hint) and
+/// answers the callback's `state` and `code`.
+pub async fn authorize(started: &LinkStarted) -> (String, String) {
+    let client =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let answer = client.get(&started.authorization_url).send().await.unwrap();
+    assert!(answer.status().is_redirection(), "{}", answer.status());
+    let location = answer.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with(CALLBACK), "{location}");
+    let url = url::Url::parse(&location).unwrap();
+    let arg = |name: &str| {
+        url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).unwrap()
+    };
+    (arg("state"), arg("code"))
+}
+
+/// Links `mailbox` for `caller` from the starting browser.
+pub async fn link<P: switchboard_ports::Ports>(
+    mail: &MailService<P>,
+    caller: &Principal,
+    mailbox: &str,
+) -> MailAccount {
+    let started = start_link(mail, caller, mailbox, false).await;
+    let (state, code) = authorize(&started).await;
+    let finished = mail
+        .finish_link(&state, LinkCallback::Code(code), None, Some(&started.binding))
+        .await
+        .unwrap();
+    match finished {
+        LinkFinished::Linked { account, .. } => account,
+        other => panic!("not linked: {other:?}"),
+    }
 }
 
 impl World {
@@ -212,28 +307,7 @@ impl World {
 
     /// A signed-in user, stored.
     pub async fn user(&self, email: &str) -> Principal {
-        let id = UserId::new();
-        let user = User {
-            id,
-            email: EmailAddress::parse(email).unwrap(),
-            display_name: "Member".to_owned(),
-            role: Role::Member,
-            disabled: false,
-            password_hash: String::new(),
-            created_at: Utc::now(),
-        };
-        let saved = user.clone();
-        self.store
-            .transact(move |tx| Box::pin(async move { tx.insert_user(&saved).await }))
-            .await
-            .unwrap();
-        Principal {
-            user_id: id,
-            role: Role::Member,
-            scopes: Scopes::all(),
-            kind: PrincipalKind::Session(SessionId::new()),
-            user,
-        }
+        user(&self.store, email).await
     }
 
     pub fn refreshes(&self) -> usize {
@@ -242,42 +316,16 @@ impl World {
 
     /// Starts linking `mailbox` for `caller`, with the client page or not.
     pub async fn start_link(&self, caller: &Principal, mailbox: &str, page: bool) -> LinkStarted {
-        let request = LinkStart {
-            email: mailbox.to_owned(),
-            provider: None,
-            redirect_uri: page.then(|| CLIENT_PAGE.to_owned()),
-        };
-        self.mail.start_link(caller, request).await.unwrap()
+        start_link(&self.mail, caller, mailbox, page).await
     }
 
-    /// Follows the authorization URL at the sandbox (which signs in as the login hint) and
-    /// answers the callback's `state` and `code`.
+    /// See [`authorize`].
     pub async fn authorize(&self, started: &LinkStarted) -> (String, String) {
-        let client =
-            reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let answer = client.get(&started.authorization_url).send().await.unwrap();
-        assert!(answer.status().is_redirection(), "{}", answer.status());
-        let location = answer.headers()["location"].to_str().unwrap().to_owned();
-        assert!(location.starts_with(CALLBACK), "{location}");
-        let url = url::Url::parse(&location).unwrap();
-        let arg = |name: &str| {
-            url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).unwrap()
-        };
-        (arg("state"), arg("code"))
+        authorize(started).await
     }
 
     /// Links `mailbox` for `caller` from the starting browser.
     pub async fn link(&self, caller: &Principal, mailbox: &str) -> MailAccount {
-        let started = self.start_link(caller, mailbox, false).await;
-        let (state, code) = self.authorize(&started).await;
-        let finished = self
-            .mail
-            .finish_link(&state, LinkCallback::Code(code), None, Some(&started.binding))
-            .await
-            .unwrap();
-        match finished {
-            LinkFinished::Linked { account, .. } => account,
-            other => panic!("not linked: {other:?}"),
-        }
+        link(&self.mail, caller, mailbox).await
     }
 }
