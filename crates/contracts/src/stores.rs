@@ -221,6 +221,7 @@ macro_rules! store_contract {
             mail::pages_run_newest_first_without_duplicates_or_gaps,
             mail::filters_narrow_pages_and_q_searches_subject_and_body,
             mail::the_from_filter_ignores_case,
+            mail::messages_are_found_by_provider_id_within_their_account,
             mail::attachments_round_trip_and_survive_a_listing_without_them,
             mail_accounts::deleting_an_account_removes_its_folders_messages_and_tokens,
             mail_accounts::accounts_to_sync_skip_dead_grants_oldest_sync_first,

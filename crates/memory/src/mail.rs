@@ -199,6 +199,20 @@ impl MailStore for MemoryTx {
         Ok(found.cloned())
     }
 
+    async fn mail_messages_by_provider_ids(
+        &mut self,
+        account: MailAccountId,
+        provider_ids: &[String],
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        let wanted: std::collections::HashSet<&str> =
+            provider_ids.iter().map(String::as_str).collect();
+        let messages = self.state.mail.messages.values();
+        Ok(messages
+            .filter(|m| m.account_id == account && wanted.contains(m.provider_id.as_str()))
+            .cloned()
+            .collect())
+    }
+
     async fn mail_account_by_id(
         &mut self,
         id: MailAccountId,

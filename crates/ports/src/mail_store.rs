@@ -99,6 +99,17 @@ pub trait MailStore: Send {
         id: MailMessageId,
     ) -> impl Future<Output = Result<Option<StoredMessage>, StoreError>> + Send;
 
+    /// The stored messages of `account` among `provider_ids` (in no order; ids not stored are
+    /// left out), for a sync to tell new messages from changed and unchanged ones.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn mail_messages_by_provider_ids(
+        &mut self,
+        account: MailAccountId,
+        provider_ids: &[String],
+    ) -> impl Future<Output = Result<Vec<StoredMessage>, StoreError>> + Send;
+
     /// An account by id alone, for background jobs (never to answer a user: use
     /// [`MailStore::mail_account`]).
     ///

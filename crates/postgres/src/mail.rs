@@ -79,6 +79,14 @@ impl MailStore for PgTx {
         messages::of_user_by_id(self, user, id).await
     }
 
+    async fn mail_messages_by_provider_ids(
+        &mut self,
+        account: MailAccountId,
+        provider_ids: &[String],
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        messages::by_provider_ids(self, account, provider_ids).await
+    }
+
     async fn mail_account_by_id(
         &mut self,
         id: MailAccountId,

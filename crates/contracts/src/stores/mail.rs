@@ -311,6 +311,36 @@ pub async fn the_from_filter_ignores_case<H: StoreHarness>(store: &H) {
     assert!(ids_of(store, &ada.owner, from("grace@example")).await.is_empty(), "whole address");
 }
 
+/// Messages are found by their provider ids within one account only, with their folders;
+/// unknown ids are left out.
+pub async fn messages_are_found_by_provider_id_within_their_account<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let bob = linked(store, "bob@example.org").await;
+    let acc = ada.account.id;
+    upsert(store, vec![message(acc, "m1", 1, &[ada.inbox]), message(acc, "m2", 2, &[])]).await;
+    upsert(store, vec![message(bob.account.id, "m1", 1, &[])]).await;
+    let wanted = vec!["m1".to_owned(), "m2".to_owned(), "m9".to_owned()];
+    let found = store
+        .uow()
+        .read(move |tx| {
+            Box::pin(async move { tx.mail_messages_by_provider_ids(acc, &wanted).await })
+        })
+        .await
+        .unwrap();
+    let mut ids: Vec<(&str, MailAccountId)> =
+        found.iter().map(|m| (m.provider_id.as_str(), m.account_id)).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, [("m1", acc), ("m2", acc)], "Bob's m1 and the unknown m9 are left out");
+    let m1 = found.iter().find(|m| m.provider_id == "m1").unwrap();
+    assert_eq!(m1.folder_ids, [ada.inbox]);
+    let none = store
+        .uow()
+        .read(move |tx| Box::pin(async move { tx.mail_messages_by_provider_ids(acc, &[]).await }))
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}
+
 /// Attachments' metadata round-trips; a later listing that says the message has attachments
 /// without describing them keeps those stored, and one that says it has none clears them.
 pub async fn attachments_round_trip_and_survive_a_listing_without_them<H: StoreHarness>(store: &H) {

@@ -248,6 +248,25 @@ pub(super) async fn of_user_by_id(
     Ok(with_folders(tx, rows).await?.pop())
 }
 
+pub(super) async fn by_provider_ids(
+    tx: &mut PgTx,
+    account: MailAccountId,
+    provider_ids: &[String],
+) -> Result<Vec<StoredMessage>, StoreError> {
+    if provider_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The (account_id, provider_id) unique index answers it.
+    let rows: Vec<MessageRow> = mail_messages::table
+        .filter(mail_messages::account_id.eq(account.as_uuid()))
+        .filter(mail_messages::provider_id.eq_any(provider_ids))
+        .select(MessageRow::as_select())
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?;
+    with_folders(tx, rows).await
+}
+
 pub(super) async fn count(tx: &mut PgTx, account: MailAccountId) -> Result<u64, StoreError> {
     let count: i64 = mail_messages::table
         .filter(mail_messages::account_id.eq(account.as_uuid()))

@@ -2,20 +2,17 @@
 //! changed, with the progress and, on a round's last page, the folder's cursor, in one
 //! transaction.
 //!
-//! Telling created from changed from unchanged needs what is stored under the page's
-//! provider ids, and the store looks messages up by our ids only. So the page is first
-//! upserted in a transaction that is always rolled back (a probe): the ids it answers are the
-//! stored ones (a fresh id means the message is new), and the writing transaction reads those
-//! messages by id before writing. A re-run of a page therefore records nothing.
+//! What is stored under the page's provider ids is read first, in the same transaction (one
+//! query), to tell new messages from changed and unchanged ones: only new and changed ones are
+//! written and recorded, so a re-run of a page writes and records nothing.
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
 use switchboard_domain::NewEvent;
 use switchboard_domain::mail::{
     MailAccount, MailFolderId, MailMessageId, ProviderMessage, StoredMessage, SyncProgress,
 };
-use switchboard_ports::{Clock, MailStore, Ports, StoreError, Transaction, UnitOfWork};
+use switchboard_ports::{MailStore, Ports, Transaction, UnitOfWork};
 
 use super::{MailService, MailServiceError};
 
@@ -59,18 +56,6 @@ pub(super) struct Page<'a> {
     pub(super) cursors: Vec<(MailFolderId, String)>,
 }
 
-/// The probe's answer, carried out of the rolled-back transaction as its error.
-enum Probe {
-    Ids(Vec<MailMessageId>),
-    Store(StoreError),
-}
-
-impl From<StoreError> for Probe {
-    fn from(e: StoreError) -> Self {
-        Self::Store(e)
-    }
-}
-
 /// `message` as stored for `account`, with a fresh id (kept only if it is new).
 pub(super) fn stored(
     account: &MailAccount,
@@ -95,29 +80,6 @@ pub(super) fn stored(
         internet_message_id: message.internet_message_id,
         body: message.body,
         attachments: message.attachments,
-    }
-}
-
-/// A stand-in for a removed message, only ever upserted by the probe.
-fn placeholder(account: &MailAccount, provider_id: &str, now: DateTime<Utc>) -> StoredMessage {
-    StoredMessage {
-        id: MailMessageId::new(),
-        account_id: account.id,
-        provider_id: provider_id.to_owned(),
-        thread_key: String::new(),
-        folder_ids: Vec::new(),
-        subject: String::new(),
-        from: None,
-        to: Vec::new(),
-        cc: Vec::new(),
-        received_at: now,
-        sent_at: None,
-        unread: false,
-        has_attachments: false,
-        snippet: String::new(),
-        internet_message_id: None,
-        body: None,
-        attachments: Vec::new(),
     }
 }
 
@@ -146,17 +108,12 @@ pub(super) fn differences(
         .collect()
 }
 
-fn probe_ids(messages: &[StoredMessage]) -> impl Iterator<Item = MailMessageId> + '_ {
-    messages.iter().map(|m| m.id)
-}
-
 impl<P: Ports> MailService<P> {
     /// Writes one page (see the module).
     ///
     /// # Errors
     /// A failure of the store.
     pub(super) async fn write_page(&self, page: Page<'_>) -> Result<Counts, MailServiceError> {
-        let now = self.clock.now();
         let account = page.account.clone();
         // The provider may list a message twice in a page: the last listing wins.
         let mut seen = HashSet::new();
@@ -168,82 +125,56 @@ impl<P: Ports> MailService<P> {
             .filter(|m| seen.insert(m.provider_id.clone()))
             .collect();
         messages.reverse();
-        let removed: Vec<(Option<MailFolderId>, StoredMessage)> = page
-            .removed
-            .iter()
-            .filter(|(_, id)| seen.insert(id.clone()))
-            .map(|(folder, id)| (*folder, placeholder(&account, id, now)))
-            .collect();
-        let probe: Vec<StoredMessage> =
-            messages.iter().chain(removed.iter().map(|(_, m)| m)).cloned().collect();
-        let probed = self
-            .uow
-            .transact(move |tx| {
-                Box::pin(async move {
-                    let ids = tx.upsert_mail_messages(&probe).await?;
-                    Err::<(), _>(Probe::Ids(ids))
-                })
-            })
-            .await;
-        let stored_ids: Vec<MailMessageId> = match probed {
-            Err(Probe::Ids(ids)) => ids,
-            Err(Probe::Store(e)) => return Err(e.into()),
-            Ok(()) => Vec::new(),
-        };
-        let fresh: Vec<MailMessageId> =
-            probe_ids(&messages).chain(removed.iter().map(|(_, m)| m.id)).collect();
-        let known: Vec<MailMessageId> = stored_ids
-            .into_iter()
-            .zip(&fresh)
-            .filter(|(stored, fresh)| stored != *fresh)
-            .map(|(stored, _)| stored)
-            .collect();
+        let removed: Vec<(Option<MailFolderId>, String)> =
+            page.removed.into_iter().filter(|(_, id)| seen.insert(id.clone())).collect();
+        let listed: Vec<String> = seen.into_iter().collect();
         let (total, cursors) = (page.total, page.cursors);
         self.uow
             .transact(move |tx| {
                 Box::pin(async move {
                     let owner = Some(account.user_id);
-                    let mut old: HashMap<String, StoredMessage> = HashMap::new();
-                    for id in known {
-                        if let Some(message) = tx.mail_message(account.user_id, id).await? {
-                            old.insert(message.provider_id.clone(), message);
-                        }
-                    }
+                    let old: HashMap<String, StoredMessage> = tx
+                        .mail_messages_by_provider_ids(account.id, &listed)
+                        .await?
+                        .into_iter()
+                        .map(|m| (m.provider_id.clone(), m))
+                        .collect();
                     let mut counts = Counts::default();
                     let mut events = Vec::new();
-                    let ids = tx.upsert_mail_messages(&messages).await?;
-                    for (message, id) in messages.iter().zip(ids) {
-                        let oid = id.to_string();
+                    let mut writes = Vec::with_capacity(messages.len());
+                    for message in messages {
                         match old.get(&message.provider_id) {
-                            _ if id == message.id => {
+                            None => {
                                 counts.created += 1;
-                                let snapshot = serde_json::to_value(message).unwrap_or_default();
+                                let oid = message.id.to_string();
+                                let snapshot = serde_json::to_value(&message).unwrap_or_default();
                                 events.push(NewEvent::added(MESSAGE_MODEL, oid, snapshot));
+                                writes.push(message);
                             }
                             Some(before) => {
-                                let changes = differences(before, message);
+                                let changes = differences(before, &message);
+                                let new_text = message.body.as_ref().and_then(|b| b.text.as_ref());
+                                let old_text = before.body.as_ref().and_then(|b| b.text.as_ref());
+                                if changes.is_empty()
+                                    && (new_text.is_none() || new_text == old_text)
+                                {
+                                    continue;
+                                }
                                 counts.changed += u64::from(!changes.is_empty());
+                                let oid = before.id.to_string();
                                 events.extend(changes.into_iter().map(|(name, was, now)| {
                                     NewEvent::changed(MESSAGE_MODEL, oid.clone(), &name, was, now)
                                 }));
-                            }
-                            // Stored between the probe and now: changed, its old state unknown.
-                            None => {
-                                counts.changed += 1;
-                                let snapshot = serde_json::to_value(message).unwrap_or_default();
-                                events.push(NewEvent::changed(
-                                    MESSAGE_MODEL,
-                                    oid,
-                                    "message",
-                                    serde_json::Value::Null,
-                                    snapshot,
-                                ));
+                                writes.push(StoredMessage { id: before.id, ..message });
                             }
                         }
                     }
+                    if !writes.is_empty() {
+                        tx.upsert_mail_messages(&writes).await?;
+                    }
                     let gone: Vec<&StoredMessage> = removed
                         .iter()
-                        .filter_map(|(folder, r)| Some((*folder, old.get(&r.provider_id)?)))
+                        .filter_map(|(folder, id)| Some((*folder, old.get(id)?)))
                         .filter(|(folder, m)| {
                             folder.is_none_or(|f| {
                                 m.folder_ids.is_empty() || m.folder_ids.contains(&f)

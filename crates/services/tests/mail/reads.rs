@@ -30,7 +30,7 @@ async fn a_message_is_read_in_full_once_and_its_attachment_streamed() {
     let listed_body = listed.body.as_ref().unwrap();
     assert!(listed_body.html.is_none(), "a sync stores the plain text only");
     assert!(listed_body.text.as_deref().is_some_and(|t| t.contains("Signed copy")));
-    assert!(listed.attachments.is_empty(), \"attachments come with opening it\");
+    assert!(listed.attachments.is_empty(), "attachments come with opening it");
 
     let full = world.mail.message(&ada, listed.id).await.unwrap();
     assert_eq!(full.id, listed.id);
