@@ -101,7 +101,7 @@ fn no_records(error: &ResolveError) -> bool {
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+    #![expect(clippy::unwrap_used, reason = "tests")]
 
     use std::collections::BTreeMap;
     use std::net::SocketAddr;
