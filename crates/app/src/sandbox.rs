@@ -321,7 +321,7 @@ fn mail_banner(api: &str, demo: &Demo, mail_account: Option<&str>) -> String {
         r#"  Outlook mailbox {mailbox} linked (account {id}), syncing:
     curl -s {api}/api/mail/accounts/{id} -H "Authorization: Bearer $TOKEN"
     curl -s '{api}/api/mail/messages?account_id={id}&limit=5' -H "Authorization: Bearer $TOKEN"
-    curl -s '{api}/api/mail/messages?account_id={id}&q=invoice' -H "Authorization: Bearer $TOKEN"
+    curl -s '{api}/api/mail/messages?account_id={id}&q=deadline' -H "Authorization: Bearer $TOKEN"
   Change it at the fake Graph, then sync:
     curl -s -X POST {admin}/microsoft/messages -H 'Content-Type: application/json'       -d '{{"mailbox":"{mailbox}","folder":"inbox","subject":"Hello from the sandbox","from_name":"Ada","from_address":"ada@example.org","body":"A new message."}}'
     curl -s -X POST {api}/api/mail/accounts/{id}/sync -H "Authorization: Bearer $TOKEN"
