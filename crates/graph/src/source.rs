@@ -17,7 +17,7 @@ use switchboard_ports::mail::{
 };
 
 use crate::chunks::AttachmentChunks;
-use crate::limit::MailboxLimit;
+use switchboard_ports::MailboxLimit;
 use crate::request::{Answer, Graph};
 use crate::wire::{self, ATTACHMENT_FIELDS, LISTED};
 

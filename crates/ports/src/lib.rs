@@ -9,6 +9,8 @@ pub mod identity;
 pub mod jobs;
 pub mod mail;
 pub mod mail_auth;
+pub mod mail_limit;
+pub mod mail_limits;
 pub mod mail_store;
 pub mod oauth;
 pub mod rate_limit;
@@ -28,6 +30,8 @@ pub use identity::{
     UserQuery, UserStore, Verification,
 };
 pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob, WorkWakeups};
+pub use mail_limit::MailboxLimit;
+pub use mail_limits::MailboxLimits;
 pub use mail_auth::{MailAdapters, MailAuth, MailAuthError, MailSourceFactory, ProviderTokens};
 pub use mail_store::{MailLinkState, MailLinkStore, MailStore, PendingMailLink};
 pub use oauth::{OAuthGrant, OAuthState, OAuthStateStore};
