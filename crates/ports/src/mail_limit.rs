@@ -34,6 +34,12 @@ impl MailboxLimit {
         Self { shared: Arc::new(shared) }
     }
 
+    /// Requests allowed at once.
+    #[must_use]
+    pub fn capacity(&self) -> usize {
+        self.shared.max
+    }
+
     /// Requests in flight now (an attachment counts until its stream is dropped).
     pub fn in_flight(&self) -> usize {
         self.shared.max - self.shared.semaphore.available_permits()

@@ -1,0 +1,1 @@
+pub struct GoogleAuth; pub struct GoogleAuthConfig;
