@@ -111,10 +111,10 @@ impl Walk {
             "text/html" => &mut self.html,
             _ => return,
         };
-        if slot.is_none() {
-            if let Some(data) = body.and_then(|b| b.data.as_deref()) {
-                *slot = Some(decode_text(data, header(part, "Content-Type")));
-            }
+        if slot.is_none()
+            && let Some(data) = body.and_then(|b| b.data.as_deref())
+        {
+            *slot = Some(decode_text(data, header(part, "Content-Type")));
         }
     }
 }

@@ -37,10 +37,10 @@ pub(crate) fn rfc5322(
     reply: Option<&ReplyContext>,
 ) -> Result<Vec<u8>, MailError> {
     let mut to: Vec<Address<'_>> = message.to.iter().map(mailbox).collect();
-    if to.is_empty() {
-        if let Some(sender) = reply.and_then(|r| r.from.as_ref()) {
-            to.push(mailbox(sender));
-        }
+    if to.is_empty()
+        && let Some(sender) = reply.and_then(|r| r.from.as_ref())
+    {
+        to.push(mailbox(sender));
     }
     let subject = match reply {
         Some(r) if message.subject.trim().is_empty() => {
