@@ -12,7 +12,7 @@ mod ids;
 mod text;
 
 pub(crate) use attachment::{content, stream};
-pub(crate) use generate::{MailConfig, generate};
+pub(crate) use generate::{GOOGLE, MICROSOFT, MailConfig, generate};
 pub(crate) use ids::MailIds;
 
 use std::collections::HashMap;
