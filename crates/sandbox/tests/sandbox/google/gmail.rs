@@ -377,7 +377,7 @@ async fn expired_unknown_and_missing_tokens_are_401_and_unknown_ids_404() {
         sb.google_access_token(DEMO, "https://www.googleapis.com/auth/gmail.metadata").unwrap();
     let id = sb.gmail_messages(DEMO, None).unwrap().remove(0).id;
     let full = get(&sb, &metadata_only, &format!("messages/{id}"), &[("format", "full")]).await;
-    assert_eq!(full.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(reason(full, StatusCode::FORBIDDEN).await, "forbidden");
     let minimal =
         get(&sb, &metadata_only, &format!("messages/{id}"), &[("format", "metadata")]).await;
     assert_eq!(minimal.status(), StatusCode::OK);
