@@ -3,6 +3,7 @@
 mod admin;
 mod builder;
 mod control;
+mod credentials;
 mod data;
 mod error;
 mod faults;

@@ -150,31 +150,10 @@ impl Sandbox {
             Address { name, address: mail.from_address }
         };
         let thread = mail.thread_id.filter(|t| mailbox.live().any(|(_, m)| &m.thread_id == t));
-        let message = Message {
-            id: String::new(),
-            folder: Some(0),
-            conversation_id: thread.clone().unwrap_or_default(),
-            internet_message_id: format!("<{:x}.sandbox@mail.gmail.com>", at),
-            in_reply_to: None,
-            subject: mail.subject,
-            from,
-            to: vec![Address {
-                name: mailbox.display_name.clone(),
-                address: mailbox.address.clone(),
-            }],
-            cc: Vec::new(),
-            sent_us: at,
-            received_us: at,
-            created_us: at,
-            modified_us: at,
-            changed_seq: 0,
-            is_read: false,
-            is_draft: false,
-            importance: "normal",
-            body: mail.body,
-            html: mail.html,
-            attachments: Vec::new(),
-        };
+        let to =
+            vec![Address { name: mailbox.display_name.clone(), address: mailbox.address.clone() }];
+        let mut message = Message::arriving(from, to, mail.subject, mail.body, mail.html, at);
+        message.internet_message_id = format!("<{at:x}.sandbox@mail.gmail.com>");
         let labels: BTreeSet<String> = if mail.labels.is_empty() {
             ["INBOX", "UNREAD"].map(str::to_owned).into()
         } else {

@@ -22,6 +22,9 @@ pub(crate) enum GmailError {
     /// 403 `userRateLimitExceeded` with `Retry-After` (seconds).
     #[error("User-rate limit exceeded.")]
     UserRateLimit(u64),
+    /// 403 `forbidden` with a message (a format the scope does not allow, another user).
+    #[error("{0}")]
+    Forbidden(String),
     /// 404 `notFound`.
     #[error("Requested entity was not found.")]
     NotFound,
@@ -42,6 +45,7 @@ impl GmailError {
             Self::InsufficientScope => ("PERMISSION_DENIED", "global", "insufficientPermissions"),
             Self::RateLimit(_) => ("RESOURCE_EXHAUSTED", "usageLimits", "rateLimitExceeded"),
             Self::UserRateLimit(_) => ("PERMISSION_DENIED", "usageLimits", "userRateLimitExceeded"),
+            Self::Forbidden(_) => ("PERMISSION_DENIED", "global", "forbidden"),
             Self::NotFound => ("NOT_FOUND", "global", "notFound"),
             Self::Invalid(reason, _) => ("INVALID_ARGUMENT", "global", reason),
         }
@@ -52,7 +56,9 @@ impl ResponseError for GmailError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
-            Self::InsufficientScope | Self::UserRateLimit(_) => StatusCode::FORBIDDEN,
+            Self::InsufficientScope | Self::UserRateLimit(_) | Self::Forbidden(_) => {
+                StatusCode::FORBIDDEN
+            }
             Self::RateLimit(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Invalid(..) => StatusCode::BAD_REQUEST,

@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
-use super::messages::{Format, not_found, render};
+use super::messages::{Format, not_found, reading, render};
 use super::model::{Change, GmailMessage, SYSTEM_LABELS};
 use super::{Caller, GmailError, Need, all, next_token, one, page_size, page_token, query};
 use crate::store::Store;
@@ -43,14 +43,10 @@ pub(super) async fn thread(
     path: web::Path<(String, String)>,
     store: web::Data<Store>,
 ) -> Result<HttpResponse, GmailError> {
-    let caller = Caller::authenticate(&req, &store, Need::Metadata)?;
-    let args = query(&req);
-    let format = Format::parse(&args, &caller)?;
+    let (caller, format, headers) = reading(&req, &store)?;
     if format == Format::Raw {
         return Err(GmailError::invalid("Invalid value at 'format' (raw)"));
     }
-    let headers: Vec<String> =
-        all(&args, "metadataHeaders").into_iter().map(str::to_owned).collect();
     let google = store.google();
     let mailbox = &google.mailboxes[caller.mailbox];
     let mut messages: Vec<&GmailMessage> =

@@ -36,13 +36,10 @@ impl Format {
             }
         };
         if matches!(format, Self::Full | Self::Raw) && !caller.can_read() {
-            return Err(GmailError::Invalid(
-                "forbidden",
-                format!(
-                    "Metadata scope doesn't allow format {}",
-                    one(args, "format").unwrap_or("full").to_uppercase()
-                ),
-            ));
+            return Err(GmailError::Forbidden(format!(
+                "Metadata scope doesn't allow format {}",
+                one(args, "format").unwrap_or("full").to_uppercase()
+            )));
         }
         Ok(format)
     }
@@ -82,8 +79,7 @@ pub(super) async fn list(
     let caller = Caller::authenticate(&req, &store, Need::Metadata)?;
     let args = query(&req);
     if one(&args, "q").is_some() && !caller.can_read() {
-        return Err(GmailError::Invalid(
-            "forbidden",
+        return Err(GmailError::Forbidden(
             "Metadata scope does not support 'q' parameter".to_owned(),
         ));
     }
@@ -128,16 +124,25 @@ fn search(
     Search::parse(one(args, "q"), label_ids, spam_trash, mailbox, now_ms)
 }
 
+/// What `messages.get` and `threads.get` take: the caller, the `format` and the
+/// `metadataHeaders` asked for.
+pub(crate) fn reading(
+    req: &HttpRequest,
+    store: &Store,
+) -> Result<(Caller, Format, Vec<String>), GmailError> {
+    let caller = Caller::authenticate(req, store, Need::Metadata)?;
+    let args = query(req);
+    let format = Format::parse(&args, &caller)?;
+    let headers = all(&args, "metadataHeaders").into_iter().map(str::to_owned).collect();
+    Ok((caller, format, headers))
+}
+
 pub(super) async fn get(
     req: HttpRequest,
     path: web::Path<(String, String)>,
     store: web::Data<Store>,
 ) -> Result<HttpResponse, GmailError> {
-    let caller = Caller::authenticate(&req, &store, Need::Metadata)?;
-    let args = query(&req);
-    let format = Format::parse(&args, &caller)?;
-    let headers: Vec<String> =
-        all(&args, "metadataHeaders").into_iter().map(str::to_owned).collect();
+    let (caller, format, headers) = reading(&req, &store)?;
     let google = store.google();
     let mailbox = &google.mailboxes[caller.mailbox];
     let index = mailbox.index(&path.1).ok_or_else(|| not_found(&path.1))?;

@@ -34,7 +34,7 @@ pub(crate) enum Part<'a> {
 /// The message's tree.
 pub(crate) fn tree(m: &GmailMessage) -> Part<'_> {
     let message = &m.message;
-    let text = message.text_body();
+    let text = crlf(&message.text_body());
     let body = if message.html {
         Part::Multipart {
             subtype: "alternative",
@@ -60,6 +60,12 @@ pub(crate) fn tree(m: &GmailMessage) -> Part<'_> {
     let mut parts = vec![body];
     parts.extend(message.attachments.iter().map(Part::File));
     Part::Multipart { subtype: "mixed", boundary: boundary(&m.id, 'm'), parts }
+}
+
+/// Text with the CRLF line ends of a MIME body: `body.data` holds the part's bytes as
+/// they travel, the same as `raw`'s.
+fn crlf(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\n', "\r\n")
 }
 
 /// Boundaries shaped like Gmail's (`000000000000…`), fixed per message so `raw` is stable.

@@ -78,13 +78,7 @@ impl Caller {
         store: &Store,
         need: Need,
     ) -> Result<Self, GmailError> {
-        let token = req
-            .headers()
-            .get("Authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim)
-            .filter(|t| !t.is_empty());
+        let token = crate::credentials::bearer(req);
         if let Some(retry_after) = store.throttled(Api::Gmail, token) {
             return Err(GmailError::RateLimit(retry_after));
         }
@@ -103,10 +97,7 @@ impl Caller {
         if user != "me"
             && !store.google().mailboxes[caller.mailbox].address.eq_ignore_ascii_case(user)
         {
-            return Err(GmailError::Invalid(
-                "forbidden",
-                "Delegation denied for another user.".to_owned(),
-            ));
+            return Err(GmailError::Forbidden("Delegation denied for another user.".to_owned()));
         }
         caller.require(need)?;
         Ok(caller)

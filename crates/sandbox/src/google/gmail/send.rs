@@ -131,28 +131,11 @@ fn deliver(
     };
     let thread =
         thread_id.filter(|t| google.mailboxes[sender].live().any(|(_, m)| &m.thread_id == t));
-    let message = Message {
-        id: String::new(),
-        folder: Some(0),
-        conversation_id: thread.clone().unwrap_or_default(),
-        internet_message_id,
-        in_reply_to,
-        subject,
-        from,
-        to,
-        cc,
-        sent_us: at,
-        received_us: at,
-        created_us: at,
-        modified_us: at,
-        changed_seq: 0,
-        is_read: true,
-        is_draft: false,
-        importance: "normal",
-        body,
-        html,
-        attachments: Vec::new(),
-    };
+    let mut message = Message::arriving(from, to, subject, body, html, at);
+    message.internet_message_id = internet_message_id;
+    message.in_reply_to = in_reply_to;
+    message.cc = cc;
+    message.is_read = true;
     let recipients: Vec<usize> = message
         .to
         .iter()

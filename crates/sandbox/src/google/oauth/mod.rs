@@ -105,10 +105,6 @@ pub(crate) struct GoogleAuth {
 
 impl GoogleAuth {
     pub(crate) fn new(seed: u64) -> Self {
-        // Tokens must not repeat across runs of the same seed (a client may keep one).
-        let clock = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
         let mut clients = HashMap::new();
         clients.insert(crate::GOOGLE_CLIENT_ID.to_owned(), crate::GOOGLE_CLIENT_SECRET.to_owned());
         Self {
@@ -119,14 +115,13 @@ impl GoogleAuth {
             granted: HashMap::new(),
             deny: 0,
             token_lifetime: Duration::from_secs(3599),
-            rng: Rng::new(seed ^ clock, 0x600613),
+            rng: Rng::unrepeatable(seed, 0x600613),
         }
     }
 
     /// An opaque token after Google's prefix (`4/0A…` codes, `ya29.` access, `1//` refresh).
     pub(crate) fn mint(&mut self, prefix: &str, len: usize) -> String {
-        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        format!("{prefix}{}", self.rng.token(ALPHABET, len))
+        format!("{prefix}{}", self.rng.token(crate::data::rng::TOKEN_ALPHABET, len))
     }
 
     /// A new access token for `mailbox` with `scopes`.
