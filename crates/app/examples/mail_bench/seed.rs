@@ -49,7 +49,9 @@ pub struct Seeded {
     pub sender: String,
 }
 
-fn words(rng: &mut ChaCha8Rng, n: usize) -> Vec<&'static str> {
+/// Between `min` and `min + spread - 1` words of the vocabulary.
+fn words(rng: &mut ChaCha8Rng, min: usize, spread: usize) -> Vec<&'static str> {
+    let n = min + rng.next_u32() as usize % spread;
     (0..n).map(|_| WORDS[rng.next_u32() as usize % WORDS.len()]).collect()
 }
 
@@ -61,8 +63,8 @@ fn person(rng: &mut ChaCha8Rng) -> MailAddress {
 }
 
 fn message(rng: &mut ChaCha8Rng, account: MailAccountId, i: usize) -> StoredMessage {
-    let mut subject = words(rng, 3 + rng.next_u32() as usize % 6);
-    let mut body = words(rng, 40 + rng.next_u32() as usize % 80);
+    let mut subject = words(rng, 3, 6);
+    let mut body = words(rng, 40, 80);
     if i % 100 == 42 {
         let at = rng.next_u32() as usize % body.len();
         body.insert(at, RARE_WORD);
