@@ -28,7 +28,10 @@ struct Figures {
 pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize) {
     let url = |extra: &[(&str, &str)]| {
         let account = seeded.account.to_string();
-        let mut params = vec![("account_id", account.as_str()), ("limit", "50")];
+        let limit =
+            if extra.iter().any(|(k, _)| *k == "limit") { None } else { Some(("limit", "50")) };
+        let mut params: Vec<(&str, &str)> = vec![("account_id", account.as_str())];
+        params.extend(limit);
         params.extend_from_slice(extra);
         let path = format!("{}/api/mail/messages", world.base);
         Url::parse_with_params(&path, &params).unwrap().to_string()
@@ -118,7 +121,12 @@ async fn count(world: &World, url: &str) -> usize {
 
 /// `clients` clients, each sending the next of `urls` as soon as its last answer is read,
 /// for `length`.
-async fn drive(world: &World, urls: &Arc<Vec<String>>, clients: usize, length: Duration) -> Figures {
+async fn drive(
+    world: &World,
+    urls: &Arc<Vec<String>>,
+    clients: usize,
+    length: Duration,
+) -> Figures {
     let started = Instant::now();
     let deadline = started + length;
     let tasks: Vec<_> = (0..clients)

@@ -87,7 +87,17 @@ impl World {
 
         let http = reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap();
         let (token, caller) = sign_up(&http, &base).await;
-        Self { uow: PgUnitOfWork::new(db.pool()), db, sandbox, mail, caller, token, base, http, mailbox }
+        Self {
+            uow: PgUnitOfWork::new(db.pool()),
+            db,
+            sandbox,
+            mail,
+            caller,
+            token,
+            base,
+            http,
+            mailbox,
+        }
     }
 
     /// `GET {path}` as the user: the status and the JSON body.

@@ -70,6 +70,8 @@ pub async fn attachment(world: &World, account: MailAccountId) {
     let mut received = 0u64;
     while let Some(chunk) = res.chunk().await.unwrap() {
         received += chunk.len() as u64;
+        // Also sampled here, between chunks: the sampler's 2 ms may miss a short peak.
+        peak.fetch_max(rss_kb(), Ordering::Relaxed);
     }
     let took = started.elapsed();
     stop.store(true, Ordering::Relaxed);
