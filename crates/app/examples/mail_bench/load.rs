@@ -38,11 +38,10 @@ pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize) {
     };
     let first = url(&[]);
     let deep = deeper_pages(world, &first).await;
-    let matches = count(world, &url(&[("q", RARE_WORD), ("limit", "100")])).await;
     let scenarios: Vec<(String, Vec<String>)> = vec![
         ("first page".to_owned(), vec![first]),
         (format!("cursor pages 2-{}", DEEP_PAGES + 1), deep),
-        (format!("q={RARE_WORD} ({matches} matches)"), vec![url(&[("q", RARE_WORD)])]),
+        (format!("q={RARE_WORD} (in 1 % of messages)"), vec![url(&[("q", RARE_WORD)])]),
         ("unread=true".to_owned(), vec![url(&[("unread", "true")])]),
         (format!("from={}", seeded.sender), vec![url(&[("from", &seeded.sender)])]),
     ];
@@ -94,29 +93,6 @@ async fn deeper_pages(world: &World, first: &str) -> Vec<String> {
     }
     assert_eq!(urls.len(), DEEP_PAGES, "the seeded account has that many pages");
     urls
-}
-
-/// How many messages the query finds, following its pages.
-async fn count(world: &World, url: &str) -> usize {
-    let mut found = 0;
-    let mut current = url.to_owned();
-    loop {
-        let page: serde_json::Value = world
-            .http
-            .get(&current)
-            .bearer_auth(&world.token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        found += page["data"]["messages"].as_array().map_or(0, Vec::len);
-        let Some(cursor) = page["data"]["next_cursor"].as_str() else { return found };
-        let mut next = Url::parse(url).unwrap();
-        next.query_pairs_mut().append_pair("cursor", cursor);
-        current = next.to_string();
-    }
 }
 
 /// `clients` clients, each sending the next of `urls` as soon as its last answer is read,
