@@ -168,7 +168,7 @@ fn message(rng: &mut ChaCha8Rng, account: MailAccountId, i: usize) -> StoredMess
         body.insert(at, RARE_WORD);
     }
     if let Some(first) = subject.first_mut() {
-        *first = if i % 7 == 0 { "Re:" } else { first };
+        *first = if i.is_multiple_of(7) { "Re:" } else { first };
     }
     let text = body.join(" ");
     let received_at = Utc::now() - Duration::seconds(i64::from(rng.next_u32() % (90 * 86_400)));
@@ -182,10 +182,10 @@ fn message(rng: &mut ChaCha8Rng, account: MailAccountId, i: usize) -> StoredMess
         subject: subject.join(" "),
         from: Some(person(rng)),
         to: vec![person(rng)],
-        cc: if i % 4 == 0 { vec![person(rng)] } else { Vec::new() },
+        cc: if i.is_multiple_of(4) { vec![person(rng)] } else { Vec::new() },
         received_at,
         sent_at: Some(received_at - Duration::seconds(5)),
-        unread: rng.next_u32() % 5 == 0,
+        unread: rng.next_u32().is_multiple_of(5),
         has_attachments,
         snippet: text.chars().take(120).collect(),
         internet_message_id: Some(format!("<bench-{i}@example.org>")),
