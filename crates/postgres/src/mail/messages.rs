@@ -203,11 +203,19 @@ pub(super) async fn page(
         select = select.filter(mail_messages::received_at.lt(until));
     }
     if let Some(q) = &query.q {
+        // The matching ids come from the GIN index, and the page walks the time index keeping
+        // those: testing `search` row by row along the time index would read each row's
+        // (often TOASTed) tsvector, several times slower for a word in 1% of a mailbox.
         // 'simple', as the generated column: no stemming for mail in any language.
+        // Raw SQL: diesel cannot alias a table against itself in a boxed subselect.
         select = select.filter(
-            sql::<Bool>("search @@ websearch_to_tsquery('simple', ")
-                .bind::<Text, _>(q.clone())
-                .sql(")"),
+            sql::<Bool>(
+                "mail_messages.id IN (SELECT m.id FROM mail_messages m WHERE m.account_id = ",
+            )
+            .bind::<Uuid, _>(query.account.as_uuid())
+            .sql(" AND m.search @@ websearch_to_tsquery('simple', ")
+            .bind::<Text, _>(q.clone())
+            .sql("))"),
         );
     }
     if let Some(after) = query.after {
