@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: criterion benches, then an HTTP load run with wrk against a release build.
 # Prints requests per second and p50/p99 latency per scenario. Load goes to loopback only.
-# Then chat ingest (posts/s into PostgreSQL), the hashing priority under a read storm and a login
+# Then chat ingest (posts/s into PostgreSQL), mail (first sync, list and search, attachment
+# streaming; crates/app/examples/mail_bench), the hashing priority under a read storm and a login
 # storm (scripts/bench-priority.sh) and, with BENCH_QUALITY=1, the analytics compared
 # with sumy and YAKE (needs pip; SUMY_FULL=1 times sumy on all 10,000 posts, about 10-40 min).
 #   BENCH_DURATION=10s BENCH_CONNECTIONS=32 make bench
@@ -24,7 +25,7 @@ if [ "${BENCH_SKIP_CRITERION:-0}" != 1 ]; then
 fi
 
 cargo build --release --locked -p switchboard-app --bin switchboard --example queue_bench \
-  --example ingest_bench
+  --example ingest_bench --example mail_bench
 scripts/db.sh start >/dev/null
 admin=$(scripts/db.sh url --admin)
 db_url="${admin%/*}/switchboard_bench"
@@ -180,6 +181,16 @@ trap - EXIT
 echo
 echo "issue 5 — ingest (target: >= 20,000 posts/s for each provider)"
 SWITCHBOARD_TEST_DATABASE_URL=$admin SWITCHBOARD__LOG__FILTER=warn "$target/release/examples/ingest_bench"
+
+# Mail: a first sync of a 20,000-message Outlook mailbox from the in-process sandbox (median of 3
+# rounds; target >= 2,000 messages/s), the list route with its filters and full-text search at
+# $connections clients over 100,000 stored messages (target p99 < 10 ms), and a 25 MB attachment
+# streamed through the server while its memory is sampled (target: < 5 MB more at the peak). A
+# fresh database on the bench cluster, the server in the bench's own process. MAIL_BENCH_MESSAGES,
+# MAIL_BENCH_STORED, MAIL_BENCH_ROUNDS and MAIL_BENCH_ATTACHMENT_MB change it.
+echo
+SWITCHBOARD_TEST_DATABASE_URL=$admin SWITCHBOARD__LOG__FILTER=warn \
+  MAIL_BENCH_CLIENTS=$connections MAIL_BENCH_SECS=${duration%s} "$target/release/examples/mail_bench"
 
 # The password-hashing priority (auth.argon2.priority): a storm of reads and a storm of logins at
 # once against a server per priority; its default rests on these figures (docs/identity.md).

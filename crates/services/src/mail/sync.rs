@@ -161,6 +161,9 @@ impl<P: Ports> MailService<P> {
                     }
                     if status == MailAccountStatus::Active {
                         account.last_sync_at = Some(now);
+                        // Folders' pages commit concurrently, each counting what it saw: the
+                        // count after all of them is the one to show.
+                        account.progress.stored = tx.count_mail_messages(id).await?;
                     }
                     set_status(tx, &mut account, status, error).await?;
                     Ok::<_, MailServiceError>(())
