@@ -8,8 +8,8 @@
 
 use std::time::Duration;
 
-use google_gmail1::common::{Delegate, Response, Retry};
 use google_gmail1::Error;
+use google_gmail1::common::{Delegate, Response, Retry};
 use serde_json::Value;
 use switchboard_ports::mail::MailError;
 
@@ -117,8 +117,14 @@ mod tests {
 
     #[test]
     fn statuses_and_reasons_map_once() {
-        assert!(matches!(answer(429, "rateLimitExceeded", "RESOURCE_EXHAUSTED"), Failure::Retry(_)));
-        assert!(matches!(answer(403, "userRateLimitExceeded", "PERMISSION_DENIED"), Failure::Retry(_)));
+        assert!(matches!(
+            answer(429, "rateLimitExceeded", "RESOURCE_EXHAUSTED"),
+            Failure::Retry(_)
+        ));
+        assert!(matches!(
+            answer(403, "userRateLimitExceeded", "PERMISSION_DENIED"),
+            Failure::Retry(_)
+        ));
         assert!(matches!(answer(503, "backendError", "UNAVAILABLE"), Failure::Retry(_)));
         assert!(matches!(
             answer(403, "insufficientPermissions", "PERMISSION_DENIED"),

@@ -28,9 +28,10 @@ const LENIENT_URL: GeneralPurpose = GeneralPurpose::new(
 /// ```
 pub fn decode_base64url(text: &str) -> Option<Vec<u8>> {
     let text = text.trim();
-    LENIENT_URL.decode(text).ok().or_else(|| {
-        general_purpose::STANDARD_NO_PAD.decode(text.trim_end_matches('=')).ok()
-    })
+    LENIENT_URL
+        .decode(text)
+        .ok()
+        .or_else(|| general_purpose::STANDARD_NO_PAD.decode(text.trim_end_matches('=')).ok())
 }
 
 /// The message's header `name` (case-insensitive), first occurrence.
@@ -88,7 +89,8 @@ impl Walk {
         let body = part.body.as_ref();
         let filename = part.filename.as_deref().unwrap_or_default();
         let attachment_id = body.and_then(|b| b.attachment_id.as_deref());
-        let disposition = header(part, "Content-Disposition").unwrap_or_default().to_ascii_lowercase();
+        let disposition =
+            header(part, "Content-Disposition").unwrap_or_default().to_ascii_lowercase();
         if mime.starts_with("multipart/") {
             part.parts.iter().flatten().for_each(|child| self.part(child));
             return;

@@ -68,7 +68,9 @@ pub(crate) fn rfc5322(
         chain.push(bare(original));
         builder = builder.in_reply_to(bare(original)).references(chain);
     }
-    builder.write_to_vec().map_err(|e| MailError::InvalidResponse(format!("building the message: {e}")))
+    builder
+        .write_to_vec()
+        .map_err(|e| MailError::InvalidResponse(format!("building the message: {e}")))
 }
 
 #[cfg(test)]

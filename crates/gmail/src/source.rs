@@ -6,10 +6,10 @@ use switchboard_domain::mail::{
     FolderKind, FolderRole, MailIdentity, MailProvider, OutgoingMessage, ProviderMessage,
     RemoteFolder,
 };
+use switchboard_ports::MailboxLimit;
 use switchboard_ports::mail::{
     AttachmentContent, ChangePage, MailError, MailSource, SyncFrom, SyncScope,
 };
-use switchboard_ports::MailboxLimit;
 
 use crate::api::Api;
 use crate::chunks::AttachmentChunks;
@@ -49,7 +49,9 @@ impl GmailSource {
     async fn profile_history_id(&self) -> Result<(String, u64), MailError> {
         let profile = self
             .api
-            .call("profile", |hub, seen| Box::pin(hub.users().get_profile(ME).delegate(seen).doit()))
+            .call("profile", |hub, seen| {
+                Box::pin(hub.users().get_profile(ME).delegate(seen).doit())
+            })
             .await?;
         let address = profile.email_address.unwrap_or_default();
         let history_id = profile
@@ -110,7 +112,9 @@ impl GmailSource {
         self.api
             .call_or_reread(
                 &what,
-                |hub, seen| Box::pin(hub.users().messages_get(ME, id).format(format).delegate(seen).doit()),
+                |hub, seen| {
+                    Box::pin(hub.users().messages_get(ME, id).format(format).delegate(seen).doit())
+                },
                 wire::reread,
             )
             .await

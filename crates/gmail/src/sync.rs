@@ -34,7 +34,9 @@ impl Round {
             Self::Window { cursor, after, page: Some(page) } => {
                 Some(PageToken(format!("w {cursor} {after} {page}")))
             }
-            Self::History { start, page: Some(page) } => Some(PageToken(format!("h {start} {page}"))),
+            Self::History { start, page: Some(page) } => {
+                Some(PageToken(format!("h {start} {page}")))
+            }
             _ => None,
         }
     }
@@ -84,16 +86,20 @@ impl GmailSource {
         let (upserted, removed) = self.fetch_all(ids).await?;
         let next = match next {
             Some(page) => SyncStep::More(
-                Round::Window { cursor, after, page: Some(page) }.token().ok_or_else(|| {
-                    MailError::InvalidResponse("empty page token".into())
-                })?,
+                Round::Window { cursor, after, page: Some(page) }
+                    .token()
+                    .ok_or_else(|| MailError::InvalidResponse("empty page token".into()))?,
             ),
             None => SyncStep::Done(SyncCursor(cursor.to_string())),
         };
         Ok(ChangePage { upserted, removed, next })
     }
 
-    async fn history_page(&self, start: u64, page: Option<String>) -> Result<ChangePage, MailError> {
+    async fn history_page(
+        &self,
+        start: u64,
+        page: Option<String>,
+    ) -> Result<ChangePage, MailError> {
         let answer = match self.history(start, page.as_deref()).await {
             Err(MailError::NotFound { .. }) => return Err(MailError::CursorExpired),
             other => other?,

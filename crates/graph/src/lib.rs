@@ -13,5 +13,5 @@ pub use chunks::AttachmentChunks;
 pub use config::{EndpointError, GraphConfig};
 pub use factory::GraphSources;
 pub use identity::{AuthorityError, MicrosoftAuth, MicrosoftAuthConfig, TenantPolicy};
-pub use switchboard_ports::MailboxLimit;
 pub use source::GraphSource;
+pub use switchboard_ports::MailboxLimit;

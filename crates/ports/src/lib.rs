@@ -30,9 +30,9 @@ pub use identity::{
     UserQuery, UserStore, Verification,
 };
 pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob, WorkWakeups};
+pub use mail_auth::{MailAdapters, MailAuth, MailAuthError, MailSourceFactory, ProviderTokens};
 pub use mail_limit::MailboxLimit;
 pub use mail_limits::MailboxLimits;
-pub use mail_auth::{MailAdapters, MailAuth, MailAuthError, MailSourceFactory, ProviderTokens};
 pub use mail_store::{MailLinkState, MailLinkStore, MailStore, PendingMailLink};
 pub use oauth::{OAuthGrant, OAuthState, OAuthStateStore};
 pub use rate_limit::{RateGate, Throttled, Try, retrying, with_retries};

@@ -6,8 +6,7 @@ use std::borrow::Cow;
 use oauth2::basic::{BasicClient, BasicTokenResponse};
 use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet,
-    EndpointSet, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, RevocationUrl,
-    Scope, StandardRevocableToken, TokenResponse, TokenUrl,
+    EndpointSet, PkceCodeVerifier, RedirectUrl, RefreshToken, Scope, TokenResponse, TokenUrl,
 };
 use secrecy::ExposeSecret;
 use switchboard_ports::mail_auth::AuthorizationRequest;
@@ -17,9 +16,9 @@ use super::config::GoogleAuthConfig;
 use super::errors::from_oauth;
 use crate::config::EndpointError;
 
-/// oauth2's client with the authorization, token and revocation endpoints set.
-type Client =
-    BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointSet, EndpointSet>;
+/// oauth2's client with the authorization and token endpoints set (revocation is a plain form
+/// POST, see `GoogleAuth::revoke`).
+type Client = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
 
 /// Google's OAuth 2.0 client: authorization code with PKCE, refresh without rotation,
 /// revocation.
@@ -27,6 +26,7 @@ pub struct GoogleAuth {
     config: GoogleAuthConfig,
     http: reqwest_graph::Client,
     oauth: Client,
+    revoke_url: url::Url,
 }
 
 impl std::fmt::Debug for GoogleAuth {
@@ -74,9 +74,8 @@ impl GoogleAuth {
             // Google documents the secret in the form body.
             .set_auth_type(AuthType::RequestBody)
             .set_auth_uri(AuthUrl::from_url(auth))
-            .set_token_uri(TokenUrl::from_url(token))
-            .set_revocation_url(RevocationUrl::from_url(revoke));
-        Ok(Self { config, http, oauth })
+            .set_token_uri(TokenUrl::from_url(token));
+        Ok(Self { config, http, oauth, revoke_url: revoke })
     }
 
     /// The configuration this client was built with.
@@ -144,34 +143,36 @@ impl GoogleAuth {
     }
 
     /// Revokes the refresh token (which revokes its access tokens too), or the access token
-    /// when there is none. A token Google no longer knows (`invalid_token`) is as revoked as
-    /// it gets.
+    /// when there is none: a form POST of `token` to the revocation endpoint, as Google
+    /// documents it (oauth2's own revocation insists on https, which the sandbox is not). A
+    /// token Google no longer knows (`invalid_token`) is as revoked as it gets.
     pub(super) async fn revoke(&self, tokens: &ProviderTokens) -> Result<bool, MailAuthError> {
-        let token = match &tokens.refresh_token {
-            Some(refresh) => StandardRevocableToken::RefreshToken(RefreshToken::new(refresh.clone())),
-            None => StandardRevocableToken::AccessToken(oauth2::AccessToken::new(
-                tokens.access_token.clone(),
-            )),
-        };
+        let token = tokens.refresh_token.as_deref().unwrap_or(&tokens.access_token);
         let answer = self
-            .oauth
-            .revoke_token(token)
-            .map_err(|e| MailAuthError::Transport(e.to_string()))?
-            .request_async(&self.http)
-            .await;
-        match answer {
-            Ok(()) => Ok(true),
-            Err(RequestTokenError::ServerResponse(body))
-                if body.error().as_ref() == "invalid_token" =>
-            {
-                Ok(true)
+            .http
+            .post(self.revoke_url.clone())
+            .form(&[("token", token)])
+            .send()
+            .await
+            .map_err(|e| MailAuthError::Transport(e.without_url().to_string()))?;
+        let status = answer.status();
+        if status.is_success() {
+            return Ok(true);
+        }
+        let text = answer.text().await.unwrap_or_default();
+        let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let code = body["error"].as_str().unwrap_or_default().to_owned();
+        let description = body["error_description"].as_str().unwrap_or_default().to_owned();
+        match code.as_str() {
+            "invalid_token" => Ok(true),
+            _ if status.is_server_error() => {
+                Err(MailAuthError::Transport(format!("revocation answered {status}")))
             }
-            Err(RequestTokenError::ServerResponse(body)) => Err(MailAuthError::Provider {
-                code: body.error().as_ref().to_owned(),
-                description: body.error_description().cloned().unwrap_or_default(),
+            "" => Err(MailAuthError::Provider {
+                code: format!("HTTP {}", status.as_u16()),
+                description,
             }),
-            Err(RequestTokenError::Request(e)) => Err(MailAuthError::Transport(e.to_string())),
-            Err(other) => Err(MailAuthError::Transport(other.to_string())),
+            _ => Err(MailAuthError::Provider { code, description }),
         }
     }
 }

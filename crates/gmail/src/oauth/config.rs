@@ -83,7 +83,8 @@ impl GoogleAuthConfig {
         }
         let url = |u: &str| {
             let text = checked(u)?;
-            url::Url::parse(text.trim_end_matches('/')).map_err(|e| EndpointError::Invalid(e.to_string()))
+            url::Url::parse(text.trim_end_matches('/'))
+                .map_err(|e| EndpointError::Invalid(e.to_string()))
         };
         Ok([url(&self.auth_url)?, url(&self.token_url)?, url(&self.revoke_url)?])
     }
