@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use secrecy::ExposeSecret;
 use switchboard_domain::chat::ChatProvider;
 use switchboard_sandbox::{
-    MATTERMOST_TOKEN, MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET, RunningSandbox, SLACK_TOKEN,
-    Sandbox,
+    GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, MATTERMOST_TOKEN, MICROSOFT_CLIENT_ID,
+    MICROSOFT_CLIENT_SECRET, RunningSandbox, SLACK_TOKEN, Sandbox,
 };
 use switchboard_services::{ConnectSource, DemoAccount, DemoService};
 
@@ -56,6 +56,17 @@ pub fn start(config: &mut Config) -> Result<Option<RunningSandbox>, AppError> {
     }
     microsoft.login_base_url = running.microsoft_login_base_url();
     microsoft.graph_base_url = running.graph_base_url();
+    // The fake Google plays Google's OAuth 2.0 server and Gmail, its one client included.
+    let google = &mut config.mail.google;
+    if google.client_id.is_empty() {
+        google.client_id = GOOGLE_CLIENT_ID.to_owned();
+        google.client_secret = GOOGLE_CLIENT_SECRET.to_owned().into();
+    }
+    let oauth = running.google_oauth_base_url();
+    google.authorize_url = format!("{oauth}/o/oauth2/v2/auth");
+    google.token_url = running.google_token_url();
+    google.revoke_url = format!("{oauth}/revoke");
+    google.gmail_base_url = running.gmail_base_url();
     config.chat.slack_base_url = running.slack_base_url();
     config.chat.mattermost_base_url = running.mattermost_base_url();
     tracing::info!(

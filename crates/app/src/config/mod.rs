@@ -21,7 +21,7 @@ pub use auth::{
     Argon2Config, AuthConfig, HashPriorityConfig, LimitsConfig, SecretKeyConfig, SigningKeyConfig,
 };
 pub use chat::{ChatConfig, SlackOAuthConfig};
-pub use mail::{MailConfig, MicrosoftConfig};
+pub use mail::{GoogleConfig, MailConfig, MicrosoftConfig};
 pub use sandbox::{DemoConfig, SandboxConfig};
 pub use stats::StatsConfig;
 
@@ -267,6 +267,13 @@ impl Config {
                 "mail.microsoft endpoints must be https in production ({url:?})"
             )));
         }
+        let plain =
+            self.mail.google.endpoints().into_iter().find(|url| !url.starts_with("https://"));
+        if let (Some(url), Profile::Production) = (plain, profile) {
+            return Err(ConfigError::Inconsistent(format!(
+                "mail.google endpoints must be https in production ({url:?})"
+            )));
+        }
         if let Some(uri) =
             self.mail.allowed_redirect_uris.iter().find(|u| url::Url::parse(u).is_err())
         {
@@ -287,6 +294,7 @@ impl Config {
         secrets.extend(self.auth.secret_keys.iter().map(|k| ("auth.secret_keys", &k.key)));
         secrets.push(("chat.slack_oauth.client_secret", &self.chat.slack_oauth.client_secret));
         secrets.push(("mail.microsoft.client_secret", &self.mail.microsoft.client_secret));
+        secrets.push(("mail.google.client_secret", &self.mail.google.client_secret));
         secrets.push(("sandbox.demo.password", &self.sandbox.demo.password));
         secrets
     }
