@@ -45,6 +45,10 @@ impl MailSourceFactory for ProviderSources {
 
 /// One mailbox at its provider.
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one source per job or request, built once and borrowed: boxing saves nothing"
+)]
 pub enum ProviderSource {
     /// An Outlook mailbox.
     Graph(GraphSource),
