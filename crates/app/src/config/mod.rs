@@ -463,6 +463,25 @@ mod tests {
     }
 
     #[test]
+    fn production_refuses_plain_http_google_endpoints() {
+        Jail::expect_with(|jail| {
+            jail.set_env("DATABASE_URL", "postgres://app:s3cret@db.internal/switchboard");
+            real_keys(jail);
+            let config = Config::load(Profile::Production, None).unwrap();
+            assert!(config.mail.google.endpoints().iter().all(|u| u.starts_with("https://")));
+            for key in ["AUTHORIZE_URL", "TOKEN_URL", "REVOKE_URL", "GMAIL_BASE_URL"] {
+                let name = format!("SWITCHBOARD__MAIL__GOOGLE__{key}");
+                jail.set_env(&name, "http://127.0.0.1:9/google");
+                let err = Config::load(Profile::Production, None).unwrap_err();
+                assert!(err.to_string().contains("mail.google endpoints"), "{key}: {err}");
+                assert!(Config::load(Profile::Development, None).is_ok(), "{key}");
+                jail.set_env(&name, "https://oauth2.googleapis.com/x");
+            }
+            Ok(())
+        });
+    }
+
+    #[test]
     fn profiles_parse() {
         assert_eq!("production".parse::<Profile>().unwrap(), Profile::Production);
         assert!("staging".parse::<Profile>().is_err());
