@@ -247,6 +247,24 @@ async fn a_gmail_mailbox_is_linked_synced_listed_searched_read_kept_up_to_date_a
     assert!(count(&w.db, &events("changed")).await > changed_before);
     assert_eq!(count(&w.db, &events("deleted")).await, 1);
 
+    // Gmail forgot the history since the stored historyId (a 404): the sync reads the window
+    // again and still finds what arrived meanwhile.
+    w.sandbox
+        .add_gmail(NewGmail {
+            mailbox: w.mailbox.clone(),
+            subject: "Itinerary".into(),
+            from_name: "Grace Hopper".into(),
+            from_address: "grace@example.org".into(),
+            body: "The Kilimanjaro itinerary is attached.".into(),
+            ..NewGmail::default()
+        })
+        .unwrap();
+    assert!(w.sandbox.expire_gmail_history(&w.mailbox).unwrap() > 0);
+    sync(&w, &app, &ada, &id).await;
+    let uri = format!("/api/mail/messages?account_id={id}&q=kilimanjaro");
+    assert_eq!(messages(&get(&app, &ada, &uri).await).len(), 1);
+    assert_eq!(get(&app, &ada, &format!("/api/mail/accounts/{id}")).await["status"], "active");
+
     // An expired access token is refreshed (Google keeps the refresh token) and sync goes on.
     assert!(w.sandbox.expire_google_access_tokens() > 0);
     sync(&w, &app, &ada, &id).await;
