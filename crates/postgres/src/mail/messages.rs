@@ -13,7 +13,7 @@ use switchboard_domain::mail::{
 };
 use switchboard_ports::StoreError;
 
-use super::rows::MessageRow;
+use super::rows::{MessageRow, SummaryRow};
 use crate::PgTx;
 use crate::error::store_error;
 use crate::schema::{mail_accounts, mail_message_folders, mail_messages};
@@ -138,13 +138,13 @@ pub(super) async fn remove(
 }
 
 /// The stored messages of `rows`, each with its folders, read in one more statement.
-pub(super) async fn with_folders(
+/// The folders of each of `ids`, in one query.
+async fn folders_of(
     tx: &mut PgTx,
-    rows: Vec<MessageRow>,
-) -> Result<Vec<StoredMessage>, StoreError> {
-    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+    ids: &[uuid::Uuid],
+) -> Result<HashMap<uuid::Uuid, Vec<MailFolderId>>, StoreError> {
     let links: Vec<(uuid::Uuid, uuid::Uuid)> = mail_message_folders::table
-        .filter(mail_message_folders::message_id.eq_any(&ids))
+        .filter(mail_message_folders::message_id.eq_any(ids))
         .order((mail_message_folders::message_id, mail_message_folders::folder_id))
         .select((mail_message_folders::message_id, mail_message_folders::folder_id))
         .load(tx.conn())
@@ -154,6 +154,15 @@ pub(super) async fn with_folders(
     for (message, folder) in links {
         folders.entry(message).or_default().push(MailFolderId::from_uuid(folder));
     }
+    Ok(folders)
+}
+
+pub(super) async fn with_folders(
+    tx: &mut PgTx,
+    rows: Vec<MessageRow>,
+) -> Result<Vec<StoredMessage>, StoreError> {
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut folders = folders_of(tx, &ids).await?;
     rows.into_iter()
         .map(|r| {
             let of = folders.remove(&r.id).unwrap_or_default();
@@ -173,7 +182,7 @@ pub(super) async fn page(
         .select(mail_accounts::id);
     let mut select = mail_messages::table
         .filter(mail_messages::account_id.eq_any(owned))
-        .select(MessageRow::as_select())
+        .select(SummaryRow::as_select())
         .into_boxed();
     if let Some(folder) = query.folder {
         let linked = mail_message_folders::table
@@ -232,12 +241,20 @@ pub(super) async fn page(
     } else {
         select.order((mail_messages::received_at.desc(), mail_messages::id.desc()))
     };
-    let rows: Vec<MessageRow> = select
+    let rows: Vec<SummaryRow> = select
         .limit(i64::from(query.limit).saturating_add(1))
         .load(tx.conn())
         .await
         .map_err(store_error)?;
-    let found = with_folders(tx, rows).await?;
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut folders = folders_of(tx, &ids).await?;
+    let found = rows
+        .into_iter()
+        .map(|r| {
+            let of = folders.remove(&r.id).unwrap_or_default();
+            r.summary(of)
+        })
+        .collect();
     Ok(MessagePage::from_fetched(found, query.limit))
 }
 
