@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Jsonb, Nullable, Text, Timestamptz, Uuid};
+use diesel::sql_types::{Jsonb, Nullable, Text};
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
@@ -13,6 +13,7 @@ use switchboard_domain::mail::{
 };
 use switchboard_ports::StoreError;
 
+use super::filters::{Before, FromAddress, Matches, ReceivedUnindexed};
 use super::rows::{MessageRow, SummaryRow};
 use crate::PgTx;
 use crate::error::store_error;
@@ -194,10 +195,7 @@ pub(super) async fn page(
         select = select.filter(mail_messages::thread_key.eq(thread.clone()));
     }
     if let Some(from) = &query.from {
-        // As the (account_id, lower(from_address), …) index is written, so it serves this.
-        select = select.filter(
-            sql::<Bool>("lower(from_address) = lower(").bind::<Text, _>(from.clone()).sql(")"),
-        );
+        select = select.filter(FromAddress(from.clone()));
     }
     if let Some(unread) = query.unread {
         select = select.filter(mail_messages::unread.eq(unread));
@@ -212,32 +210,13 @@ pub(super) async fn page(
         select = select.filter(mail_messages::received_at.lt(until));
     }
     if let Some(q) = &query.q {
-        // 'simple', as the generated column: no stemming for mail in any language.
-        select = select.filter(
-            sql::<Bool>("search @@ websearch_to_tsquery('simple', ")
-                .bind::<Text, _>(q.clone())
-                .sql(")"),
-        );
+        select = select.filter(Matches(q.clone()));
     }
     if let Some(after) = query.after {
-        // A row comparison, so the (account_id, received_at DESC, id DESC) index serves it.
-        select = select.filter(
-            sql::<Bool>("(received_at, id) < (")
-                .bind::<Timestamptz, _>(after.received_at)
-                .sql(", ")
-                .bind::<Uuid, _>(after.id.as_uuid())
-                .sql(")"),
-        );
+        select = select.filter(Before { received_at: after.received_at, id: after.id.as_uuid() });
     }
     select = if query.q.is_some() {
-        // A search reads its matches from the GIN index and sorts them: walking the time index
-        // and testing each row's tsvector costs a read per message until 50 matches are found,
-        // half a second over 100,000 messages for a word the mailbox does not hold. The
-        // `+ interval '0'` keeps the planner off that walk, whose cost it cannot estimate.
-        select.order((
-            sql::<Timestamptz>("received_at + interval '0'").desc(),
-            mail_messages::id.desc(),
-        ))
+        select.order((ReceivedUnindexed.desc(), mail_messages::id.desc()))
     } else {
         select.order((mail_messages::received_at.desc(), mail_messages::id.desc()))
     };
