@@ -10,8 +10,9 @@ use switchboard_services::chat::{ChatSyncAllJob, ChatSyncJob};
 use switchboard_services::jobs::{
     BackgroundJob, JobRegistry, NoopJob, SleepJob, Worker, WorkerConfig,
 };
+use switchboard_services::mail::{MailSyncAllJob, MailSyncJob};
 use switchboard_services::stats::StatsUpdateJob;
-use switchboard_services::{ChatService, Identity, StatsService};
+use switchboard_services::{ChatService, Identity, MailService, StatsService};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
@@ -26,18 +27,21 @@ pub struct JobContext {
     pub chat: ChatService<PgPorts>,
     /// Channel analytics and their update.
     pub stats: StatsService<PgPorts>,
+    /// Mailbox syncs.
+    pub mail: MailService<PgPorts>,
 }
 
 impl JobContext {
     /// The services jobs use, over `identity`'s adapters, from configuration.
     ///
     /// # Errors
-    /// [`AppError::Command`] when the chat providers' HTTP client or the analytics pool cannot
-    /// be built.
+    /// [`AppError::Command`] when the chat or mail providers' clients or the analytics pool
+    /// cannot be built.
     pub fn new(identity: &Identity<PgPorts>, config: &Config) -> Result<Self, AppError> {
         Ok(Self {
             chat: crate::ports::chat(identity, &config.chat)?,
             stats: crate::ports::stats(identity, &config.stats)?,
+            mail: crate::ports::mail(identity, config, "")?,
         })
     }
 }
@@ -50,6 +54,8 @@ pub fn registry() -> JobRegistry<JobContext> {
         .register_with::<ChatSyncJob<PgPorts>>(|c: &JobContext| c.chat.clone())
         .register_with::<ChatSyncAllJob<PgPorts>>(|c: &JobContext| c.chat.clone())
         .register_with::<StatsUpdateJob<PgPorts>>(|c: &JobContext| c.stats.clone())
+        .register_with::<MailSyncJob<PgPorts>>(|c: &JobContext| c.mail.clone())
+        .register_with::<MailSyncAllJob<PgPorts>>(|c: &JobContext| c.mail.clone())
 }
 
 /// Creates or updates the recurring schedules (the sync of every chat source, the update of
@@ -62,6 +68,7 @@ pub async fn schedule_recurring(queue: &PgJobQueue, config: &Config) -> Result<(
     for (job_type, interval) in [
         (ChatSyncAllJob::<PgPorts>::JOB_TYPE, config.chat.sync_interval_secs),
         (StatsUpdateJob::<PgPorts>::JOB_TYPE, config.stats.update_interval_secs),
+        (MailSyncAllJob::<PgPorts>::JOB_TYPE, config.mail.sync_interval_secs),
     ] {
         queue
             .schedule(RecurringJob {

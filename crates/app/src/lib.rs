@@ -6,6 +6,8 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod jobs;
+pub mod mail;
+pub mod mx;
 pub mod ports;
 pub mod sandbox;
 pub mod telemetry;

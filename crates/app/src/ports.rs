@@ -29,6 +29,7 @@ impl switchboard_ports::Ports for PgPorts {
     type Tokens = JwtTokens;
     type Secrets = AeadSecretBox;
     type ChatSources = crate::chat::ProviderSources;
+    type Mail = crate::mail::ProviderMail;
 }
 
 /// The chat service over `identity`'s unit of work and secret box, from configuration.
@@ -50,6 +51,26 @@ pub fn chat(
         Some(oauth) => chat.with_slack_oauth(oauth),
         None => chat,
     })
+}
+
+/// The mail service over `identity`'s unit of work and secret box, from configuration;
+/// `callback_uri` is this server's callback when `mail.callback_uri` is empty (jobs, which
+/// never start a link, pass "").
+///
+/// # Errors
+/// [`AppError::Command`] when a provider endpoint or DNS server is refused.
+pub fn mail(
+    identity: &Identity<PgPorts>,
+    config: &crate::config::Config,
+    callback_uri: &str,
+) -> Result<switchboard_services::MailService<PgPorts>, AppError> {
+    Ok(switchboard_services::MailService::new(
+        identity.uow.clone(),
+        SystemClock,
+        identity.secrets.clone(),
+        crate::mail::ProviderMail::new(&config.mail)?,
+        crate::mail::policy(config, callback_uri),
+    ))
 }
 
 /// The analytics policy from configuration.

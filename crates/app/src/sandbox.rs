@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 
 use secrecy::ExposeSecret;
 use switchboard_domain::chat::ChatProvider;
-use switchboard_sandbox::{MATTERMOST_TOKEN, RunningSandbox, SLACK_TOKEN, Sandbox};
+use switchboard_sandbox::{
+    MATTERMOST_TOKEN, MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET, RunningSandbox, SLACK_TOKEN,
+    Sandbox,
+};
 use switchboard_services::{ConnectSource, DemoAccount, DemoService};
 
 use crate::config::Config;
@@ -45,6 +48,14 @@ pub fn start(config: &mut Config) -> Result<Option<RunningSandbox>, AppError> {
         running.add_slack_oauth_client(&oauth.client_id, oauth.client_secret.expose_secret());
         oauth.authorize_url = running.slack_authorize_url();
     }
+    // The fake Microsoft identity platform plays the whole of Microsoft, its one app included.
+    let microsoft = &mut config.mail.microsoft;
+    if microsoft.client_id.is_empty() {
+        microsoft.client_id = MICROSOFT_CLIENT_ID.to_owned();
+        microsoft.client_secret = MICROSOFT_CLIENT_SECRET.to_owned().into();
+    }
+    microsoft.login_base_url = running.microsoft_login_base_url();
+    microsoft.graph_base_url = running.graph_base_url();
     config.chat.slack_base_url = running.slack_base_url();
     config.chat.mattermost_base_url = running.mattermost_base_url();
     tracing::info!(
@@ -72,6 +83,8 @@ pub struct Demo {
     pub mattermost_base_url: String,
     /// The sandbox's admin API.
     pub sandbox_admin_url: String,
+    /// The demo user's Outlook mailbox at the fake Microsoft 365 tenant, if it has one.
+    pub outlook_mailbox: Option<String>,
     /// When `serve` started, for the time to first analytics.
     pub started: Instant,
 }
@@ -90,6 +103,7 @@ impl Demo {
             slack_base_url: running.slack_base_url(),
             mattermost_base_url: running.mattermost_base_url(),
             sandbox_admin_url: running.admin_base_url(),
+            outlook_mailbox: running.mailboxes().first().map(|m| m.address.clone()),
             started,
         }
     }
@@ -136,7 +150,17 @@ pub async fn run(demo: Demo, account: DemoAccount) {
         sources = seeded.sources.len(),
         "demo account ready; first sync enqueued"
     );
-    println!("{}", banner(&demo, &account));
+    let linked = match &demo.outlook_mailbox {
+        Some(mailbox) => match link_outlook(demo.api, &account, mailbox).await {
+            Ok(linked) => Some(linked),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot link the demo Outlook mailbox");
+                None
+            }
+        },
+        None => None,
+    };
+    println!("{}", banner(&demo, &account, linked.as_deref()));
     let seeded_at = Instant::now();
     loop {
         let progress = match demo.service.progress(seeded.user.id).await {
@@ -182,12 +206,79 @@ pub async fn run(demo: Demo, account: DemoAccount) {
     }
 }
 
+/// Links the demo user's Outlook mailbox as a person in a browser would, over this server's
+/// own API: sign in, `POST /api/mail/link`, follow the fake identity platform's sign-in (it
+/// approves at once and redirects with a code), then the callback with the browser-binding
+/// cookie. Answers the mail account's id.
+async fn link_outlook(
+    api: SocketAddr,
+    account: &DemoAccount,
+    mailbox: &str,
+) -> Result<String, String> {
+    let api = format!("http://{api}");
+    // No redirects followed: each hop is this function's, like a browser's address bar.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let fail = |step: &str, e: &dyn std::fmt::Display| format!("{step}: {e}");
+    let login = serde_json::json!({"email": account.email, "password": account.password});
+    let session: serde_json::Value = http
+        .post(format!("{api}/api/auth/login"))
+        .json(&login)
+        .send()
+        .await
+        .map_err(|e| fail("login", &e))?
+        .json()
+        .await
+        .map_err(|e| fail("login", &e))?;
+    let token = session["data"]["access_token"].as_str().ok_or("login: no access token")?;
+    let started = http
+        .post(format!("{api}/api/mail/link"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"email": mailbox}))
+        .send()
+        .await
+        .map_err(|e| fail("link", &e))?;
+    let cookie = started
+        .headers()
+        .get(reqwest::header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+        .ok_or("link: no browser-binding cookie")?;
+    let started: serde_json::Value = started.json().await.map_err(|e| fail("link", &e))?;
+    let authorize =
+        started["data"]["authorization_url"].as_str().ok_or("link: no authorization URL")?;
+    let consent = http.get(authorize).send().await.map_err(|e| fail("authorize", &e))?;
+    let callback = consent
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| format!("authorize: answered {} without a redirect", consent.status()))?
+        .to_owned();
+    let linked: serde_json::Value = http
+        .get(callback)
+        .header(reqwest::header::COOKIE, cookie)
+        .send()
+        .await
+        .map_err(|e| fail("callback", &e))?
+        .json()
+        .await
+        .map_err(|e| fail("callback", &e))?;
+    linked["data"]["account"]["id"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("callback: {}", linked["message"]))
+}
+
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// The lines a newcomer copies: who to sign in as, and what to ask.
-pub fn banner(demo: &Demo, account: &DemoAccount) -> String {
+pub fn banner(demo: &Demo, account: &DemoAccount, mail_account: Option<&str>) -> String {
     let api = format!("http://{}", demo.api);
     let (email, password) = (&account.email, &account.password);
     let login = format!(r#"{{"email":"{email}","password":"{password}"}}"#);
@@ -211,10 +302,29 @@ pub fn banner(demo: &Demo, account: &DemoAccount) -> String {
   (compat login: curl -s -X POST {api}/api/auth -H 'Content-Type: application/json' -d '{compat}')
   Connect Slack by OAuth against the sandbox (follows every redirect):
     curl -sL -c /dev/null '{api}/api/chat/oauth/slack/start?redirect=true' -H "Authorization: Bearer $TOKEN"
-  API docs: {api}/docs/
+{mail}  API docs: {api}/docs/
   ──────────────────────────────────────────────────────────────────────────────"#,
         slack = demo.slack_base_url,
         mattermost = demo.mattermost_base_url,
         admin = demo.sandbox_admin_url,
+        mail = mail_banner(&api, demo, mail_account),
+    )
+}
+
+/// The banner's mail lines: the linked Outlook mailbox and what to ask about it.
+fn mail_banner(api: &str, demo: &Demo, mail_account: Option<&str>) -> String {
+    let (Some(mailbox), Some(id)) = (&demo.outlook_mailbox, mail_account) else {
+        return String::new();
+    };
+    let admin = &demo.sandbox_admin_url;
+    format!(
+        r#"  Outlook mailbox {mailbox} linked (account {id}), syncing:
+    curl -s {api}/api/mail/accounts/{id} -H "Authorization: Bearer $TOKEN"
+    curl -s '{api}/api/mail/messages?account_id={id}&limit=5' -H "Authorization: Bearer $TOKEN"
+    curl -s '{api}/api/mail/messages?account_id={id}&q=deadline' -H "Authorization: Bearer $TOKEN"
+  Change it at the fake Graph, then sync:
+    curl -s -X POST {admin}/microsoft/messages -H 'Content-Type: application/json'       -d '{{"mailbox":"{mailbox}","folder":"inbox","subject":"Hello from the sandbox","from_name":"Ada","from_address":"ada@example.org","body":"A new message."}}'
+    curl -s -X POST {api}/api/mail/accounts/{id}/sync -H "Authorization: Bearer $TOKEN"
+"#
     )
 }

@@ -112,6 +112,8 @@ fn default_values() -> BTreeMap<String, Option<String>> {
         for (name, value) in dict {
             let key = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
             match value {
+                // An empty table (a map users fill) is a key of its own.
+                Value::Dict(_, inner) if inner.is_empty() => drop(out.insert(key, None)),
                 Value::Dict(_, inner) => walk(&key, inner, out),
                 Value::String(_, s) => drop(out.insert(key, Some(s.clone()))),
                 Value::Bool(_, b) => drop(out.insert(key, Some(b.to_string()))),

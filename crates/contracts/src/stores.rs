@@ -10,6 +10,9 @@ pub mod events;
 pub mod identity;
 pub mod jobs;
 pub mod mail;
+pub mod mail_accounts;
+pub mod mail_links;
+pub mod mail_threads;
 
 use std::future::Future;
 use std::time::Duration;
@@ -20,15 +23,21 @@ use switchboard_domain::chat::{ChatPost, ChatProvider};
 use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
 use switchboard_domain::identity::{EmailAddress, Role, User};
 use switchboard_ports::{
-    ChatStatsStore, ChatStore, EventReader, IdentityStores, JobAdmin, JobQueue, MailStore,
-    OAuthStateStore, SealedSecret, SealedSecretStore, StoreError, UnitOfWork, UserStore,
+    ChatStatsStore, ChatStore, EventReader, IdentityStores, JobAdmin, JobQueue, MailLinkStore,
+    MailStore, OAuthStateStore, SealedSecret, SealedSecretStore, StoreError, UnitOfWork, UserStore,
 };
 
 /// A fresh store of one adapter, and its ports.
 pub trait StoreHarness: Send + Sync + Sized + 'static {
     /// Its unit of work, whose transactions implement every aggregate store.
-    type Uow: UnitOfWork<Tx: IdentityStores + ChatStore + ChatStatsStore + OAuthStateStore + MailStore>
-        + Clone;
+    type Uow: UnitOfWork<
+            Tx: IdentityStores
+                    + ChatStore
+                    + ChatStatsStore
+                    + OAuthStateStore
+                    + MailStore
+                    + MailLinkStore,
+        > + Clone;
     /// Its reader of the event log.
     type Events: EventReader;
     /// Its job queue.
@@ -211,6 +220,17 @@ macro_rules! store_contract {
             mail::a_large_batch_with_a_message_listed_twice_is_stored_once,
             mail::pages_run_newest_first_without_duplicates_or_gaps,
             mail::filters_narrow_pages_and_q_searches_subject_and_body,
+            mail::the_from_filter_ignores_case,
+            mail::messages_are_found_by_provider_id_within_their_account,
+            mail::attachments_round_trip_and_survive_a_listing_without_them,
+            mail_accounts::deleting_an_account_removes_its_folders_messages_and_tokens,
+            mail_accounts::accounts_to_sync_skip_dead_grants_oldest_sync_first,
+            mail_accounts::folders_list_as_a_tree_keep_cursors_and_retain_what_is_listed,
+            mail_threads::threads_page_by_latest_activity_without_duplicates_or_gaps,
+            mail_threads::thread_summaries_filters_and_one_thread_stay_with_their_owner,
+            mail_links::a_link_state_is_taken_once_and_expired_ones_are_swept,
+            mail_links::a_pending_link_is_taken_once_and_expired_ones_are_swept,
+            mail_links::an_external_login_is_recorded_once_per_issuer_and_subject,
         );
     };
     (@cases $harness:ty; $($module:ident :: $case:ident),* $(,)?) => {

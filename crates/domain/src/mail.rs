@@ -8,6 +8,7 @@ mod account;
 mod address;
 mod folder;
 mod ids;
+mod order;
 mod provider;
 mod remote;
 mod stored;
@@ -16,10 +17,12 @@ pub use account::{MailAccountStatus, SyncProgress, UnknownStatus};
 pub use address::MailAddress;
 pub use folder::{FolderKind, FolderRole};
 pub use ids::{MailAccountId, MailFolderId, MailMessageId};
+pub use order::tree_order;
 pub use provider::{MailProvider, ProviderGuess, UnknownProvider};
 pub use remote::{
     AttachmentMeta, MailIdentity, MessageBody, OutgoingMessage, ProviderMessage, RemoteFolder,
 };
 pub use stored::{
-    MailAccount, MailFolder, MessageCursor, MessagePage, MessageQuery, StoredMessage,
+    MailAccount, MailFolder, MessageCursor, MessagePage, MessageQuery, MessageSummary,
+    StoredMessage, ThreadCursor, ThreadPage, ThreadQuery, ThreadSummary,
 };

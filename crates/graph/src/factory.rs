@@ -1,21 +1,28 @@
 //! Sources for many mailboxes over one graph-rs-sdk client (one connection pool, one TLS
-//! configuration), each with its own token and request budget.
+//! configuration), each with its own token and its mailbox's request budget.
+
+use std::sync::Arc;
 
 use graph_rs_sdk::header::HeaderValue;
 use graph_rs_sdk::{GraphClient, GraphClientConfiguration};
-use switchboard_ports::RateGate;
+use switchboard_domain::mail::MailProvider;
+use switchboard_ports::mail::MailError;
+use switchboard_ports::{MailSourceFactory, RateGate};
 
 use crate::config::{Endpoint, EndpointError, GraphConfig};
 use crate::limit::MailboxLimit;
+use crate::mailboxes::MailboxLimits;
 use crate::request::Graph;
 use crate::source::GraphSource;
 
-/// Builds a [`GraphSource`] from an access token, sharing one HTTP client.
+/// Builds a [`GraphSource`] from an access token, sharing one HTTP client. Clones share the
+/// client and the mailboxes' budgets.
 #[derive(Debug, Clone)]
 pub struct GraphSources {
     client: GraphClient,
     endpoint: Endpoint,
     config: GraphConfig,
+    limits: Arc<MailboxLimits>,
 }
 
 impl GraphSources {
@@ -40,13 +47,15 @@ impl GraphSources {
             // Checked against the same allowlist by `GraphConfig::endpoint`, so no panic.
             client.use_endpoint(&endpoint.url);
         }
-        Ok(Self { client, endpoint, config })
+        let limits = Arc::new(MailboxLimits::new(config.max_in_flight));
+        Ok(Self { client, endpoint, config, limits })
     }
 
-    /// A source for the mailbox `access_token` reaches, with a budget of its own. A token that
+    /// A source for the mailbox `access_token` reaches, with a budget of its own (the port's
+    /// [`MailSourceFactory::source`] shares the mailbox's budget instead). A token that
     /// cannot be a header value (Microsoft never issues one) is sent as an invalid one, so the
     /// first call answers [`MailError::Unauthorized`](switchboard_ports::mail::MailError).
-    pub fn source(&self, access_token: &str) -> GraphSource {
+    pub fn standalone(&self, access_token: &str) -> GraphSource {
         self.source_with_limit(access_token, MailboxLimit::new(self.config.max_in_flight))
     }
 
@@ -67,5 +76,28 @@ impl GraphSources {
             },
             self.config.page_size,
         )
+    }
+}
+
+impl MailSourceFactory for GraphSources {
+    type Source = GraphSource;
+
+    /// A source for `mailbox` sharing its budget with every other source of that mailbox
+    /// still in use. Only Microsoft mailboxes: Google's answer `not_configured`.
+    fn source(
+        &self,
+        provider: MailProvider,
+        mailbox: &str,
+        access_token: &str,
+    ) -> Result<GraphSource, MailError> {
+        match provider {
+            MailProvider::Microsoft => {
+                Ok(self.source_with_limit(access_token, self.limits.for_mailbox(mailbox)))
+            }
+            other => Err(MailError::Provider {
+                code: "not_configured".to_owned(),
+                message: format!("no {other} client is configured"),
+            }),
+        }
     }
 }

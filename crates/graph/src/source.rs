@@ -181,7 +181,7 @@ impl MailSource for GraphSource {
         from: SyncFrom<'_>,
     ) -> Result<ChangePage, MailError> {
         let max_page = self.max_page();
-        let prefer = [max_page.as_str()];
+        let prefer = [max_page.as_str(), wire::TEXT_BODY];
         let page: wire::Page<wire::Message> = match from {
             SyncFrom::Window { since } => {
                 let folder = folder.ok_or_else(|| MailError::NotFound {
@@ -219,11 +219,9 @@ impl MailSource for GraphSource {
         let html = self
             .graph
             .json::<wire::Message>(&what, &[], |client| client.me().message(id).get_messages());
-        let text = self.graph.json::<wire::Message>(
-            &what,
-            &[r#"outlook.body-content-type="text""#],
-            |client| client.me().message(id).get_messages().select(&["body"]),
-        );
+        let text = self.graph.json::<wire::Message>(&what, &[wire::TEXT_BODY], |client| {
+            client.me().message(id).get_messages().select(&["body"])
+        });
         let attachments = async {
             let page: wire::Page<wire::Attachment> = self
                 .graph

@@ -4,12 +4,17 @@
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use switchboard_domain::mail::{AttachmentMeta, MailAddress, ProviderMessage};
+use switchboard_domain::mail::{AttachmentMeta, MailAddress, MessageBody, ProviderMessage};
 use switchboard_ports::mail::MailError;
 
-/// The message properties a listing asks for (`$select`): what we store, no body.
+/// The message properties a listing asks for (`$select`): what we store, with the body as plain
+/// text (asked with `Prefer: outlook.body-content-type="text"`), so full-text search covers it
+/// from the first sync; the HTML body is read when the message is opened.
 pub(crate) const LISTED: &str = "id,conversationId,parentFolderId,subject,from,toRecipients,\
-ccRecipients,receivedDateTime,sentDateTime,isRead,hasAttachments,bodyPreview,internetMessageId";
+ccRecipients,receivedDateTime,sentDateTime,isRead,hasAttachments,bodyPreview,internetMessageId,body";
+
+/// The preference that makes Graph answer bodies as plain text.
+pub(crate) const TEXT_BODY: &str = r#"outlook.body-content-type="text""#;
 
 /// The attachment properties we read: never `contentBytes` (the content is streamed apart).
 pub(crate) const ATTACHMENT_FIELDS: &str = "id,name,contentType,size,isInline";
@@ -131,7 +136,11 @@ impl Message {
             has_attachments: self.has_attachments.unwrap_or(false),
             snippet: self.body_preview.unwrap_or_default(),
             internet_message_id: self.internet_message_id,
-            body: None,
+            // A listing's body is the plain-text one (the HTML one comes with the message).
+            body: self
+                .body
+                .filter(|b| !b.is_html())
+                .map(|b| MessageBody { text: b.content, html: None }),
             attachments: Vec::new(),
         })
     }

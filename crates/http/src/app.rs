@@ -9,7 +9,7 @@ use actix_web::{App, Error, HttpResponse, web};
 use switchboard_ports::Ports;
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatService, EventLogService,
-    HealthService, JobAdminService, StatsService,
+    HealthService, JobAdminService, MailService, StatsService,
 };
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -57,6 +57,8 @@ pub struct AppDeps<P: Ports> {
     pub chat: web::Data<ChatService<P>>,
     /// Channel analytics.
     pub stats: web::Data<StatsService<P>>,
+    /// Linked mailboxes.
+    pub mail: web::Data<MailService<P>>,
     /// HTTP settings.
     pub settings: HttpSettings,
 }
@@ -74,6 +76,7 @@ impl<P: Ports> Clone for AppDeps<P> {
             jobs: self.jobs.clone(),
             chat: self.chat.clone(),
             stats: self.stats.clone(),
+            mail: self.mail.clone(),
             settings: self.settings.clone(),
         }
     }
@@ -128,6 +131,7 @@ pub fn build_app<P: Ports>(
         .app_data(deps.jobs)
         .app_data(deps.chat)
         .app_data(deps.stats)
+        .app_data(deps.mail)
         .app_data(web::Data::new(TrustForwardedFor(deps.settings.trust_forwarded_for)))
         .app_data(web::Data::new(BodyLimit(deps.settings.body_limit)))
         .configure(routes::configure::<P>)

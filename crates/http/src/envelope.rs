@@ -55,6 +55,24 @@ pub struct ErrorEnvelope {
     pub errors: Vec<FieldError>,
 }
 
+/// The `data` of an error envelope, in both encodings: JSON, and the Protobuf message it was
+/// made from as a `google.protobuf.Any`.
+#[derive(Debug, Clone)]
+pub struct ErrorData {
+    json: serde_json::Value,
+    any: Option<prost_types::Any>,
+}
+
+impl ErrorData {
+    /// `data` holding `message`.
+    pub fn of<T: Serialize + Message + Name>(message: &T) -> Self {
+        Self {
+            json: serde_json::to_value(message).unwrap_or(serde_json::Value::Null),
+            any: prost_types::Any::from_msg(message).ok(),
+        }
+    }
+}
+
 /// Marks a response whose body is already an envelope, so the error middleware leaves it be.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Rendered;
@@ -111,10 +129,21 @@ pub fn failure(
     message: &str,
     errors: Vec<FieldError>,
 ) -> HttpResponse {
+    failure_with_data(encoding, status, message, errors, None)
+}
+
+/// An error response whose `data` says more, in the requested encoding.
+pub fn failure_with_data(
+    encoding: Encoding,
+    status: StatusCode,
+    message: &str,
+    errors: Vec<FieldError>,
+    data: Option<&ErrorData>,
+) -> HttpResponse {
     let body = match encoding {
-        Encoding::Json => serde_json::to_vec(&Envelope::<()> {
+        Encoding::Json => serde_json::to_vec(&Envelope::<&serde_json::Value> {
             status: Status::Error,
-            data: None,
+            data: data.map(|d| &d.json),
             message: message.to_owned(),
             errors: Some(errors),
         })
@@ -124,7 +153,7 @@ pub fn failure(
         }),
         Encoding::Protobuf => pb::Envelope {
             status: pb::Status::Error.into(),
-            data: None,
+            data: data.and_then(|d| d.any.clone()),
             message: message.to_owned(),
             errors,
         }

@@ -17,7 +17,24 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 
 use crate::encoding::Encoding;
-use crate::envelope::{self, FieldError};
+use crate::envelope::{self, ErrorData, FieldError};
+
+/// An answer the client can act on, beyond a status and a message: `errors` naming the case,
+/// `Retry-After`, and `data` with what the client needs to go on (what a provider asks the
+/// user for). Only for answers whose message is safe to show: 4xx and dependency 503s.
+#[derive(Debug)]
+pub struct Refusal {
+    /// The status (400 or more).
+    pub status: StatusCode,
+    /// What went wrong, in a sentence.
+    pub message: String,
+    /// The problems found, each with its code.
+    pub errors: Vec<FieldError>,
+    /// Seconds to wait before retrying, sent as `Retry-After`.
+    pub retry_after: Option<u64>,
+    /// The envelope's `data`.
+    pub data: Option<ErrorData>,
+}
 
 /// Everything a handler or extractor can answer instead of success.
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +97,9 @@ pub enum ApiError {
         /// Seconds to wait.
         retry_after: u64,
     },
+    /// Any status with `errors`, and optionally `Retry-After` and `data` (see [`Refusal`]).
+    #[error("{}", .0.message)]
+    Refused(Box<Refusal>),
     /// 500: a bug or an unexpected failure; the detail is logged, never sent.
     #[error("internal server error")]
     Internal(String),
@@ -90,6 +110,7 @@ impl ApiError {
     pub fn body(&self) -> (String, Vec<FieldError>) {
         match self {
             ApiError::Validation(errors) => (self.to_string(), errors.clone()),
+            ApiError::Refused(refusal) => (refusal.message.clone(), refusal.errors.clone()),
             ApiError::Unavailable { message, errors } => (message.clone(), errors.clone()),
             ApiError::StorageUnavailable { retry_after } => (
                 self.to_string(),
@@ -100,6 +121,14 @@ impl ApiError {
                 )],
             ),
             _ => (self.to_string(), Vec::new()),
+        }
+    }
+
+    /// The envelope's `data`, for the few errors that carry some.
+    pub fn data(&self) -> Option<&ErrorData> {
+        match self {
+            ApiError::Refused(refusal) => refusal.data.as_ref(),
+            _ => None,
         }
     }
 
@@ -126,6 +155,7 @@ impl ResponseError for ApiError {
             ApiError::Unavailable { .. }
             | ApiError::Overloaded { .. }
             | ApiError::StorageUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Refused(refusal) => refusal.status,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -137,7 +167,13 @@ impl ResponseError for ApiError {
             tracing::error!(detail = %detail, "internal error");
         }
         let (message, errors) = self.body();
-        let mut response = envelope::failure(Encoding::Json, self.status_code(), &message, errors);
+        let mut response = envelope::failure_with_data(
+            Encoding::Json,
+            self.status_code(),
+            &message,
+            errors,
+            self.data(),
+        );
         if matches!(self, ApiError::UnsupportedMediaType) {
             response.headers_mut().insert(
                 header::HeaderName::from_static("accept-post"),
@@ -158,6 +194,13 @@ impl ResponseError for ApiError {
             | ApiError::StorageUnavailable { retry_after } => {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
             }
+            ApiError::Refused(refusal) => {
+                if let Some(retry_after) = refusal.retry_after {
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+                }
+            }
             _ => {}
         }
         response
@@ -166,6 +209,7 @@ impl ResponseError for ApiError {
 
 mod chat;
 mod identity;
+mod mail;
 mod operations;
 mod stats;
 mod store;

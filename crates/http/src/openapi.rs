@@ -19,7 +19,8 @@ use utoipa::{Modify, OpenApi};
 
 use crate::encoding::{JSON, PROTOBUF};
 use crate::envelope::{ErrorEnvelope, FieldError, Status};
-use crate::routes::{admin, api_keys, auth, chat, events, me, meta, stats};
+use crate::proto::v1::MailInteractionRequired;
+use crate::routes::{admin, api_keys, auth, chat, events, mail, me, meta, stats};
 
 /// The API's document.
 #[derive(Debug, OpenApi)]
@@ -39,6 +40,7 @@ use crate::routes::{admin, api_keys, auth, chat, events, me, meta, stats};
         auth::register::register,
         auth::login::login,
         auth::compat_login::login,
+        auth::microsoft::sign_in,
         auth::refresh::refresh,
         auth::logout::logout,
         auth::logout_all::logout_all,
@@ -72,8 +74,25 @@ use crate::routes::{admin, api_keys, auth, chat, events, me, meta, stats};
         stats::representative_since::representative,
         stats::summary::summary,
         stats::summary_since::summary,
+        mail::link_start::start,
+        mail::link_callback::callback,
+        mail::link_complete::complete,
+        mail::link_obo::obo,
+        mail::list_accounts::list,
+        mail::get_account::get,
+        mail::delete_account::delete,
+        mail::sync_account::sync,
+        mail::list_folders::list,
+        mail::list_messages::list,
+        mail::get_message::get,
+        mail::update_message::update,
+        mail::get_attachment::get,
+        mail::list_threads::list,
+        mail::get_thread::get,
+        mail::send::send,
     ),
-    components(schemas(ErrorEnvelope, FieldError, Status)),
+    // The `data` of the 409 a mail link answers when the provider needs the user first.
+    components(schemas(ErrorEnvelope, FieldError, Status, MailInteractionRequired)),
     tags(
         (name = "meta", description = "Liveness, readiness and build information"),
         (name = "auth", description = "Registration, login, tokens and sessions"),
@@ -82,6 +101,8 @@ use crate::routes::{admin, api_keys, auth, chat, events, me, meta, stats};
         (name = "admin", description = "User and job queue administration (admins)"),
         (name = "events", description = "The event log: every change, for downstream processing"),
         (name = "chat", description = "Chat sources (Slack, Mattermost) and their channels"),
+        (name = "mail", description = "Linked mailboxes (Outlook, Gmail): linking, folders, \
+                                       messages, threads, attachments, sending"),
         (name = "stats", description = "Channel analytics: pulse, most active, hot topics, \
                                         representative messages, summary. List answers are \
                                         bare JSON arrays; in Protobuf, the message named in \

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod chat;
 pub mod convert;
 pub mod events;
+pub mod mail;
 pub mod me;
 pub mod meta;
 pub mod paging;
@@ -51,6 +52,9 @@ pub fn configure<P: Ports>(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/api/auth/login").route(web::post().to(auth::login::login::<P>)))
         .service(resource("/api/auth").route(web::post().to(auth::compat_login::login::<P>)))
+        .service(
+            resource("/api/auth/microsoft").route(web::post().to(auth::microsoft::sign_in::<P>)),
+        )
         .service(resource("/api/auth/refresh").route(web::post().to(auth::refresh::refresh::<P>)))
         .service(resource("/api/auth/logout").route(web::post().to(auth::logout::logout::<P>)))
         .service(
@@ -80,7 +84,45 @@ pub fn configure<P: Ports>(cfg: &mut web::ServiceConfig) {
     // trying each of their patterns (a regular expression per path with an `{id}`) in turn.
     cfg.service(web::scope("/api/admin").configure(configure_admin::<P>))
         .service(web::scope("/api/chat").configure(configure_chat::<P>))
-        .service(web::scope("/api/stats").configure(configure_stats::<P>));
+        .service(web::scope("/api/stats").configure(configure_stats::<P>))
+        .service(web::scope("/api/mail").configure(configure_mail::<P>));
+}
+
+fn configure_mail<P: Ports>(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/link").route(web::post().to(mail::link_start::start::<P>)))
+        .service(
+            resource("/link/callback").route(web::get().to(mail::link_callback::callback::<P>)),
+        )
+        .service(
+            resource("/link/complete").route(web::post().to(mail::link_complete::complete::<P>)),
+        )
+        .service(resource("/link/microsoft/obo").route(web::post().to(mail::link_obo::obo::<P>)))
+        .service(resource("/accounts").route(web::get().to(mail::list_accounts::list::<P>)))
+        .service(
+            resource("/accounts/{id}")
+                .route(web::get().to(mail::get_account::get::<P>))
+                .route(web::delete().to(mail::delete_account::delete::<P>)),
+        )
+        .service(
+            resource("/accounts/{id}/sync").route(web::post().to(mail::sync_account::sync::<P>)),
+        )
+        .service(resource("/folders").route(web::get().to(mail::list_folders::list::<P>)))
+        .service(
+            resource("/messages")
+                .route(web::get().to(mail::list_messages::list::<P>))
+                .route(web::post().to(mail::send::send::<P>)),
+        )
+        .service(
+            resource("/messages/{id}")
+                .route(web::get().to(mail::get_message::get::<P>))
+                .route(web::patch().to(mail::update_message::update::<P>)),
+        )
+        .service(
+            resource("/messages/{id}/attachments/{attachment_id}")
+                .route(web::get().to(mail::get_attachment::get::<P>)),
+        )
+        .service(resource("/threads").route(web::get().to(mail::list_threads::list::<P>)))
+        .service(resource("/threads/{id}").route(web::get().to(mail::get_thread::get::<P>)));
 }
 
 fn configure_admin<P: Ports>(cfg: &mut web::ServiceConfig) {

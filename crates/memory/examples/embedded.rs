@@ -47,6 +47,7 @@ impl Ports for Embedded {
     type Tokens = JwtTokens;
     type Secrets = AeadSecretBox;
     type ChatSources = Providers;
+    type Mail = switchboard_memory::NoMail;
 }
 
 /// Builds a chat source for a provider, a base URL and a token: the place to plug in another

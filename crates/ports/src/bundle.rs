@@ -4,6 +4,7 @@
 use crate::identity::{Clock, IdentityStores, PasswordHasher, SecretBox, TokenIssuer};
 use crate::{ChatSourceFactory, ChatStatsStore, ChatStore, OAuthStateStore};
 use crate::{EventReader, JobAdmin, ReadinessProbe, UnitOfWork};
+use crate::{MailAdapters, MailLinkStore, MailStore};
 
 /// A complete set of adapters. The app defines one over PostgreSQL; the memory crate one for
 /// tests and embedders.
@@ -11,7 +12,14 @@ pub trait Ports: Send + Sync + 'static {
     /// Readiness of the store.
     type Readiness: ReadinessProbe + Clone;
     /// Transactions over every aggregate.
-    type Uow: UnitOfWork<Tx: IdentityStores + ChatStore + ChatStatsStore + OAuthStateStore> + Clone;
+    type Uow: UnitOfWork<
+            Tx: IdentityStores
+                    + ChatStore
+                    + ChatStatsStore
+                    + OAuthStateStore
+                    + MailStore
+                    + MailLinkStore,
+        > + Clone;
     /// Reads of the event log.
     type Events: EventReader + Clone;
     /// The job queue, for operators.
@@ -26,4 +34,6 @@ pub trait Ports: Send + Sync + 'static {
     type Secrets: SecretBox + Clone;
     /// Chat sources (Slack, Mattermost) built from a token.
     type ChatSources: ChatSourceFactory + Clone;
+    /// The mail providers' clients and the MX lookup.
+    type Mail: MailAdapters + Clone;
 }

@@ -8,6 +8,7 @@ pub mod events;
 pub mod identity;
 pub mod jobs;
 pub mod mail;
+pub mod mail_auth;
 pub mod mail_store;
 pub mod oauth;
 pub mod rate_limit;
@@ -27,7 +28,8 @@ pub use identity::{
     UserQuery, UserStore, Verification,
 };
 pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob, WorkWakeups};
-pub use mail_store::MailStore;
+pub use mail_auth::{MailAdapters, MailAuth, MailAuthError, MailSourceFactory, ProviderTokens};
+pub use mail_store::{MailLinkState, MailLinkStore, MailStore, PendingMailLink};
 pub use oauth::{OAuthGrant, OAuthState, OAuthStateStore};
 pub use rate_limit::{RateGate, Throttled, Try, retrying, with_retries};
 pub use readiness::ReadinessProbe;

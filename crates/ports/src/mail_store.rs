@@ -4,9 +4,11 @@
 
 use std::future::Future;
 
+use chrono::{DateTime, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::mail::{
-    MailAccount, MailAccountId, MailFolder, MailMessageId, MessagePage, MessageQuery, StoredMessage,
+    MailAccount, MailAccountId, MailFolder, MailFolderId, MailMessageId, MailProvider, MessagePage,
+    MessageQuery, StoredMessage, ThreadPage, ThreadQuery,
 };
 
 use crate::StoreError;
@@ -96,4 +98,235 @@ pub trait MailStore: Send {
         user: UserId,
         id: MailMessageId,
     ) -> impl Future<Output = Result<Option<StoredMessage>, StoreError>> + Send;
+
+    /// The stored messages of `account` among `provider_ids` (in no order; ids not stored are
+    /// left out), for a sync to tell new messages from changed and unchanged ones.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn mail_messages_by_provider_ids(
+        &mut self,
+        account: MailAccountId,
+        provider_ids: &[String],
+    ) -> impl Future<Output = Result<Vec<StoredMessage>, StoreError>> + Send;
+
+    /// An account by id alone, for background jobs (never to answer a user: use
+    /// [`MailStore::mail_account`]).
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn mail_account_by_id(
+        &mut self,
+        id: MailAccountId,
+    ) -> impl Future<Output = Result<Option<MailAccount>, StoreError>> + Send;
+
+    /// An account by id, locked until the transaction ends (`SELECT … FOR UPDATE`): one token
+    /// refresh at a time per account, across processes.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn lock_mail_account(
+        &mut self,
+        id: MailAccountId,
+    ) -> impl Future<Output = Result<Option<MailAccount>, StoreError>> + Send;
+
+    /// The ids of every account that can sync (status not `reauth_required`), oldest sync
+    /// first, at most `limit`.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn mail_accounts_to_sync(
+        &mut self,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<MailAccountId>, StoreError>> + Send;
+
+    /// Deletes one of `user`'s accounts with its folders, messages and sealed tokens (the
+    /// sealed secret whose id is the account's). `false` when it is not theirs or not there.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn delete_mail_account(
+        &mut self,
+        user: UserId,
+        id: MailAccountId,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// An account's folders, parents before children, then by name.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn mail_folders(
+        &mut self,
+        account: MailAccountId,
+    ) -> impl Future<Output = Result<Vec<MailFolder>, StoreError>> + Send;
+
+    /// Sets where a folder's next incremental sync starts (`None`: from the window again).
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn set_mail_folder_cursor(
+        &mut self,
+        folder: MailFolderId,
+        cursor: Option<&str>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Deletes an account's folders that are not in `keep` (provider ids), with their links to
+    /// messages. Returns how many were deleted.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn retain_mail_folders(
+        &mut self,
+        account: MailAccountId,
+        keep: &[String],
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// How many messages an account has stored.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn count_mail_messages(
+        &mut self,
+        account: MailAccountId,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// A page of one of `user`'s accounts' threads, newest activity first (empty when the
+    /// account is not theirs).
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn mail_threads(
+        &mut self,
+        user: UserId,
+        query: &ThreadQuery,
+    ) -> impl Future<Output = Result<ThreadPage, StoreError>> + Send;
+
+    /// Every stored message of one of `user`'s threads, oldest first, at most `limit`.
+    /// `account` narrows it to one account (a thread key is the provider's, unique per
+    /// mailbox).
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn mail_thread(
+        &mut self,
+        user: UserId,
+        account: Option<MailAccountId>,
+        thread_key: &str,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StoredMessage>, StoreError>> + Send;
+}
+
+/// A mailbox authorization in flight: the `state` sent to the provider, bound to the user who
+/// started it and to their browser, with the PKCE verifier (sealed) the code exchange needs.
+/// Only SHA-256 hashes of the state and the browser's nonce are stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailLinkState {
+    /// SHA-256 of the `state`.
+    pub state_hash: Vec<u8>,
+    /// Who started it.
+    pub user_id: UserId,
+    /// SHA-256 of the starting browser's nonce.
+    pub binding_hash: Vec<u8>,
+    /// The provider.
+    pub provider: MailProvider,
+    /// The address the user gave (`login_hint`).
+    pub login_hint: String,
+    /// The client's own redirect URI (from the allowlist), where the callback sends the
+    /// browser back; `None`: the callback answers JSON.
+    pub return_to: Option<String>,
+    /// The PKCE verifier, sealed by the secret box (associated data: the state hash).
+    pub sealed_verifier: Vec<u8>,
+    /// The secret box key that sealed it.
+    pub key_id: String,
+    /// When it started.
+    pub created_at: DateTime<Utc>,
+    /// When it stops being accepted.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A link the callback could not complete itself (the browser that came back is not known
+/// to be the starter's): the granted tokens and mailbox identity, sealed, waiting for the
+/// starter's signed-in client to present the one-time code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingMailLink {
+    /// SHA-256 of the one-time code.
+    pub code_hash: Vec<u8>,
+    /// The user who started the authorization: the only one who can complete it.
+    pub user_id: UserId,
+    /// The provider.
+    pub provider: MailProvider,
+    /// The tokens and identity, sealed (associated data: the code hash).
+    pub sealed: Vec<u8>,
+    /// The secret box key that sealed it.
+    pub key_id: String,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+    /// When the code stops being accepted.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Mailbox authorizations in flight and links waiting for completion. Each is taken once,
+/// atomically; expired ones are removed as new ones are inserted.
+pub trait MailLinkStore: Send {
+    /// Stores a started authorization, removing expired ones.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn insert_mail_link_state(
+        &mut self,
+        state: &MailLinkState,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Takes (deletes and returns) the authorization with this state hash.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn take_mail_link_state(
+        &mut self,
+        state_hash: &[u8],
+    ) -> impl Future<Output = Result<Option<MailLinkState>, StoreError>> + Send;
+
+    /// Stores a link waiting for completion, removing expired ones.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn insert_pending_mail_link(
+        &mut self,
+        link: &PendingMailLink,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Takes (deletes and returns) the pending link with this code hash.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn take_pending_mail_link(
+        &mut self,
+        code_hash: &[u8],
+    ) -> impl Future<Output = Result<Option<PendingMailLink>, StoreError>> + Send;
+
+    /// The Switchboard user signed in before by the provider account `subject` of `issuer`
+    /// (for Microsoft: issuer `microsoft`, subject the tenant and object ids), if any.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn external_login_user(
+        &mut self,
+        issuer: &str,
+        subject: &str,
+    ) -> impl Future<Output = Result<Option<UserId>, StoreError>> + Send;
+
+    /// Records that `subject` of `issuer` signs in as `user`. A subject already recorded is a
+    /// [`StoreError::Conflict`].
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn insert_external_login(
+        &mut self,
+        issuer: &str,
+        subject: &str,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

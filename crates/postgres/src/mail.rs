@@ -3,16 +3,20 @@
 //! chunk, and a page of messages is read with its folder links in two statements.
 
 mod accounts;
+mod filters;
 mod folders;
+mod links;
 mod messages;
 mod rows;
+mod threads;
 
 use std::collections::HashMap;
 use std::hash::Hash;
 
 use switchboard_domain::UserId;
 use switchboard_domain::mail::{
-    MailAccount, MailAccountId, MailFolder, MailMessageId, MessagePage, MessageQuery, StoredMessage,
+    MailAccount, MailAccountId, MailFolder, MailFolderId, MailMessageId, MessagePage, MessageQuery,
+    StoredMessage, ThreadPage, ThreadQuery,
 };
 use switchboard_ports::{MailStore, StoreError};
 
@@ -74,6 +78,88 @@ impl MailStore for PgTx {
         id: MailMessageId,
     ) -> Result<Option<StoredMessage>, StoreError> {
         messages::of_user_by_id(self, user, id).await
+    }
+
+    async fn mail_messages_by_provider_ids(
+        &mut self,
+        account: MailAccountId,
+        provider_ids: &[String],
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        messages::by_provider_ids(self, account, provider_ids).await
+    }
+
+    async fn mail_account_by_id(
+        &mut self,
+        id: MailAccountId,
+    ) -> Result<Option<MailAccount>, StoreError> {
+        accounts::by_id(self, id, false).await
+    }
+
+    async fn lock_mail_account(
+        &mut self,
+        id: MailAccountId,
+    ) -> Result<Option<MailAccount>, StoreError> {
+        accounts::by_id(self, id, true).await
+    }
+
+    async fn mail_accounts_to_sync(
+        &mut self,
+        limit: u32,
+    ) -> Result<Vec<MailAccountId>, StoreError> {
+        accounts::to_sync(self, limit).await
+    }
+
+    async fn delete_mail_account(
+        &mut self,
+        user: UserId,
+        id: MailAccountId,
+    ) -> Result<bool, StoreError> {
+        accounts::delete(self, user, id).await
+    }
+
+    async fn mail_folders(
+        &mut self,
+        account: MailAccountId,
+    ) -> Result<Vec<MailFolder>, StoreError> {
+        folders::of_account(self, account).await
+    }
+
+    async fn set_mail_folder_cursor(
+        &mut self,
+        folder: MailFolderId,
+        cursor: Option<&str>,
+    ) -> Result<(), StoreError> {
+        folders::set_cursor(self, folder, cursor).await
+    }
+
+    async fn retain_mail_folders(
+        &mut self,
+        account: MailAccountId,
+        keep: &[String],
+    ) -> Result<u64, StoreError> {
+        folders::retain(self, account, keep).await
+    }
+
+    async fn count_mail_messages(&mut self, account: MailAccountId) -> Result<u64, StoreError> {
+        messages::count(self, account).await
+    }
+
+    async fn mail_threads(
+        &mut self,
+        user: UserId,
+        query: &ThreadQuery,
+    ) -> Result<ThreadPage, StoreError> {
+        threads::page(self, user, query).await
+    }
+
+    async fn mail_thread(
+        &mut self,
+        user: UserId,
+        account: Option<MailAccountId>,
+        thread_key: &str,
+        limit: u32,
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        messages::thread(self, user, account, thread_key, limit).await
     }
 }
 

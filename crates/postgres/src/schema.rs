@@ -148,6 +148,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    external_logins (issuer, subject) {
+        issuer -> Text,
+        subject -> Text,
+        user_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     jobs (id) {
         id -> Int8,
         job_type -> Text,
@@ -200,6 +209,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    mail_link_states (state_hash) {
+        state_hash -> Bytea,
+        user_id -> Uuid,
+        binding_hash -> Bytea,
+        provider -> Text,
+        login_hint -> Text,
+        return_to -> Nullable<Text>,
+        sealed_verifier -> Bytea,
+        key_id -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     mail_message_folders (message_id, folder_id) {
         message_id -> Uuid,
         folder_id -> Uuid,
@@ -229,6 +253,19 @@ diesel::table! {
         body_text -> Nullable<Text>,
         body_html -> Nullable<Text>,
         search -> Tsvector,
+        attachments -> Jsonb,
+    }
+}
+
+diesel::table! {
+    mail_pending_links (code_hash) {
+        code_hash -> Bytea,
+        user_id -> Uuid,
+        provider -> Text,
+        sealed -> Bytea,
+        key_id -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
     }
 }
 
@@ -311,11 +348,14 @@ diesel::joinable!(chat_post_versions -> chat_channels (channel_id));
 diesel::joinable!(chat_posts -> chat_channels (channel_id));
 diesel::joinable!(chat_sources -> sealed_secrets (token_secret_id));
 diesel::joinable!(chat_sources -> users (owner_id));
+diesel::joinable!(external_logins -> users (user_id));
 diesel::joinable!(mail_accounts -> users (user_id));
 diesel::joinable!(mail_folders -> mail_accounts (account_id));
+diesel::joinable!(mail_link_states -> users (user_id));
 diesel::joinable!(mail_message_folders -> mail_folders (folder_id));
 diesel::joinable!(mail_message_folders -> mail_messages (message_id));
 diesel::joinable!(mail_messages -> mail_accounts (account_id));
+diesel::joinable!(mail_pending_links -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sealed_secrets -> users (owner_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -332,11 +372,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     chat_sources,
     event_consumers,
     events,
+    external_logins,
     jobs,
     mail_accounts,
     mail_folders,
+    mail_link_states,
     mail_message_folders,
     mail_messages,
+    mail_pending_links,
     recurring_jobs,
     refresh_tokens,
     sealed_secrets,

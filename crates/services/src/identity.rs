@@ -12,8 +12,8 @@ mod throttle;
 
 use std::time::Duration;
 
-pub(crate) use accounts::create_user;
-pub use accounts::{AccountError, AccountService, display_name};
+pub use accounts::{AccountError, AccountService, NO_PASSWORD_HASH, display_name};
+pub(crate) use accounts::{create_user, insert_user};
 pub use admin::{AdminError, AdminService};
 pub use api_keys::{ApiKeyError, ApiKeyService, NewApiKey};
 pub use auth::{AuthError, AuthService, TokenPair};

@@ -26,4 +26,5 @@ pub use identity::{
     PrincipalKind, RateLimit, SecretError, SecretService, TokenPair,
 };
 pub use job_admin::{JobAdminError, JobAdminService};
+pub use mail::{MailPolicy, MailService, MailServiceError};
 pub use stats::{StatsError, StatsPolicy, StatsService};

@@ -46,6 +46,34 @@ pub enum Refusal {
     OtherBrowser,
 }
 
+/// The random values of an authorization, whatever its provider: the `state`, the browser's
+/// nonce, their hashes (what is stored) and the expiry.
+#[derive(Debug, Clone)]
+pub struct Nonces {
+    /// The `state` (256 bits, base64url).
+    pub state: String,
+    /// SHA-256 of the state.
+    pub state_hash: Vec<u8>,
+    /// The nonce the starting browser keeps (256 bits, base64url).
+    pub binding: String,
+    /// SHA-256 of the nonce.
+    pub binding_hash: Vec<u8>,
+    /// When the authorization stops being accepted.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Fresh nonces for an authorization starting at `now`, valid for `ttl`.
+///
+/// # Errors
+/// The random source failed.
+pub fn nonces(now: DateTime<Utc>, ttl: Duration) -> Result<Nonces, String> {
+    let (state, state_hash) = opaque::refresh_token()?;
+    let (binding, binding_hash) = opaque::refresh_token()?;
+    let ttl = chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX);
+    let expires_at = now.checked_add_signed(ttl).unwrap_or(DateTime::<Utc>::MAX_UTC);
+    Ok(Nonces { state, state_hash, binding, binding_hash, expires_at })
+}
+
 /// Starts an authorization of `provider` for `user`, valid for `ttl` from `now`.
 ///
 /// # Errors
@@ -57,9 +85,7 @@ pub fn start(
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> Result<StartedAuthorization, String> {
-    let (state, state_hash) = opaque::refresh_token()?;
-    let (binding, binding_hash) = opaque::refresh_token()?;
-    let ttl = chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX);
+    let Nonces { state, state_hash, binding, binding_hash, expires_at } = nonces(now, ttl)?;
     let record = OAuthState {
         state_hash,
         user_id: user,
@@ -67,9 +93,18 @@ pub fn start(
         provider,
         redirect_uri: redirect_uri.to_owned(),
         created_at: now,
-        expires_at: now.checked_add_signed(ttl).unwrap_or(DateTime::<Utc>::MAX_UTC),
+        expires_at,
     };
     Ok(StartedAuthorization { state, binding, record })
+}
+
+/// Whether the user who started an authorization may still finish it: they exist and are
+/// not disabled.
+///
+/// # Errors
+/// [`StoreError`] from the store.
+pub async fn starter_active<T: UserStore>(tx: &mut T, user: UserId) -> Result<bool, StoreError> {
+    Ok(tx.user_by_id(user).await?.is_some_and(|u| !u.disabled))
 }
 
 /// Takes the authorization `state` names (once, atomically), if its starter still exists
@@ -88,8 +123,7 @@ pub async fn take<T: OAuthStateStore + UserStore>(
     let Some(taken) = tx.take_oauth_state(&opaque::hash(state)).await? else {
         return Ok(None);
     };
-    let user = tx.user_by_id(taken.user_id).await?;
-    Ok(user.filter(|u| !u.disabled).map(|_| taken))
+    Ok(starter_active(tx, taken.user_id).await?.then_some(taken))
 }
 
 /// Checks a taken authorization against the callback: the provider, the time, who is calling
@@ -107,6 +141,41 @@ pub fn check(
     if taken.provider != provider {
         return Err(Refusal::Invalid);
     }
+    check_binding(
+        &Bound {
+            user_id: taken.user_id,
+            binding_hash: &taken.binding_hash,
+            expires_at: taken.expires_at,
+        },
+        now,
+        caller,
+        binding,
+    )
+}
+
+/// What a stored authorization of any provider binds: its starter, the hash of the starting
+/// browser's nonce, and its expiry.
+#[derive(Debug, Clone, Copy)]
+pub struct Bound<'a> {
+    /// Who started it.
+    pub user_id: UserId,
+    /// SHA-256 of the starting browser's nonce.
+    pub binding_hash: &'a [u8],
+    /// When it stops being accepted.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Checks a taken authorization's binding against the callback: the time, who is calling
+/// (`caller`, if the callback carries credentials) and the browser's nonce (`binding`).
+///
+/// # Errors
+/// [`Refusal::Expired`], [`Refusal::OtherUser`] or [`Refusal::OtherBrowser`].
+pub fn check_binding(
+    taken: &Bound<'_>,
+    now: DateTime<Utc>,
+    caller: Option<UserId>,
+    binding: Option<&str>,
+) -> Result<(), Refusal> {
     if taken.expires_at <= now {
         return Err(Refusal::Expired);
     }
@@ -115,7 +184,7 @@ pub fn check(
         Some(_) => Ok(()),
         None => {
             let presented = binding.map(|b| opaque::hash(b.trim())).unwrap_or_default();
-            if bool::from(presented.ct_eq(&taken.binding_hash)) {
+            if bool::from(presented.ct_eq(taken.binding_hash)) {
                 Ok(())
             } else {
                 Err(Refusal::OtherBrowser)

@@ -11,12 +11,14 @@ use switchboard_ports::SystemClock;
 use switchboard_postgres::{PgEventLog, PgJobQueue, PgPool, PgReadiness, PgUnitOfWork, migrations};
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatPolicy, ChatService, DemoService,
-    EventLogService, HealthService, Identity, JobAdminService, SlackOAuthPolicy, StatsService,
+    EventLogService, HealthService, Identity, JobAdminService, MailPolicy, MailService,
+    SlackOAuthPolicy, StatsService,
 };
 
 use crate::chat::ProviderSources;
 use crate::config::Config;
 use crate::error::AppError;
+use crate::mail::ProviderMail;
 use crate::ports::PgPorts;
 
 /// This build's name, version and commit.
@@ -39,6 +41,8 @@ pub struct SharedDeps {
     /// One for the process: its limit on concurrent computations and its one-computation-
     /// per-channel guard hold across workers; each worker reads through its own pool.
     stats: StatsService<PgPorts>,
+    mail: ProviderMail,
+    mail_policy: MailPolicy,
     queue: PgJobQueue,
     settings: HttpSettings,
 }
@@ -56,6 +60,8 @@ impl SharedDeps {
             sources: ProviderSources::new(&config.chat)?,
             chat_policy: crate::chat::policy(&config.chat),
             slack_oauth: crate::chat::slack_oauth_policy(&config.chat),
+            mail: ProviderMail::new(&config.mail)?,
+            mail_policy: crate::mail::policy(config, &mail_callback_url(config)),
             queue,
             settings: HttpSettings {
                 body_limit: config.server.body_limit_bytes,
@@ -94,6 +100,13 @@ impl SharedDeps {
             events: web::Data::new(EventLogService::new(PgEventLog::new(pool.clone()))),
             jobs: web::Data::new(JobAdminService::new(self.queue.clone())),
             chat: web::Data::new(chat),
+            mail: web::Data::new(MailService::new(
+                identity_uow.clone(),
+                SystemClock,
+                self.identity.secrets.clone(),
+                self.mail.clone(),
+                self.mail_policy.clone(),
+            )),
             stats: web::Data::new(self.stats.with_uow(identity_uow)),
             settings: self.settings.clone(),
         }
@@ -133,13 +146,30 @@ pub fn app_deps(
 }
 
 /// This server's Slack OAuth callback at `address` (loopback when bound to every interface).
-fn callback_url(address: std::net::SocketAddr) -> String {
+/// `http://{address}` as a client on this machine reaches it (an unspecified address is
+/// reached on loopback).
+fn local_origin(address: std::net::SocketAddr) -> String {
     let host = match address.ip() {
         ip if ip.is_unspecified() => "127.0.0.1".to_owned(),
         std::net::IpAddr::V6(ip) => format!("[{ip}]"),
         ip => ip.to_string(),
     };
-    format!("http://{host}:{}/api/chat/oauth/slack/callback", address.port())
+    format!("http://{host}:{}", address.port())
+}
+
+fn callback_url(address: std::net::SocketAddr) -> String {
+    format!("{}/api/chat/oauth/slack/callback", local_origin(address))
+}
+
+/// The mail callback: `mail.callback_uri`, else derived from `server.host` and `server.port`
+/// (`run` sets `mail.callback_uri` from the bound address first).
+fn mail_callback_url(config: &Config) -> String {
+    if !config.mail.callback_uri.is_empty() {
+        return config.mail.callback_uri.clone();
+    }
+    let address = format!("{}:{}", config.server.host, config.server.port);
+    let origin = address.parse().map_or_else(|_| format!("http://{address}"), local_origin);
+    format!("{origin}/api/mail/link/callback")
 }
 
 /// Runs until SIGTERM or SIGINT, then drains in-flight requests. With `sandbox.enabled`, the
@@ -155,6 +185,9 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
     let address = listener.local_addr()?;
     if config.chat.slack_oauth.redirect_uri.is_empty() {
         config.chat.slack_oauth.redirect_uri = callback_url(address);
+    }
+    if config.mail.callback_uri.is_empty() {
+        config.mail.callback_uri = format!("{}/api/mail/link/callback", local_origin(address));
     }
     let config = &config;
     let url = config.database.url.expose_secret();
@@ -176,6 +209,7 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
     let context = crate::jobs::JobContext {
         chat: on_main.chat.get_ref().clone(),
         stats: on_main.stats.get_ref().clone(),
+        mail: on_main.mail.get_ref().clone(),
     };
     let mut workers = crate::jobs::spawn_workers(
         &queue,

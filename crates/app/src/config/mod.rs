@@ -4,6 +4,7 @@
 
 mod auth;
 mod chat;
+mod mail;
 mod sandbox;
 mod stats;
 
@@ -20,6 +21,7 @@ pub use auth::{
     Argon2Config, AuthConfig, HashPriorityConfig, LimitsConfig, SecretKeyConfig, SigningKeyConfig,
 };
 pub use chat::{ChatConfig, SlackOAuthConfig};
+pub use mail::{MailConfig, MicrosoftConfig};
 pub use sandbox::{DemoConfig, SandboxConfig};
 pub use stats::StatsConfig;
 
@@ -123,6 +125,8 @@ pub struct Config {
     pub auth: AuthConfig,
     /// Chat providers and ingest.
     pub chat: ChatConfig,
+    /// Mailboxes.
+    pub mail: MailConfig,
     /// Fake providers and the demo account (development).
     pub sandbox: SandboxConfig,
     /// Channel analytics.
@@ -254,6 +258,22 @@ impl Config {
                 "sandbox.enabled needs chat.allow_private_networks: the sandbox is on loopback",
             );
         }
+        let microsoft = &self.mail.microsoft;
+        let plain = [&microsoft.login_base_url, &microsoft.graph_base_url]
+            .into_iter()
+            .find(|url| !url.starts_with("https://"));
+        if let (Some(url), Profile::Production) = (plain, profile) {
+            return Err(ConfigError::Inconsistent(format!(
+                "mail.microsoft endpoints must be https in production ({url:?})"
+            )));
+        }
+        if let Some(uri) =
+            self.mail.allowed_redirect_uris.iter().find(|u| url::Url::parse(u).is_err())
+        {
+            return Err(ConfigError::Inconsistent(format!(
+                "mail.allowed_redirect_uris: {uri:?} is not an absolute URI"
+            )));
+        }
         Ok(())
     }
 
@@ -266,6 +286,7 @@ impl Config {
             .extend(self.auth.signing_keys.iter().map(|k| ("auth.signing_keys", &k.private_key)));
         secrets.extend(self.auth.secret_keys.iter().map(|k| ("auth.secret_keys", &k.key)));
         secrets.push(("chat.slack_oauth.client_secret", &self.chat.slack_oauth.client_secret));
+        secrets.push(("mail.microsoft.client_secret", &self.mail.microsoft.client_secret));
         secrets.push(("sandbox.demo.password", &self.sandbox.demo.password));
         secrets
     }

@@ -7,6 +7,7 @@ mod chat;
 mod cli;
 mod demo;
 mod lockout;
+mod mail;
 mod oauth;
 mod rate_limits;
 mod refresh_race;

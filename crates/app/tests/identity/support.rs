@@ -18,6 +18,10 @@ use tokio::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_switchboard");
 
+/// The mail callback the in-process app tells providers (the sandbox accepts any loopback
+/// redirect URI of its app).
+pub const MAIL_CALLBACK: &str = "http://127.0.0.1:9/api/mail/link/callback";
+
 /// The binary with the test profile over `db`.
 pub fn switchboard(db: &TestDb) -> Command {
     let mut cmd = Command::new(BIN);
@@ -44,6 +48,7 @@ impl switchboard_ports::Ports for PgTestPorts {
     type Tokens = JwtTokens;
     type Secrets = AeadSecretBox;
     type ChatSources = switchboard_app::chat::ProviderSources;
+    type Mail = switchboard_app::mail::ProviderMail;
 }
 
 /// The test profile's configuration, with cheap password hashing.
@@ -101,6 +106,13 @@ pub async fn instance(
         auth: web::Data::new(AuthService::new(identity.clone())),
         accounts: web::Data::new(AccountService::new(identity.clone())),
         api_keys: web::Data::new(ApiKeyService::new(identity.clone())),
+        mail: web::Data::new(switchboard_services::MailService::new(
+            identity.uow.clone(),
+            clock.clone(),
+            identity.secrets.clone(),
+            switchboard_app::mail::ProviderMail::new(&config.mail).unwrap(),
+            switchboard_app::mail::policy(config, MAIL_CALLBACK),
+        )),
         admin: web::Data::new(AdminService::new(identity)),
         events: web::Data::new(EventLogService::new(PgEventLog::new(pool.clone()))),
         jobs: web::Data::new(JobAdminService::new(PgJobQueue::new(pool, db.url()).0)),

@@ -4,16 +4,16 @@ use std::collections::HashSet;
 
 use switchboard_domain::identity::User;
 use switchboard_domain::mail::{
-    FolderKind, FolderRole, MailAccount, MailAccountId, MailAccountStatus, MailAddress, MailFolder,
-    MailFolderId, MailMessageId, MailProvider, MessageBody, MessagePage, MessageQuery,
-    StoredMessage, SyncProgress,
+    AttachmentMeta, FolderKind, FolderRole, MailAccount, MailAccountId, MailAccountStatus,
+    MailAddress, MailFolder, MailFolderId, MailMessageId, MailProvider, MessageBody, MessagePage,
+    MessageQuery, MessageSummary, StoredMessage, SyncProgress,
 };
 use switchboard_ports::{MailStore, StoreError, UnitOfWork, UserStore};
 
 use super::{StoreHarness, at, user};
 
 /// A Microsoft account of `owner`, not stored.
-fn account(owner: &User, provider_account_id: &str) -> MailAccount {
+pub(super) fn account(owner: &User, provider_account_id: &str) -> MailAccount {
     MailAccount {
         id: MailAccountId::new(),
         user_id: owner.id,
@@ -29,7 +29,11 @@ fn account(owner: &User, provider_account_id: &str) -> MailAccount {
     }
 }
 
-fn folder(account: MailAccountId, provider_id: &str, role: Option<FolderRole>) -> MailFolder {
+pub(super) fn folder(
+    account: MailAccountId,
+    provider_id: &str,
+    role: Option<FolderRole>,
+) -> MailFolder {
     MailFolder {
         id: MailFolderId::new(),
         account_id: account,
@@ -45,13 +49,14 @@ fn folder(account: MailAccountId, provider_id: &str, role: Option<FolderRole>) -
 }
 
 /// A message received `minutes` after [`at`]`(0)`, in `folders`, with a plain body.
-fn message(
+pub(super) fn message(
     account: MailAccountId,
     provider_id: &str,
     minutes: i64,
     folders: &[MailFolderId],
 ) -> StoredMessage {
     StoredMessage {
+        attachments: Vec::new(),
         id: MailMessageId::new(),
         account_id: account,
         provider_id: provider_id.into(),
@@ -72,14 +77,14 @@ fn message(
 }
 
 /// A user with a linked account and its folders `inbox` and `work`, all stored.
-struct Linked {
-    owner: User,
-    account: MailAccount,
-    inbox: MailFolderId,
-    work: MailFolderId,
+pub(super) struct Linked {
+    pub(super) owner: User,
+    pub(super) account: MailAccount,
+    pub(super) inbox: MailFolderId,
+    pub(super) work: MailFolderId,
 }
 
-async fn linked<H: StoreHarness>(store: &H, email: &str) -> Linked {
+pub(super) async fn linked<H: StoreHarness>(store: &H, email: &str) -> Linked {
     let owner = user(email);
     let account = account(&owner, &format!("oid-{email}"));
     let folders =
@@ -99,7 +104,10 @@ async fn linked<H: StoreHarness>(store: &H, email: &str) -> Linked {
     Linked { owner, account, inbox: stored[0].id, work: stored[1].id }
 }
 
-async fn upsert<H: StoreHarness>(store: &H, messages: Vec<StoredMessage>) -> Vec<MailMessageId> {
+pub(super) async fn upsert<H: StoreHarness>(
+    store: &H,
+    messages: Vec<StoredMessage>,
+) -> Vec<MailMessageId> {
     store
         .uow()
         .transact(move |tx| Box::pin(async move { tx.upsert_mail_messages(&messages).await }))
@@ -107,7 +115,11 @@ async fn upsert<H: StoreHarness>(store: &H, messages: Vec<StoredMessage>) -> Vec
         .unwrap()
 }
 
-async fn page<H: StoreHarness>(store: &H, owner: &User, query: MessageQuery) -> MessagePage {
+pub(super) async fn page<H: StoreHarness>(
+    store: &H,
+    owner: &User,
+    query: MessageQuery,
+) -> MessagePage {
     let user = owner.id;
     store
         .uow()
@@ -116,9 +128,37 @@ async fn page<H: StoreHarness>(store: &H, owner: &User, query: MessageQuery) -> 
         .unwrap()
 }
 
-async fn ids_of<H: StoreHarness>(store: &H, owner: &User, query: MessageQuery) -> Vec<String> {
+pub(super) async fn ids_of<H: StoreHarness>(
+    store: &H,
+    owner: &User,
+    query: MessageQuery,
+) -> Vec<String> {
     let page = page(store, owner, query).await;
-    page.messages.into_iter().map(|m| m.provider_id).collect()
+    full(store, owner, &page.messages).await.into_iter().map(|m| m.provider_id).collect()
+}
+
+/// The listed messages as stored in full, in the page's order.
+pub(super) async fn full<H: StoreHarness>(
+    store: &H,
+    owner: &User,
+    listed: &[MessageSummary],
+) -> Vec<StoredMessage> {
+    let (user, ids): (_, Vec<MailMessageId>) = (owner.id, listed.iter().map(|m| m.id).collect());
+    store
+        .uow()
+        .read(move |tx| {
+            Box::pin(async move {
+                let mut found = Vec::with_capacity(ids.len());
+                for id in ids {
+                    found.push(
+                        tx.mail_message(user, id).await?.expect("a listed message is stored"),
+                    );
+                }
+                Ok::<_, StoreError>(found)
+            })
+        })
+        .await
+        .unwrap()
 }
 
 /// Linking the same provider account twice updates one account (keeping its id); another
@@ -169,7 +209,8 @@ pub async fn upserts_are_idempotent_and_removal_is_by_provider_id<H: StoreHarnes
     read.body = None;
     let again = upsert(store, vec![read, message(acc, "m2", 2, &[])]).await;
     assert_eq!(first, again, "the same messages keep their ids");
-    let all = page(store, &ada.owner, MessageQuery::of(acc, 10)).await.messages;
+    let listed = page(store, &ada.owner, MessageQuery::of(acc, 10)).await.messages;
+    let all = full(store, &ada.owner, &listed).await;
     assert_eq!(all.len(), 2, "stored once");
     let m1 = all.iter().find(|m| m.provider_id == "m1").unwrap();
     assert!(!m1.unread, "read state updated");
@@ -204,7 +245,7 @@ pub async fn a_large_batch_with_a_message_listed_twice_is_stored_once<H: StoreHa
     assert_eq!(ids[7], ids[4_500], "both listings name one stored message");
     let page = page(store, &ada.owner, MessageQuery::of(acc, 5_000)).await;
     assert_eq!(page.messages.len(), 4_500);
-    let m7 = page.messages.iter().find(|m| m.provider_id == "m7").unwrap();
+    let m7 = page.messages.iter().find(|m| m.subject == "message m7").unwrap();
     assert_eq!((m7.unread, m7.folder_ids.as_slice()), (false, [ada.work].as_slice()));
 }
 
@@ -217,7 +258,7 @@ pub async fn pages_run_newest_first_without_duplicates_or_gaps<H: StoreHarness>(
     let messages: Vec<StoredMessage> =
         (0..25).map(|i| message(acc, &format!("m{i}"), i / 2, &[ada.inbox])).collect();
     upsert(store, messages).await;
-    let mut seen: Vec<StoredMessage> = Vec::new();
+    let mut seen: Vec<MessageSummary> = Vec::new();
     let mut query = MessageQuery::of(acc, 4);
     let mut pages = 0;
     loop {
@@ -231,7 +272,7 @@ pub async fn pages_run_newest_first_without_duplicates_or_gaps<H: StoreHarness>(
         }
     }
     assert_eq!(pages, 7);
-    let ids: HashSet<String> = seen.iter().map(|m| m.provider_id.clone()).collect();
+    let ids: HashSet<String> = seen.iter().map(|m| m.subject.clone()).collect();
     assert_eq!((seen.len(), ids.len()), (25, 25), "no duplicates, no gaps");
     let keys: Vec<_> = seen.iter().map(|m| (m.received_at, m.id)).collect();
     assert!(keys.windows(2).all(|w| w[0] > w[1]), "newest first, strictly");
@@ -272,4 +313,103 @@ pub async fn filters_narrow_pages_and_q_searches_subject_and_body<H: StoreHarnes
         let found = ids_of(store, &ada.owner, query.clone()).await;
         assert_eq!(found, expected, "{query:?}");
     }
+}
+
+/// The `from` filter finds a sender's messages whatever the case of either address.
+pub async fn the_from_filter_ignores_case<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let acc = ada.account.id;
+    let mut shouted = message(acc, "m1", 1, &[]);
+    shouted.from = Some(MailAddress { name: None, address: "Grace@Example.ORG".into() });
+    let plain = message(acc, "m2", 2, &[]);
+    let mut other = message(acc, "m3", 3, &[]);
+    other.from = Some(MailAddress { name: None, address: "alan@example.org".into() });
+    let mut nobody = message(acc, "m4", 4, &[]);
+    nobody.from = None;
+    upsert(store, vec![shouted, plain, other, nobody]).await;
+    let from = |address: &str| MessageQuery {
+        from: Some(address.to_owned()),
+        ..MessageQuery::of(acc, 10)
+    };
+    assert_eq!(ids_of(store, &ada.owner, from("GRACE@example.org")).await, ["m2", "m1"]);
+    assert_eq!(ids_of(store, &ada.owner, from("alan@example.org")).await, ["m3"]);
+    assert!(ids_of(store, &ada.owner, from("grace@example")).await.is_empty(), "whole address");
+}
+
+/// Messages are found by their provider ids within one account only, with their folders;
+/// unknown ids are left out.
+pub async fn messages_are_found_by_provider_id_within_their_account<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let bob = linked(store, "bob@example.org").await;
+    let acc = ada.account.id;
+    upsert(store, vec![message(acc, "m1", 1, &[ada.inbox]), message(acc, "m2", 2, &[])]).await;
+    upsert(store, vec![message(bob.account.id, "m1", 1, &[])]).await;
+    let wanted = vec!["m1".to_owned(), "m2".to_owned(), "m9".to_owned()];
+    let found = store
+        .uow()
+        .read(move |tx| {
+            Box::pin(async move { tx.mail_messages_by_provider_ids(acc, &wanted).await })
+        })
+        .await
+        .unwrap();
+    let mut ids: Vec<(&str, MailAccountId)> =
+        found.iter().map(|m| (m.provider_id.as_str(), m.account_id)).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, [("m1", acc), ("m2", acc)], "Bob's m1 and the unknown m9 are left out");
+    let m1 = found.iter().find(|m| m.provider_id == "m1").unwrap();
+    assert_eq!(m1.folder_ids, [ada.inbox]);
+    let none = store
+        .uow()
+        .read(move |tx| Box::pin(async move { tx.mail_messages_by_provider_ids(acc, &[]).await }))
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}
+
+/// Attachments' metadata round-trips; a later listing that says the message has attachments
+/// without describing them keeps those stored, and one that says it has none clears them.
+pub async fn attachments_round_trip_and_survive_a_listing_without_them<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let acc = ada.account.id;
+    let attachments = vec![
+        AttachmentMeta {
+            id: "a1".into(),
+            name: "report — Q1.pdf".into(),
+            content_type: "application/pdf".into(),
+            size: 3_500_000,
+            inline: false,
+        },
+        AttachmentMeta {
+            id: "a2".into(),
+            name: "logo.png".into(),
+            content_type: "image/png".into(),
+            size: 2_048,
+            inline: true,
+        },
+    ];
+    let mut read = message(acc, "m1", 1, &[ada.inbox]);
+    read.has_attachments = true;
+    read.attachments = attachments.clone();
+    let id = upsert(store, vec![read.clone()]).await[0];
+    let user = ada.owner.id;
+    let stored = |store: &H| {
+        let uow = store.uow();
+        async move { uow.read(move |tx| Box::pin(async move { tx.mail_message(user, id).await })).await }
+    };
+    let first = stored(store).await.unwrap().unwrap();
+    assert_eq!(first, StoredMessage { id, ..read.clone() }, "everything round-trips");
+
+    let listed = StoredMessage { attachments: Vec::new(), body: None, ..read.clone() };
+    upsert(store, vec![listed]).await;
+    let after_listing = stored(store).await.unwrap().unwrap();
+    assert_eq!(after_listing.attachments, attachments, "a listing keeps what a read stored");
+
+    let mut fewer = read.clone();
+    fewer.attachments.truncate(1);
+    upsert(store, vec![fewer]).await;
+    assert_eq!(stored(store).await.unwrap().unwrap().attachments, attachments[..1]);
+
+    let none = StoredMessage { has_attachments: false, attachments: Vec::new(), ..read };
+    upsert(store, vec![none]).await;
+    assert!(stored(store).await.unwrap().unwrap().attachments.is_empty(), "none any more");
 }

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    FolderKind, FolderRole, MailAccountId, MailAccountStatus, MailAddress, MailFolderId,
-    MailMessageId, MailProvider, MessageBody, SyncProgress,
+    AttachmentMeta, FolderKind, FolderRole, MailAccountId, MailAccountStatus, MailAddress,
+    MailFolderId, MailMessageId, MailProvider, MessageBody, SyncProgress,
 };
 use crate::UserId;
 
@@ -98,6 +98,52 @@ pub struct StoredMessage {
     pub internet_message_id: Option<String>,
     /// The bodies, once read in full; an upsert without them keeps those stored.
     pub body: Option<MessageBody>,
+    /// Its attachments' metadata (empty until the message's details were read, when
+    /// `has_attachments`).
+    pub attachments: Vec<AttachmentMeta>,
+}
+
+/// A message as a list shows it: its headers without recipients, bodies or attachments, so
+/// a page reads only what it answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageSummary {
+    /// Our id.
+    pub id: MailMessageId,
+    /// Its account.
+    pub account_id: MailAccountId,
+    /// The conversation it belongs to.
+    pub thread_key: String,
+    /// The folders or labels it is in.
+    pub folder_ids: Vec<MailFolderId>,
+    /// The subject line.
+    pub subject: String,
+    /// The sender, when it has one.
+    pub from: Option<MailAddress>,
+    /// When the mailbox received it.
+    pub received_at: DateTime<Utc>,
+    /// Not read yet.
+    pub unread: bool,
+    /// Whether it has attachments.
+    pub has_attachments: bool,
+    /// A short preview of the body.
+    pub snippet: String,
+}
+
+impl From<&StoredMessage> for MessageSummary {
+    fn from(m: &StoredMessage) -> Self {
+        Self {
+            id: m.id,
+            account_id: m.account_id,
+            thread_key: m.thread_key.clone(),
+            folder_ids: m.folder_ids.clone(),
+            subject: m.subject.clone(),
+            from: m.from.clone(),
+            received_at: m.received_at,
+            unread: m.unread,
+            has_attachments: m.has_attachments,
+            snippet: m.snippet.clone(),
+        }
+    }
 }
 
 /// Where a page of a mailbox ends: the next page starts strictly after (older than) it.
@@ -111,7 +157,7 @@ pub struct MessageCursor {
 
 impl MessageCursor {
     /// The cursor just past `message`.
-    pub fn after(message: &StoredMessage) -> Self {
+    pub fn after(message: &MessageSummary) -> Self {
         Self { received_at: message.received_at, id: message.id }
     }
 }
@@ -125,6 +171,8 @@ pub struct MessageQuery {
     pub folder: Option<MailFolderId>,
     /// Only messages of this conversation.
     pub thread: Option<String>,
+    /// Only messages from this sender's address (compared case-insensitively).
+    pub from: Option<String>,
     /// Only unread (`true`) or read (`false`) messages.
     pub unread: Option<bool>,
     /// Only messages with (`true`) or without (`false`) attachments.
@@ -148,6 +196,7 @@ impl MessageQuery {
             account,
             folder: None,
             thread: None,
+            from: None,
             unread: None,
             has_attachments: None,
             since: None,
@@ -163,7 +212,7 @@ impl MessageQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessagePage {
     /// The messages, newest first.
-    pub messages: Vec<StoredMessage>,
+    pub messages: Vec<MessageSummary>,
     /// Where the next page starts; `None` on the last page.
     pub next: Option<MessageCursor>,
 }
@@ -171,13 +220,64 @@ pub struct MessagePage {
 impl MessagePage {
     /// The page of `found`, fetched with one message more than `limit` asked: that extra one
     /// only tells that a next page exists.
-    pub fn from_fetched(mut found: Vec<StoredMessage>, limit: u32) -> Self {
-        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-        let more = found.len() > limit;
-        found.truncate(limit);
-        let next = if more { found.last().map(MessageCursor::after) } else { None };
-        Self { messages: found, next }
+    pub fn from_fetched(found: Vec<MessageSummary>, limit: u32) -> Self {
+        let (messages, next) = super::order::keyset_page(found, limit, MessageCursor::after);
+        Self { messages, next }
     }
+}
+
+/// One conversation of a mailbox, as a thread list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadSummary {
+    /// The account the thread is in.
+    pub account_id: MailAccountId,
+    /// The provider's conversation or thread id (the thread's id in the API).
+    pub thread_key: String,
+    /// The subject of its latest message.
+    pub subject: String,
+    /// The snippet of its latest message.
+    pub snippet: String,
+    /// When its latest message arrived.
+    pub latest_at: DateTime<Utc>,
+    /// How many of its messages are stored.
+    pub messages: u32,
+    /// How many of them are unread.
+    pub unread: u32,
+    /// Its distinct senders, latest first (at most 10).
+    pub senders: Vec<MailAddress>,
+}
+
+/// Where the next page of threads starts: after this thread in newest-first order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ThreadCursor {
+    /// The last thread's latest message time.
+    pub latest_at: DateTime<Utc>,
+    /// The last thread's key.
+    pub thread_key: String,
+}
+
+/// A page of one account's threads, newest activity first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadQuery {
+    /// The account.
+    pub account: MailAccountId,
+    /// Only threads with a message in this folder.
+    pub folder: Option<MailFolderId>,
+    /// Only threads with (true) or without (false) an unread message.
+    pub unread: Option<bool>,
+    /// Start after this thread.
+    pub after: Option<ThreadCursor>,
+    /// At most this many threads.
+    pub limit: u32,
+}
+
+/// One page of threads and where the next starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadPage {
+    /// The threads, newest activity first.
+    pub threads: Vec<ThreadSummary>,
+    /// The cursor of the next page, if there is one.
+    pub next: Option<ThreadCursor>,
 }
 
 #[cfg(test)]
@@ -203,12 +303,14 @@ mod tests {
             snippet: String::new(),
             internet_message_id: None,
             body: None,
+            attachments: Vec::new(),
         }
     }
 
     #[test]
     fn a_page_with_one_more_than_asked_has_a_next_cursor_at_its_last_message() {
-        let fetched: Vec<StoredMessage> = (0..4).rev().map(stored).collect();
+        let fetched: Vec<MessageSummary> =
+            (0..4).rev().map(|m| MessageSummary::from(&stored(m))).collect();
         let page = MessagePage::from_fetched(fetched.clone(), 3);
         assert_eq!(page.messages, fetched[..3]);
         assert_eq!(page.next, Some(MessageCursor::after(&fetched[2])));

@@ -28,6 +28,8 @@ pub trait MailWorld {
     fn delete(&self, id: &str);
     /// Makes the provider forget every change cursor.
     fn forget_cursors(&self);
+    /// Whether the provider's listing carries each message's plain-text body.
+    fn lists_text_bodies(&self) -> bool;
 }
 
 /// A whole round: what was upserted, removed, how many pages, and the cursor it ended with.
@@ -64,7 +66,8 @@ fn sorted(mut ids: Vec<String>) -> Vec<String> {
     ids
 }
 
-/// A first round lists the window newest first, without bodies; a round from its cursor sees
+/// A first round lists the window newest first, without HTML bodies (a plain-text one where
+/// the provider lists it, for search); a round from its cursor sees
 /// a new message, a read-state change and a deletion, and nothing else; a round after that
 /// sees nothing. Returns the first round's page count.
 pub async fn window_then_changes(world: &impl MailWorld, since: DateTime<Utc>) -> usize {
@@ -77,7 +80,14 @@ pub async fn window_then_changes(world: &impl MailWorld, since: DateTime<Utc>) -
     assert!(first.removed.is_empty());
     let ids: Vec<String> = first.upserted.iter().map(|m| m.id.clone()).collect();
     assert_eq!(ids, want, "the window, newest first");
-    assert!(first.upserted.iter().all(|m| m.body.is_none() && m.received_at >= since));
+    let no_html = |m: &ProviderMessage| m.body.as_ref().is_none_or(|b| b.html.is_none());
+    assert!(first.upserted.iter().all(|m| no_html(m) && m.received_at >= since));
+    if world.lists_text_bodies() {
+        let has_text = |m: &ProviderMessage| {
+            m.body.as_ref().and_then(|b| b.text.as_deref()).is_some_and(|t| !t.is_empty())
+        };
+        assert!(first.upserted.iter().all(has_text));
+    }
 
     let (read, deleted) = (&want[1], &want[2]);
     let was_read = world.is_read(read);

@@ -33,7 +33,7 @@ async fn every_request_carries_the_token_and_immutable_ids_later_pages_included(
     // Anything else (the well-known folders) is wiremock's bare 404: no role, no error.
 
     let sources = GraphSources::new(GraphConfig::new(base)).unwrap();
-    let folders = sources.source("token-of-ada").folders().await.unwrap();
+    let folders = sources.standalone("token-of-ada").folders().await.unwrap();
     let ids: Vec<&str> = folders.iter().map(|f| f.id.as_str()).collect();
     assert_eq!(ids, ["F1", "F2"]);
     assert!(folders.iter().all(|f| f.role.is_none()));

@@ -4,6 +4,7 @@
 
 mod contract;
 mod headers;
+mod identity;
 mod limits;
 mod reading;
 mod sandbox_world;

@@ -64,4 +64,8 @@ impl MailWorld for DemoInbox<'_> {
     fn forget_cursors(&self) {
         assert!(self.0.sandbox.expire_delta_tokens() > 0);
     }
+
+    fn lists_text_bodies(&self) -> bool {
+        true
+    }
 }

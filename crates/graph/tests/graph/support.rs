@@ -19,6 +19,20 @@ pub fn tiny_retries() -> RetryPolicy {
     RetryPolicy { max_retries: 2, base_backoff: Duration::ZERO, max_wait: Duration::from_secs(1) }
 }
 
+/// A sandbox with two mailboxes (and little chat data), serving on a port of its own. Two of
+/// them sign with the same key (the seed's) under different issuers (their addresses).
+pub fn sandbox() -> RunningSandbox {
+    Sandbox::builder()
+        .seed(11)
+        .now(fixed_now())
+        .posts_per_channel(10)
+        .people(5)
+        .messages_per_mailbox(300)
+        .build()
+        .start_local()
+        .unwrap()
+}
+
 pub struct Fixture {
     pub sandbox: RunningSandbox,
     pub sources: GraphSources,
@@ -27,20 +41,11 @@ pub struct Fixture {
 }
 
 impl Fixture {
-    /// A sandbox with two mailboxes (and little chat data), and a factory over its Graph
-    /// with pages of `page_size`.
+    /// A [`sandbox`], and a factory over its Graph with pages of `page_size`.
     pub fn start(page_size: u32) -> Self {
         // As the binary does: one rustls provider chosen before any client is built.
         let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-        let sandbox = Sandbox::builder()
-            .seed(11)
-            .now(fixed_now())
-            .posts_per_channel(10)
-            .people(5)
-            .messages_per_mailbox(300)
-            .build()
-            .start_local()
-            .unwrap();
+        let sandbox = sandbox();
         let config = GraphConfig {
             retry: tiny_retries(),
             page_size,
@@ -53,7 +58,7 @@ impl Fixture {
 
     /// A source for `mailbox` with a token carrying `scopes`.
     pub fn source_for(&self, mailbox: &str, scopes: &str) -> GraphSource {
-        self.sources.source(&self.sandbox.microsoft_access_token(mailbox, scopes).unwrap())
+        self.sources.standalone(&self.sandbox.microsoft_access_token(mailbox, scopes).unwrap())
     }
 
     /// A source for the demo mailbox.

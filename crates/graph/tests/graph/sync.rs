@@ -55,7 +55,7 @@ async fn a_cursor_pointing_elsewhere_is_refused_before_the_token_leaves() {
 async fn a_throttled_later_page_is_retried_like_any_request() {
     let f = Fixture::start(20);
     let token = f.sandbox.microsoft_access_token(&f.demo, READ).unwrap();
-    let source = f.sources.source(&token);
+    let source = f.sources.standalone(&token);
     let since = fixed_now() - Duration::days(30);
     let calm = round(&source, Some("inbox"), SyncFrom::Window { since }).await.unwrap();
     assert!(calm.pages >= 3, "{} pages", calm.pages);

@@ -8,8 +8,8 @@ use switchboard_graph::{GraphConfig, GraphSources};
 #[test]
 fn a_client_for_graph_builds_with_two_providers_compiled_in() {
     let graph = || GraphSources::new(GraphConfig::new(GraphConfig::DEFAULT_BASE_URL)).unwrap();
-    graph().source("t");
+    graph().standalone("t");
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     assert!(rustls::crypto::CryptoProvider::get_default().is_some());
-    graph().source("t");
+    graph().standalone("t");
 }

@@ -50,17 +50,19 @@ fn render(res: ServiceResponse<BoxBody>, encoding: Encoding) -> ServiceResponse<
     let (request, response) = res.into_parts();
     let status = response.status();
     let api_error = response.error().and_then(|e| e.as_error::<ApiError>());
-    let (message, errors, encoding) = match api_error {
+    let (message, errors, encoding, data) = match api_error {
         Some(error) => {
             let (message, errors) = error.body();
-            (message, errors, if error.forces_json() { Encoding::Json } else { encoding })
+            let encoding = if error.forces_json() { Encoding::Json } else { encoding };
+            (message, errors, encoding, error.data().cloned())
         }
         None => {
             let (message, errors) = describe(&request, status, response.error());
-            (message, errors, encoding)
+            (message, errors, encoding, None)
         }
     };
-    let mut rendered = envelope::failure(encoding, status, &message, errors);
+    let mut rendered =
+        envelope::failure_with_data(encoding, status, &message, errors, data.as_ref());
     for (name, value) in response.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && name != header::VARY {
             rendered.headers_mut().append(name.clone(), value.clone());

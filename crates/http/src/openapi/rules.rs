@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use switchboard_domain::chat::ChatProvider;
 use switchboard_domain::identity::{Password, Role, Scopes};
+use switchboard_domain::mail::MailProvider;
 use utoipa::Modify;
 use utoipa::openapi::schema::{ArrayItems, Object, SchemaFormat, Type};
 use utoipa::openapi::{OpenApi as Document, RefOr, Schema};
@@ -64,6 +65,24 @@ impl Modify for ValidationRules {
         field(schemas, "ConnectChatSourceRequest", "base_url", |o| {
             o.format = Some(SchemaFormat::Custom("uri".to_owned()));
         });
+        field(schemas, "MailLinkRequest", "email", |o| {
+            o.format = Some(SchemaFormat::Custom("email".to_owned()));
+            o.max_length = Some(EMAIL_MAX_CHARS);
+        });
+        let providers = [MailProvider::Microsoft, MailProvider::Google].map(|p| p.to_string());
+        field(schemas, "MailLinkRequest", "provider", |o| one_of(o, &providers));
+        field(schemas, "MailLinkRequest", "redirect_uri", |o| {
+            o.format = Some(SchemaFormat::Custom("uri".to_owned()));
+        });
+        field(schemas, "SendMailRequest", "account_id", |o| {
+            o.format = Some(SchemaFormat::Custom("uuid".to_owned()));
+        });
+        field(schemas, "SendMailRequest", "reply_to_message_id", |o| {
+            o.format = Some(SchemaFormat::Custom("uuid".to_owned()));
+        });
+        if let Some(RefOr::T(Schema::Array(to))) = property_of(schemas, "SendMailRequest", "to") {
+            to.min_items = Some(1);
+        }
     }
 }
 

@@ -6,6 +6,7 @@ pub mod jwks;
 pub mod login;
 pub mod logout;
 pub mod logout_all;
+pub mod microsoft;
 pub mod refresh;
 pub mod register;
 pub mod sessions;

@@ -18,6 +18,7 @@ pub fn shipped_contract() -> DescriptorPool {
             "switchboard/v1/operations.proto",
             "switchboard/v1/chat.proto",
             "switchboard/v1/stats.proto",
+            "switchboard/v1/mail.proto",
         ])
         .unwrap();
     compiler.descriptor_pool()

@@ -1,10 +1,13 @@
 //! A second user tries every id of the first, on every route that reads or changes a
 //! user-owned object: each answers as for an id that does not exist, and nothing changes.
 
+use std::collections::HashSet;
+
 use serde_json::{Value, json};
 use switchboard_memory::ManualClock;
 
 use crate::accounts::{app, bearer, delete, get, login, member, patch, post};
+use crate::mail::{call, ids as listed, seed, writing_app};
 use crate::support::{identity, json_call};
 
 fn ids(list: &Value, field: &str) -> Vec<String> {
@@ -72,4 +75,81 @@ async fn a_second_user_gets_404_for_every_id_of_the_first() {
     assert_eq!(ids(&after, "sessions").len(), 2, "the owner's sessions all remain");
     let (s, _, me) = json_call(&app, get("/api/me", &key)).await;
     assert_eq!((s, me["data"]["disabled"].as_bool()), (200, Some(false)), "key and account intact");
+}
+
+/// The mail routes, with writing back and sending on (so those routes reach the ownership
+/// check), and the intruder owning a mailbox of their own.
+#[actix_web::test]
+async fn a_second_user_gets_404_for_every_mail_id_of_the_first() {
+    let (app, uow, _) = writing_app!(identity(ManualClock::default()));
+    let (owner, owner_token) = member(&app, "owner@example.org").await;
+    let mailbox = seed(&uow, &owner, "owner@contoso.example").await;
+    let (intruder, intruder_token) = member(&app, "intruder@example.org").await;
+    // The intruder has a mailbox too, so an empty answer is not mistaken for a refusal.
+    let theirs = seed(&uow, &intruder, "intruder@contoso.example").await;
+    let message = mailbox.messages[1].id;
+
+    let routes = |account: &str, folder: &str, message: &str, thread: &str| {
+        let t = &intruder_token;
+        vec![
+            get(&format!("/api/mail/accounts/{account}"), t),
+            bearer(post(&format!("/api/mail/accounts/{account}/sync"), json!({})), t),
+            get(&format!("/api/mail/folders?account_id={account}"), t),
+            get(&format!("/api/mail/messages?account_id={account}"), t),
+            get(&format!("/api/mail/messages?account_id={}&folder_id={folder}", theirs.account), t),
+            get(&format!("/api/mail/threads?account_id={account}"), t),
+            get(&format!("/api/mail/threads?account_id={}&folder_id={folder}", theirs.account), t),
+            get(&format!("/api/mail/threads/{thread}?account_id={account}"), t),
+            get(&format!("/api/mail/messages/{message}"), t),
+            bearer(patch(&format!("/api/mail/messages/{message}"), json!({"unread": false})), t),
+            get(&format!("/api/mail/messages/{message}/attachments/att-1"), t),
+            bearer(
+                post(
+                    "/api/mail/messages",
+                    json!({"account_id": account, "to": [{"address": "x@example.org"}], "body": "hi"}),
+                ),
+                t,
+            ),
+            bearer(
+                post(
+                    "/api/mail/messages",
+                    json!({"account_id": theirs.account.to_string(), "to": [{"address": "x@example.org"}], "body": "hi", "reply_to_message_id": message}),
+                ),
+                t,
+            ),
+            delete(&format!("/api/mail/accounts/{account}"), t),
+        ]
+    };
+    let owned = routes(
+        &mailbox.account.to_string(),
+        &mailbox.inbox.to_string(),
+        &message.to_string(),
+        "t3",
+    );
+    let unknown_id = uuid::Uuid::new_v4().to_string();
+    let unknown = routes(&unknown_id, &unknown_id, &unknown_id, "t-none");
+    for (i, (req, unknown_req)) in owned.into_iter().zip(unknown).enumerate() {
+        let (s, body) = call(&app, req).await;
+        let (s2, body2) = call(&app, unknown_req).await;
+        assert_eq!((s, s2), (404, 404), "route {i}: {body} / {body2}");
+        assert_eq!(
+            body["message"], body2["message"],
+            "route {i}: as for an id that does not exist"
+        );
+    }
+    // The intruder's own thread of the same key is theirs alone.
+    let (s, thread) = call(&app, get("/api/mail/threads/t-budget", &intruder_token)).await;
+    assert_eq!(s, 200);
+    let own: HashSet<String> = theirs.messages[..3].iter().map(|m| m.id.to_string()).collect();
+    assert_eq!(listed(&thread, "messages").into_iter().collect::<HashSet<_>>(), own);
+
+    // The owner's mailbox is intact.
+    let uri = format!("/api/mail/messages?account_id={}", mailbox.account);
+    let (s, page) = call(&app, get(&uri, &owner_token)).await;
+    assert_eq!((s, listed(&page, "messages").len()), (200, 7), "{page}");
+    let (_, m) = call(&app, get(&format!("/api/mail/messages/{message}"), &owner_token)).await;
+    assert_eq!(m["data"]["unread"], true, "still unread");
+    let (s, _) =
+        call(&app, delete(&format!("/api/mail/accounts/{}", mailbox.account), &owner_token)).await;
+    assert_eq!(s, 200, "the owner can unlink it");
 }

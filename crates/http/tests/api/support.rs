@@ -12,15 +12,31 @@ use switchboard_crypto::{
 };
 use switchboard_domain::ServiceInfo;
 use switchboard_http::{AppDeps, HttpSettings, Payload, Reply, build_app, routes};
-use switchboard_memory::{ManualClock, MemoryPorts, MemoryStore, NoChatSources, StaticReadiness};
+use switchboard_memory::{
+    FixedMx, ManualClock, MemoryPorts, MemoryStore, NoChatSources, StaticReadiness,
+};
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatPolicy, ChatService,
-    EventLogService, HealthService, Identity, IdentityPolicy, JobAdminService, StatsPolicy,
-    StatsService,
+    EventLogService, HealthService, Identity, IdentityPolicy, JobAdminService, MailPolicy,
+    MailService, StatsPolicy, StatsService,
 };
 
-/// The in-memory store with the real crypto adapters.
-pub type TestPorts = MemoryPorts<Argon2Hasher, JwtTokens, AeadSecretBox>;
+use crate::fake_mail::FakeMail;
+
+/// The in-memory store with the real crypto adapters, and a fake of Microsoft's OAuth client.
+pub type TestPorts = MemoryPorts<Argon2Hasher, JwtTokens, AeadSecretBox, NoChatSources, FakeMail>;
+
+/// The one client redirect URI the test server allows.
+pub const ALLOWED_REDIRECT: &str = "app://linked?from=mail";
+
+/// MX answers: a Microsoft 365 domain, a domain hosted elsewhere, and one whose lookups fail.
+pub fn mx_table() -> FixedMx {
+    FixedMx::new([
+        ("contoso.example", &["contoso-example.mail.protection.outlook.com"][..]),
+        ("example.org", &["mx.example.org"][..]),
+    ])
+    .failing_for("dns-down.example")
+}
 
 pub fn identity(clock: ManualClock) -> Identity<TestPorts> {
     let hasher = Argon2Hasher::new(Argon2Settings {
@@ -111,6 +127,17 @@ pub fn deps_with(probe: StaticReadiness, identity: Identity<TestPorts>) -> AppDe
             identity.secrets.clone(),
             NoChatSources,
             ChatPolicy::default(),
+        )),
+        mail: web::Data::new(MailService::new(
+            identity.uow.clone(),
+            identity.clock.clone(),
+            identity.secrets.clone(),
+            FakeMail { mx: mx_table(), ..FakeMail::default() },
+            MailPolicy {
+                callback_uri: "http://127.0.0.1:8000/api/mail/link/callback".to_owned(),
+                allowed_redirect_uris: vec![ALLOWED_REDIRECT.to_owned()],
+                ..MailPolicy::default()
+            },
         )),
         stats: web::Data::new(StatsService::new(
             identity.uow.clone(),

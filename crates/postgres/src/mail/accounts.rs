@@ -4,13 +4,13 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
-use switchboard_domain::mail::{MailAccount, MailAccountId};
+use switchboard_domain::mail::{MailAccount, MailAccountId, MailAccountStatus};
 use switchboard_ports::StoreError;
 
 use super::rows::AccountRow;
 use crate::PgTx;
 use crate::error::store_error;
-use crate::schema::mail_accounts;
+use crate::schema::{mail_accounts, sealed_secrets};
 
 pub(super) async fn save(
     tx: &mut PgTx,
@@ -65,4 +65,55 @@ pub(super) async fn of_user(tx: &mut PgTx, user: UserId) -> Result<Vec<MailAccou
         .await
         .map_err(store_error)?;
     rows.into_iter().map(MailAccount::try_from).collect()
+}
+
+pub(super) async fn by_id(
+    tx: &mut PgTx,
+    id: MailAccountId,
+    lock: bool,
+) -> Result<Option<MailAccount>, StoreError> {
+    let select = mail_accounts::table.find(id.as_uuid()).select(AccountRow::as_select());
+    let row: Option<AccountRow> = if lock {
+        select.for_update().first(tx.conn()).await
+    } else {
+        select.first(tx.conn()).await
+    }
+    .optional()
+    .map_err(store_error)?;
+    row.map(MailAccount::try_from).transpose()
+}
+
+pub(super) async fn to_sync(tx: &mut PgTx, limit: u32) -> Result<Vec<MailAccountId>, StoreError> {
+    let ids: Vec<uuid::Uuid> = mail_accounts::table
+        .filter(mail_accounts::status.ne(MailAccountStatus::ReauthRequired.as_str()))
+        .order((mail_accounts::last_sync_at.asc().nulls_first(), mail_accounts::id))
+        .limit(i64::from(limit))
+        .select(mail_accounts::id)
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?;
+    Ok(ids.into_iter().map(MailAccountId::from_uuid).collect())
+}
+
+pub(super) async fn delete(
+    tx: &mut PgTx,
+    user: UserId,
+    id: MailAccountId,
+) -> Result<bool, StoreError> {
+    // Folders, messages and their links go with the account (ON DELETE CASCADE); its tokens
+    // are the sealed secret with the account's id, in the same transaction.
+    let deleted = diesel::delete(
+        mail_accounts::table.find(id.as_uuid()).filter(mail_accounts::user_id.eq(user.as_uuid())),
+    )
+    .execute(tx.conn())
+    .await
+    .map_err(store_error)?;
+    if deleted == 0 {
+        return Ok(false);
+    }
+    diesel::delete(sealed_secrets::table.find(id.as_uuid()))
+        .execute(tx.conn())
+        .await
+        .map_err(store_error)?;
+    Ok(true)
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
-use switchboard_domain::mail::{MailFolder, MailFolderId};
+use switchboard_domain::mail::{MailAccountId, MailFolder, MailFolderId, tree_order};
 use switchboard_ports::StoreError;
 
 use super::rows::FolderRow;
@@ -50,4 +50,49 @@ pub(super) async fn upsert(
         MailFolder { id, ..f.clone() }
     });
     Ok(saved.collect())
+}
+
+pub(super) async fn of_account(
+    tx: &mut PgTx,
+    account: MailAccountId,
+) -> Result<Vec<MailFolder>, StoreError> {
+    let rows: Vec<FolderRow> = mail_folders::table
+        .filter(mail_folders::account_id.eq(account.as_uuid()))
+        .select(FolderRow::as_select())
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?;
+    let folders = rows.into_iter().map(MailFolder::try_from).collect::<Result<_, _>>()?;
+    // A mailbox has tens of folders: ordering the tree here is simpler than a recursive CTE.
+    Ok(tree_order(folders))
+}
+
+pub(super) async fn set_cursor(
+    tx: &mut PgTx,
+    folder: MailFolderId,
+    cursor: Option<&str>,
+) -> Result<(), StoreError> {
+    diesel::update(mail_folders::table.find(folder.as_uuid()))
+        .set(mail_folders::sync_cursor.eq(cursor))
+        .execute(tx.conn())
+        .await
+        .map_err(store_error)?;
+    Ok(())
+}
+
+pub(super) async fn retain(
+    tx: &mut PgTx,
+    account: MailAccountId,
+    keep: &[String],
+) -> Result<u64, StoreError> {
+    // Their links to messages go with them (ON DELETE CASCADE).
+    let deleted = diesel::delete(
+        mail_folders::table
+            .filter(mail_folders::account_id.eq(account.as_uuid()))
+            .filter(mail_folders::provider_id.ne_all(keep)),
+    )
+    .execute(tx.conn())
+    .await
+    .map_err(store_error)?;
+    Ok(u64::try_from(deleted).unwrap_or(u64::MAX))
 }

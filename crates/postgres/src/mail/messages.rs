@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Nullable, Text, Timestamptz, Uuid};
+use diesel::sql_types::{Jsonb, Nullable, Text};
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
@@ -13,12 +13,13 @@ use switchboard_domain::mail::{
 };
 use switchboard_ports::StoreError;
 
-use super::rows::MessageRow;
+use super::filters::{Before, FromAddress, Matches, ReceivedUnindexed};
+use super::rows::{MessageRow, SummaryRow};
 use crate::PgTx;
 use crate::error::store_error;
 use crate::schema::{mail_accounts, mail_message_folders, mail_messages};
 
-/// Rows per statement: PostgreSQL takes at most 65 535 bind parameters (17 per message).
+/// Rows per statement: PostgreSQL takes at most 65 535 bind parameters (18 per message).
 const CHUNK: usize = 2_000;
 
 pub(super) async fn upsert(
@@ -54,6 +55,11 @@ pub(super) async fn upsert(
                     )),
                     mail_messages::body_html.eq(sql::<Nullable<Text>>(
                         "coalesce(excluded.body_html, mail_messages.body_html)",
+                    )),
+                    // Nor does it describe the attachments it says are there.
+                    mail_messages::attachments.eq(sql::<Jsonb>(
+                        "CASE WHEN excluded.has_attachments AND excluded.attachments = '[]' \
+                         THEN mail_messages.attachments ELSE excluded.attachments END",
                     )),
                 ))
                 .returning((
@@ -133,13 +139,13 @@ pub(super) async fn remove(
 }
 
 /// The stored messages of `rows`, each with its folders, read in one more statement.
-async fn with_folders(
+/// The folders of each of `ids`, in one query.
+async fn folders_of(
     tx: &mut PgTx,
-    rows: Vec<MessageRow>,
-) -> Result<Vec<StoredMessage>, StoreError> {
-    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+    ids: &[uuid::Uuid],
+) -> Result<HashMap<uuid::Uuid, Vec<MailFolderId>>, StoreError> {
     let links: Vec<(uuid::Uuid, uuid::Uuid)> = mail_message_folders::table
-        .filter(mail_message_folders::message_id.eq_any(&ids))
+        .filter(mail_message_folders::message_id.eq_any(ids))
         .order((mail_message_folders::message_id, mail_message_folders::folder_id))
         .select((mail_message_folders::message_id, mail_message_folders::folder_id))
         .load(tx.conn())
@@ -149,6 +155,15 @@ async fn with_folders(
     for (message, folder) in links {
         folders.entry(message).or_default().push(MailFolderId::from_uuid(folder));
     }
+    Ok(folders)
+}
+
+pub(super) async fn with_folders(
+    tx: &mut PgTx,
+    rows: Vec<MessageRow>,
+) -> Result<Vec<StoredMessage>, StoreError> {
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut folders = folders_of(tx, &ids).await?;
     rows.into_iter()
         .map(|r| {
             let of = folders.remove(&r.id).unwrap_or_default();
@@ -168,7 +183,7 @@ pub(super) async fn page(
         .select(mail_accounts::id);
     let mut select = mail_messages::table
         .filter(mail_messages::account_id.eq_any(owned))
-        .select(MessageRow::as_select())
+        .select(SummaryRow::as_select())
         .into_boxed();
     if let Some(folder) = query.folder {
         let linked = mail_message_folders::table
@@ -178,6 +193,9 @@ pub(super) async fn page(
     }
     if let Some(thread) = &query.thread {
         select = select.filter(mail_messages::thread_key.eq(thread.clone()));
+    }
+    if let Some(from) = &query.from {
+        select = select.filter(FromAddress(from.clone()));
     }
     if let Some(unread) = query.unread {
         select = select.filter(mail_messages::unread.eq(unread));
@@ -192,30 +210,30 @@ pub(super) async fn page(
         select = select.filter(mail_messages::received_at.lt(until));
     }
     if let Some(q) = &query.q {
-        // 'simple', as the generated column: no stemming for mail in any language.
-        select = select.filter(
-            sql::<Bool>("search @@ websearch_to_tsquery('simple', ")
-                .bind::<Text, _>(q.clone())
-                .sql(")"),
-        );
+        select = select.filter(Matches(q.clone()));
     }
     if let Some(after) = query.after {
-        // A row comparison, so the (account_id, received_at DESC, id DESC) index serves it.
-        select = select.filter(
-            sql::<Bool>("(received_at, id) < (")
-                .bind::<Timestamptz, _>(after.received_at)
-                .sql(", ")
-                .bind::<Uuid, _>(after.id.as_uuid())
-                .sql(")"),
-        );
+        select = select.filter(Before { received_at: after.received_at, id: after.id.as_uuid() });
     }
-    let rows: Vec<MessageRow> = select
-        .order((mail_messages::received_at.desc(), mail_messages::id.desc()))
+    select = if query.q.is_some() {
+        select.order((ReceivedUnindexed.desc(), mail_messages::id.desc()))
+    } else {
+        select.order((mail_messages::received_at.desc(), mail_messages::id.desc()))
+    };
+    let rows: Vec<SummaryRow> = select
         .limit(i64::from(query.limit).saturating_add(1))
         .load(tx.conn())
         .await
         .map_err(store_error)?;
-    let found = with_folders(tx, rows).await?;
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut folders = folders_of(tx, &ids).await?;
+    let found = rows
+        .into_iter()
+        .map(|r| {
+            let of = folders.remove(&r.id).unwrap_or_default();
+            r.summary(of)
+        })
+        .collect();
     Ok(MessagePage::from_fetched(found, query.limit))
 }
 
@@ -235,4 +253,57 @@ pub(super) async fn of_user_by_id(
         .await
         .map_err(store_error)?;
     Ok(with_folders(tx, rows).await?.pop())
+}
+
+pub(super) async fn by_provider_ids(
+    tx: &mut PgTx,
+    account: MailAccountId,
+    provider_ids: &[String],
+) -> Result<Vec<StoredMessage>, StoreError> {
+    if provider_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The (account_id, provider_id) unique index answers it.
+    let rows: Vec<MessageRow> = mail_messages::table
+        .filter(mail_messages::account_id.eq(account.as_uuid()))
+        .filter(mail_messages::provider_id.eq_any(provider_ids))
+        .select(MessageRow::as_select())
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?;
+    with_folders(tx, rows).await
+}
+
+pub(super) async fn count(tx: &mut PgTx, account: MailAccountId) -> Result<u64, StoreError> {
+    let count: i64 = mail_messages::table
+        .filter(mail_messages::account_id.eq(account.as_uuid()))
+        .count()
+        .get_result(tx.conn())
+        .await
+        .map_err(store_error)?;
+    Ok(u64::try_from(count).unwrap_or_default())
+}
+
+pub(super) async fn thread(
+    tx: &mut PgTx,
+    user: UserId,
+    account: Option<MailAccountId>,
+    thread_key: &str,
+    limit: u32,
+) -> Result<Vec<StoredMessage>, StoreError> {
+    let mut owned =
+        mail_accounts::table.filter(mail_accounts::user_id.eq(user.as_uuid())).into_boxed();
+    if let Some(account) = account {
+        owned = owned.filter(mail_accounts::id.eq(account.as_uuid()));
+    }
+    let rows: Vec<MessageRow> = mail_messages::table
+        .filter(mail_messages::account_id.eq_any(owned.select(mail_accounts::id)))
+        .filter(mail_messages::thread_key.eq(thread_key))
+        .order((mail_messages::received_at, mail_messages::id))
+        .limit(i64::from(limit))
+        .select(MessageRow::as_select())
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?;
+    with_folders(tx, rows).await
 }

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use switchboard_domain::UserId;
 use switchboard_domain::mail::{
     FolderKind, FolderRole, MailAccount, MailAccountId, MailAddress, MailFolder, MailFolderId,
-    MailMessageId, MessageBody, StoredMessage, SyncProgress,
+    MailMessageId, MessageBody, MessageSummary, StoredMessage, SyncProgress,
 };
 use switchboard_ports::StoreError;
 
@@ -154,6 +154,7 @@ pub(super) struct MessageRow {
     pub(super) internet_message_id: Option<String>,
     pub(super) body_text: Option<String>,
     pub(super) body_html: Option<String>,
+    pub(super) attachments: serde_json::Value,
 }
 
 fn addresses(list: &[MailAddress]) -> Result<serde_json::Value, StoreError> {
@@ -181,6 +182,8 @@ impl MessageRow {
             internet_message_id: m.internet_message_id.clone(),
             body_text: body.and_then(|b| b.text.clone()),
             body_html: body.and_then(|b| b.html.clone()),
+            attachments: serde_json::to_value(&m.attachments)
+                .map_err(|e| StoreError::Other(format!("mail attachments: {e}")))?,
         })
     }
 
@@ -189,10 +192,11 @@ impl MessageRow {
         self,
         folder_ids: Vec<MailFolderId>,
     ) -> Result<StoredMessage, StoreError> {
-        let broken =
-            |e: serde_json::Error| StoreError::Other(format!("mail message {}: {e}", self.id));
-        let to = serde_json::from_value(self.to_addresses.clone()).map_err(broken)?;
-        let cc = serde_json::from_value(self.cc_addresses.clone()).map_err(broken)?;
+        let id = self.id;
+        let broken = |e: serde_json::Error| StoreError::Other(format!("mail message {id}: {e}"));
+        let to = serde_json::from_value(self.to_addresses).map_err(broken)?;
+        let cc = serde_json::from_value(self.cc_addresses).map_err(broken)?;
+        let attachments = serde_json::from_value(self.attachments).map_err(broken)?;
         let from = self.from_address.map(|address| MailAddress { name: self.from_name, address });
         let body = (self.body_text.is_some() || self.body_html.is_some())
             .then_some(MessageBody { text: self.body_text, html: self.body_html });
@@ -213,6 +217,40 @@ impl MessageRow {
             snippet: self.snippet,
             internet_message_id: self.internet_message_id,
             body,
+            attachments,
         })
+    }
+}
+
+/// What a page of messages reads of each: no recipients, bodies or attachments.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = mail_messages)]
+pub(super) struct SummaryRow {
+    pub(super) id: uuid::Uuid,
+    pub(super) account_id: uuid::Uuid,
+    pub(super) thread_key: String,
+    pub(super) subject: String,
+    pub(super) from_name: Option<String>,
+    pub(super) from_address: Option<String>,
+    pub(super) received_at: DateTime<Utc>,
+    pub(super) unread: bool,
+    pub(super) has_attachments: bool,
+    pub(super) snippet: String,
+}
+
+impl SummaryRow {
+    pub(super) fn summary(self, folder_ids: Vec<MailFolderId>) -> MessageSummary {
+        MessageSummary {
+            id: MailMessageId::from_uuid(self.id),
+            account_id: MailAccountId::from_uuid(self.account_id),
+            thread_key: self.thread_key,
+            folder_ids,
+            subject: self.subject,
+            from: self.from_address.map(|address| MailAddress { name: self.from_name, address }),
+            received_at: self.received_at,
+            unread: self.unread,
+            has_attachments: self.has_attachments,
+            snippet: self.snippet,
+        }
     }
 }

@@ -112,16 +112,34 @@ pub(crate) async fn create_user<P: Ports>(
     id.uow
         .transact(move |tx| {
             Box::pin(async move {
-                tx.insert_user(&saved).await?;
-                let event = NewEvent::added("user", saved.id.to_string(), saved.snapshot())
-                    .by(actor.or(Some(saved.id)))
-                    .owned_by(Some(saved.id));
-                tx.append_events(vec![event]).await?;
+                insert_user(tx, &saved, actor).await?;
                 Ok::<_, AccountError>(())
             })
         })
         .await?;
     Ok(user)
+}
+
+/// The password hash of an account made by signing in with a provider's token: not a PHC
+/// string, so no password ever verifies against it, and the account signs in only through
+/// its provider (or with a password its owner sets later by an operator's reset).
+pub const NO_PASSWORD_HASH: &str = "!external-sign-in";
+
+/// Inserts `user` and appends its `added` event, in the caller's transaction; `actor` made
+/// it (the user themself when `None`).
+///
+/// # Errors
+/// [`StoreError::Conflict`] when the email is taken, or a failure of the store.
+pub(crate) async fn insert_user<T: UserStore + Transaction>(
+    tx: &mut T,
+    user: &User,
+    actor: Option<UserId>,
+) -> Result<(), StoreError> {
+    tx.insert_user(user).await?;
+    let event = NewEvent::added("user", user.id.to_string(), user.snapshot())
+        .by(actor.or(Some(user.id)))
+        .owned_by(Some(user.id));
+    tx.append_events(vec![event]).await
 }
 
 /// Registration and the caller's own account.

@@ -240,19 +240,7 @@ impl<P: Ports> AuthService<P> {
             (true, Ok(p)) => Some(self.id.hasher.hash(&p).await?),
             _ => None,
         };
-        let (refresh, refresh_hash) = opaque::refresh_token().map_err(CryptoError)?;
-        let absolute = chrono::Duration::from_std(self.id.policy.session_absolute)
-            .unwrap_or(chrono::Duration::days(3650));
-        let session = Session {
-            id: SessionId::new(),
-            user_id: user.id,
-            user_agent: client.user_agent.chars().take(512).collect(),
-            ip: client.ip,
-            created_at: now,
-            last_used_at: now,
-            expires_at: now + absolute,
-            revoked_at: None,
-        };
+        let (session, refresh, refresh_hash) = self.new_session(user.id, client, now)?;
         let session_id = session.id;
         let (user_id, verified_hash) = (user.id, user.password_hash);
         let b = buckets;
@@ -277,6 +265,59 @@ impl<P: Ports> AuthService<P> {
             })
             .await?;
         self.pair(user_id, session_id, refresh)
+    }
+
+    /// A session for `user` starting `now`, with its refresh token and that token's hash.
+    fn new_session(
+        &self,
+        user: UserId,
+        client: ClientInfo,
+        now: DateTime<Utc>,
+    ) -> Result<(Session, String, Vec<u8>), AuthError> {
+        let (refresh, refresh_hash) = opaque::refresh_token().map_err(CryptoError)?;
+        let absolute = chrono::Duration::from_std(self.id.policy.session_absolute)
+            .unwrap_or(chrono::Duration::days(3650));
+        let session = Session {
+            id: SessionId::new(),
+            user_id: user,
+            user_agent: client.user_agent.chars().take(512).collect(),
+            ip: client.ip,
+            created_at: now,
+            last_used_at: now,
+            expires_at: now + absolute,
+            revoked_at: None,
+        };
+        Ok((session, refresh, refresh_hash))
+    }
+
+    /// Opens a session for a user who proved who they are otherwise than by their password
+    /// (a token their identity provider issued, verified by the caller): the same token pair
+    /// as [`AuthService::login`].
+    ///
+    /// # Errors
+    /// [`AuthError::Revoked`] when the user is gone or disabled, or a failure.
+    pub async fn sign_in_verified(
+        &self,
+        user: UserId,
+        client: ClientInfo,
+    ) -> Result<TokenPair, AuthError> {
+        let now = self.id.clock.now();
+        let (session, refresh, refresh_hash) = self.new_session(user, client, now)?;
+        let session_id = session.id;
+        self.id
+            .uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    let found = tx.user_by_id(user).await?;
+                    if found.is_none_or(|u| u.disabled) {
+                        return Err(AuthError::Revoked);
+                    }
+                    tx.insert_session(&session, &refresh_hash).await?;
+                    Ok(())
+                })
+            })
+            .await?;
+        self.pair(user, session_id, refresh)
     }
 
     /// Rotates a refresh token: the old one stops working and a new pair is issued.

@@ -1,0 +1,177 @@
+//! The mail store's threads: summaries paged by latest activity, their filters, one thread's
+//! messages in order, and nothing of another user's.
+
+use std::collections::HashSet;
+
+use switchboard_domain::identity::User;
+use switchboard_domain::mail::{
+    MailAccountId, MailAddress, MailFolderId, StoredMessage, ThreadPage, ThreadQuery, ThreadSummary,
+};
+use switchboard_ports::{MailStore, StoreError, UnitOfWork};
+
+use super::mail::{account, linked, message, upsert};
+use super::{StoreHarness, at};
+
+fn in_thread(
+    account: MailAccountId,
+    thread: &str,
+    provider_id: &str,
+    minutes: i64,
+    folders: &[MailFolderId],
+) -> StoredMessage {
+    StoredMessage { thread_key: thread.into(), ..message(account, provider_id, minutes, folders) }
+}
+
+fn from(mut m: StoredMessage, name: Option<&str>, address: &str) -> StoredMessage {
+    m.from = Some(MailAddress { name: name.map(str::to_owned), address: address.into() });
+    m
+}
+
+async fn threads<H: StoreHarness>(store: &H, owner: &User, query: ThreadQuery) -> ThreadPage {
+    let user = owner.id;
+    let page = store
+        .uow()
+        .read(move |tx| Box::pin(async move { tx.mail_threads(user, &query).await }))
+        .await;
+    page.unwrap()
+}
+
+async fn keys<H: StoreHarness>(store: &H, owner: &User, query: ThreadQuery) -> Vec<String> {
+    let page = threads(store, owner, query).await;
+    page.threads.into_iter().map(|t| t.thread_key).collect()
+}
+
+fn all(account: MailAccountId, limit: u32) -> ThreadQuery {
+    ThreadQuery { account, folder: None, unread: None, after: None, limit }
+}
+
+/// Threads page newest activity first through their cursor, ties broken by key, with no
+/// duplicate and no gap.
+pub async fn threads_page_by_latest_activity_without_duplicates_or_gaps<H: StoreHarness>(
+    store: &H,
+) {
+    let ada = linked(store, "ada@example.org").await;
+    let acc = ada.account.id;
+    // Threads k0..k6; pairs share their latest minute, and each has an older message.
+    let messages: Vec<StoredMessage> = (0..7)
+        .flat_map(|i| {
+            let (key, latest) = (format!("k{i}"), i / 2 * 10);
+            [
+                in_thread(acc, &key, &format!("{key}-old"), latest - 5, &[ada.inbox]),
+                in_thread(acc, &key, &format!("{key}-new"), latest, &[ada.inbox]),
+            ]
+        })
+        .collect();
+    upsert(store, messages).await;
+    let mut seen: Vec<String> = Vec::new();
+    let mut query = all(acc, 2);
+    let mut pages = 0;
+    loop {
+        let page = threads(store, &ada.owner, query.clone()).await;
+        pages += 1;
+        assert!(page.threads.len() <= 2);
+        assert!(page.threads.iter().all(|t| t.messages == 2), "every message of a thread counts");
+        seen.extend(page.threads.into_iter().map(|t| t.thread_key));
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["k6", "k5", "k4", "k3", "k2", "k1", "k0"]);
+    assert_eq!(pages, 4);
+    let unique: HashSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), 7, "no duplicates");
+}
+
+/// A thread's summary shows its latest message, its counts and its distinct senders (latest
+/// first, ten at most); the folder and unread filters pick threads by any of their messages;
+/// one thread reads oldest first, narrowed to an account; another user sees none of it.
+pub async fn thread_summaries_filters_and_one_thread_stay_with_their_owner<H: StoreHarness>(
+    store: &H,
+) {
+    let ada = linked(store, "ada@example.org").await;
+    let bob = linked(store, "bob@example.org").await;
+    let acc = ada.account.id;
+    let (inbox, work) = (ada.inbox, ada.work);
+    let read = |m: StoredMessage| StoredMessage { unread: false, ..m };
+    let mut messages = vec![
+        read(from(in_thread(acc, "conv", "c1", 1, &[inbox]), Some("Grace"), "grace@example.org")),
+        from(in_thread(acc, "conv", "c2", 2, &[inbox]), Some("Grace H"), "GRACE@example.org"),
+        read(from(in_thread(acc, "conv", "c3", 3, &[work]), None, "alan@example.org")),
+        read(in_thread(acc, "quiet", "q1", 30, &[work])),
+    ];
+    messages.extend((0..12).map(|i| {
+        let m = in_thread(acc, "crowd", &format!("s{i}"), 10 + i, &[inbox]);
+        read(from(m, None, &format!("s{i}@example.org")))
+    }));
+    upsert(store, messages).await;
+    // Another account of Ada's with a thread of the same key.
+    let second = account(&ada.owner, "second");
+    let other = in_thread(second.id, "conv", "x1", 0, &[]);
+    let s = second.clone();
+    store
+        .uow()
+        .transact(move |tx| Box::pin(async move { tx.save_mail_account(&s).await }))
+        .await
+        .unwrap();
+    upsert(store, vec![other]).await;
+
+    let page = threads(store, &ada.owner, all(acc, 10)).await;
+    let keys_of =
+        |p: &ThreadPage| p.threads.iter().map(|t| t.thread_key.clone()).collect::<Vec<_>>();
+    assert_eq!(keys_of(&page), ["quiet", "crowd", "conv"]);
+    assert_eq!(page.next, None);
+    let conv = ThreadSummary {
+        account_id: acc,
+        thread_key: "conv".into(),
+        subject: "message c3".into(),
+        snippet: "hello".into(),
+        latest_at: at(3),
+        messages: 3,
+        unread: 1,
+        senders: vec![
+            MailAddress { name: None, address: "alan@example.org".into() },
+            MailAddress { name: Some("Grace H".into()), address: "GRACE@example.org".into() },
+        ],
+    };
+    assert_eq!(page.threads[2], conv);
+    let crowd: Vec<&str> = page.threads[1].senders.iter().map(|s| s.address.as_str()).collect();
+    let latest_ten: Vec<String> = (2..12).rev().map(|i| format!("s{i}@example.org")).collect();
+    assert_eq!(crowd, latest_ten, "ten senders, latest first");
+    assert_eq!((page.threads[1].messages, page.threads[1].unread), (12, 0));
+
+    let cases = [
+        (ThreadQuery { folder: Some(work), ..all(acc, 10) }, vec!["quiet", "conv"]),
+        (ThreadQuery { folder: Some(inbox), ..all(acc, 10) }, vec!["crowd", "conv"]),
+        (ThreadQuery { unread: Some(true), ..all(acc, 10) }, vec!["conv"]),
+        (ThreadQuery { unread: Some(false), ..all(acc, 10) }, vec!["quiet", "crowd"]),
+        (ThreadQuery { folder: Some(work), unread: Some(false), ..all(acc, 10) }, vec!["quiet"]),
+    ];
+    for (query, expected) in cases {
+        assert_eq!(keys(store, &ada.owner, query.clone()).await, expected, "{query:?}");
+    }
+    assert!(keys(store, &bob.owner, all(acc, 10)).await.is_empty(), "not bob's account");
+
+    let (a, b, second_id) = (ada.owner.id, bob.owner.id, second.id);
+    let (in_account, everywhere, first_two, bobs, bobs_narrowed) = store
+        .uow()
+        .read(move |tx| {
+            Box::pin(async move {
+                Ok::<_, StoreError>((
+                    tx.mail_thread(a, Some(acc), "conv", 10).await?,
+                    tx.mail_thread(a, None, "conv", 10).await?,
+                    tx.mail_thread(a, Some(acc), "conv", 2).await?,
+                    tx.mail_thread(b, None, "conv", 10).await?,
+                    tx.mail_thread(b, Some(second_id), "conv", 10).await?,
+                ))
+            })
+        })
+        .await
+        .unwrap();
+    let ids =
+        |found: &[StoredMessage]| found.iter().map(|m| m.provider_id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&in_account), ["c1", "c2", "c3"]);
+    assert_eq!(ids(&everywhere), ["x1", "c1", "c2", "c3"]);
+    assert_eq!(ids(&first_two), ["c1", "c2"]);
+    assert!(bobs.is_empty() && bobs_narrowed.is_empty(), "another user reads none of it");
+}

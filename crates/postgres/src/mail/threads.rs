@@ -1,0 +1,149 @@
+//! An account's threads: one statement groups its messages by conversation, then reads each
+//! listed thread's latest message and distinct senders through lateral subqueries.
+//!
+//! Written as SQL text because diesel's builder has no `LATERAL`, `DISTINCT ON` or ordered
+//! aggregates; only fixed fragments are joined into it, every value is bound.
+
+use chrono::{DateTime, Utc};
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Bool, Jsonb, Text, Timestamptz, Uuid};
+use diesel_async::RunQueryDsl;
+use switchboard_domain::UserId;
+use switchboard_domain::mail::{MailAccountId, ThreadPage, ThreadQuery, ThreadSummary};
+use switchboard_ports::StoreError;
+
+use crate::PgTx;
+use crate::error::store_error;
+
+/// The grouping of the account's threads; `{folder}` and `{unread}` narrow which threads
+/// count, `{after}` starts the page. The page is cut before the lateral reads, so they run for
+/// its threads only, not for every thread of the mailbox.
+const THREADS: &str = "
+WITH threads AS (
+    SELECT m.thread_key,
+           max(m.received_at) AS latest_at,
+           count(*) AS messages,
+           count(*) FILTER (WHERE m.unread) AS unread
+      FROM mail_messages m
+     WHERE m.account_id = $1
+       AND EXISTS (SELECT 1 FROM mail_accounts a WHERE a.id = $1 AND a.user_id = $2)
+       {folder}
+     GROUP BY m.thread_key
+    {unread}
+), page AS (
+    SELECT * FROM threads t
+    {after}
+     ORDER BY t.latest_at DESC, t.thread_key DESC
+     LIMIT {limit}
+)
+SELECT t.thread_key, t.latest_at, t.messages, t.unread, latest.subject, latest.snippet,
+       senders.senders
+  FROM page t
+ CROSS JOIN LATERAL (
+        SELECT subject, snippet FROM mail_messages
+         WHERE account_id = $1 AND thread_key = t.thread_key
+         ORDER BY received_at DESC, id DESC LIMIT 1) latest
+ CROSS JOIN LATERAL (
+        SELECT coalesce(jsonb_agg(jsonb_build_object('name', s.from_name, 'address', s.from_address)
+                                  ORDER BY s.received_at DESC, s.id DESC), '[]') AS senders
+          FROM (SELECT * FROM (
+                    SELECT DISTINCT ON (lower(from_address)) from_name, from_address, received_at, id
+                      FROM mail_messages
+                     WHERE account_id = $1 AND thread_key = t.thread_key
+                       AND from_address IS NOT NULL
+                     ORDER BY lower(from_address), received_at DESC, id DESC) d
+                 ORDER BY received_at DESC, id DESC LIMIT 10) s) senders
+ ORDER BY t.latest_at DESC, t.thread_key DESC";
+
+#[derive(QueryableByName)]
+struct ThreadRow {
+    #[diesel(sql_type = Text)]
+    thread_key: String,
+    #[diesel(sql_type = Timestamptz)]
+    latest_at: DateTime<Utc>,
+    #[diesel(sql_type = BigInt)]
+    messages: i64,
+    #[diesel(sql_type = BigInt)]
+    unread: i64,
+    #[diesel(sql_type = Text)]
+    subject: String,
+    #[diesel(sql_type = Text)]
+    snippet: String,
+    #[diesel(sql_type = Jsonb)]
+    senders: serde_json::Value,
+}
+
+impl ThreadRow {
+    fn summary(self, account: MailAccountId) -> Result<ThreadSummary, StoreError> {
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        let senders = serde_json::from_value(self.senders)
+            .map_err(|e| StoreError::Other(format!("thread {} senders: {e}", self.thread_key)))?;
+        Ok(ThreadSummary {
+            account_id: account,
+            thread_key: self.thread_key,
+            subject: self.subject,
+            snippet: self.snippet,
+            latest_at: self.latest_at,
+            messages: count(self.messages),
+            unread: count(self.unread),
+            senders,
+        })
+    }
+}
+
+pub(super) async fn page(
+    tx: &mut PgTx,
+    user: UserId,
+    query: &ThreadQuery,
+) -> Result<ThreadPage, StoreError> {
+    // Parameters $1 and $2 are fixed; the optional ones are numbered as they are added.
+    let mut next = 3;
+    let mut param = || {
+        let n = next;
+        next += 1;
+        n
+    };
+    let folder = match query.folder {
+        Some(_) => format!(
+            "AND m.thread_key IN (SELECT f.thread_key FROM mail_messages f
+                 JOIN mail_message_folders l ON l.message_id = f.id
+                WHERE f.account_id = $1 AND l.folder_id = ${})",
+            param()
+        ),
+        None => String::new(),
+    };
+    let unread = match query.unread {
+        Some(_) => format!("HAVING (count(*) FILTER (WHERE m.unread) > 0) = ${}", param()),
+        None => String::new(),
+    };
+    let after = match query.after {
+        Some(_) => {
+            let (at, key) = (param(), param());
+            format!("WHERE (t.latest_at, t.thread_key) < (${at}, ${key})")
+        }
+        None => String::new(),
+    };
+    let sql = THREADS
+        .replace("{folder}", &folder)
+        .replace("{unread}", &unread)
+        .replace("{after}", &after)
+        .replace("{limit}", &(i64::from(query.limit) + 1).to_string());
+    let mut statement = diesel::sql_query(sql)
+        .into_boxed()
+        .bind::<Uuid, _>(query.account.as_uuid())
+        .bind::<Uuid, _>(user.as_uuid());
+    if let Some(folder) = query.folder {
+        statement = statement.bind::<Uuid, _>(folder.as_uuid());
+    }
+    if let Some(unread) = query.unread {
+        statement = statement.bind::<Bool, _>(unread);
+    }
+    if let Some(after) = &query.after {
+        statement = statement
+            .bind::<Timestamptz, _>(after.latest_at)
+            .bind::<Text, _>(after.thread_key.clone());
+    }
+    let rows: Vec<ThreadRow> = statement.load(tx.conn()).await.map_err(store_error)?;
+    let found = rows.into_iter().map(|r| r.summary(query.account)).collect::<Result<_, _>>()?;
+    Ok(ThreadPage::from_fetched(found, query.limit))
+}

@@ -1,0 +1,136 @@
+//! What only PostgreSQL can show about the mail store: an account locked for a token refresh
+//! stays locked against every other transaction until the one holding it ends, and a page of
+//! messages is a statement each connection prepares once, cursor and search included.
+
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+use chrono::{TimeZone, Utc};
+use diesel_async::RunQueryDsl;
+use switchboard_domain::UserId;
+use switchboard_domain::identity::{EmailAddress, Role, User};
+use switchboard_domain::mail::{
+    MailAccount, MailAccountId, MailAccountStatus, MailMessageId, MailProvider, MessageCursor,
+    MessageQuery, SyncProgress,
+};
+use switchboard_ports::{MailStore, StoreError, UnitOfWork, UserStore};
+use switchboard_postgres::PgUnitOfWork;
+use switchboard_test_support::TestDb;
+
+/// Locks the row from another connection without waiting: `Err` with SQLSTATE 55P03
+/// (`lock_not_available`) while someone else holds it.
+const TRY_LOCK: &str = "SELECT id FROM mail_accounts WHERE id = $1::text::uuid FOR UPDATE NOWAIT";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_locked_mail_account_stays_locked_until_its_transaction_ends() {
+    let db = TestDb::migrated().await;
+    let uow = PgUnitOfWork::new(db.pool());
+    let id = linked_account(&uow).await;
+
+    let other = db.client().await;
+    let held = id.to_string();
+    let (locked, refused) = uow
+        .transact(move |tx| {
+            Box::pin(async move {
+                let locked = tx.lock_mail_account(id).await?;
+                let refused = other.query(TRY_LOCK, &[&held]).await.err();
+                Ok::<_, StoreError>((locked, refused))
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(locked.map(|a| a.id), Some(id));
+    let code = refused.as_ref().and_then(|e| e.code()).map(|c| c.code().to_owned());
+    assert_eq!(code.as_deref(), Some("55P03"), "held by the refreshing transaction: {refused:?}");
+
+    let after = db.client().await;
+    let rows = after.query(TRY_LOCK, &[&id.to_string()]).await.unwrap();
+    assert_eq!(rows.len(), 1, "free once that transaction ended");
+}
+
+/// A user with one linked account, stored; the account's id.
+async fn linked_account(uow: &PgUnitOfWork) -> MailAccountId {
+    let created = Utc.with_ymd_and_hms(2025, 3, 1, 12, 0, 0).single().unwrap();
+    let owner = User {
+        id: UserId::new(),
+        email: EmailAddress::parse("ada@example.org").unwrap(),
+        display_name: String::new(),
+        role: Role::Member,
+        disabled: false,
+        password_hash: "$argon2id$x".into(),
+        created_at: created,
+    };
+    let account = MailAccount {
+        id: MailAccountId::new(),
+        user_id: owner.id,
+        provider: MailProvider::Microsoft,
+        provider_account_id: "oid".into(),
+        address: "ada@example.org".into(),
+        display_name: "Ada".into(),
+        status: MailAccountStatus::Active,
+        progress: SyncProgress::default(),
+        last_sync_at: None,
+        last_error: None,
+        created_at: created,
+    };
+    let id = account.id;
+    uow.transact(move |tx| {
+        Box::pin(async move {
+            tx.insert_user(&owner).await?;
+            tx.save_mail_account(&account).await
+        })
+    })
+    .await
+    .unwrap();
+
+    id
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_with_a_cursor_and_a_search_is_prepared_once_per_connection() {
+    let db = TestDb::migrated().await;
+    // One connection, so the second page runs where the first was prepared.
+    let uow = PgUnitOfWork::new(switchboard_postgres::connect(db.url(), 1).unwrap());
+    let account = linked_account(&uow).await;
+    let owner = uow
+        .read(move |tx| Box::pin(async move { tx.mail_account_by_id(account).await }))
+        .await
+        .unwrap()
+        .unwrap()
+        .user_id;
+    let cursor = MessageCursor {
+        received_at: Utc.with_ymd_and_hms(2025, 3, 1, 12, 0, 0).single().unwrap(),
+        id: MailMessageId::new(),
+    };
+    let prepared = uow
+        .read(move |tx| {
+            Box::pin(async move {
+                for word in ["kestrel", "zeppelin"] {
+                    let query = MessageQuery {
+                        q: Some(word.into()),
+                        from: Some("Grace@Example.org".into()),
+                        after: Some(cursor),
+                        ..MessageQuery::of(account, 50)
+                    };
+                    tx.mail_messages(owner, &query).await?;
+                }
+                let statements: Vec<Prepared> =
+                    diesel::sql_query("SELECT statement FROM pg_prepared_statements")
+                        .load(tx.conn())
+                        .await
+                        .map_err(|e| StoreError::Other(e.to_string()))?;
+                Ok::<_, StoreError>(statements)
+            })
+        })
+        .await
+        .unwrap();
+    let pages: Vec<&Prepared> =
+        prepared.iter().filter(|p| p.statement.contains("websearch_to_tsquery")).collect();
+    assert_eq!(pages.len(), 1, "two searches, one prepared statement: {prepared:?}");
+    assert!(pages[0].statement.contains("(mail_messages.received_at, mail_messages.id) <"));
+}
+
+#[derive(Debug, diesel::QueryableByName)]
+struct Prepared {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    statement: String,
+}

@@ -1,0 +1,363 @@
+//! Syncing a mailbox: its folders (all upserted, those gone removed), then each folder's
+//! changes, at most two folders at a time (Graph allows four requests in flight per mailbox;
+//! two folders leave room for the user's own reads).
+//!
+//! A folder never synced reads the window (`window_days`, newest first, so the inbox is
+//! usable before the backfill ends); after that it reads what changed since its cursor, which
+//! is stored only once its round is complete (with the round's last page), so a round cut
+//! short starts again from where the folder last finished. A cursor the provider forgot
+//! (`CursorExpired`) is dropped and the folder read from its window again. Pages are written
+//! as they come (see `sync_page`), so a re-run changes and records nothing.
+//!
+//! Removals wait for every folder's round: with one cursor per folder, a message moved from A
+//! to B is "removed" from A and "new" in B, in whichever order the two rounds run. Applied at
+//! the end, a removal deletes only a message still stored in the folder that removed it, so
+//! a moved message keeps its id and only its folder changes. The cursor of a round with
+//! removals is stored with them, in the same transaction, so a sync cut short before it reads
+//! them again.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use futures_util::{StreamExt, TryStreamExt, stream};
+use switchboard_domain::mail::{
+    FolderRole, MailAccount, MailAccountId, MailAccountStatus, MailFolder, MailFolderId,
+};
+use switchboard_ports::mail::{MailError, MailSource};
+use switchboard_ports::mail::{PageToken, SyncCursor, SyncFrom, SyncScope, SyncStep};
+use switchboard_ports::{Clock, MailStore, Ports, Transaction, UnitOfWork};
+
+use super::accounts::set_status;
+use super::sync_page::{Counts, Page};
+use super::tokens::{Mailbox, SourceOf};
+use super::{MailService, MailServiceError, MailSyncJob};
+use crate::identity::Principal;
+use crate::jobs::new_job;
+
+/// Folders synced at once.
+const FOLDERS_AT_ONCE: usize = 2;
+
+/// Accounts the schedule enqueues per run, those synced longest ago first: the rest wait for
+/// the next run rather than one transaction enqueueing without bound.
+const SYNCS_PER_ROUND: u32 = 10_000;
+
+/// What a sync changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncOutcome {
+    /// Messages stored for the first time.
+    pub created: u64,
+    /// Messages whose listed attributes changed (read state, folder, subject, …).
+    pub changed: u64,
+    /// Messages removed.
+    pub deleted: u64,
+    /// Folders synced.
+    pub folders: u64,
+}
+
+/// Where a round reads next (an owned [`SyncFrom`]).
+#[derive(Debug, Clone)]
+enum Next {
+    Window(DateTime<Utc>),
+    Cursor(SyncCursor),
+    Page(PageToken),
+}
+
+impl Next {
+    fn from(&self) -> SyncFrom<'_> {
+        match self {
+            Self::Window(since) => SyncFrom::Window { since: *since },
+            Self::Cursor(cursor) => SyncFrom::Cursor(cursor),
+            Self::Page(page) => SyncFrom::Page(page),
+        }
+    }
+}
+
+/// One folder's round: the folder, and what the provider calls its scope.
+struct Round {
+    folder: MailFolder,
+    scope: Option<String>,
+}
+
+/// What a complete round leaves for the end of the sync: its removals and its cursor.
+#[derive(Default)]
+struct Deferred {
+    removed: Vec<(Option<MailFolderId>, String)>,
+    cursors: Vec<(MailFolderId, String)>,
+}
+
+impl<P: Ports> MailService<P> {
+    /// Syncs one account (what the sync job runs). A deleted account, or one waiting to be
+    /// linked again, is skipped.
+    ///
+    /// # Errors
+    /// [`MailServiceError::ReauthRequired`] when its grant died (the account is marked);
+    /// [`MailServiceError::RateLimited`] or [`MailServiceError::Unreachable`] (transient: the
+    /// account is left as it is); any other failure, recorded on the account as `error`.
+    pub async fn sync(&self, id: MailAccountId) -> Result<SyncOutcome, MailServiceError> {
+        let account = self
+            .uow
+            .read(move |tx| {
+                Box::pin(async move { Ok::<_, MailServiceError>(tx.mail_account_by_id(id).await?) })
+            })
+            .await?;
+        let Some(mut account) = account.filter(|a| a.status.can_sync()) else {
+            return Ok(SyncOutcome::default());
+        };
+        if account.last_sync_at.is_none() && account.status != MailAccountStatus::Syncing {
+            account = self.mark_syncing(account).await?;
+        }
+        let result = self.sync_account(account).await;
+        self.record_sync(id, &result).await?;
+        result
+    }
+
+    /// Shows a first sync as running (again, after a failed attempt).
+    async fn mark_syncing(&self, account: MailAccount) -> Result<MailAccount, MailServiceError> {
+        self.uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    // Read again: the account may have changed since.
+                    let mut current = tx.mail_account_by_id(account.id).await?.unwrap_or(account);
+                    if current.status.can_sync() {
+                        set_status(tx, &mut current, MailAccountStatus::Syncing, None).await?;
+                    }
+                    Ok::<_, MailServiceError>(current)
+                })
+            })
+            .await
+    }
+
+    /// Records how a sync ended on its account.
+    async fn record_sync(
+        &self,
+        id: MailAccountId,
+        result: &Result<SyncOutcome, MailServiceError>,
+    ) -> Result<(), MailServiceError> {
+        let (status, error) = match result {
+            Ok(_) => (MailAccountStatus::Active, None),
+            Err(
+                MailServiceError::ReauthRequired(_)
+                | MailServiceError::AccountNotFound
+                | MailServiceError::RateLimited { .. }
+                | MailServiceError::Unreachable(_),
+            ) => return Ok(()),
+            Err(MailServiceError::Store(_) | MailServiceError::Crypto(_)) => {
+                // Shown to the user: the detail stays in the job's error, for operators.
+                (MailAccountStatus::Error, Some("internal error while syncing".to_owned()))
+            }
+            Err(other) => (MailAccountStatus::Error, Some(other.to_string())),
+        };
+        let now = self.clock.now();
+        self.uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    // Deleted, or found dead, meanwhile: nothing to record.
+                    let Some(mut account) = tx.mail_account_by_id(id).await? else {
+                        return Ok(());
+                    };
+                    if !account.status.can_sync() {
+                        return Ok(());
+                    }
+                    if status == MailAccountStatus::Active {
+                        account.last_sync_at = Some(now);
+                        // Folders' pages commit concurrently, each counting what it saw: the
+                        // count after all of them is the one to show.
+                        account.progress.stored = tx.count_mail_messages(id).await?;
+                    }
+                    set_status(tx, &mut account, status, error).await?;
+                    Ok::<_, MailServiceError>(())
+                })
+            })
+            .await
+    }
+
+    async fn sync_account(&self, account: MailAccount) -> Result<SyncOutcome, MailServiceError> {
+        let mailbox = self.mailbox(account).await?;
+        let remote = self.call(&mailbox, |source| async move { source.folders().await }).await?;
+        let folders = self.save_folders(&mailbox.account, &remote).await?;
+        let by_provider: HashMap<String, MailFolderId> =
+            folders.iter().map(|f| (f.provider_id.clone(), f.id)).collect();
+        let total = folders.iter().map(|f| f.total).sum::<Option<u64>>();
+        let rounds: Vec<Round> = match mailbox.scope() {
+            SyncScope::PerFolder => folders
+                .into_iter()
+                .map(|folder| Round { scope: Some(folder.provider_id.clone()), folder })
+                .collect(),
+            // One cursor for the whole mailbox, kept on its inbox (every mailbox has one).
+            SyncScope::Mailbox => folders
+                .iter()
+                .find(|f| f.role == Some(FolderRole::Inbox))
+                .or(folders.first())
+                .map(|inbox| Round { folder: inbox.clone(), scope: None })
+                .into_iter()
+                .collect(),
+        };
+        let days = chrono::Duration::days(i64::from(self.policy.window_days));
+        let since = self.clock.now().checked_sub_signed(days).unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let (mailbox, by_provider) = (&mailbox, &by_provider);
+        let (sum, mut deferred, folders) = stream::iter(rounds)
+            .map(|round| self.sync_folder(mailbox, by_provider, round, since, total))
+            .buffer_unordered(FOLDERS_AT_ONCE)
+            .try_fold(
+                (Counts::default(), Deferred::default(), 0u64),
+                |(sum, mut deferred, n), (c, d)| async move {
+                    deferred.removed.extend(d.removed);
+                    deferred.cursors.extend(d.cursors);
+                    Ok((sum.plus(c), deferred, n + 1))
+                },
+            )
+            .await?;
+        let sum = if deferred.cursors.is_empty() {
+            sum
+        } else {
+            let last = self
+                .write_page(Page {
+                    account: &mailbox.account,
+                    folders: by_provider,
+                    upserted: Vec::new(),
+                    removed: std::mem::take(&mut deferred.removed),
+                    total,
+                    cursors: deferred.cursors,
+                })
+                .await?;
+            sum.plus(last)
+        };
+        Ok(SyncOutcome {
+            created: sum.created,
+            changed: sum.changed,
+            deleted: sum.deleted,
+            folders,
+        })
+    }
+
+    /// One folder's round, page by page.
+    async fn sync_folder(
+        &self,
+        mailbox: &Mailbox<SourceOf<P>>,
+        folders: &HashMap<String, MailFolderId>,
+        round: Round,
+        since: DateTime<Utc>,
+        total: Option<u64>,
+    ) -> Result<(Counts, Deferred), MailServiceError> {
+        let folder = round.folder.id;
+        let scope: Arc<Option<String>> = Arc::new(round.scope);
+        let mut next = match round.folder.sync_cursor {
+            Some(cursor) => Next::Cursor(SyncCursor(cursor)),
+            None => Next::Window(since),
+        };
+        let mut restarted = false;
+        let mut counts = Counts::default();
+        let mut removed = Vec::new();
+        loop {
+            let (asked, scope_of) = (next.clone(), scope.clone());
+            let page = self
+                .call(mailbox, move |source| {
+                    let (asked, scope) = (asked.clone(), scope_of.clone());
+                    async move { source.changes(scope.as_deref(), asked.from()).await }
+                })
+                .await;
+            let page = match page {
+                Err(MailServiceError::Provider(MailError::CursorExpired))
+                    if !restarted && !matches!(next, Next::Window(_)) =>
+                {
+                    restarted = true;
+                    self.forget_cursor(folder).await?;
+                    next = Next::Window(since);
+                    continue;
+                }
+                page => page?,
+            };
+            let by_folder = scope.is_some().then_some(folder);
+            removed.extend(page.removed.into_iter().map(|id| (by_folder, id)));
+            let (done, following) = match page.next {
+                SyncStep::More(token) => (None, Some(Next::Page(token))),
+                SyncStep::Done(cursor) => (Some((folder, cursor.0)), None),
+            };
+            // A round without removals is complete with its last page; one with removals
+            // completes at the end of the sync (see the module).
+            let (cursors, deferred) = match done {
+                Some(cursor) if removed.is_empty() => (vec![cursor], None),
+                Some(cursor) => (Vec::new(), Some(cursor)),
+                None => (Vec::new(), None),
+            };
+            let written = self
+                .write_page(Page {
+                    account: &mailbox.account,
+                    folders,
+                    upserted: page.upserted,
+                    removed: Vec::new(),
+                    total,
+                    cursors,
+                })
+                .await?;
+            counts = counts.plus(written);
+            match (following, deferred) {
+                (Some(following), _) => next = following,
+                (None, cursor) => {
+                    let cursors = cursor.into_iter().collect();
+                    return Ok((counts, Deferred { removed, cursors }));
+                }
+            }
+        }
+    }
+
+    async fn forget_cursor(&self, folder: MailFolderId) -> Result<(), MailServiceError> {
+        self.uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    tx.set_mail_folder_cursor(folder, None).await?;
+                    Ok::<_, MailServiceError>(())
+                })
+            })
+            .await
+    }
+
+    /// Asks for a sync of one of the caller's accounts now; `false` when one is already
+    /// waiting.
+    ///
+    /// # Errors
+    /// [`MailServiceError::AccountNotFound`] when it is not theirs;
+    /// [`MailServiceError::ReauthRequired`] when it must be linked again first.
+    pub async fn request_sync(
+        &self,
+        caller: &Principal,
+        id: MailAccountId,
+    ) -> Result<bool, MailServiceError> {
+        let owner = caller.user_id;
+        self.uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    let account = tx.mail_account(owner, id).await?;
+                    let account = account.ok_or(MailServiceError::AccountNotFound)?;
+                    if !account.status.can_sync() {
+                        let reason = account.last_error.unwrap_or_default();
+                        return Err(MailServiceError::ReauthRequired(reason));
+                    }
+                    Ok(tx.enqueue(new_job(&MailSyncJob::<P>::new(id))?).await?.is_some())
+                })
+            })
+            .await
+    }
+
+    /// Enqueues a sync of every account that can sync (the recurring schedule); returns how
+    /// many were enqueued (one already waiting is not enqueued again).
+    ///
+    /// # Errors
+    /// A failure of the store.
+    pub async fn enqueue_syncs(&self) -> Result<u64, MailServiceError> {
+        self.uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    let mut enqueued = 0;
+                    for id in tx.mail_accounts_to_sync(SYNCS_PER_ROUND).await? {
+                        if tx.enqueue(new_job(&MailSyncJob::<P>::new(id))?).await?.is_some() {
+                            enqueued += 1;
+                        }
+                    }
+                    Ok(enqueued)
+                })
+            })
+            .await
+    }
+}
