@@ -54,7 +54,7 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-# One scenario: name, path, extra wrk arguments. Later issues add theirs below.
+# One scenario: name, path, extra wrk arguments. Each part adds its own below.
 scenario() {
   local name=$1 path=$2; shift 2
   local out
@@ -79,7 +79,7 @@ scenario "GET /healthz (json)" /healthz
 scenario "GET /version (protobuf)" /version -H "Accept: application/x-protobuf"
 scenario "GET /readyz (db round trip)" /readyz
 
-# Identity (issue 3): a user, a token, then GET /api/me, logins, pgbench -S, and /api/me
+# Identity: a user, a token, then GET /api/me, logins, pgbench -S, and /api/me
 # during a login storm.
 bench_email="bench-$(date +%s)@example.org"
 curl -fs -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$port/api/auth/register" \
@@ -113,7 +113,7 @@ scenario "GET /api/me during storm" /api/me -H "Authorization: Bearer $token"
 wait $storm || true
 storm_p99=$LAST_P99
 
-# The issue's targets, from the figures above and criterion's argon2id hash time.
+# The targets, from the figures above and criterion's argon2id hash time.
 estimates="$target/criterion/argon2id/hash_owasp_m19456_t2_p1/new/estimates.json"
 python3 - "$me_rps" "${tps:-0}" "$login_rps" "$me_p99" "$storm_p99" "$estimates" "$(nproc)" "${tcp_tps:-0}" <<'PY'
 import json, sys
@@ -137,7 +137,7 @@ except (OSError, KeyError, ValueError):
 print(f"/api/me p99 storm / no storm:   {ms(storm) / ms(p99):5.2f} x   (target <= 2 x; {storm} vs {p99})")
 PY
 
-# Channel analytics (issue 5): a channel of 1,000,000 posts owned by the bench user, written
+# Channel analytics: a channel of 1,000,000 posts owned by the bench user, written
 # through the store (the hourly rollup's triggers included); its pulse timed through the
 # service the routes call (target: <= 50 ms), against counting the posts with GROUP BY; its
 # statistics computed once and stored; then wrk on the stored GETs (target: p99 < 10 ms with
@@ -146,7 +146,7 @@ PY
 stats_duration=${BENCH_STATS_DURATION:-$duration}
 cargo build --release --locked -p switchboard-app --example stats_bench
 echo
-echo "Channel analytics, issue 5 (release build, $(nproc) cores):"
+echo "Channel analytics (release build, $(nproc) cores):"
 stats_out=$("$target/release/examples/stats_bench" --email "$bench_email" --posts "${BENCH_STATS_POSTS:-1000000}")
 grep -v '^channel=' <<<"$stats_out"
 channel=$(sed -n 's/^channel=//p' <<<"$stats_out")
@@ -155,7 +155,7 @@ token=$(curl -fs -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$
   -d "{\"username\":\"$bench_email\",\"password\":\"bench password\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/')
 duration=$stats_duration
 echo
-echo "HTTP load, issue 5: wrk, $connections connections, $duration each"
+echo "HTTP load, stored statistics: wrk, $connections connections, $duration each"
 stats_p99=()
 for route in hot_topics representative_messages summary most_active pulse; do
   scenario "GET /api/stats/$route/{id}" "/api/stats/$route/$channel" -H "Authorization: Bearer $token"
@@ -171,7 +171,7 @@ def ms(v):
 worst = max(ms(v) for v in sys.argv[1:])
 print(f"\nstored stats GETs, worst p99:   {worst:5.2f} ms (target < 10 ms)")
 PY
-# Issue 5 — ingest: the sandbox's default workspaces (about 27,700 readable posts per provider)
+# Ingest: the sandbox's default workspaces (about 27,700 readable posts per provider)
 # backfilled through the adapters, the service and the store into a fresh database on the bench
 # cluster (created for the run, dropped after); median of 3 rounds per provider, a few seconds.
 # The server is done: stop it (and its exit trap, whose kill would now fail under set -e).
@@ -179,7 +179,7 @@ kill "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
 trap - EXIT
 echo
-echo "issue 5 — ingest (target: >= 20,000 posts/s for each provider)"
+echo "Ingest (target: >= 20,000 posts/s for each provider)"
 SWITCHBOARD_TEST_DATABASE_URL=$admin SWITCHBOARD__LOG__FILTER=warn "$target/release/examples/ingest_bench"
 
 # Mail: a first sync of a 20,000-message Outlook mailbox from the in-process sandbox (median of 3
@@ -196,10 +196,10 @@ SWITCHBOARD_TEST_DATABASE_URL=$admin SWITCHBOARD__LOG__FILTER=warn \
 # once against a server per priority; its default rests on these figures (docs/identity.md).
 scripts/bench-priority.sh "$target/release/switchboard" "$admin" "$((port + 100))"
 
-# Issue 5 — analytics quality and speed against sumy and YAKE: optional, pip must reach PyPI.
+# Analytics quality and speed against sumy and YAKE: optional, pip must reach PyPI.
 if [ "${BENCH_QUALITY:-0}" = 1 ]; then
   echo
-  echo "issue 5 — analytics vs sumy LexRank and YAKE (BENCH_QUALITY=1)"
+  echo "Analytics vs sumy LexRank and YAKE (BENCH_QUALITY=1)"
   CARGO_TARGET_DIR=$target scripts/quality/compare.py \
     || echo "quality: compare.py failed (no network for pip?); see docs/analytics.md for recorded figures"
 fi

@@ -23,6 +23,6 @@ pub use remote::{
     AttachmentMeta, MailIdentity, MessageBody, OutgoingMessage, ProviderMessage, RemoteFolder,
 };
 pub use stored::{
-    MailAccount, MailFolder, MessageCursor, MessagePage, MessageQuery, StoredMessage, ThreadCursor,
-    ThreadPage, ThreadQuery, ThreadSummary,
+    MailAccount, MailFolder, MessageCursor, MessagePage, MessageQuery, MessageSummary,
+    StoredMessage, ThreadCursor, ThreadPage, ThreadQuery, ThreadSummary,
 };

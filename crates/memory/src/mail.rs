@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use switchboard_domain::UserId;
 use switchboard_domain::mail::{
     MailAccount, MailAccountId, MailFolder, MailFolderId, MailMessageId, MessageBody, MessagePage,
-    MessageQuery, StoredMessage, ThreadPage, ThreadQuery, tree_order,
+    MessageQuery, MessageSummary, StoredMessage, ThreadPage, ThreadQuery, tree_order,
 };
 use switchboard_ports::{MailStore, StoreError};
 
@@ -182,8 +182,12 @@ impl MailStore for MemoryTx {
         if !mail.owns(user, query.account) {
             return Ok(MessagePage { messages: Vec::new(), next: None });
         }
-        let mut found: Vec<StoredMessage> =
-            mail.messages.values().filter(|m| matches(m, query)).cloned().collect();
+        let mut found: Vec<MessageSummary> = mail
+            .messages
+            .values()
+            .filter(|m| matches(m, query))
+            .map(MessageSummary::from)
+            .collect();
         found.sort_by_key(|m| std::cmp::Reverse((m.received_at, m.id)));
         found.truncate(usize::try_from(query.limit).unwrap_or(usize::MAX).saturating_add(1));
         Ok(MessagePage::from_fetched(found, query.limit))

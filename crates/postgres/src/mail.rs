@@ -3,6 +3,7 @@
 //! chunk, and a page of messages is read with its folder links in two statements.
 
 mod accounts;
+mod filters;
 mod folders;
 mod links;
 mod messages;

@@ -1,13 +1,16 @@
 //! What only PostgreSQL can show about the mail store: an account locked for a token refresh
-//! stays locked against every other transaction until the one holding it ends.
+//! stays locked against every other transaction until the one holding it ends, and a page of
+//! messages is a statement each connection prepares once, cursor and search included.
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
 use chrono::{TimeZone, Utc};
+use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
 use switchboard_domain::identity::{EmailAddress, Role, User};
 use switchboard_domain::mail::{
-    MailAccount, MailAccountId, MailAccountStatus, MailProvider, SyncProgress,
+    MailAccount, MailAccountId, MailAccountStatus, MailMessageId, MailProvider, MessageCursor,
+    MessageQuery, SyncProgress,
 };
 use switchboard_ports::{MailStore, StoreError, UnitOfWork, UserStore};
 use switchboard_postgres::PgUnitOfWork;
@@ -21,6 +24,31 @@ const TRY_LOCK: &str = "SELECT id FROM mail_accounts WHERE id = $1::text::uuid F
 async fn a_locked_mail_account_stays_locked_until_its_transaction_ends() {
     let db = TestDb::migrated().await;
     let uow = PgUnitOfWork::new(db.pool());
+    let id = linked_account(&uow).await;
+
+    let other = db.client().await;
+    let held = id.to_string();
+    let (locked, refused) = uow
+        .transact(move |tx| {
+            Box::pin(async move {
+                let locked = tx.lock_mail_account(id).await?;
+                let refused = other.query(TRY_LOCK, &[&held]).await.err();
+                Ok::<_, StoreError>((locked, refused))
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(locked.map(|a| a.id), Some(id));
+    let code = refused.as_ref().and_then(|e| e.code()).map(|c| c.code().to_owned());
+    assert_eq!(code.as_deref(), Some("55P03"), "held by the refreshing transaction: {refused:?}");
+
+    let after = db.client().await;
+    let rows = after.query(TRY_LOCK, &[&id.to_string()]).await.unwrap();
+    assert_eq!(rows.len(), 1, "free once that transaction ended");
+}
+
+/// A user with one linked account, stored; the account's id.
+async fn linked_account(uow: &PgUnitOfWork) -> MailAccountId {
     let created = Utc.with_ymd_and_hms(2025, 3, 1, 12, 0, 0).single().unwrap();
     let owner = User {
         id: UserId::new(),
@@ -54,23 +82,55 @@ async fn a_locked_mail_account_stays_locked_until_its_transaction_ends() {
     .await
     .unwrap();
 
-    let other = db.client().await;
-    let held = id.to_string();
-    let (locked, refused) = uow
-        .transact(move |tx| {
+    id
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_with_a_cursor_and_a_search_is_prepared_once_per_connection() {
+    let db = TestDb::migrated().await;
+    // One connection, so the second page runs where the first was prepared.
+    let uow = PgUnitOfWork::new(switchboard_postgres::connect(db.url(), 1).unwrap());
+    let account = linked_account(&uow).await;
+    let owner = uow
+        .read(move |tx| Box::pin(async move { tx.mail_account_by_id(account).await }))
+        .await
+        .unwrap()
+        .unwrap()
+        .user_id;
+    let cursor = MessageCursor {
+        received_at: Utc.with_ymd_and_hms(2025, 3, 1, 12, 0, 0).single().unwrap(),
+        id: MailMessageId::new(),
+    };
+    let prepared = uow
+        .read(move |tx| {
             Box::pin(async move {
-                let locked = tx.lock_mail_account(id).await?;
-                let refused = other.query(TRY_LOCK, &[&held]).await.err();
-                Ok::<_, StoreError>((locked, refused))
+                for word in ["kestrel", "zeppelin"] {
+                    let query = MessageQuery {
+                        q: Some(word.into()),
+                        from: Some("Grace@Example.org".into()),
+                        after: Some(cursor),
+                        ..MessageQuery::of(account, 50)
+                    };
+                    tx.mail_messages(owner, &query).await?;
+                }
+                let statements: Vec<Prepared> =
+                    diesel::sql_query("SELECT statement FROM pg_prepared_statements")
+                        .load(tx.conn())
+                        .await
+                        .map_err(|e| StoreError::Other(e.to_string()))?;
+                Ok::<_, StoreError>(statements)
             })
         })
         .await
         .unwrap();
-    assert_eq!(locked.map(|a| a.id), Some(id));
-    let code = refused.as_ref().and_then(|e| e.code()).map(|c| c.code().to_owned());
-    assert_eq!(code.as_deref(), Some("55P03"), "held by the refreshing transaction: {refused:?}");
+    let pages: Vec<&Prepared> =
+        prepared.iter().filter(|p| p.statement.contains("websearch_to_tsquery")).collect();
+    assert_eq!(pages.len(), 1, "two searches, one prepared statement: {prepared:?}");
+    assert!(pages[0].statement.contains("(mail_messages.received_at, mail_messages.id) <"));
+}
 
-    let after = db.client().await;
-    let rows = after.query(TRY_LOCK, &[&id.to_string()]).await.unwrap();
-    assert_eq!(rows.len(), 1, "free once that transaction ended");
+#[derive(Debug, diesel::QueryableByName)]
+struct Prepared {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    statement: String,
 }

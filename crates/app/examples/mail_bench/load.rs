@@ -1,4 +1,9 @@
 //! Part 2's load: concurrent clients against the list route, one scenario at a time.
+//!
+//! The clients are `wrk` (as the rest of `make bench`) when it is installed: out of this
+//! process and light, so the two cores go to the server and PostgreSQL. Without it (or with
+//! `MAIL_BENCH_WRK=0`) they are reqwest clients in this process, which take about a third of
+//! the CPU themselves and so report a lower throughput and higher latencies.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -49,11 +54,21 @@ pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize) {
         "  GET /api/mail/messages?limit=50 over the store's messages, {clients} clients, {secs} s \
          per scenario (after 1 s unmeasured), target p99 < {TARGET_P99_MS} ms:"
     );
+    let wrk = std::env::var("MAIL_BENCH_WRK").map_or(true, |v| v != "0") && wrk_installed().await;
+    println!(
+        "  clients: {}",
+        if wrk { "wrk -t2, out of process" } else { "reqwest, in this process" }
+    );
     let mut worst: f64 = 0.0;
     for (name, urls) in scenarios {
         let urls = Arc::new(urls);
-        drive(world, &urls, clients, Duration::from_secs(1)).await;
-        let f = drive(world, &urls, clients, Duration::from_secs(secs as u64)).await;
+        let f = if wrk {
+            drive_wrk(world, &urls, clients, 1).await;
+            drive_wrk(world, &urls, clients, secs).await
+        } else {
+            drive(world, &urls, clients, Duration::from_secs(1)).await;
+            drive(world, &urls, clients, Duration::from_secs(secs as u64)).await
+        };
         worst = worst.max(f.p99_ms);
         println!(
             "    {name:<34} {:>8.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   ({} requests{})",
@@ -145,5 +160,67 @@ async fn drive(
         per_sec: all.len() as f64 / elapsed.as_secs_f64(),
         p50_ms: at(0.50),
         p99_ms: at(0.99),
+    }
+}
+
+async fn wrk_installed() -> bool {
+    tokio::process::Command::new("wrk").arg("--version").output().await.is_ok()
+}
+
+/// `wrk -t2 -c{clients}` for `secs` seconds, its requests going round `urls`.
+async fn drive_wrk(world: &World, urls: &[String], clients: usize, secs: usize) -> Figures {
+    let paths: Vec<String> = urls
+        .iter()
+        .map(|u| {
+            let u = Url::parse(u).unwrap();
+            format!("{}?{}", u.path(), u.query().unwrap_or_default())
+        })
+        .collect();
+    let list: Vec<String> = paths.iter().map(|p| format!("{p:?}")).collect();
+    let script = format!(
+        "local paths = {{ {} }}\nlocal i = 0\nwrk.headers[\"Authorization\"] = \"Bearer {}\"\n\
+         request = function()\n  i = i + 1\n  return wrk.format(\"GET\", paths[(i % #paths) + 1])\nend\n",
+        list.join(", "),
+        world.token
+    );
+    let file = std::env::temp_dir().join(format!("mail-bench-{}.lua", std::process::id()));
+    std::fs::write(&file, script).unwrap();
+    let out = tokio::process::Command::new("wrk")
+        .args(["-t2", &format!("-c{clients}"), &format!("-d{secs}s"), "--latency", "-s"])
+        .arg(&file)
+        .arg(&world.base)
+        .output()
+        .await
+        .unwrap();
+    let _ = std::fs::remove_file(&file);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let field = |prefix: &str| {
+        text.lines().find_map(|l| l.trim().strip_prefix(prefix).map(|r| r.trim().to_owned()))
+    };
+    let requests = text
+        .lines()
+        .find_map(|l| l.trim().split_once(" requests in ").map(|(n, _)| n.trim().to_owned()))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let failed = field("Non-2xx or 3xx responses:").and_then(|n| n.parse().ok()).unwrap_or(0);
+    Figures {
+        requests,
+        failed,
+        per_sec: field("Requests/sec:").and_then(|n| n.parse().ok()).unwrap_or(f64::NAN),
+        p50_ms: field("50%").map_or(f64::NAN, |v| wrk_ms(&v)),
+        p99_ms: field("99%").map_or(f64::NAN, |v| wrk_ms(&v)),
+    }
+}
+
+/// A wrk duration (`812.00us`, `6.70ms`, `1.02s`) in milliseconds.
+fn wrk_ms(value: &str) -> f64 {
+    let split = value.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(value.len());
+    let (number, unit) = value.split_at(split);
+    let n: f64 = number.parse().unwrap_or(f64::NAN);
+    match unit {
+        "us" => n / 1000.0,
+        "s" => n * 1000.0,
+        "m" => n * 60_000.0,
+        _ => n,
     }
 }

@@ -6,7 +6,7 @@ use switchboard_domain::identity::User;
 use switchboard_domain::mail::{
     AttachmentMeta, FolderKind, FolderRole, MailAccount, MailAccountId, MailAccountStatus,
     MailAddress, MailFolder, MailFolderId, MailMessageId, MailProvider, MessageBody, MessagePage,
-    MessageQuery, StoredMessage, SyncProgress,
+    MessageQuery, MessageSummary, StoredMessage, SyncProgress,
 };
 use switchboard_ports::{MailStore, StoreError, UnitOfWork, UserStore};
 
@@ -134,7 +134,31 @@ pub(super) async fn ids_of<H: StoreHarness>(
     query: MessageQuery,
 ) -> Vec<String> {
     let page = page(store, owner, query).await;
-    page.messages.into_iter().map(|m| m.provider_id).collect()
+    full(store, owner, &page.messages).await.into_iter().map(|m| m.provider_id).collect()
+}
+
+/// The listed messages as stored in full, in the page's order.
+pub(super) async fn full<H: StoreHarness>(
+    store: &H,
+    owner: &User,
+    listed: &[MessageSummary],
+) -> Vec<StoredMessage> {
+    let (user, ids): (_, Vec<MailMessageId>) = (owner.id, listed.iter().map(|m| m.id).collect());
+    store
+        .uow()
+        .read(move |tx| {
+            Box::pin(async move {
+                let mut found = Vec::with_capacity(ids.len());
+                for id in ids {
+                    found.push(
+                        tx.mail_message(user, id).await?.expect("a listed message is stored"),
+                    );
+                }
+                Ok::<_, StoreError>(found)
+            })
+        })
+        .await
+        .unwrap()
 }
 
 /// Linking the same provider account twice updates one account (keeping its id); another
@@ -185,7 +209,8 @@ pub async fn upserts_are_idempotent_and_removal_is_by_provider_id<H: StoreHarnes
     read.body = None;
     let again = upsert(store, vec![read, message(acc, "m2", 2, &[])]).await;
     assert_eq!(first, again, "the same messages keep their ids");
-    let all = page(store, &ada.owner, MessageQuery::of(acc, 10)).await.messages;
+    let listed = page(store, &ada.owner, MessageQuery::of(acc, 10)).await.messages;
+    let all = full(store, &ada.owner, &listed).await;
     assert_eq!(all.len(), 2, "stored once");
     let m1 = all.iter().find(|m| m.provider_id == "m1").unwrap();
     assert!(!m1.unread, "read state updated");
@@ -220,7 +245,7 @@ pub async fn a_large_batch_with_a_message_listed_twice_is_stored_once<H: StoreHa
     assert_eq!(ids[7], ids[4_500], "both listings name one stored message");
     let page = page(store, &ada.owner, MessageQuery::of(acc, 5_000)).await;
     assert_eq!(page.messages.len(), 4_500);
-    let m7 = page.messages.iter().find(|m| m.provider_id == "m7").unwrap();
+    let m7 = page.messages.iter().find(|m| m.subject == "message m7").unwrap();
     assert_eq!((m7.unread, m7.folder_ids.as_slice()), (false, [ada.work].as_slice()));
 }
 
@@ -233,7 +258,7 @@ pub async fn pages_run_newest_first_without_duplicates_or_gaps<H: StoreHarness>(
     let messages: Vec<StoredMessage> =
         (0..25).map(|i| message(acc, &format!("m{i}"), i / 2, &[ada.inbox])).collect();
     upsert(store, messages).await;
-    let mut seen: Vec<StoredMessage> = Vec::new();
+    let mut seen: Vec<MessageSummary> = Vec::new();
     let mut query = MessageQuery::of(acc, 4);
     let mut pages = 0;
     loop {
@@ -247,7 +272,7 @@ pub async fn pages_run_newest_first_without_duplicates_or_gaps<H: StoreHarness>(
         }
     }
     assert_eq!(pages, 7);
-    let ids: HashSet<String> = seen.iter().map(|m| m.provider_id.clone()).collect();
+    let ids: HashSet<String> = seen.iter().map(|m| m.subject.clone()).collect();
     assert_eq!((seen.len(), ids.len()), (25, 25), "no duplicates, no gaps");
     let keys: Vec<_> = seen.iter().map(|m| (m.received_at, m.id)).collect();
     assert!(keys.windows(2).all(|w| w[0] > w[1]), "newest first, strictly");

@@ -103,6 +103,49 @@ pub struct StoredMessage {
     pub attachments: Vec<AttachmentMeta>,
 }
 
+/// A message as a list shows it: its headers without recipients, bodies or attachments, so
+/// a page reads only what it answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageSummary {
+    /// Our id.
+    pub id: MailMessageId,
+    /// Its account.
+    pub account_id: MailAccountId,
+    /// The conversation it belongs to.
+    pub thread_key: String,
+    /// The folders or labels it is in.
+    pub folder_ids: Vec<MailFolderId>,
+    /// The subject line.
+    pub subject: String,
+    /// The sender, when it has one.
+    pub from: Option<MailAddress>,
+    /// When the mailbox received it.
+    pub received_at: DateTime<Utc>,
+    /// Not read yet.
+    pub unread: bool,
+    /// Whether it has attachments.
+    pub has_attachments: bool,
+    /// A short preview of the body.
+    pub snippet: String,
+}
+
+impl From<&StoredMessage> for MessageSummary {
+    fn from(m: &StoredMessage) -> Self {
+        Self {
+            id: m.id,
+            account_id: m.account_id,
+            thread_key: m.thread_key.clone(),
+            folder_ids: m.folder_ids.clone(),
+            subject: m.subject.clone(),
+            from: m.from.clone(),
+            received_at: m.received_at,
+            unread: m.unread,
+            has_attachments: m.has_attachments,
+            snippet: m.snippet.clone(),
+        }
+    }
+}
+
 /// Where a page of a mailbox ends: the next page starts strictly after (older than) it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MessageCursor {
@@ -114,7 +157,7 @@ pub struct MessageCursor {
 
 impl MessageCursor {
     /// The cursor just past `message`.
-    pub fn after(message: &StoredMessage) -> Self {
+    pub fn after(message: &MessageSummary) -> Self {
         Self { received_at: message.received_at, id: message.id }
     }
 }
@@ -169,7 +212,7 @@ impl MessageQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessagePage {
     /// The messages, newest first.
-    pub messages: Vec<StoredMessage>,
+    pub messages: Vec<MessageSummary>,
     /// Where the next page starts; `None` on the last page.
     pub next: Option<MessageCursor>,
 }
@@ -177,7 +220,7 @@ pub struct MessagePage {
 impl MessagePage {
     /// The page of `found`, fetched with one message more than `limit` asked: that extra one
     /// only tells that a next page exists.
-    pub fn from_fetched(found: Vec<StoredMessage>, limit: u32) -> Self {
+    pub fn from_fetched(found: Vec<MessageSummary>, limit: u32) -> Self {
         let (messages, next) = super::order::keyset_page(found, limit, MessageCursor::after);
         Self { messages, next }
     }
@@ -266,7 +309,8 @@ mod tests {
 
     #[test]
     fn a_page_with_one_more_than_asked_has_a_next_cursor_at_its_last_message() {
-        let fetched: Vec<StoredMessage> = (0..4).rev().map(stored).collect();
+        let fetched: Vec<MessageSummary> =
+            (0..4).rev().map(|m| MessageSummary::from(&stored(m))).collect();
         let page = MessagePage::from_fetched(fetched.clone(), 3);
         assert_eq!(page.messages, fetched[..3]);
         assert_eq!(page.next, Some(MessageCursor::after(&fetched[2])));

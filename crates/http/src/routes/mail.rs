@@ -23,7 +23,7 @@ pub mod update_message;
 use chrono::{DateTime, Utc};
 use switchboard_domain::mail::{
     AttachmentMeta, MailAccount, MailAccountId, MailAddress, MailFolder, MailMessageId,
-    StoredMessage, ThreadSummary,
+    MessageSummary, StoredMessage, ThreadSummary,
 };
 use switchboard_services::mail::Linked;
 
@@ -81,7 +81,7 @@ fn addresses(list: &[MailAddress]) -> Vec<v1::MailAddressInfo> {
 }
 
 /// A message as lists show it.
-pub fn summary(m: &StoredMessage) -> v1::MailMessageSummary {
+pub fn summary(m: &MessageSummary) -> v1::MailMessageSummary {
     v1::MailMessageSummary {
         id: m.id.to_string(),
         account_id: m.account_id.to_string(),

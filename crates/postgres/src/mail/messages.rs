@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Jsonb, Nullable, Text, Timestamptz, Uuid};
+use diesel::sql_types::{Jsonb, Nullable, Text};
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
@@ -13,7 +13,8 @@ use switchboard_domain::mail::{
 };
 use switchboard_ports::StoreError;
 
-use super::rows::MessageRow;
+use super::filters::{Before, FromAddress, Matches, ReceivedUnindexed};
+use super::rows::{MessageRow, SummaryRow};
 use crate::PgTx;
 use crate::error::store_error;
 use crate::schema::{mail_accounts, mail_message_folders, mail_messages};
@@ -138,13 +139,13 @@ pub(super) async fn remove(
 }
 
 /// The stored messages of `rows`, each with its folders, read in one more statement.
-pub(super) async fn with_folders(
+/// The folders of each of `ids`, in one query.
+async fn folders_of(
     tx: &mut PgTx,
-    rows: Vec<MessageRow>,
-) -> Result<Vec<StoredMessage>, StoreError> {
-    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+    ids: &[uuid::Uuid],
+) -> Result<HashMap<uuid::Uuid, Vec<MailFolderId>>, StoreError> {
     let links: Vec<(uuid::Uuid, uuid::Uuid)> = mail_message_folders::table
-        .filter(mail_message_folders::message_id.eq_any(&ids))
+        .filter(mail_message_folders::message_id.eq_any(ids))
         .order((mail_message_folders::message_id, mail_message_folders::folder_id))
         .select((mail_message_folders::message_id, mail_message_folders::folder_id))
         .load(tx.conn())
@@ -154,6 +155,15 @@ pub(super) async fn with_folders(
     for (message, folder) in links {
         folders.entry(message).or_default().push(MailFolderId::from_uuid(folder));
     }
+    Ok(folders)
+}
+
+pub(super) async fn with_folders(
+    tx: &mut PgTx,
+    rows: Vec<MessageRow>,
+) -> Result<Vec<StoredMessage>, StoreError> {
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut folders = folders_of(tx, &ids).await?;
     rows.into_iter()
         .map(|r| {
             let of = folders.remove(&r.id).unwrap_or_default();
@@ -173,7 +183,7 @@ pub(super) async fn page(
         .select(mail_accounts::id);
     let mut select = mail_messages::table
         .filter(mail_messages::account_id.eq_any(owned))
-        .select(MessageRow::as_select())
+        .select(SummaryRow::as_select())
         .into_boxed();
     if let Some(folder) = query.folder {
         let linked = mail_message_folders::table
@@ -185,10 +195,7 @@ pub(super) async fn page(
         select = select.filter(mail_messages::thread_key.eq(thread.clone()));
     }
     if let Some(from) = &query.from {
-        // As the (account_id, lower(from_address), …) index is written, so it serves this.
-        select = select.filter(
-            sql::<Bool>("lower(from_address) = lower(").bind::<Text, _>(from.clone()).sql(")"),
-        );
+        select = select.filter(FromAddress(from.clone()));
     }
     if let Some(unread) = query.unread {
         select = select.filter(mail_messages::unread.eq(unread));
@@ -203,41 +210,30 @@ pub(super) async fn page(
         select = select.filter(mail_messages::received_at.lt(until));
     }
     if let Some(q) = &query.q {
-        // 'simple', as the generated column: no stemming for mail in any language.
-        select = select.filter(
-            sql::<Bool>("search @@ websearch_to_tsquery('simple', ")
-                .bind::<Text, _>(q.clone())
-                .sql(")"),
-        );
+        select = select.filter(Matches(q.clone()));
     }
     if let Some(after) = query.after {
-        // A row comparison, so the (account_id, received_at DESC, id DESC) index serves it.
-        select = select.filter(
-            sql::<Bool>("(received_at, id) < (")
-                .bind::<Timestamptz, _>(after.received_at)
-                .sql(", ")
-                .bind::<Uuid, _>(after.id.as_uuid())
-                .sql(")"),
-        );
+        select = select.filter(Before { received_at: after.received_at, id: after.id.as_uuid() });
     }
     select = if query.q.is_some() {
-        // A search reads its matches from the GIN index and sorts them: walking the time index
-        // and testing each row's tsvector costs a read per message until 50 matches are found,
-        // half a second over 100,000 messages for a word the mailbox does not hold. The
-        // `+ interval '0'` keeps the planner off that walk, whose cost it cannot estimate.
-        select.order((
-            sql::<Timestamptz>("received_at + interval '0'").desc(),
-            mail_messages::id.desc(),
-        ))
+        select.order((ReceivedUnindexed.desc(), mail_messages::id.desc()))
     } else {
         select.order((mail_messages::received_at.desc(), mail_messages::id.desc()))
     };
-    let rows: Vec<MessageRow> = select
+    let rows: Vec<SummaryRow> = select
         .limit(i64::from(query.limit).saturating_add(1))
         .load(tx.conn())
         .await
         .map_err(store_error)?;
-    let found = with_folders(tx, rows).await?;
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut folders = folders_of(tx, &ids).await?;
+    let found = rows
+        .into_iter()
+        .map(|r| {
+            let of = folders.remove(&r.id).unwrap_or_default();
+            r.summary(of)
+        })
+        .collect();
     Ok(MessagePage::from_fetched(found, query.limit))
 }
 

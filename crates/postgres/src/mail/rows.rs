@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use switchboard_domain::UserId;
 use switchboard_domain::mail::{
     FolderKind, FolderRole, MailAccount, MailAccountId, MailAddress, MailFolder, MailFolderId,
-    MailMessageId, MessageBody, StoredMessage, SyncProgress,
+    MailMessageId, MessageBody, MessageSummary, StoredMessage, SyncProgress,
 };
 use switchboard_ports::StoreError;
 
@@ -192,11 +192,11 @@ impl MessageRow {
         self,
         folder_ids: Vec<MailFolderId>,
     ) -> Result<StoredMessage, StoreError> {
-        let broken =
-            |e: serde_json::Error| StoreError::Other(format!("mail message {}: {e}", self.id));
-        let to = serde_json::from_value(self.to_addresses.clone()).map_err(broken)?;
-        let cc = serde_json::from_value(self.cc_addresses.clone()).map_err(broken)?;
-        let attachments = serde_json::from_value(self.attachments.clone()).map_err(broken)?;
+        let id = self.id;
+        let broken = |e: serde_json::Error| StoreError::Other(format!("mail message {id}: {e}"));
+        let to = serde_json::from_value(self.to_addresses).map_err(broken)?;
+        let cc = serde_json::from_value(self.cc_addresses).map_err(broken)?;
+        let attachments = serde_json::from_value(self.attachments).map_err(broken)?;
         let from = self.from_address.map(|address| MailAddress { name: self.from_name, address });
         let body = (self.body_text.is_some() || self.body_html.is_some())
             .then_some(MessageBody { text: self.body_text, html: self.body_html });
@@ -219,5 +219,38 @@ impl MessageRow {
             body,
             attachments,
         })
+    }
+}
+
+/// What a page of messages reads of each: no recipients, bodies or attachments.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = mail_messages)]
+pub(super) struct SummaryRow {
+    pub(super) id: uuid::Uuid,
+    pub(super) account_id: uuid::Uuid,
+    pub(super) thread_key: String,
+    pub(super) subject: String,
+    pub(super) from_name: Option<String>,
+    pub(super) from_address: Option<String>,
+    pub(super) received_at: DateTime<Utc>,
+    pub(super) unread: bool,
+    pub(super) has_attachments: bool,
+    pub(super) snippet: String,
+}
+
+impl SummaryRow {
+    pub(super) fn summary(self, folder_ids: Vec<MailFolderId>) -> MessageSummary {
+        MessageSummary {
+            id: MailMessageId::from_uuid(self.id),
+            account_id: MailAccountId::from_uuid(self.account_id),
+            thread_key: self.thread_key,
+            folder_ids,
+            subject: self.subject,
+            from: self.from_address.map(|address| MailAddress { name: self.from_name, address }),
+            received_at: self.received_at,
+            unread: self.unread,
+            has_attachments: self.has_attachments,
+            snippet: self.snippet,
+        }
     }
 }

@@ -113,11 +113,17 @@ impl<P: Ports> MailService<P> {
         self.uow
             .read(move |tx| {
                 Box::pin(async move {
-                    tx.mail_account(owner, query.account)
-                        .await?
-                        .ok_or(MailServiceError::AccountNotFound)?;
-                    check_folder(tx, query.account, query.folder).await?;
-                    Ok(tx.mail_messages(owner, &query).await?)
+                    let page = tx.mail_messages(owner, &query).await?;
+                    if page.messages.is_empty() {
+                        // The page reads only the owner's messages of that account (and
+                        // folder): only an empty one can hide an account or folder that is not
+                        // theirs, so only then do the two checks cost their queries.
+                        tx.mail_account(owner, query.account)
+                            .await?
+                            .ok_or(MailServiceError::AccountNotFound)?;
+                        check_folder(tx, query.account, query.folder).await?;
+                    }
+                    Ok(page)
                 })
             })
             .await
