@@ -19,7 +19,7 @@ cat <<MSG
     API:      http://$host:$port/          (try: curl http://$host:$port/readyz)
     Docs:     http://$host:$port/docs/
     OpenAPI:  http://$host:$port/openapi.json
-  The sandbox (fake Slack, Mattermost and Microsoft) starts inside the server; the demo user's
+  The sandbox (fake Slack, Mattermost, Microsoft and Google) starts inside the server; the demo user's
   credentials and ready-to-paste curl lines follow once it is connected.
   Stop with Ctrl-C; stop the database with 'make db-stop'.
 

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use secrecy::ExposeSecret;
 use switchboard_domain::chat::ChatProvider;
 use switchboard_sandbox::{
-    MATTERMOST_TOKEN, MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET, RunningSandbox, SLACK_TOKEN,
-    Sandbox,
+    GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, MATTERMOST_TOKEN, MICROSOFT_CLIENT_ID,
+    MICROSOFT_CLIENT_SECRET, RunningSandbox, SLACK_TOKEN, Sandbox,
 };
 use switchboard_services::{ConnectSource, DemoAccount, DemoService};
 
@@ -56,6 +56,17 @@ pub fn start(config: &mut Config) -> Result<Option<RunningSandbox>, AppError> {
     }
     microsoft.login_base_url = running.microsoft_login_base_url();
     microsoft.graph_base_url = running.graph_base_url();
+    // The fake Google plays Google's OAuth 2.0 server and Gmail, its one client included.
+    let google = &mut config.mail.google;
+    if google.client_id.is_empty() {
+        google.client_id = GOOGLE_CLIENT_ID.to_owned();
+        google.client_secret = GOOGLE_CLIENT_SECRET.to_owned().into();
+    }
+    let oauth = running.google_oauth_base_url();
+    google.authorize_url = format!("{oauth}/o/oauth2/v2/auth");
+    google.token_url = running.google_token_url();
+    google.revoke_url = format!("{oauth}/revoke");
+    google.gmail_base_url = running.gmail_base_url();
     config.chat.slack_base_url = running.slack_base_url();
     config.chat.mattermost_base_url = running.mattermost_base_url();
     tracing::info!(
@@ -85,6 +96,8 @@ pub struct Demo {
     pub sandbox_admin_url: String,
     /// The demo user's Outlook mailbox at the fake Microsoft 365 tenant, if it has one.
     pub outlook_mailbox: Option<String>,
+    /// The demo user's Gmail mailbox at the fake Google, if it has one.
+    pub gmail_mailbox: Option<String>,
     /// When `serve` started, for the time to first analytics.
     pub started: Instant,
 }
@@ -104,6 +117,7 @@ impl Demo {
             mattermost_base_url: running.mattermost_base_url(),
             sandbox_admin_url: running.admin_base_url(),
             outlook_mailbox: running.mailboxes().first().map(|m| m.address.clone()),
+            gmail_mailbox: running.gmail_mailboxes().first().map(|m| m.address.clone()),
             started,
         }
     }
@@ -150,17 +164,17 @@ pub async fn run(demo: Demo, account: DemoAccount) {
         sources = seeded.sources.len(),
         "demo account ready; first sync enqueued"
     );
-    let linked = match &demo.outlook_mailbox {
-        Some(mailbox) => match link_outlook(demo.api, &account, mailbox).await {
-            Ok(linked) => Some(linked),
-            Err(e) => {
-                tracing::error!(error = %e, "cannot link the demo Outlook mailbox");
-                None
-            }
-        },
-        None => None,
-    };
-    println!("{}", banner(&demo, &account, linked.as_deref()));
+    let mut linked = Vec::new();
+    let mailboxes =
+        [(Mailbox::Outlook, &demo.outlook_mailbox), (Mailbox::Gmail, &demo.gmail_mailbox)];
+    for (kind, mailbox) in mailboxes {
+        let Some(mailbox) = mailbox else { continue };
+        match link_mailbox(demo.api, &account, mailbox).await {
+            Ok(id) => linked.push(LinkedMailbox { kind, address: mailbox.clone(), id }),
+            Err(e) => tracing::error!(error = %e, mailbox = %mailbox, "cannot link a demo mailbox"),
+        }
+    }
+    println!("{}", banner(&demo, &account, &linked));
     let seeded_at = Instant::now();
     loop {
         let progress = match demo.service.progress(seeded.user.id).await {
@@ -206,11 +220,31 @@ pub async fn run(demo: Demo, account: DemoAccount) {
     }
 }
 
-/// Links the demo user's Outlook mailbox as a person in a browser would, over this server's
-/// own API: sign in, `POST /api/mail/link`, follow the fake identity platform's sign-in (it
-/// approves at once and redirects with a code), then the callback with the browser-binding
-/// cookie. Answers the mail account's id.
-async fn link_outlook(
+/// Which provider's demo mailbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mailbox {
+    /// At the fake Microsoft 365 tenant.
+    Outlook,
+    /// At the fake Google.
+    Gmail,
+}
+
+/// A demo mailbox linked to the demo user.
+#[derive(Debug, Clone)]
+pub struct LinkedMailbox {
+    /// Its provider.
+    pub kind: Mailbox,
+    /// Its address.
+    pub address: String,
+    /// The mail account's id.
+    pub id: String,
+}
+
+/// Links one of the demo user's mailboxes as a person in a browser would, over this server's
+/// own API (which tells the provider from the address): sign in, `POST /api/mail/link`,
+/// follow the fake provider's sign-in (it approves at once and redirects with a code), then
+/// the callback with the browser-binding cookie. Answers the mail account's id.
+async fn link_mailbox(
     api: SocketAddr,
     account: &DemoAccount,
     mailbox: &str,
@@ -278,7 +312,7 @@ fn millis(d: Duration) -> u64 {
 }
 
 /// The lines a newcomer copies: who to sign in as, and what to ask.
-pub fn banner(demo: &Demo, account: &DemoAccount, mail_account: Option<&str>) -> String {
+pub fn banner(demo: &Demo, account: &DemoAccount, mailboxes: &[LinkedMailbox]) -> String {
     let api = format!("http://{}", demo.api);
     let (email, password) = (&account.email, &account.password);
     let login = format!(r#"{{"email":"{email}","password":"{password}"}}"#);
@@ -307,23 +341,41 @@ pub fn banner(demo: &Demo, account: &DemoAccount, mail_account: Option<&str>) ->
         slack = demo.slack_base_url,
         mattermost = demo.mattermost_base_url,
         admin = demo.sandbox_admin_url,
-        mail = mail_banner(&api, demo, mail_account),
+        mail = mailboxes.iter().map(|m| mail_banner(&api, demo, m)).collect::<String>(),
     )
 }
 
-/// The banner's mail lines: the linked Outlook mailbox and what to ask about it.
-fn mail_banner(api: &str, demo: &Demo, mail_account: Option<&str>) -> String {
-    let (Some(mailbox), Some(id)) = (&demo.outlook_mailbox, mail_account) else {
-        return String::new();
-    };
+/// The banner's lines for one linked mailbox: what to ask about it, and how to change it at
+/// the fake provider.
+fn mail_banner(api: &str, demo: &Demo, linked: &LinkedMailbox) -> String {
+    let (mailbox, id) = (&linked.address, &linked.id);
     let admin = &demo.sandbox_admin_url;
+    let (name, word, change) = match linked.kind {
+        Mailbox::Outlook => (
+            "Outlook",
+            "deadline",
+            format!(
+                r#"  Change it at the fake Graph, then sync:
+    curl -s -X POST {admin}/microsoft/messages -H 'Content-Type: application/json' \
+      -d '{{"mailbox":"{mailbox}","folder":"inbox","subject":"Hello from the sandbox","from_name":"Ada","from_address":"ada@example.org","body":"A new message."}}'"#
+            ),
+        ),
+        Mailbox::Gmail => (
+            "Gmail",
+            "deadline",
+            format!(
+                r#"  Change it at the fake Gmail, then sync:
+    curl -s -X POST {admin}/google/messages -H 'Content-Type: application/json' \
+      -d '{{"mailbox":"{mailbox}","subject":"Hello from the sandbox","from_name":"Ada","from_address":"ada@example.org","body":"A new message."}}'"#
+            ),
+        ),
+    };
     format!(
-        r#"  Outlook mailbox {mailbox} linked (account {id}), syncing:
+        r#"  {name} mailbox {mailbox} linked (account {id}), syncing:
     curl -s {api}/api/mail/accounts/{id} -H "Authorization: Bearer $TOKEN"
     curl -s '{api}/api/mail/messages?account_id={id}&limit=5' -H "Authorization: Bearer $TOKEN"
-    curl -s '{api}/api/mail/messages?account_id={id}&q=deadline' -H "Authorization: Bearer $TOKEN"
-  Change it at the fake Graph, then sync:
-    curl -s -X POST {admin}/microsoft/messages -H 'Content-Type: application/json'       -d '{{"mailbox":"{mailbox}","folder":"inbox","subject":"Hello from the sandbox","from_name":"Ada","from_address":"ada@example.org","body":"A new message."}}'
+    curl -s '{api}/api/mail/messages?account_id={id}&q={word}' -H "Authorization: Bearer $TOKEN"
+{change}
     curl -s -X POST {api}/api/mail/accounts/{id}/sync -H "Authorization: Bearer $TOKEN"
 "#
     )

@@ -3,4 +3,5 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "contract cases are tests")]
 
 pub mod chat_source;
+pub mod mail_source;
 pub mod stores;

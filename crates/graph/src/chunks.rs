@@ -10,7 +10,7 @@ use futures_util::{Stream, StreamExt};
 use switchboard_ports::mail::MailError;
 
 use crate::error;
-use crate::limit::Permit;
+use switchboard_ports::mail_limit::Permit;
 
 /// The chunks of an attachment's content (each as the connection delivered it).
 pub struct AttachmentChunks {

@@ -7,11 +7,9 @@ use graph_rs_sdk::header::HeaderValue;
 use graph_rs_sdk::{GraphClient, GraphClientConfiguration};
 use switchboard_domain::mail::MailProvider;
 use switchboard_ports::mail::MailError;
-use switchboard_ports::{MailSourceFactory, RateGate};
+use switchboard_ports::{MailSourceFactory, MailboxLimit, MailboxLimits, RateGate};
 
 use crate::config::{Endpoint, EndpointError, GraphConfig};
-use crate::limit::MailboxLimit;
-use crate::mailboxes::MailboxLimits;
 use crate::request::Graph;
 use crate::source::GraphSource;
 

@@ -16,8 +16,9 @@ use url::Url;
 
 use crate::config::Endpoint;
 use crate::error;
-use crate::limit::{MailboxLimit, Permit};
 use crate::wire::Page;
+use switchboard_ports::MailboxLimit;
+use switchboard_ports::mail_limit::Permit;
 
 const PREFER: HeaderName = HeaderName::from_static("prefer");
 

@@ -17,9 +17,9 @@ use switchboard_ports::mail::{
 };
 
 use crate::chunks::AttachmentChunks;
-use crate::limit::MailboxLimit;
 use crate::request::{Answer, Graph};
 use crate::wire::{self, ATTACHMENT_FIELDS, LISTED};
+use switchboard_ports::MailboxLimit;
 
 /// Graph's well-known folder names we give a role (`FolderRole::from_graph_well_known`).
 const WELL_KNOWN: [&str; 6] =

@@ -37,6 +37,31 @@ impl std::fmt::Debug for ProviderTokens {
 }
 
 impl ProviderTokens {
+    /// The access token lifetime assumed when a token endpoint's answer omits `expires_in`
+    /// (both providers' default).
+    pub const DEFAULT_LIFETIME: std::time::Duration = std::time::Duration::from_secs(3600);
+
+    /// The tokens of a token endpoint's answer: expiring `expires_in` from now (an hour when
+    /// absent), with the `granted` scopes, or the `asked` ones when the answer lists none.
+    #[must_use]
+    pub fn from_answer(
+        access_token: String,
+        refresh_token: Option<String>,
+        expires_in: Option<std::time::Duration>,
+        granted: Option<Vec<String>>,
+        asked: &[String],
+    ) -> Self {
+        let lifetime = expires_in.unwrap_or(Self::DEFAULT_LIFETIME);
+        let expires_at = chrono::Utc::now()
+            + chrono::Duration::from_std(lifetime).unwrap_or_else(|_| chrono::Duration::hours(1));
+        Self {
+            access_token,
+            refresh_token,
+            expires_at,
+            scopes: granted.unwrap_or_else(|| asked.to_vec()),
+        }
+    }
+
     /// Whether the granted scopes include `scope` (compared case-insensitively, and ignoring a
     /// resource prefix such as `https://graph.microsoft.com/`).
     ///

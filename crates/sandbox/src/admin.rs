@@ -20,6 +20,7 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             .route("/slack/oauth/clients", web::post().to(oauth_client))
             .route("/slack/oauth/deny", web::post().to(oauth_deny))
             .configure(crate::microsoft::admin::routes)
+            .configure(crate::google::admin::routes)
             .route("/{provider}/channels", web::get().to(channels))
             .route("/{provider}/users", web::get().to(users))
             .route("/{provider}/posts", web::post().to(post))

@@ -8,6 +8,8 @@ use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::data::mail::{self, MailConfig};
 use crate::data::{GenConfig, generate};
+use crate::google::Google;
+use crate::google::gmail::model::GmailBox;
 use crate::store::{Grant, State, Store};
 use crate::{MATTERMOST_TOKEN, Provider, SLACK_TOKEN};
 
@@ -137,7 +139,17 @@ impl SandboxBuilder {
             mailboxes: self.mailboxes,
             messages_per_mailbox: self.messages_per_mailbox,
             large_attachment_bytes: self.large_attachment_bytes,
+            org: mail::MICROSOFT,
         });
+        let gmail = mail::generate(&MailConfig {
+            seed: self.seed ^ 0x6700_6d61_696c,
+            now_us: config.now_us,
+            mailboxes: self.mailboxes,
+            messages_per_mailbox: self.messages_per_mailbox,
+            large_attachment_bytes: self.large_attachment_bytes,
+            org: mail::GOOGLE,
+        });
+        let gmail = gmail.mailboxes.into_iter().map(GmailBox::from_mailbox).collect();
         let generation = started.elapsed();
         let mut tokens = HashMap::new();
         tokens.insert(
@@ -149,7 +161,7 @@ impl SandboxBuilder {
             Grant { provider: Provider::Mattermost, user: mattermost.me, revoked: false },
         );
         let state = State { slack, mattermost, microsoft, clock_us: config.now_us, tokens };
-        let store = Store::new(state, self.seed, self.graph_path);
+        let store = Store::new(state, Google::new(self.seed, gmail), self.seed, self.graph_path);
         store.oauth().clients.insert(
             crate::SLACK_OAUTH_CLIENT_ID.to_owned(),
             crate::SLACK_OAUTH_CLIENT_SECRET.to_owned(),

@@ -10,6 +10,7 @@ use crate::Provider;
 pub(crate) enum Api {
     Chat(Provider),
     Graph,
+    Gmail,
 }
 
 impl From<Provider> for Api {

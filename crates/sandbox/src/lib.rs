@@ -3,9 +3,11 @@
 mod admin;
 mod builder;
 mod control;
+mod credentials;
 mod data;
 mod error;
 mod faults;
+mod google;
 mod mattermost;
 mod microsoft;
 mod running;
@@ -16,6 +18,7 @@ mod store;
 pub use builder::{DEFAULT_SEED, Sandbox, SandboxBuilder};
 pub use control::{ChannelInfo, NewPost, PostRef, UserInfo};
 pub use error::SandboxError;
+pub use google::control::{GmailMessageInfo, NewGmail};
 pub use microsoft::control::{MailFolderInfo, MailMessageInfo, MailboxInfo, NewMail};
 pub use microsoft::identity::TokenFault;
 pub use running::RunningSandbox;
@@ -46,6 +49,14 @@ pub const MICROSOFT_CLIENT_SECRET: &str = "sbx8Q~sandbox-microsoft-client-secret
 
 /// The client id of the mobile app that On-Behalf-Of assertions say they were issued to.
 pub const MICROSOFT_MOBILE_CLIENT_ID: &str = "9c2a4f10-3b7e-4d55-8f0a-6e1b2c3d4e5f";
+
+/// The client id of the Google OAuth client every sandbox knows (a web application; loopback
+/// redirect URIs accepted on any port).
+pub const GOOGLE_CLIENT_ID: &str =
+    "418934710385-sandbox0halden0mail0client0a1b2.apps.googleusercontent.com";
+
+/// The client secret of [`GOOGLE_CLIENT_ID`].
+pub const GOOGLE_CLIENT_SECRET: &str = "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";
 
 /// A fake provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

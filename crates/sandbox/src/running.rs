@@ -78,6 +78,26 @@ impl RunningSandbox {
         format!("http://{}{}", self.addr, self.store.graph_path)
     }
 
+    /// The fake Google OAuth 2.0 server, without a trailing slash: the authorization endpoint
+    /// is `{google_oauth_base_url}/o/oauth2/v2/auth` (the real one is
+    /// `https://accounts.google.com/o/oauth2/v2/auth`), revocation `{…}/revoke`.
+    pub fn google_oauth_base_url(&self) -> String {
+        format!("http://{}/google/oauth", self.addr)
+    }
+
+    /// Google's token endpoint (the real one is `https://oauth2.googleapis.com/token`).
+    pub fn google_token_url(&self) -> String {
+        format!("{}/token", self.google_oauth_base_url())
+    }
+
+    /// The root the Gmail API is served under, with its trailing slash, as google-gmail1's
+    /// hub takes it for `base_url` and `root_url` (the real one is
+    /// `https://gmail.googleapis.com/`): methods are at `{gmail_base_url}gmail/v1/users/…`,
+    /// uploads at `{gmail_base_url}upload/gmail/v1/users/…`.
+    pub fn gmail_base_url(&self) -> String {
+        format!("http://{}/google/", self.addr)
+    }
+
     /// The sandbox's own admin API (`/_sandbox/...`, see the crate docs).
     pub fn admin_base_url(&self) -> String {
         format!("http://{}/_sandbox", self.addr)

@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
 
-use crate::{Sandbox, admin, mattermost, microsoft, slack};
+use crate::{Sandbox, admin, google, mattermost, microsoft, slack};
 
 pub(crate) fn serve(sandbox: Sandbox, listener: TcpListener) -> std::io::Result<Server> {
     listener.set_nonblocking(true)?;
@@ -20,6 +20,7 @@ pub(crate) fn serve(sandbox: Sandbox, listener: TcpListener) -> std::io::Result<
             .configure(slack::routes)
             .configure(mattermost::routes)
             .configure(|cfg| microsoft::routes(cfg, &graph_path))
+            .configure(google::routes)
             .configure(admin::routes)
     })
     .workers(2)

@@ -7,6 +7,7 @@ use crate::Provider;
 use crate::data::Workspace;
 use crate::data::mail::Tenant;
 use crate::faults::{Api, Faults};
+use crate::google::Google;
 use crate::microsoft::graph::GraphState;
 use crate::microsoft::identity::Identity;
 use crate::microsoft::identity::keys::{KeyError, SigningKey};
@@ -79,6 +80,8 @@ pub(crate) struct Store {
     oauth: Mutex<OAuth>,
     identity: Mutex<Identity>,
     graph: Mutex<GraphState>,
+    /// Google's OAuth server, the Gmail mailboxes and their faults.
+    google: Mutex<Google>,
     seed: u64,
     /// Made on first use: Slack- or Mattermost-only runs never pay for RSA key generation.
     key: OnceLock<Arc<SigningKey>>,
@@ -89,13 +92,14 @@ pub(crate) struct Store {
 }
 
 impl Store {
-    pub(crate) fn new(state: State, seed: u64, graph_path: String) -> Self {
+    pub(crate) fn new(state: State, google: Google, seed: u64, graph_path: String) -> Self {
         Self {
             state: RwLock::new(state),
             faults: Mutex::default(),
             oauth: Mutex::default(),
             identity: Mutex::new(Identity::new(seed)),
             graph: Mutex::new(GraphState::new(seed)),
+            google: Mutex::new(google),
             seed,
             graph_path,
             key: OnceLock::new(),
@@ -111,6 +115,11 @@ impl Store {
     /// Graph's delta rounds and tokens.
     pub(crate) fn graph(&self) -> std::sync::MutexGuard<'_, GraphState> {
         self.graph.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Google's side: never held together with the state lock.
+    pub(crate) fn google(&self) -> std::sync::MutexGuard<'_, Google> {
+        self.google.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The key the fake identity platform signs with.

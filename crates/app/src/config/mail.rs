@@ -1,4 +1,5 @@
-//! The `[mail]` section: linking and syncing mailboxes (Outlook through Microsoft Graph).
+//! The `[mail]` section: linking and syncing mailboxes (Outlook through Microsoft Graph, Gmail
+//! through the Gmail API).
 
 use std::collections::BTreeMap;
 
@@ -24,9 +25,9 @@ pub struct MailConfig {
     pub callback_uri: String,
     /// Client redirect URIs a link may send the browser back to (exact matches).
     pub allowed_redirect_uris: Vec<String>,
-    /// Write read state back to the provider (asks `Mail.ReadWrite`).
+    /// Write read state back to the provider (asks `Mail.ReadWrite`, `gmail.modify`).
     pub write_back: bool,
-    /// Allow sending mail (asks `Mail.Send`).
+    /// Allow sending mail (asks `Mail.Send`, `gmail.send`).
     pub send: bool,
     /// Refresh an access token this many seconds before it expires.
     pub refresh_margin_secs: u64,
@@ -38,6 +39,8 @@ pub struct MailConfig {
     pub mx_overrides: BTreeMap<String, Vec<String>>,
     /// Outlook through the Microsoft identity platform and Graph.
     pub microsoft: MicrosoftConfig,
+    /// Gmail through Google's OAuth 2.0 and the Gmail API.
+    pub google: GoogleConfig,
 }
 
 /// The Azure AD (Entra ID) app and Microsoft's endpoints.
@@ -57,4 +60,29 @@ pub struct MicrosoftConfig {
     /// Audiences accepted in On-Behalf-Of assertions besides the client id and
     /// `api://{client_id}`.
     pub audiences: Vec<String>,
+}
+
+/// The Google Cloud OAuth client and Google's endpoints.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoogleConfig {
+    /// The OAuth client's id (a "Web application" client); empty: Gmail is not offered.
+    pub client_id: String,
+    /// The OAuth client's secret.
+    pub client_secret: SecretString,
+    /// The authorization endpoint.
+    pub authorize_url: String,
+    /// The token endpoint.
+    pub token_url: String,
+    /// The revocation endpoint (unlinking revokes the grant there).
+    pub revoke_url: String,
+    /// Where the Gmail API's `gmail/v1/users/…` (and `upload/gmail/v1/…`) paths start.
+    pub gmail_base_url: String,
+}
+
+impl GoogleConfig {
+    /// Every endpoint, for the production check.
+    pub fn endpoints(&self) -> [&str; 4] {
+        [&self.authorize_url, &self.token_url, &self.revoke_url, &self.gmail_base_url]
+    }
 }

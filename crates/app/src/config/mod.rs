@@ -21,7 +21,7 @@ pub use auth::{
     Argon2Config, AuthConfig, HashPriorityConfig, LimitsConfig, SecretKeyConfig, SigningKeyConfig,
 };
 pub use chat::{ChatConfig, SlackOAuthConfig};
-pub use mail::{MailConfig, MicrosoftConfig};
+pub use mail::{GoogleConfig, MailConfig, MicrosoftConfig};
 pub use sandbox::{DemoConfig, SandboxConfig};
 pub use stats::StatsConfig;
 
@@ -267,6 +267,13 @@ impl Config {
                 "mail.microsoft endpoints must be https in production ({url:?})"
             )));
         }
+        let plain =
+            self.mail.google.endpoints().into_iter().find(|url| !url.starts_with("https://"));
+        if let (Some(url), Profile::Production) = (plain, profile) {
+            return Err(ConfigError::Inconsistent(format!(
+                "mail.google endpoints must be https in production ({url:?})"
+            )));
+        }
         if let Some(uri) =
             self.mail.allowed_redirect_uris.iter().find(|u| url::Url::parse(u).is_err())
         {
@@ -287,6 +294,7 @@ impl Config {
         secrets.extend(self.auth.secret_keys.iter().map(|k| ("auth.secret_keys", &k.key)));
         secrets.push(("chat.slack_oauth.client_secret", &self.chat.slack_oauth.client_secret));
         secrets.push(("mail.microsoft.client_secret", &self.mail.microsoft.client_secret));
+        secrets.push(("mail.google.client_secret", &self.mail.google.client_secret));
         secrets.push(("sandbox.demo.password", &self.sandbox.demo.password));
         secrets
     }
@@ -450,6 +458,25 @@ mod tests {
             let err = Config::load(Profile::Production, None).unwrap_err();
             assert!(matches!(&err, ConfigError::DevelopmentSecrets(keys)
                     if keys == &["chat.slack_oauth.client_secret", "sandbox.demo.password"]));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn production_refuses_plain_http_google_endpoints() {
+        Jail::expect_with(|jail| {
+            jail.set_env("DATABASE_URL", "postgres://app:s3cret@db.internal/switchboard");
+            real_keys(jail);
+            let config = Config::load(Profile::Production, None).unwrap();
+            assert!(config.mail.google.endpoints().iter().all(|u| u.starts_with("https://")));
+            for key in ["AUTHORIZE_URL", "TOKEN_URL", "REVOKE_URL", "GMAIL_BASE_URL"] {
+                let name = format!("SWITCHBOARD__MAIL__GOOGLE__{key}");
+                jail.set_env(&name, "http://127.0.0.1:9/google");
+                let err = Config::load(Profile::Production, None).unwrap_err();
+                assert!(err.to_string().contains("mail.google endpoints"), "{key}: {err}");
+                assert!(Config::load(Profile::Development, None).is_ok(), "{key}");
+                jail.set_env(&name, "https://oauth2.googleapis.com/x");
+            }
             Ok(())
         });
     }

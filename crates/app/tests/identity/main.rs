@@ -6,6 +6,7 @@
 mod chat;
 mod cli;
 mod demo;
+mod gmail;
 mod lockout;
 mod mail;
 mod oauth;

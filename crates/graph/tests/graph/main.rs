@@ -2,7 +2,6 @@
 //! graph-rs-sdk.
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-mod contract;
 mod headers;
 mod identity;
 mod limits;

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use switchboard_graph::GraphSource;
 use switchboard_sandbox::NewMail;
 
-use crate::contract::MailWorld;
 use crate::support::{Fixture, READ};
+use switchboard_contracts::mail_source::MailWorld;
 
 /// The demo mailbox's inbox, synced per folder.
 pub struct DemoInbox<'a>(pub &'a Fixture);

@@ -5,9 +5,9 @@
 use chrono::Duration;
 use switchboard_ports::mail::{MailError, MailSource, SyncCursor, SyncFrom};
 
-use crate::contract::{self, MailWorld, round};
 use crate::sandbox_world::DemoInbox;
 use crate::support::{Fixture, READ, fixed_now};
+use switchboard_contracts::mail_source::{self as contract, MailWorld, round};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_window_then_a_delta_round_see_every_change_in_pages_of_the_size_asked() {

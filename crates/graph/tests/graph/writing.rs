@@ -3,9 +3,9 @@
 use switchboard_domain::mail::{MailAddress, OutgoingMessage};
 use switchboard_ports::mail::{MailError, MailSource};
 
-use crate::contract;
 use crate::sandbox_world::DemoInbox;
 use crate::support::{Fixture, READ};
+use switchboard_contracts::mail_source as contract;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn read_state_is_written_with_the_write_scope_only() {

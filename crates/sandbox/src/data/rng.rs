@@ -1,6 +1,10 @@
 //! A small deterministic generator (SplitMix64): the same seed gives the same workspace on
 //! every machine, without pulling a random-number crate into the build.
 
+/// The characters of opaque tokens (base64url's).
+pub(crate) const TOKEN_ALPHABET: &[u8] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
 /// SplitMix64 state.
 #[derive(Debug, Clone)]
 pub(crate) struct Rng(u64);
@@ -11,6 +15,15 @@ impl Rng {
         let mut rng = Self(seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03));
         rng.next_u64();
         rng
+    }
+
+    /// A generator for codes and tokens: the seed joined with the clock, so they never repeat
+    /// across runs of the same seed (a client may keep one from an earlier run).
+    pub(crate) fn unrepeatable(seed: u64, stream: u64) -> Self {
+        let clock = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        Self::new(seed ^ clock, stream)
     }
 
     pub(crate) fn next_u64(&mut self) -> u64 {

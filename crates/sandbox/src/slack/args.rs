@@ -73,13 +73,6 @@ impl Args {
 
 /// The bearer token of the request, else its `token` argument.
 pub(crate) fn token(req: &HttpRequest, args: &Args) -> Option<String> {
-    let bearer = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned);
+    let bearer = crate::credentials::bearer(req).map(str::to_owned);
     bearer.or_else(|| args.get("token").map(str::to_owned))
 }

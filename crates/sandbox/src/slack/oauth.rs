@@ -41,15 +41,12 @@ pub(crate) struct OAuth {
 
 impl Default for OAuth {
     fn default() -> Self {
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
         Self {
             clients: HashMap::new(),
             codes: HashMap::new(),
             deny: 0,
             code_ttl: CODE_TTL,
-            rng: Rng::new(seed, 0x0a07),
+            rng: Rng::unrepeatable(0, 0x0a07),
             minted: 0,
         }
     }

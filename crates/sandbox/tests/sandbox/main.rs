@@ -4,6 +4,7 @@
 
 mod admin;
 mod generation;
+mod google;
 mod mattermost;
 mod microsoft;
 mod slack;

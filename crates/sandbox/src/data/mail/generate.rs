@@ -25,10 +25,26 @@ pub(crate) struct MailConfig {
     pub messages_per_mailbox: usize,
     /// Size of the one large attachment in the first mailbox.
     pub large_attachment_bytes: u64,
+    /// Whose mailboxes these are.
+    pub org: Org,
 }
 
-/// The tenant's domain.
-pub(crate) const DOMAIN: &str = "halden.onmicrosoft.com";
+/// An organisation's mail domain and its demo user's address.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Org {
+    /// The domain of everyone but the demo user (colleagues and the other mailboxes).
+    pub domain: &'static str,
+    /// The demo user's address (the first mailbox).
+    pub demo_address: &'static str,
+}
+
+/// The Microsoft 365 tenant.
+pub(crate) const MICROSOFT: Org =
+    Org { domain: "halden.onmicrosoft.com", demo_address: "demo@halden.onmicrosoft.com" };
+
+/// The Google side: the demo user on gmail.com, colleagues on a Workspace domain.
+pub(crate) const GOOGLE: Org =
+    Org { domain: "halden.example", demo_address: "demo.halden@gmail.com" };
 
 /// Correspondents outside the lab: other scripts, accents, other languages.
 const EXTERNAL: &[(&str, &str, Lang)] = &[
@@ -62,17 +78,17 @@ pub(crate) fn generate(config: &MailConfig) -> Tenant {
                 LAST_NAMES[(offset + i * 3) % LAST_NAMES.len()].to_owned(),
             )
         };
-        let local = if i == 0 {
-            "demo".to_owned()
+        let address = if i == 0 {
+            config.org.demo_address.to_owned()
         } else {
-            format!("{}.{}", ascii_slug(&first), ascii_slug(&last))
+            format!("{}.{}@{}", ascii_slug(&first), ascii_slug(&last), config.org.domain)
         };
-        owners.push((ids.guid(), first, last, format!("{local}@{DOMAIN}")));
+        owners.push((ids.guid(), first, last, address));
     }
     let mailboxes = (0..count).map(|i| mailbox(config, i, &owners)).collect();
     Tenant {
         id: tenant_id,
-        domain: DOMAIN.to_owned(),
+        domain: config.org.domain.to_owned(),
         mailboxes,
         ids: MailIds::new(config.seed, 0x6e65_7773),
     }
@@ -153,7 +169,12 @@ fn mailbox(
         people.push(Person {
             address: Address {
                 name: format!("{first} {last}"),
-                address: format!("{}.{}@{DOMAIN}", ascii_slug(first), ascii_slug(last)),
+                address: format!(
+                    "{}.{}@{}",
+                    ascii_slug(first),
+                    ascii_slug(last),
+                    config.org.domain
+                ),
             },
             first: first.to_owned(),
             lang,
@@ -185,7 +206,7 @@ fn mailbox(
         hot_topics: vec![hot.clone()],
     };
     let now = config.now_us;
-    let mut g = Gen { ids, rng, me, domain: DOMAIN };
+    let mut g = Gen { ids, rng, me, domain: config.org.domain };
     if index == 0 && config.messages_per_mailbox > 0 {
         // The one large attachment: a scanned notebook from a colleague, ten days ago.
         let from = &people[people.len().saturating_sub(EXTERNAL.len() + 1)];

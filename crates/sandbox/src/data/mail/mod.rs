@@ -12,7 +12,7 @@ mod ids;
 mod text;
 
 pub(crate) use attachment::{content, stream};
-pub(crate) use generate::{MailConfig, generate};
+pub(crate) use generate::{GOOGLE, MICROSOFT, MailConfig, generate};
 pub(crate) use ids::MailIds;
 
 use std::collections::HashMap;
@@ -184,6 +184,40 @@ pub(crate) struct Message {
 }
 
 impl Message {
+    /// A message arriving at `at_us` (sent, received, created and modified then), unread, in
+    /// the first folder, with no thread, cc or attachment: the caller sets what differs.
+    pub(crate) fn arriving(
+        from: Address,
+        to: Vec<Address>,
+        subject: String,
+        body: String,
+        html: bool,
+        at_us: i64,
+    ) -> Self {
+        Self {
+            id: String::new(),
+            folder: Some(0),
+            conversation_id: String::new(),
+            internet_message_id: String::new(),
+            in_reply_to: None,
+            subject,
+            from,
+            to,
+            cc: Vec::new(),
+            sent_us: at_us,
+            received_us: at_us,
+            created_us: at_us,
+            modified_us: at_us,
+            changed_seq: 0,
+            is_read: false,
+            is_draft: false,
+            importance: "normal",
+            body,
+            html,
+            attachments: Vec::new(),
+        }
+    }
+
     fn touch(&mut self, seq: u64, at_us: i64) {
         self.changed_seq = seq;
         self.modified_us = self.modified_us.max(at_us);

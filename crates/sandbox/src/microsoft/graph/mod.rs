@@ -78,13 +78,7 @@ impl Caller {
     /// Counts the request, applies a pending throttle, then checks the token: signed here,
     /// for Graph, not expired, not expired early by the admin switch.
     pub(crate) fn authenticate(req: &HttpRequest, store: &Store) -> Result<Self, GraphError> {
-        let token = req
-            .headers()
-            .get("Authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim)
-            .filter(|t| !t.is_empty());
+        let token = crate::credentials::bearer(req);
         if let Some(retry_after) = store.throttled(Api::Graph, token) {
             return Err(GraphError::Throttled(retry_after));
         }

@@ -45,19 +45,16 @@ pub(crate) struct GraphState {
 
 impl GraphState {
     pub(crate) fn new(seed: u64) -> Self {
-        let clock = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
         Self {
             rounds: HashMap::new(),
             marks: HashMap::new(),
             unavailable: (0, 0),
-            rng: Rng::new(seed ^ clock, 0xde17a),
+            rng: Rng::unrepeatable(seed, 0xde17a),
         }
     }
 
     pub(crate) fn token(&mut self) -> String {
-        self.rng.token(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 64)
+        self.rng.token(crate::data::rng::TOKEN_ALPHABET, 64)
     }
 
     /// Consumes one pending 503, if any: its `Retry-After`.

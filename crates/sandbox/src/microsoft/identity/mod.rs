@@ -14,6 +14,7 @@ pub(crate) mod keys;
 mod state;
 mod token;
 
+pub(crate) use authorize::redirect_allowed;
 pub(crate) use claims::{GRAPH_AUDIENCE, GraphClaims, issuer};
 pub(crate) use error::AadError;
 pub(crate) use issue::mint_access;

@@ -89,11 +89,6 @@ pub(crate) struct Identity {
 
 impl Identity {
     pub(crate) fn new(seed: u64) -> Self {
-        // Codes and tokens must not repeat across runs of the same seed (a client may keep
-        // one), so the clock joins the seed here.
-        let clock = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
         let mut clients = HashMap::new();
         clients.insert(
             crate::MICROSOFT_CLIENT_ID.to_owned(),
@@ -112,14 +107,13 @@ impl Identity {
             deny: 0,
             token_lifetime: Duration::from_secs(3600),
             code_ttl: CODE_TTL,
-            rng: Rng::new(seed ^ clock, 0x1d),
+            rng: Rng::unrepeatable(seed, 0x1d),
         }
     }
 
     /// An opaque token: base64url-looking characters after a fixed prefix.
     pub(crate) fn mint(&mut self, prefix: &str, len: usize) -> String {
-        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        format!("{prefix}{}", self.rng.token(ALPHABET, len))
+        format!("{prefix}{}", self.rng.token(crate::data::rng::TOKEN_ALPHABET, len))
     }
 
     /// A GUID for trace and correlation ids.

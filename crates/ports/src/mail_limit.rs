@@ -1,5 +1,6 @@
 //! At most N requests in flight per mailbox (Graph allows 4 concurrent requests per app and
-//! mailbox and answers 429 beyond that), as a semaphore whose permits travel with the request
+//! mailbox and answers 429 beyond that; Gmail counts concurrent requests against a per-user
+//! quota too), as a semaphore whose permits travel with the request
 //! — into an attachment's stream until its last chunk — so the bound cannot be forgotten.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -8,8 +9,8 @@ use std::sync::{Arc, Weak};
 use tokio::sync::Semaphore;
 
 /// The request budget of one mailbox. Clones share it: give every source built for the same
-/// mailbox (a new one after each token refresh) the same limit —
-/// [`GraphSources`](crate::GraphSources) does so for its port's sources.
+/// mailbox (a new one after each token refresh) the same limit — [`MailboxLimits`](crate::mail_limits::MailboxLimits)
+/// keeps one per mailbox for an adapter's factory.
 #[derive(Debug, Clone)]
 pub struct MailboxLimit {
     shared: Arc<Shared>,
@@ -18,7 +19,7 @@ pub struct MailboxLimit {
 /// What every clone and every slot taken holds, so a budget lives as long as anything of it
 /// is in use (an attachment still streaming after its source was dropped included).
 #[derive(Debug)]
-pub(crate) struct Shared {
+pub struct Shared {
     semaphore: Semaphore,
     max: usize,
     waiting: AtomicUsize,
@@ -26,10 +27,17 @@ pub(crate) struct Shared {
 
 impl MailboxLimit {
     /// A budget of `max` requests at once (at least 1).
+    #[must_use]
     pub fn new(max: usize) -> Self {
         let max = max.max(1);
         let shared = Shared { semaphore: Semaphore::new(max), max, waiting: AtomicUsize::new(0) };
         Self { shared: Arc::new(shared) }
+    }
+
+    /// Requests allowed at once.
+    #[must_use]
+    pub fn capacity(&self) -> usize {
+        self.shared.max
     }
 
     /// Requests in flight now (an attachment counts until its stream is dropped).
@@ -48,17 +56,17 @@ impl MailboxLimit {
     }
 
     /// A handle that does not keep the budget alive.
-    pub(crate) fn downgrade(&self) -> Weak<Shared> {
+    pub fn downgrade(&self) -> Weak<Shared> {
         Arc::downgrade(&self.shared)
     }
 
     /// The budget behind `weak`, if anything of it is still in use.
-    pub(crate) fn upgrade(weak: &Weak<Shared>) -> Option<Self> {
+    pub fn upgrade(weak: &Weak<Shared>) -> Option<Self> {
         weak.upgrade().map(|shared| Self { shared })
     }
 
     /// Waits for a slot.
-    pub(crate) async fn acquire(&self) -> Permit {
+    pub async fn acquire(&self) -> Permit {
         let _waiting = Waiting::enter(&self.shared.waiting);
         match self.shared.semaphore.acquire().await {
             Ok(permit) => {
@@ -67,7 +75,7 @@ impl MailboxLimit {
                 permit.forget();
                 Permit(Some(Arc::clone(&self.shared)))
             }
-            // Only if the semaphore were closed, which this crate never does.
+            // Only if the semaphore were closed, which nothing here ever does.
             Err(_) => Permit(None),
         }
     }
@@ -91,7 +99,7 @@ impl Drop for Waiting<'_> {
 
 /// One slot of a [`MailboxLimit`], given back when dropped.
 #[derive(Debug)]
-pub(crate) struct Permit(Option<Arc<Shared>>);
+pub struct Permit(Option<Arc<Shared>>);
 
 impl Drop for Permit {
     fn drop(&mut self) {

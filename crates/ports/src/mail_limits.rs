@@ -6,14 +6,14 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError, Weak};
 
-use crate::limit::{MailboxLimit, Shared};
+use crate::mail_limit::{MailboxLimit, Shared};
 
 /// Pruning starts past this many entries, then whenever the map doubles.
 const PRUNE_FROM: usize = 64;
 
 /// The live budgets, by mailbox.
 #[derive(Debug)]
-pub(crate) struct MailboxLimits {
+pub struct MailboxLimits {
     max_in_flight: usize,
     map: Mutex<Budgets>,
 }
@@ -25,13 +25,15 @@ struct Budgets {
 }
 
 impl MailboxLimits {
-    pub(crate) fn new(max_in_flight: usize) -> Self {
+    /// Budgets of `max_in_flight` requests each.
+    #[must_use]
+    pub fn new(max_in_flight: usize) -> Self {
         let budgets = Budgets { by_mailbox: HashMap::new(), prune_at: PRUNE_FROM };
         Self { max_in_flight, map: Mutex::new(budgets) }
     }
 
     /// The budget of `mailbox`: the one in use, or a new one.
-    pub(crate) fn for_mailbox(&self, mailbox: &str) -> MailboxLimit {
+    pub fn for_mailbox(&self, mailbox: &str) -> MailboxLimit {
         // Nothing panics while the lock is held, and the map stays valid even if it did.
         let mut budgets = self.map.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(limit) = budgets.by_mailbox.get(mailbox).and_then(MailboxLimit::upgrade) {

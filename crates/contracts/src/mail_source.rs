@@ -1,7 +1,7 @@
 //! The mail port's behaviour written once, over any [`MailSource`] and a [`MailWorld`] that
-//! changes the mailbox behind it the way its user would. Provider-neutral: a Gmail adapter
-//! runs the same functions with a world over its own fake (`scope` `None`, one cursor per
-//! mailbox). The Graph world over the sandbox is in `sandbox_world`.
+//! changes the mailbox behind it the way its user would. Provider-neutral: the Graph adapter
+//! runs it with a world over the sandbox's Microsoft side (one cursor per folder), the Gmail
+//! adapter with one over its Google side (`scope` `None`, one cursor per mailbox).
 
 use chrono::{DateTime, Utc};
 use switchboard_domain::mail::ProviderMessage;
@@ -33,14 +33,22 @@ pub trait MailWorld {
 }
 
 /// A whole round: what was upserted, removed, how many pages, and the cursor it ended with.
+#[derive(Debug)]
 pub struct Round {
+    /// Messages upserted, in order.
     pub upserted: Vec<ProviderMessage>,
+    /// Ids removed.
     pub removed: Vec<String>,
+    /// Pages read.
     pub pages: usize,
+    /// The cursor it ended with.
     pub cursor: SyncCursor,
 }
 
 /// Follows a round from `from` to its end.
+///
+/// # Errors
+/// The first page's error.
 pub async fn round(
     source: &impl MailSource,
     scope: Option<&str>,

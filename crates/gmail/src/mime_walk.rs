@@ -1,0 +1,209 @@
+//! A Gmail message (`format=full`: headers, and the MIME tree Gmail already parsed, each
+//! part's body transfer-decoded and sent as base64url) as the port's [`ProviderMessage`]. The
+//! tree is walked depth first: the first `text/plain` and `text/html` parts that are not
+//! attachments are the bodies (so `multipart/mixed` › `multipart/related` ›
+//! `multipart/alternative` finds them), decoded from each part's `charset` with
+//! `encoding_rs`; parts with a file name or an `attachmentId` are attachments, inline when
+//! they say `Content-Disposition: inline` or carry a `Content-ID` without `attachment`.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::{DecodePaddingMode, general_purpose};
+use chrono::{DateTime, TimeZone, Utc};
+use google_gmail1::api::{Message, MessagePart};
+use switchboard_domain::mail::{AttachmentMeta, MailAddress, MessageBody, ProviderMessage};
+
+/// base64url with or without padding (Gmail sends both).
+const LENIENT_URL: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Decodes base64url with or without padding; standard base64 too (some clients send it).
+///
+/// ```
+/// assert_eq!(switchboard_gmail::decode_base64url("aGkheA").as_deref(), Some(&b"hi!x"[..]));
+/// assert_eq!(switchboard_gmail::decode_base64url("aGkheA==").as_deref(), Some(&b"hi!x"[..]));
+/// assert_eq!(switchboard_gmail::decode_base64url("!!"), None);
+/// ```
+pub fn decode_base64url(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim();
+    LENIENT_URL
+        .decode(text)
+        .ok()
+        .or_else(|| general_purpose::STANDARD_NO_PAD.decode(text.trim_end_matches('=')).ok())
+}
+
+/// The message's header `name` (case-insensitive), first occurrence.
+pub(crate) fn header<'m>(part: &'m MessagePart, name: &str) -> Option<&'m str> {
+    part.headers
+        .iter()
+        .flatten()
+        .find(|h| h.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+        .and_then(|h| h.value.as_deref())
+}
+
+/// `message` as the port sees it; `full` keeps the bodies (a listing keeps the text only).
+pub(crate) fn provider_message(message: &Message, full: bool) -> ProviderMessage {
+    let empty = MessagePart::default();
+    let root = message.payload.as_ref().unwrap_or(&empty);
+    let labels = message.label_ids.clone().unwrap_or_default();
+    let mut walk = Walk::default();
+    walk.part(root);
+    let received_at = message
+        .internal_date
+        .and_then(|ms| Utc.timestamp_millis_opt(ms).single())
+        .unwrap_or(DateTime::UNIX_EPOCH);
+    let body = MessageBody { text: walk.text, html: walk.html.filter(|_| full) };
+    ProviderMessage {
+        id: message.id.clone().unwrap_or_default(),
+        thread_id: message.thread_id.clone().unwrap_or_default(),
+        unread: labels.iter().any(|l| l == "UNREAD"),
+        folder_ids: labels,
+        subject: header(root, "Subject").unwrap_or_default().to_owned(),
+        from: header(root, "From").and_then(|v| addresses(v).into_iter().next()),
+        to: header(root, "To").map(addresses).unwrap_or_default(),
+        cc: header(root, "Cc").map(addresses).unwrap_or_default(),
+        received_at,
+        sent_at: header(root, "Date")
+            .and_then(|d| DateTime::parse_from_rfc2822(d.trim()).ok())
+            .map(|d| d.with_timezone(&Utc)),
+        has_attachments: walk.attachments.iter().any(|a| !a.inline),
+        snippet: message.snippet.clone().unwrap_or_default(),
+        internet_message_id: header(root, "Message-ID").map(str::to_owned),
+        body: (body.text.is_some() || body.html.is_some()).then_some(body),
+        attachments: if full { walk.attachments } else { Vec::new() },
+    }
+}
+
+#[derive(Default)]
+struct Walk {
+    text: Option<String>,
+    html: Option<String>,
+    attachments: Vec<AttachmentMeta>,
+}
+
+impl Walk {
+    fn part(&mut self, part: &MessagePart) {
+        let mime = part.mime_type.as_deref().unwrap_or_default().to_ascii_lowercase();
+        let body = part.body.as_ref();
+        let filename = part.filename.as_deref().unwrap_or_default();
+        let attachment_id = body.and_then(|b| b.attachment_id.as_deref());
+        let disposition =
+            header(part, "Content-Disposition").unwrap_or_default().to_ascii_lowercase();
+        if mime.starts_with("multipart/") {
+            part.parts.iter().flatten().for_each(|child| self.part(child));
+            return;
+        }
+        let is_attachment = !filename.is_empty() || disposition.starts_with("attachment");
+        if is_attachment {
+            let inline = disposition.starts_with("inline")
+                || (header(part, "Content-ID").is_some() && !disposition.starts_with("attachment"));
+            self.attachments.push(AttachmentMeta {
+                id: attachment_id.or(part.part_id.as_deref()).unwrap_or_default().to_owned(),
+                name: filename.to_owned(),
+                content_type: mime,
+                size: body.and_then(|b| b.size).and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
+                inline,
+            });
+            return;
+        }
+        let slot = match mime.as_str() {
+            "text/plain" => &mut self.text,
+            "text/html" => &mut self.html,
+            _ => return,
+        };
+        if slot.is_none()
+            && let Some(data) = body.and_then(|b| b.data.as_deref())
+        {
+            *slot = Some(decode_text(data, header(part, "Content-Type")));
+        }
+    }
+}
+
+/// `bytes` in the charset its `Content-Type` names (UTF-8 when none or unknown), with
+/// U+FFFD for what does not decode.
+pub(crate) fn decode_text(bytes: &[u8], content_type: Option<&str>) -> String {
+    let encoding = content_type
+        .and_then(charset)
+        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
+        .unwrap_or(encoding_rs::UTF_8);
+    encoding.decode(bytes).0.into_owned()
+}
+
+/// The `charset` parameter of a `Content-Type` value.
+fn charset(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches('"').to_owned())
+    })
+}
+
+/// An address-list header as Gmail gives it (encoded words already decoded):
+/// `"Doe, Jane" <jane@example.com>, bob@example.com`. Split by hand on commas outside quotes
+/// and angle brackets: the message is parsed already, and a MIME crate would want it raw.
+pub(crate) fn addresses(value: &str) -> Vec<MailAddress> {
+    let mut items = Vec::new();
+    let (mut quoted, mut angle, mut start) = (false, false, 0);
+    for (i, c) in value.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '<' if !quoted => angle = true,
+            '>' if !quoted => angle = false,
+            ',' if !quoted && !angle => {
+                items.push(&value[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&value[start..]);
+    items.into_iter().filter_map(address).collect()
+}
+
+fn address(item: &str) -> Option<MailAddress> {
+    let item = item.trim();
+    if item.is_empty() {
+        return None;
+    }
+    match (item.rfind('<'), item.rfind('>')) {
+        (Some(open), Some(close)) if open < close => {
+            let name = item[..open].trim().trim_matches('"').trim();
+            Some(MailAddress {
+                name: (!name.is_empty()).then(|| name.to_owned()),
+                address: item[open + 1..close].trim().to_owned(),
+            })
+        }
+        _ => Some(MailAddress { name: None, address: item.to_owned() }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_lists_split_outside_quotes() {
+        let list = addresses(r#""Doe, Jane" <jane@example.com>, bob@example.com,, Ann <a@x.org>"#);
+        let shown: Vec<(Option<&str>, &str)> =
+            list.iter().map(|a| (a.name.as_deref(), a.address.as_str())).collect();
+        assert_eq!(
+            shown,
+            [
+                (Some("Doe, Jane"), "jane@example.com"),
+                (None, "bob@example.com"),
+                (Some("Ann"), "a@x.org")
+            ]
+        );
+    }
+
+    #[test]
+    fn charsets_are_honoured() {
+        assert_eq!(decode_text(b"caf\xe9", Some("text/plain; charset=\"ISO-8859-1\"")), "café");
+        assert_eq!(decode_text(b"\x93hi\x94", Some("text/plain; charset=windows-1252")), "“hi”");
+        assert_eq!(decode_text(b"\x82\xb1\x82\xf1", Some("text/plain; charset=Shift_JIS")), "こん");
+        assert_eq!(decode_text("é".as_bytes(), Some("text/plain")), "é");
+    }
+}

@@ -1,0 +1,203 @@
+//! MIME trees as Gmail's `format=full` gives them (Gmail has already undone the transfer
+//! encoding: a quoted-printable part arrives as its plain bytes, base64url-encoded), served
+//! by wiremock: nested multiparts, charsets other than UTF-8, inline images, attachments
+//! fetched by `attachmentId` with and without base64 padding.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use switchboard_gmail::{GmailConfig, GmailSources};
+use switchboard_ports::mail::MailSource;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::tiny_retries;
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE.encode(bytes)
+}
+
+fn headers(pairs: &[(&str, &str)]) -> Value {
+    Value::Array(pairs.iter().map(|(n, v)| json!({"name": n, "value": v})).collect())
+}
+
+/// mixed › (related › (alternative › (Latin-1 text, Windows-1252 HTML), inline PNG), PDF).
+fn nested() -> Value {
+    let text = b"Caf\xe9 cr\xe8me \xe0 9\xa0h, voil\xe0.\r\n";
+    let html = b"<p>\x93Quoted\x94 \x80 price</p>";
+    json!({
+        "id": "18c0ffee00000001",
+        "threadId": "18c0ffee00000000",
+        "labelIds": ["INBOX", "UNREAD", "Label_7"],
+        "snippet": "Café crème à 9 h",
+        "internalDate": "1741960800000",
+        "payload": {
+            "partId": "",
+            "mimeType": "multipart/mixed",
+            "filename": "",
+            "headers": headers(&[
+                ("Subject", "Réunion du lundi"),
+                ("From", "\"Dupont, Marie\" <marie@example.fr>"),
+                ("To", "demo@gmail.com, Bob <bob@example.com>"),
+                ("Cc", "carol@example.com"),
+                ("Date", "Fri, 14 Mar 2025 14:00:00 +0000"),
+                ("Message-ID", "<abc@example.fr>"),
+                ("Content-Type", "multipart/mixed; boundary=\"m\""),
+            ]),
+            "body": {"size": 0},
+            "parts": [
+                {
+                    "partId": "0",
+                    "mimeType": "multipart/related",
+                    "filename": "",
+                    "headers": headers(&[("Content-Type", "multipart/related; boundary=\"r\"")]),
+                    "body": {"size": 0},
+                    "parts": [
+                        {
+                            "partId": "0.0",
+                            "mimeType": "multipart/alternative",
+                            "filename": "",
+                            "headers": headers(&[("Content-Type", "multipart/alternative; boundary=\"a\"")]),
+                            "body": {"size": 0},
+                            "parts": [
+                                {
+                                    "partId": "0.0.0",
+                                    "mimeType": "text/plain",
+                                    "filename": "",
+                                    "headers": headers(&[
+                                        ("Content-Type", "text/plain; charset=\"ISO-8859-1\""),
+                                        ("Content-Transfer-Encoding", "quoted-printable"),
+                                    ]),
+                                    "body": {"size": text.len(), "data": b64(text)}
+                                },
+                                {
+                                    "partId": "0.0.1",
+                                    "mimeType": "text/html",
+                                    "filename": "",
+                                    "headers": headers(&[
+                                        ("Content-Type", "text/html; charset=windows-1252"),
+                                        ("Content-Transfer-Encoding", "quoted-printable"),
+                                    ]),
+                                    "body": {"size": html.len(), "data": b64(html)}
+                                }
+                            ]
+                        },
+                        {
+                            "partId": "0.1",
+                            "mimeType": "image/png",
+                            "filename": "logo.png",
+                            "headers": headers(&[
+                                ("Content-Type", "image/png; name=\"logo.png\""),
+                                ("Content-Disposition", "inline; filename=\"logo.png\""),
+                                ("Content-ID", "<logo@example.fr>"),
+                            ]),
+                            "body": {"size": 68, "attachmentId": "ANGjdJ_inline"}
+                        }
+                    ]
+                },
+                {
+                    "partId": "1",
+                    "mimeType": "application/pdf",
+                    "filename": "ordre du jour.pdf",
+                    "headers": headers(&[
+                        ("Content-Type", "application/pdf; name=\"ordre du jour.pdf\""),
+                        ("Content-Disposition", "attachment; filename=\"ordre du jour.pdf\""),
+                        ("Content-Transfer-Encoding", "base64"),
+                    ]),
+                    "body": {"size": 5, "attachmentId": "ANGjdJ_pdf"}
+                }
+            ]
+        },
+        "sizeEstimate": 4096,
+        "historyId": "9001"
+    })
+}
+
+async fn mock() -> (MockServer, GmailSources) {
+    let server = MockServer::start().await;
+    let config = GmailConfig { retry: tiny_retries(), ..GmailConfig::new(server.uri()) };
+    (server, GmailSources::new(config).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn nested_multiparts_charsets_inline_images_and_attachments() {
+    let (server, sources) = mock().await;
+    Mock::given(method("GET"))
+        .and(path("/gmail/v1/users/me/messages/18c0ffee00000001"))
+        .and(query_param("format", "full"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(nested()))
+        .mount(&server)
+        .await;
+    // Unpadded, as Gmail sometimes sends attachment data: "%PDF-" is 5 bytes.
+    Mock::given(method("GET"))
+        .and(path("/gmail/v1/users/me/messages/18c0ffee00000001/attachments/ANGjdJ_pdf"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"size": 5, "data": URL_SAFE_NO_PAD.encode(b"%PDF-")})),
+        )
+        .mount(&server)
+        .await;
+    let source = sources.standalone("ya29.token");
+
+    let message = source.message("18c0ffee00000001").await.unwrap();
+    assert_eq!(message.subject, "Réunion du lundi");
+    assert_eq!(message.thread_id, "18c0ffee00000000");
+    assert!(message.unread);
+    assert_eq!(message.folder_ids, ["INBOX", "UNREAD", "Label_7"]);
+    let from = message.from.as_ref().unwrap();
+    assert_eq!(
+        (from.name.as_deref(), from.address.as_str()),
+        (Some("Dupont, Marie"), "marie@example.fr")
+    );
+    let to: Vec<&str> = message.to.iter().map(|a| a.address.as_str()).collect();
+    assert_eq!(to, ["demo@gmail.com", "bob@example.com"]);
+    assert_eq!(message.cc.len(), 1);
+    assert_eq!(message.internet_message_id.as_deref(), Some("<abc@example.fr>"));
+    assert_eq!(message.received_at.timestamp(), 1_741_960_800);
+    assert_eq!(message.sent_at.map(|d| d.timestamp()), Some(1_741_960_800));
+
+    let body = message.body.as_ref().unwrap();
+    assert_eq!(body.text.as_deref(), Some("Café crème à 9\u{a0}h, voilà.\r\n"));
+    assert_eq!(body.html.as_deref(), Some("<p>“Quoted” € price</p>"));
+
+    let names: Vec<(&str, bool)> =
+        message.attachments.iter().map(|a| (a.name.as_str(), a.inline)).collect();
+    assert_eq!(names, [("logo.png", true), ("ordre du jour.pdf", false)]);
+    assert!(message.has_attachments, "the PDF is a real attachment");
+    let pdf = &message.attachments[1];
+    assert_eq!(
+        (pdf.id.as_str(), pdf.content_type.as_str(), pdf.size),
+        ("ANGjdJ_pdf", "application/pdf", 5)
+    );
+
+    let content = source.attachment("18c0ffee00000001", "ANGjdJ_pdf").await.unwrap();
+    assert_eq!(content.content_type, "application/pdf");
+    assert_eq!(content.length, Some(5));
+    let bytes: Vec<u8> = content.chunks.map(|c| c.unwrap()).concat().await;
+    assert_eq!(bytes, b"%PDF-");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_single_part_message_and_one_with_only_an_inline_image() {
+    let (server, sources) = mock().await;
+    let single = json!({
+        "id": "s1", "threadId": "s1", "labelIds": ["SENT"], "internalDate": "1741960800000",
+        "payload": {
+            "partId": "", "mimeType": "text/plain", "filename": "",
+            "headers": headers(&[("Subject", "=?utf-8?q?not_decoded_by_us?="),
+                ("Content-Type", "text/plain; charset=Shift_JIS")]),
+            "body": {"size": 4, "data": b64(b"\x82\xb1\x82\xf1")}
+        }
+    });
+    Mock::given(method("GET"))
+        .and(path("/gmail/v1/users/me/messages/s1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(single))
+        .mount(&server)
+        .await;
+    let source = sources.standalone("ya29.token");
+    let message = source.message("s1").await.unwrap();
+    assert!(!message.unread);
+    assert_eq!(message.body.and_then(|b| b.text).as_deref(), Some("こん"));
+    assert!(message.attachments.is_empty() && !message.has_attachments);
+}
