@@ -11,16 +11,22 @@ use switchboard_app::config::{Config, Profile};
 use switchboard_app::ports::PgPorts;
 use switchboard_domain::UserId;
 use switchboard_domain::identity::{EmailAddress, Role, Scopes, SessionId, User};
+use switchboard_domain::mail::MailAccountId;
 use switchboard_http::ServerOptions;
 use switchboard_postgres::{PgJobQueue, PgUnitOfWork};
 use switchboard_sandbox::{
-    MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET, NewMail, RunningSandbox, Sandbox,
+    GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET, NewMail,
+    RunningSandbox, Sandbox,
 };
 use switchboard_services::{MailService, Principal, PrincipalKind};
 use switchboard_test_support::TestDb;
 
 /// The subject of the message carrying the large attachment.
 pub const LARGE_SUBJECT: &str = "Quarterly archive (large attachment)";
+
+/// Where a link started over HTTP returns the client (never reached: the bench reads the
+/// redirect's one-time code).
+pub const RETURN_TO: &str = "http://127.0.0.1:9/mail-linked";
 
 /// The bench's world.
 pub struct World {
@@ -38,6 +44,8 @@ pub struct World {
     pub http: reqwest::Client,
     /// The large mailbox's address.
     pub mailbox: String,
+    /// The large Gmail mailbox's address.
+    pub gmail: String,
 }
 
 impl World {
@@ -53,6 +61,7 @@ impl World {
             .start_local()
             .unwrap();
         let mailbox = sandbox.mailboxes()[0].address.clone();
+        let gmail = sandbox.gmail_mailboxes()[0].address.clone();
         sandbox
             .add_mail(NewMail {
                 mailbox: mailbox.clone(),
@@ -69,6 +78,14 @@ impl World {
         microsoft.client_secret = MICROSOFT_CLIENT_SECRET.to_owned().into();
         microsoft.login_base_url = sandbox.microsoft_login_base_url();
         microsoft.graph_base_url = sandbox.graph_base_url();
+        let google = &mut config.mail.google;
+        google.client_id = GOOGLE_CLIENT_ID.to_owned();
+        google.client_secret = GOOGLE_CLIENT_SECRET.to_owned().into();
+        google.authorize_url = format!("{}/o/oauth2/v2/auth", sandbox.google_oauth_base_url());
+        google.token_url = sandbox.google_token_url();
+        google.revoke_url = format!("{}/revoke", sandbox.google_oauth_base_url());
+        google.gmail_base_url = sandbox.gmail_base_url();
+        config.mail.allowed_redirect_uris.push(RETURN_TO.to_owned());
 
         let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -97,7 +114,32 @@ impl World {
             base,
             http,
             mailbox,
+            gmail,
         }
+    }
+
+    /// Links `mailbox` as a user does, over HTTP: `POST /api/mail/link`, the provider's
+    /// consent (the sandbox's authorize endpoint answers at once), the callback, and the
+    /// one-time code completed. The linked account's id.
+    pub async fn link_over_http(&self, mailbox: &str) -> MailAccountId {
+        let body = json!({"email": mailbox, "redirect_uri": RETURN_TO});
+        let res = self.http.post(format!("{}/api/mail/link", self.base)).bearer_auth(&self.token);
+        let started: Value = res.json(&body).send().await.unwrap().json().await.unwrap();
+        let url = started["data"]["authorization_url"].as_str().expect("an authorization URL");
+        let browser =
+            reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let follow = |res: reqwest::Response| {
+            res.headers()["location"].to_str().expect("a redirect").to_owned()
+        };
+        let callback = follow(browser.get(url).send().await.unwrap());
+        let back = follow(browser.get(&callback).send().await.unwrap());
+        let back = url::Url::parse(&back).unwrap();
+        let code = back.query_pairs().find(|(k, _)| k == "code").expect("a one-time code").1;
+        let res = self.http.post(format!("{}/api/mail/link/complete", self.base));
+        let res = res.bearer_auth(&self.token).json(&json!({"code": code})).send().await;
+        let linked: Value = res.unwrap().json().await.unwrap();
+        let id = linked["data"]["account"]["id"].as_str().expect("the linked account");
+        id.parse().unwrap()
     }
 
     /// `GET {path}` as the user: the status and the JSON body.

@@ -9,8 +9,17 @@ use crate::server::World;
 /// Target: messages written per second by a first sync.
 const TARGET_PER_SEC: f64 = 2_000.0;
 
+/// The provider a round links.
+#[derive(Clone, Copy)]
+pub enum Provider {
+    /// Outlook, linked On-Behalf-Of.
+    Outlook,
+    /// Gmail, linked through Google's consent over HTTP.
+    Gmail,
+}
+
 /// Runs the rounds and prints the median; the last round's account stays linked (and synced).
-pub async fn first_sync(world: &World, rounds: usize) -> MailAccountId {
+pub async fn first_sync(world: &World, provider: Provider, rounds: usize) -> MailAccountId {
     let rounds = rounds.max(1);
     let mut results: Vec<(u64, Duration)> = Vec::with_capacity(rounds);
     let mut account = None;
@@ -18,9 +27,14 @@ pub async fn first_sync(world: &World, rounds: usize) -> MailAccountId {
         if let Some(previous) = account.take() {
             world.mail.unlink(&world.caller, previous).await.unwrap();
         }
-        let assertion = world.sandbox.microsoft_assertion(&world.mailbox, None, 3600).unwrap();
-        let linked = world.mail.link_on_behalf_of(&world.caller, &assertion).await.unwrap();
-        let id = linked.account.id;
+        let id = match provider {
+            Provider::Outlook => {
+                let assertion =
+                    world.sandbox.microsoft_assertion(&world.mailbox, None, 3600).unwrap();
+                world.mail.link_on_behalf_of(&world.caller, &assertion).await.unwrap().account.id
+            }
+            Provider::Gmail => world.link_over_http(&world.gmail).await,
+        };
         let started = Instant::now();
         let outcome = world.mail.sync(id).await.unwrap();
         let took = started.elapsed();
@@ -33,8 +47,12 @@ pub async fn first_sync(world: &World, rounds: usize) -> MailAccountId {
     let median = &results[results.len() / 2];
     let all: Vec<String> = results.iter().map(|r| format!("{:.0}", rate(r))).collect();
     println!(
-        "  first sync into PostgreSQL   {:>7.0} messages/s   {} messages in {:.2} s, median of \
+        "  first {} sync into PostgreSQL {:>7.0} messages/s   {} messages in {:.2} s, median of \
          {rounds} (rounds: {})   target >= {TARGET_PER_SEC:.0}/s: {}",
+        match provider {
+            Provider::Outlook => "Outlook",
+            Provider::Gmail => "Gmail",
+        },
         rate(median),
         median.0,
         median.1.as_secs_f64(),
