@@ -9,6 +9,7 @@ pub mod identity;
 pub mod jobs;
 pub mod mail;
 pub mod mail_auth;
+pub mod mail_stats_store;
 pub mod mail_store;
 pub mod oauth;
 pub mod rate_limit;
@@ -29,6 +30,7 @@ pub use identity::{
 };
 pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob, WorkWakeups};
 pub use mail_auth::{MailAdapters, MailAuth, MailAuthError, MailSourceFactory, ProviderTokens};
+pub use mail_stats_store::{MailAccountStats, MailStatsStore};
 pub use mail_store::{MailLinkState, MailLinkStore, MailStore, PendingMailLink};
 pub use oauth::{OAuthGrant, OAuthState, OAuthStateStore};
 pub use rate_limit::{RateGate, Throttled, Try, retrying, with_retries};

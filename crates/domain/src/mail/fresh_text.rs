@@ -32,9 +32,18 @@
 /// assert_eq!(fresh_text(body), "Sounds good, ship it.");
 /// ```
 pub fn fresh_text(body: &str) -> String {
-    let lines: Vec<&str> = body.lines().map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
-    let end =
-        lines.iter().enumerate().position(|(i, _)| ends_text(&lines, i)).unwrap_or(lines.len());
+    // Lines are read only as far as the text goes (plus a few ahead): a reply quoting a long
+    // thread costs its own length, not the thread's.
+    let mut ahead = body.lines().map(|l| l.strip_suffix('\r').unwrap_or(l));
+    let mut lines: Vec<&str> = Vec::new();
+    let mut end = 0;
+    loop {
+        fill(&mut lines, &mut ahead, end + LOOKAHEAD);
+        if end >= lines.len() || ends_text(&mut lines, &mut ahead, end) {
+            break;
+        }
+        end += 1;
+    }
     let kept: Vec<&str> = lines[..end]
         .iter()
         .map(|l| l.trim_end())
@@ -44,17 +53,48 @@ pub fn fresh_text(body: &str) -> String {
     kept.join("\n").trim_matches('\n').trim().to_owned()
 }
 
-/// Whether the text ends before line `i`.
-fn ends_text(lines: &[&str], i: usize) -> bool {
+/// Lines a rule looks at from the current one (a header block's five).
+const LOOKAHEAD: usize = 5;
+/// The most non-blank lines a signature after a sign-off may have.
+const SIGNATURE_LINES: usize = 6;
+
+/// Reads lines from `ahead` until `lines` holds `n` (or `ahead` is exhausted).
+fn fill<'a>(lines: &mut Vec<&'a str>, ahead: &mut impl Iterator<Item = &'a str>, n: usize) {
+    while lines.len() < n {
+        let Some(line) = ahead.next() else { return };
+        lines.push(line);
+    }
+}
+
+/// Whether the text ends before line `i` (`lines` is read further from `ahead` as needed).
+fn ends_text<'a>(
+    lines: &mut Vec<&'a str>,
+    ahead: &mut impl Iterator<Item = &'a str>,
+    i: usize,
+) -> bool {
     let line = lines[i].trim();
     let next = lines.get(i + 1).map_or("", |l| l.trim());
-    is_attribution(line)
+    if is_attribution(line)
         || (is_attribution_start(line) && next.ends_with("wrote:"))
         || is_separator(line)
         || is_header_block(lines, i)
         || is_signature(line)
-        || (is_sign_off(line)
-            && lines[i + 1..].iter().filter(|l| !l.trim().is_empty()).count() <= 6)
+    {
+        return true;
+    }
+    if !is_sign_off(line) {
+        return false;
+    }
+    // A sign-off ends the text when what follows is short: read until one line too many.
+    let mut j = i + 1;
+    let mut non_blank = 0;
+    while non_blank <= SIGNATURE_LINES {
+        fill(lines, ahead, j + 1);
+        let Some(l) = lines.get(j) else { return true };
+        non_blank += usize::from(!l.trim().is_empty());
+        j += 1;
+    }
+    false
 }
 
 fn lower(line: &str) -> String {
