@@ -252,7 +252,9 @@ impl<P: Ports> StatsService<P> {
     /// # Errors
     /// A failure of the store or of a computation; what was committed before stays.
     pub async fn update(&self) -> Result<UpdateOutcome, StatsError> {
-        let events = catch_up(&self.uow, self.consumer.clone(), self.policy.batch.max(1)).await?;
+        let batch = self.policy.batch.max(1);
+        let events = catch_up(&self.uow, self.consumer.clone(), batch).await?
+            + catch_up(&self.uow, self.mail_consumer.clone(), batch).await?;
         let now = self.clock.now();
         let half = TimeDelta::from_std(self.policy.max_age / 2).unwrap_or(TimeDelta::MAX);
         let ended_before = now.checked_sub_signed(half).unwrap_or(now);
