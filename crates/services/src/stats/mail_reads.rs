@@ -115,7 +115,8 @@ impl<P: Ports> StatsService<P> {
 
     /// Who sent `owner`'s account the most mail since `since` (at most 30 days ago), or, without
     /// it, over the past 30 days: then the stored answer, recomputed when messages arrived
-    /// (the mail consumer) or when older than `max_age`.
+    /// (the mail consumer) or when older than `max_age`. With the start of the window counted
+    /// (it ends now, or when the stored answer was computed).
     ///
     /// # Errors
     /// [`StatsError::AccountNotFound`] when it is not theirs; [`StatsError::InFuture`] for a
@@ -125,20 +126,21 @@ impl<P: Ports> StatsService<P> {
         owner: UserId,
         account: MailAccountId,
         since: Option<DateTime<Utc>>,
-    ) -> Result<Vec<TopSender>, StatsError> {
+    ) -> Result<(DateTime<Utc>, Vec<TopSender>), StatsError> {
         let now = self.clock.now();
         let limit = self.policy.settings.most_active;
         if let Some(since) = since {
             let window = window_since(self.past("since", since)?, now, MAX_SINCE);
-            return self
+            let top = self
                 .uow
                 .read(move |tx| {
                     Box::pin(async move {
                         owned(tx, owner, account).await?;
-                        Ok(tx.mail_top_senders(account, window, limit).await?)
+                        Ok::<_, StatsError>(tx.mail_top_senders(account, window, limit).await?)
                     })
                 })
-                .await;
+                .await?;
+            return Ok((window.start, top));
         }
         let max_age = TimeDelta::from_std(self.policy.max_age).unwrap_or(TimeDelta::MAX);
         let stored = self
@@ -151,7 +153,7 @@ impl<P: Ports> StatsService<P> {
             })
             .await?;
         if let Some(stats) = stored.filter(|s| now - s.window_end <= max_age) {
-            return Ok(stats.top_senders);
+            return Ok((stats.window_end - TOP_SENDERS_WINDOW, stats.top_senders));
         }
         let stats = self
             .uow
@@ -163,7 +165,7 @@ impl<P: Ports> StatsService<P> {
                 })
             })
             .await?;
-        Ok(stats.top_senders)
+        Ok((stats.window_end - TOP_SENDERS_WINDOW, stats.top_senders))
     }
 
     /// The summary of `owner`'s thread `thread_key` (in `account` when given, else in the
@@ -219,7 +221,8 @@ impl<P: Ports> StatsService<P> {
 
     /// What arrived in `owner`'s account since `since` (at most 30 days ago; the latest
     /// `max_window_posts` messages): hot topics against the week before, top senders and
-    /// representative messages, computed on the blocking pool.
+    /// representative messages, computed on the blocking pool. With the start of the window
+    /// analysed (it ends now).
     ///
     /// # Errors
     /// [`StatsError::AccountNotFound`] when it is not theirs; [`StatsError::InFuture`] for a
@@ -229,7 +232,7 @@ impl<P: Ports> StatsService<P> {
         owner: UserId,
         account: MailAccountId,
         since: DateTime<Utc>,
-    ) -> Result<MailDigest, StatsError> {
+    ) -> Result<(DateTime<Utc>, MailDigest), StatsError> {
         let window = window_since(self.past("time", since)?, self.clock.now(), MAX_SINCE);
         let history = TimeWindow::ending_at(window.start, self.policy.settings.history);
         let limits = (self.policy.max_window_posts, self.policy.max_history_posts);
@@ -252,12 +255,13 @@ impl<P: Ports> StatsService<P> {
             })
             .await?;
         if window.is_empty() || messages.is_empty() {
-            return Ok(MailDigest::default());
+            return Ok((window.start, MailDigest::default()));
         }
         let settings = self.policy.settings;
-        super::compute::offload(&self.cpu, move |parallelism| {
+        let digest = super::compute::offload(&self.cpu, move |parallelism| {
             MailDigest::compute(&messages, window, &settings, parallelism)
         })
-        .await
+        .await?;
+        Ok((window.start, digest))
     }
 }
