@@ -8,6 +8,7 @@ mod cli;
 mod demo;
 mod lockout;
 mod mail;
+mod mail_stats;
 mod oauth;
 mod rate_limits;
 mod refresh_race;
