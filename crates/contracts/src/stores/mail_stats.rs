@@ -132,7 +132,7 @@ fn summary(fingerprint: u64, text: &str) -> SummarizedThread {
 pub async fn stored_results_are_replaced_and_go_with_their_account<H: StoreHarness>(store: &H) {
     let ada = linked(store, "ada@example.org").await;
     let acc = ada.account.id;
-    let stats = |end: i64, name: &str| MailAccountStats {
+    let stats = move |end: i64, name: &str| MailAccountStats {
         account_id: acc,
         window_end: at(end),
         computed_at: at(end),

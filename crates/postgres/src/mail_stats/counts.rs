@@ -69,7 +69,7 @@ SELECT lower(btrim(m.from_address)) AS address,
    AND m.received_at < $3
    AND m.from_address IS NOT NULL
  GROUP BY 1
- ORDER BY messages DESC, address COLLATE \"C\"
+ ORDER BY count(*) DESC, lower(btrim(m.from_address)) COLLATE \"C\"
  LIMIT $4";
 
 #[derive(diesel::QueryableByName)]
