@@ -44,10 +44,9 @@ struct Planted {
     projects: MailFolderId,
 }
 
-/// A message of the planted mailbox.
+/// A message of the planted mailbox, in `(account, folder)`.
 fn message(
-    account: MailAccountId,
-    folder: MailFolderId,
+    (account, folder): (MailAccountId, MailFolderId),
     key: &str,
     thread: &str,
     from: (&str, &str),
@@ -134,7 +133,15 @@ fn cutover_thread(p: &Planted, now: DateTime<Utc>) -> Vec<StoredMessage> {
                 "Re: Datacenter migration cutover"
             };
             let at = now - m(200 - 30 * i64::try_from(i).unwrap());
-            message(p.account, p.projects, &format!("c{i}"), "t-cutover", *from, subject, body, at)
+            message(
+                (p.account, p.projects),
+                &format!("c{i}"),
+                "t-cutover",
+                *from,
+                subject,
+                body,
+                at,
+            )
         })
         .collect()
 }
@@ -189,8 +196,7 @@ async fn plant(db: &TestDb, ada: UserId, now: DateTime<Utc>) -> Planted {
         let at = now - h(2 + 3 * i);
         let subject = "Datacenter migration status";
         mail.push(message(
-            planted.account,
-            planted.inbox,
+            (planted.account, planted.inbox),
             &format!("g{i}"),
             &format!("tg{i}"),
             GRACE,
@@ -203,8 +209,7 @@ async fn plant(db: &TestDb, ada: UserId, now: DateTime<Utc>) -> Planted {
         let body = format!("The payroll audit needs the ledger export number {i} by Monday.");
         let at = now - h(1 + 4 * i);
         mail.push(message(
-            planted.account,
-            planted.inbox,
+            (planted.account, planted.inbox),
             &format!("a{i}"),
             &format!("ta{i}"),
             ALAN,
@@ -215,8 +220,7 @@ async fn plant(db: &TestDb, ada: UserId, now: DateTime<Utc>) -> Planted {
     }
     let lunch = "Today the cafeteria menu has soup and salad.";
     mail.push(message(
-        planted.account,
-        planted.inbox,
+        (planted.account, planted.inbox),
         "n0",
         "tn0",
         NEWS,
@@ -227,8 +231,7 @@ async fn plant(db: &TestDb, ada: UserId, now: DateTime<Utc>) -> Planted {
     for day in 2..8 {
         let at = now - d(day);
         mail.push(message(
-            planted.account,
-            planted.inbox,
+            (planted.account, planted.inbox),
             &format!("n{day}"),
             &format!("tn{day}"),
             NEWS,
@@ -388,7 +391,7 @@ async fn stored_results_follow_the_messages_that_changed() {
     let news: Vec<StoredMessage> = (0..10)
         .map(|i| {
             let at = now - TimeDelta::minutes(10 + i);
-            message(p.account, p.inbox, &format!("z{i}"), "tz", zed, "Hello", "Hello there.", at)
+            message((p.account, p.inbox), &format!("z{i}"), "tz", zed, "Hello", "Hello there.", at)
         })
         .collect();
     deliver(&uow, ada, news).await;
