@@ -58,3 +58,6 @@ pub fn base_subject(subject: &str) -> &str {
         rest = tail.trim_start();
     }
 }
+
+#[cfg(test)]
+mod tests;
