@@ -62,6 +62,12 @@ async fn owned<T: MailStore>(
     Ok(())
 }
 
+/// `since` if it is not after `now`. Checked once the account is known to be the caller's: an
+/// unknown account is a 404 whatever the time.
+fn past(field: &'static str, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), StatsError> {
+    if since > now { Err(StatsError::InFuture { field }) } else { Ok(()) }
+}
+
 /// Top senders of `account` over the default window ending at `now`.
 pub(super) async fn account_stats<T: MailStatsStore>(
     tx: &mut T,
@@ -75,11 +81,6 @@ pub(super) async fn account_stats<T: MailStatsStore>(
 }
 
 impl<P: Ports> StatsService<P> {
-    /// `since` if it is not in the future.
-    fn past(&self, field: &'static str, since: DateTime<Utc>) -> Result<DateTime<Utc>, StatsError> {
-        if since > self.clock.now() { Err(StatsError::InFuture { field }) } else { Ok(since) }
-    }
-
     /// How much mail `owner`'s account received (only into `folder` when given), bucket by
     /// bucket: hourly over seven days or daily over 30, as rates of the busiest bucket.
     ///
@@ -130,12 +131,13 @@ impl<P: Ports> StatsService<P> {
         let now = self.clock.now();
         let limit = self.policy.settings.most_active;
         if let Some(since) = since {
-            let window = window_since(self.past("since", since)?, now, MAX_SINCE);
+            let window = window_since(since, now, MAX_SINCE);
             let top = self
                 .uow
                 .read(move |tx| {
                     Box::pin(async move {
                         owned(tx, owner, account).await?;
+                        past("since", since, now)?;
                         Ok::<_, StatsError>(tx.mail_top_senders(account, window, limit).await?)
                     })
                 })
@@ -233,7 +235,8 @@ impl<P: Ports> StatsService<P> {
         account: MailAccountId,
         since: DateTime<Utc>,
     ) -> Result<(DateTime<Utc>, MailDigest), StatsError> {
-        let window = window_since(self.past("time", since)?, self.clock.now(), MAX_SINCE);
+        let now = self.clock.now();
+        let window = window_since(since, now, MAX_SINCE);
         let history = TimeWindow::ending_at(window.start, self.policy.settings.history);
         let limits = (self.policy.max_window_posts, self.policy.max_history_posts);
         let messages = self
@@ -241,6 +244,7 @@ impl<P: Ports> StatsService<P> {
             .read(move |tx| {
                 Box::pin(async move {
                     owned(tx, owner, account).await?;
+                    past("time", since, now)?;
                     let mut messages = Vec::new();
                     for (range, limit) in [(window, limits.0), (history, limits.1)] {
                         let query = MessageQuery {
