@@ -1,6 +1,10 @@
 //! Channel analytics for the stats routes: the pulse (live, from hourly counts), and most
 //! active, hot topics, representative messages and summary of the past day (stored, recomputed
 //! by an event consumer when posts arrive and by a refresh job when the window has moved on).
+//! Mail analytics share the service (`mail_reads`, `mail_consumer`): the pulse of received mail
+//! and the digest are computed on request, an account's top senders are stored and recomputed
+//! by a second consumer of the event log, a thread's summary is stored with the fingerprint of
+//! the messages it read.
 //!
 //! Computations load a window's posts in one statement, then run on the blocking pool, at most
 //! `max_concurrent` at a time, so the async workers keep answering requests. Their parallel
