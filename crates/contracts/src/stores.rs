@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod mail;
 pub mod mail_accounts;
 pub mod mail_links;
+pub mod mail_stats;
 pub mod mail_threads;
 
 use std::future::Future;
@@ -24,7 +25,8 @@ use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, Sou
 use switchboard_domain::identity::{EmailAddress, Role, User};
 use switchboard_ports::{
     ChatStatsStore, ChatStore, EventReader, IdentityStores, JobAdmin, JobQueue, MailLinkStore,
-    MailStore, OAuthStateStore, SealedSecret, SealedSecretStore, StoreError, UnitOfWork, UserStore,
+    MailStatsStore, MailStore, OAuthStateStore, SealedSecret, SealedSecretStore, StoreError,
+    UnitOfWork, UserStore,
 };
 
 /// A fresh store of one adapter, and its ports.
@@ -36,7 +38,8 @@ pub trait StoreHarness: Send + Sync + Sized + 'static {
                     + ChatStatsStore
                     + OAuthStateStore
                     + MailStore
-                    + MailLinkStore,
+                    + MailLinkStore
+                    + MailStatsStore,
         > + Clone;
     /// Its reader of the event log.
     type Events: EventReader;
@@ -222,12 +225,16 @@ macro_rules! store_contract {
             mail::filters_narrow_pages_and_q_searches_subject_and_body,
             mail::the_from_filter_ignores_case,
             mail::messages_are_found_by_provider_id_within_their_account,
+            mail::messages_are_found_by_id_within_their_account,
             mail::attachments_round_trip_and_survive_a_listing_without_them,
             mail_accounts::deleting_an_account_removes_its_folders_messages_and_tokens,
             mail_accounts::accounts_to_sync_skip_dead_grants_oldest_sync_first,
             mail_accounts::folders_list_as_a_tree_keep_cursors_and_retain_what_is_listed,
             mail_threads::threads_page_by_latest_activity_without_duplicates_or_gaps,
             mail_threads::thread_summaries_filters_and_one_thread_stay_with_their_owner,
+            mail_stats::received_hours_count_by_hour_and_folder,
+            mail_stats::top_senders_count_by_address_with_the_latest_name,
+            mail_stats::stored_results_are_replaced_and_go_with_their_account,
             mail_links::a_link_state_is_taken_once_and_expired_ones_are_swept,
             mail_links::a_pending_link_is_taken_once_and_expired_ones_are_swept,
             mail_links::an_external_login_is_recorded_once_per_issuer_and_subject,

@@ -10,6 +10,7 @@ pub mod identity;
 pub mod ids;
 pub mod jobs;
 pub mod mail;
+pub mod mail_stats;
 pub mod service_info;
 
 pub use events::{Change, Event, EventPosition, InvalidCursor, NewEvent};

@@ -7,6 +7,7 @@
 mod account;
 mod address;
 mod folder;
+mod fresh_text;
 mod ids;
 mod order;
 mod provider;
@@ -16,6 +17,7 @@ mod stored;
 pub use account::{MailAccountStatus, SyncProgress, UnknownStatus};
 pub use address::MailAddress;
 pub use folder::{FolderKind, FolderRole};
+pub use fresh_text::fresh_text;
 pub use ids::{MailAccountId, MailFolderId, MailMessageId};
 pub use order::tree_order;
 pub use provider::{MailProvider, ProviderGuess, UnknownProvider};

@@ -20,7 +20,7 @@ use utoipa::{Modify, OpenApi};
 use crate::encoding::{JSON, PROTOBUF};
 use crate::envelope::{ErrorEnvelope, FieldError, Status};
 use crate::proto::v1::MailInteractionRequired;
-use crate::routes::{admin, api_keys, auth, chat, events, mail, me, meta, stats};
+use crate::routes::{admin, api_keys, auth, chat, events, mail, mail_stats, me, meta, stats};
 
 /// The API's document.
 #[derive(Debug, OpenApi)]
@@ -90,6 +90,10 @@ use crate::routes::{admin, api_keys, auth, chat, events, mail, me, meta, stats};
         mail::list_threads::list,
         mail::get_thread::get,
         mail::send::send,
+        mail_stats::pulse::pulse,
+        mail_stats::top_senders::top_senders,
+        mail_stats::thread_summary::summary,
+        mail_stats::digest::digest,
     ),
     // The `data` of the 409 a mail link answers when the provider needs the user first.
     components(schemas(ErrorEnvelope, FieldError, Status, MailInteractionRequired)),
@@ -102,7 +106,9 @@ use crate::routes::{admin, api_keys, auth, chat, events, mail, me, meta, stats};
         (name = "events", description = "The event log: every change, for downstream processing"),
         (name = "chat", description = "Chat sources (Slack, Mattermost) and their channels"),
         (name = "mail", description = "Linked mailboxes (Outlook, Gmail): linking, folders, \
-                                       messages, threads, attachments, sending"),
+                                       messages, threads, attachments, sending, and analytics \
+                                       of the stored mail (pulse, top senders, thread \
+                                       summaries, digest)"),
         (name = "stats", description = "Channel analytics: pulse, most active, hot topics, \
                                         representative messages, summary. List answers are \
                                         bare JSON arrays; in Protobuf, the message named in \

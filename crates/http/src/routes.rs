@@ -10,6 +10,7 @@ pub mod chat;
 pub mod convert;
 pub mod events;
 pub mod mail;
+pub mod mail_stats;
 pub mod me;
 pub mod meta;
 pub mod paging;
@@ -122,7 +123,17 @@ fn configure_mail<P: Ports>(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(mail::get_attachment::get::<P>)),
         )
         .service(resource("/threads").route(web::get().to(mail::list_threads::list::<P>)))
-        .service(resource("/threads/{id}").route(web::get().to(mail::get_thread::get::<P>)));
+        .service(resource("/threads/{id}").route(web::get().to(mail::get_thread::get::<P>)))
+        .service(
+            resource("/threads/{id}/summary")
+                .route(web::get().to(mail_stats::thread_summary::summary::<P>)),
+        )
+        .service(resource("/stats/pulse").route(web::get().to(mail_stats::pulse::pulse::<P>)))
+        .service(
+            resource("/stats/top_senders")
+                .route(web::get().to(mail_stats::top_senders::top_senders::<P>)),
+        )
+        .service(resource("/stats/digest").route(web::post().to(mail_stats::digest::digest::<P>)));
 }
 
 fn configure_admin<P: Ports>(cfg: &mut web::ServiceConfig) {

@@ -6,6 +6,7 @@ pub mod identity;
 pub mod jobs;
 pub mod mail;
 pub mod mail_links;
+mod mail_stats;
 mod mail_threads;
 pub mod mx;
 pub mod no_mail;

@@ -9,7 +9,8 @@ use switchboard_domain::mail::{
     MailAccount, MailAccountId, MailFolder, MailFolderId, MailMessageId, MessageBody, MessagePage,
     MessageQuery, MessageSummary, StoredMessage, ThreadPage, ThreadQuery, tree_order,
 };
-use switchboard_ports::{MailStore, StoreError};
+use switchboard_domain::mail_stats::SummarizedThread;
+use switchboard_ports::{MailAccountStats, MailStore, StoreError};
 
 use crate::MemoryTx;
 use crate::mail_links::MailLinks;
@@ -26,6 +27,10 @@ pub struct MailState {
     pub messages: BTreeMap<MailMessageId, StoredMessage>,
     /// Authorizations in flight, links waiting for completion, sign-ins by provider account.
     pub links: MailLinks,
+    /// Stored top senders by account.
+    pub stats: BTreeMap<MailAccountId, MailAccountStats>,
+    /// Stored thread summaries by account and thread key.
+    pub summaries: BTreeMap<(MailAccountId, String), SummarizedThread>,
 }
 
 impl MailState {
@@ -203,6 +208,20 @@ impl MailStore for MemoryTx {
         Ok(found.cloned())
     }
 
+    async fn mail_messages_by_ids(
+        &mut self,
+        account: MailAccountId,
+        ids: &[MailMessageId],
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        let messages = &self.state.mail.messages;
+        Ok(ids
+            .iter()
+            .filter_map(|id| messages.get(id))
+            .filter(|m| m.account_id == account)
+            .cloned()
+            .collect())
+    }
+
     async fn mail_messages_by_provider_ids(
         &mut self,
         account: MailAccountId,
@@ -256,6 +275,8 @@ impl MailStore for MemoryTx {
         mail.accounts.remove(&id);
         mail.folders.retain(|_, f| f.account_id != id);
         mail.messages.retain(|_, m| m.account_id != id);
+        mail.stats.remove(&id);
+        mail.summaries.retain(|(account, _), _| *account != id);
         self.state.identity.sealed.remove(&id.as_uuid());
         Ok(true)
     }

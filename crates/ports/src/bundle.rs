@@ -4,7 +4,7 @@
 use crate::identity::{Clock, IdentityStores, PasswordHasher, SecretBox, TokenIssuer};
 use crate::{ChatSourceFactory, ChatStatsStore, ChatStore, OAuthStateStore};
 use crate::{EventReader, JobAdmin, ReadinessProbe, UnitOfWork};
-use crate::{MailAdapters, MailLinkStore, MailStore};
+use crate::{MailAdapters, MailLinkStore, MailStatsStore, MailStore};
 
 /// A complete set of adapters. The app defines one over PostgreSQL; the memory crate one for
 /// tests and embedders.
@@ -18,7 +18,8 @@ pub trait Ports: Send + Sync + 'static {
                     + ChatStatsStore
                     + OAuthStateStore
                     + MailStore
-                    + MailLinkStore,
+                    + MailLinkStore
+                    + MailStatsStore,
         > + Clone;
     /// Reads of the event log.
     type Events: EventReader + Clone;

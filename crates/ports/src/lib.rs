@@ -11,6 +11,7 @@ pub mod mail;
 pub mod mail_auth;
 pub mod mail_limit;
 pub mod mail_limits;
+pub mod mail_stats_store;
 pub mod mail_store;
 pub mod oauth;
 pub mod rate_limit;
@@ -33,6 +34,7 @@ pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob, 
 pub use mail_auth::{MailAdapters, MailAuth, MailAuthError, MailSourceFactory, ProviderTokens};
 pub use mail_limit::MailboxLimit;
 pub use mail_limits::MailboxLimits;
+pub use mail_stats_store::{MailAccountStats, MailStatsStore};
 pub use mail_store::{MailLinkState, MailLinkStore, MailStore, PendingMailLink};
 pub use oauth::{OAuthGrant, OAuthState, OAuthStateStore};
 pub use rate_limit::{RateGate, Throttled, Try, retrying, with_retries};

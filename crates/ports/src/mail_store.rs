@@ -99,6 +99,17 @@ pub trait MailStore: Send {
         id: MailMessageId,
     ) -> impl Future<Output = Result<Option<StoredMessage>, StoreError>> + Send;
 
+    /// The stored messages of `account` among `ids`, in full (in no order; ids not stored or
+    /// of another account are left out), for analyses that read bodies of a page's messages.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn mail_messages_by_ids(
+        &mut self,
+        account: MailAccountId,
+        ids: &[MailMessageId],
+    ) -> impl Future<Output = Result<Vec<StoredMessage>, StoreError>> + Send;
+
     /// The stored messages of `account` among `provider_ids` (in no order; ids not stored are
     /// left out), for a sync to tell new messages from changed and unchanged ones.
     ///

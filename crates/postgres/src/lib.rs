@@ -8,6 +8,7 @@ pub mod events;
 pub mod identity;
 pub mod jobs;
 pub mod mail;
+pub mod mail_stats;
 pub mod migrations;
 pub mod oauth;
 pub mod pool;

@@ -80,6 +80,14 @@ impl MailStore for PgTx {
         messages::of_user_by_id(self, user, id).await
     }
 
+    async fn mail_messages_by_ids(
+        &mut self,
+        account: MailAccountId,
+        ids: &[MailMessageId],
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        messages::by_ids(self, account, ids).await
+    }
+
     async fn mail_messages_by_provider_ids(
         &mut self,
         account: MailAccountId,

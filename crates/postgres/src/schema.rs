@@ -176,6 +176,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    mail_account_stats (account_id) {
+        account_id -> Uuid,
+        window_end -> Timestamptz,
+        computed_at -> Timestamptz,
+        top_senders -> Jsonb,
+    }
+}
+
+diesel::table! {
     mail_accounts (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -270,6 +279,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    mail_thread_summaries (account_id, thread_key) {
+        account_id -> Uuid,
+        thread_key -> Text,
+        fingerprint -> Int8,
+        messages -> Int4,
+        sentences -> Jsonb,
+    }
+}
+
+diesel::table! {
     recurring_jobs (name) {
         name -> Text,
         job_type -> Text,
@@ -349,6 +368,7 @@ diesel::joinable!(chat_posts -> chat_channels (channel_id));
 diesel::joinable!(chat_sources -> sealed_secrets (token_secret_id));
 diesel::joinable!(chat_sources -> users (owner_id));
 diesel::joinable!(external_logins -> users (user_id));
+diesel::joinable!(mail_account_stats -> mail_accounts (account_id));
 diesel::joinable!(mail_accounts -> users (user_id));
 diesel::joinable!(mail_folders -> mail_accounts (account_id));
 diesel::joinable!(mail_link_states -> users (user_id));
@@ -356,6 +376,7 @@ diesel::joinable!(mail_message_folders -> mail_folders (folder_id));
 diesel::joinable!(mail_message_folders -> mail_messages (message_id));
 diesel::joinable!(mail_messages -> mail_accounts (account_id));
 diesel::joinable!(mail_pending_links -> users (user_id));
+diesel::joinable!(mail_thread_summaries -> mail_accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sealed_secrets -> users (owner_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -374,12 +395,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     external_logins,
     jobs,
+    mail_account_stats,
     mail_accounts,
     mail_folders,
     mail_link_states,
     mail_message_folders,
     mail_messages,
     mail_pending_links,
+    mail_thread_summaries,
     recurring_jobs,
     refresh_tokens,
     sealed_secrets,

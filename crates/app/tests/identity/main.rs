@@ -9,6 +9,7 @@ mod demo;
 mod gmail;
 mod lockout;
 mod mail;
+mod mail_stats;
 mod oauth;
 mod rate_limits;
 mod refresh_race;

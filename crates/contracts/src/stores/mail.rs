@@ -413,3 +413,27 @@ pub async fn attachments_round_trip_and_survive_a_listing_without_them<H: StoreH
     upsert(store, vec![none]).await;
     assert!(stored(store).await.unwrap().unwrap().attachments.is_empty(), "none any more");
 }
+
+/// Messages by our ids come in full (bodies and folders), only those of the account named.
+pub async fn messages_are_found_by_id_within_their_account<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let bob = linked(store, "bob@example.org").await;
+    let acc = ada.account.id;
+    let ours =
+        upsert(store, vec![message(acc, "m1", 1, &[ada.inbox]), message(acc, "m2", 2, &[])]).await;
+    let theirs = upsert(store, vec![message(bob.account.id, "m1", 1, &[])]).await;
+    let wanted = vec![ours[0], ours[1], theirs[0], MailMessageId::new()];
+    let found = store
+        .uow()
+        .read(move |tx| Box::pin(async move { tx.mail_messages_by_ids(acc, &wanted).await }))
+        .await
+        .unwrap();
+    let mut ids: Vec<MailMessageId> = found.iter().map(|m| m.id).collect();
+    ids.sort_unstable();
+    let mut expected = ours.clone();
+    expected.sort_unstable();
+    assert_eq!(ids, expected, "Bob's message and the unknown id are left out");
+    let m1 = found.iter().find(|m| m.id == ours[0]).unwrap();
+    assert_eq!(m1.folder_ids, [ada.inbox]);
+    assert_eq!(m1.body.as_ref().and_then(|b| b.text.as_deref()), Some("plain body"));
+}

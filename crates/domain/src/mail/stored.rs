@@ -146,6 +146,13 @@ impl From<&StoredMessage> for MessageSummary {
     }
 }
 
+impl StoredMessage {
+    /// The event log's name for messages: a sync appends an `added` event (with the
+    /// message's snapshot) for each new one, a `changed` event per attribute that changed, and
+    /// a `deleted` event for each one removed.
+    pub const EVENT_MODEL: &'static str = "mail_message";
+}
+
 /// Where a page of a mailbox ends: the next page starts strictly after (older than) it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MessageCursor {

@@ -80,6 +80,13 @@ impl Modify for ValidationRules {
         field(schemas, "SendMailRequest", "reply_to_message_id", |o| {
             o.format = Some(SchemaFormat::Custom("uuid".to_owned()));
         });
+        field(schemas, "MailDigestRequest", "account_id", |o| {
+            o.format = Some(SchemaFormat::Custom("uuid".to_owned()));
+        });
+        // ISO 8601 forms beyond RFC 3339 (a date, no offset) are accepted too.
+        field(schemas, "MailDigestRequest", "time", |o| {
+            o.format = Some(SchemaFormat::Custom("date-time".to_owned()));
+        });
         if let Some(RefOr::T(Schema::Array(to))) = property_of(schemas, "SendMailRequest", "to") {
             to.min_items = Some(1);
         }

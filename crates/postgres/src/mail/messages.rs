@@ -255,6 +255,25 @@ pub(super) async fn of_user_by_id(
     Ok(with_folders(tx, rows).await?.pop())
 }
 
+pub(super) async fn by_ids(
+    tx: &mut PgTx,
+    account: MailAccountId,
+    ids: &[MailMessageId],
+) -> Result<Vec<StoredMessage>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<uuid::Uuid> = ids.iter().map(|id| id.as_uuid()).collect();
+    let rows: Vec<MessageRow> = mail_messages::table
+        .filter(mail_messages::id.eq_any(&ids))
+        .filter(mail_messages::account_id.eq(account.as_uuid()))
+        .select(MessageRow::as_select())
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?;
+    with_folders(tx, rows).await
+}
+
 pub(super) async fn by_provider_ids(
     tx: &mut PgTx,
     account: MailAccountId,

@@ -17,7 +17,7 @@ use switchboard_ports::{MailStore, Ports, Transaction, UnitOfWork};
 use super::{MailService, MailServiceError};
 
 /// The event log's name for messages.
-pub(super) const MESSAGE_MODEL: &str = "mail_message";
+pub(super) const MESSAGE_MODEL: &str = StoredMessage::EVENT_MODEL;
 
 /// What a page (or a sync) changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

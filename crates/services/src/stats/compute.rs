@@ -93,7 +93,7 @@ pub(super) async fn over_window<T: Send + 'static>(
 
 /// Runs CPU-bound `work` on the blocking pool once a permit is free: the async workers keep
 /// serving while it runs, and at most `max_concurrent` computations share the analytics pool.
-async fn offload<T: Send + 'static>(
+pub(super) async fn offload<T: Send + 'static>(
     cpu: &Cpu,
     work: impl FnOnce(&dyn Parallelism) -> T + Send + 'static,
 ) -> Result<T, StatsError> {

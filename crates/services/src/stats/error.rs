@@ -10,6 +10,21 @@ pub enum StatsError {
     /// No such channel of the caller's.
     #[error("no such channel")]
     ChannelNotFound,
+    /// No such mail account of the caller's.
+    #[error("no such mail account")]
+    AccountNotFound,
+    /// No such folder in the caller's mail account.
+    #[error("no such mail folder")]
+    FolderNotFound,
+    /// No such thread of the caller's.
+    #[error("no such thread")]
+    ThreadNotFound,
+    /// A time that must be in the past is in the future.
+    #[error("{field} is in the future")]
+    InFuture {
+        /// The parameter.
+        field: &'static str,
+    },
     /// The analytics refused their parameters (a bug: the service chooses them).
     #[error(transparent)]
     Analytics(#[from] AnalyticsError),

@@ -39,8 +39,13 @@ impl<P: Ports> BackgroundJob for StatsUpdateJob<P> {
 
     async fn run(&self, stats: &StatsService<P>) -> Result<(), JobError> {
         let outcome = stats.update().await.map_err(|e| JobError::new(e.to_string()))?;
-        if outcome.events > 0 || outcome.refreshed > 0 {
-            tracing::info!(events = outcome.events, refreshed = outcome.refreshed, "stats updated");
+        if outcome.events > 0 || outcome.mail_events > 0 || outcome.refreshed > 0 {
+            tracing::info!(
+                events = outcome.events,
+                mail_events = outcome.mail_events,
+                refreshed = outcome.refreshed,
+                "stats updated"
+            );
         }
         Ok(())
     }

@@ -1,6 +1,10 @@
 //! Channel analytics for the stats routes: the pulse (live, from hourly counts), and most
 //! active, hot topics, representative messages and summary of the past day (stored, recomputed
 //! by an event consumer when posts arrive and by a refresh job when the window has moved on).
+//! Mail analytics share the service (`mail_reads`, `mail_consumer`): the pulse of received mail
+//! and the digest are computed on request, an account's top senders are stored and recomputed
+//! by a second consumer of the event log, a thread's summary is stored with the fingerprint of
+//! the messages it read.
 //!
 //! Computations load a window's posts in one statement, then run on the blocking pool, at most
 //! `max_concurrent` at a time, so the async workers keep answering requests. Their parallel
@@ -12,6 +16,8 @@ mod consumer;
 mod error;
 mod flights;
 mod jobs;
+mod mail_consumer;
+mod mail_reads;
 mod pulses;
 mod reads;
 
@@ -25,6 +31,8 @@ use switchboard_ports::Ports;
 pub use consumer::ChannelStatsConsumer;
 pub use error::StatsError;
 pub use jobs::StatsUpdateJob;
+pub use mail_consumer::MailStatsConsumer;
+pub use mail_reads::{MailPulseBucket, TOP_SENDERS_WINDOW, ThreadSummaryOf};
 pub use reads::UpdateOutcome;
 
 /// Analytics settings, from configuration.
@@ -77,6 +85,7 @@ pub struct StatsService<P: Ports> {
     policy: Arc<StatsPolicy>,
     cpu: Arc<compute::Cpu>,
     consumer: Arc<ChannelStatsConsumer<P>>,
+    mail_consumer: Arc<MailStatsConsumer<P>>,
     flights: Arc<flights::Flights>,
     pulses: Option<Arc<pulses::Pulses>>,
 }
@@ -95,6 +104,7 @@ impl<P: Ports> Clone for StatsService<P> {
             policy: self.policy.clone(),
             cpu: self.cpu.clone(),
             consumer: self.consumer.clone(),
+            mail_consumer: self.mail_consumer.clone(),
             flights: self.flights.clone(),
             pulses: self.pulses.clone(),
         }
@@ -116,8 +126,9 @@ impl<P: Ports> StatsService<P> {
         let cpu = Arc::new(compute::Cpu::new(policy.max_concurrent, parallelism));
         let consumer =
             Arc::new(ChannelStatsConsumer::new(clock.clone(), policy.clone(), cpu.clone()));
+        let mail_consumer = Arc::new(MailStatsConsumer::new(clock.clone(), policy.clone()));
         let pulses = pulses::Pulses::new(policy.pulse_cache).map(Arc::new);
-        Self { uow, clock, policy, cpu, consumer, flights: Arc::default(), pulses }
+        Self { uow, clock, policy, cpu, consumer, mail_consumer, flights: Arc::default(), pulses }
     }
 
     /// The same service (its policy, its limit on concurrent computations, its
@@ -131,5 +142,10 @@ impl<P: Ports> StatsService<P> {
     /// The event consumer that recomputes channels which received posts.
     pub fn consumer(&self) -> Arc<ChannelStatsConsumer<P>> {
         self.consumer.clone()
+    }
+
+    /// The event consumer that recomputes mail accounts' top senders.
+    pub fn mail_consumer(&self) -> Arc<MailStatsConsumer<P>> {
+        self.mail_consumer.clone()
     }
 }

@@ -20,8 +20,10 @@ use crate::events::catch_up;
 /// What one run of the update did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UpdateOutcome {
-    /// Events the consumer read.
+    /// Events the channel consumer read.
     pub events: usize,
+    /// Events the mail consumer read.
+    pub mail_events: usize,
     /// Channels whose window had moved on, recomputed.
     pub refreshed: usize,
 }
@@ -252,7 +254,9 @@ impl<P: Ports> StatsService<P> {
     /// # Errors
     /// A failure of the store or of a computation; what was committed before stays.
     pub async fn update(&self) -> Result<UpdateOutcome, StatsError> {
-        let events = catch_up(&self.uow, self.consumer.clone(), self.policy.batch.max(1)).await?;
+        let batch = self.policy.batch.max(1);
+        let events = catch_up(&self.uow, self.consumer.clone(), batch).await?;
+        let mail_events = catch_up(&self.uow, self.mail_consumer.clone(), batch).await?;
         let now = self.clock.now();
         let half = TimeDelta::from_std(self.policy.max_age / 2).unwrap_or(TimeDelta::MAX);
         let ended_before = now.checked_sub_signed(half).unwrap_or(now);
@@ -276,6 +280,6 @@ impl<P: Ports> StatsService<P> {
             refreshed += stale.len();
             self.recompute(stale, now).await?;
         }
-        Ok(UpdateOutcome { events, refreshed })
+        Ok(UpdateOutcome { events, mail_events, refreshed })
     }
 }

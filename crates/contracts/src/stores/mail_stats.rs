@@ -1,0 +1,190 @@
+//! The mail analytics' store: received counts per hour (and per folder), top senders as the
+//! domain counts them, and the stored results kept, replaced and removed with their account.
+
+use chrono::{DateTime, Utc};
+use switchboard_domain::analytics::TimeWindow;
+use switchboard_domain::mail::{MailAccountId, MailAddress, MailMessageId, StoredMessage};
+use switchboard_domain::mail_stats::{SummarizedThread, ThreadSentence, TopSender};
+use switchboard_ports::{MailAccountStats, MailStatsStore, MailStore, StoreError, UnitOfWork};
+
+use super::mail::{linked, message, upsert};
+use super::{StoreHarness, at};
+
+fn sent(mut m: StoredMessage, name: Option<&str>, address: &str) -> StoredMessage {
+    m.from = Some(MailAddress { name: name.map(str::to_owned), address: address.into() });
+    m
+}
+
+async fn read<H: StoreHarness, T: Send + 'static>(
+    store: &H,
+    work: impl for<'t> FnOnce(
+        &'t mut <H::Uow as UnitOfWork>::Tx,
+    ) -> switchboard_ports::BoxFuture<'t, Result<T, StoreError>>
+    + Send
+    + 'static,
+) -> T {
+    store.uow().transact(work).await.unwrap()
+}
+
+/// Counts per hour start within the window, only the folder's when asked; an hour starting
+/// before the window is left out, and another account's mail never counts.
+pub async fn received_hours_count_by_hour_and_folder<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let bob = linked(store, "bob@example.org").await;
+    let acc = ada.account.id;
+    // at(0) is 12:00: 11:50, 12:05, 12:40 (work), 13:10 (work and inbox), 14:00.
+    upsert(
+        store,
+        vec![
+            message(acc, "m0", -10, &[ada.inbox]),
+            message(acc, "m1", 5, &[ada.inbox]),
+            message(acc, "m2", 40, &[ada.work]),
+            message(acc, "m3", 70, &[ada.work, ada.inbox]),
+            message(acc, "m4", 120, &[ada.inbox]),
+            message(bob.account.id, "b1", 6, &[bob.inbox]),
+        ],
+    )
+    .await;
+    let window = TimeWindow::new(at(5), at(120));
+    let hours = |folder| {
+        read(store, move |tx| {
+            Box::pin(async move { tx.mail_received_hours(acc, folder, window).await })
+        })
+    };
+    let counts = |found: Vec<switchboard_ports::HourlyCount>| -> Vec<(DateTime<Utc>, u64)> {
+        let mut c: Vec<_> = found.into_iter().map(|h| (h.hour, h.posts)).collect();
+        c.sort();
+        c
+    };
+    assert_eq!(counts(hours(None).await), [(at(60), 1)], "the 12:00 hour starts before the window");
+    let window = TimeWindow::new(at(0), at(180));
+    let all = read(store, move |tx| {
+        Box::pin(async move { tx.mail_received_hours(acc, None, window).await })
+    })
+    .await;
+    assert_eq!(counts(all), [(at(0), 2), (at(60), 1), (at(120), 1)]);
+    let work = ada.work;
+    let in_work = read(store, move |tx| {
+        Box::pin(async move { tx.mail_received_hours(acc, Some(work), window).await })
+    })
+    .await;
+    assert_eq!(counts(in_work), [(at(0), 1), (at(60), 1)]);
+}
+
+/// Senders count by address ignoring case, busiest first, ties by address, with the name of
+/// their latest named message; only the window's messages of the account count.
+pub async fn top_senders_count_by_address_with_the_latest_name<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let acc = ada.account.id;
+    let m = |id: &str, minutes| message(acc, id, minutes, &[ada.inbox]);
+    upsert(
+        store,
+        vec![
+            sent(m("g1", 1), Some("G. Hopper"), "grace@navy.example"),
+            sent(m("g2", 2), Some("Grace Hopper"), "Grace@Navy.example"),
+            sent(m("g3", 3), None, "grace@navy.example"),
+            sent(m("a1", 4), None, "alan@bletchley.example"),
+            sent(m("a2", 5), None, "alan@bletchley.example"),
+            sent(m("z1", 6), Some("Zed"), "zed@example.org"),
+            sent(m("z2", 7), Some("Zed"), "zed@example.org"),
+            sent(m("old", -60), Some("Old"), "old@example.org"),
+        ],
+    )
+    .await;
+    let window = TimeWindow::new(at(0), at(60));
+    let top =
+        read(store, move |tx| Box::pin(async move { tx.mail_top_senders(acc, window, 10).await }))
+            .await;
+    let sender = |address: &str, name: &str, messages| TopSender {
+        address: address.into(),
+        name: name.into(),
+        messages,
+    };
+    assert_eq!(
+        top,
+        [
+            sender("grace@navy.example", "Grace Hopper", 3),
+            sender("alan@bletchley.example", "", 2),
+            sender("zed@example.org", "Zed", 2),
+        ]
+    );
+    let one =
+        read(store, move |tx| Box::pin(async move { tx.mail_top_senders(acc, window, 1).await }))
+            .await;
+    assert_eq!(one.len(), 1);
+}
+
+fn summary(fingerprint: u64, text: &str) -> SummarizedThread {
+    SummarizedThread {
+        fingerprint,
+        messages: 2,
+        sentences: vec![ThreadSentence {
+            text: text.into(),
+            message_id: MailMessageId::new(),
+            from: "Grace".into(),
+            received_at: at(3),
+        }],
+    }
+}
+
+/// Stored top senders are replaced unless older; summaries are replaced; both go with their
+/// account, and are dropped for an account that does not exist.
+pub async fn stored_results_are_replaced_and_go_with_their_account<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let acc = ada.account.id;
+    let stats = move |end: i64, name: &str| MailAccountStats {
+        account_id: acc,
+        window_end: at(end),
+        computed_at: at(end),
+        top_senders: vec![TopSender { address: "g@x".into(), name: name.into(), messages: 2 }],
+    };
+    let (newer, older) = (stats(10, "newer"), stats(5, "older"));
+    let (n, o) = (newer.clone(), older.clone());
+    read(store, move |tx| {
+        Box::pin(async move {
+            tx.save_mail_account_stats(&n).await?;
+            tx.save_mail_account_stats(&o).await
+        })
+    })
+    .await;
+    let kept =
+        read(store, move |tx| Box::pin(async move { tx.mail_account_stats(acc).await })).await;
+    assert_eq!(kept, Some(newer), "an older computation does not replace a newer one");
+
+    // A summary (with a fingerprint using all 64 bits) round trips and is replaced.
+    let (first, second) = (summary(u64::MAX - 1, "first"), summary(7, "second"));
+    let (f, s) = (first.clone(), second.clone());
+    let found = read(store, move |tx| {
+        Box::pin(async move {
+            tx.save_mail_thread_summary(acc, "t1", &f).await?;
+            let once = tx.mail_thread_summary(acc, "t1").await?;
+            tx.save_mail_thread_summary(acc, "t1", &s).await?;
+            Ok((
+                once,
+                tx.mail_thread_summary(acc, "t1").await?,
+                tx.mail_thread_summary(acc, "t2").await?,
+            ))
+        })
+    })
+    .await;
+    assert_eq!(found, (Some(first), Some(second.clone()), None));
+
+    // Deleting the account deletes them; saving for an unknown account stores nothing.
+    let (owner, unknown) = (ada.owner.id, MailAccountId::new());
+    let gone = read(store, move |tx| {
+        Box::pin(async move {
+            assert!(tx.delete_mail_account(owner, acc).await?);
+            let orphan = MailAccountStats { account_id: unknown, ..stats(20, "x") };
+            tx.save_mail_account_stats(&orphan).await?;
+            tx.save_mail_thread_summary(unknown, "t1", &second).await?;
+            Ok((
+                tx.mail_account_stats(acc).await?,
+                tx.mail_thread_summary(acc, "t1").await?,
+                tx.mail_account_stats(unknown).await?,
+                tx.mail_thread_summary(unknown, "t1").await?,
+            ))
+        })
+    })
+    .await;
+    assert_eq!(gone, (None, None, None, None));
+}

@@ -1,0 +1,95 @@
+//! [`MemoryTx`] as the mail analytics' store: counts computed from the stored messages.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use switchboard_domain::analytics::TimeWindow;
+use switchboard_domain::mail::{MailAccountId, MailFolderId};
+use switchboard_domain::mail_stats::{SummarizedThread, TopSender, top_senders};
+use switchboard_ports::{HourlyCount, MailAccountStats, MailStatsStore, StoreError};
+
+use crate::MemoryTx;
+
+fn hour_of(at: DateTime<Utc>) -> DateTime<Utc> {
+    let secs = at.timestamp().div_euclid(3600) * 3600;
+    DateTime::from_timestamp(secs, 0).unwrap_or(at)
+}
+
+impl MailStatsStore for MemoryTx {
+    async fn mail_received_hours(
+        &mut self,
+        account: MailAccountId,
+        folder: Option<MailFolderId>,
+        window: TimeWindow,
+    ) -> Result<Vec<HourlyCount>, StoreError> {
+        let mut hours: BTreeMap<DateTime<Utc>, u64> = BTreeMap::new();
+        let messages = self.state.mail.messages.values().filter(|m| m.account_id == account);
+        for m in messages.filter(|m| folder.is_none_or(|f| m.folder_ids.contains(&f))) {
+            let hour = hour_of(m.received_at);
+            if window.contains(hour) {
+                *hours.entry(hour).or_default() += 1;
+            }
+        }
+        Ok(hours.into_iter().map(|(hour, posts)| HourlyCount { hour, posts }).collect())
+    }
+
+    async fn mail_top_senders(
+        &mut self,
+        account: MailAccountId,
+        window: TimeWindow,
+        limit: usize,
+    ) -> Result<Vec<TopSender>, StoreError> {
+        let senders = self
+            .state
+            .mail
+            .messages
+            .values()
+            .filter(|m| m.account_id == account && window.contains(m.received_at))
+            .filter_map(|m| Some((m.from.as_ref()?, m.received_at)));
+        Ok(top_senders(senders, limit))
+    }
+
+    async fn mail_account_stats(
+        &mut self,
+        account: MailAccountId,
+    ) -> Result<Option<MailAccountStats>, StoreError> {
+        Ok(self.state.mail.stats.get(&account).cloned())
+    }
+
+    async fn save_mail_account_stats(
+        &mut self,
+        stats: &MailAccountStats,
+    ) -> Result<(), StoreError> {
+        let mail = &mut self.state.mail;
+        if !mail.accounts.contains_key(&stats.account_id) {
+            return Ok(());
+        }
+        let later =
+            mail.stats.get(&stats.account_id).is_some_and(|s| s.window_end > stats.window_end);
+        if !later {
+            mail.stats.insert(stats.account_id, stats.clone());
+        }
+        Ok(())
+    }
+
+    async fn mail_thread_summary(
+        &mut self,
+        account: MailAccountId,
+        thread_key: &str,
+    ) -> Result<Option<SummarizedThread>, StoreError> {
+        Ok(self.state.mail.summaries.get(&(account, thread_key.to_owned())).cloned())
+    }
+
+    async fn save_mail_thread_summary(
+        &mut self,
+        account: MailAccountId,
+        thread_key: &str,
+        summary: &SummarizedThread,
+    ) -> Result<(), StoreError> {
+        let mail = &mut self.state.mail;
+        if mail.accounts.contains_key(&account) {
+            mail.summaries.insert((account, thread_key.to_owned()), summary.clone());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,95 @@
+//! The store of mail analytics: received counts per hour, senders by count, and the stored
+//! results (an account's top senders, threads' summaries), implemented by each adapter's
+//! transaction type. Callers check that the account is the user's first
+//! ([`MailStore::mail_account`](crate::MailStore::mail_account)).
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use switchboard_domain::analytics::TimeWindow;
+use switchboard_domain::mail::{MailAccountId, MailFolderId};
+use switchboard_domain::mail_stats::{SummarizedThread, TopSender};
+
+use crate::{HourlyCount, StoreError};
+
+/// An account's stored top senders over the window ending at `window_end`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailAccountStats {
+    /// The account.
+    pub account_id: MailAccountId,
+    /// The end of the window counted (exclusive).
+    pub window_end: DateTime<Utc>,
+    /// When they were computed.
+    pub computed_at: DateTime<Utc>,
+    /// Senders by message count, busiest first.
+    pub top_senders: Vec<TopSender>,
+}
+
+/// Mail analytics' reads and writes.
+pub trait MailStatsStore: Send {
+    /// Messages of `account` received per hour (the hour's start, UTC), for the hours
+    /// starting in `window`, only those in `folder` when given (hours without messages may be
+    /// left out).
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn mail_received_hours(
+        &mut self,
+        account: MailAccountId,
+        folder: Option<MailFolderId>,
+        window: TimeWindow,
+    ) -> impl Future<Output = Result<Vec<HourlyCount>, StoreError>> + Send;
+
+    /// The `limit` senders of the most messages of `account` received in `window`, as
+    /// [`top_senders`](switchboard_domain::mail_stats::top_senders) counts them.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn mail_top_senders(
+        &mut self,
+        account: MailAccountId,
+        window: TimeWindow,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<TopSender>, StoreError>> + Send;
+
+    /// The stored top senders of `account`, if computed.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn mail_account_stats(
+        &mut self,
+        account: MailAccountId,
+    ) -> impl Future<Output = Result<Option<MailAccountStats>, StoreError>> + Send;
+
+    /// Stores top senders, replacing those of the same account unless theirs end later;
+    /// those of an account that no longer exists are dropped.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn save_mail_account_stats(
+        &mut self,
+        stats: &MailAccountStats,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The stored summary of `account`'s thread `thread_key`, if any.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn mail_thread_summary(
+        &mut self,
+        account: MailAccountId,
+        thread_key: &str,
+    ) -> impl Future<Output = Result<Option<SummarizedThread>, StoreError>> + Send;
+
+    /// Stores the summary of `account`'s thread `thread_key`, replacing the one stored; one of
+    /// an account that no longer exists is dropped.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn save_mail_thread_summary(
+        &mut self,
+        account: MailAccountId,
+        thread_key: &str,
+        summary: &SummarizedThread,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}

@@ -1,0 +1,65 @@
+//! The mail analytics' store: [`crate::PgTx`] as [`MailStatsStore`]. Counts are aggregates
+//! over `mail_messages` read through its `(account_id, received_at)` index; the stored results
+//! are one row per account in `mail_account_stats` and one per thread in
+//! `mail_thread_summaries`.
+
+mod counts;
+mod stored;
+
+use switchboard_domain::analytics::TimeWindow;
+use switchboard_domain::mail::{MailAccountId, MailFolderId};
+use switchboard_domain::mail_stats::{SummarizedThread, TopSender};
+use switchboard_ports::{HourlyCount, MailAccountStats, MailStatsStore, StoreError};
+
+use crate::PgTx;
+
+impl MailStatsStore for PgTx {
+    async fn mail_received_hours(
+        &mut self,
+        account: MailAccountId,
+        folder: Option<MailFolderId>,
+        window: TimeWindow,
+    ) -> Result<Vec<HourlyCount>, StoreError> {
+        counts::hours(self, account, folder, window).await
+    }
+
+    async fn mail_top_senders(
+        &mut self,
+        account: MailAccountId,
+        window: TimeWindow,
+        limit: usize,
+    ) -> Result<Vec<TopSender>, StoreError> {
+        counts::top_senders(self, account, window, limit).await
+    }
+
+    async fn mail_account_stats(
+        &mut self,
+        account: MailAccountId,
+    ) -> Result<Option<MailAccountStats>, StoreError> {
+        stored::account_stats(self, account).await
+    }
+
+    async fn save_mail_account_stats(
+        &mut self,
+        stats: &MailAccountStats,
+    ) -> Result<(), StoreError> {
+        stored::save_account_stats(self, stats).await
+    }
+
+    async fn mail_thread_summary(
+        &mut self,
+        account: MailAccountId,
+        thread_key: &str,
+    ) -> Result<Option<SummarizedThread>, StoreError> {
+        stored::thread_summary(self, account, thread_key).await
+    }
+
+    async fn save_mail_thread_summary(
+        &mut self,
+        account: MailAccountId,
+        thread_key: &str,
+        summary: &SummarizedThread,
+    ) -> Result<(), StoreError> {
+        stored::save_thread_summary(self, account, thread_key, summary).await
+    }
+}

@@ -1,0 +1,166 @@
+//! Stored mail analytics: an account's top senders, threads' summaries.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+use diesel_async::RunQueryDsl;
+use switchboard_domain::mail::MailAccountId;
+use switchboard_domain::mail_stats::{SummarizedThread, ThreadSentence, TopSender};
+use switchboard_ports::{MailAccountStats, StoreError};
+
+use crate::PgTx;
+use crate::error::store_error;
+use crate::schema::{mail_account_stats, mail_accounts, mail_thread_summaries};
+
+fn encoding(e: &serde_json::Error) -> StoreError {
+    StoreError::Other(e.to_string())
+}
+
+fn decoding(column: &str) -> impl Fn(serde_json::Error) -> StoreError + '_ {
+    move |e| StoreError::Other(format!("{column}: {e}"))
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = mail_account_stats)]
+struct StatsRow {
+    account_id: uuid::Uuid,
+    window_end: DateTime<Utc>,
+    computed_at: DateTime<Utc>,
+    top_senders: serde_json::Value,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = mail_thread_summaries)]
+struct SummaryRow {
+    account_id: uuid::Uuid,
+    thread_key: String,
+    fingerprint: i64,
+    messages: i32,
+    sentences: serde_json::Value,
+}
+
+/// Whether the account still exists, locked against deletion until the commit.
+async fn present(tx: &mut PgTx, account: MailAccountId) -> Result<bool, StoreError> {
+    let found: Option<uuid::Uuid> = mail_accounts::table
+        .filter(mail_accounts::id.eq(account.as_uuid()))
+        .select(mail_accounts::id)
+        .for_key_share()
+        .first(tx.conn())
+        .await
+        .optional()
+        .map_err(store_error)?;
+    Ok(found.is_some())
+}
+
+pub(super) async fn account_stats(
+    tx: &mut PgTx,
+    account: MailAccountId,
+) -> Result<Option<MailAccountStats>, StoreError> {
+    let row: Option<StatsRow> = mail_account_stats::table
+        .filter(mail_account_stats::account_id.eq(account.as_uuid()))
+        .select(StatsRow::as_select())
+        .first(tx.conn())
+        .await
+        .optional()
+        .map_err(store_error)?;
+    row.map(|r| {
+        let top_senders: Vec<TopSender> = serde_json::from_value(r.top_senders)
+            .map_err(decoding("mail_account_stats.top_senders"))?;
+        Ok(MailAccountStats {
+            account_id: MailAccountId::from_uuid(r.account_id),
+            window_end: r.window_end,
+            computed_at: r.computed_at,
+            top_senders,
+        })
+    })
+    .transpose()
+}
+
+pub(super) async fn save_account_stats(
+    tx: &mut PgTx,
+    stats: &MailAccountStats,
+) -> Result<(), StoreError> {
+    use diesel::query_dsl::methods::FilterDsl;
+    use mail_account_stats as s;
+    if !present(tx, stats.account_id).await? {
+        return Ok(());
+    }
+    let row = StatsRow {
+        account_id: stats.account_id.as_uuid(),
+        window_end: stats.window_end,
+        computed_at: stats.computed_at,
+        top_senders: serde_json::to_value(&stats.top_senders).map_err(|e| encoding(&e))?,
+    };
+    diesel::insert_into(s::table)
+        .values(&row)
+        .on_conflict(s::account_id)
+        .do_update()
+        .set((
+            s::window_end.eq(excluded(s::window_end)),
+            s::computed_at.eq(excluded(s::computed_at)),
+            s::top_senders.eq(excluded(s::top_senders)),
+        ))
+        .filter(s::window_end.le(excluded(s::window_end)))
+        .execute(tx.conn())
+        .await
+        .map_err(store_error)?;
+    Ok(())
+}
+
+pub(super) async fn thread_summary(
+    tx: &mut PgTx,
+    account: MailAccountId,
+    thread_key: &str,
+) -> Result<Option<SummarizedThread>, StoreError> {
+    let row: Option<SummaryRow> = mail_thread_summaries::table
+        .filter(mail_thread_summaries::account_id.eq(account.as_uuid()))
+        .filter(mail_thread_summaries::thread_key.eq(thread_key))
+        .select(SummaryRow::as_select())
+        .first(tx.conn())
+        .await
+        .optional()
+        .map_err(store_error)?;
+    row.map(|r| {
+        let sentences: Vec<ThreadSentence> = serde_json::from_value(r.sentences)
+            .map_err(decoding("mail_thread_summaries.sentences"))?;
+        Ok(SummarizedThread {
+            // The fingerprint's bits, kept in a signed column.
+            fingerprint: u64::from_ne_bytes(r.fingerprint.to_ne_bytes()),
+            messages: u32::try_from(r.messages).unwrap_or(0),
+            sentences,
+        })
+    })
+    .transpose()
+}
+
+pub(super) async fn save_thread_summary(
+    tx: &mut PgTx,
+    account: MailAccountId,
+    thread_key: &str,
+    summary: &SummarizedThread,
+) -> Result<(), StoreError> {
+    use mail_thread_summaries as s;
+    if !present(tx, account).await? {
+        return Ok(());
+    }
+    let row = SummaryRow {
+        account_id: account.as_uuid(),
+        thread_key: thread_key.to_owned(),
+        fingerprint: i64::from_ne_bytes(summary.fingerprint.to_ne_bytes()),
+        messages: i32::try_from(summary.messages).unwrap_or(i32::MAX),
+        sentences: serde_json::to_value(&summary.sentences).map_err(|e| encoding(&e))?,
+    };
+    diesel::insert_into(s::table)
+        .values(&row)
+        .on_conflict((s::account_id, s::thread_key))
+        .do_update()
+        .set((
+            s::fingerprint.eq(excluded(s::fingerprint)),
+            s::messages.eq(excluded(s::messages)),
+            s::sentences.eq(excluded(s::sentences)),
+        ))
+        .execute(tx.conn())
+        .await
+        .map_err(store_error)?;
+    Ok(())
+}

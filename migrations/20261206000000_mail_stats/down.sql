@@ -1,0 +1,2 @@
+DROP TABLE mail_thread_summaries;
+DROP TABLE mail_account_stats;
