@@ -11,7 +11,8 @@
 //! 2. list and search: `MAIL_BENCH_STORED` (default 100,000) messages written through the store
 //!    for one account, then `MAIL_BENCH_CLIENTS` (default 32) concurrent clients for
 //!    `MAIL_BENCH_SECS` (default 10) per scenario against the HTTP server running in this
-//!    process: requests per second, p50 and p99. Target: p99 under 10 ms.
+//!    process: requests per second, p50 and p99; then the mail analytics GETs (pulse hourly and
+//!    daily, top senders, thread summaries) over the same account. Target: p99 under 10 ms.
 //! 3. streaming: a message with a `MAIL_BENCH_ATTACHMENT_MB` (default 25) MB attachment,
 //!    downloaded through the HTTP route while this process's resident memory is sampled.
 //!    Target: a peak increase of a small fraction of the attachment (under 5 MB).
