@@ -1,6 +1,6 @@
 //! Mail analytics: top senders, a thread's extractive summary and the digest of what arrived
 //! since a time, over stored messages of any provider. Every text analytic reads a message's
-//! [`fresh_text`](crate::mail::fresh_text) (quotes and signatures removed) and reuses the chat
+//! [`fresh_text`] (quotes and signatures removed) and reuses the chat
 //! analytics ([`crate::analytics`]): LexRank for summaries and representative messages,
 //! TF-IDF against the history for hot topics.
 
