@@ -254,7 +254,10 @@ impl<P: Ports> StatsService<P> {
                         };
                         let page = tx.mail_messages(owner, &query).await?.messages;
                         let ids: Vec<_> = page.iter().map(|m| m.id).collect();
-                        messages.extend(tx.mail_messages_by_ids(account, &ids).await?);
+                        let mut full = tx.mail_messages_by_ids(account, &ids).await?;
+                        // Newest first, as the page listed them.
+                        full.sort_by_key(|m| std::cmp::Reverse((m.received_at, m.id)));
+                        messages.extend(full);
                     }
                     Ok::<Vec<StoredMessage>, StatsError>(messages)
                 })
