@@ -1,5 +1,5 @@
-//! [`MailAuth`] for Microsoft. Google has no client here yet: it answers
-//! [`MailAuthError::Unsupported`].
+//! [`MailAuth`] for Microsoft. Any other provider answers [`MailAuthError::Unsupported`]:
+//! its client lives in its own adapter, and the app dispatches by provider.
 
 use switchboard_domain::mail::MailProvider;
 use switchboard_ports::mail_auth::{AuthorizationRequest, VerifiedAssertion};
