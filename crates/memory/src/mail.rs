@@ -34,7 +34,7 @@ pub struct MailState {
 }
 
 impl MailState {
-    fn owns(&self, user: UserId, account: MailAccountId) -> bool {
+    pub(crate) fn owns(&self, user: UserId, account: MailAccountId) -> bool {
         self.accounts.get(&account).is_some_and(|a| a.user_id == user)
     }
 }

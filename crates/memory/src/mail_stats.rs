@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use switchboard_domain::UserId;
 use switchboard_domain::analytics::TimeWindow;
 use switchboard_domain::mail::{MailAccountId, MailFolderId};
 use switchboard_domain::mail_stats::{SummarizedThread, TopSender, top_senders};
@@ -18,10 +19,17 @@ fn hour_of(at: DateTime<Utc>) -> DateTime<Utc> {
 impl MailStatsStore for MemoryTx {
     async fn mail_received_hours(
         &mut self,
+        owner: UserId,
         account: MailAccountId,
         folder: Option<MailFolderId>,
         window: TimeWindow,
-    ) -> Result<Vec<HourlyCount>, StoreError> {
+    ) -> Result<Option<Vec<HourlyCount>>, StoreError> {
+        let mail = &self.state.mail;
+        let folder_found = folder
+            .is_none_or(|f| mail.folders.get(&f).is_some_and(|found| found.account_id == account));
+        if !mail.owns(owner, account) || !folder_found {
+            return Ok(None);
+        }
         let mut hours: BTreeMap<DateTime<Utc>, u64> = BTreeMap::new();
         let messages = self.state.mail.messages.values().filter(|m| m.account_id == account);
         for m in messages.filter(|m| folder.is_none_or(|f| m.folder_ids.contains(&f))) {
@@ -30,7 +38,7 @@ impl MailStatsStore for MemoryTx {
                 *hours.entry(hour).or_default() += 1;
             }
         }
-        Ok(hours.into_iter().map(|(hour, posts)| HourlyCount { hour, posts }).collect())
+        Ok(Some(hours.into_iter().map(|(hour, posts)| HourlyCount { hour, posts }).collect()))
     }
 
     async fn mail_top_senders(

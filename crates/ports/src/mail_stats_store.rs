@@ -1,11 +1,13 @@
 //! The store of mail analytics: received counts per hour, senders by count, and the stored
 //! results (an account's top senders, threads' summaries), implemented by each adapter's
 //! transaction type. Callers check that the account is the user's first
-//! ([`MailStore::mail_account`](crate::MailStore::mail_account)).
+//! ([`MailStore::mail_account`](crate::MailStore::mail_account)), except for the hourly
+//! counts, which check it themselves.
 
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
+use switchboard_domain::UserId;
 use switchboard_domain::analytics::TimeWindow;
 use switchboard_domain::mail::{MailAccountId, MailFolderId};
 use switchboard_domain::mail_stats::{SummarizedThread, TopSender};
@@ -27,18 +29,21 @@ pub struct MailAccountStats {
 
 /// Mail analytics' reads and writes.
 pub trait MailStatsStore: Send {
-    /// Messages of `account` received per hour (the hour's start, UTC), for the hours
-    /// starting in `window`, only those in `folder` when given (hours without messages may be
-    /// left out).
+    /// Messages of `owner`'s `account` received per hour (the hour's start, UTC), for the
+    /// hours starting in `window`, only those in `folder` when given (hours without messages
+    /// may be left out); `None` when the account is not `owner`'s or the folder not the
+    /// account's. Read on every pulse request: an adapter keeps the counts rather than
+    /// counting the messages each time.
     ///
     /// # Errors
     /// [`StoreError`] from the store.
     fn mail_received_hours(
         &mut self,
+        owner: UserId,
         account: MailAccountId,
         folder: Option<MailFolderId>,
         window: TimeWindow,
-    ) -> impl Future<Output = Result<Vec<HourlyCount>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<Vec<HourlyCount>>, StoreError>> + Send;
 
     /// The `limit` senders of the most messages of `account` received in `window`, as
     /// [`top_senders`](switchboard_domain::mail_stats::top_senders) counts them.

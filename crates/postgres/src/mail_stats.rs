@@ -1,11 +1,13 @@
-//! The mail analytics' store: [`crate::PgTx`] as [`MailStatsStore`]. Counts are aggregates
-//! over `mail_messages` read through its `(account_id, received_at)` index; the stored results
+//! The mail analytics' store: [`crate::PgTx`] as [`MailStatsStore`]. Hourly counts are read
+//! from the rollups `mail_account_hours` and `mail_folder_hours` (kept by triggers), senders
+//! aggregated over `mail_messages` through its `(account_id, received_at)` index; the stored results
 //! are one row per account in `mail_account_stats` and one per thread in
 //! `mail_thread_summaries`.
 
 mod counts;
 mod stored;
 
+use switchboard_domain::UserId;
 use switchboard_domain::analytics::TimeWindow;
 use switchboard_domain::mail::{MailAccountId, MailFolderId};
 use switchboard_domain::mail_stats::{SummarizedThread, TopSender};
@@ -16,11 +18,12 @@ use crate::PgTx;
 impl MailStatsStore for PgTx {
     async fn mail_received_hours(
         &mut self,
+        owner: UserId,
         account: MailAccountId,
         folder: Option<MailFolderId>,
         window: TimeWindow,
-    ) -> Result<Vec<HourlyCount>, StoreError> {
-        counts::hours(self, account, folder, window).await
+    ) -> Result<Option<Vec<HourlyCount>>, StoreError> {
+        counts::hours(self, owner, account, folder, window).await
     }
 
     async fn mail_top_senders(

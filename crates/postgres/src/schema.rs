@@ -176,6 +176,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    mail_account_hours (account_id, hour) {
+        account_id -> Uuid,
+        hour -> Timestamptz,
+        messages -> Int4,
+    }
+}
+
+diesel::table! {
     mail_account_stats (account_id) {
         account_id -> Uuid,
         window_end -> Timestamptz,
@@ -199,6 +207,14 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    mail_folder_hours (folder_id, hour) {
+        folder_id -> Uuid,
+        hour -> Timestamptz,
+        messages -> Int4,
     }
 }
 
@@ -236,6 +252,7 @@ diesel::table! {
     mail_message_folders (message_id, folder_id) {
         message_id -> Uuid,
         folder_id -> Uuid,
+        received_at -> Timestamptz,
     }
 }
 
@@ -368,8 +385,10 @@ diesel::joinable!(chat_posts -> chat_channels (channel_id));
 diesel::joinable!(chat_sources -> sealed_secrets (token_secret_id));
 diesel::joinable!(chat_sources -> users (owner_id));
 diesel::joinable!(external_logins -> users (user_id));
+diesel::joinable!(mail_account_hours -> mail_accounts (account_id));
 diesel::joinable!(mail_account_stats -> mail_accounts (account_id));
 diesel::joinable!(mail_accounts -> users (user_id));
+diesel::joinable!(mail_folder_hours -> mail_folders (folder_id));
 diesel::joinable!(mail_folders -> mail_accounts (account_id));
 diesel::joinable!(mail_link_states -> users (user_id));
 diesel::joinable!(mail_message_folders -> mail_folders (folder_id));
@@ -395,8 +414,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     external_logins,
     jobs,
+    mail_account_hours,
     mail_account_stats,
     mail_accounts,
+    mail_folder_hours,
     mail_folders,
     mail_link_states,
     mail_message_folders,

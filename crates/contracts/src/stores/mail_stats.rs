@@ -2,8 +2,11 @@
 //! domain counts them, and the stored results kept, replaced and removed with their account.
 
 use chrono::{DateTime, Utc};
+use switchboard_domain::UserId;
 use switchboard_domain::analytics::TimeWindow;
-use switchboard_domain::mail::{MailAccountId, MailAddress, MailMessageId, StoredMessage};
+use switchboard_domain::mail::{
+    MailAccountId, MailAddress, MailFolderId, MailMessageId, StoredMessage,
+};
 use switchboard_domain::mail_stats::{SummarizedThread, ThreadSentence, TopSender};
 use switchboard_ports::{MailAccountStats, MailStatsStore, MailStore, StoreError, UnitOfWork};
 
@@ -26,49 +29,76 @@ async fn read<H: StoreHarness, T: Send + 'static>(
     store.uow().transact(work).await.unwrap()
 }
 
+/// A user's hourly counts in `window`: `(hour, messages)` in hour order, `None` when the
+/// account (or the folder) is not theirs.
+async fn hours_of<H: StoreHarness>(
+    store: &H,
+    owner: UserId,
+    account: MailAccountId,
+    folder: Option<MailFolderId>,
+    window: TimeWindow,
+) -> Option<Vec<(DateTime<Utc>, u64)>> {
+    let found = read(store, move |tx| {
+        Box::pin(async move { tx.mail_received_hours(owner, account, folder, window).await })
+    })
+    .await?;
+    let mut counts: Vec<_> =
+        found.into_iter().filter(|h| h.posts > 0).map(|h| (h.hour, h.posts)).collect();
+    counts.sort();
+    Some(counts)
+}
+
 /// Counts per hour start within the window, only the folder's when asked; an hour starting
-/// before the window is left out, and another account's mail never counts.
+/// before the window is left out, and another account's mail never counts. Counts follow
+/// the messages: written again unchanged they stay, moved between folders they move, removed
+/// they go. Another user's account, or a folder of another account, answers nothing.
 pub async fn received_hours_count_by_hour_and_folder<H: StoreHarness>(store: &H) {
     let ada = linked(store, "ada@example.org").await;
     let bob = linked(store, "bob@example.org").await;
-    let acc = ada.account.id;
+    let (acc, me) = (ada.account.id, ada.owner.id);
     // at(0) is 12:00: 11:50, 12:05, 12:40 (work), 13:10 (work and inbox), 14:00.
-    upsert(
-        store,
-        vec![
-            message(acc, "m0", -10, &[ada.inbox]),
-            message(acc, "m1", 5, &[ada.inbox]),
-            message(acc, "m2", 40, &[ada.work]),
-            message(acc, "m3", 70, &[ada.work, ada.inbox]),
-            message(acc, "m4", 120, &[ada.inbox]),
-            message(bob.account.id, "b1", 6, &[bob.inbox]),
-        ],
-    )
-    .await;
-    let window = TimeWindow::new(at(5), at(120));
-    let hours = |folder| {
-        read(store, move |tx| {
-            Box::pin(async move { tx.mail_received_hours(acc, folder, window).await })
-        })
-    };
-    let counts = |found: Vec<switchboard_ports::HourlyCount>| -> Vec<(DateTime<Utc>, u64)> {
-        let mut c: Vec<_> = found.into_iter().map(|h| (h.hour, h.posts)).collect();
-        c.sort();
-        c
-    };
-    assert_eq!(counts(hours(None).await), [(at(60), 1)], "the 12:00 hour starts before the window");
+    let mailbox = vec![
+        message(acc, "m0", -10, &[ada.inbox]),
+        message(acc, "m1", 5, &[ada.inbox]),
+        message(acc, "m2", 40, &[ada.work]),
+        message(acc, "m3", 70, &[ada.work, ada.inbox]),
+        message(acc, "m4", 120, &[ada.inbox]),
+        message(bob.account.id, "b1", 6, &[bob.inbox]),
+    ];
+    upsert(store, mailbox.clone()).await;
+    let narrow = TimeWindow::new(at(5), at(120));
+    let hours = hours_of(store, me, acc, None, narrow).await;
+    assert_eq!(hours, Some(vec![(at(60), 1)]), "the 12:00 hour starts before the window");
     let window = TimeWindow::new(at(0), at(180));
-    let all = read(store, move |tx| {
-        Box::pin(async move { tx.mail_received_hours(acc, None, window).await })
-    })
-    .await;
-    assert_eq!(counts(all), [(at(0), 2), (at(60), 1), (at(120), 1)]);
-    let work = ada.work;
-    let in_work = read(store, move |tx| {
-        Box::pin(async move { tx.mail_received_hours(acc, Some(work), window).await })
-    })
-    .await;
-    assert_eq!(counts(in_work), [(at(0), 1), (at(60), 1)]);
+    let all = Some(vec![(at(0), 2), (at(60), 1), (at(120), 1)]);
+    assert_eq!(hours_of(store, me, acc, None, window).await, all);
+    let in_work = Some(vec![(at(0), 1), (at(60), 1)]);
+    assert_eq!(hours_of(store, me, acc, Some(ada.work), window).await, in_work);
+
+    upsert(store, mailbox).await;
+    assert_eq!(hours_of(store, me, acc, None, window).await, all, "written again, unchanged");
+    assert_eq!(hours_of(store, me, acc, Some(ada.work), window).await, in_work);
+
+    // m2 moves from work to inbox; m3 is removed.
+    upsert(store, vec![message(acc, "m2", 40, &[ada.inbox])]).await;
+    let gone = vec!["m3".to_owned()];
+    store
+        .uow()
+        .transact(move |tx| Box::pin(async move { tx.remove_mail_messages(acc, &gone).await }))
+        .await
+        .unwrap();
+    let after = Some(vec![(at(0), 2), (at(120), 1)]);
+    assert_eq!(hours_of(store, me, acc, None, window).await, after);
+    assert_eq!(hours_of(store, me, acc, Some(ada.work), window).await, Some(vec![]));
+    let inbox = Some(vec![(at(0), 2), (at(120), 1)]);
+    assert_eq!(hours_of(store, me, acc, Some(ada.inbox), window).await, inbox);
+
+    let bob_id = bob.owner.id;
+    assert_eq!(hours_of(store, bob_id, acc, None, window).await, None, "not bob's account");
+    let foreign = hours_of(store, me, acc, Some(bob.inbox), window).await;
+    assert_eq!(foreign, None, "bob's folder is not in ada's account");
+    let theirs = Some(vec![(at(0), 1)]);
+    assert_eq!(hours_of(store, bob_id, bob.account.id, None, window).await, theirs);
 }
 
 /// Senders count by address ignoring case, busiest first, ties by address, with the name of

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
+
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Jsonb, Nullable, Text};
@@ -76,11 +78,11 @@ pub(super) async fn upsert(
         let key = (m.account_id.as_uuid(), m.provider_id.clone());
         ids.get(&key).copied().unwrap_or_else(|| m.id.as_uuid())
     };
-    let links: Vec<(uuid::Uuid, uuid::Uuid)> = unique
+    let links: Vec<Link> = unique
         .iter()
         .flat_map(|m| {
-            let id = stored_id(m);
-            m.folder_ids.iter().map(move |f| (id, f.as_uuid()))
+            let (id, received_at) = (stored_id(m), m.received_at);
+            m.folder_ids.iter().map(move |f| (id, f.as_uuid(), received_at))
         })
         .collect();
     let message_ids: Vec<uuid::Uuid> = unique.iter().map(|m| stored_id(m)).collect();
@@ -88,11 +90,16 @@ pub(super) async fn upsert(
     Ok(messages.iter().map(|m| MailMessageId::from_uuid(stored_id(m))).collect())
 }
 
+/// A folder link: the message, the folder, and the message's receipt time, which the hourly
+/// counts per folder read (kept by triggers on the links).
+type Link = (uuid::Uuid, uuid::Uuid, DateTime<Utc>);
+
 /// Replaces the folder links of `messages` with `links`: one delete, then inserts in chunks.
+/// Never an update of a link: the hourly counts follow inserts and deletes only.
 async fn relink(
     tx: &mut PgTx,
     messages: &[uuid::Uuid],
-    mut links: Vec<(uuid::Uuid, uuid::Uuid)>,
+    mut links: Vec<Link>,
 ) -> Result<(), StoreError> {
     diesel::delete(
         mail_message_folders::table.filter(mail_message_folders::message_id.eq_any(messages)),
@@ -101,14 +108,15 @@ async fn relink(
     .await
     .map_err(store_error)?;
     links.sort_unstable();
-    links.dedup();
+    links.dedup_by_key(|(message, folder, _)| (*message, *folder));
     for chunk in links.chunks(CHUNK * 8) {
         let rows: Vec<_> = chunk
             .iter()
-            .map(|(message, folder)| {
+            .map(|(message, folder, received_at)| {
                 (
                     mail_message_folders::message_id.eq(*message),
                     mail_message_folders::folder_id.eq(*folder),
+                    mail_message_folders::received_at.eq(*received_at),
                 )
             })
             .collect();

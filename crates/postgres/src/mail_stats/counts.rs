@@ -1,8 +1,11 @@
-//! Received messages per hour and senders by count, aggregated in one statement each.
+//! Received messages per hour, read from the hourly rollups, and senders by count, aggregated
+//! in one statement.
 
 use chrono::{DateTime, Utc};
-use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text, Timestamptz, Uuid};
 use diesel_async::RunQueryDsl;
+use switchboard_domain::UserId;
 use switchboard_domain::analytics::TimeWindow;
 use switchboard_domain::mail::{MailAccountId, MailFolderId};
 use switchboard_domain::mail_stats::TopSender;
@@ -10,51 +13,56 @@ use switchboard_ports::{HourlyCount, StoreError};
 
 use crate::PgTx;
 use crate::error::store_error;
+use crate::schema::{
+    mail_account_hours as ah, mail_accounts as a, mail_folder_hours as fh, mail_folders as f,
+};
 
-// The hour is computed from the epoch, not with `date_trunc`, which follows the session's
-// time zone. Messages of the hour holding the window's start are read, then left out by
-// the caller's filter on the hour, as the memory store does.
-const HOURS: &str = "
-SELECT to_timestamp(floor(extract(epoch FROM m.received_at) / 3600) * 3600) AS hour,
-       count(*) AS messages
-  FROM mail_messages m
- WHERE m.account_id = $1
-   AND m.received_at >= $2 - interval '1 hour'
-   AND m.received_at < $3
-   AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM mail_message_folders f
-                                     WHERE f.message_id = m.id AND f.folder_id = $4))
- GROUP BY 1";
-
-#[derive(diesel::QueryableByName)]
-struct HourRow {
-    #[diesel(sql_type = Timestamptz)]
-    hour: DateTime<Utc>,
-    #[diesel(sql_type = BigInt)]
-    messages: i64,
+fn count(hour: DateTime<Utc>, messages: i32) -> Option<HourlyCount> {
+    Some(HourlyCount { hour, posts: u64::try_from(messages).ok()? })
 }
 
+/// The hours of `owner`'s account (or of its `folder`) in `window`, from the rollups the
+/// triggers on `mail_messages` and `mail_message_folders` keep: one statement, which returns
+/// no row when the account or folder is not theirs and one row of nulls when nothing arrived
+/// in the window. Built with the query builder, so each connection prepares it once.
 pub(super) async fn hours(
     tx: &mut PgTx,
+    owner: UserId,
     account: MailAccountId,
     folder: Option<MailFolderId>,
     window: TimeWindow,
-) -> Result<Vec<HourlyCount>, StoreError> {
-    if window.is_empty() {
-        return Ok(Vec::new());
+) -> Result<Option<Vec<HourlyCount>>, StoreError> {
+    let rows: Vec<Option<(DateTime<Utc>, i32)>> = match folder {
+        None => {
+            let in_window = ah::account_id
+                .eq(a::id)
+                .and(ah::hour.ge(window.start))
+                .and(ah::hour.lt(window.end));
+            a::table
+                .left_join(ah::table.on(in_window))
+                .filter(a::id.eq(account.as_uuid()))
+                .filter(a::user_id.eq(owner.as_uuid()))
+                .select((ah::hour, ah::messages).nullable())
+                .load(tx.conn())
+                .await
+        }
+        Some(folder) => {
+            let in_window =
+                fh::folder_id.eq(f::id).and(fh::hour.ge(window.start)).and(fh::hour.lt(window.end));
+            f::table
+                .inner_join(a::table)
+                .left_join(fh::table.on(in_window))
+                .filter(f::id.eq(folder.as_uuid()))
+                .filter(a::id.eq(account.as_uuid()))
+                .filter(a::user_id.eq(owner.as_uuid()))
+                .select((fh::hour, fh::messages).nullable())
+                .load(tx.conn())
+                .await
+        }
     }
-    let rows: Vec<HourRow> = diesel::sql_query(HOURS)
-        .bind::<Uuid, _>(account.as_uuid())
-        .bind::<Timestamptz, _>(window.start)
-        .bind::<Timestamptz, _>(window.end)
-        .bind::<Nullable<Uuid>, _>(folder.map(|f| f.as_uuid()))
-        .load(tx.conn())
-        .await
-        .map_err(store_error)?;
-    Ok(rows
-        .into_iter()
-        .filter(|r| window.contains(r.hour))
-        .map(|r| HourlyCount { hour: r.hour, posts: u64::try_from(r.messages).unwrap_or(0) })
-        .collect())
+    .map_err(store_error)?;
+    Ok((!rows.is_empty())
+        .then(|| rows.into_iter().flatten().filter_map(|(hour, n)| count(hour, n)).collect()))
 }
 
 // The name of a sender's latest message that has one, as `top_senders` keeps it.

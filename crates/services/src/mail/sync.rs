@@ -24,7 +24,7 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use switchboard_domain::mail::{
     FolderRole, MailAccount, MailAccountId, MailAccountStatus, MailFolder, MailFolderId,
 };
-use switchboard_ports::mail::{MailError, MailSource};
+use switchboard_ports::mail::{ChangePage, MailError, MailSource};
 use switchboard_ports::mail::{PageToken, SyncCursor, SyncFrom, SyncScope, SyncStep};
 use switchboard_ports::{Clock, MailStore, Ports, Transaction, UnitOfWork};
 
@@ -249,21 +249,16 @@ impl<P: Ports> MailService<P> {
         let mut restarted = false;
         let mut counts = Counts::default();
         let mut removed = Vec::new();
+        let mut fetched = self.changes(mailbox, &scope, &next).await;
         loop {
-            let (asked, scope_of) = (next.clone(), scope.clone());
-            let page = self
-                .call(mailbox, move |source| {
-                    let (asked, scope) = (asked.clone(), scope_of.clone());
-                    async move { source.changes(scope.as_deref(), asked.from()).await }
-                })
-                .await;
-            let page = match page {
+            let page = match fetched {
                 Err(MailServiceError::Provider(MailError::CursorExpired))
                     if !restarted && !matches!(next, Next::Window(_)) =>
                 {
                     restarted = true;
                     self.forget_cursor(folder).await?;
                     next = Next::Window(since);
+                    fetched = self.changes(mailbox, &scope, &next).await;
                     continue;
                 }
                 page => page?,
@@ -281,25 +276,47 @@ impl<P: Ports> MailService<P> {
                 Some(cursor) => (Vec::new(), Some(cursor)),
                 None => (Vec::new(), None),
             };
-            let written = self
-                .write_page(Page {
-                    account: &mailbox.account,
-                    folders,
-                    upserted: page.upserted,
-                    removed: Vec::new(),
-                    total,
-                    cursors,
-                })
-                .await?;
-            counts = counts.plus(written);
-            match (following, deferred) {
-                (Some(following), _) => next = following,
-                (None, cursor) => {
-                    let cursors = cursor.into_iter().collect();
+            let write = self.write_page(Page {
+                account: &mailbox.account,
+                folders,
+                upserted: page.upserted,
+                removed: Vec::new(),
+                total,
+                cursors,
+            });
+            match following {
+                // The next page is fetched while this one is written: the provider's answer
+                // and the database's commit overlap instead of taking turns. Page tokens come
+                // from the provider, so the fetch needs nothing this write stores.
+                Some(following) => {
+                    let (written, prefetched) =
+                        futures_util::join!(write, self.changes(mailbox, &scope, &following));
+                    counts = counts.plus(written?);
+                    next = following;
+                    fetched = prefetched;
+                }
+                None => {
+                    counts = counts.plus(write.await?);
+                    let cursors = deferred.into_iter().collect();
                     return Ok((counts, Deferred { removed, cursors }));
                 }
             }
         }
+    }
+
+    /// One page of a round's changes, from `next`.
+    async fn changes(
+        &self,
+        mailbox: &Mailbox<SourceOf<P>>,
+        scope: &Arc<Option<String>>,
+        next: &Next,
+    ) -> Result<ChangePage, MailServiceError> {
+        let (asked, scope) = (next.clone(), scope.clone());
+        self.call(mailbox, move |source| {
+            let (asked, scope) = (asked.clone(), scope.clone());
+            async move { source.changes(scope.as_deref(), asked.from()).await }
+        })
+        .await
     }
 
     async fn forget_cursor(&self, folder: MailFolderId) -> Result<(), MailServiceError> {

@@ -1,7 +1,8 @@
-//! Mail analytics for the mail stats routes: the pulse of received mail (live, from hourly
-//! counts), top senders (stored for the default window, recomputed by the mail consumer when
-//! messages arrive; live for a given `since`), a thread's summary (stored with the fingerprint
-//! of the messages it read, recomputed when they change) and the digest since a time (live).
+//! Mail analytics for the mail stats routes: the pulse of received mail (live, from the
+//! hourly counts the store keeps), top senders (stored for the default window, recomputed by
+//! the mail consumer when messages arrive; live for a given `since`), a thread's summary
+//! (stored with the fingerprint of the messages it read, recomputed when they change) and the
+//! digest since a time (live).
 
 use chrono::{DateTime, TimeDelta, Utc};
 use switchboard_domain::UserId;
@@ -100,14 +101,14 @@ impl<P: Ports> StatsService<P> {
             .uow
             .read(move |tx| {
                 Box::pin(async move {
-                    owned(tx, owner, account).await?;
-                    if let Some(folder) = folder {
-                        let folders = tx.mail_folders(account).await?;
-                        if !folders.iter().any(|f| f.id == folder) {
-                            return Err(StatsError::FolderNotFound);
+                    match tx.mail_received_hours(owner, account, folder, window).await? {
+                        Some(counts) => Ok(counts),
+                        // Which of the two is not theirs.
+                        None => {
+                            owned(tx, owner, account).await?;
+                            Err(StatsError::FolderNotFound)
                         }
                     }
-                    Ok(tx.mail_received_hours(account, folder, window).await?)
                 })
             })
             .await?;
@@ -116,7 +117,7 @@ impl<P: Ports> StatsService<P> {
 
     /// Who sent `owner`'s account the most mail since `since` (at most 30 days ago), or, without
     /// it, over the past 30 days: then the stored answer, recomputed when messages arrived
-    /// (the mail consumer) or when older than `max_age`. With the start of the window counted
+    /// (the mail consumer) or when older than `max_age` (once for requests that miss together). With the start of the window counted
     /// (it ends now, or when the stored answer was computed).
     ///
     /// # Errors
@@ -144,17 +145,12 @@ impl<P: Ports> StatsService<P> {
                 .await?;
             return Ok((window.start, top));
         }
-        let max_age = TimeDelta::from_std(self.policy.max_age).unwrap_or(TimeDelta::MAX);
-        let stored = self
-            .uow
-            .read(move |tx| {
-                Box::pin(async move {
-                    owned(tx, owner, account).await?;
-                    Ok::<_, StatsError>(tx.mail_account_stats(account).await?)
-                })
-            })
-            .await?;
-        if let Some(stats) = stored.filter(|s| now - s.window_end <= max_age) {
+        if let Some(stats) = self.fresh_senders(owner, account, now).await? {
+            return Ok((stats.window_end - TOP_SENDERS_WINDOW, stats.top_senders));
+        }
+        // Requests that miss together compute once; the others then read what it stored.
+        let _flight = self.mail_flights.enter(account).await;
+        if let Some(stats) = self.fresh_senders(owner, account, now).await? {
             return Ok((stats.window_end - TOP_SENDERS_WINDOW, stats.top_senders));
         }
         let stats = self
@@ -168,6 +164,26 @@ impl<P: Ports> StatsService<P> {
             })
             .await?;
         Ok((stats.window_end - TOP_SENDERS_WINDOW, stats.top_senders))
+    }
+
+    /// The stored top senders of `owner`'s account if younger than `max_age` at `now`.
+    async fn fresh_senders(
+        &self,
+        owner: UserId,
+        account: MailAccountId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<MailAccountStats>, StatsError> {
+        let max_age = TimeDelta::from_std(self.policy.max_age).unwrap_or(TimeDelta::MAX);
+        let stored = self
+            .uow
+            .read(move |tx| {
+                Box::pin(async move {
+                    owned(tx, owner, account).await?;
+                    Ok::<_, StatsError>(tx.mail_account_stats(account).await?)
+                })
+            })
+            .await?;
+        Ok(stored.filter(|s| now - s.window_end <= max_age))
     }
 
     /// The summary of `owner`'s thread `thread_key` (in `account` when given, else in the

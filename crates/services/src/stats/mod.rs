@@ -25,7 +25,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use switchboard_domain::analytics::Parallelism;
+use switchboard_domain::chat_sources::ChannelId;
 use switchboard_domain::chat_stats::StatsSettings;
+use switchboard_domain::mail::MailAccountId;
 use switchboard_ports::Ports;
 
 pub use consumer::ChannelStatsConsumer;
@@ -86,7 +88,8 @@ pub struct StatsService<P: Ports> {
     cpu: Arc<compute::Cpu>,
     consumer: Arc<ChannelStatsConsumer<P>>,
     mail_consumer: Arc<MailStatsConsumer<P>>,
-    flights: Arc<flights::Flights>,
+    flights: Arc<flights::Flights<ChannelId>>,
+    mail_flights: Arc<flights::Flights<MailAccountId>>,
     pulses: Option<Arc<pulses::Pulses>>,
 }
 
@@ -106,6 +109,7 @@ impl<P: Ports> Clone for StatsService<P> {
             consumer: self.consumer.clone(),
             mail_consumer: self.mail_consumer.clone(),
             flights: self.flights.clone(),
+            mail_flights: self.mail_flights.clone(),
             pulses: self.pulses.clone(),
         }
     }
@@ -128,7 +132,17 @@ impl<P: Ports> StatsService<P> {
             Arc::new(ChannelStatsConsumer::new(clock.clone(), policy.clone(), cpu.clone()));
         let mail_consumer = Arc::new(MailStatsConsumer::new(clock.clone(), policy.clone()));
         let pulses = pulses::Pulses::new(policy.pulse_cache).map(Arc::new);
-        Self { uow, clock, policy, cpu, consumer, mail_consumer, flights: Arc::default(), pulses }
+        Self {
+            uow,
+            clock,
+            policy,
+            cpu,
+            consumer,
+            mail_consumer,
+            flights: Arc::default(),
+            mail_flights: Arc::default(),
+            pulses,
+        }
     }
 
     /// The same service (its policy, its limit on concurrent computations, its

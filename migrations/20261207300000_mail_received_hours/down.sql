@@ -1,0 +1,15 @@
+DROP TRIGGER mail_message_folders_no_update ON mail_message_folders;
+DROP FUNCTION mail_message_folders_no_update();
+DROP TRIGGER mail_folder_hours_delete ON mail_message_folders;
+DROP TRIGGER mail_folder_hours_insert ON mail_message_folders;
+DROP FUNCTION mail_folder_hours_after_delete();
+DROP FUNCTION mail_folder_hours_after_insert();
+DROP TRIGGER mail_account_hours_delete ON mail_messages;
+DROP TRIGGER mail_account_hours_update ON mail_messages;
+DROP TRIGGER mail_account_hours_insert ON mail_messages;
+DROP FUNCTION mail_account_hours_after_delete();
+DROP FUNCTION mail_account_hours_after_update();
+DROP FUNCTION mail_account_hours_after_insert();
+DROP TABLE mail_folder_hours;
+DROP TABLE mail_account_hours;
+ALTER TABLE mail_message_folders DROP COLUMN received_at;
