@@ -224,7 +224,7 @@ fn the_operations_table_lists_every_key_with_its_variable_and_default() {
         .map(|l| l.trim_matches('|').split('|').map(str::trim).collect())
         .collect();
     let leaves = default_leaves();
-    assert!(rows.len() >= leaves.len(), "the table was not found or is short: {}", rows.len());
+    assert!(rows.len() > 20, "the table was not found: {rows:?}");
 
     let mut seen = BTreeSet::new();
     let mut problems = Vec::new();
@@ -259,7 +259,8 @@ fn the_operations_table_lists_every_key_with_its_variable_and_default() {
             (None, _) => described.contains(&key),
         };
         if !agrees {
-            problems.push(format!("{key}: default {default_cell:?}, config/default.toml {default:?}"));
+            problems
+                .push(format!("{key}: default {default_cell:?}, config/default.toml {default:?}"));
         }
     }
     for key in leaves.keys() {
