@@ -1,6 +1,6 @@
-//! The message page's conditions that diesel's DSL cannot spell (a row comparison, full-text
-//! search, a match on an expression index) as SQL fragments PostgreSQL can prepare once per
-//! connection.
+//! The message page's conditions and columns that diesel's DSL cannot spell (a row
+//! comparison, full-text search, a match on an expression index, an array subquery) as SQL
+//! fragments PostgreSQL can prepare once per connection.
 //!
 //! Written by hand because diesel's `sql()` literal marks a whole statement as unsafe to cache,
 //! so every page with a cursor or a search was parsed and planned again; these fragments have
@@ -12,7 +12,7 @@ use diesel::expression::is_aggregate::Never;
 use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-use diesel::sql_types::{Bool, Text, Timestamptz, Uuid};
+use diesel::sql_types::{Array, Bool, Text, Timestamptz, Uuid};
 
 /// Implements what a boolean (or ordering) fragment needs to appear in a boxed select.
 macro_rules! fragment {
@@ -99,6 +99,23 @@ fragment!(ReceivedUnindexed, Timestamptz);
 impl QueryFragment<Pg> for ReceivedUnindexed {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.push_sql("mail_messages.received_at + interval '0'");
+        Ok(())
+    }
+}
+
+/// A message's folders, in folder order, read with the message: the page needs no second
+/// statement for them (one round trip and one statement fewer per page).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct FolderIds;
+
+fragment!(FolderIds, Array<Uuid>);
+
+impl QueryFragment<Pg> for FolderIds {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql(
+            "ARRAY(SELECT l.folder_id FROM mail_message_folders l \
+             WHERE l.message_id = mail_messages.id ORDER BY l.folder_id)",
+        );
         Ok(())
     }
 }

@@ -15,7 +15,7 @@ use switchboard_domain::mail::{
 };
 use switchboard_ports::StoreError;
 
-use super::filters::{Before, FromAddress, Matches, ReceivedUnindexed};
+use super::filters::{Before, FolderIds, FromAddress, Matches, ReceivedUnindexed};
 use super::rows::{MessageRow, SummaryRow};
 use crate::PgTx;
 use crate::error::store_error;
@@ -191,7 +191,7 @@ pub(super) async fn page(
         .select(mail_accounts::id);
     let mut select = mail_messages::table
         .filter(mail_messages::account_id.eq_any(owned))
-        .select(SummaryRow::as_select())
+        .select((SummaryRow::as_select(), FolderIds))
         .into_boxed();
     if let Some(folder) = query.folder {
         let linked = mail_message_folders::table
@@ -228,19 +228,14 @@ pub(super) async fn page(
     } else {
         select.order((mail_messages::received_at.desc(), mail_messages::id.desc()))
     };
-    let rows: Vec<SummaryRow> = select
+    let rows: Vec<(SummaryRow, Vec<uuid::Uuid>)> = select
         .limit(i64::from(query.limit).saturating_add(1))
         .load(tx.conn())
         .await
         .map_err(store_error)?;
-    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut folders = folders_of(tx, &ids).await?;
     let found = rows
         .into_iter()
-        .map(|r| {
-            let of = folders.remove(&r.id).unwrap_or_default();
-            r.summary(of)
-        })
+        .map(|(r, folders)| r.summary(folders.into_iter().map(MailFolderId::from_uuid).collect()))
         .collect();
     Ok(MessagePage::from_fetched(found, query.limit))
 }
