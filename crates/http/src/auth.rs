@@ -144,12 +144,17 @@ impl<P: Ports, G: Guard> FromRequest for Caller<P, G> {
 pub struct TrustForwardedFor(pub bool);
 
 /// The client's address and user agent.
+///
+/// Behind a trusted proxy, the address is the last `X-Forwarded-For` entry: the one our proxy
+/// added for the peer it saw. Entries before it come from the request as the client sent it
+/// (a proxy appends to the header it received), so a client could put any address there and
+/// pick its own per-IP limits.
 pub fn client_info(req: &HttpRequest) -> ClientInfo {
     let trust = req.app_data::<web::Data<TrustForwardedFor>>().is_some_and(|t| t.0);
     let forwarded = trust
         .then(|| req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()))
         .flatten()
-        .and_then(|v| v.split(',').next())
+        .and_then(|v| v.rsplit(',').next())
         .map(|ip| ip.trim().to_owned())
         .filter(|ip| ip.parse::<std::net::IpAddr>().is_ok());
     let ip = forwarded
@@ -162,4 +167,31 @@ pub fn client_info(req: &HttpRequest) -> ClientInfo {
         .unwrap_or_default()
         .to_owned();
     ClientInfo { ip, user_agent }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    fn ip_of(trust: bool, forwarded: Option<&str>) -> String {
+        let mut req = TestRequest::default()
+            .peer_addr("10.0.0.9:4000".parse().unwrap_or_else(|_| unreachable!()))
+            .app_data(web::Data::new(TrustForwardedFor(trust)));
+        if let Some(value) = forwarded {
+            req = req.insert_header(("x-forwarded-for", value));
+        }
+        client_info(&req.to_http_request()).ip
+    }
+
+    #[test]
+    fn the_address_is_the_last_forwarded_entry_and_only_when_trusted() {
+        // A client that sends its own header: the proxy appends the address it saw.
+        assert_eq!(ip_of(true, Some("1.2.3.4, 203.0.113.7")), "203.0.113.7");
+        assert_eq!(ip_of(true, Some("203.0.113.7")), "203.0.113.7");
+        assert_eq!(ip_of(true, Some("1.2.3.4, not-an-address")), "10.0.0.9", "the peer then");
+        assert_eq!(ip_of(false, Some("203.0.113.7")), "10.0.0.9", "not believed");
+        assert_eq!(ip_of(true, None), "10.0.0.9");
+    }
 }
