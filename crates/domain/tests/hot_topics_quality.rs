@@ -51,7 +51,7 @@ fn more_seeds() {
     println!("{}", report("sandbox", &ours, &yake));
     println!("{:?}", ours.chatter_above);
     let cases: Vec<Case> = (1..=10).flat_map(office::cases).collect();
-    let (ours, yake) = evaluate("office", &cases, false);
+    let (ours, yake) = evaluate("office", &cases, std::env::var_os("HOT_TOPICS_VERBOSE").is_some());
     println!("{}", report("office", &ours, &yake));
     println!("{:?}", ours.chatter_above);
 }

@@ -60,6 +60,7 @@ impl Case {
 pub struct Score {
     pub planted: usize,
     pub found: usize,
+    /// Windows with at least one planted topic.
     pub windows: usize,
     pub first_hits: usize,
     /// Windows where a chatter phrase ranks above a planted topic, with the phrase.
@@ -73,6 +74,9 @@ impl Score {
 
     fn add(&mut self, case: &Case, ranked: &[String]) {
         let top: Vec<&String> = ranked.iter().take(10).collect();
+        if case.planted.is_empty() {
+            return;
+        }
         self.windows += 1;
         self.planted += case.planted.len();
         self.found += case.planted.iter().filter(|p| top.contains(p)).count();

@@ -380,20 +380,23 @@ struct Burst {
 pub fn cases(seed: u64) -> Vec<Case> {
     let mut dice = Dice::new(seed);
     let start = DateTime::from_timestamp(1_717_200_000, 0).unwrap_or_default();
-    // Every subject bursts once; one to three of them on each window day.
     let mut order: Vec<usize> = (0..SUBJECTS.len()).collect();
     for i in (1..order.len()).rev() {
         order.swap(i, dice.upto(i + 1));
     }
-    let mut bursts = Vec::new();
-    let mut next = order.into_iter().cycle();
+    // One or two subjects burst each window day, never one that burst in the week before.
+    let mut bursts: Vec<Burst> = Vec::new();
     for day in (DAYS - WINDOWS)..DAYS {
-        let count = 1 + dice.upto(3);
-        for _ in 0..count {
-            let subject = next.next().unwrap_or(0);
-            if bursts.iter().any(|b: &Burst| b.subject == subject && (b.day - day).abs() < 8) {
-                continue;
+        for _ in 0..1 + dice.upto(2) {
+            let fresh: Vec<usize> = order
+                .iter()
+                .copied()
+                .filter(|&s| !bursts.iter().any(|b| b.subject == s && day - b.day < 8))
+                .collect();
+            if fresh.is_empty() {
+                break;
             }
+            let subject = fresh[dice.upto(fresh.len())];
             bursts.push(Burst {
                 subject,
                 day,

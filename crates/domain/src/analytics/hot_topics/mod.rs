@@ -36,6 +36,13 @@ const SAME_POSTS_MIN: usize = 2;
 /// A shorter phrase inside a chosen one is named instead when its score is at least this
 /// share of the chosen one's: "design review" rather than "design review timeline".
 const VARIANT_SCORE: f64 = 0.5;
+/// A phrase is also dropped when one longer phrase extending it on one side holds at least
+/// this share of its posts while no phrase extending it on the other side holds more than
+/// [`OTHER_SIDE`]: "retention policy" is "data retention policy" shortened, while "security
+/// audit", written "external security audit" and "security audit found" alike, is the core.
+const ONE_SIDED: f64 = 2.0 / 3.0;
+/// See [`ONE_SIDED`].
+const OTHER_SIDE: f64 = 1.0 / 3.0;
 /// Pseudo-count of a phrase in the history, so a phrase new to the window has a finite rate.
 const PRIOR: f64 = 0.5;
 
@@ -145,25 +152,36 @@ pub fn hot_topics(messages: &[ChatMessage<'_>], window: TimeWindow, limit: usize
         });
     }
 
-    // Longer phrases that contain each candidate, by post count.
-    let mut inside_longer: HashMap<Phrase, usize> = HashMap::new();
+    // Longer phrases that contain each candidate, by post count: any, and the phrases one
+    // word longer on its left and on its right.
+    let mut inside_longer: HashMap<Phrase, Extensions> = HashMap::new();
     for (p, c) in &candidates {
-        for part in parts(p) {
+        let n = c.posts.len();
+        let len = phrase_len(p);
+        for (i, part) in parts(p).enumerate() {
             let e = inside_longer.entry(part).or_default();
-            *e = (*e).max(c.posts.len());
+            e.any = e.any.max(n);
+            let part_len = phrase_len(&part);
+            if part_len + 1 == len {
+                // `parts` lists the shorter phrases by size, then by start.
+                let starts_first = i == parts_before(part_len, len);
+                if starts_first {
+                    e.right = e.right.max(n);
+                } else {
+                    e.left = e.left.max(n);
+                }
+            }
         }
     }
     #[expect(clippy::cast_precision_loss, reason = "post counts are far below 2^52")]
     let (big_n, big_h) = (window_posts as f64, f64::from(history_posts));
     let mut scores: HashMap<Phrase, f64> = HashMap::new();
     for (p, c) in &candidates {
-        #[expect(clippy::cast_precision_loss, reason = "post counts are far below 2^52")]
-        let (n, contained) =
-            (c.posts.len() as f64, inside_longer.get(p).copied().unwrap_or(0) as f64);
-        let share = if phrase_len(p) == 1 { SUBSUMED_WORD } else { SUBSUMED };
-        if contained > 0.0 && contained >= share * n {
+        if inside_longer.get(p).is_some_and(|e| e.subsume(c.posts.len(), phrase_len(p))) {
             continue;
         }
+        #[expect(clippy::cast_precision_loss, reason = "post counts are far below 2^52")]
+        let n = c.posts.len() as f64;
         let expected = big_n * (f64::from(c.history) + PRIOR) / (big_h + big_n);
         if n > expected {
             scores.insert(*p, n * (n / expected).ln() - (n - expected));
@@ -248,6 +266,32 @@ fn variant_name<'c>(
         }
     }
     best.0
+}
+
+/// The most posts of a longer phrase holding a candidate: any, and one word longer on each
+/// side.
+#[derive(Debug, Default, Clone, Copy)]
+struct Extensions {
+    any: usize,
+    left: usize,
+    right: usize,
+}
+
+impl Extensions {
+    /// Whether a phrase of `len` words in `n` posts gives way to a longer one.
+    #[expect(clippy::cast_precision_loss, reason = "post counts are small")]
+    fn subsume(self, n: usize, len: usize) -> bool {
+        let n = n as f64;
+        let share = if len == 1 { SUBSUMED_WORD } else { SUBSUMED };
+        let (wide, narrow) = (self.left.max(self.right) as f64, self.left.min(self.right) as f64);
+        self.any as f64 >= share * n || (wide >= ONE_SIDED * n && narrow <= OTHER_SIDE * n)
+    }
+}
+
+/// How many shorter phrases [`parts`] lists before the first of `size` words, in a phrase of
+/// `len` words.
+fn parts_before(size: usize, len: usize) -> usize {
+    (1..size).map(|s| len + 1 - s).sum()
 }
 
 /// How many distinct authors wrote `posts`.
