@@ -78,7 +78,9 @@ struct Candidate {
 /// at its usual rate scores near zero however frequent it is. Without history, `E = 0.5` and
 /// the ranking is by frequency. When the window has more than twenty posts, a phrase needs two
 /// posts, and two authors if the window has at least three (one chatty author is not a
-/// topic). A phrase mostly seen inside a longer one (≥ 80 % of its posts) gives way to it.
+/// topic). A phrase mostly seen inside a longer one gives way to it: when one longer phrase is
+/// in ≥ 80 % of its posts (≥ 50 % for a single word), or one extending it on one side is in
+/// ≥ 2/3 of them while none extending it on the other side is in more than 1/3.
 ///
 /// Phrases are then taken best first. A shorter phrase inside the one taken is named instead
 /// when it is not mostly that phrase and scores at least half as much: "design review" is
