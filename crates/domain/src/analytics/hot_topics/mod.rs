@@ -43,6 +43,8 @@ const VARIANT_SCORE: f64 = 0.5;
 const ONE_SIDED: f64 = 2.0 / 3.0;
 /// See [`ONE_SIDED`].
 const OTHER_SIDE: f64 = 1.0 / 3.0;
+/// How many window posts tell the channel's languages.
+const LANGUAGE_SAMPLE: usize = 1_000;
 /// Pseudo-count of a phrase in the history, so a phrase new to the window has a finite rate.
 const PRIOR: f64 = 0.5;
 
@@ -110,14 +112,17 @@ pub fn hot_topics(messages: &[ChatMessage<'_>], window: TimeWindow, limit: usize
     if limit == 0 {
         return Vec::new();
     }
-    let in_window = |m: &&ChatMessage<'_>| window.contains(m.posted_at);
-    let mut vocabulary = Vocabulary::for_texts(messages.iter().filter(in_window).map(|m| m.text));
+    let in_window: Vec<&ChatMessage<'_>> =
+        messages.iter().filter(|m| window.contains(m.posted_at)).collect();
+    // The window's languages, from an even sample of its posts.
+    let step = in_window.len().div_ceil(LANGUAGE_SAMPLE).max(1);
+    let mut vocabulary = Vocabulary::for_texts(in_window.iter().step_by(step).map(|m| m.text));
     let mut buffer = String::new();
     let mut candidates: HashMap<Phrase, Candidate> = HashMap::new();
     let mut seen: HashSet<Phrase> = HashSet::new();
     let mut author_ids: HashMap<&str, u32> = HashMap::new();
     let mut authors: Vec<u32> = Vec::new();
-    for m in messages.iter().filter(in_window) {
+    for m in &in_window {
         let post = u32::try_from(authors.len()).unwrap_or(NONE);
         let next = u32::try_from(author_ids.len()).unwrap_or(NONE);
         authors.push(*author_ids.entry(m.author).or_insert(next));
@@ -223,7 +228,10 @@ pub fn hot_topics(messages: &[ChatMessage<'_>], window: TimeWindow, limit: usize
     // Each topic in the written form the window uses most.
     let mut forms: HashMap<Phrase, HashMap<Phrase, u32>> =
         chosen.iter().map(|(p, _)| (*p, HashMap::new())).collect();
-    for m in messages.iter().filter(in_window) {
+    let mut to_read: Vec<u32> = chosen.iter().flat_map(|(p, _)| posts_of(p)).copied().collect();
+    to_read.sort_unstable();
+    to_read.dedup();
+    for m in to_read.iter().filter_map(|&post| in_window.get(post as usize)) {
         vocabulary.phrases(m.text, &mut buffer, &mut |p, f| {
             if let Some(counts) = forms.get_mut(&p) {
                 *counts.entry(f).or_default() += 1;
