@@ -1,5 +1,28 @@
 //! Writes the hot-topic quality windows as JSON (one object a line: label, planted topics,
 //! the window's posts in time order, and our top 10), for checking against another YAKE.
+//!
+//! `cargo run --release -p switchboard-domain --example hot_topics_windows > windows.jsonl`,
+//! then, with the `yake` package from PyPI:
+//!
+//! ```text
+//! import json, yake
+//! for gen in ["sandbox", "office"]:
+//!     found = planted = first = windows = 0
+//!     for r in map(json.loads, open("windows.jsonl")):
+//!         if r["generator"] != gen or not r["planted"]:
+//!             continue
+//!         french = gen == "sandbox" and any(w in " ".join(r["posts"]).lower().split()
+//!                                          for w in ["le", "la", "les", "du", "des"])
+//!         ex = yake.KeywordExtractor(lan="fr" if french else "en", n=3, dedupLim=0.9, top=10)
+//!         text = "\n".join(p if p.rstrip().endswith((".", "!", "?")) else p + "."
+//!                          for p in r["posts"])
+//!         kws = [k.lower() for k, _ in ex.extract_keywords(text)]
+//!         windows += 1
+//!         planted += len(r["planted"])
+//!         found += sum(p in kws for p in r["planted"])
+//!         first += bool(kws) and kws[0] in r["planted"]
+//!     print(gen, found / planted, f"{first}/{windows}")
+//! ```
 
 #[path = "../tests/quality/mod.rs"]
 #[expect(dead_code, reason = "the example uses part of the test helpers")]
