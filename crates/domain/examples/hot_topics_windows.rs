@@ -28,13 +28,13 @@
 #[expect(dead_code, reason = "the example uses part of the test helpers")]
 mod quality;
 
+// The sandbox's generator files name `crate::Provider`.
 use quality::sandbox::Provider;
 use quality::{Case, office, sandbox};
 use serde_json::json;
 use switchboard_domain::analytics::hot_topics;
 
 fn main() {
-    let _ = Provider::Slack;
     let mut cases: Vec<(&str, Case)> = Vec::new();
     cases.extend(sandbox::cases(&[1, 2]).into_iter().map(|c| ("sandbox", c)));
     cases.extend([11, 12].into_iter().flat_map(office::cases).map(|c| ("office", c)));

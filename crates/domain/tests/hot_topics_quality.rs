@@ -7,6 +7,7 @@
 
 mod quality;
 
+// The sandbox's generator files name `crate::Provider`.
 use quality::sandbox::Provider;
 use quality::{Case, evaluate, office, report, sandbox};
 
@@ -40,7 +41,6 @@ fn the_sandbox_generator_is_compiled_in() {
     let cases = sandbox::cases(&[1]);
     assert!(cases.iter().any(|c| c.label.ends_with("#general") && c.planted == ["fire drill"]));
     assert!(cases.iter().all(|c| c.posts.len() > 200), "a week of posts per channel");
-    let _ = Provider::Slack;
 }
 
 #[test]
