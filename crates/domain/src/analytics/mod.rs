@@ -5,8 +5,8 @@
 //!
 //! - [`pulse`]: post counts per time bucket as rates relative to the busiest bucket;
 //! - [`most_active`]: authors by post count;
-//! - [`hot_topics`]: phrases of the window that stand out against the history (TF-IDF with
-//!   history slices as the collection);
+//! - [`hot_topics`]: phrases of the window that stand out against the history (window
+//!   counts against the history's rate, stemmed, chat filler left out);
 //! - [`representative_messages`]: the most central posts (LexRank, then MMR);
 //! - [`summary`]: the most central sentences (same method, over sentences).
 //!

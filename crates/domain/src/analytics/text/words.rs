@@ -13,45 +13,55 @@ const ELISIONS: [&str; 12] =
 /// in-word punctuation (`-`, `/`, `*`, `~`) between, so a run of joined words is a phrase
 /// candidate.
 ///
-/// Dropped, each ending any phrase: fenced and inline code, URLs (`http://`, `www.`, anything
-/// with `://`), Slack markup (`<@U1>`, `<#C1|x>`, `<!here>`, `<https://…|…>`), `@mentions`,
-/// emoji shortcodes (`:smile:`) and unicode emoji, numbers, one-letter words, English and
-/// French stop words, punctuation and line ends. French elisions (`l'`, `qu'`) and English
-/// possessives (`'s`) are stripped. `buffer` is scratch space, reused to avoid allocating.
+/// Dropped, each ending any phrase: what [`for_each_word`] drops, and English and French stop
+/// words. `buffer` is scratch space, reused to avoid allocating.
 pub(crate) fn for_each_term(text: &str, buffer: &mut String, mut emit: impl FnMut(&str, bool)) {
     let mut joined = false;
+    for_each_word(text, buffer, |word| match word {
+        Some(word) if !is_stop_word(word) => {
+            emit(word, joined);
+            joined = true;
+        }
+        _ => joined = false,
+    });
+}
+
+/// Calls `emit(Some(word))` for every word of `text`, lowercased, stop words included, and
+/// `emit(None)` where a phrase must end.
+///
+/// A phrase ends at fenced and inline code, URLs (`http://`, `www.`, anything with `://`),
+/// Slack markup (`<@U1>`, `<#C1|x>`, `<!here>`, `<https://…|…>`), `@mentions`, emoji
+/// shortcodes (`:smile:`) and unicode emoji, numbers, one-letter words, punctuation other than
+/// in-word `-`, `/`, `*`, `~`, `_`, and line ends; those are dropped. French elisions (`l'`,
+/// `qu'`) and English possessives (`'s`, unless the word is a stop word such as `let's`) are
+/// stripped. `buffer` is scratch space, reused to avoid allocating.
+pub(crate) fn for_each_word(text: &str, buffer: &mut String, mut emit: impl FnMut(Option<&str>)) {
     for segment in prose(text) {
-        joined = false;
+        emit(None);
         for line in segment.split('\n') {
-            joined = false;
+            emit(None);
             for chunk in line.split_whitespace() {
                 if is_link_or_markup(chunk) {
-                    joined = false;
+                    emit(None);
                     continue;
                 }
                 for piece in without_shortcodes(chunk) {
                     match piece {
-                        Some(piece) => words_of(piece, buffer, &mut joined, &mut emit),
-                        None => joined = false,
+                        Some(piece) => words_of(piece, buffer, &mut emit),
+                        None => emit(None),
                     }
                 }
             }
         }
     }
-    let _ = joined;
 }
 
-fn words_of(
-    piece: &str,
-    buffer: &mut String,
-    joined: &mut bool,
-    emit: &mut impl FnMut(&str, bool),
-) {
+fn words_of(piece: &str, buffer: &mut String, emit: &mut impl FnMut(Option<&str>)) {
     for token in piece.split_word_bounds() {
         if !token.chars().any(char::is_alphanumeric) {
             if !token.chars().all(|c| matches!(c, '-' | '/' | '*' | '~' | '_') || c.is_whitespace())
             {
-                *joined = false;
+                emit(None);
             }
             continue;
         }
@@ -70,12 +80,11 @@ fn words_of(
             word = word.strip_suffix("'s").unwrap_or(word);
         }
         let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-        if letters == 0 || word.chars().count() < 2 || is_stop_word(word) {
-            *joined = false;
+        if letters == 0 || word.chars().count() < 2 {
+            emit(None);
             continue;
         }
-        emit(word, *joined);
-        *joined = true;
+        emit(Some(word));
     }
 }
 
