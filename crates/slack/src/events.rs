@@ -153,3 +153,111 @@ fn read(body: &[u8]) -> Result<ChatDelivery, DeliveryError> {
 fn missing(field: &str) -> DeliveryError {
     DeliveryError::Malformed(format!("missing field `{field}`"))
 }
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use chrono::TimeZone;
+
+    use super::*;
+
+    const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+
+    fn at(secs: i64) -> DateTime<Utc> {
+        Utc.timestamp_opt(secs, 0).unwrap()
+    }
+
+    fn open_at(
+        body: &str,
+        signed_with: &str,
+        sent: i64,
+        now: i64,
+    ) -> Result<ChatDelivery, DeliveryError> {
+        let timestamp = sent.to_string();
+        let signature = signature(signed_with, &timestamp, body.as_bytes());
+        let delivery = SignedDelivery {
+            timestamp: Some(&timestamp),
+            signature: Some(&signature),
+            body: body.as_bytes(),
+        };
+        open(&SecretString::from(SECRET), delivery, at(now))
+    }
+
+    fn event(event: &str) -> String {
+        format!(r#"{{"type":"event_callback","team_id":"T1","event_id":"Ev1","event":{event}}}"#)
+    }
+
+    #[test]
+    fn slacks_documented_example_signature_is_reproduced() {
+        // https://docs.slack.dev/authentication/verifying-requests-from-slack
+        let body = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+        assert_eq!(
+            signature(SECRET, "1531420618", body.as_bytes()),
+            "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+        );
+    }
+
+    #[test]
+    fn a_wrong_secret_a_stale_or_missing_timestamp_are_refused() {
+        let body = r#"{"type":"url_verification","challenge":"c"}"#;
+        let ok = open_at(body, SECRET, 1_000_000, 1_000_000 + 299);
+        assert_eq!(ok, Ok(ChatDelivery::UrlVerification { challenge: "c".into() }));
+        assert_eq!(open_at(body, "other", 1_000_000, 1_000_000), Err(DeliveryError::BadSignature));
+        assert_eq!(open_at(body, SECRET, 1_000_000, 1_000_000 + 301), Err(DeliveryError::Stale));
+        assert_eq!(open_at(body, SECRET, 1_000_000 + 301, 1_000_000), Err(DeliveryError::Stale));
+        let unsigned = SignedDelivery { timestamp: Some("1"), signature: None, body: b"{}" };
+        let secret = SecretString::from(SECRET);
+        assert_eq!(open(&secret, unsigned, at(1)), Err(DeliveryError::Unsigned));
+        let tampered =
+            SignedDelivery { timestamp: Some("1"), signature: Some("v0=zz"), body: b"{}" };
+        assert_eq!(open(&secret, tampered, at(1)), Err(DeliveryError::BadSignature));
+    }
+
+    #[test]
+    fn message_events_become_posts_and_deletions() {
+        let now = 1_700_000_000;
+        let read = |e: &str| open_at(&event(e), SECRET, now, now).unwrap();
+        let ChatDelivery::Event(new) = read(
+            r#"{"type":"message","channel":"C1","user":"U1","text":"hi","ts":"1700000000.000100"}"#,
+        ) else {
+            panic!("not an event")
+        };
+        assert_eq!((new.team_id.as_str(), new.channel_id.as_str()), ("T1", "C1"));
+        let ChatChange::Posted(post) = new.change else { panic!("not a post") };
+        assert_eq!((post.text.as_str(), post.thread_root), ("hi", None));
+
+        let broadcast = read(
+            r#"{"type":"message","subtype":"thread_broadcast","channel":"C1","user":"U1","text":"also","ts":"1700000000.000300","thread_ts":"1700000000.000100"}"#,
+        );
+        let ChatDelivery::Event(ChatEvent { change: ChatChange::Posted(post), .. }) = broadcast
+        else {
+            panic!("not a post")
+        };
+        assert_eq!(post.thread_root.as_deref(), Some("1700000000.000100"));
+
+        let changed = read(
+            r#"{"type":"message","subtype":"message_changed","channel":"C1","ts":"1700000001.000000","message":{"type":"message","user":"U1","text":"edited","ts":"1700000000.000200","thread_ts":"1700000000.000100","edited":{"user":"U1","ts":"1700000001.000000"}}}"#,
+        );
+        let ChatDelivery::Event(ChatEvent { change: ChatChange::Posted(post), .. }) = changed
+        else {
+            panic!("not a post")
+        };
+        assert_eq!(post.id, "1700000000.000200");
+        assert_eq!(post.text, "edited");
+        assert!(post.edited_at.is_some());
+        assert_eq!(post.thread_root.as_deref(), Some("1700000000.000100"));
+
+        let deleted = read(
+            r#"{"type":"message","subtype":"message_deleted","channel":"C1","ts":"1700000002.000000","deleted_ts":"1700000000.000200"}"#,
+        );
+        let ChatDelivery::Event(ChatEvent { change, .. }) = deleted else { panic!("not an event") };
+        assert_eq!(change, ChatChange::Deleted { id: "1700000000.000200".into() });
+
+        let joined =
+            read(r#"{"type":"message","subtype":"channel_join","channel":"C1","ts":"1.0"}"#);
+        assert_eq!(joined, ChatDelivery::Ignored);
+        assert_eq!(read(r#"{"type":"reaction_added","user":"U1"}"#), ChatDelivery::Ignored);
+        assert!(matches!(open_at("[1]", SECRET, now, now), Err(DeliveryError::Malformed(_))));
+    }
+}
