@@ -26,7 +26,7 @@ pub enum ChatDelivery {
         challenge: String,
     },
     /// Something happened in a channel.
-    Event(ChatEvent),
+    Event(Box<ChatEvent>),
     /// An event Switchboard does not use (another type or subtype): acknowledged, ignored.
     Ignored,
 }

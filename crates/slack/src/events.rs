@@ -80,7 +80,7 @@ fn verify(
 }
 
 fn decode_hex(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     (0..hex.len())
@@ -146,7 +146,7 @@ fn read(body: &[u8]) -> Result<ChatDelivery, DeliveryError> {
         Some(_) => None,
     };
     Ok(change.map_or(ChatDelivery::Ignored, |change| {
-        ChatDelivery::Event(ChatEvent { event_id, team_id, channel_id, change })
+        ChatDelivery::Event(Box::new(ChatEvent { event_id, team_id, channel_id, change }))
     }))
 }
 
@@ -230,19 +230,15 @@ mod tests {
         let broadcast = read(
             r#"{"type":"message","subtype":"thread_broadcast","channel":"C1","user":"U1","text":"also","ts":"1700000000.000300","thread_ts":"1700000000.000100"}"#,
         );
-        let ChatDelivery::Event(ChatEvent { change: ChatChange::Posted(post), .. }) = broadcast
-        else {
-            panic!("not a post")
-        };
+        let ChatDelivery::Event(event) = broadcast else { panic!("not an event") };
+        let ChatChange::Posted(post) = event.change else { panic!("not a post") };
         assert_eq!(post.thread_root.as_deref(), Some("1700000000.000100"));
 
         let changed = read(
             r#"{"type":"message","subtype":"message_changed","channel":"C1","ts":"1700000001.000000","message":{"type":"message","user":"U1","text":"edited","ts":"1700000000.000200","thread_ts":"1700000000.000100","edited":{"user":"U1","ts":"1700000001.000000"}}}"#,
         );
-        let ChatDelivery::Event(ChatEvent { change: ChatChange::Posted(post), .. }) = changed
-        else {
-            panic!("not a post")
-        };
+        let ChatDelivery::Event(event) = changed else { panic!("not an event") };
+        let ChatChange::Posted(post) = event.change else { panic!("not a post") };
         assert_eq!(post.id, "1700000000.000200");
         assert_eq!(post.text, "edited");
         assert!(post.edited_at.is_some());
@@ -251,8 +247,8 @@ mod tests {
         let deleted = read(
             r#"{"type":"message","subtype":"message_deleted","channel":"C1","ts":"1700000002.000000","deleted_ts":"1700000000.000200"}"#,
         );
-        let ChatDelivery::Event(ChatEvent { change, .. }) = deleted else { panic!("not an event") };
-        assert_eq!(change, ChatChange::Deleted { id: "1700000000.000200".into() });
+        let ChatDelivery::Event(event) = deleted else { panic!("not an event") };
+        assert_eq!(event.change, ChatChange::Deleted { id: "1700000000.000200".into() });
 
         let joined =
             read(r#"{"type":"message","subtype":"channel_join","channel":"C1","ts":"1.0"}"#);

@@ -45,7 +45,7 @@ impl<P: Ports> ChatService<P> {
                 Ok(DeliveryOutcome::Challenge(challenge))
             }
             ChatDelivery::Ignored => Ok(DeliveryOutcome::Ignored),
-            ChatDelivery::Event(event) => self.apply(provider, event).await,
+            ChatDelivery::Event(event) => self.apply(provider, *event).await,
         }
     }
 
