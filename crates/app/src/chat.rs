@@ -11,10 +11,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use secrecy::SecretString;
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
 use switchboard_domain::chat::ChatProvider;
+use switchboard_domain::chat_events::{ChatDelivery, SignedDelivery};
 use switchboard_mattermost::{MattermostConfig, MattermostSource};
-use switchboard_ports::{ChatError, ChatSourceFactory, EitherSource};
+use switchboard_ports::{ChatError, ChatSourceFactory, DeliveryError, EitherSource};
 use switchboard_services::ChatPolicy;
 use switchboard_services::SlackOAuthPolicy;
 use switchboard_services::chat::network;
@@ -31,6 +33,8 @@ pub struct ProviderSources {
     mattermost: MattermostConfig,
     mattermost_default: Option<String>,
     slack_oauth: Option<SlackOAuthClient>,
+    /// The Slack app's signing secret; `None`: Slack events are refused.
+    slack_signing_secret: Option<SecretString>,
 }
 
 impl ProviderSources {
@@ -61,6 +65,8 @@ impl ProviderSources {
             mattermost,
             mattermost_default: (!default.is_empty()).then(|| default.to_owned()),
             slack_oauth,
+            slack_signing_secret: (!config.slack_signing_secret.expose_secret().is_empty())
+                .then(|| config.slack_signing_secret.clone()),
         })
     }
 }
@@ -89,6 +95,20 @@ impl ChatSourceFactory for ProviderSources {
                 code: "oauth_unsupported".to_owned(),
                 message: format!("no OAuth client is configured for {provider}"),
             }),
+        }
+    }
+
+    fn open_delivery(
+        &self,
+        provider: ChatProvider,
+        delivery: SignedDelivery<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<ChatDelivery, DeliveryError> {
+        match (provider, &self.slack_signing_secret) {
+            (ChatProvider::Slack, Some(secret)) => {
+                switchboard_slack::events::open(secret, delivery, now)
+            }
+            _ => Err(DeliveryError::NotConfigured(provider.to_string())),
         }
     }
 
@@ -198,6 +218,7 @@ pub fn policy(config: &ChatConfig) -> ChatPolicy {
         change_margin: Duration::from_secs(config.change_margin_secs),
         reconcile_window: Duration::from_secs(config.reconcile_hours.saturating_mul(3600)),
         channel_concurrency: config.channel_concurrency.max(1),
+        thread_concurrency: config.thread_concurrency.max(1),
     }
 }
 

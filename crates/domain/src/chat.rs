@@ -165,6 +165,29 @@ pub enum HistoryScope {
         /// The time of the previous sync (on the provider's clock).
         since: DateTime<Utc>,
     },
+    /// Every live top-level post created at or after `oldest` (the whole history when
+    /// `None`), deleted thread roots kept as tombstones, with a [`ThreadSummary`] of each
+    /// thread rooted there instead of its replies, which the caller reads with the port's
+    /// `thread` when the summary says they changed. Like a backfill, the pages taken together
+    /// list each such post once. Providers whose history always carries the replies answer
+    /// it as a [`HistoryScope::Backfill`].
+    Listing {
+        /// The earliest creation time wanted.
+        oldest: Option<DateTime<Utc>>,
+    },
+}
+
+/// What a listing shows of a thread without reading it (Slack's `reply_count` and
+/// `latest_reply` on the root): when either differs from the replies stored, a reply was
+/// added or deleted since they were read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadSummary {
+    /// The root post's id.
+    pub root: String,
+    /// How many replies the thread has.
+    pub replies: u64,
+    /// When its latest reply was posted; `None` without replies.
+    pub latest_reply: Option<DateTime<Utc>>,
 }
 
 /// One page of a channel's history.
@@ -177,4 +200,8 @@ pub struct PostPage {
     /// The provider capped the answer and more changes exist than it returned: the caller
     /// should backfill the channel again rather than trust the change list.
     pub truncated: bool,
+    /// For a [`HistoryScope::Listing`], the threads rooted in this page, whose replies it
+    /// does not list; empty otherwise.
+    #[serde(default)]
+    pub threads: Vec<ThreadSummary>,
 }

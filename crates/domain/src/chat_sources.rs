@@ -84,6 +84,9 @@ pub struct Source {
     pub external_user_name: String,
     /// The workspace or team names the token reaches.
     pub team_name: String,
+    /// The provider's id of the team it reads (a Slack workspace), which events pushed by the
+    /// provider name; empty when unknown (Mattermost).
+    pub team_id: String,
     /// Where it stands.
     pub status: SourceStatus,
     /// When the last sync finished.

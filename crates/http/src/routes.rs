@@ -166,7 +166,8 @@ fn configure_chat<P: Ports>(cfg: &mut web::ServiceConfig) {
         resource("/oauth/slack/callback")
             .route(web::get().to(chat::oauth_slack_callback::callback::<P>)),
     )
-    .service(resource("/channels/{id}").route(web::patch().to(chat::update_channel::update::<P>)));
+    .service(resource("/channels/{id}").route(web::patch().to(chat::update_channel::update::<P>)))
+    .service(resource("/slack/events").route(web::post().to(chat::slack_events::receive::<P>)));
 }
 
 fn configure_stats<P: Ports>(cfg: &mut web::ServiceConfig) {

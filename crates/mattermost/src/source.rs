@@ -76,7 +76,7 @@ impl MattermostSource {
         // A short page is the last; a page that reached past `oldest` ends the backfill.
         let more = listed >= self.page_size && posts.len() == listed;
         let next = last.filter(|_| more).map(PageCursor::new);
-        Ok(PostPage { posts, next, truncated: false })
+        Ok(PostPage { posts, next, truncated: false, threads: Vec::new() })
     }
 
     /// Everything created, edited or deleted after `since`, in one answer.
@@ -96,7 +96,7 @@ impl MattermostSource {
             .filter(|p| after(p.create_at) || after(p.edit_at) || after(p.delete_at))
             .filter_map(post)
             .collect();
-        Ok(PostPage { posts, next: None, truncated })
+        Ok(PostPage { posts, next: None, truncated, threads: Vec::new() })
     }
 }
 
@@ -144,7 +144,8 @@ impl ChatSource for MattermostSource {
     /// oldest post), newest first, and stops at `oldest`. A change scan is one `since` query: Mattermost returns every post
     /// updated since, deletions included (`delete_at`); roots whose only change is a new reply
     /// are left out. Mattermost caps that answer at 1000 posts: a page that long is marked
-    /// [`PostPage::truncated`].
+    /// [`PostPage::truncated`]. A listing is a backfill: Mattermost lists replies with their
+    /// channel's posts.
     async fn history(
         &self,
         channel_id: &str,
@@ -152,7 +153,9 @@ impl ChatSource for MattermostSource {
         page: Option<&PageCursor>,
     ) -> Result<PostPage, ChatError> {
         match scope {
-            HistoryScope::Backfill { oldest } => self.backfill(channel_id, oldest, page).await,
+            HistoryScope::Backfill { oldest } | HistoryScope::Listing { oldest } => {
+                self.backfill(channel_id, oldest, page).await
+            }
             HistoryScope::Changes { since } => self.changes(channel_id, since).await,
         }
     }

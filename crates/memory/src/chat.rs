@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::chat::{
     ChannelRef, ChatIdentity, ChatPost, ChatProvider, ChatUser, HistoryScope, PageCursor, PostPage,
+    ThreadSummary,
 };
 use switchboard_domain::chat_sources::{
     BackfillCheckpoint, Channel, ChannelId, Source, SourceId, SourceStatus,
@@ -173,6 +174,121 @@ impl ChatStore for MemoryTx {
             *self.state.chat.post_versions.entry(channel).or_default() += 1;
         }
         Ok(retired)
+    }
+
+    async fn retire_chat_top_level(
+        &mut self,
+        channel: ChannelId,
+        since: DateTime<Utc>,
+        keep: &[String],
+    ) -> Result<u64, StoreError> {
+        let keep: HashSet<&str> = keep.iter().map(String::as_str).collect();
+        let posts = self.state.chat.posts.entry(channel).or_default();
+        let mut retired = 0;
+        for post in posts.values_mut() {
+            let gone = post.thread_root.is_none()
+                && post.posted_at >= since
+                && !keep.contains(post.id.as_str());
+            if gone && !post.deleted {
+                post.deleted = true;
+                retired += 1;
+            }
+        }
+        let deleted: HashSet<String> = posts
+            .values()
+            .filter(|p| p.deleted && !keep.contains(p.id.as_str()))
+            .map(|p| p.id.clone())
+            .collect();
+        for post in posts.values_mut() {
+            let reply_of_gone = post.thread_root.as_ref().is_some_and(|r| deleted.contains(r));
+            if !post.deleted && post.posted_at >= since && reply_of_gone {
+                post.deleted = true;
+                retired += 1;
+            }
+        }
+        if retired > 0 {
+            *self.state.chat.post_versions.entry(channel).or_default() += 1;
+        }
+        Ok(retired)
+    }
+
+    async fn retire_chat_replies(
+        &mut self,
+        channel: ChannelId,
+        root: &str,
+        keep: &[String],
+    ) -> Result<u64, StoreError> {
+        let keep: HashSet<&str> = keep.iter().map(String::as_str).collect();
+        let posts = self.state.chat.posts.entry(channel).or_default();
+        let mut retired = 0;
+        for post in posts.values_mut() {
+            let reply = post.thread_root.as_deref() == Some(root);
+            if reply && !post.deleted && !keep.contains(post.id.as_str()) {
+                post.deleted = true;
+                retired += 1;
+            }
+        }
+        if retired > 0 {
+            *self.state.chat.post_versions.entry(channel).or_default() += 1;
+        }
+        Ok(retired)
+    }
+
+    async fn chat_thread_summaries(
+        &mut self,
+        channel: ChannelId,
+        roots: &[String],
+    ) -> Result<Vec<ThreadSummary>, StoreError> {
+        let roots: HashSet<&str> = roots.iter().map(String::as_str).collect();
+        let mut found: BTreeMap<&str, ThreadSummary> = BTreeMap::new();
+        let posts = self.state.chat.posts.get(&channel);
+        for post in posts.into_iter().flat_map(|p| p.values()).filter(|p| !p.deleted) {
+            let Some(root) = post.thread_root.as_deref().filter(|r| roots.contains(r)) else {
+                continue;
+            };
+            let entry = found.entry(root).or_insert_with(|| ThreadSummary {
+                root: root.to_owned(),
+                replies: 0,
+                latest_reply: None,
+            });
+            entry.replies += 1;
+            entry.latest_reply = entry.latest_reply.max(Some(post.posted_at));
+        }
+        Ok(found.into_values().collect())
+    }
+
+    async fn chat_channels_following(
+        &mut self,
+        provider: ChatProvider,
+        team_id: &str,
+        channel: &str,
+    ) -> Result<Vec<Channel>, StoreError> {
+        let chat = &self.state.chat;
+        let on_team = |c: &Channel| {
+            chat.sources.get(&c.source_id).is_some_and(|s| {
+                s.provider == provider
+                    && s.team_id == team_id
+                    && s.status != SourceStatus::ReauthRequired
+            })
+        };
+        Ok(chat
+            .channels
+            .values()
+            .filter(|c| c.followed && c.external_id == channel && on_team(c))
+            .cloned()
+            .collect())
+    }
+
+    async fn delete_chat_post(
+        &mut self,
+        channel: ChannelId,
+        post: &str,
+    ) -> Result<u64, StoreError> {
+        let posts = self.state.chat.posts.entry(channel).or_default();
+        let Some(found) = posts.get_mut(post).filter(|p| !p.deleted) else { return Ok(0) };
+        found.deleted = true;
+        *self.state.chat.post_versions.entry(channel).or_default() += 1;
+        Ok(1)
     }
 
     async fn chat_backfill_checkpoint(

@@ -9,8 +9,11 @@ use std::future::Future;
 use std::net::IpAddr;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use switchboard_domain::chat_events::{ChatDelivery, SignedDelivery};
+
 use switchboard_domain::chat::{
-    ChannelRef, ChatIdentity, ChatProvider, ChatUser, HistoryScope, PageCursor, PostPage,
+    ChannelRef, ChatIdentity, ChatPost, ChatProvider, ChatUser, HistoryScope, PageCursor, PostPage,
 };
 
 /// Why a chat provider call failed.
@@ -141,6 +144,19 @@ impl RetryPolicy {
     }
 }
 
+/// How a source learns what changed in a channel since the last sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeTracking {
+    /// [`HistoryScope::Changes`] lists every post created, edited or deleted since a time
+    /// (Mattermost's `since`): a change scan is exact.
+    ChangeList,
+    /// No change list (Slack): the caller lists the whole window with
+    /// [`HistoryScope::Listing`] (new and edited top-level posts, deletions as absences, each
+    /// thread's summary) and reads with [`ChatSource::thread`] the threads whose summary
+    /// differs from what it stored.
+    Listing,
+}
+
 /// One user's view of a chat provider, through their token.
 ///
 /// Identifiers are the provider's. Every method may fail with [`ChatError::Unauthorized`] or
@@ -183,6 +199,33 @@ pub trait ChatSource: Send + Sync + 'static {
         &self,
         ids: &[String],
     ) -> impl Future<Output = Result<Vec<ChatUser>, ChatError>> + Send;
+
+    /// How this source reports changes, which decides how a sync scans a channel already
+    /// backfilled.
+    fn change_tracking(&self) -> ChangeTracking {
+        ChangeTracking::ChangeList
+    }
+
+    /// Every live reply of the thread rooted at `root_id`, the root left out, all pages:
+    /// what a [`HistoryScope::Listing`] leaves out. Sources tracking changes with
+    /// [`ChangeTracking::ChangeList`] list replies in their history and refuse.
+    ///
+    /// # Errors
+    /// [`ChatError::NotFound`] for a thread or channel that does not exist (any more);
+    /// otherwise as the trait says.
+    fn thread(
+        &self,
+        channel_id: &str,
+        root_id: &str,
+    ) -> impl Future<Output = Result<Vec<ChatPost>, ChatError>> + Send {
+        let _ = (channel_id, root_id);
+        async {
+            Err(ChatError::Provider {
+                code: "unsupported".to_owned(),
+                message: "this source lists replies in its history".to_owned(),
+            })
+        }
+    }
 }
 
 /// Builds a [`ChatSource`] for a provider, an API base URL and a token. The app implements it
@@ -228,6 +271,24 @@ pub trait ChatSourceFactory: Send + Sync + 'static {
         }
     }
 
+    /// Checks a provider's push (Slack's Events API) — its signature, with the secret the
+    /// factory holds, and its freshness at `now` — then reads it.
+    ///
+    /// # Errors
+    /// [`DeliveryError::NotConfigured`] when the provider has no signing secret here (the
+    /// default); [`DeliveryError::Unsigned`], [`DeliveryError::BadSignature`] or
+    /// [`DeliveryError::Stale`] for a request not from the provider (or replayed late);
+    /// [`DeliveryError::Malformed`] for a signed body that is not the documented JSON.
+    fn open_delivery(
+        &self,
+        provider: ChatProvider,
+        delivery: SignedDelivery<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<ChatDelivery, DeliveryError> {
+        let _ = (delivery, now);
+        Err(DeliveryError::NotConfigured(provider.to_string()))
+    }
+
     /// The addresses `host` resolves to, so a user-given URL can be refused before anything
     /// calls it when it leads to a private or metadata address (SSRF).
     ///
@@ -238,6 +299,27 @@ pub trait ChatSourceFactory: Send + Sync + 'static {
         host: &str,
         port: u16,
     ) -> impl Future<Output = Result<Vec<IpAddr>, ChatError>> + Send;
+}
+
+/// Why a provider's push was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DeliveryError {
+    /// No signing secret is configured for this provider: pushes are not accepted.
+    #[error("events from {0} are not configured on this server")]
+    NotConfigured(String),
+    /// The signature or timestamp header is missing.
+    #[error("the request is not signed")]
+    Unsigned,
+    /// The signature does not match the body and timestamp.
+    #[error("the signature does not match")]
+    BadSignature,
+    /// The timestamp is too far from now (a replay, or a clock far off).
+    #[error("the request timestamp is too far from now")]
+    Stale,
+    /// Signed, but not the documented JSON.
+    #[error("the event cannot be read: {0}")]
+    Malformed(String),
 }
 
 /// One of two chat sources, chosen at run time (a factory's Slack or Mattermost source).
@@ -280,6 +362,20 @@ impl<A: ChatSource, B: ChatSource> ChatSource for EitherSource<A, B> {
         match self {
             Self::Left(s) => s.users(ids).await,
             Self::Right(s) => s.users(ids).await,
+        }
+    }
+
+    fn change_tracking(&self) -> ChangeTracking {
+        match self {
+            Self::Left(s) => s.change_tracking(),
+            Self::Right(s) => s.change_tracking(),
+        }
+    }
+
+    async fn thread(&self, channel_id: &str, root_id: &str) -> Result<Vec<ChatPost>, ChatError> {
+        match self {
+            Self::Left(s) => s.thread(channel_id, root_id).await,
+            Self::Right(s) => s.thread(channel_id, root_id).await,
         }
     }
 }

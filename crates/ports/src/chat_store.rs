@@ -5,7 +5,7 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use switchboard_domain::UserId;
-use switchboard_domain::chat::ChatPost;
+use switchboard_domain::chat::{ChatPost, ChatProvider, ThreadSummary};
 use switchboard_domain::chat_sources::{BackfillCheckpoint, Channel, ChannelId, Source, SourceId};
 
 use crate::StoreError;
@@ -48,7 +48,7 @@ pub trait ChatStore: Send {
         &mut self,
     ) -> impl Future<Output = Result<Vec<SourceId>, StoreError>> + Send;
 
-    /// Saves the source's status, sync times, last error and backfill progress.
+    /// Saves the source's status, sync times, last error, backfill progress and team id.
     ///
     /// # Errors
     /// [`StoreError::NotFound`] when it does not exist.
@@ -138,6 +138,68 @@ pub trait ChatStore: Send {
         since: Option<DateTime<Utc>>,
         before: Option<DateTime<Utc>>,
         keep: &[String],
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Marks deleted every live top-level post of `channel` posted at or after `since` whose
+    /// provider id is not in `keep`, then the live replies of deleted roots not in `keep`
+    /// either (a root listed as a tombstone keeps its replies): what a complete
+    /// [`switchboard_domain::chat::HistoryScope::Listing`] of that window no longer lists.
+    /// Returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn retire_chat_top_level(
+        &mut self,
+        channel: ChannelId,
+        since: DateTime<Utc>,
+        keep: &[String],
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Marks deleted every live reply of the thread rooted at `root` whose provider id is not
+    /// in `keep`: what a complete read of that thread no longer lists. Returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn retire_chat_replies(
+        &mut self,
+        channel: ChannelId,
+        root: &str,
+        keep: &[String],
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// What the stored replies of these threads add up to: their live replies counted, and
+    /// the latest one's time. A thread without a stored live reply is left out.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn chat_thread_summaries(
+        &mut self,
+        channel: ChannelId,
+        roots: &[String],
+    ) -> impl Future<Output = Result<Vec<ThreadSummary>, StoreError>> + Send;
+
+    /// The followed channels with provider id `channel` of every `provider` source on team
+    /// `team_id` that is not waiting for a new token: whom an event pushed for that channel
+    /// concerns, whoever owns them.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn chat_channels_following(
+        &mut self,
+        provider: ChatProvider,
+        team_id: &str,
+        channel: &str,
+    ) -> impl Future<Output = Result<Vec<Channel>, StoreError>> + Send;
+
+    /// Marks the post with provider id `post` of `channel` deleted (its text kept, as a
+    /// retirement keeps it). Returns 1, or 0 when it is unknown or deleted already.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn delete_chat_post(
+        &mut self,
+        channel: ChannelId,
+        post: &str,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// Where the channel's backfill resumes, when one was cut short.

@@ -20,7 +20,10 @@ pub mod store;
 pub mod unit_of_work;
 
 pub use bundle::Ports;
-pub use chat::{ChatError, ChatSource, ChatSourceFactory, EitherSource, RetryPolicy};
+pub use chat::{
+    ChangeTracking, ChatError, ChatSource, ChatSourceFactory, DeliveryError, EitherSource,
+    RetryPolicy,
+};
 pub use chat_stats_store::{ChatStatsStore, HourlyCount, WindowPost};
 pub use chat_store::ChatStore;
 pub use events::{EventQuery, EventReader};

@@ -10,7 +10,7 @@ mod sources;
 
 use chrono::{DateTime, Utc};
 use switchboard_domain::UserId;
-use switchboard_domain::chat::ChatPost;
+use switchboard_domain::chat::{ChatPost, ChatProvider, ThreadSummary};
 use switchboard_domain::chat_sources::{BackfillCheckpoint, Channel, ChannelId, Source, SourceId};
 use switchboard_ports::{ChatStore, StoreError};
 
@@ -80,6 +80,49 @@ impl ChatStore for PgTx {
         keep: &[String],
     ) -> Result<u64, StoreError> {
         posts::retire(self, channel, since, before, keep).await
+    }
+
+    async fn retire_chat_top_level(
+        &mut self,
+        channel: ChannelId,
+        since: DateTime<Utc>,
+        keep: &[String],
+    ) -> Result<u64, StoreError> {
+        posts::retire_top_level(self, channel, since, keep).await
+    }
+
+    async fn retire_chat_replies(
+        &mut self,
+        channel: ChannelId,
+        root: &str,
+        keep: &[String],
+    ) -> Result<u64, StoreError> {
+        posts::retire_replies(self, channel, root, keep).await
+    }
+
+    async fn chat_thread_summaries(
+        &mut self,
+        channel: ChannelId,
+        roots: &[String],
+    ) -> Result<Vec<ThreadSummary>, StoreError> {
+        posts::thread_summaries(self, channel, roots).await
+    }
+
+    async fn chat_channels_following(
+        &mut self,
+        provider: ChatProvider,
+        team_id: &str,
+        channel: &str,
+    ) -> Result<Vec<Channel>, StoreError> {
+        channels::following(self, provider, team_id, channel).await
+    }
+
+    async fn delete_chat_post(
+        &mut self,
+        channel: ChannelId,
+        post: &str,
+    ) -> Result<u64, StoreError> {
+        posts::delete_one(self, channel, post).await
     }
 
     async fn chat_backfill_checkpoint(

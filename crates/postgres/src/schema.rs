@@ -118,6 +118,7 @@ diesel::table! {
         backfill_total -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        team_id -> Text,
     }
 }
 

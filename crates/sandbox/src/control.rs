@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{Workspace, ids, slack_ts};
 use crate::faults::Target;
+use crate::slack::events::Change;
 use crate::store::{Grant, State};
 use crate::{Provider, Sandbox, SandboxError};
 
@@ -242,6 +243,7 @@ impl Sandbox {
             None => None,
         };
         channel.append(id.clone(), user, at, post.text.to_owned(), root);
+        self.slack_event(&state, provider, post.channel_id, &id, Change::Posted, at);
         Ok(PostRef { id, at: micros(at) })
     }
 
@@ -261,7 +263,10 @@ impl Sandbox {
         let channel = channel_mut(state.workspace_mut(provider), channel_id)?;
         let index = live_post(channel, post_id)?;
         let author = channel.posts[index].user;
+        let previous = channel.posts[index].text.clone();
         channel.edit(index, text.to_owned(), author, at);
+        let change = Change::Edited { previous: &previous };
+        self.slack_event(&state, provider, channel_id, post_id, change, at);
         Ok(PostRef { id: post_id.to_owned(), at: micros(at) })
     }
 
@@ -278,10 +283,55 @@ impl Sandbox {
     ) -> Result<PostRef, SandboxError> {
         let mut state = self.store.write();
         let at = state.tick();
+        let ws = state.workspace(provider);
+        let previous = ws.channel(channel_id).and_then(|c| {
+            let index = *c.by_id.get(post_id)?;
+            serde_json::to_value(crate::slack::render::message(ws, c, index)).ok()
+        });
         let channel = channel_mut(state.workspace_mut(provider), channel_id)?;
         let index = live_post(channel, post_id)?;
         channel.delete(index, at, provider == Provider::Mattermost);
+        let change = Change::Deleted { previous: previous.unwrap_or_default() };
+        self.slack_event(&state, provider, channel_id, post_id, change, at);
         Ok(PostRef { id: post_id.to_owned(), at: micros(at) })
+    }
+}
+
+impl Sandbox {
+    /// Slack's Events API: from now on, each Slack change made through this API queues the
+    /// event Slack would send to `request_url`, signed with `signing_secret`;
+    /// [`crate::RunningSandbox::deliver_slack_events`] sends them.
+    pub fn send_slack_events_to(&self, request_url: &str, signing_secret: &str) {
+        let target = (request_url.to_owned(), signing_secret.to_owned());
+        self.store.slack_events().target = Some(target);
+    }
+
+    /// The Slack workspace's team id (`T…`), which events carry.
+    pub fn slack_team_id(&self) -> String {
+        self.store.read().slack.team_id.clone()
+    }
+
+    /// Slack events queued and not delivered yet.
+    pub fn pending_slack_events(&self) -> usize {
+        self.store.slack_events().pending.len()
+    }
+
+    fn slack_event(
+        &self,
+        state: &State,
+        provider: Provider,
+        channel_id: &str,
+        post_id: &str,
+        change: Change<'_>,
+        at: i64,
+    ) {
+        if provider != Provider::Slack {
+            return;
+        }
+        let ws = &state.slack;
+        let Some(channel) = ws.channels.iter().position(|c| c.id == channel_id) else { return };
+        let Some(&index) = ws.channels[channel].by_id.get(post_id) else { return };
+        self.store.slack_events().queue(ws, channel, index, change, at);
     }
 }
 

@@ -31,6 +31,9 @@ pub enum SandboxError {
     /// The listener could not be used.
     #[error("cannot serve: {0}")]
     Io(#[from] std::io::Error),
+    /// An event could not be delivered to its Request URL.
+    #[error("cannot deliver the event: {0}")]
+    Delivery(String),
     /// `start` was called outside a Tokio runtime.
     #[error("the sandbox must be started inside a Tokio runtime")]
     NoRuntime,

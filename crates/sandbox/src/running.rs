@@ -103,6 +103,41 @@ impl RunningSandbox {
         format!("http://{}/_sandbox", self.addr)
     }
 
+    /// Sends the queued Slack events to the Request URL, in order, each signed with the
+    /// current time as Slack signs (see [`Sandbox::send_slack_events_to`]); returns the HTTP
+    /// status of each answer.
+    ///
+    /// # Errors
+    /// [`SandboxError::Delivery`] when the URL cannot be reached.
+    pub async fn deliver_slack_events(&self) -> Result<Vec<u16>, SandboxError> {
+        let (target, pending) = {
+            let mut events = self.store.slack_events();
+            (events.target.clone(), std::mem::take(&mut events.pending))
+        };
+        let Some((url, secret)) = target else { return Ok(Vec::new()) };
+        let mut statuses = Vec::with_capacity(pending.len());
+        for body in pending {
+            statuses.push(send(&url, &secret, &body, None).await?);
+            self.store.slack_events().last = Some(body);
+        }
+        Ok(statuses)
+    }
+
+    /// Sends the last Slack event delivered again, as Slack retries one it thinks failed
+    /// (`X-Slack-Retry-Num: retry`, `X-Slack-Retry-Reason: http_timeout`), newly signed.
+    /// `None` when nothing was delivered yet.
+    ///
+    /// # Errors
+    /// [`SandboxError::Delivery`] when the URL cannot be reached.
+    pub async fn redeliver_slack_event(&self, retry: u32) -> Result<Option<u16>, SandboxError> {
+        let (target, last) = {
+            let events = self.store.slack_events();
+            (events.target.clone(), events.last.clone())
+        };
+        let (Some((url, secret)), Some(body)) = (target, last) else { return Ok(None) };
+        Ok(Some(send(&url, &secret, &body, Some(retry)).await?))
+    }
+
     /// Stops serving and waits for the workers to finish.
     pub async fn stop(self) {
         self.handle.stop(false).await;
@@ -122,4 +157,27 @@ impl Drop for RunningSandbox {
         // The stop command is sent when `stop` is called; the returned future only waits.
         drop(self.handle.stop(false));
     }
+}
+
+async fn send(
+    url: &str,
+    secret: &str,
+    body: &[u8],
+    retry: Option<u32>,
+) -> Result<u16, SandboxError> {
+    let timestamp = chrono::Utc::now().timestamp().to_string();
+    let signature = crate::slack::events::sign(secret, &timestamp, body);
+    let mut request = reqwest::Client::new()
+        .post(url)
+        .header("Content-Type", "application/json")
+        .header("X-Slack-Request-Timestamp", &timestamp)
+        .header("X-Slack-Signature", signature)
+        .body(body.to_vec());
+    if let Some(retry) = retry {
+        request = request
+            .header("X-Slack-Retry-Num", retry.to_string())
+            .header("X-Slack-Retry-Reason", "http_timeout");
+    }
+    let answer = request.send().await.map_err(|e| SandboxError::Delivery(e.to_string()))?;
+    Ok(answer.status().as_u16())
 }

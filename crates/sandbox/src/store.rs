@@ -11,6 +11,7 @@ use crate::google::Google;
 use crate::microsoft::graph::GraphState;
 use crate::microsoft::identity::Identity;
 use crate::microsoft::identity::keys::{KeyError, SigningKey};
+use crate::slack::events::Events;
 use crate::slack::oauth::OAuth;
 
 /// Who a token authenticates.
@@ -78,6 +79,7 @@ pub(crate) struct Store {
     state: RwLock<State>,
     faults: Mutex<Faults>,
     oauth: Mutex<OAuth>,
+    slack_events: Mutex<Events>,
     identity: Mutex<Identity>,
     graph: Mutex<GraphState>,
     /// Google's OAuth server, the Gmail mailboxes and their faults.
@@ -97,6 +99,7 @@ impl Store {
             state: RwLock::new(state),
             faults: Mutex::default(),
             oauth: Mutex::default(),
+            slack_events: Mutex::default(),
             identity: Mutex::new(Identity::new(seed)),
             graph: Mutex::new(GraphState::new(seed)),
             google: Mutex::new(google),
@@ -151,6 +154,11 @@ impl Store {
 
     pub(crate) fn faults(&self) -> std::sync::MutexGuard<'_, Faults> {
         self.faults.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Slack's Events API: where events go, and those waiting.
+    pub(crate) fn slack_events(&self) -> std::sync::MutexGuard<'_, Events> {
+        self.slack_events.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Slack OAuth: registered apps and codes handed out.

@@ -21,6 +21,9 @@ pub struct SlackConfig {
     pub retry: RetryPolicy,
     /// Messages per `conversations.history` page (Slack allows 999 and advises at most 200).
     pub page_size: u32,
+    /// Messages per `conversations.history` page of a listing, which reads no thread
+    /// (Slack allows 999).
+    pub listing_page_size: u32,
     /// `conversations.replies` calls in flight at once while reading a page's threads (at
     /// least 1). Every call still goes through the [`RetryPolicy`].
     pub thread_concurrency: usize,
@@ -36,12 +39,13 @@ impl SlackConfig {
     pub const DEFAULT_BASE_URL: &str = "https://slack.com/api";
 
     /// Defaults for the API at `base_url`: retries as [`RetryPolicy::default`], pages of
-    /// 200, 4 thread reads at once, a day of lookback, 30 s per request.
+    /// 200 (999 for a listing), 4 thread reads at once, a day of lookback, 30 s per request.
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {
             base_url: base_url.into(),
             retry: RetryPolicy::default(),
             page_size: 200,
+            listing_page_size: 999,
             thread_concurrency: 4,
             change_lookback: Duration::from_secs(24 * 3600),
             timeout: Duration::from_secs(30),

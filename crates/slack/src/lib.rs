@@ -2,6 +2,7 @@
 
 mod client;
 mod error;
+pub mod events;
 mod oauth;
 mod source;
 mod wire;

@@ -7,9 +7,9 @@ use futures_util::stream::{self, StreamExt, TryStreamExt};
 use secrecy::SecretString;
 use switchboard_domain::chat::{
     ChannelKind, ChannelRef, ChatIdentity, ChatPost, ChatProvider, ChatTeam, ChatUser,
-    HistoryScope, PageCursor, PostPage,
+    HistoryScope, PageCursor, PostPage, ThreadSummary,
 };
-use switchboard_ports::{ChatError, ChatSource};
+use switchboard_ports::{ChangeTracking, ChatError, ChatSource};
 
 use crate::client::{Client, SlackConfig};
 use crate::wire::{self, AuthTest, ConversationList, Message, Messages, UserInfo, UserList};
@@ -24,6 +24,7 @@ const LIST_LIMIT: &str = "200";
 pub struct SlackSource {
     client: Client,
     page_size: String,
+    listing_page_size: String,
     thread_concurrency: usize,
     lookback: chrono::TimeDelta,
 }
@@ -46,6 +47,7 @@ impl SlackSource {
         Self {
             client: Client::new(http, config, token),
             page_size: config.page_size.clamp(1, 999).to_string(),
+            listing_page_size: config.listing_page_size.clamp(1, 999).to_string(),
             thread_concurrency: config.thread_concurrency.max(1),
             lookback: chrono::TimeDelta::from_std(config.change_lookback)
                 .unwrap_or(chrono::TimeDelta::days(1)),
@@ -53,7 +55,7 @@ impl SlackSource {
     }
 
     /// Every message of a thread after its parent, all pages.
-    async fn thread(&self, channel_id: &str, parent_ts: &str) -> Result<Vec<Message>, ChatError> {
+    async fn replies(&self, channel_id: &str, parent_ts: &str) -> Result<Vec<Message>, ChatError> {
         let mut replies = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
@@ -68,6 +70,40 @@ impl SlackSource {
                 return Ok(replies);
             }
         }
+    }
+}
+
+impl SlackSource {
+    /// One page of a [`HistoryScope::Listing`]: top-level messages and thread summaries.
+    async fn listing(
+        &self,
+        channel_id: &str,
+        oldest: Option<DateTime<Utc>>,
+        page: Option<&PageCursor>,
+    ) -> Result<PostPage, ChatError> {
+        let oldest = oldest.map(wire::format_ts);
+        let mut args = vec![("channel", channel_id), ("limit", self.listing_page_size.as_str())];
+        if let Some(oldest) = oldest.as_deref() {
+            args.push(("oldest", oldest));
+            args.push(("inclusive", "true"));
+        }
+        if let Some(cursor) = page {
+            args.push(("cursor", cursor.as_str()));
+        }
+        let answer: Messages = self.client.call("conversations.history", &args).await?;
+        let threads = answer
+            .messages
+            .iter()
+            .filter(|m| m.is_thread_parent())
+            .map(|m| ThreadSummary {
+                root: m.ts.clone(),
+                replies: m.reply_count.unwrap_or(0),
+                latest_reply: m.latest_reply.as_deref().and_then(wire::parse_ts),
+            })
+            .collect();
+        let posts = answer.messages.into_iter().filter_map(|m| post(channel_id, m, None)).collect();
+        let next = answer.response_metadata.and_then(wire::Metadata::next);
+        Ok(PostPage { posts, next: next.map(PageCursor::new), truncated: false, threads })
     }
 }
 
@@ -121,12 +157,16 @@ impl ChatSource for SlackSource {
         }
     }
 
-    /// Slack has no change list, so [`HistoryScope::Changes`] re-reads the top-level messages
-    /// of `change_lookback` before `since` and reports those created or edited after `since`,
-    /// the deleted parents kept as tombstones, and the replies created or edited after `since`
-    /// in threads that received a reply since. It cannot see a deleted message that leaves no
-    /// tombstone, nor changes older than the lookback: a periodic backfill of the window, whose
-    /// pages list every live post, settles those.
+    /// Slack has no change list. [`HistoryScope::Listing`] (what a sync uses, see
+    /// [`ChangeTracking::Listing`]) pages through `conversations.history` in pages of
+    /// `listing_page_size` (up to 999) without reading threads: top-level posts (edits carry
+    /// `edited.ts`; a deleted message is absent, a deleted root with replies a tombstone) and
+    /// each thread's `reply_count` and `latest_reply`. A backfill reads every thread of each
+    /// page with `conversations.replies`. [`HistoryScope::Changes`] re-reads the top-level
+    /// messages of `change_lookback` before `since` and reports those created or edited after
+    /// `since`, the tombstones, and the replies created or edited after `since` in threads
+    /// that received a reply since; it cannot see deletions, nor anything older than the
+    /// lookback.
     async fn history(
         &self,
         channel_id: &str,
@@ -135,6 +175,9 @@ impl ChatSource for SlackSource {
     ) -> Result<PostPage, ChatError> {
         let (oldest, inclusive, since) = match scope {
             HistoryScope::Backfill { oldest } => (oldest, true, None),
+            HistoryScope::Listing { oldest } => {
+                return self.listing(channel_id, oldest, page).await;
+            }
             HistoryScope::Changes { since } => {
                 let from = since.checked_sub_signed(self.lookback).unwrap_or(since);
                 (Some(from), false, Some(since))
@@ -169,7 +212,7 @@ impl ChatSource for SlackSource {
             .collect();
         let reads = parents.into_iter().map(|parent| async move {
             match parent {
-                Some(parent) => self.thread(channel_id, &parent).await,
+                Some(parent) => self.replies(channel_id, &parent).await,
                 None => Ok(Vec::new()),
             }
         });
@@ -187,7 +230,21 @@ impl ChatSource for SlackSource {
             );
         }
         let next = answer.response_metadata.and_then(wire::Metadata::next);
-        Ok(PostPage { posts, next: next.map(PageCursor::new), truncated: false })
+        Ok(PostPage {
+            posts,
+            next: next.map(PageCursor::new),
+            truncated: false,
+            threads: Vec::new(),
+        })
+    }
+
+    fn change_tracking(&self) -> ChangeTracking {
+        ChangeTracking::Listing
+    }
+
+    async fn thread(&self, channel_id: &str, root_id: &str) -> Result<Vec<ChatPost>, ChatError> {
+        let replies = self.replies(channel_id, root_id).await?;
+        Ok(replies.into_iter().filter_map(|reply| post(channel_id, reply, Some(root_id))).collect())
     }
 
     async fn users(&self, ids: &[String]) -> Result<Vec<ChatUser>, ChatError> {
@@ -230,7 +287,7 @@ fn wanted(post: &ChatPost, since: Option<DateTime<Utc>>) -> bool {
 }
 
 /// A message as a post; `None` for a timestamp that is not one.
-fn post(channel_id: &str, message: Message, parent: Option<&str>) -> Option<ChatPost> {
+pub(crate) fn post(channel_id: &str, message: Message, parent: Option<&str>) -> Option<ChatPost> {
     let posted_at = wire::parse_ts(&message.ts)?;
     let deleted = message.is_tombstone();
     let thread_root = match (parent, message.thread_ts) {

@@ -29,6 +29,9 @@ pub struct ChatConfig {
     pub channel_concurrency: usize,
     /// Slack: thread reads (`conversations.replies`) in flight at once per channel.
     pub thread_concurrency: usize,
+    /// The Slack app's signing secret, checking the requests of Slack's Events API
+    /// (`POST /api/chat/slack/events`); empty: events are refused.
+    pub slack_signing_secret: SecretString,
     /// Connecting Slack with OAuth v2 instead of a pasted token.
     pub slack_oauth: SlackOAuthConfig,
 }
@@ -70,6 +73,7 @@ impl ChatConfig {
             reconcile_hours: 24,
             channel_concurrency: 2,
             thread_concurrency: 2,
+            slack_signing_secret: SecretString::from("signing-secret-1"),
             slack_oauth: SlackOAuthConfig {
                 client_id: "client-1".into(),
                 client_secret: SecretString::from("secret-1"),

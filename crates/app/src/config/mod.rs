@@ -293,6 +293,7 @@ impl Config {
             .extend(self.auth.signing_keys.iter().map(|k| ("auth.signing_keys", &k.private_key)));
         secrets.extend(self.auth.secret_keys.iter().map(|k| ("auth.secret_keys", &k.key)));
         secrets.push(("chat.slack_oauth.client_secret", &self.chat.slack_oauth.client_secret));
+        secrets.push(("chat.slack_signing_secret", &self.chat.slack_signing_secret));
         secrets.push(("mail.microsoft.client_secret", &self.mail.microsoft.client_secret));
         secrets.push(("mail.google.client_secret", &self.mail.google.client_secret));
         secrets.push(("sandbox.demo.password", &self.sandbox.demo.password));

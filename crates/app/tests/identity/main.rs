@@ -16,6 +16,7 @@ mod refresh_race;
 mod rehash;
 mod rotate_secrets;
 mod seed;
+mod slack_events;
 mod stats;
 mod stats_consumer;
 mod support;

@@ -1,6 +1,6 @@
 //! The chat store: sources, channels, posts and backfill checkpoints.
 
-use switchboard_domain::chat::ChatPost;
+use switchboard_domain::chat::{ChatPost, ThreadSummary};
 use switchboard_domain::chat_sources::{BackfillCheckpoint, Channel, ChannelId, SourceStatus};
 use switchboard_ports::{ChatStore, SealedSecretStore, StoreError, UnitOfWork};
 
@@ -150,6 +150,69 @@ pub async fn a_backfill_retires_what_it_no_longer_lists_in_its_window_only<H: St
         deleted(store, channel).await,
         ["gone-reply", "gone", "gone-root", "reply-of-gone-root"]
     );
+}
+
+/// A listing retires the top-level posts of its window it no longer lists (a reply listed
+/// as a broadcast is left to its thread) and the replies of roots deleted; a thread read
+/// retires its replies no longer listed; a thread's stored summary counts its live replies.
+pub async fn a_listing_and_a_thread_read_retire_what_they_no_longer_list<H: StoreHarness>(
+    store: &H,
+) {
+    let channel = seeded(&store.uow(), "ada@example.org").await.channel.id;
+    let posts = vec![
+        post("old", 0, None),
+        post("old-reply", 100, Some("old")),
+        post("old-reply-gone", 110, Some("old")),
+        post("old-reply-edited", 120, Some("old")),
+        post("root", 50, None),
+        post("root-reply", 60, Some("root")),
+        post("gone", 70, None),
+        post("gone-root", 90, None),
+        post("reply-of-gone-root", 95, Some("gone-root")),
+        ChatPost { deleted: true, ..post("tombstone", 96, None) },
+        post("reply-of-tombstone", 97, Some("tombstone")),
+    ];
+    upsert(store, channel, posts).await;
+    let uow = store.uow();
+    let sums = |roots: &[&str]| {
+        let roots: Vec<String> = roots.iter().map(|r| (*r).to_owned()).collect();
+        uow.transact(move |tx| {
+            Box::pin(async move { tx.chat_thread_summaries(channel, &roots).await })
+        })
+    };
+    let mut found = sums(&["old", "root", "nothing"]).await.unwrap();
+    found.sort_by(|a, b| a.root.cmp(&b.root));
+    let summary = |root: &str, replies, latest| ThreadSummary {
+        root: root.to_owned(),
+        replies,
+        latest_reply: Some(at(latest)),
+    };
+    assert_eq!(found, [summary("old", 3, 120), summary("root", 1, 60)]);
+
+    let keep: Vec<String> =
+        ["root", "old-reply", "tombstone"].iter().map(|s| (*s).to_owned()).collect();
+    let retired = store
+        .uow()
+        .transact(move |tx| {
+            Box::pin(async move { tx.retire_chat_top_level(channel, at(40), &keep).await })
+        })
+        .await
+        .unwrap();
+    assert_eq!(retired, 3, "gone, gone-root and its reply");
+    let gone = ["gone", "gone-root", "reply-of-gone-root", "tombstone"];
+    assert_eq!(deleted(store, channel).await, gone, "a listed tombstone keeps its replies");
+
+    let keep: Vec<String> = vec!["old-reply".into(), "old-reply-edited".into()];
+    let retired = store
+        .uow()
+        .transact(move |tx| {
+            Box::pin(async move { tx.retire_chat_replies(channel, "old", &keep).await })
+        })
+        .await
+        .unwrap();
+    assert_eq!(retired, 1);
+    let found = sums(&["old"]).await.unwrap();
+    assert_eq!(found, [summary("old", 2, 120)]);
 }
 
 /// A resumed backfill retires only below what the attempt before had listed.

@@ -2,8 +2,11 @@
 //! field; a token the provider refuses is a 422 on `token`; another user's source or channel
 //! is a 404; a provider that throttles is a 429, one that fails a 503. OAuth: an unknown,
 //! used or expired state and a code Slack refuses are 400s, a denial or another user's
-//! authorization 403, OAuth not configured 404 (a misconfiguration is a 500, logged).
+//! authorization 403, OAuth not configured 404 (a misconfiguration is a 500, logged). A
+//! pushed event not signed by the provider (or too old) is a 401, an unreadable one a 400,
+//! events not configured a 404.
 
+use switchboard_ports::DeliveryError;
 use switchboard_services::ChatServiceError;
 
 use super::ApiError;
@@ -41,6 +44,11 @@ impl From<ChatServiceError> for ApiError {
             ChatServiceError::OAuthStateMismatch
             | ChatServiceError::OAuthOtherBrowser
             | ChatServiceError::OAuthDenied(_) => ApiError::Forbidden(e.to_string()),
+            ChatServiceError::Delivery(refused) => match refused {
+                DeliveryError::NotConfigured(_) => ApiError::NotFound(refused.to_string()),
+                DeliveryError::Malformed(_) => ApiError::BadRequest(refused.to_string()),
+                _ => ApiError::Unauthorized(format!("not a request from Slack: {refused}")),
+            },
             ChatServiceError::Store(store) => store.into(),
             other => ApiError::Internal(other.to_string()),
         }

@@ -7,6 +7,7 @@ pub mod list_channels;
 pub mod list_sources;
 pub mod oauth_slack_callback;
 pub mod oauth_slack_start;
+pub mod slack_events;
 pub mod sync_source;
 pub mod update_channel;
 

@@ -85,3 +85,18 @@ async fn slack_oauth_answers_not_found_when_it_is_not_configured() {
         actix_web::test::TestRequest::get().uri("/api/chat/oauth/slack/callback?code=c&state=s");
     assert_eq!(json_call(&app, callback).await.0, 404);
 }
+
+#[actix_web::test]
+async fn slack_events_answer_not_found_when_no_signing_secret_is_configured() {
+    let (app, _) = app!(identity(ManualClock::default()));
+    let events = actix_web::test::TestRequest::post()
+        .uri("/api/chat/slack/events")
+        .insert_header(("Content-Type", "application/json"))
+        .insert_header(("X-Slack-Request-Timestamp", "1531420618"))
+        .insert_header(("X-Slack-Signature", "v0=00"))
+        .set_payload(r#"{"type":"url_verification","challenge":"c"}"#);
+    let (s, _, body) = json_call(&app, events).await;
+    assert_eq!(s, 404, "{body}");
+    assert_eq!(body["status"], "error");
+    assert!(body["message"].as_str().unwrap().contains("not configured"), "{body}");
+}

@@ -3,13 +3,14 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
-use switchboard_domain::chat_sources::{Channel, ChannelId, SourceId};
+use switchboard_domain::chat::ChatProvider;
+use switchboard_domain::chat_sources::{Channel, ChannelId, SourceId, SourceStatus};
 use switchboard_ports::StoreError;
 
 use super::rows::ChannelRow;
 use crate::PgTx;
 use crate::error::store_error;
-use crate::schema::chat_channels;
+use crate::schema::{chat_channels, chat_sources};
 
 pub(super) async fn insert(tx: &mut PgTx, channels: &[Channel]) -> Result<(), StoreError> {
     if channels.is_empty() {
@@ -73,4 +74,25 @@ pub(super) async fn update(tx: &mut PgTx, channel: &Channel) -> Result<(), Store
         return Err(StoreError::NotFound);
     }
     Ok(())
+}
+
+pub(super) async fn following(
+    tx: &mut PgTx,
+    provider: ChatProvider,
+    team_id: &str,
+    channel: &str,
+) -> Result<Vec<Channel>, StoreError> {
+    let rows: Vec<ChannelRow> = chat_channels::table
+        .inner_join(chat_sources::table)
+        .filter(chat_channels::external_id.eq(channel))
+        .filter(chat_channels::followed.eq(true))
+        .filter(chat_sources::provider.eq(provider.to_string()))
+        .filter(chat_sources::team_id.eq(team_id))
+        .filter(chat_sources::status.ne(SourceStatus::ReauthRequired.as_str()))
+        .order(chat_channels::id)
+        .select(ChannelRow::as_select())
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?;
+    Ok(rows.into_iter().map(Into::into).collect())
 }

@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Bool, Nullable, Text, Timestamptz, Uuid};
+use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz, Uuid};
 use diesel_async::RunQueryDsl;
-use switchboard_domain::chat::ChatPost;
+use switchboard_domain::chat::{ChatPost, ThreadSummary};
 use switchboard_domain::chat_sources::ChannelId;
 use switchboard_ports::StoreError;
 
@@ -132,6 +132,117 @@ pub(super) async fn retire(
             .map_err(store_error)? as u64;
     }
     Ok(retired)
+}
+
+pub(super) async fn retire_top_level(
+    tx: &mut PgTx,
+    channel: ChannelId,
+    since: DateTime<Utc>,
+    keep: &[String],
+) -> Result<u64, StoreError> {
+    take_turn(tx, channel).await?;
+    let mut retired = 0;
+    // Top-level posts the listing no longer shows; then the replies of deleted roots it does
+    // not show either (a root listed as a tombstone keeps its replies).
+    for statement in [
+        "UPDATE chat_posts SET deleted = true, updated_at = now()
+         WHERE channel_id = $1 AND NOT deleted AND thread_root IS NULL
+           AND posted_at >= $2 AND NOT (external_id = ANY($3))",
+        "UPDATE chat_posts r SET deleted = true, updated_at = now()
+         WHERE r.channel_id = $1 AND NOT r.deleted AND r.thread_root IS NOT NULL
+           AND r.posted_at >= $2
+           AND EXISTS (SELECT 1 FROM chat_posts root
+                        WHERE root.channel_id = $1 AND root.external_id = r.thread_root
+                          AND root.deleted AND NOT (root.external_id = ANY($3)))",
+    ] {
+        retired += diesel::sql_query(statement)
+            .bind::<Uuid, _>(channel.as_uuid())
+            .bind::<Timestamptz, _>(since)
+            .bind::<Array<Text>, _>(keep)
+            .execute(tx.conn())
+            .await
+            .map_err(store_error)? as u64;
+    }
+    Ok(retired)
+}
+
+pub(super) async fn retire_replies(
+    tx: &mut PgTx,
+    channel: ChannelId,
+    root: &str,
+    keep: &[String],
+) -> Result<u64, StoreError> {
+    take_turn(tx, channel).await?;
+    let retired = diesel::sql_query(
+        "UPDATE chat_posts SET deleted = true, updated_at = now()
+         WHERE channel_id = $1 AND NOT deleted AND thread_root = $2
+           AND NOT (external_id = ANY($3))",
+    )
+    .bind::<Uuid, _>(channel.as_uuid())
+    .bind::<Text, _>(root)
+    .bind::<Array<Text>, _>(keep)
+    .execute(tx.conn())
+    .await
+    .map_err(store_error)?;
+    Ok(retired as u64)
+}
+
+#[derive(QueryableByName)]
+struct SummaryRow {
+    #[diesel(sql_type = Text)]
+    root: String,
+    #[diesel(sql_type = BigInt)]
+    replies: i64,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    latest_reply: Option<DateTime<Utc>>,
+}
+
+pub(super) async fn thread_summaries(
+    tx: &mut PgTx,
+    channel: ChannelId,
+    roots: &[String],
+) -> Result<Vec<ThreadSummary>, StoreError> {
+    if roots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<SummaryRow> = diesel::sql_query(
+        "SELECT thread_root AS root, count(*) AS replies, max(posted_at) AS latest_reply
+         FROM chat_posts
+         WHERE channel_id = $1 AND thread_root = ANY($2) AND NOT deleted
+         GROUP BY thread_root",
+    )
+    .bind::<Uuid, _>(channel.as_uuid())
+    .bind::<Array<Text>, _>(roots)
+    .load(tx.conn())
+    .await
+    .map_err(store_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ThreadSummary {
+            root: r.root,
+            replies: u64::try_from(r.replies).unwrap_or_default(),
+            latest_reply: r.latest_reply,
+        })
+        .collect())
+}
+
+pub(super) async fn delete_one(
+    tx: &mut PgTx,
+    channel: ChannelId,
+    post: &str,
+) -> Result<u64, StoreError> {
+    take_turn(tx, channel).await?;
+    let deleted = diesel::update(
+        chat_posts::table
+            .filter(chat_posts::channel_id.eq(channel.as_uuid()))
+            .filter(chat_posts::external_id.eq(post))
+            .filter(chat_posts::deleted.eq(false)),
+    )
+    .set((chat_posts::deleted.eq(true), chat_posts::updated_at.eq(diesel::dsl::now)))
+    .execute(tx.conn())
+    .await
+    .map_err(store_error)?;
+    Ok(deleted as u64)
 }
 
 type PostRow = (

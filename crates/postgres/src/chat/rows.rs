@@ -26,6 +26,7 @@ pub(super) struct SourceRow {
     pub(super) backfill_done: i32,
     pub(super) backfill_total: i32,
     pub(super) created_at: DateTime<Utc>,
+    pub(super) team_id: String,
 }
 
 fn count(n: u32) -> i32 {
@@ -49,6 +50,7 @@ impl From<&Source> for SourceRow {
             backfill_done: count(s.backfill_done),
             backfill_total: count(s.backfill_total),
             created_at: s.created_at,
+            team_id: s.team_id.clone(),
         }
     }
 }
@@ -73,6 +75,7 @@ impl TryFrom<SourceRow> for Source {
             external_user_id: r.external_user_id,
             external_user_name: r.external_user_name,
             team_name: r.team_name,
+            team_id: r.team_id,
             status: r.status.parse().map_err(StoreError::Other)?,
             last_sync_at: r.last_sync_at,
             last_error: r.last_error,

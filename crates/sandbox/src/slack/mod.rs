@@ -6,8 +6,9 @@
 mod args;
 mod conversations;
 mod cursor;
+pub(crate) mod events;
 pub(crate) mod oauth;
-mod render;
+pub(crate) mod render;
 mod users;
 
 use actix_web::http::StatusCode;

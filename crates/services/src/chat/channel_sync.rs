@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use switchboard_domain::chat::{HistoryScope, PageCursor};
 use switchboard_domain::chat_sources::{BackfillCheckpoint, Channel};
 use switchboard_ports::{
-    ChatError, ChatSource, ChatSourceFactory, ChatStore, Clock, Ports, StoreError, UnitOfWork,
+    ChangeTracking, ChatError, ChatSource, ChatSourceFactory, ChatStore, Clock, Ports, StoreError,
+    UnitOfWork,
 };
 
 use super::ChatService;
@@ -38,6 +39,12 @@ impl<P: Ports> ChatService<P> {
                 (self.backfill(client, &channel, from, Some(resume), names).await?, from)
             }
             (None, None) => (self.backfill(client, &channel, window, None, names).await?, window),
+            // No change list: the whole window is listed again, which finds what a change
+            // scan would and the deletions too.
+            (None, Some(mark)) if client.change_tracking() == ChangeTracking::Listing => {
+                let fresh_after = mark - margin;
+                (self.scan_listing(client, &channel, window, fresh_after, names).await?, window)
+            }
             (None, Some(mark)) => {
                 let since = HistoryScope::Changes { since: mark - margin };
                 let changes = self.read(client, &channel, since, None, names).await?;
@@ -60,7 +67,7 @@ impl<P: Ports> ChatService<P> {
         // An empty channel's mark is the window's start, so it is scanned for changes next.
         let mark = pass.mark.max(channel.synced_until).or(Some(window));
         channel.synced_until = mark;
-        let (seen, before) = (pass.seen, pass.before);
+        let (seen, before, owner) = (pass.seen, pass.before, channel.owner_id);
         let retired = self
             .uow
             .transact(move |tx| {
@@ -69,6 +76,7 @@ impl<P: Ports> ChatService<P> {
                         Some(seen) => tx.retire_chat_posts(id, Some(from), before, &seen).await?,
                         None => 0,
                     };
+                    super::listing::posts_changed(tx, id, owner, retired).await?;
                     // Deleted or unfollowed meanwhile: keep the stored flag, move the mark.
                     if let Some(mut stored) = tx.chat_channel(id).await? {
                         stored.synced_until = mark;

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use switchboard_domain::chat::ChatProvider;
-use switchboard_ports::{ChatError, CryptoError, StoreError};
+use switchboard_ports::{ChatError, CryptoError, DeliveryError, StoreError};
 
 /// Why a chat operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +75,10 @@ pub enum ChatServiceError {
     /// A job could not be enqueued.
     #[error("cannot enqueue the job: {0}")]
     Job(String),
+    /// A provider's push was refused (not configured here, not signed by the provider, too
+    /// old, unreadable).
+    #[error(transparent)]
+    Delivery(DeliveryError),
     /// Sealing or opening the token failed.
     #[error(transparent)]
     Crypto(#[from] CryptoError),

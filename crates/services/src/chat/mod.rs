@@ -4,8 +4,10 @@
 
 mod channel_sync;
 mod channels;
+mod deliveries;
 mod error;
 mod jobs;
+mod listing;
 pub mod network;
 mod oauth;
 mod pages;
@@ -14,6 +16,7 @@ mod sync;
 
 use std::time::Duration;
 
+pub use deliveries::DeliveryOutcome;
 pub use error::ChatServiceError;
 pub use jobs::{ChatSyncAllJob, ChatSyncJob};
 pub use oauth::{OAuthCallback, OAuthStarted, SlackOAuthPolicy};
@@ -33,12 +36,14 @@ pub struct ChatPolicy {
     /// order by the provider.
     pub change_margin: Duration,
     /// After a change scan, the latest part of a channel's history that is read again in
-    /// full, to notice deletions the provider's change list does not report (Slack's has
-    /// none). Zero: never.
+    /// full, to notice what the change list missed. Zero: never. Sources without a change
+    /// list (Slack) list the whole backfill window instead.
     pub reconcile_window: Duration,
     /// Channels of one source synced at once (at least 1). Each reads its pages in order,
     /// writing one page while fetching the next.
     pub channel_concurrency: usize,
+    /// Threads of a channel read at once when a listing shows they changed (at least 1).
+    pub thread_concurrency: usize,
 }
 
 impl Default for ChatPolicy {
@@ -49,6 +54,7 @@ impl Default for ChatPolicy {
             change_margin: Duration::from_secs(300),
             reconcile_window: Duration::from_secs(24 * 3600),
             channel_concurrency: 4,
+            thread_concurrency: 4,
         }
     }
 }

@@ -44,7 +44,7 @@ pub(super) struct Checkpointing {
     pub(super) listed_down_to: Option<DateTime<Utc>>,
 }
 
-fn mark_of(post: &ChatPost) -> DateTime<Utc> {
+pub(super) fn mark_of(post: &ChatPost) -> DateTime<Utc> {
     post.edited_at.map_or(post.posted_at, |edited| edited.max(post.posted_at))
 }
 
@@ -74,7 +74,8 @@ impl<P: Ports> ChatService<P> {
         mut checkpointing: Option<Checkpointing>,
         names: &Names,
     ) -> Result<Pass, Stop> {
-        let backfill = matches!(scope, HistoryScope::Backfill { .. });
+        let backfill =
+            matches!(scope, HistoryScope::Backfill { .. } | HistoryScope::Listing { .. });
         let mut pass = Pass {
             written: 0,
             mark: None,
@@ -162,7 +163,7 @@ impl<P: Ports> ChatService<P> {
 
     /// Fills in the authors' names the provider did not give with the posts, asking it once
     /// per unknown author per sync.
-    async fn resolve_names(
+    pub(super) async fn resolve_names(
         &self,
         client: &<P::ChatSources as ChatSourceFactory>::Source,
         posts: &mut [ChatPost],

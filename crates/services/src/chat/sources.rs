@@ -120,6 +120,7 @@ impl<P: Ports> ChatService<P> {
             external_user_id: me.user_id,
             external_user_name: me.user_name,
             team_name: me.teams.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
+            team_id: slack_team(me.provider, &me.teams),
             status: SourceStatus::Active,
             last_sync_at: None,
             last_error: None,
@@ -152,6 +153,7 @@ impl<P: Ports> ChatService<P> {
                     let mut source = match known {
                         Some(mut known) => {
                             known.last_error = None;
+                            known.team_id.clone_from(&source.team_id);
                             set_status(tx, &mut known, SourceStatus::Active).await?;
                             known
                         }
@@ -306,5 +308,17 @@ impl<P: Ports> ChatService<P> {
                 })
             })
             .await
+    }
+}
+
+/// The Slack workspace a token reaches (exactly one), which pushed events name; empty for
+/// other providers.
+fn slack_team(
+    provider: switchboard_domain::chat::ChatProvider,
+    teams: &[switchboard_domain::chat::ChatTeam],
+) -> String {
+    match (provider, teams.first()) {
+        (switchboard_domain::chat::ChatProvider::Slack, Some(team)) => team.id.clone(),
+        _ => String::new(),
     }
 }

@@ -16,6 +16,7 @@ use futures_util::stream::{self, StreamExt};
 use tokio::sync::watch;
 
 use switchboard_domain::NewEvent;
+use switchboard_domain::chat::ChatProvider;
 use switchboard_domain::chat_sources::{Channel, Source, SourceId, SourceStatus};
 use switchboard_ports::{
     ChatError, ChatSource, ChatSourceFactory, ChatStore, Clock, Ports, SealedSecretStore,
@@ -155,6 +156,11 @@ impl<P: Ports> ChatService<P> {
         source: &mut Source,
     ) -> Result<u64, Stop> {
         let found = client.channels().await?;
+        if source.team_id.is_empty() && source.provider == ChatProvider::Slack {
+            // Connected before the team was recorded: the channels name it.
+            source.team_id =
+                found.iter().map(|c| c.team_id.clone()).find(|t| !t.is_empty()).unwrap_or_default();
+        }
         let now = self.clock.now();
         let (id, snapshot) = (source.id, source.clone());
         let channels = self

@@ -8,3 +8,4 @@ mod ownership;
 mod retry;
 mod support;
 mod sync;
+mod window;

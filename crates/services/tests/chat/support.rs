@@ -95,11 +95,16 @@ pub fn start_with(allow_private_networks: bool) -> World {
 
 /// A world whose chat policy `change` adjusts.
 pub fn start_with_policy(change: impl FnOnce(&mut ChatPolicy)) -> World {
+    start_sized(300, change)
+}
+
+/// A world with `posts_per_channel` posts in each regular channel (a month of history).
+pub fn start_sized(posts_per_channel: usize, change: impl FnOnce(&mut ChatPolicy)) -> World {
     let now = Utc.with_ymd_and_hms(2025, 3, 14, 16, 0, 0).unwrap();
     let sandbox = Sandbox::builder()
         .seed(21)
         .now(now)
-        .posts_per_channel(300)
+        .posts_per_channel(posts_per_channel)
         .people(20)
         .build()
         .start_local()
@@ -116,6 +121,7 @@ pub fn start_with_policy(change: impl FnOnce(&mut ChatPolicy)) -> World {
         change_margin: Duration::from_secs(60),
         reconcile_window: Duration::from_secs(24 * 3600),
         channel_concurrency: 3,
+        thread_concurrency: 2,
     };
     change(&mut policy);
     let sources = SandboxSources { slack: sandbox.slack_base_url() };
