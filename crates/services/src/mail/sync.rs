@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use futures_util::{StreamExt, TryStreamExt, stream};
+use futures_util::{StreamExt, TryStreamExt, future, stream};
 use switchboard_domain::mail::{
     FolderRole, MailAccount, MailAccountId, MailAccountStatus, MailFolder, MailFolderId,
 };
@@ -290,7 +290,7 @@ impl<P: Ports> MailService<P> {
                 // from the provider, so the fetch needs nothing this write stores.
                 Some(following) => {
                     let (written, prefetched) =
-                        futures_util::join!(write, self.changes(mailbox, &scope, &following));
+                        future::join(write, self.changes(mailbox, &scope, &following)).await;
                     counts = counts.plus(written?);
                     next = following;
                     fetched = prefetched;
