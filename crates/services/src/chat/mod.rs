@@ -9,6 +9,7 @@ mod jobs;
 pub mod network;
 mod oauth;
 mod pages;
+mod posts;
 mod sources;
 mod sync;
 
