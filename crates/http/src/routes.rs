@@ -166,7 +166,9 @@ fn configure_chat<P: Ports>(cfg: &mut web::ServiceConfig) {
         resource("/oauth/slack/callback")
             .route(web::get().to(chat::oauth_slack_callback::callback::<P>)),
     )
-    .service(resource("/channels/{id}").route(web::patch().to(chat::update_channel::update::<P>)));
+    .service(resource("/channels/{id}").route(web::patch().to(chat::update_channel::update::<P>)))
+    .service(resource("/channels/{id}/posts").route(web::get().to(chat::list_posts::list::<P>)))
+    .service(resource("/posts/{id}").route(web::get().to(chat::get_post::get::<P>)));
 }
 
 fn configure_stats<P: Ports>(cfg: &mut web::ServiceConfig) {
