@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use diesel::dsl::exists;
+use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
@@ -72,7 +72,7 @@ pub(super) async fn page(
         .filter(chat_channels::owner_id.eq(owner.as_uuid()));
     let mut select = chat_posts::table
         .filter(chat_posts::channel_id.eq(channel))
-        .filter(chat_posts::deleted.eq(false))
+        .filter(not(chat_posts::deleted))
         .filter(exists(owned))
         .select((
             chat_posts::external_id,
@@ -172,7 +172,7 @@ async fn live_post(
     let row: Option<PostRow> = chat_posts::table
         .filter(chat_posts::channel_id.eq(channel.as_uuid()))
         .filter(chat_posts::external_id.eq(external_id))
-        .filter(chat_posts::deleted.eq(false))
+        .filter(not(chat_posts::deleted))
         .filter(exists(owned))
         .select((
             chat_posts::external_id,
@@ -207,7 +207,7 @@ pub(super) async fn thread(
     let reply_count: i64 = chat_posts::table
         .filter(chat_posts::channel_id.eq(key.channel.as_uuid()))
         .filter(chat_posts::thread_root.eq(&thread_id))
-        .filter(chat_posts::deleted.eq(false))
+        .filter(not(chat_posts::deleted))
         .count()
         .get_result(tx.conn())
         .await
