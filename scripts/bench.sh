@@ -2,7 +2,7 @@
 # `make bench`: criterion benches, then an HTTP load run with wrk against a release build.
 # Prints requests per second and p50/p99 latency per scenario. Load goes to loopback only.
 # Then chat ingest (posts/s into PostgreSQL), mail (first sync, list and search, attachment
-# streaming; crates/app/examples/mail_bench), the hashing priority under a read storm and a login
+# streaming; crates/app/examples/mail_bench), chat posts read over HTTP (posts_bench), the hashing priority under a read storm and a login
 # storm (scripts/bench-priority.sh) and, with BENCH_QUALITY=1, the analytics compared
 # with sumy and YAKE (needs pip; SUMY_FULL=1 times sumy on all 10,000 posts, about 10-40 min).
 #   BENCH_DURATION=10s BENCH_CONNECTIONS=32 make bench
@@ -25,7 +25,7 @@ if [ "${BENCH_SKIP_CRITERION:-0}" != 1 ]; then
 fi
 
 cargo build --release --locked -p switchboard-app --bin switchboard --example queue_bench \
-  --example ingest_bench --example mail_bench
+  --example ingest_bench --example mail_bench --example posts_bench
 scripts/db.sh start >/dev/null
 admin=$(scripts/db.sh url --admin)
 db_url="${admin%/*}/switchboard_bench"
@@ -191,6 +191,15 @@ SWITCHBOARD_TEST_DATABASE_URL=$admin SWITCHBOARD__LOG__FILTER=warn "$target/rele
 echo
 SWITCHBOARD_TEST_DATABASE_URL=$admin SWITCHBOARD__LOG__FILTER=warn \
   MAIL_BENCH_CLIENTS=$connections MAIL_BENCH_SECS=${duration%s} "$target/release/examples/mail_bench"
+
+# Chat posts: a channel of 1,000,000 posts written through the store, then the post routes
+# (first page flat and nested, cursor pages, author, q with a rare and a common word, a thread,
+# single posts) at $connections clients (target p99 < 10 ms; crates/app/examples/posts_bench).
+# A fresh database on the bench cluster. POSTS_BENCH_POSTS changes the size; POSTS_BENCH_DB
+# keeps the database between runs.
+echo
+SWITCHBOARD_TEST_DATABASE_URL=$admin SWITCHBOARD__LOG__FILTER=warn \
+  POSTS_BENCH_CLIENTS=$connections POSTS_BENCH_SECS=${duration%s} "$target/release/examples/posts_bench"
 
 # The password-hashing priority (auth.argon2.priority): a storm of reads and a storm of logins at
 # once against a server per priority; its default rests on these figures (docs/identity.md).

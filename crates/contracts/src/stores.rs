@@ -5,6 +5,7 @@
 //! each case becomes one `#[tokio::test]` on a fresh, empty store of its own.
 
 pub mod chat;
+pub mod chat_posts;
 pub mod chat_stats;
 pub mod events;
 pub mod identity;
@@ -208,6 +209,10 @@ macro_rules! store_contract {
             chat::a_listing_and_a_thread_read_retire_what_they_no_longer_list,
             chat::a_backfill_checkpoint_is_saved_replaced_cleared_and_goes_with_its_channel,
             chat::deleting_a_source_removes_its_channels_posts_and_token,
+            chat_posts::post_pages_run_newest_first_without_duplicates_or_gaps,
+            chat_posts::post_filters_narrow_pages,
+            chat_posts::nested_pages_list_roots_with_their_latest_replies,
+            chat_posts::a_post_comes_with_its_thread_and_stays_with_its_owner,
             chat_stats::hourly_counts_follow_inserts_edits_deletions_and_retirements,
             chat_stats::the_posts_version_moves_only_when_posts_change,
             chat_stats::window_posts_are_the_latest_live_ones_of_each_channel,

@@ -3,6 +3,7 @@
 pub mod analytics;
 pub mod chat;
 pub mod chat_events;
+pub mod chat_posts;
 pub mod chat_sources;
 pub mod chat_stats;
 pub mod events;

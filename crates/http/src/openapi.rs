@@ -64,6 +64,8 @@ use crate::routes::{admin, api_keys, auth, chat, events, mail, mail_stats, me, m
         chat::sync_source::sync,
         chat::list_channels::list,
         chat::update_channel::update,
+        chat::list_posts::list,
+        chat::get_post::get,
         chat::oauth_slack_start::start,
         chat::oauth_slack_callback::callback,
         stats::pulse::pulse,
@@ -104,7 +106,7 @@ use crate::routes::{admin, api_keys, auth, chat, events, mail, mail_stats, me, m
         (name = "api-keys", description = "API keys for devices and integrations"),
         (name = "admin", description = "User and job queue administration (admins)"),
         (name = "events", description = "The event log: every change, for downstream processing"),
-        (name = "chat", description = "Chat sources (Slack, Mattermost) and their channels"),
+        (name = "chat", description = "Chat sources (Slack, Mattermost), their channels and posts"),
         (name = "mail", description = "Linked mailboxes (Outlook, Gmail): linking, folders, \
                                        messages, threads, attachments, sending, and analytics \
                                        of the stored mail (pulse, top senders, thread \

@@ -167,7 +167,9 @@ fn configure_chat<P: Ports>(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(chat::oauth_slack_callback::callback::<P>)),
     )
     .service(resource("/channels/{id}").route(web::patch().to(chat::update_channel::update::<P>)))
-    .service(resource("/slack/events").route(web::post().to(chat::slack_events::receive::<P>)));
+    .service(resource("/slack/events").route(web::post().to(chat::slack_events::receive::<P>)))
+    .service(resource("/channels/{id}/posts").route(web::get().to(chat::list_posts::list::<P>)))
+    .service(resource("/posts/{id}").route(web::get().to(chat::get_post::get::<P>)));
 }
 
 fn configure_stats<P: Ports>(cfg: &mut web::ServiceConfig) {

@@ -8,6 +8,7 @@ use switchboard_domain::chat::{
     ChannelRef, ChatIdentity, ChatPost, ChatProvider, ChatUser, HistoryScope, PageCursor, PostPage,
     ThreadSummary,
 };
+use switchboard_domain::chat_posts::{PostKey, PostListing, PostQuery, PostThread};
 use switchboard_domain::chat_sources::{
     BackfillCheckpoint, Channel, ChannelId, Source, SourceId, SourceStatus,
 };
@@ -336,6 +337,23 @@ impl ChatStore for MemoryTx {
             .collect();
         posts.sort_by(|a, b| (a.posted_at, &a.id).cmp(&(b.posted_at, &b.id)));
         Ok(posts)
+    }
+
+    async fn chat_post_page(
+        &mut self,
+        owner: UserId,
+        query: &PostQuery,
+    ) -> Result<PostListing, StoreError> {
+        Ok(crate::chat_posts::page(&self.state.chat, owner, query))
+    }
+
+    async fn chat_post_thread(
+        &mut self,
+        owner: UserId,
+        key: &PostKey,
+        replies: u32,
+    ) -> Result<Option<PostThread>, StoreError> {
+        Ok(crate::chat_posts::thread(&self.state.chat, owner, key, replies))
     }
 }
 

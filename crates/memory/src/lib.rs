@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod chat;
+mod chat_posts;
 mod chat_stats;
 pub mod identity;
 pub mod jobs;
@@ -14,6 +15,7 @@ pub mod oauth;
 pub mod readiness;
 mod reads;
 pub mod unit_of_work;
+mod words;
 
 use std::marker::PhantomData;
 

@@ -70,19 +70,7 @@ fn has_words(message: &StoredMessage, q: &str) -> bool {
         from.map(|f| f.address.as_str()),
         message.body.as_ref().and_then(|b| b.text.as_deref()),
     ];
-    let words: Vec<String> = fields
-        .into_iter()
-        .flatten()
-        .flat_map(|field| field.split(|c: char| !c.is_alphanumeric()))
-        .map(str::to_lowercase)
-        .collect();
-    let wanted: Vec<String> = q
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    // A search without a word finds nothing, as an empty `tsquery` does.
-    !wanted.is_empty() && wanted.iter().all(|w| words.contains(w))
+    crate::words::has_words(fields.into_iter().flatten(), q)
 }
 
 impl MailStore for MemoryTx {

@@ -6,6 +6,7 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::chat::{ChatPost, ChatProvider, ThreadSummary};
+use switchboard_domain::chat_posts::{PostKey, PostListing, PostQuery, PostThread};
 use switchboard_domain::chat_sources::{BackfillCheckpoint, Channel, ChannelId, Source, SourceId};
 
 use crate::StoreError;
@@ -232,4 +233,31 @@ pub trait ChatStore: Send {
         channel: ChannelId,
         since: Option<DateTime<Utc>>,
     ) -> impl Future<Output = Result<Vec<ChatPost>, StoreError>> + Send;
+
+    /// A page of the live posts of `owner`'s channel `query.channel`, newest first (then by
+    /// provider id, byte order, descending), narrowed by the query's filters; in a nested
+    /// page, top-level posts each with their thread's activity. Another user's channel, or a
+    /// channel that does not exist, gives an empty page.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn chat_post_page(
+        &mut self,
+        owner: UserId,
+        query: &PostQuery,
+    ) -> impl Future<Output = Result<PostListing, StoreError>> + Send;
+
+    /// The live post `key` of one of `owner`'s channels with its thread: its live root when
+    /// it is a reply, the thread's live reply count and its latest `replies` live replies,
+    /// newest first, as the flat page of the thread would list them. `None` when the post is
+    /// deleted, does not exist or is in another user's channel.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn chat_post_thread(
+        &mut self,
+        owner: UserId,
+        key: &PostKey,
+        replies: u32,
+    ) -> impl Future<Output = Result<Option<PostThread>, StoreError>> + Send;
 }

@@ -4,13 +4,16 @@
 
 mod channels;
 mod checkpoints;
+mod post_sql;
 mod posts;
+mod reads;
 mod rows;
 mod sources;
 
 use chrono::{DateTime, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::chat::{ChatPost, ChatProvider, ThreadSummary};
+use switchboard_domain::chat_posts::{PostKey, PostListing, PostQuery, PostThread};
 use switchboard_domain::chat_sources::{BackfillCheckpoint, Channel, ChannelId, Source, SourceId};
 use switchboard_ports::{ChatStore, StoreError};
 
@@ -146,5 +149,22 @@ impl ChatStore for PgTx {
         since: Option<DateTime<Utc>>,
     ) -> Result<Vec<ChatPost>, StoreError> {
         posts::list(self, channel, since).await
+    }
+
+    async fn chat_post_page(
+        &mut self,
+        owner: UserId,
+        query: &PostQuery,
+    ) -> Result<PostListing, StoreError> {
+        reads::page(self, owner, query).await
+    }
+
+    async fn chat_post_thread(
+        &mut self,
+        owner: UserId,
+        key: &PostKey,
+        replies: u32,
+    ) -> Result<Option<PostThread>, StoreError> {
+        reads::thread(self, owner, key, replies).await
     }
 }

@@ -37,6 +37,7 @@ impl From<ChatServiceError> for ApiError {
             }
             ChatServiceError::SourceNotFound
             | ChatServiceError::ChannelNotFound
+            | ChatServiceError::PostNotFound
             | ChatServiceError::OAuthNotConfigured => ApiError::NotFound(e.to_string()),
             ChatServiceError::OAuthStateInvalid
             | ChatServiceError::OAuthStateExpired

@@ -1,16 +1,21 @@
-//! Chat sources and channels of the caller. Another user's source or channel is a 404.
+//! Chat sources, channels and posts of the caller. Another user's source, channel or post is a
+//! 404.
 
 pub mod connect;
 pub mod delete_source;
+pub mod get_post;
 pub mod get_source;
 pub mod list_channels;
+pub mod list_posts;
 pub mod list_sources;
 pub mod oauth_slack_callback;
 pub mod oauth_slack_start;
 pub mod slack_events;
+pub mod post_ref;
 pub mod sync_source;
 pub mod update_channel;
 
+use switchboard_domain::chat_posts::{PostSummary, PostThread, StoredPost};
 use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId};
 
 use crate::error::ApiError;
@@ -44,6 +49,66 @@ pub fn channel(c: &Channel) -> v1::ChatChannelInfo {
         kind: c.kind.clone(),
         followed: c.followed,
         synced_until: c.synced_until.map(time).unwrap_or_default(),
+    }
+}
+
+/// A post as pages show it.
+pub fn post_summary(p: &PostSummary) -> v1::ChatPostSummary {
+    v1::ChatPostSummary {
+        id: post_ref::post_id(p.channel, &p.external_id),
+        channel_id: p.channel.to_string(),
+        external_id: p.external_id.clone(),
+        author_id: p.author_id.clone(),
+        author_name: p.author_name.clone().unwrap_or_default(),
+        text: p.text.clone(),
+        truncated: p.truncated,
+        posted_at: time(p.posted_at),
+        edited_at: p.edited_at.map(time).unwrap_or_default(),
+        thread_root: p.thread_root.clone().unwrap_or_default(),
+        thread: p.thread.as_ref().map(|t| v1::ChatThreadActivity {
+            replies: t.replies,
+            latest_reply_at: time(t.latest_reply_at),
+            latest: t
+                .latest
+                .iter()
+                .map(|r| v1::ChatReplySummary {
+                    id: post_ref::post_id(r.channel, &r.external_id),
+                    external_id: r.external_id.clone(),
+                    author_id: r.author_id.clone(),
+                    author_name: r.author_name.clone().unwrap_or_default(),
+                    text: r.text.clone(),
+                    truncated: r.truncated,
+                    posted_at: time(r.posted_at),
+                    edited_at: r.edited_at.map(time).unwrap_or_default(),
+                })
+                .collect(),
+        }),
+    }
+}
+
+/// A post in full.
+pub fn post(p: &StoredPost) -> v1::ChatPost {
+    v1::ChatPost {
+        id: post_ref::post_id(p.channel, &p.external_id),
+        channel_id: p.channel.to_string(),
+        external_id: p.external_id.clone(),
+        author_id: p.author_id.clone(),
+        author_name: p.author_name.clone().unwrap_or_default(),
+        text: p.text.clone(),
+        posted_at: time(p.posted_at),
+        edited_at: p.edited_at.map(time).unwrap_or_default(),
+        thread_root: p.thread_root.clone().unwrap_or_default(),
+    }
+}
+
+/// A post with its thread.
+pub fn post_thread(t: &PostThread) -> v1::ChatPostThread {
+    v1::ChatPostThread {
+        post: Some(post(&t.post)),
+        root: t.root.as_ref().map(post),
+        reply_count: t.reply_count,
+        replies: t.replies.posts.iter().map(post_summary).collect(),
+        next_cursor: t.replies.next.as_ref().map(post_ref::cursor).unwrap_or_default(),
     }
 }
 

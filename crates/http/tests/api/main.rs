@@ -5,6 +5,7 @@
 mod accounts;
 mod admin_users;
 mod chat;
+mod chat_posts;
 mod contract;
 mod documented;
 mod errors;

@@ -42,6 +42,9 @@ pub enum ChatServiceError {
     /// No such channel of the caller's.
     #[error("no such channel")]
     ChannelNotFound,
+    /// No such live post of the caller's.
+    #[error("no such post")]
+    PostNotFound,
     /// Slack OAuth is not configured on this server.
     #[error("connecting Slack by OAuth is not configured on this server")]
     OAuthNotConfigured,

@@ -11,6 +11,7 @@ mod listing;
 pub mod network;
 mod oauth;
 mod pages;
+mod posts;
 mod sources;
 mod sync;
 

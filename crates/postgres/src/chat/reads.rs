@@ -1,0 +1,223 @@
+//! Reading posts as clients do: keyset pages of a channel's live posts and a post with its
+//! thread. Each page is one statement walking an index of `chat_posts_reads` from its cursor
+//! (plus one for a nested page's thread activity); the channel's owner is checked in the same
+//! statement by an uncorrelated `EXISTS`, which PostgreSQL runs once, before the walk.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::dsl::{exists, not};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use switchboard_domain::UserId;
+use switchboard_domain::chat_posts::{
+    NESTED_REPLIES, PostKey, PostListing, PostQuery, PostSummary, PostThread, SUMMARY_CHARS,
+    StoredPost, ThreadActivity, summary_text,
+};
+use switchboard_domain::chat_sources::ChannelId;
+use switchboard_ports::StoreError;
+
+use super::post_sql::{self, ActivityRow, Before, ExternalIdBytes, Matches, left};
+use crate::PgTx;
+use crate::error::store_error;
+use crate::schema::{chat_channels, chat_posts};
+
+/// One character past the summary: enough to tell that the text goes on.
+const READ_CHARS: i32 = SUMMARY_CHARS as i32 + 1;
+
+type SummaryRow =
+    (String, String, Option<String>, String, DateTime<Utc>, Option<DateTime<Utc>>, Option<String>);
+
+type PostRow = SummaryRow;
+
+fn summary(channel: ChannelId, row: SummaryRow) -> PostSummary {
+    let (external_id, author_id, author_name, text, posted_at, edited_at, thread_root) = row;
+    let (text, truncated) = summary_text(text);
+    PostSummary {
+        channel,
+        external_id,
+        author_id,
+        author_name,
+        text,
+        truncated,
+        posted_at,
+        edited_at,
+        thread_root,
+        thread: None,
+    }
+}
+
+fn post(channel: ChannelId, row: PostRow) -> StoredPost {
+    let (external_id, author_id, author_name, text, posted_at, edited_at, thread_root) = row;
+    StoredPost {
+        channel,
+        external_id,
+        author_id,
+        author_name,
+        text,
+        posted_at,
+        edited_at,
+        thread_root,
+    }
+}
+
+pub(super) async fn page(
+    tx: &mut PgTx,
+    owner: UserId,
+    query: &PostQuery,
+) -> Result<PostListing, StoreError> {
+    let channel = query.channel.as_uuid();
+    let owned = chat_channels::table
+        .filter(chat_channels::id.eq(channel))
+        .filter(chat_channels::owner_id.eq(owner.as_uuid()));
+    let mut select = chat_posts::table
+        .filter(chat_posts::channel_id.eq(channel))
+        .filter(not(chat_posts::deleted))
+        .filter(exists(owned))
+        .select((
+            chat_posts::external_id,
+            chat_posts::author_id,
+            chat_posts::author_name,
+            left(chat_posts::text, READ_CHARS),
+            chat_posts::posted_at,
+            chat_posts::edited_at,
+            chat_posts::thread_root,
+        ))
+        .into_boxed();
+    if let Some(since) = query.since {
+        select = select.filter(chat_posts::posted_at.ge(since));
+    }
+    if let Some(until) = query.until {
+        select = select.filter(chat_posts::posted_at.lt(until));
+    }
+    if let Some(author) = &query.author {
+        select = select.filter(chat_posts::author_id.eq(author.clone()));
+    }
+    if let Some(thread) = &query.thread {
+        select = select.filter(chat_posts::thread_root.eq(thread.clone()));
+    } else if query.top_level_only() {
+        select = select.filter(chat_posts::thread_root.is_null());
+    }
+    if let Some(q) = &query.q {
+        select = select.filter(Matches(q.clone()));
+    }
+    if let Some(after) = &query.after {
+        select = select
+            .filter(Before { posted_at: after.posted_at, external_id: after.external_id.clone() });
+    }
+    let rows: Vec<SummaryRow> = select
+        .order((chat_posts::posted_at.desc(), ExternalIdBytes.desc()))
+        .limit(i64::from(query.limit).saturating_add(1))
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?;
+    let found = rows.into_iter().map(|r| summary(query.channel, r)).collect();
+    let mut listing = PostListing::from_fetched(found, query.limit);
+    if query.top_level_only() {
+        with_activity(tx, query.channel, &mut listing.posts).await?;
+    }
+    Ok(listing)
+}
+
+/// Sets the thread activity of each of `posts` that has live replies.
+async fn with_activity(
+    tx: &mut PgTx,
+    channel: ChannelId,
+    posts: &mut [PostSummary],
+) -> Result<(), StoreError> {
+    if posts.is_empty() {
+        return Ok(());
+    }
+    let statement = post_sql::ThreadActivity {
+        channel: channel.as_uuid(),
+        roots: posts.iter().map(|p| p.external_id.clone()).collect(),
+        replies: NESTED_REPLIES as i64,
+        chars: READ_CHARS,
+    };
+    let rows: Vec<ActivityRow> = statement.load(tx.conn()).await.map_err(store_error)?;
+    let mut activity: HashMap<String, ThreadActivity> = HashMap::new();
+    for (root, replies, latest, external_id, author_id, author_name, text, posted_at, edited_at) in
+        rows
+    {
+        let reply = summary(
+            channel,
+            (external_id, author_id, author_name, text, posted_at, edited_at, Some(root.clone())),
+        );
+        activity
+            .entry(root)
+            .or_insert_with(|| ThreadActivity {
+                replies: u32::try_from(replies).unwrap_or(u32::MAX),
+                latest_reply_at: latest,
+                latest: Vec::with_capacity(NESTED_REPLIES),
+            })
+            .latest
+            .push(reply);
+    }
+    for post in posts {
+        post.thread = activity.remove(&post.external_id);
+    }
+    Ok(())
+}
+
+/// The live post `external_id` of `owner`'s `channel`, in full.
+async fn live_post(
+    tx: &mut PgTx,
+    owner: UserId,
+    channel: ChannelId,
+    external_id: &str,
+) -> Result<Option<StoredPost>, StoreError> {
+    let owned = chat_channels::table
+        .filter(chat_channels::id.eq(channel.as_uuid()))
+        .filter(chat_channels::owner_id.eq(owner.as_uuid()));
+    let row: Option<PostRow> = chat_posts::table
+        .filter(chat_posts::channel_id.eq(channel.as_uuid()))
+        .filter(chat_posts::external_id.eq(external_id))
+        .filter(not(chat_posts::deleted))
+        .filter(exists(owned))
+        .select((
+            chat_posts::external_id,
+            chat_posts::author_id,
+            chat_posts::author_name,
+            chat_posts::text,
+            chat_posts::posted_at,
+            chat_posts::edited_at,
+            chat_posts::thread_root,
+        ))
+        .first(tx.conn())
+        .await
+        .optional()
+        .map_err(store_error)?;
+    Ok(row.map(|r| post(channel, r)))
+}
+
+pub(super) async fn thread(
+    tx: &mut PgTx,
+    owner: UserId,
+    key: &PostKey,
+    replies: u32,
+) -> Result<Option<PostThread>, StoreError> {
+    let Some(found) = live_post(tx, owner, key.channel, &key.external_id).await? else {
+        return Ok(None);
+    };
+    let root = match &found.thread_root {
+        Some(root) => live_post(tx, owner, key.channel, root).await?,
+        None => None,
+    };
+    let thread_id = found.thread_id().to_owned();
+    let reply_count: i64 = chat_posts::table
+        .filter(chat_posts::channel_id.eq(key.channel.as_uuid()))
+        .filter(chat_posts::thread_root.eq(&thread_id))
+        .filter(not(chat_posts::deleted))
+        .count()
+        .get_result(tx.conn())
+        .await
+        .map_err(store_error)?;
+    let query = PostQuery { thread: Some(thread_id), ..PostQuery::of(key.channel, replies) };
+    let replies = page(tx, owner, &query).await?;
+    Ok(Some(PostThread {
+        post: found,
+        root,
+        reply_count: u32::try_from(reply_count).unwrap_or(u32::MAX),
+        replies,
+    }))
+}
