@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use switchboard_domain::UserId;
-use switchboard_domain::chat::{ChatPost, ChatProvider};
+use switchboard_domain::chat::{ChatPost, ChatProvider, PostKind};
 use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
 use switchboard_domain::identity::{EmailAddress, Role, User};
 use switchboard_ports::{
@@ -95,6 +95,7 @@ pub fn post(id: &str, minutes: i64, root: Option<&str>) -> ChatPost {
         channel_id: "C1".to_owned(),
         author_id: "U1".to_owned(),
         author_name: Some("Ada Lovelace".to_owned()),
+        kind: PostKind::User,
         text: format!("post {id}"),
         posted_at: at(minutes),
         edited_at: None,
@@ -147,6 +148,7 @@ where
         last_error: None,
         backfill_done: 0,
         backfill_total: 1,
+        include_direct: false,
         created_at: at(0),
     };
     let channel = channel(&source, "C1", "general");
@@ -176,6 +178,7 @@ pub fn channel(source: &Source, external_id: &str, name: &str) -> Channel {
         name: name.into(),
         kind: "public".into(),
         followed: true,
+        include_bots: false,
         synced_until: None,
         created_at: at(0),
     }

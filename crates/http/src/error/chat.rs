@@ -1,12 +1,14 @@
 //! The chat services' errors as HTTP answers: a bad kind, token or URL is a 422 naming the
-//! field; a token the provider refuses is a 422 on `token`; another user's source or channel
-//! is a 404; a provider that throttles is a 429, one that fails a 503. OAuth: an unknown,
+//! field; a token the provider refuses is a 422 on `token`, a URL where no API answers or that
+//! cannot be reached a 422 on `base_url`; another user's source or channel is a 404; a
+//! provider that throttles is a 429, one that fails (a server error, no answer in time) a 503
+//! naming `provider`, with `Retry-After` when the provider gave one. OAuth: an unknown,
 //! used or expired state and a code Slack refuses are 400s, a denial or another user's
 //! authorization 403, OAuth not configured 404 (a misconfiguration is a 500, logged).
 
 use switchboard_services::ChatServiceError;
 
-use super::ApiError;
+use super::{ApiError, Refusal};
 use crate::envelope::FieldError;
 
 fn field(name: &str, code: &str, message: impl ToString) -> ApiError {
@@ -24,6 +26,20 @@ impl From<ChatServiceError> for ApiError {
             ChatServiceError::Unreachable(_) => field("base_url", "unreachable", &e),
             ChatServiceError::RateLimited { retry_after } => {
                 ApiError::TooManyRequests { retry_after }
+            }
+            ChatServiceError::ProviderUnavailable { ref reason, retry_after } => {
+                tracing::warn!(reason = %reason, "chat provider failing");
+                ApiError::Refused(Box::new(Refusal {
+                    status: actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+                    message: "the chat provider is failing; try again later".to_owned(),
+                    errors: vec![FieldError::new(
+                        "provider",
+                        "unavailable",
+                        "the chat provider answered a server error or did not answer in time",
+                    )],
+                    retry_after,
+                    data: None,
+                }))
             }
             ChatServiceError::Provider(inner) => {
                 tracing::warn!(error = %inner, "chat provider failed");
