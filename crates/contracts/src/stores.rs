@@ -5,6 +5,7 @@
 //! each case becomes one `#[tokio::test]` on a fresh, empty store of its own.
 
 pub mod chat;
+pub mod chat_kinds;
 pub mod chat_stats;
 pub mod events;
 pub mod identity;
@@ -213,6 +214,10 @@ macro_rules! store_contract {
             chat_stats::the_posts_version_moves_only_when_posts_change,
             chat_stats::window_posts_are_the_latest_live_ones_of_each_channel,
             chat_stats::stored_stats_are_kept_unless_older_and_found_stale,
+            chat_kinds::a_posts_kind_is_stored_and_changes_with_it,
+            chat_kinds::system_posts_are_left_out_of_the_pulse_and_the_window,
+            chat_kinds::bots_are_marked_unless_their_channel_includes_them,
+            chat_kinds::channel_and_source_settings_are_saved,
             jobs::higher_priority_runs_first_and_a_claim_is_exclusive,
             jobs::a_failure_waits_its_backoff_then_the_last_one_is_dead,
             jobs::a_dedupe_key_keeps_one_pending_job,
