@@ -62,3 +62,54 @@ impl From<ChatServiceError> for ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use actix_web::ResponseError;
+    use actix_web::http::header;
+    use switchboard_ports::ChatError;
+
+    use super::*;
+
+    fn answer(e: ChatServiceError) -> (u16, Option<String>, String, String) {
+        let error = ApiError::from(e);
+        let response = error.error_response();
+        let retry_after =
+            response.headers().get(header::RETRY_AFTER).map(|v| v.to_str().unwrap().to_owned());
+        let (_, errors) = error.body();
+        let first = errors.first().map(|e| (e.field.clone(), e.code.clone())).unwrap_or_default();
+        (response.status().as_u16(), retry_after, first.0, first.1)
+    }
+
+    #[test]
+    fn the_users_input_is_a_422_naming_the_field_and_a_failing_provider_a_503() {
+        let not_found = ChatError::NotFound { what: "users/me (HTTP 404)".into() };
+        assert_eq!(
+            answer(ChatServiceError::connecting(not_found)),
+            (422, None, "base_url".into(), "invalid".into())
+        );
+        let refused = ChatError::Transport("connection refused".into());
+        assert_eq!(
+            answer(ChatServiceError::connecting(refused)),
+            (422, None, "base_url".into(), "unreachable".into())
+        );
+        let failing = ChatError::Unavailable {
+            reason: "users/me: HTTP 503".into(),
+            retry_after: Some(std::time::Duration::from_secs(30)),
+        };
+        assert_eq!(
+            answer(ChatServiceError::connecting(failing)),
+            (503, Some("30".into()), "provider".into(), "unavailable".into())
+        );
+        let timeout =
+            ChatError::Unavailable { reason: "no answer in time".into(), retry_after: None };
+        assert_eq!(answer(ChatServiceError::connecting(timeout)).0, 503);
+        let token = ChatError::Unauthorized { reason: "invalid_auth".into() };
+        assert_eq!(
+            answer(ChatServiceError::connecting(token)),
+            (422, None, "token".into(), "refused".into())
+        );
+    }
+}

@@ -44,6 +44,10 @@ async fn unknown_ids_are_not_found_on_every_route() {
             delete(&format!("/api/chat/sources/{id}"), &token),
             bearer(post(&format!("/api/chat/sources/{id}/sync"), json!({})), &token),
             bearer(patch(&format!("/api/chat/channels/{id}"), json!({"followed": false})), &token),
+            bearer(
+                patch(&format!("/api/chat/sources/{id}"), json!({"include_direct": true})),
+                &token,
+            ),
         ] {
             let (s, _, body) = json_call(&app, req).await;
             assert_eq!(s, 404, "{body}");
