@@ -6,7 +6,7 @@ use switchboard_services::{ChannelUpdate, ChatService};
 
 use crate::auth::{Caller, Write};
 use crate::encoding::Encoding;
-use crate::envelope::{Envelope, ErrorEnvelope, FieldError};
+use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
 use crate::path::Path;
 use crate::payload::Payload;
@@ -14,7 +14,8 @@ use crate::proto::v1::{ChatChannelInfo, UpdateChatChannelRequest};
 use crate::reply::Reply;
 
 /// Changes one of the caller's channels: follows or unfollows it, counts its bots' posts in
-/// most active and hot topics or not. A field left out stays as it is.
+/// most active and hot topics or not. A field left out stays as it is; in Protobuf an empty
+/// body unfollows (how `followed: false` was encoded when it was the only field).
 #[utoipa::path(
     patch, operation_id = "update_chat_channel", path = "/api/chat/channels/{id}", tag = "chat", security(("bearer" = ["write"])),
     params(("id" = String, Path, description = "Channel id")),
@@ -22,7 +23,6 @@ use crate::reply::Reply;
     responses(
         (status = 200, description = "The channel", body = Envelope<ChatChannelInfo>),
         (status = 404, description = "No such channel of the caller's", body = ErrorEnvelope),
-        (status = 422, description = "Nothing to change: neither `followed` nor `include_bots` given", body = ErrorEnvelope),
     )
 )]
 pub async fn update<P: Ports>(
@@ -35,17 +35,10 @@ pub async fn update<P: Ports>(
     let id = super::channel_id(&id)?;
     let body = body.into_inner();
     let mut update = ChannelUpdate { followed: body.followed, include_bots: body.include_bots };
-    if update == ChannelUpdate::default() {
-        // Protobuf sent `followed: false` as an empty body while it was the only field.
-        if Encoding::of_body(&req) == Some(Encoding::Protobuf) {
-            update.followed = Some(false);
-        } else {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "followed",
-                "required",
-                "give `followed`, `include_bots` or both",
-            )]));
-        }
+    // Protobuf sent `followed: false` as an empty body while it was the only field; in JSON an
+    // empty object changes nothing.
+    if update == ChannelUpdate::default() && Encoding::of_body(&req) == Some(Encoding::Protobuf) {
+        update.followed = Some(false);
     }
     let channel = chat.update_channel(&caller.principal, id, update).await?;
     Ok(Reply::ok(super::channel(&channel)))
