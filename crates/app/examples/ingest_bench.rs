@@ -90,6 +90,7 @@ async fn main() {
                 provider: kind,
                 token: token.to_owned(),
                 base_url: Some(url.clone()),
+                include_direct: None,
             };
             let source = chat.connect(&caller, request).await.unwrap().source;
             let started = Instant::now();

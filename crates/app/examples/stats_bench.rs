@@ -93,6 +93,7 @@ fn post(i: usize, n: usize, now: chrono::DateTime<Utc>) -> ChatPost {
         channel_id: "C-bench".to_owned(),
         author_id: format!("U{author}"),
         author_name: Some(format!("person {author}")),
+        kind: switchboard_domain::chat::PostKind::User,
         text,
         posted_at: now - TimeDelta::milliseconds(ago),
         edited_at: None,

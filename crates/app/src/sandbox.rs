@@ -144,11 +144,13 @@ pub async fn run(demo: Demo, account: DemoAccount) {
             provider: ChatProvider::Slack,
             token: SLACK_TOKEN.to_owned(),
             base_url: Some(demo.slack_base_url.clone()),
+            include_direct: None,
         },
         ConnectSource {
             provider: ChatProvider::Mattermost,
             token: MATTERMOST_TOKEN.to_owned(),
             base_url: Some(demo.mattermost_base_url.clone()),
+            include_direct: None,
         },
     ];
     let seeded = match demo.service.seed(&account, sources).await {

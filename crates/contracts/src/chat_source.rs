@@ -30,6 +30,9 @@ pub struct Dialect {
     /// A revoked token is [`ChatError::TokenRevoked`] (Slack `token_revoked`); otherwise
     /// [`ChatError::Unauthorized`] like any refused token (Mattermost's 401).
     pub revocation_is_distinct: bool,
+    /// `channels` lists the direct and group messages, as such (Mattermost's `D` and `G`);
+    /// otherwise it reads none (the Slack adapter asks for channels only).
+    pub lists_conversations: bool,
 }
 
 /// What the contract needs of an adapter: sources built against a sandbox, and the shapes of
@@ -455,6 +458,21 @@ macro_rules! chat_source_contract {
             users_resolve_one_by_one_and_in_bulk,
             an_unreachable_provider_is_a_transport_error,
         );
+        $crate::chat_source_contract!(@kinds $harness;
+            posts_say_whether_a_person_a_bot_or_the_system_wrote_them,
+            a_webhook_post_is_the_webhooks_never_its_creators,
+            direct_and_group_messages_are_listed_as_such_or_not_at_all,
+            a_server_error_is_unavailable_with_its_retry_after,
+            a_url_without_the_api_is_not_found,
+        );
+    };
+    (@kinds $harness:ty; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                $crate::chat_kinds::$case::<$harness>().await;
+            }
+        )*
     };
     (@cases $harness:ty; $($case:ident),* $(,)?) => {
         $(

@@ -6,6 +6,7 @@
 
 pub mod chat;
 pub mod chat_posts;
+pub mod chat_kinds;
 pub mod chat_stats;
 pub mod events;
 pub mod identity;
@@ -21,7 +22,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use switchboard_domain::UserId;
-use switchboard_domain::chat::{ChatPost, ChatProvider};
+use switchboard_domain::chat::{ChatPost, ChatProvider, PostKind};
 use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
 use switchboard_domain::identity::{EmailAddress, Role, User};
 use switchboard_ports::{
@@ -96,6 +97,7 @@ pub fn post(id: &str, minutes: i64, root: Option<&str>) -> ChatPost {
         channel_id: "C1".to_owned(),
         author_id: "U1".to_owned(),
         author_name: Some("Ada Lovelace".to_owned()),
+        kind: PostKind::User,
         text: format!("post {id}"),
         posted_at: at(minutes),
         edited_at: None,
@@ -149,6 +151,7 @@ where
         last_error: None,
         backfill_done: 0,
         backfill_total: 1,
+        include_direct: false,
         created_at: at(0),
     };
     let channel = channel(&source, "C1", "general");
@@ -178,6 +181,7 @@ pub fn channel(source: &Source, external_id: &str, name: &str) -> Channel {
         name: name.into(),
         kind: "public".into(),
         followed: true,
+        include_bots: false,
         synced_until: None,
         created_at: at(0),
     }
@@ -217,6 +221,10 @@ macro_rules! store_contract {
             chat_stats::the_posts_version_moves_only_when_posts_change,
             chat_stats::window_posts_are_the_latest_live_ones_of_each_channel,
             chat_stats::stored_stats_are_kept_unless_older_and_found_stale,
+            chat_kinds::a_posts_kind_is_stored_and_changes_with_it,
+            chat_kinds::system_posts_are_left_out_of_the_pulse_and_the_window,
+            chat_kinds::bots_are_marked_unless_their_channel_includes_them,
+            chat_kinds::channel_and_source_settings_are_saved,
             jobs::higher_priority_runs_first_and_a_claim_is_exclusive,
             jobs::a_failure_waits_its_backoff_then_the_last_one_is_dead,
             jobs::a_dedupe_key_keeps_one_pending_job,

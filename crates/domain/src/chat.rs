@@ -73,6 +73,26 @@ impl ChannelKind {
             Self::Group => "group",
         }
     }
+
+    /// A direct or group message: a private conversation between people rather than a
+    /// channel, followed only when its source includes them.
+    ///
+    /// ```
+    /// use switchboard_domain::chat::ChannelKind;
+    ///
+    /// assert!(ChannelKind::Group.is_conversation());
+    /// assert!(!ChannelKind::Private.is_conversation());
+    /// ```
+    pub fn is_conversation(self) -> bool {
+        matches!(self, Self::Direct | Self::Group)
+    }
+
+    /// The kind named `name` (`public`, `private`, `direct`, `group`), as stored.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Public, Self::Private, Self::Direct, Self::Group]
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+    }
 }
 
 /// A channel the token's owner is a member of.
@@ -90,6 +110,79 @@ pub struct ChannelRef {
     pub archived: bool,
 }
 
+/// Who a post comes from, as the provider marks it.
+///
+/// System posts (a member joined, the topic changed, an item was pinned: Slack's system
+/// subtypes, Mattermost's `system_*` types) are stored but never analysed. Bot posts (a Slack
+/// `bot_message` or app message, a Mattermost webhook or bot account post) are analysed as
+/// their bot's, and left out of most active and hot topics unless their channel includes
+/// bots. Everything else is a person's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PostKind {
+    /// Written by a person.
+    #[default]
+    User,
+    /// Posted by a bot, an app, an integration or a webhook.
+    Bot,
+    /// Written by the provider itself about the channel (joins, leaves, renames, pins…).
+    System,
+}
+
+impl PostKind {
+    /// Every kind.
+    pub const ALL: [PostKind; 3] = [Self::User, Self::Bot, Self::System];
+
+    /// The kind's name as stored and shown (`user`, `bot`, `system`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Bot => "bot",
+            Self::System => "system",
+        }
+    }
+}
+
+impl std::str::FromStr for PostKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == s)
+            .ok_or_else(|| format!("unknown post kind {s:?}"))
+    }
+}
+
+impl fmt::Display for PostKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The one name Switchboard shows for a person, from what the provider knows of them: the
+/// name they chose to be shown (Slack's display name, Mattermost's nickname) if set, else their
+/// real name (Slack's real name, Mattermost's first and last names), else their username. The
+/// same rule names the authors of posts that carry a profile (Slack's `user_profile`) and the
+/// people looked up, so one person has one name.
+///
+/// ```
+/// use switchboard_domain::chat::person_name;
+///
+/// assert_eq!(person_name(Some("ada"), Some("Ada Lovelace"), "ada.l"), "ada");
+/// assert_eq!(person_name(Some(" "), Some("Ada Lovelace"), "ada.l"), "Ada Lovelace");
+/// assert_eq!(person_name(None, None, "ada.l"), "ada.l");
+/// ```
+pub fn person_name(display: Option<&str>, real: Option<&str>, username: &str) -> String {
+    [display, real, Some(username)]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .find(|n| !n.is_empty())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// One post (message), a thread reply or not, as the provider last showed it.
 ///
 /// A deleted post keeps its id and times so that a store can retire its copy; its text is
@@ -101,10 +194,15 @@ pub struct ChatPost {
     pub id: String,
     /// The channel it was posted in.
     pub channel_id: String,
-    /// The author's user id (empty when the provider names none, as for a Slack tombstone).
+    /// The author's id: a person's user id, a bot's id (Slack `B…`), or `webhook:` and the
+    /// name a webhook posted under; empty only for a deleted post whose author the provider
+    /// no longer tells (a Slack tombstone).
     pub author_id: String,
-    /// The author's display name when the provider gave it with the post.
+    /// The author's name when the provider gave it with the post: a person's by
+    /// [`person_name`], a bot's or webhook's as shown on the post.
     pub author_name: Option<String>,
+    /// A person's, a bot's or the system's.
+    pub kind: PostKind,
     /// The text as posted (provider markup, mentions, URLs and emoji left in).
     pub text: String,
     /// When it was posted.
@@ -124,7 +222,7 @@ pub struct ChatUser {
     pub id: String,
     /// The login name (`ada.lovelace`).
     pub username: String,
-    /// The name to show: the real name when the provider has one, else the login name.
+    /// The name to show, chosen by [`person_name`].
     pub display_name: String,
     /// A deactivated account (its posts remain).
     pub deleted: bool,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::UserId;
-use crate::chat::ChatProvider;
+use crate::chat::{ChannelKind, ChatProvider};
 
 crate::ids::uuid_id!(
     /// The identifier of a connected chat source.
@@ -97,6 +97,9 @@ pub struct Source {
     pub backfill_done: u32,
     /// Followed channels to backfill.
     pub backfill_total: u32,
+    /// Whether direct and group messages found through it are followed (false unless the
+    /// user turns it on: they are private conversations).
+    pub include_direct: bool,
     /// When it was connected.
     pub created_at: DateTime<Utc>,
 }
@@ -112,7 +115,23 @@ impl Source {
             "external_user_name": self.external_user_name,
             "team_name": self.team_name,
             "status": self.status,
+            "include_direct": self.include_direct,
         })
+    }
+
+    /// Whether a channel of `kind` found through this source is followed when discovered:
+    /// every channel, except direct and group messages unless the source includes them.
+    ///
+    /// ```
+    /// use switchboard_domain::chat::ChannelKind;
+    /// # use switchboard_domain::chat_sources::Source;
+    /// # fn check(source: &Source) {
+    /// assert!(source.follows_on_discovery(ChannelKind::Public));
+    /// assert_eq!(source.follows_on_discovery(ChannelKind::Direct), source.include_direct);
+    /// # }
+    /// ```
+    pub fn follows_on_discovery(&self, kind: ChannelKind) -> bool {
+        self.include_direct || !kind.is_conversation()
     }
 }
 
@@ -131,8 +150,12 @@ pub struct Channel {
     pub name: String,
     /// `public`, `private`, `direct` or `group`.
     pub kind: String,
-    /// Whether it is synced and analysed; true when discovered.
+    /// Whether it is synced and analysed; when discovered, true except for direct and group
+    /// messages of a source that does not include them (see [`Source::follows_on_discovery`]).
     pub followed: bool,
+    /// Whether its bots' and webhooks' posts count in most active and hot topics (false:
+    /// they count only in the pulse, summary and representative messages).
+    pub include_bots: bool,
     /// The latest post creation or edit time seen (provider clock): where the next change scan
     /// starts. `None` until a backfill has stored a post.
     pub synced_until: Option<DateTime<Utc>>,
@@ -162,6 +185,15 @@ impl Channel {
     /// (its new value: how many). The analytics consumer recomputes the channels named by it.
     pub const POSTS_ATTRIBUTE: &'static str = "posts";
 
+    /// The attribute of the `changed` event recorded when [`Channel::include_bots`] changes;
+    /// the analytics consumer recomputes the channel.
+    pub const INCLUDE_BOTS_ATTRIBUTE: &'static str = "include_bots";
+
+    /// The channel's kind, when it is one of [`ChannelKind`]'s names.
+    pub fn channel_kind(&self) -> Option<ChannelKind> {
+        ChannelKind::parse(&self.kind)
+    }
+
     /// The channel as recorded in events.
     pub fn snapshot(&self) -> serde_json::Value {
         serde_json::json!({
@@ -171,6 +203,7 @@ impl Channel {
             "name": self.name,
             "kind": self.kind,
             "followed": self.followed,
+            "include_bots": self.include_bots,
         })
     }
 }

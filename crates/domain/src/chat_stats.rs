@@ -79,6 +79,8 @@ impl StatsSettings {
 impl WindowStats {
     /// Every statistic of `window` over `messages` (the window's posts and, for hot topics,
     /// the history before it; anything else is ignored), the parallel parts on `parallelism`.
+    /// Messages marked [`ChatMessage::bot`] count in `posts`, the representative messages and
+    /// the summary, not in most active nor hot topics.
     pub fn compute(
         messages: &[ChatMessage<'_>],
         window: TimeWindow,
@@ -86,13 +88,22 @@ impl WindowStats {
         parallelism: &dyn Parallelism,
     ) -> Self {
         let posts = messages.iter().filter(|m| window.contains(m.posted_at)).count();
+        // Most active and hot topics are about people: bots left out (marked by the caller
+        // unless their channel includes them) count only in the summaries.
+        let people: Vec<ChatMessage<'_>>;
+        let people = if messages.iter().any(|m| m.bot) {
+            people = messages.iter().filter(|m| !m.bot).copied().collect();
+            &people[..]
+        } else {
+            messages
+        };
         Self {
             posts: u32::try_from(posts).unwrap_or(u32::MAX),
-            most_active: most_active(messages, window, settings.most_active)
+            most_active: most_active(people, window, settings.most_active)
                 .into_iter()
                 .map(|u| u.name.to_owned())
                 .collect(),
-            hot_topics: hot_topics(messages, window, settings.hot_topics)
+            hot_topics: hot_topics(people, window, settings.hot_topics)
                 .into_iter()
                 .map(|t| t.phrase)
                 .collect(),
@@ -184,4 +195,40 @@ pub const MAX_SINCE: TimeDelta = TimeDelta::days(30);
 pub fn window_since(since: DateTime<Utc>, now: DateTime<Utc>, max_length: TimeDelta) -> TimeWindow {
     let earliest = TimeWindow::ending_at(now, max_length).start;
     TimeWindow::new(since.max(earliest), now)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::analytics::Sequential;
+
+    #[test]
+    fn bots_count_in_summaries_not_in_most_active_or_hot_topics() {
+        let now = Utc.with_ymd_and_hms(2024, 5, 8, 12, 0, 0).unwrap();
+        let at = |h| now - TimeDelta::hours(h);
+        let bot = "Deploy finished: release train green";
+        let posts = [
+            ChatMessage::new("ada", "The database migration starts at noon", at(5)).by_id("U1"),
+            ChatMessage::new("ci", bot, at(4)).by_id("B1").from_bot(),
+            ChatMessage::new("ci", bot, at(3)).by_id("B1").from_bot(),
+            ChatMessage::new("ci", bot, at(2)).by_id("B1").from_bot(),
+        ];
+        let settings = StatsSettings::default();
+        let stats =
+            WindowStats::compute(&posts, settings.window_ending_at(now), &settings, &Sequential);
+        assert_eq!(stats.posts, 4);
+        assert_eq!(stats.most_active, ["ada"]);
+        assert!(stats.hot_topics.iter().all(|t| !t.contains("release")), "{:?}", stats.hot_topics);
+        assert!(stats.representative.iter().any(|q| q.username == "ci"));
+        // The same posts, the bot counted as a person.
+        let counted: Vec<ChatMessage<'_>> =
+            posts.iter().map(|m| ChatMessage { bot: false, ..*m }).collect();
+        let stats =
+            WindowStats::compute(&counted, settings.window_ending_at(now), &settings, &Sequential);
+        assert_eq!(stats.most_active, ["ci", "ada"]);
+        assert!(stats.hot_topics.iter().any(|t| t.contains("release")), "{:?}", stats.hot_topics);
+        assert!(!stats.summary.is_empty());
+    }
 }

@@ -60,6 +60,7 @@ use crate::routes::{admin, api_keys, auth, chat, events, mail, mail_stats, me, m
         chat::connect::connect,
         chat::list_sources::list,
         chat::get_source::get,
+        chat::update_source::update,
         chat::delete_source::delete,
         chat::sync_source::sync,
         chat::list_channels::list,

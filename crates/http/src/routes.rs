@@ -155,6 +155,7 @@ fn configure_chat<P: Ports>(cfg: &mut web::ServiceConfig) {
     .service(
         resource("/sources/{id}")
             .route(web::get().to(chat::get_source::get::<P>))
+            .route(web::patch().to(chat::update_source::update::<P>))
             .route(web::delete().to(chat::delete_source::delete::<P>)),
     )
     .service(resource("/sources/{id}/sync").route(web::post().to(chat::sync_source::sync::<P>)))

@@ -105,9 +105,10 @@ impl Client {
         };
         let response = with_retries(&self.retry, &self.gate, tokio::time::sleep, send).await?;
         let status = response.status();
+        let headers = response.headers().clone();
         let body = response.bytes().await.map_err(error::transport)?;
         if !status.is_success() {
-            return Err(error::from_response(status, &body, path));
+            return Err(error::from_response(status, &headers, &body, path));
         }
         serde_json::from_slice(&body)
             .map_err(|e| ChatError::InvalidResponse(format!("{path}: {e}")))

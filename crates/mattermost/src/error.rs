@@ -2,9 +2,11 @@
 //!
 //! Policy: 401 (missing, unknown, expired or revoked token: Mattermost does not tell them
 //! apart) is [`ChatError::Unauthorized`]; 403 and 404 (a channel or team the token cannot
-//! read, or that does not exist) are [`ChatError::NotFound`]; 5xx a transient
-//! [`ChatError::Transport`]; any other failure [`ChatError::Provider`] with the `AppError`'s id
-//! and message. A 429 is retried by the client before it becomes [`ChatError::RateLimited`].
+//! read, or that does not exist, or no API at the URL) are [`ChatError::NotFound`]; 5xx and a
+//! timeout a transient [`ChatError::Unavailable`] (with the 503's `Retry-After`); a connection
+//! that fails a [`ChatError::Transport`]; any other failure [`ChatError::Provider`] with the
+//! `AppError`'s id and message. A 429 is retried by the client before it becomes
+//! [`ChatError::RateLimited`].
 
 use std::time::Duration;
 
@@ -15,7 +17,12 @@ use switchboard_ports::ChatError;
 use crate::wire::AppError;
 
 /// The error a non-success answer stands for; `what` names the request, for messages.
-pub(crate) fn from_response(status: StatusCode, body: &[u8], what: &str) -> ChatError {
+pub(crate) fn from_response(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    what: &str,
+) -> ChatError {
     let app: AppError = serde_json::from_slice(body).unwrap_or_default();
     match status {
         StatusCode::UNAUTHORIZED => ChatError::Unauthorized {
@@ -24,7 +31,10 @@ pub(crate) fn from_response(status: StatusCode, body: &[u8], what: &str) -> Chat
         StatusCode::FORBIDDEN | StatusCode::NOT_FOUND => {
             ChatError::NotFound { what: format!("{what} (HTTP {})", status.as_u16()) }
         }
-        s if s.is_server_error() => ChatError::Transport(format!("{what}: HTTP {s}")),
+        s if s.is_server_error() => ChatError::Unavailable {
+            reason: format!("{what}: HTTP {s}"),
+            retry_after: Some(retry_after(headers)).filter(|d| !d.is_zero()),
+        },
         s => ChatError::Provider {
             code: if app.id.is_empty() { s.as_u16().to_string() } else { app.id },
             message: if app.message.is_empty() { format!("{what}: HTTP {s}") } else { app.message },
@@ -41,7 +51,14 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Duration {
         .map_or(Duration::ZERO, Duration::from_secs)
 }
 
-/// A failed request (connection, timeout, body) as a transport error, without the URL.
+/// A failed request (connection, body) as a transport error, a timeout as the provider
+/// failing; without the URL.
 pub(crate) fn transport(error: reqwest::Error) -> ChatError {
+    if error.is_timeout() {
+        return ChatError::Unavailable {
+            reason: "no answer in time".to_owned(),
+            retry_after: None,
+        };
+    }
     ChatError::transport(&error.without_url())
 }

@@ -2,6 +2,7 @@
 
 mod client;
 mod error;
+mod map;
 mod source;
 mod wire;
 

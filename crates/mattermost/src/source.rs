@@ -9,6 +9,7 @@ use switchboard_domain::chat::{
 use switchboard_ports::{ChatError, ChatSource};
 
 use crate::client::{Client, MattermostConfig};
+use crate::map::{post, user};
 use crate::wire::{self, PostList};
 
 /// The most posts a `since` query returns; an answer this long may be cut short.
@@ -174,30 +175,4 @@ impl ChatSource for MattermostSource {
 fn ordered(mut list: PostList) -> impl Iterator<Item = ChatPost> {
     let order = std::mem::take(&mut list.order);
     order.into_iter().filter_map(move |id| list.posts.remove(&id)).filter_map(|p| post(&p))
-}
-
-/// A wire post as a domain post; `None` without a creation time.
-fn post(p: &wire::Post) -> Option<ChatPost> {
-    Some(ChatPost {
-        id: p.id.clone(),
-        channel_id: p.channel_id.clone(),
-        author_id: p.user_id.clone(),
-        author_name: None,
-        text: p.message.clone(),
-        posted_at: wire::time(p.create_at)?,
-        edited_at: wire::time(p.edit_at),
-        deleted: p.delete_at > 0,
-        thread_root: Some(p.root_id.clone()).filter(|r| !r.is_empty()),
-    })
-}
-
-fn user(u: wire::User) -> ChatUser {
-    let full = format!("{} {}", u.first_name, u.last_name).trim().to_owned();
-    let display_name = [full, u.nickname].into_iter().find(|n| !n.is_empty());
-    ChatUser {
-        display_name: display_name.unwrap_or_else(|| u.username.clone()),
-        id: u.id,
-        username: u.username,
-        deleted: u.delete_at > 0,
-    }
 }

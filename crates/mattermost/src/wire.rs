@@ -83,6 +83,42 @@ pub(crate) struct Post {
     pub root_id: String,
     #[serde(default)]
     pub message: String,
+    /// `""` for a person's post; `system_*` for the server's own notices (joins, header
+    /// changes…); other types for plugins' posts.
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    #[serde(default)]
+    pub props: PostProps,
+}
+
+/// The `props` of a post that Switchboard reads: how a webhook or a bot posted it.
+/// Mattermost writes these flags as the strings `"true"` (sometimes as booleans).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PostProps {
+    #[serde(default)]
+    pub from_webhook: Option<serde_json::Value>,
+    #[serde(default)]
+    pub from_bot: Option<serde_json::Value>,
+    #[serde(default)]
+    pub override_username: Option<serde_json::Value>,
+    #[serde(default)]
+    pub webhook_display_name: Option<serde_json::Value>,
+}
+
+impl PostProps {
+    /// Whether a flag is set (`"true"` or `true`).
+    pub(crate) fn flag(value: Option<&serde_json::Value>) -> bool {
+        match value {
+            Some(serde_json::Value::Bool(b)) => *b,
+            Some(serde_json::Value::String(s)) => s == "true",
+            _ => false,
+        }
+    }
+
+    /// A text prop, trimmed; `None` when absent, not text or empty.
+    pub(crate) fn text(value: Option<&serde_json::Value>) -> Option<&str> {
+        value?.as_str().map(str::trim).filter(|s| !s.is_empty())
+    }
 }
 
 /// A time in milliseconds since the epoch; `None` for 0 (Mattermost's "never").

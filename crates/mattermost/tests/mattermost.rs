@@ -20,6 +20,7 @@ impl ChatSourceHarness for Mattermost {
         change_scan_reports_deletions: true,
         windowed_backfill_has_late_replies: true,
         revocation_is_distinct: false,
+        lists_conversations: true,
     };
     const UNKNOWN_CHANNEL: &'static str = "abcdefghijkmnopqrstuwxyz13";
     const UNKNOWN_USER: &'static str = "abcdefghijkmnopqrstuwxyz13";

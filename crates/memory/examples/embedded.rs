@@ -232,11 +232,17 @@ async fn add_user(store: &MemoryStore, email: &str) -> Result<UserId, Error> {
 /// The demo user's Slack and Mattermost tokens on the sandbox.
 fn connect_requests(sandbox: &RunningSandbox) -> [ConnectSource; 2] {
     [
-        ConnectSource { provider: ChatProvider::Slack, token: SLACK_TOKEN.into(), base_url: None },
+        ConnectSource {
+            provider: ChatProvider::Slack,
+            token: SLACK_TOKEN.into(),
+            base_url: None,
+            include_direct: None,
+        },
         ConnectSource {
             provider: ChatProvider::Mattermost,
             token: MATTERMOST_TOKEN.into(),
             base_url: Some(sandbox.mattermost_base_url()),
+            include_direct: None,
         },
     ]
 }

@@ -111,6 +111,7 @@ impl ChatStore for MemoryTx {
         let stored = self.state.chat.channels.get_mut(&channel.id).ok_or(StoreError::NotFound)?;
         stored.name.clone_from(&channel.name);
         stored.followed = channel.followed;
+        stored.include_bots = channel.include_bots;
         stored.synced_until = channel.synced_until;
         Ok(())
     }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, TimeDelta, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::analytics::TimeWindow;
-use switchboard_domain::chat::ChatPost;
+use switchboard_domain::chat::{ChatPost, PostKind};
 use switchboard_domain::chat_sources::ChannelId;
 use switchboard_domain::chat_stats::ChannelStats;
 use switchboard_ports::{ChatStatsStore, HourlyCount, StoreError, WindowPost};
@@ -18,6 +18,7 @@ fn hour_of(at: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 impl MemoryTx {
+    /// The channel's live posts that are analysed: not deleted, not the system's.
     fn live_posts(&self, channel: ChannelId) -> impl Iterator<Item = &ChatPost> {
         self.state
             .chat
@@ -25,7 +26,7 @@ impl MemoryTx {
             .get(&channel)
             .into_iter()
             .flat_map(BTreeMap::values)
-            .filter(|p| !p.deleted)
+            .filter(|p| !p.deleted && p.kind != PostKind::System)
     }
 
     fn count_hours(&self, channels: &[ChannelId], window: TimeWindow) -> Vec<HourlyCount> {
@@ -55,14 +56,25 @@ impl ChatStatsStore for MemoryTx {
     ) -> Result<Vec<WindowPost>, StoreError> {
         let mut found = Vec::new();
         for &channel in channels {
+            let include_bots =
+                self.state.chat.channels.get(&channel).is_some_and(|c| c.include_bots);
             let mut posts: Vec<&ChatPost> =
                 self.live_posts(channel).filter(|p| window.contains(p.posted_at)).collect();
             posts.sort_by_key(|p| std::cmp::Reverse(p.posted_at));
-            found.extend(posts.into_iter().take(limit).map(|p| WindowPost {
-                channel_id: channel,
-                author: p.author_name.clone().unwrap_or_else(|| p.author_id.clone()),
-                text: p.text.clone(),
-                posted_at: p.posted_at,
+            found.extend(posts.into_iter().take(limit).map(|p| {
+                WindowPost {
+                    channel_id: channel,
+                    author_id: p.author_id.clone(),
+                    author: [p.author_name.as_deref(), Some(p.author_id.as_str())]
+                        .into_iter()
+                        .flatten()
+                        .find(|n| !n.is_empty())
+                        .unwrap_or(p.kind.as_str())
+                        .to_owned(),
+                    bot: p.kind == PostKind::Bot && !include_bots,
+                    text: p.text.clone(),
+                    posted_at: p.posted_at,
+                }
             }));
         }
         Ok(found)

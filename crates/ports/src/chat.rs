@@ -57,9 +57,19 @@ pub enum ChatError {
     /// The answer could not be understood (not the documented JSON).
     #[error("unexpected answer from the provider: {0}")]
     InvalidResponse(String),
-    /// The provider could not be reached (connection, TLS, timeout).
+    /// The provider could not be reached (connection refused, a name that does not resolve,
+    /// TLS, a redirect refused).
     #[error("cannot reach the provider: {0}")]
     Transport(String),
+    /// The provider was reached but is failing: it answered a server error (HTTP 5xx, Slack's
+    /// `internal_error`, `fatal_error`, `service_unavailable`), or did not answer in time.
+    #[error("the provider is failing: {reason}")]
+    Unavailable {
+        /// What it answered.
+        reason: String,
+        /// How long it asked to wait (`Retry-After` of a 503), when it said.
+        retry_after: Option<Duration>,
+    },
 }
 
 impl ChatError {
@@ -70,7 +80,7 @@ impl ChatError {
 
     /// Whether the same call may succeed later without the user doing anything.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Self::RateLimited { .. } | Self::Transport(_))
+        matches!(self, Self::RateLimited { .. } | Self::Transport(_) | Self::Unavailable { .. })
     }
 
     /// [`ChatError::Transport`] naming `error` and each of its causes: an HTTP client's own
@@ -161,7 +171,8 @@ pub enum ChangeTracking {
 ///
 /// Identifiers are the provider's. Every method may fail with [`ChatError::Unauthorized`] or
 /// [`ChatError::TokenRevoked`] (the token no longer works), [`ChatError::RateLimited`],
-/// [`ChatError::Provider`], [`ChatError::InvalidResponse`] or [`ChatError::Transport`].
+/// [`ChatError::Provider`], [`ChatError::InvalidResponse`], [`ChatError::Transport`] or
+/// [`ChatError::Unavailable`].
 pub trait ChatSource: Send + Sync + 'static {
     /// Who the token belongs to, and which workspace or teams it reaches: validates a token
     /// before it is saved.

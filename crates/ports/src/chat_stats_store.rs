@@ -11,13 +11,19 @@ use switchboard_domain::chat_stats::ChannelStats;
 
 use crate::StoreError;
 
-/// A live post as the analytics read it.
+/// A live post as the analytics read it (never the system's: those are not analysed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WindowPost {
     /// Its channel.
     pub channel_id: ChannelId,
-    /// The author's display name (their provider id when the name is unknown).
+    /// The author's provider id (a person's, a bot's, `webhook:<name>`): what the analytics
+    /// count authors by.
+    pub author_id: String,
+    /// The author's name (their provider id when the name is unknown).
     pub author: String,
+    /// A bot's or webhook's post that its channel leaves out of most active and hot topics
+    /// (false for every post of a channel that includes its bots).
+    pub bot: bool,
     /// The text, as posted.
     pub text: String,
     /// When it was posted.
@@ -35,8 +41,8 @@ pub struct HourlyCount {
 
 /// Channel analytics' reads and writes. Deleted posts never count.
 pub trait ChatStatsStore: Send {
-    /// The live posts of `channels` posted in `window`, at most the `limit` latest of each
-    /// channel, in one round trip.
+    /// The live posts of `channels` posted in `window`, the system's excluded, at most the
+    /// `limit` latest of each channel, in one round trip.
     ///
     /// # Errors
     /// [`StoreError`] from the store.

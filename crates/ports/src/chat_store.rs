@@ -49,7 +49,8 @@ pub trait ChatStore: Send {
         &mut self,
     ) -> impl Future<Output = Result<Vec<SourceId>, StoreError>> + Send;
 
-    /// Saves the source's status, sync times, last error, backfill progress and team id.
+    /// Saves the source's status, sync times, last error, backfill progress, team id and
+    /// whether it includes direct messages.
     ///
     /// # Errors
     /// [`StoreError::NotFound`] when it does not exist.
@@ -104,7 +105,7 @@ pub trait ChatStore: Send {
         owner: UserId,
     ) -> impl Future<Output = Result<Vec<Channel>, StoreError>> + Send;
 
-    /// Saves the channel's name, followed flag and sync mark.
+    /// Saves the channel's name, followed flag, bots setting and sync mark.
     ///
     /// # Errors
     /// [`StoreError::NotFound`] when it does not exist.
@@ -113,8 +114,8 @@ pub trait ChatStore: Send {
         channel: &Channel,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// Inserts or updates posts of `channel` by their provider id (text, author, edit time,
-    /// deleted flag), in one batch; an author name already stored is kept when a post comes
+    /// Inserts or updates posts of `channel` by their provider id (text, author, kind, edit
+    /// time, deleted flag), in one batch; an author name already stored is kept when a post comes
     /// without one. Returns how many rows were written.
     ///
     /// # Errors

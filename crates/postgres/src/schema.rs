@@ -56,6 +56,7 @@ diesel::table! {
         synced_until -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        include_bots -> Bool,
     }
 }
 
@@ -98,6 +99,7 @@ diesel::table! {
         deleted -> Bool,
         thread_root -> Nullable<Text>,
         updated_at -> Timestamptz,
+        kind -> Text,
     }
 }
 
@@ -118,6 +120,7 @@ diesel::table! {
         backfill_total -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        include_direct -> Bool,
         team_id -> Text,
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::data::{Workspace, ids, slack_ts};
+use crate::data::{Conversation, Notice, Origin, Workspace, ids, slack_ts};
 use crate::faults::Target;
 use crate::slack::events::Change;
 use crate::store::{Grant, State};
@@ -31,6 +31,33 @@ pub struct ChannelInfo {
     pub topics: Vec<String>,
     /// Phrases that appear only during the last day before `now`, in almost half its posts.
     pub hot_topics: Vec<String>,
+    /// A direct or group message rather than a channel.
+    #[serde(default)]
+    pub conversation: Option<Conversation>,
+}
+
+/// Who a post added with [`Sandbox::post_as`] comes from, rendered in each provider's form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostAs<'a> {
+    /// The post's user, as [`Sandbox::post`] does.
+    Person,
+    /// A bot posting under `name` (Slack `bot_message` with a `bot_id` and `username`;
+    /// Mattermost `props.from_bot` with `override_username`, the post's user as the bot
+    /// account).
+    Bot {
+        /// The name it posts under.
+        name: &'a str,
+    },
+    /// An incoming webhook the post's user created (Slack `bot_message` under `name` or the
+    /// hook's app name; Mattermost `props.from_webhook`, `override_username` when `name` is
+    /// given, `webhook_display_name`).
+    Webhook {
+        /// The name it overrides its own with.
+        name: Option<&'a str>,
+    },
+    /// A notice of the provider's own about the post's user (Slack subtype, Mattermost
+    /// `system_*` type).
+    Notice(Notice),
 }
 
 /// A generated person.
@@ -107,6 +134,7 @@ impl Sandbox {
                 member: c.is_member(ws.me),
                 live_posts: c.posts.iter().filter(|p| p.is_live()).count(),
                 topics: c.topics.clone(),
+                conversation: c.conversation,
                 hot_topics: c.hot_topics.clone(),
             })
             .collect()
@@ -212,11 +240,97 @@ impl Sandbox {
         self.store.oauth().code_ttl = ttl;
     }
 
+    /// The next `requests` requests to `provider`'s API answer the server error `status`
+    /// (500, 502, 503…), with `Retry-After` when given; zero lifts a pending failure.
+    pub fn fail_provider(
+        &self,
+        provider: Provider,
+        requests: u32,
+        status: u16,
+        retry_after: Option<Duration>,
+    ) {
+        let api = crate::faults::Api::from(provider);
+        self.store.faults().fail(api, requests, status, retry_after.map(seconds));
+    }
+
     /// Adds a post (or a thread reply) now, on the sandbox clock.
     ///
     /// # Errors
     /// Unknown channel, author or thread root.
     pub fn post(&self, provider: Provider, post: NewPost<'_>) -> Result<PostRef, SandboxError> {
+        self.post_as(provider, post, PostAs::Person)
+    }
+
+    /// Opens a direct message (one other person) or a group message (several) between the
+    /// demo user and the users `with`, without posts; returns its id.
+    ///
+    /// # Errors
+    /// An unknown user, or no one given.
+    pub fn add_conversation(
+        &self,
+        provider: Provider,
+        with: &[&str],
+    ) -> Result<String, SandboxError> {
+        let mut state = self.store.write();
+        let at = state.tick();
+        let id = match provider {
+            Provider::Slack => {
+                let mut rng = crate::data::Rng::new(at.cast_unsigned(), 7);
+                ids::slack(&mut rng, if with.len() == 1 { 'D' } else { 'G' })
+            }
+            Provider::Mattermost => mattermost_id(&state, at),
+        };
+        let ws = state.workspace_mut(provider);
+        let mut members = vec![ws.me];
+        for user_id in with {
+            let index = ws
+                .user_index(user_id)
+                .ok_or_else(|| SandboxError::UnknownUser((*user_id).to_owned()))?;
+            members.push(index);
+        }
+        members.sort_unstable();
+        members.dedup();
+        if members.len() < 2 {
+            return Err(SandboxError::UnknownUser(String::new()));
+        }
+        let conversation =
+            if members.len() == 2 { Conversation::Direct } else { Conversation::Group };
+        // Mattermost names a direct channel after its two members' ids, a group after a hash.
+        let name = match conversation {
+            Conversation::Direct => {
+                format!("{}__{}", ws.users[members[0]].id, ws.users[members[1]].id)
+            }
+            Conversation::Group => format!("mpdm-{}", id.to_lowercase()),
+        };
+        ws.channels.push(crate::data::Channel {
+            id: id.clone(),
+            display_name: name.clone(),
+            name,
+            purpose: String::new(),
+            private: true,
+            archived_us: None,
+            created_us: at,
+            creator: ws.me,
+            members,
+            topics: Vec::new(),
+            hot_topics: Vec::new(),
+            posts: Vec::new(),
+            by_id: std::collections::HashMap::new(),
+            conversation: Some(conversation),
+        });
+        Ok(id)
+    }
+
+    /// [`Sandbox::post`] from a bot, a webhook or the provider itself (see [`PostAs`]).
+    ///
+    /// # Errors
+    /// Unknown channel, author or thread root.
+    pub fn post_as(
+        &self,
+        provider: Provider,
+        post: NewPost<'_>,
+        from: PostAs<'_>,
+    ) -> Result<PostRef, SandboxError> {
         let mut state = self.store.write();
         let at = state.tick();
         let id = match provider {
@@ -242,7 +356,13 @@ impl Sandbox {
             }
             None => None,
         };
-        channel.append(id.clone(), user, at, post.text.to_owned(), root);
+        let index = channel.append(id.clone(), user, at, post.text.to_owned(), root);
+        channel.posts[index].origin = match from {
+            PostAs::Person => Origin::Person,
+            PostAs::Bot { name } => Origin::Bot { name: name.to_owned() },
+            PostAs::Webhook { name } => Origin::Webhook { name: name.map(str::to_owned) },
+            PostAs::Notice(notice) => Origin::System(notice),
+        };
         self.slack_event(&state, provider, post.channel_id, &id, Change::Posted, at);
         Ok(PostRef { id, at: micros(at) })
     }

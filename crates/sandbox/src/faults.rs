@@ -1,5 +1,5 @@
 //! Injected faults: "the next N requests (after the next K, which pass) answer 429 with
-//! `Retry-After: S`".
+//! `Retry-After: S`", and "the next N requests to this API answer a server error".
 
 use std::collections::HashMap;
 
@@ -36,10 +36,21 @@ struct Throttle {
     retry_after_secs: u64,
 }
 
-/// Pending throttles, and the API requests seen (each passes here first).
+/// A server error answered to the next requests of an API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Failure {
+    remaining: u32,
+    /// The HTTP status (500, 502, 503…).
+    pub status: u16,
+    /// `Retry-After` in seconds, when sent.
+    pub retry_after: Option<u64>,
+}
+
+/// Pending throttles and failures, and the API requests seen (each passes here first).
 #[derive(Debug, Default)]
 pub(crate) struct Faults {
     throttles: HashMap<Target, Throttle>,
+    failures: HashMap<Api, Failure>,
     requests: HashMap<Api, u64>,
 }
 
@@ -58,6 +69,26 @@ impl Faults {
             let throttle = Throttle { pass, remaining: requests, retry_after_secs };
             self.throttles.insert(target, throttle);
         }
+    }
+
+    /// The next `requests` requests to `api` answer `status`, with `Retry-After` when given.
+    pub(crate) fn fail(&mut self, api: Api, requests: u32, status: u16, retry_after: Option<u64>) {
+        if requests == 0 {
+            self.failures.remove(&api);
+        } else {
+            self.failures.insert(api, Failure { remaining: requests, status, retry_after });
+        }
+    }
+
+    /// Consumes one failure for a request to `api`, if one is pending.
+    pub(crate) fn take_failure(&mut self, api: Api) -> Option<Failure> {
+        let failure = self.failures.get_mut(&api)?;
+        failure.remaining -= 1;
+        let taken = *failure;
+        if taken.remaining == 0 {
+            self.failures.remove(&api);
+        }
+        Some(taken)
     }
 
     /// Requests made to `api` so far, throttled ones included.

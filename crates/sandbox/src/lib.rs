@@ -16,7 +16,8 @@ mod slack;
 mod store;
 
 pub use builder::{DEFAULT_SEED, Sandbox, SandboxBuilder};
-pub use control::{ChannelInfo, NewPost, PostRef, UserInfo};
+pub use control::{ChannelInfo, NewPost, PostAs, PostRef, UserInfo};
+pub use data::{Conversation, Notice, WEBHOOK_APP_NAME};
 pub use error::SandboxError;
 pub use google::control::{GmailMessageInfo, NewGmail};
 pub use microsoft::control::{MailFolderInfo, MailMessageInfo, MailboxInfo, NewMail};

@@ -166,6 +166,11 @@ impl Store {
         self.oauth.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// A pending server error for this request to `api`.
+    pub(crate) fn failing(&self, api: impl Into<Api>) -> Option<crate::faults::Failure> {
+        self.faults().take_failure(api.into())
+    }
+
     /// A pending 429 for this request, as its `Retry-After` in seconds.
     pub(crate) fn throttled(&self, api: impl Into<Api>, token: Option<&str>) -> Option<u64> {
         self.faults().take(api, token)

@@ -13,8 +13,8 @@ pub mod oauth_flow;
 pub mod stats;
 
 pub use chat::{
-    ChatPolicy, ChatService, ChatServiceError, ConnectSource, Connected, OAuthCallback,
-    OAuthStarted, SlackOAuthPolicy, SyncOutcome,
+    ChannelUpdate, ChatPolicy, ChatService, ChatServiceError, ConnectSource, Connected,
+    OAuthCallback, OAuthStarted, SlackOAuthPolicy, SourceUpdate, SyncOutcome,
 };
 pub use demo::{DemoAccount, DemoError, DemoSeeded, DemoService};
 pub use event_log::{EventLogError, EventLogService, EventPage, Viewer};

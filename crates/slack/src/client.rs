@@ -105,7 +105,7 @@ impl Client {
             return Err(ChatError::Unauthorized { reason: "HTTP 401".to_owned() });
         }
         if status.is_server_error() {
-            return Err(ChatError::Transport(format!("{method}: HTTP {status}")));
+            return Err(error::server_error(method, status, response.headers()));
         }
         let body = response.bytes().await.map_err(error::transport)?;
         decode(method, status, &body)

@@ -3,8 +3,10 @@
 //! Policy: an HTTP 200 with `ok: false` carries a documented error code; the token codes
 //! become [`ChatError::Unauthorized`] or [`ChatError::TokenRevoked`] (the source needs a new
 //! token), a missing channel or thread [`ChatError::NotFound`], anything else
-//! [`ChatError::Provider`] with the code. HTTP 401 is `Unauthorized`, 5xx a transient
-//! [`ChatError::Transport`], 429 is retried by the client before it becomes
+//! [`ChatError::Provider`] with the code. HTTP 401 is `Unauthorized`; 5xx, a timeout and
+//! Slack's own failure codes (`internal_error`, `fatal_error`, `service_unavailable`,
+//! `request_timeout`) a transient [`ChatError::Unavailable`]; a connection that fails a
+//! [`ChatError::Transport`]; 429 is retried by the client before it becomes
 //! [`ChatError::RateLimited`].
 
 use std::time::Duration;
@@ -35,6 +37,9 @@ pub(crate) fn from_status(status: Status, what: &str) -> ChatError {
             ChatError::NotFound { what: format!("{what}: {code}") }
         }
         "ratelimited" => ChatError::RateLimited { retry_after: Duration::ZERO },
+        "internal_error" | "fatal_error" | "service_unavailable" | "request_timeout" => {
+            ChatError::Unavailable { reason: format!("{what}: {code}"), retry_after: None }
+        }
         _ => {
             let messages = status.response_metadata.map(|m| m.messages).unwrap_or_default();
             let message =
@@ -54,8 +59,24 @@ pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Duration {
         .map_or(Duration::ZERO, Duration::from_secs)
 }
 
-/// A failed request (connection, timeout, body) as a transport error, without the URL (its
-/// query may hold arguments worth keeping out of logs).
+/// A failed request (connection, body) as a transport error, a timeout as the provider
+/// failing; without the URL (its query may hold arguments worth keeping out of logs).
 pub(crate) fn transport(error: reqwest::Error) -> ChatError {
+    if error.is_timeout() {
+        return ChatError::Unavailable {
+            reason: "no answer in time".to_owned(),
+            retry_after: None,
+        };
+    }
     ChatError::transport(&error.without_url())
+}
+
+/// A server error (HTTP 5xx) of `method`, with the `Retry-After` it sent, if any.
+pub(crate) fn server_error(
+    method: &str,
+    status: reqwest::StatusCode,
+    headers: &reqwest::header::HeaderMap,
+) -> ChatError {
+    let retry_after = Some(retry_after(headers)).filter(|d| !d.is_zero());
+    ChatError::Unavailable { reason: format!("{method}: HTTP {status}"), retry_after }
 }

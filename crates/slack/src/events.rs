@@ -14,7 +14,7 @@ use sha2::Sha256;
 use switchboard_domain::chat_events::{ChatChange, ChatDelivery, ChatEvent, SignedDelivery};
 use switchboard_ports::DeliveryError;
 
-use crate::source::post;
+use crate::map::post;
 use crate::wire::Message;
 
 /// How far a request's timestamp may be from now, in seconds (Slack's advice).

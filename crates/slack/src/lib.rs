@@ -3,6 +3,7 @@
 mod client;
 mod error;
 pub mod events;
+mod map;
 mod oauth;
 mod source;
 mod wire;

@@ -78,7 +78,7 @@ impl SlackOAuthClient {
             });
         }
         if status.is_server_error() {
-            return Err(ChatError::Transport(format!("{method}: HTTP {status}")));
+            return Err(error::server_error(method, status, response.headers()));
         }
         let body = response.bytes().await.map_err(error::transport)?;
         let access: Access = decode(method, status, &body).map_err(|e| match e {

@@ -12,6 +12,7 @@ use switchboard_domain::chat::{
 use switchboard_ports::{ChangeTracking, ChatError, ChatSource};
 
 use crate::client::{Client, SlackConfig};
+use crate::map::{post, user};
 use crate::wire::{self, AuthTest, ConversationList, Message, Messages, UserInfo, UserList};
 
 /// Up to this many ids, `users.info` one by one; beyond, one walk of `users.list`.
@@ -284,38 +285,4 @@ fn wanted(post: &ChatPost, since: Option<DateTime<Utc>>) -> bool {
     since.is_none_or(|since| {
         post.deleted || post.posted_at > since || post.edited_at.is_some_and(|e| e > since)
     })
-}
-
-/// A message as a post; `None` for a timestamp that is not one.
-pub(crate) fn post(channel_id: &str, message: Message, parent: Option<&str>) -> Option<ChatPost> {
-    let posted_at = wire::parse_ts(&message.ts)?;
-    let deleted = message.is_tombstone();
-    let thread_root = match (parent, message.thread_ts) {
-        (Some(parent), _) => Some(parent.to_owned()),
-        (None, Some(root)) if root != message.ts => Some(root),
-        (None, _) => None,
-    };
-    let author_name =
-        message.user_profile.and_then(|p| p.display_name.filter(|n| !n.is_empty()).or(p.real_name));
-    Some(ChatPost {
-        id: message.ts,
-        channel_id: channel_id.to_owned(),
-        author_id: if deleted { String::new() } else { message.user.unwrap_or_default() },
-        author_name,
-        text: if deleted { String::new() } else { message.text },
-        posted_at,
-        edited_at: message.edited.and_then(|e| wire::parse_ts(&e.ts)),
-        deleted,
-        thread_root,
-    })
-}
-
-fn user(user: wire::User) -> ChatUser {
-    let display_name = user
-        .profile
-        .and_then(|p| p.real_name.filter(|n| !n.is_empty()))
-        .or(user.real_name)
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| user.name.clone());
-    ChatUser { id: user.id, username: user.name, display_name, deleted: user.deleted }
 }

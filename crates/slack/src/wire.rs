@@ -99,6 +99,14 @@ pub(crate) struct Message {
     pub edited: Option<Edited>,
     #[serde(default)]
     pub user_profile: Option<UserProfile>,
+    /// The bot or app that posted it (`bot_message`, and app messages without a subtype).
+    #[serde(default)]
+    pub bot_id: Option<String>,
+    /// The name a bot or an incoming webhook posted under.
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub bot_profile: Option<BotProfile>,
 }
 
 impl Message {
@@ -120,13 +128,23 @@ pub(crate) struct Edited {
     pub ts: String,
 }
 
-/// `user_profile` on a message (present on some messages).
+/// `user_profile` on a message (present on some messages), and `profile` on a user.
 #[derive(Debug, Deserialize)]
 pub(crate) struct UserProfile {
     #[serde(default)]
     pub real_name: Option<String>,
     #[serde(default)]
     pub display_name: Option<String>,
+    /// The username (only on a message's `user_profile`).
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `bot_profile` on a message posted by an app.
+#[derive(Debug, Deserialize)]
+pub(crate) struct BotProfile {
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 /// `users.info`.

@@ -19,6 +19,7 @@ impl ChatSourceHarness for Slack {
         change_scan_reports_deletions: false,
         windowed_backfill_has_late_replies: false,
         revocation_is_distinct: true,
+        lists_conversations: false,
     };
     const UNKNOWN_CHANNEL: &'static str = "C0NOSUCHCHAN";
     const UNKNOWN_USER: &'static str = "U0NOBODY000";

@@ -113,6 +113,24 @@ async fn sources_channels_and_ingest_over_postgres() {
     };
     let (s, _, patched) = call(&app, patch(&ada)).await;
     assert_eq!((s, &patched["data"]["followed"]), (200, &json!(false)), "{patched}");
+    // Bots counted in the channel's statistics; `followed`, left out, stays as it is.
+    let bots = |token: &str| {
+        bearer(TestRequest::patch().uri(&format!("/api/chat/channels/{channel}")), token)
+            .set_json(json!({"include_bots": true}))
+    };
+    let (s, _, patched) = call(&app, bots(&ada)).await;
+    assert_eq!(s, 200, "{patched}");
+    assert_eq!(
+        (&patched["data"]["include_bots"], &patched["data"]["followed"]),
+        (&json!(true), &json!(false))
+    );
+    // Direct messages, by the source's owner only.
+    let direct = |token: &str| {
+        bearer(TestRequest::patch().uri(&format!("/api/chat/sources/{id}")), token)
+            .set_json(json!({"include_direct": true}))
+    };
+    let (s, _, patched) = call(&app, direct(&ada)).await;
+    assert_eq!((s, &patched["data"]["include_direct"]), (200, &json!(true)), "{patched}");
 
     // Another user sees none of it, whatever the route.
     let eve = sign_up(&app, "eve@example.org").await;
@@ -126,6 +144,8 @@ async fn sources_channels_and_ingest_over_postgres() {
         assert_eq!(s, 404, "{body}");
     }
     assert_eq!(call(&app, patch(&eve)).await.0, 404);
+    assert_eq!(call(&app, bots(&eve)).await.0, 404);
+    assert_eq!(call(&app, direct(&eve)).await.0, 404);
     let (_, _, mine) = call(&app, bearer(TestRequest::get().uri("/api/chat/sources"), &eve)).await;
     assert_eq!(mine["data"]["sources"], json!([]));
     let (_, _, mine) = call(&app, bearer(TestRequest::get().uri("/api/chat/channels"), &eve)).await;

@@ -20,11 +20,13 @@ fn requests(sandbox: &RunningSandbox) -> Vec<ConnectSource> {
             provider: ChatProvider::Slack,
             token: SLACK_TOKEN.to_owned(),
             base_url: Some(sandbox.slack_base_url()),
+            include_direct: None,
         },
         ConnectSource {
             provider: ChatProvider::Mattermost,
             token: MATTERMOST_TOKEN.to_owned(),
             base_url: Some(sandbox.mattermost_base_url()),
+            include_direct: None,
         },
     ]
 }

@@ -63,6 +63,7 @@ pub fn post(id: &str, author: &str, text: &str, at: DateTime<Utc>) -> ChatPost {
         channel_id: String::new(),
         author_id: format!("id-{author}"),
         author_name: Some(author.to_owned()),
+        kind: switchboard_domain::chat::PostKind::User,
         text: text.to_owned(),
         posted_at: at,
         edited_at: None,

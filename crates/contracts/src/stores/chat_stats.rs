@@ -12,7 +12,7 @@ use super::chat::{retire, upsert};
 use super::{Seeded, StoreHarness, at, channel, post, seeded};
 
 /// The hours (minutes after [`at`]`(0)`) with live posts of the channel, and their counts.
-async fn hours<H: StoreHarness>(store: &H, channel: &Channel) -> Vec<(i64, u64)> {
+pub(crate) async fn hours<H: StoreHarness>(store: &H, channel: &Channel) -> Vec<(i64, u64)> {
     let (owner, id) = (channel.owner_id, channel.id);
     let window = TimeWindow::new(at(-60), at(300));
     let counts = store
@@ -83,7 +83,7 @@ pub async fn hourly_counts_follow_inserts_edits_deletions_and_retirements<H: Sto
     assert_eq!(hours(store, channel).await, [(0, 1)]);
 }
 
-async fn second_channel<H: StoreHarness>(
+pub(crate) async fn second_channel<H: StoreHarness>(
     store: &H,
     seeded: &Seeded,
     external_id: &str,

@@ -16,11 +16,20 @@ use serde::Serialize;
 /// let at = Utc.with_ymd_and_hms(2024, 5, 1, 9, 30, 0).unwrap();
 /// let m = ChatMessage::new("Ada Lovelace", "The build is green again", at);
 /// assert_eq!(m.author, "Ada Lovelace");
+/// assert_eq!(m.author_id, "Ada Lovelace");
+/// let m = m.by_id("U1").from_bot();
+/// assert_eq!((m.author_id, m.bot), ("U1", true));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ChatMessage<'a> {
     /// The author's display name.
     pub author: &'a str,
+    /// What tells authors apart (a provider's user or bot id): posts are counted per author
+    /// id, so two people of one name stay two and one person renamed stays one.
+    pub author_id: &'a str,
+    /// Posted by a bot or a webhook that is left out of the people's statistics (most active
+    /// and hot topics); summaries and representative messages still read it.
+    pub bot: bool,
     /// The text as posted (markdown, Slack markup, URLs, emoji and all).
     pub text: &'a str,
     /// When it was posted.
@@ -28,9 +37,21 @@ pub struct ChatMessage<'a> {
 }
 
 impl<'a> ChatMessage<'a> {
-    /// A view of one post.
+    /// A view of one person's post, its author known by name only (the name is its id).
     pub fn new(author: &'a str, text: &'a str, posted_at: DateTime<Utc>) -> Self {
-        Self { author, text, posted_at }
+        Self { author, author_id: author, text, posted_at, bot: false }
+    }
+
+    /// The same post, its author told apart by `author_id`.
+    #[must_use]
+    pub fn by_id(self, author_id: &'a str) -> Self {
+        Self { author_id, ..self }
+    }
+
+    /// The same post, marked as a bot's left out of the people's statistics.
+    #[must_use]
+    pub fn from_bot(self) -> Self {
+        Self { bot: true, ..self }
     }
 }
 

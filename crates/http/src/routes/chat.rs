@@ -14,6 +14,7 @@ pub mod slack_events;
 pub mod post_ref;
 pub mod sync_source;
 pub mod update_channel;
+pub mod update_source;
 
 use switchboard_domain::chat_posts::{PostSummary, PostThread, StoredPost};
 use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId};
@@ -36,6 +37,7 @@ pub fn source(s: &Source) -> v1::ChatSourceInfo {
         backfill_done: s.backfill_done,
         backfill_total: s.backfill_total,
         created_at: time(s.created_at),
+        include_direct: s.include_direct,
     }
 }
 
@@ -49,6 +51,7 @@ pub fn channel(c: &Channel) -> v1::ChatChannelInfo {
         kind: c.kind.clone(),
         followed: c.followed,
         synced_until: c.synced_until.map(time).unwrap_or_default(),
+        include_bots: c.include_bots,
     }
 }
 

@@ -29,9 +29,10 @@ async fn routes_need_a_caller_and_refuse_bad_requests_naming_the_field() {
         assert_eq!(s, 422, "{err}");
         assert_eq!(err["errors"][0]["field"], field, "{err}");
     }
+    // Every field of a channel's PATCH is optional: an empty one reaches the ownership check.
     let channel =
         bearer(patch(&format!("/api/chat/channels/{}", uuid::Uuid::new_v4()), json!({})), &token);
-    assert_eq!(json_call(&app, channel).await.0, 422);
+    assert_eq!(json_call(&app, channel).await.0, 404);
 }
 
 #[actix_web::test]
@@ -44,6 +45,10 @@ async fn unknown_ids_are_not_found_on_every_route() {
             delete(&format!("/api/chat/sources/{id}"), &token),
             bearer(post(&format!("/api/chat/sources/{id}/sync"), json!({})), &token),
             bearer(patch(&format!("/api/chat/channels/{id}"), json!({"followed": false})), &token),
+            bearer(
+                patch(&format!("/api/chat/sources/{id}"), json!({"include_direct": true})),
+                &token,
+            ),
         ] {
             let (s, _, body) = json_call(&app, req).await;
             assert_eq!(s, 404, "{body}");

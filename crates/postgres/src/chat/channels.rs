@@ -65,6 +65,7 @@ pub(super) async fn update(tx: &mut PgTx, channel: &Channel) -> Result<(), Store
         .set((
             chat_channels::name.eq(&channel.name),
             chat_channels::followed.eq(channel.followed),
+            chat_channels::include_bots.eq(channel.include_bots),
             chat_channels::synced_until.eq(channel.synced_until),
         ))
         .execute(tx.conn())

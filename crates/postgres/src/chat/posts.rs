@@ -20,9 +20,9 @@ const BATCH: usize = 5_000;
 const UPSERT: &str = "
 INSERT INTO chat_posts
     (channel_id, external_id, author_id, author_name, text, posted_at, edited_at, deleted,
-     thread_root)
+     thread_root, kind)
 SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                         $7::timestamptz[], $8::boolean[], $9::text[])
+                         $7::timestamptz[], $8::boolean[], $9::text[], $10::text[])
 ON CONFLICT (channel_id, external_id) DO UPDATE SET
     author_id = EXCLUDED.author_id,
     author_name = COALESCE(EXCLUDED.author_name, chat_posts.author_name),
@@ -31,13 +31,14 @@ ON CONFLICT (channel_id, external_id) DO UPDATE SET
     edited_at = EXCLUDED.edited_at,
     deleted = EXCLUDED.deleted,
     thread_root = EXCLUDED.thread_root,
+    kind = EXCLUDED.kind,
     updated_at = now()
 WHERE (chat_posts.author_id, chat_posts.author_name, chat_posts.text, chat_posts.posted_at,
-       chat_posts.edited_at, chat_posts.deleted, chat_posts.thread_root)
+       chat_posts.edited_at, chat_posts.deleted, chat_posts.thread_root, chat_posts.kind)
       IS DISTINCT FROM
       (EXCLUDED.author_id, COALESCE(EXCLUDED.author_name, chat_posts.author_name),
        EXCLUDED.text, EXCLUDED.posted_at, EXCLUDED.edited_at, EXCLUDED.deleted,
-       EXCLUDED.thread_root)";
+       EXCLUDED.thread_root, EXCLUDED.kind)";
 
 /// Takes the channel's turn to write its posts, until the transaction ends: its row of
 /// `chat_post_versions` (which the triggers raise) locked first. Two transactions writing one
@@ -88,6 +89,7 @@ pub(super) async fn upsert(
             .bind::<Array<Nullable<Text>>, _>(
                 chunk.iter().map(|p| p.thread_root.as_deref()).collect::<Vec<_>>(),
             )
+            .bind::<Array<Text>, _>(chunk.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>())
             .execute(tx.conn())
             .await
             .map_err(store_error)?;
@@ -254,6 +256,7 @@ type PostRow = (
     Option<DateTime<Utc>>,
     bool,
     Option<String>,
+    String,
 );
 
 pub(super) async fn list(
@@ -281,18 +284,17 @@ pub(super) async fn list(
             chat_posts::edited_at,
             chat_posts::deleted,
             chat_posts::thread_root,
+            chat_posts::kind,
         ))
         .into_boxed();
     if let Some(since) = since {
         query = query.filter(chat_posts::posted_at.ge(since));
     }
     let rows: Vec<PostRow> = query.load(tx.conn()).await.map_err(store_error)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, author_id, author_name, text, posted_at, edited_at, deleted, thread_root)| {
-            ChatPost {
+    rows.into_iter()
+        .map(
+            |(
                 id,
-                channel_id: external.clone(),
                 author_id,
                 author_name,
                 text,
@@ -300,7 +302,21 @@ pub(super) async fn list(
                 edited_at,
                 deleted,
                 thread_root,
-            }
-        })
-        .collect())
+                kind,
+            )| {
+                Ok(ChatPost {
+                    id,
+                    channel_id: external.clone(),
+                    author_id,
+                    author_name,
+                    kind: kind.parse().map_err(StoreError::Other)?,
+                    text,
+                    posted_at,
+                    edited_at,
+                    deleted,
+                    thread_root,
+                })
+            },
+        )
+        .collect()
 }

@@ -25,6 +25,7 @@ pub(super) struct SourceRow {
     pub(super) last_error: Option<String>,
     pub(super) backfill_done: i32,
     pub(super) backfill_total: i32,
+    pub(super) include_direct: bool,
     pub(super) created_at: DateTime<Utc>,
     pub(super) team_id: String,
 }
@@ -49,6 +50,7 @@ impl From<&Source> for SourceRow {
             last_error: s.last_error.clone(),
             backfill_done: count(s.backfill_done),
             backfill_total: count(s.backfill_total),
+            include_direct: s.include_direct,
             created_at: s.created_at,
             team_id: s.team_id.clone(),
         }
@@ -81,6 +83,7 @@ impl TryFrom<SourceRow> for Source {
             last_error: r.last_error,
             backfill_done: u32::try_from(r.backfill_done).unwrap_or_default(),
             backfill_total: u32::try_from(r.backfill_total).unwrap_or_default(),
+            include_direct: r.include_direct,
             created_at: r.created_at,
         })
     }
@@ -96,6 +99,7 @@ pub(super) struct ChannelRow {
     pub(super) name: String,
     pub(super) kind: String,
     pub(super) followed: bool,
+    pub(super) include_bots: bool,
     pub(super) synced_until: Option<DateTime<Utc>>,
     pub(super) created_at: DateTime<Utc>,
 }
@@ -110,6 +114,7 @@ impl From<&Channel> for ChannelRow {
             name: c.name.clone(),
             kind: c.kind.clone(),
             followed: c.followed,
+            include_bots: c.include_bots,
             synced_until: c.synced_until,
             created_at: c.created_at,
         }
@@ -126,6 +131,7 @@ impl From<ChannelRow> for Channel {
             name: r.name,
             kind: r.kind,
             followed: r.followed,
+            include_bots: r.include_bots,
             synced_until: r.synced_until,
             created_at: r.created_at,
         }

@@ -67,6 +67,7 @@ pub(super) async fn update(tx: &mut PgTx, source: &Source) -> Result<(), StoreEr
             chat_sources::backfill_done.eq(row.backfill_done),
             chat_sources::backfill_total.eq(row.backfill_total),
             chat_sources::team_id.eq(row.team_id),
+            chat_sources::include_direct.eq(row.include_direct),
         ))
         .execute(tx.conn())
         .await

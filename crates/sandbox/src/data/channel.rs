@@ -25,6 +25,7 @@ impl Channel {
             text,
             root,
             replies: Vec::new(),
+            origin: super::Origin::Person,
         });
         if let Some(root) = root.and_then(|r| self.posts.get_mut(r)) {
             root.replies.push(index);

@@ -141,6 +141,7 @@ fn channel(
         members,
         posts: Vec::with_capacity(volume),
         by_id: HashMap::with_capacity(volume),
+        conversation: None,
     };
     let times = times(rng, from, to, volume);
     let mut topics_of: Vec<Option<&'static str>> = Vec::with_capacity(volume);

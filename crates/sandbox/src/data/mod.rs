@@ -88,8 +88,78 @@ pub(crate) struct Channel {
     pub hot_topics: Vec<String>,
     /// Sorted by `created_us`, which is unique within the channel.
     pub posts: Vec<Post>,
+    /// A direct or group message rather than a channel.
+    pub conversation: Option<Conversation>,
     pub by_id: HashMap<String, usize>,
 }
+
+/// A conversation between people rather than a channel: Slack `is_im`/`is_mpim`, Mattermost
+/// types `D`/`G`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Conversation {
+    /// Between two people.
+    Direct,
+    /// Between three or more.
+    Group,
+}
+
+/// A notice the provider posts itself, rendered with each provider's type: Slack's
+/// `subtype`, Mattermost's `system_*` `type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    /// Someone joined (`channel_join`, `system_join_channel`).
+    Join,
+    /// Someone left (`channel_leave`, `system_leave_channel`).
+    Leave,
+    /// The topic or header changed (`channel_topic`, `system_header_change`).
+    Topic,
+    /// The purpose changed (`channel_purpose`, `system_purpose_change`).
+    Purpose,
+}
+
+impl Notice {
+    pub(crate) fn slack_subtype(self) -> &'static str {
+        match self {
+            Self::Join => "channel_join",
+            Self::Leave => "channel_leave",
+            Self::Topic => "channel_topic",
+            Self::Purpose => "channel_purpose",
+        }
+    }
+
+    pub(crate) fn mattermost_type(self) -> &'static str {
+        match self {
+            Self::Join => "system_join_channel",
+            Self::Leave => "system_leave_channel",
+            Self::Topic => "system_header_change",
+            Self::Purpose => "system_purpose_change",
+        }
+    }
+}
+
+/// Who wrote a post, as the providers mark it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// The post's user.
+    #[default]
+    Person,
+    /// A bot or app posting under `name` (Slack `bot_message` with `bot_id` and `username`;
+    /// Mattermost `props.from_bot` and `override_username`, by the post's user as the bot
+    /// account).
+    Bot { name: String },
+    /// An incoming webhook created by the post's user (Slack `bot_message`, named `name` or the
+    /// hook's app; Mattermost `props.from_webhook`, `override_username` when `name` is given,
+    /// and `webhook_display_name`).
+    Webhook { name: Option<String> },
+    /// A notice of the provider's own about the post's user.
+    System(Notice),
+}
+
+/// The app name Slack shows for a webhook that does not override it, and Mattermost's
+/// `webhook_display_name`.
+pub const WEBHOOK_APP_NAME: &str = "Sandbox Alerts";
 
 /// A message. Slack's `ts` is `created_us` written as seconds; Mattermost's id is `id`.
 #[derive(Debug, Clone)]
@@ -106,6 +176,8 @@ pub(crate) struct Post {
     pub root: Option<usize>,
     /// Indices of the replies, in order.
     pub replies: Vec<usize>,
+    /// A person's, a bot's, a webhook's or the provider's.
+    pub origin: Origin,
 }
 
 impl Post {

@@ -60,6 +60,8 @@ pub(crate) enum Reject {
     UnknownUser,
     #[error("Sorry, we could not find the page.")]
     NotFound,
+    #[error("We encountered an error.")]
+    Failing(crate::faults::Failure),
 }
 
 impl Reject {
@@ -72,6 +74,7 @@ impl Reject {
             Self::BadBody(_) => "api.context.invalid_body_param.app_error",
             Self::UnknownUser => "app.user.missing_account.const",
             Self::NotFound => "api.context.404.app_error",
+            Self::Failing(_) => "app.internal_error",
         }
     }
 }
@@ -84,6 +87,9 @@ impl actix_web::ResponseError for Reject {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::BadParam(_) | Self::BadBody(_) => StatusCode::BAD_REQUEST,
             Self::UnknownUser | Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Failing(failure) => {
+                StatusCode::from_u16(failure.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
         }
     }
 
@@ -100,15 +106,17 @@ impl actix_web::ResponseError for Reject {
                 .body("limit exceeded\n");
         }
         let request_id = request_id();
-        HttpResponse::build(status).insert_header(("X-Request-Id", request_id.clone())).json(
-            json!({
-                "id": self.id(),
-                "message": self.to_string(),
-                "detailed_error": "",
-                "request_id": request_id,
-                "status_code": status.as_u16(),
-            }),
-        )
+        let mut answer = HttpResponse::build(status);
+        if let Self::Failing(crate::faults::Failure { retry_after: Some(secs), .. }) = self {
+            answer.insert_header(("Retry-After", secs.to_string()));
+        }
+        answer.insert_header(("X-Request-Id", request_id.clone())).json(json!({
+            "id": self.id(),
+            "message": self.to_string(),
+            "detailed_error": "",
+            "request_id": request_id,
+            "status_code": status.as_u16(),
+        }))
     }
 }
 
@@ -118,6 +126,9 @@ pub(crate) fn guard<'a>(
     store: &'a Store,
 ) -> Result<(RwLockReadGuard<'a, State>, usize), Reject> {
     let token = token(req);
+    if let Some(failure) = store.failing(Provider::Mattermost) {
+        return Err(Reject::Failing(failure));
+    }
     if let Some(retry_after) = store.throttled(Provider::Mattermost, token.as_deref()) {
         return Err(Reject::Throttled(retry_after));
     }

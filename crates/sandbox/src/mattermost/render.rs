@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::data::{Channel, Post, User, Workspace};
+use crate::data::{Channel, Conversation, Origin, Post, User, WEBHOOK_APP_NAME, Workspace};
 
 fn ms(us: i64) -> i64 {
     us.div_euclid(1000)
@@ -91,8 +91,14 @@ pub(crate) fn channel(ws: &Workspace, c: &Channel) -> Value {
         "create_at": ms(c.created_us),
         "update_at": ms(c.archived_us.unwrap_or(c.created_us)),
         "delete_at": c.archived_us.map_or(0, ms),
-        "team_id": ws.team_id,
-        "type": if c.private { "P" } else { "O" },
+        // Direct and group messages belong to no team.
+        "team_id": if c.conversation.is_some() { "" } else { ws.team_id.as_str() },
+        "type": match c.conversation {
+            Some(Conversation::Direct) => "D",
+            Some(Conversation::Group) => "G",
+            None if c.private => "P",
+            None => "O",
+        },
         "display_name": c.display_name,
         "name": c.name,
         "header": "",
@@ -153,8 +159,22 @@ pub(crate) fn post<'a>(ws: &'a Workspace, c: &'a Channel, index: usize) -> MmPos
         root_id: p.root.map_or("", |r| c.posts[r].id.as_str()),
         original_id: "",
         message: if p.is_live() { &p.text } else { "" },
-        kind: "",
-        props: json!({}),
+        kind: match p.origin {
+            Origin::System(notice) => notice.mattermost_type(),
+            _ => "",
+        },
+        props: match &p.origin {
+            Origin::Person | Origin::System(_) => json!({}),
+            Origin::Bot { name } => json!({"from_bot": "true", "override_username": name}),
+            Origin::Webhook { name: Some(name) } => json!({
+                "from_webhook": "true",
+                "override_username": name,
+                "webhook_display_name": WEBHOOK_APP_NAME,
+            }),
+            Origin::Webhook { name: None } => {
+                json!({"from_webhook": "true", "webhook_display_name": WEBHOOK_APP_NAME})
+            }
+        },
         hashtags: "",
         pending_post_id: "",
         reply_count: replies.len(),

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use super::args::Args;
 use super::{Fail, Outcome, cursor, metadata, render, to_value};
-use crate::data::{Channel, Workspace, parse_slack_ts, slack_ts};
+use crate::data::{Channel, Conversation, Workspace, parse_slack_ts, slack_ts};
 
 /// <https://docs.slack.dev/reference/methods/conversations.list>: public channels, and the
 /// private ones the caller belongs to, in `types` (default `public_channel`).
@@ -29,13 +29,18 @@ pub(crate) fn info(ws: &Workspace, me: usize, args: &Args) -> Outcome {
 }
 
 fn channels(ws: &Workspace, me: usize, args: &Args, member: Option<usize>) -> Outcome {
-    let (public, private) = types(args)?;
+    let (public, private, im, mpim) = types(args)?;
     let exclude_archived = args.flag("exclude_archived");
     let limit = args.limit(100, 1000).map_err(|()| Fail::new("invalid_limit"))?;
     let chosen: Vec<&Channel> = ws
         .channels
         .iter()
-        .filter(|c| if c.private { private && c.is_member(me) } else { public })
+        .filter(|c| match c.conversation {
+            Some(Conversation::Direct) => im && c.is_member(me),
+            Some(Conversation::Group) => mpim && c.is_member(me),
+            None if c.private => private && c.is_member(me),
+            None => public,
+        })
         .filter(|c| !(exclude_archived && c.archived_us.is_some()))
         .filter(|c| member.is_none_or(|m| c.is_member(m)))
         .collect();
@@ -55,20 +60,21 @@ fn channels(ws: &Workspace, me: usize, args: &Args, member: Option<usize>) -> Ou
     Ok(json!({"channels": page, "response_metadata": metadata(next)}))
 }
 
-/// `types`: which of public and private channels; `mpim` and `im` are accepted and match
-/// nothing (the sandbox has no direct messages).
-fn types(args: &Args) -> Result<(bool, bool), Fail> {
+/// `types`: which of public channels, private channels, direct (`im`) and group (`mpim`)
+/// messages.
+fn types(args: &Args) -> Result<(bool, bool, bool, bool), Fail> {
     let raw = args.get("types").unwrap_or("public_channel");
-    let (mut public, mut private) = (false, false);
+    let (mut public, mut private, mut im, mut mpim) = (false, false, false, false);
     for kind in raw.split(',').map(str::trim) {
         match kind {
             "public_channel" => public = true,
             "private_channel" => private = true,
-            "mpim" | "im" => {}
+            "im" => im = true,
+            "mpim" => mpim = true,
             _ => return Err(Fail::new("invalid_types")),
         }
     }
-    Ok((public, private))
+    Ok((public, private, im, mpim))
 }
 
 /// The `channel` argument: public channels, and private ones the caller belongs to.

@@ -84,6 +84,14 @@ async fn call(
         Err(ArgsError::Json) => return respond(Err(Fail::new("invalid_json"))),
     };
     let token = args::token(&req, &args);
+    if let Some(failure) = store.failing(Provider::Slack) {
+        let status = StatusCode::from_u16(failure.status).unwrap_or(StatusCode::BAD_GATEWAY);
+        let mut answer = HttpResponse::build(status);
+        if let Some(retry_after) = failure.retry_after {
+            answer.insert_header(("Retry-After", retry_after.to_string()));
+        }
+        return answer.content_type("text/html").body("<html><body>Server Error</body></html>");
+    }
     if let Some(retry_after) = store.throttled(Provider::Slack, token.as_deref()) {
         return HttpResponse::build(StatusCode::TOO_MANY_REQUESTS)
             .insert_header(("Retry-After", retry_after.to_string()))

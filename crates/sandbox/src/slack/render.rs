@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::data::{Channel, Post, User, Workspace, slack_ts};
+use crate::data::{self, Channel, Origin, Post, User, WEBHOOK_APP_NAME, Workspace, slack_ts};
 
 #[derive(Debug, Serialize)]
 pub(crate) struct SlackUser<'a> {
@@ -134,10 +134,10 @@ pub(crate) fn conversation<'a>(ws: &'a Workspace, c: &'a Channel, me: usize) -> 
     Conversation {
         id: &c.id,
         name: &c.name,
-        is_channel: true,
+        is_channel: c.conversation.is_none(),
         is_group: false,
-        is_im: false,
-        is_mpim: false,
+        is_im: c.conversation == Some(data::Conversation::Direct),
+        is_mpim: c.conversation == Some(data::Conversation::Group),
         is_private: c.private,
         created,
         is_archived: c.archived_us.is_some(),
@@ -169,7 +169,14 @@ pub(crate) struct Message<'a> {
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     subtype: Option<&'static str>,
-    user: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bot_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bot_profile: Option<BotProfile<'a>>,
     text: &'a str,
     ts: String,
     team: &'a str,
@@ -196,6 +203,22 @@ pub(crate) struct Message<'a> {
 }
 
 #[derive(Debug, Serialize)]
+struct BotProfile<'a> {
+    id: String,
+    name: &'a str,
+    deleted: bool,
+    team_id: &'a str,
+}
+
+/// A bot's id, stable for its name (`B` and hex digits, as Slack's look).
+fn bot_id(name: &str) -> String {
+    let hash = name
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    format!("B{:010X}", hash & 0xFF_FFFF_FFFF)
+}
+
+#[derive(Debug, Serialize)]
 struct Edited<'a> {
     user: &'a str,
     ts: String,
@@ -215,7 +238,10 @@ pub(crate) fn message<'a>(ws: &'a Workspace, c: &'a Channel, index: usize) -> Me
     let mut m = Message {
         kind: "message",
         subtype: None,
-        user: &ws.users[post.user].id,
+        user: Some(&ws.users[post.user].id),
+        bot_id: None,
+        username: None,
+        bot_profile: None,
         text: &post.text,
         ts: ts.clone(),
         team: &ws.team_id,
@@ -230,6 +256,25 @@ pub(crate) fn message<'a>(ws: &'a Workspace, c: &'a Channel, index: usize) -> Me
         subscribed: None,
         parent_user_id: None,
     };
+    match &post.origin {
+        Origin::Person => {}
+        Origin::Bot { name } => {
+            // A bot's message names no user: `bot_id`, the name it posted under, its app.
+            m.subtype = Some("bot_message");
+            m.user = None;
+            m.bot_id = Some(bot_id(name));
+            m.username = Some(name);
+            m.bot_profile =
+                Some(BotProfile { id: bot_id(name), name, deleted: false, team_id: &ws.team_id });
+        }
+        Origin::Webhook { name } => {
+            m.subtype = Some("bot_message");
+            m.user = None;
+            m.bot_id = Some(bot_id(WEBHOOK_APP_NAME));
+            m.username = Some(name.as_deref().unwrap_or(WEBHOOK_APP_NAME));
+        }
+        Origin::System(notice) => m.subtype = Some(notice.slack_subtype()),
+    }
     if let Some(root) = post.root.and_then(|r| c.posts.get(r)) {
         m.thread_ts = Some(slack_ts(root.created_us));
         m.parent_user_id = Some(&ws.users[root.user].id);
@@ -238,7 +283,10 @@ pub(crate) fn message<'a>(ws: &'a Workspace, c: &'a Channel, index: usize) -> Me
     let replies: Vec<&Post> = c.live_replies(index).collect();
     if !post.is_live() {
         m.subtype = Some("tombstone");
-        m.user = "USLACKBOT";
+        m.user = Some("USLACKBOT");
+        m.bot_id = None;
+        m.username = None;
+        m.bot_profile = None;
         m.text = "This message was deleted.";
         m.hidden = Some(true);
         m.edited = None;

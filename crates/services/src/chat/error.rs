@@ -24,9 +24,19 @@ pub enum ChatServiceError {
     /// The provider refused the token.
     #[error("the provider refused the token")]
     TokenRefused,
-    /// The provider could not be reached or did not answer as documented.
+    /// The provider could not be reached or did not answer as documented: the URL leads
+    /// nowhere useful.
     #[error("the provider could not be reached: {0}")]
     Unreachable(String),
+    /// The provider was reached and is failing (a server error, no answer in time): trying
+    /// again later may work.
+    #[error("the provider is failing: {reason}")]
+    ProviderUnavailable {
+        /// What it answered.
+        reason: String,
+        /// Seconds it asked to wait, when it said.
+        retry_after: Option<u64>,
+    },
     /// The provider throttles us.
     #[error("the provider is rate limiting; retry in {retry_after} seconds")]
     RateLimited {
@@ -96,17 +106,28 @@ impl ChatServiceError {
         match self {
             Self::Provider(ChatError::RateLimited { retry_after }) => Some(*retry_after),
             Self::RateLimited { retry_after } => Some(Duration::from_secs(*retry_after)),
+            Self::ProviderUnavailable { retry_after, .. } => retry_after.map(Duration::from_secs),
             _ => None,
         }
     }
 
-    /// The error for a provider failure while connecting (validating the token).
+    /// The error for a provider failure while connecting (validating the token, listing the
+    /// channels): what the user gave is at fault for a refused token, a URL where no API
+    /// answers (HTTP 404, not the provider's JSON) or that cannot be reached; the provider for
+    /// a server error or no answer in time.
     pub fn connecting(error: ChatError) -> Self {
         match error {
             e if e.needs_reauth() => Self::TokenRefused,
             ChatError::RateLimited { retry_after } => {
                 Self::RateLimited { retry_after: retry_after.as_secs().max(1) }
             }
+            ChatError::Unavailable { reason, retry_after } => Self::ProviderUnavailable {
+                reason,
+                retry_after: retry_after.map(|d| d.as_secs().max(1)),
+            },
+            ChatError::NotFound { what } => Self::InvalidBaseUrl(format!(
+                "no chat API answers at this URL ({what}); give the server's address, without /api/v4"
+            )),
             ChatError::Transport(m) | ChatError::InvalidResponse(m) => Self::Unreachable(m),
             other => Self::Provider(other),
         }

@@ -18,6 +18,7 @@ mod sync;
 use std::time::Duration;
 
 pub use deliveries::DeliveryOutcome;
+pub use channels::{ChannelUpdate, SourceUpdate};
 pub use error::ChatServiceError;
 pub use jobs::{ChatSyncAllJob, ChatSyncJob};
 pub use oauth::{OAuthCallback, OAuthStarted, SlackOAuthPolicy};

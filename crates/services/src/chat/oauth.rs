@@ -184,6 +184,7 @@ impl<P: Ports> ChatService<P> {
             provider: ChatProvider::Slack,
             token: grant.access_token,
             base_url: None,
+            include_direct: None,
         };
         self.connect_for(taken.user_id, request).await
     }

@@ -1,6 +1,6 @@
 //! Connecting, reading and deleting the caller's chat sources.
 
-use switchboard_domain::chat::{ChannelRef, ChatProvider};
+use switchboard_domain::chat::{ChannelKind, ChannelRef, ChatProvider};
 use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
 use switchboard_domain::{NewEvent, UserId};
 use switchboard_ports::{
@@ -22,6 +22,9 @@ pub struct ConnectSource {
     pub token: String,
     /// The provider's URL; required for Mattermost unless configuration sets one.
     pub base_url: Option<String>,
+    /// Follow the direct and group messages found (see [`Source::include_direct`]); `None`
+    /// leaves a reconnected source's setting as it was, and a new source's off.
+    pub include_direct: Option<bool>,
 }
 
 /// A source just connected.
@@ -37,6 +40,61 @@ pub struct Connected {
 /// The sealed secret's purpose for chat tokens.
 const TOKEN_PURPOSE: &str = "chat_token";
 
+/// The channels of `found` that `source` follows when it finds them.
+fn count_followed(source: &Source, found: &[ChannelRef]) -> u32 {
+    let followed = found.iter().filter(|c| source.follows_on_discovery(c.kind)).count();
+    u32::try_from(followed).unwrap_or(u32::MAX)
+}
+
+/// Turns `source`'s direct messages on or off and saves it: its direct and group channels are
+/// followed or unfollowed to match, each change recorded as the user's. Nothing changes when
+/// it already is so.
+pub(super) async fn include_direct_messages<T: ChatStore + Transaction>(
+    tx: &mut T,
+    source: &mut Source,
+    include: bool,
+    by: Option<UserId>,
+) -> Result<(), ChatServiceError> {
+    if source.include_direct == include {
+        return Ok(());
+    }
+    let owner = Some(source.owner_id);
+    let mut events = vec![
+        NewEvent::changed(
+            "chat_source",
+            source.id.to_string(),
+            "include_direct",
+            source.include_direct,
+            include,
+        )
+        .by(by)
+        .owned_by(owner),
+    ];
+    source.include_direct = include;
+    tx.update_chat_source(source).await?;
+    for mut channel in tx.chat_channels_of_source(source.id).await? {
+        let conversation = channel.channel_kind().is_some_and(ChannelKind::is_conversation);
+        if !conversation || channel.followed == include {
+            continue;
+        }
+        events.push(
+            NewEvent::changed(
+                Channel::EVENT_MODEL,
+                channel.id.to_string(),
+                "followed",
+                channel.followed,
+                include,
+            )
+            .by(by)
+            .owned_by(owner),
+        );
+        channel.followed = include;
+        tx.update_chat_channel(&channel).await?;
+    }
+    tx.append_events(events).await?;
+    Ok(())
+}
+
 pub(super) fn channel_from(
     source: &Source,
     found: &ChannelRef,
@@ -49,7 +107,8 @@ pub(super) fn channel_from(
         external_id: found.id.clone(),
         name: found.name.clone(),
         kind: found.kind.as_str().to_owned(),
-        followed: true,
+        followed: source.follows_on_discovery(found.kind),
+        include_bots: false,
         synced_until: None,
         created_at: now,
     }
@@ -111,7 +170,7 @@ impl<P: Ports> ChatService<P> {
         let found = client.channels().await.map_err(ChatServiceError::connecting)?;
         let now = self.clock.now();
         let secret_id = uuid::Uuid::now_v7();
-        let source = Source {
+        let mut source = Source {
             id: SourceId::new(),
             owner_id: owner,
             provider: request.provider,
@@ -125,9 +184,12 @@ impl<P: Ports> ChatService<P> {
             last_sync_at: None,
             last_error: None,
             backfill_done: 0,
-            backfill_total: u32::try_from(found.len()).unwrap_or(u32::MAX),
+            backfill_total: 0,
+            include_direct: request.include_direct.unwrap_or(false),
             created_at: now,
         };
+        source.backfill_total = count_followed(&source, &found);
+        let include_direct = request.include_direct;
         let secrets = self.secrets.clone();
         self.uow
             .transact(move |tx| {
@@ -155,6 +217,9 @@ impl<P: Ports> ChatService<P> {
                             known.last_error = None;
                             known.team_id.clone_from(&source.team_id);
                             set_status(tx, &mut known, SourceStatus::Active).await?;
+                            if let Some(include) = include_direct {
+                                include_direct_messages(tx, &mut known, include, owner).await?;
+                            }
                             known
                         }
                         None => {

@@ -52,8 +52,14 @@ pub(super) async fn load<T: ChatStatsStore>(
     Ok(Loaded { channels: channels.to_vec(), posts })
 }
 
+/// A post as the analytics see it: counted by author id, a bot's marked as such.
+fn view(p: &WindowPost) -> ChatMessage<'_> {
+    let view = ChatMessage::new(&p.author, &p.text, p.posted_at).by_id(&p.author_id);
+    if p.bot { view.from_bot() } else { view }
+}
+
 fn views(posts: &[WindowPost]) -> Vec<ChatMessage<'_>> {
-    posts.iter().map(|p| ChatMessage::new(&p.author, &p.text, p.posted_at)).collect()
+    posts.iter().map(view).collect()
 }
 
 /// Every loaded channel's statistics ending at `now` (empty ones for channels without posts).
@@ -66,8 +72,7 @@ pub(super) async fn compute(
     offload(cpu, move |parallelism| {
         let mut by_channel: HashMap<ChannelId, Vec<ChatMessage<'_>>> = HashMap::new();
         for p in &loaded.posts {
-            let view = ChatMessage::new(&p.author, &p.text, p.posted_at);
-            by_channel.entry(p.channel_id).or_default().push(view);
+            by_channel.entry(p.channel_id).or_default().push(view(p));
         }
         loaded
             .channels
@@ -151,7 +156,9 @@ mod tests {
         (0..3000)
             .map(|i| WindowPost {
                 channel_id,
+                author_id: format!("U{}", i % 7),
                 author: format!("user{}", i % 7),
+                bot: false,
                 text: format!(
                     "w{} v{} topic{}. Another sentence about u{}",
                     i % 37,

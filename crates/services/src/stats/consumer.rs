@@ -12,6 +12,7 @@ use switchboard_domain::{Change, Event};
 use switchboard_ports::{BoxFuture, ChatStatsStore, Clock, Ports, StoreError};
 
 /// Reads the `posts` changes of channels (appended by every ingest page that wrote posts) and
+/// their `include_bots` changes, and
 /// recomputes those channels' stored statistics, in the transaction that moves its checkpoint:
 /// the statistics and the checkpoint commit together, and a failure moves neither.
 pub struct ChannelStatsConsumer<P: Ports> {
@@ -36,12 +37,16 @@ impl<P: Ports> ChannelStatsConsumer<P> {
     }
 }
 
-/// The channels that received posts in `events`, each once.
+/// The channels that received posts in `events`, or whose bots were included or left out,
+/// each once.
 fn channels_with_posts(events: &[Event]) -> Vec<ChannelId> {
+    let recompute = |attribute: &str| {
+        attribute == Channel::POSTS_ATTRIBUTE || attribute == Channel::INCLUDE_BOTS_ATTRIBUTE
+    };
     let channels: BTreeSet<ChannelId> = events
         .iter()
         .filter(|e| e.model_name == Channel::EVENT_MODEL)
-        .filter(|e| matches!(&e.change, Change::Changed { attribute_name, .. } if attribute_name == Channel::POSTS_ATTRIBUTE))
+        .filter(|e| matches!(&e.change, Change::Changed { attribute_name, .. } if recompute(attribute_name)))
         .filter_map(|e| e.object_id.parse().ok())
         .collect();
     channels.into_iter().collect()

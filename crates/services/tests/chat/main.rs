@@ -4,6 +4,7 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 mod connect;
+mod kinds;
 mod ownership;
 mod retry;
 mod support;

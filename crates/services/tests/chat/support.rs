@@ -155,11 +155,13 @@ impl World {
                 provider: ChatProvider::Slack,
                 token: SLACK_TOKEN.to_owned(),
                 base_url: None,
+                include_direct: None,
             },
             Provider::Mattermost => ConnectSource {
                 provider: ChatProvider::Mattermost,
                 token: MATTERMOST_TOKEN.to_owned(),
                 base_url: Some(self.sandbox.mattermost_base_url()),
+                include_direct: None,
             },
         }
     }

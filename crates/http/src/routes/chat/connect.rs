@@ -22,8 +22,9 @@ use crate::reply::Reply;
         (status = 200, description = "The account was connected already: its source takes the new token", body = Envelope<ChatSourceInfo>),
         (status = 401, description = "Not signed in", body = ErrorEnvelope),
         (status = 403, description = "The credential lacks the write scope", body = ErrorEnvelope),
+        (status = 422, description = "A field is wrong: `kind`, `token` (missing, or refused by the provider), `base_url` (missing, malformed, a non-public address, no API answering there, unreachable)", body = ErrorEnvelope),
         (status = 429, description = "The provider is rate limiting", body = ErrorEnvelope),
-        (status = 503, description = "The provider failed", body = ErrorEnvelope),
+        (status = 503, description = "The provider is failing (a server error, no answer in time); `Retry-After` when it said", body = ErrorEnvelope),
     )
 )]
 pub async fn connect<P: Ports>(
@@ -43,7 +44,12 @@ pub async fn connect<P: Ports>(
             )]));
         }
     };
-    let request = ConnectSource { provider, token: body.token, base_url: body.base_url };
+    let request = ConnectSource {
+        provider,
+        token: body.token,
+        base_url: body.base_url,
+        include_direct: body.include_direct,
+    };
     let connected = chat.connect(&caller.principal, request).await?;
     let info = super::source(&connected.source);
     Ok(if connected.reconnected {
