@@ -5,8 +5,8 @@
 //! each case becomes one `#[tokio::test]` on a fresh, empty store of its own.
 
 pub mod chat;
-pub mod chat_posts;
 pub mod chat_kinds;
+pub mod chat_posts;
 pub mod chat_stats;
 pub mod events;
 pub mod identity;

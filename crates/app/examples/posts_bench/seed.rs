@@ -5,7 +5,7 @@ use std::time::Instant;
 use chrono::{DateTime, TimeDelta, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use switchboard_domain::chat::{ChatPost, ChatProvider};
+use switchboard_domain::chat::{ChatPost, ChatProvider, PostKind};
 use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
 use switchboard_ports::{ChatStore, SealedSecret, SealedSecretStore, UnitOfWork};
 
@@ -123,6 +123,7 @@ fn post(i: usize, n: usize, now: DateTime<Utc>) -> ChatPost {
         edited_at: None,
         deleted: mix.next(200) == 0,
         thread_root,
+        kind: PostKind::User,
     }
 }
 
@@ -177,6 +178,8 @@ pub async fn posts(world: &World, n: usize) -> Seeded {
         backfill_done: 1,
         backfill_total: 1,
         created_at: Utc::now(),
+        include_direct: false,
+        team_id: "TBENCH".into(),
     };
     let channel = Channel {
         id: ChannelId::new(),
@@ -186,6 +189,7 @@ pub async fn posts(world: &World, n: usize) -> Seeded {
         name,
         kind: "public".into(),
         followed: false,
+        include_bots: false,
         synced_until: None,
         created_at: Utc::now(),
     };

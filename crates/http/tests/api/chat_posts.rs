@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use serde_json::Value;
 use switchboard_domain::UserId;
-use switchboard_domain::chat::{ChatPost, ChatProvider};
+use switchboard_domain::chat::{ChatPost, ChatProvider, PostKind};
 use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
 use switchboard_memory::{ManualClock, MemoryStore};
 use switchboard_ports::{ChatStore, StoreError, UnitOfWork};
@@ -28,6 +28,7 @@ fn post(id: &str, minutes: i64, root: Option<&str>, text: &str) -> ChatPost {
         edited_at: None,
         deleted: false,
         thread_root: root.map(str::to_owned),
+        kind: PostKind::User,
     }
 }
 
@@ -49,6 +50,8 @@ async fn seed(uow: &MemoryStore, owner: &str, posts: Vec<ChatPost>) -> ChannelId
         backfill_done: 1,
         backfill_total: 1,
         created_at: at(0),
+        include_direct: false,
+        team_id: "T1".into(),
     };
     let channel = Channel {
         id: ChannelId::new(),
@@ -58,6 +61,7 @@ async fn seed(uow: &MemoryStore, owner: &str, posts: Vec<ChatPost>) -> ChannelId
         name: "general".into(),
         kind: "public".into(),
         followed: true,
+        include_bots: false,
         synced_until: None,
         created_at: at(0),
     };

@@ -17,8 +17,8 @@ mod sync;
 
 use std::time::Duration;
 
-pub use deliveries::DeliveryOutcome;
 pub use channels::{ChannelUpdate, SourceUpdate};
+pub use deliveries::DeliveryOutcome;
 pub use error::ChatServiceError;
 pub use jobs::{ChatSyncAllJob, ChatSyncJob};
 pub use oauth::{OAuthCallback, OAuthStarted, SlackOAuthPolicy};

@@ -59,7 +59,35 @@ pub struct Channel {
     pub topics: Vec<String>,
     pub hot_topics: Vec<String>,
     pub posts: Vec<Post>,
+    pub conversation: Option<Conversation>,
     pub by_id: HashMap<String, usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conversation {
+    Direct,
+    Group,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    Join,
+    Leave,
+    Topic,
+    Purpose,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Origin {
+    #[default]
+    Person,
+    Bot {
+        name: String,
+    },
+    Webhook {
+        name: Option<String>,
+    },
+    System(Notice),
 }
 
 #[derive(Debug, Clone)]
@@ -73,6 +101,7 @@ pub struct Post {
     pub text: String,
     pub root: Option<usize>,
     pub replies: Vec<usize>,
+    pub origin: Origin,
 }
 
 impl Post {
