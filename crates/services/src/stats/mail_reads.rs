@@ -117,8 +117,9 @@ impl<P: Ports> StatsService<P> {
 
     /// Who sent `owner`'s account the most mail since `since` (at most 30 days ago), or, without
     /// it, over the past 30 days: then the stored answer, recomputed when messages arrived
-    /// (the mail consumer) or when older than `max_age` (once for requests that miss together). With the start of the window counted
-    /// (it ends now, or when the stored answer was computed).
+    /// (the mail consumer) or when older than `max_age` (once for requests that miss
+    /// together). With the start of the window counted (it ends now, or when the stored answer
+    /// was computed).
     ///
     /// # Errors
     /// [`StatsError::AccountNotFound`] when it is not theirs; [`StatsError::InFuture`] for a
