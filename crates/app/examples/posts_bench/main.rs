@@ -20,6 +20,8 @@
 
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark program")]
 
+#[path = "../shared/http_load.rs"]
+mod http_load;
 mod load;
 mod seed;
 mod world;
