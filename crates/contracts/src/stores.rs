@@ -215,6 +215,7 @@ macro_rules! store_contract {
             chat::deleting_a_source_removes_its_channels_posts_and_token,
             chat_posts::post_pages_run_newest_first_without_duplicates_or_gaps,
             chat_posts::post_filters_narrow_pages,
+            chat_posts::searches_are_exact_over_many_posts,
             chat_posts::nested_pages_list_roots_with_their_latest_replies,
             chat_posts::a_post_comes_with_its_thread_and_stays_with_its_owner,
             chat_stats::hourly_counts_follow_inserts_edits_deletions_and_retirements,

@@ -88,6 +88,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
     chat_posts (channel_id, external_id) {
         channel_id -> Uuid,
         external_id -> Text,
@@ -100,6 +103,7 @@ diesel::table! {
         thread_root -> Nullable<Text>,
         updated_at -> Timestamptz,
         kind -> Text,
+        search -> Tsvector,
     }
 }
 

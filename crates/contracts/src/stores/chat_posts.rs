@@ -151,6 +151,57 @@ pub async fn post_filters_narrow_pages<H: StoreHarness>(store: &H) {
     assert_eq!(listed(mixed).await, ["r1", "p1"]);
 }
 
+/// A search finds exactly the matching posts newest first, whether its words are common, rare,
+/// absent or only in posts far older than the newest ten thousand, alone or with an author.
+pub async fn searches_are_exact_over_many_posts<H: StoreHarness>(store: &H) {
+    const POSTS: i64 = 10_400;
+    let ada = seeded(&store.uow(), "ada@example.org").await;
+    let (owner, channel) = (ada.owner.id, ada.channel.id);
+    // "rare" in two of the newest posts and in a run of old ones, one of them deleted;
+    // "common" in every third post; "U2" wrote every fifth.
+    let rare = |i: i64| matches!(i, 5 | 17 | 100..=130 | 10_250 | 10_390);
+    let text = |i: i64| {
+        let mut words = vec!["post"];
+        if rare(i) {
+            words.push("rare");
+        }
+        if i % 3 == 0 {
+            words.push("common");
+        }
+        words.join(" ")
+    };
+    let posts: Vec<ChatPost> = (0..POSTS)
+        .map(|i| {
+            let p = saying(&text(i), post(&format!("p{i:05}"), i, None));
+            let p = if i % 5 == 0 { by("U2", p) } else { p };
+            if i == 120 { gone(p) } else { p }
+        })
+        .collect();
+    upsert(store, channel, posts).await;
+    let expected = |keep: &dyn Fn(i64) -> bool| -> Vec<String> {
+        (0..POSTS).rev().filter(|&i| i != 120 && keep(i)).map(|i| format!("p{i:05}")).collect()
+    };
+    let search = |words: &str, author: Option<&str>, limit: u32| {
+        let mut q = PostQuery::of(channel, limit);
+        q.q = Some(words.to_owned());
+        q.author = author.map(str::to_owned);
+        q
+    };
+    let found = walk(store, owner, search("rare", None, 10)).await;
+    assert_eq!(found, expected(&rare), "the newest matches, then the old ones, no gap");
+    let first = page(store, owner, search("rare", None, 10)).await;
+    assert_eq!(ids(&first)[..3], ["p10390", "p10250", "p00130"]);
+    assert!(first.next.is_some());
+    let by_u2 = walk(store, owner, search("RARE", Some("U2"), 4)).await;
+    assert_eq!(by_u2, expected(&|i| rare(i) && i % 5 == 0));
+    let common = page(store, owner, search("common", None, 50)).await;
+    assert_eq!(ids(&common), expected(&|i| i % 3 == 0)[..50]);
+    let neither = walk(store, owner, search("rare -common", None, 7)).await;
+    assert_eq!(neither, expected(&|i| rare(i) && i % 3 != 0));
+    let absent = page(store, owner, search("absent", None, 10)).await;
+    assert!(absent.posts.is_empty() && absent.next.is_none(), "a word no post holds");
+}
+
 /// A nested page lists top-level posts only, each root with its live replies' count, latest
 /// time and latest replies newest first; its filters apply to the top-level posts.
 pub async fn nested_pages_list_roots_with_their_latest_replies<H: StoreHarness>(store: &H) {

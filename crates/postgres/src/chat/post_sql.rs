@@ -1,12 +1,13 @@
 //! The post pages' SQL that diesel's DSL cannot spell (a row comparison under a collation,
-//! full-text search on the indexed expression, a lateral join), as fragments and one statement
+//! full-text search, a lateral join, a search page's steps), as fragments and statements
 //! with fixed SQL and bind parameters, so PostgreSQL prepares each once per connection: the
-//! statement cache keys a boxed query by its SQL text, and [`ThreadActivity`] by its type.
+//! statement cache keys a boxed query (and a [`SearchPage`] made of them) by its SQL text, and
+//! [`ThreadActivity`] by its type.
 //! Diesel's `sql()` and `sql_query` would mark the statement unsafe to cache instead.
 //!
-//! Every expression here is written as the migration `chat_posts_reads` indexes it (the
-//! provider id `COLLATE "C"`, `to_tsvector('simple', text)`), or PostgreSQL would not use the
-//! index.
+//! Every expression here is written as the migrations `chat_posts_reads` and
+//! `chat_posts_search` index it (the provider id `COLLATE "C"`, the stored `search` words), or
+//! PostgreSQL would not use the index.
 
 use chrono::{DateTime, Utc};
 use diesel::QueryResult;
@@ -75,7 +76,7 @@ impl QueryFragment<Pg> for Before {
 }
 
 /// Posts whose words match a web-style search (`"a phrase"`, `or`, `-word`), in the `simple`
-/// configuration of the search index.
+/// configuration of the stored `search` column.
 #[derive(Debug, Clone)]
 pub(super) struct Matches(pub(super) String);
 
@@ -83,9 +84,108 @@ fragment!(Matches, Bool);
 
 impl QueryFragment<Pg> for Matches {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("to_tsvector('simple', chat_posts.text) @@ websearch_to_tsquery('simple', ");
+        out.push_sql("chat_posts.search @@ websearch_to_tsquery('simple', ");
         out.push_bind_param::<Text, _>(&self.0)?;
         out.push_sql(")");
+        Ok(())
+    }
+}
+
+/// Posts older than the `edge` of a [`SearchPage`]: the ones its walk did not reach.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct OlderThanEdge;
+
+fragment!(OlderThanEdge, Bool);
+
+impl QueryFragment<Pg> for OlderThanEdge {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql(
+            "(chat_posts.posted_at, chat_posts.external_id COLLATE \"C\") < \
+             (SELECT e.posted_at, e.external_id COLLATE \"C\" FROM edge e)",
+        );
+        Ok(())
+    }
+}
+
+/// A page of a search, newest first, in one statement whose cost follows the page rather than
+/// the number of matches, whether the words are common or rare.
+///
+/// Neither plan PostgreSQL chooses from alone is safe. Walking the time index and testing each
+/// post's words finds a page of a common word in a few hundred rows, but walks the whole
+/// channel for a word it does not hold (1.2 s over a million posts); reading the matches from
+/// the GIN index and sorting them reads every match (70 ms for a word in 1 % of a million
+/// posts). The planner's estimate of a word's frequency cannot tell the two cases apart for
+/// words outside its statistics, so the statement does both, in order:
+///
+/// 1. `hits`: walk the newest `window` posts of the scope (`recent`, ordered and limited),
+///    keeping those whose words match, and stop at a page's worth;
+/// 2. only if that found less than a page and the scope holds more than `window` posts: the
+///    matches older than the walk's last post (`edge`), read from the GIN index (`older`, which
+///    has no ordering for the planner to walk).
+///
+/// The page is then read by key. Each step is a `MATERIALIZED` CTE, which PostgreSQL runs only
+/// when a row of it is asked for.
+pub(super) struct SearchPage<R, E, O> {
+    pub(super) channel: uuid::Uuid,
+    /// The scope's `(posted_at, external_id, words match)` newest first, limited to the window.
+    pub(super) recent: R,
+    /// The scope's `(posted_at, external_id)` at the window's last position.
+    pub(super) edge: E,
+    /// The scope's matching `(posted_at, external_id)` older than the edge ([`OlderThanEdge`]).
+    pub(super) older: O,
+    /// Rows to fetch: the page's limit plus one.
+    pub(super) fetch: i64,
+    pub(super) chars: i32,
+}
+
+impl<R, E, O> QueryId for SearchPage<R, E, O> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<R, E, O> Query for SearchPage<R, E, O> {
+    type SqlType =
+        (Text, Text, Nullable<Text>, Text, Timestamptz, Nullable<Timestamptz>, Nullable<Text>);
+}
+
+impl<R, E, O> QueryFragment<Pg> for SearchPage<R, E, O>
+where
+    R: QueryFragment<Pg>,
+    E: QueryFragment<Pg>,
+    O: QueryFragment<Pg>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("WITH hits AS MATERIALIZED (SELECT r.posted_at, r.external_id FROM (");
+        self.recent.walk_ast(out.reborrow())?;
+        out.push_sql(") AS r(posted_at, external_id, hit) WHERE r.hit LIMIT ");
+        out.push_bind_param::<BigInt, _>(&self.fetch)?;
+        out.push_sql("), edge AS MATERIALIZED (");
+        self.edge.walk_ast(out.reborrow())?;
+        out.push_sql(
+            "), found AS MATERIALIZED (SELECT h.posted_at, h.external_id FROM hits h \
+             UNION ALL SELECT o.posted_at, o.external_id FROM (",
+        );
+        self.older.walk_ast(out.reborrow())?;
+        out.push_sql(
+            ") AS o(posted_at, external_id) \
+             WHERE EXISTS (SELECT 1 FROM edge) AND (SELECT count(*) FROM hits) < ",
+        );
+        out.push_bind_param::<BigInt, _>(&self.fetch)?;
+        out.push_sql(
+            ") SELECT chat_posts.external_id, chat_posts.author_id, chat_posts.author_name, \
+                      left(chat_posts.text, ",
+        );
+        out.push_bind_param::<Integer, _>(&self.chars)?;
+        out.push_sql(
+            "), chat_posts.posted_at, chat_posts.edited_at, chat_posts.thread_root \
+             FROM found f JOIN chat_posts ON chat_posts.channel_id = ",
+        );
+        out.push_bind_param::<Uuid, _>(&self.channel)?;
+        out.push_sql(
+            " AND chat_posts.external_id = f.external_id \
+             ORDER BY f.posted_at DESC, f.external_id COLLATE \"C\" DESC LIMIT ",
+        );
+        out.push_bind_param::<BigInt, _>(&self.fetch)?;
         Ok(())
     }
 }

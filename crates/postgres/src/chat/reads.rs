@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::dsl::{exists, not};
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text, Timestamptz};
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
 use switchboard_domain::chat_posts::{
@@ -17,7 +19,9 @@ use switchboard_domain::chat_posts::{
 use switchboard_domain::chat_sources::ChannelId;
 use switchboard_ports::StoreError;
 
-use super::post_sql::{self, ActivityRow, Before, ExternalIdBytes, Matches, left};
+use super::post_sql::{
+    self, ActivityRow, Before, ExternalIdBytes, Matches, OlderThanEdge, SearchPage, left,
+};
 use crate::PgTx;
 use crate::error::store_error;
 use crate::schema::{chat_channels, chat_posts};
@@ -29,6 +33,10 @@ type SummaryRow =
     (String, String, Option<String>, String, DateTime<Utc>, Option<DateTime<Utc>>, Option<String>);
 
 type PostRow = SummaryRow;
+
+/// The SQL types of [`SummaryRow`].
+type SummarySql =
+    (Text, Text, Nullable<Text>, Text, Timestamptz, Nullable<Timestamptz>, Nullable<Text>);
 
 fn summary(channel: ChannelId, row: SummaryRow) -> PostSummary {
     let (external_id, author_id, author_name, text, posted_at, edited_at, thread_root) = row;
@@ -66,14 +74,61 @@ pub(super) async fn page(
     owner: UserId,
     query: &PostQuery,
 ) -> Result<PostListing, StoreError> {
-    let channel = query.channel.as_uuid();
-    let owned = chat_channels::table
-        .filter(chat_channels::id.eq(channel))
-        .filter(chat_channels::owner_id.eq(owner.as_uuid()));
-    let mut select = chat_posts::table
-        .filter(chat_posts::channel_id.eq(channel))
-        .filter(not(chat_posts::deleted))
-        .filter(exists(owned))
+    let fetch = i64::from(query.limit).saturating_add(1);
+    let rows: Vec<SummaryRow> = match &query.q {
+        None => scoped(summary_select(), owner, query)
+            .order((chat_posts::posted_at.desc(), ExternalIdBytes.desc()))
+            .limit(fetch)
+            .load(tx.conn())
+            .await
+            .map_err(store_error)?,
+        Some(q) => {
+            let keys =
+                || chat_posts::table.select((chat_posts::posted_at, chat_posts::external_id));
+            let newest = (chat_posts::posted_at.desc(), ExternalIdBytes.desc());
+            let statement = SearchPage {
+                channel: query.channel.as_uuid(),
+                recent: scoped(
+                    chat_posts::table
+                        .select((
+                            chat_posts::posted_at,
+                            chat_posts::external_id,
+                            Matches(q.clone()),
+                        ))
+                        .into_boxed(),
+                    owner,
+                    query,
+                )
+                .order(newest)
+                .limit(SEARCH_WINDOW),
+                edge: scoped(keys().into_boxed(), owner, query)
+                    .order(newest)
+                    .offset(SEARCH_WINDOW - 1)
+                    .limit(1),
+                older: scoped(keys().into_boxed(), owner, query)
+                    .filter(Matches(q.clone()))
+                    .filter(OlderThanEdge),
+                fetch,
+                chars: READ_CHARS,
+            };
+            statement.load(tx.conn()).await.map_err(store_error)?
+        }
+    };
+    let found = rows.into_iter().map(|r| summary(query.channel, r)).collect();
+    let mut listing = PostListing::from_fetched(found, query.limit);
+    if query.top_level_only() {
+        with_activity(tx, query.channel, &mut listing.posts).await?;
+    }
+    Ok(listing)
+}
+
+/// Posts a search walks newest first, testing their words, before it reads the older matches
+/// from the word index instead ([`SearchPage`]): about 5 ms of walking on one core.
+const SEARCH_WINDOW: i64 = 10_000;
+
+/// A page's columns: the summary of each post.
+fn summary_select<'a>() -> chat_posts::BoxedQuery<'a, Pg, SummarySql> {
+    chat_posts::table
         .select((
             chat_posts::external_id,
             chat_posts::author_id,
@@ -83,7 +138,24 @@ pub(super) async fn page(
             chat_posts::edited_at,
             chat_posts::thread_root,
         ))
-        .into_boxed();
+        .into_boxed()
+}
+
+/// `select` narrowed to the page's scope: `owner`'s channel, its live posts, the query's time
+/// bounds, author, thread and cursor (not its words).
+fn scoped<'a, ST: 'static>(
+    select: chat_posts::BoxedQuery<'a, Pg, ST>,
+    owner: UserId,
+    query: &PostQuery,
+) -> chat_posts::BoxedQuery<'a, Pg, ST> {
+    let channel = query.channel.as_uuid();
+    let owned = chat_channels::table
+        .filter(chat_channels::id.eq(channel))
+        .filter(chat_channels::owner_id.eq(owner.as_uuid()));
+    let mut select = select
+        .filter(chat_posts::channel_id.eq(channel))
+        .filter(not(chat_posts::deleted))
+        .filter(exists(owned));
     if let Some(since) = query.since {
         select = select.filter(chat_posts::posted_at.ge(since));
     }
@@ -98,25 +170,11 @@ pub(super) async fn page(
     } else if query.top_level_only() {
         select = select.filter(chat_posts::thread_root.is_null());
     }
-    if let Some(q) = &query.q {
-        select = select.filter(Matches(q.clone()));
-    }
     if let Some(after) = &query.after {
         select = select
             .filter(Before { posted_at: after.posted_at, external_id: after.external_id.clone() });
     }
-    let rows: Vec<SummaryRow> = select
-        .order((chat_posts::posted_at.desc(), ExternalIdBytes.desc()))
-        .limit(i64::from(query.limit).saturating_add(1))
-        .load(tx.conn())
-        .await
-        .map_err(store_error)?;
-    let found = rows.into_iter().map(|r| summary(query.channel, r)).collect();
-    let mut listing = PostListing::from_fetched(found, query.limit);
-    if query.top_level_only() {
-        with_activity(tx, query.channel, &mut listing.posts).await?;
-    }
-    Ok(listing)
+    select
 }
 
 /// Sets the thread activity of each of `posts` that has live replies.
