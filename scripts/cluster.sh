@@ -49,6 +49,8 @@ common_env() {
   export SWITCHBOARD__AUTH__LIMITS__LOGIN_PER_IP=1000000
   export SWITCHBOARD__AUTH__LIMITS__REGISTER_PER_IP=1000000
   export SWITCHBOARD__SANDBOX__ENABLED=false
+  # The statistics update (which runs the event consumers) often, so they keep up in a run.
+  export SWITCHBOARD__STATS__UPDATE_INTERVAL_SECS=${CLUSTER_STATS_INTERVAL_SECS:-5}
   # Mail through serve-1's sandbox, with its fake apps' public credentials (serve-1 sets the
   # same on itself when its sandbox starts).
   local sandbox="http://127.0.0.1:$sandbox_port"
