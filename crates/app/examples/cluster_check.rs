@@ -567,7 +567,7 @@ async fn soak(cluster: Arc<Cluster>) {
             let at = Instant::now();
             // Of every 20: 11 reads, 3 logins, 4 analytics, 2 syncs.
             let request = match n % 20 {
-                0..=10 if n % 2 == 0 => c.http.get(format!("{server}/api/chat/channels")),
+                0..=10 if n.is_multiple_of(2) => c.http.get(format!("{server}/api/chat/channels")),
                 0..=10 => c.http.get(format!("{server}/api/chat/channels/{channel}/posts")),
                 11..=13 => c.http.post(format!("{server}/api/auth/login")).json(
                     &json!({"email": "demo@switchboard.example", "password": c.demo_password}),
@@ -600,7 +600,7 @@ async fn soak(cluster: Arc<Cluster>) {
         }
     }
     while in_flight.join_next().await.is_some() {}
-    if latencies.lock().unwrap().len() > 0 {
+    if !latencies.lock().unwrap().is_empty() {
         minute += 1;
         report(&cluster, minute, &names, &latencies, &errors).await;
     }
