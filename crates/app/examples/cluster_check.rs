@@ -546,7 +546,7 @@ async fn soak(cluster: Arc<Cluster>) {
     );
     let names = ["serve-1", "serve-2", "serve-3", "worker-1", "worker-2"];
     println!("soak: {rate} requests/s for {secs}s, a sample every {}s", sample.as_secs());
-    println!("minute  requests errors  p99_ms  pg_conns  rss_mib({})", names.join(","));
+    println!("sample  requests errors  p99_ms  pg_conns  rss_mib({})", names.join(","));
     let latencies = Arc::new(std::sync::Mutex::new(Vec::<f64>::new()));
     let errors = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
