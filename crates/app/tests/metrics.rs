@@ -306,3 +306,34 @@ async fn the_worker_serves_its_metrics_on_its_own_listener() {
     assert!(Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
     assert!(child.wait().await.unwrap().success());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_can_keep_its_metrics_off_the_api_port() {
+    let db = TestDb::empty().await;
+    let mut child = switchboard(&db)
+        .env("SWITCHBOARD__METRICS__LISTEN", "127.0.0.1:0")
+        .arg("serve")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let metrics = wait_for(&mut lines, |l| {
+        message_is(l, "metrics listening")
+            .then(|| l["fields"]["metrics"].as_str().unwrap().to_owned())
+    })
+    .await;
+    let base = wait_for(&mut lines, |l| {
+        message_is(l, "listening").then(|| l["fields"]["api"].as_str().unwrap().to_owned())
+    })
+    .await;
+    assert_eq!(reqwest::get(format!("{base}/readyz")).await.unwrap().status(), 200);
+    assert_eq!(reqwest::get(format!("{base}/metrics")).await.unwrap().status(), 404);
+    let page = reqwest::get(&metrics).await.unwrap().text().await.unwrap();
+    let samples = parse(&page);
+    let readyz = find(&samples, "switchboard_http_requests_total", &[("route", "/readyz")]);
+    assert_eq!(readyz.expect("the API's requests, on the metrics port").value, 1.0);
+
+    let pid = child.id().unwrap().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
+    assert!(child.wait().await.unwrap().success());
+}
