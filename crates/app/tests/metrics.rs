@@ -232,6 +232,8 @@ async fn serve_counts_requests_by_route_template_and_reports_pools_providers_and
         .expect("build info");
     assert_eq!(build.value, 1.0);
     assert!(!build.labels["git_sha"].is_empty());
+    let hashing = find(&samples, "switchboard_hash_queue_length", &[]);
+    assert_eq!(hashing.expect("the hashing queue, after a login").value, 0.0);
     let http_pool = find(&samples, "switchboard_db_pool_max", &[("pool", "http")]).unwrap();
     assert!(http_pool.value >= 2.0, "two workers' pools added up: {}", http_pool.value);
     assert!(find(&samples, "switchboard_db_pool_in_use", &[("pool", "main")]).is_some());
