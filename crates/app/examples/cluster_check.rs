@@ -245,6 +245,42 @@ async fn enqueue_sleeps(cluster: &Cluster, count: i64, millis: i64) -> (Vec<i64>
     (rows.iter().map(|r| r.get::<_, i64>(0)).collect(), runnable)
 }
 
+/// Enqueues `count` `system.sleep` jobs one by one with `switchboard jobs enqueue`, as an
+/// operator would (the binary of SWITCHBOARD_BIN); their ids.
+fn enqueue_with_cli(cluster: &Cluster, count: usize) -> Vec<i64> {
+    let Ok(bin) = std::env::var("SWITCHBOARD_BIN") else {
+        println!("SWITCHBOARD_BIN unset: no jobs enqueued with the command line");
+        return Vec::new();
+    };
+    let url = std::fs::read_to_string(cluster.dir.join("database_url")).unwrap();
+    (0..count)
+        .map(|_| {
+            let out = std::process::Command::new(&bin)
+                .args([
+                    "jobs",
+                    "enqueue",
+                    "--type",
+                    "system.sleep",
+                    "--payload",
+                    r#"{"millis": 50}"#,
+                ])
+                .env("SWITCHBOARD_PROFILE", "development")
+                .env("SWITCHBOARD__LOG__FILTER", "warn")
+                .env("DATABASE_URL", url.trim())
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            stdout
+                .trim()
+                .strip_prefix("enqueued job ")
+                .and_then(|id| id.parse().ok())
+                .unwrap_or_else(|| {
+                    panic!("jobs enqueue: {stdout} {}", String::from_utf8_lossy(&out.stderr))
+                })
+        })
+        .collect()
+}
+
 /// Waits until none of `ids` is left in the queue (completed jobs are deleted); seconds since
 /// `from`, or None past `limit` or if one went dead.
 async fn drained(cluster: &Cluster, ids: &[i64], from: Instant, limit: Duration) -> Option<f64> {
@@ -412,10 +448,18 @@ async fn jobs(cluster: &Cluster, token: &str) {
         syncs += 1;
     }
 
-    let (ids, from) = enqueue_sleeps(cluster, count, millis).await;
+    let by_cli = enqueue_with_cli(cluster, 20);
+    let (mut ids, from) = enqueue_sleeps(cluster, count, millis).await;
     let two = drained(cluster, &ids, from, limit).await;
+    drained(cluster, &by_cli, Instant::now(), limit).await;
+    ids.extend(&by_cli);
     let reruns = exactly_once(cluster, &ids, None);
     cluster.check(reruns == 0, || format!("{reruns} jobs ran twice with no worker killed"));
+    println!(
+        "exactly once: {} jobs ({} by `switchboard jobs enqueue`), each finished once",
+        ids.len(),
+        by_cli.len()
+    );
     if let Some(secs) = two {
         println!(
             "jobs ({count} × {millis} ms sleeps): 2 workers {:.0} jobs/s",
