@@ -16,6 +16,8 @@ help:
 	@echo "make bench      criterion benches and an HTTP load run against a release build"
 	@echo "make db-stop    stop the project-local PostgreSQL cluster"
 	@echo "make deploy-check the deployment files (Dockerfile, compose, Kubernetes), offline"
+	@echo "make cluster-check 3 serve + 2 worker processes on one database: scale-out checks and figures"
+	@echo "make soak       a mixed load on that cluster for SOAK_SECS (600), sampling RSS, connections, p99"
 
 ## Start the project-local database (or use DATABASE_URL), migrate, and serve.
 run:
@@ -62,3 +64,13 @@ migrate: build db
 .PHONY: deploy-check
 deploy-check:
 	@scripts/deploy-check.sh
+
+## A local scale-out (scripts/cluster.sh: 3 `serve`, 2 `worker`, the sandbox) checked by
+## crates/app/examples/cluster_check.rs; CLUSTER_PROFILE=release for figures worth quoting.
+.PHONY: cluster-check soak
+cluster-check:
+	@scripts/cluster-check.sh
+
+## The same cluster under a mixed load for SOAK_SECS (default 600) at SOAK_RATE requests/s.
+soak:
+	@scripts/cluster-check.sh soak

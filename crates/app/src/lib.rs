@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod jobs;
 pub mod mail;
+pub mod metrics;
 pub mod mx;
 pub mod ports;
 pub mod sandbox;

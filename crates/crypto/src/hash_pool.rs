@@ -120,13 +120,18 @@ impl HashPool {
     ) -> Result<T, HashError> {
         let (answer, result) = oneshot::channel();
         let job: Job = Box::new(move |memory| {
+            metrics::gauge!("switchboard_hash_queue_length").decrement(1.0);
             if !answer.is_closed() {
                 let _ = answer.send(task(memory));
             }
         });
         match self.queue.try_send(job) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_)) => return Err(HashError::Busy { retry_after: 1 }),
+            Ok(()) => metrics::gauge!("switchboard_hash_queue_length").increment(1.0),
+            Err(TrySendError::Full(_)) => {
+                // Answered 503 with Retry-After.
+                metrics::counter!("switchboard_hash_rejected_total").increment(1);
+                return Err(HashError::Busy { retry_after: 1 });
+            }
             Err(TrySendError::Disconnected(_)) => {
                 return Err(CryptoError("the hashing threads are gone".into()).into());
             }

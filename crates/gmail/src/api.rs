@@ -63,14 +63,36 @@ impl Api {
     ) -> Result<T, MailError> {
         let make = &make;
         let reread = &reread;
+        let operation = operation(what);
+        let attempts = &crate::metrics::Attempts::default();
         let call = || async move {
             let _permit = self.limit.acquire().await;
+            let started = attempts.start(operation);
             let mut seen = Observe::default();
             let answer = tokio::time::timeout(self.timeout, make(&self.hub, &mut seen)).await;
             let failure = match answer {
-                Ok(Ok((_, value))) => return Ok(Try::Answer(value)),
-                Ok(Err(e)) => error::classify(e, &seen, what),
-                Err(_) => return Err(error::timed_out(what)),
+                Ok(Ok((response, value))) => {
+                    crate::metrics::record(
+                        operation,
+                        crate::metrics::outcome(response.status().as_u16()),
+                        started,
+                    );
+                    return Ok(Try::Answer(value));
+                }
+                Ok(Err(e)) => {
+                    let failure = error::classify(e, &seen, what);
+                    let outcome = match &failure {
+                        Failure::Retry(_) => "rate_limited",
+                        Failure::Undecodable(_) => "ok",
+                        Failure::Error(_) => "error",
+                    };
+                    crate::metrics::record(operation, outcome, started);
+                    failure
+                }
+                Err(_) => {
+                    crate::metrics::record(operation, "timeout", started);
+                    return Err(error::timed_out(what));
+                }
             };
             match failure {
                 Failure::Retry(wait) => {
@@ -85,4 +107,10 @@ impl Api {
         };
         retrying(&self.retry, &self.gate, tokio::time::sleep, call).await
     }
+}
+
+/// What a call is about, as a bounded metrics label: the first word of `what` ("message" of
+/// "message 18c…").
+fn operation(what: &str) -> &str {
+    what.split_once(' ').map_or(what, |(first, _)| first)
 }

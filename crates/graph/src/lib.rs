@@ -5,6 +5,7 @@ mod config;
 mod error;
 mod factory;
 mod identity;
+mod metrics;
 mod request;
 mod source;
 mod wire;

@@ -70,13 +70,23 @@ impl Graph {
             .map_err(|e| MailError::InvalidResponse(format!("Prefer header: {e}")))?;
         let build = &build;
         let prefer = &prefer;
+        let operation = operation(what);
+        let attempts = &crate::metrics::Attempts::default();
         let call = || async move {
             let permit = self.limit.acquire().await;
+            let started = attempts.start(operation);
             let request = build(&self.client)
                 .header(AUTHORIZATION, self.authorization.clone())
                 .header(PREFER, prefer.clone());
-            let response = request.send().await.map_err(error::from_failure)?;
+            let response = request
+                .send()
+                .await
+                .inspect_err(|_| crate::metrics::record(operation, "transport", started))
+                .map_err(error::from_failure)?;
             let status = response.status().as_u16();
+            let outcome =
+                if status == 503 { "rate_limited" } else { crate::metrics::outcome(status) };
+            crate::metrics::record(operation, outcome, started);
             if status == 429 || status == 503 {
                 let retry_after = error::retry_after(response.headers());
                 tracing::debug!(what, status, ?retry_after, "graph: throttled");
@@ -156,5 +166,14 @@ impl Graph {
             .ok()
             .filter(|url| self.endpoint.owns(url))
             .ok_or_else(|| MailError::InvalidResponse(format!("not a link of this Graph: {link}")))
+    }
+}
+
+/// What a request is about, as a bounded metrics label: the first word of `what` ("message"
+/// of "message AAMk…"), or all of it when it is a phrase without an id ("the signed-in user").
+fn operation(what: &str) -> &str {
+    match what.split_once(' ') {
+        Some((first, _)) if !matches!(first, "a" | "an" | "the") => first,
+        _ => what,
     }
 }

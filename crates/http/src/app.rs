@@ -15,6 +15,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::TrustForwardedFor;
+use crate::metrics::{MetricsEndpoint, metrics_page, track};
 use crate::middleware::{envelope::envelope, request_id::request_id};
 use crate::openapi::ApiDoc;
 use crate::payload::BodyLimit;
@@ -32,6 +33,8 @@ pub struct HttpSettings {
     /// Whether to take the client address from `X-Forwarded-For` (only behind a proxy that
     /// sets it; otherwise clients could pick their own address for throttling).
     pub trust_forwarded_for: bool,
+    /// `GET /metrics` on this server, when set.
+    pub metrics: Option<MetricsEndpoint>,
 }
 
 /// Everything the handlers need, shared by every worker.
@@ -135,10 +138,17 @@ pub fn build_app<P: Ports>(
         .app_data(web::Data::new(TrustForwardedFor(deps.settings.trust_forwarded_for)))
         .app_data(web::Data::new(BodyLimit(deps.settings.body_limit)))
         .configure(routes::configure::<P>)
+        .configure(|cfg| {
+            if let Some(endpoint) = deps.settings.metrics.clone() {
+                cfg.app_data(web::Data::new(endpoint))
+                    .route("/metrics", web::get().to(metrics_page));
+            }
+        })
         .service(web::redirect("/docs", "/docs/"))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()))
         .default_service(web::to(HttpResponse::NotFound))
         .wrap(cors(&deps.settings))
         .wrap(from_fn(envelope))
+        .wrap(from_fn(track))
         .wrap(from_fn(request_id))
 }

@@ -3,11 +3,12 @@
 use std::net::TcpListener;
 use std::time::Duration;
 
-use actix_web::HttpServer;
 use actix_web::dev::Server;
+use actix_web::{HttpServer, web};
 use switchboard_ports::Ports;
 
 use crate::app::{AppDeps, build_app};
+use crate::metrics::{MetricsEndpoint, metrics_page};
 
 /// How the server runs.
 #[derive(Debug, Clone, Copy)]
@@ -40,5 +41,23 @@ where
         .shutdown_timeout(options.shutdown_timeout.as_secs())
         .listen(listener)?
         .run();
+    Ok(server)
+}
+
+/// Serves only `GET /metrics` on `listener` (one worker), for a metrics port apart from the
+/// API's or for a process without an API (`switchboard worker`).
+///
+/// # Errors
+/// When the listener cannot be used.
+pub fn metrics_server(listener: TcpListener, endpoint: MetricsEndpoint) -> std::io::Result<Server> {
+    let server = HttpServer::new(move || {
+        actix_web::App::new()
+            .app_data(web::Data::new(endpoint.clone()))
+            .route("/metrics", web::get().to(metrics_page))
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)?
+    .run();
     Ok(server)
 }

@@ -90,12 +90,21 @@ impl Client {
         request: impl Fn() -> RequestBuilder,
     ) -> Result<T, ChatError> {
         let request = &request;
+        let operation = &operation(path);
+        let attempts = &crate::metrics::Attempts::default();
         let send = || async move {
+            let started = attempts.start(operation);
             let response = request()
                 .bearer_auth(self.token.expose_secret())
                 .send()
                 .await
+                .inspect_err(|_| crate::metrics::record(operation, "transport", started))
                 .map_err(error::transport)?;
+            crate::metrics::record(
+                operation,
+                crate::metrics::outcome(response.status().as_u16()),
+                started,
+            );
             if response.status() != StatusCode::TOO_MANY_REQUESTS {
                 return Ok(Try::Answer(response));
             }
@@ -112,5 +121,30 @@ impl Client {
         }
         serde_json::from_slice(&body)
             .map_err(|e| ChatError::InvalidResponse(format!("{path}: {e}")))
+    }
+}
+
+/// A path as a bounded metrics label: Mattermost ids (26 lowercase letters and digits) become
+/// `{id}`.
+fn operation(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            let id = segment.len() == 26
+                && segment.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+            if id { "{id}" } else { segment }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod operation_tests {
+    #[test]
+    fn ids_in_a_path_become_a_placeholder() {
+        assert_eq!(
+            super::operation("channels/4xp9fdt7pbgium38k5k6w95oex/posts"),
+            "channels/{id}/posts"
+        );
+        assert_eq!(super::operation("users/me/teams"), "users/me/teams");
     }
 }

@@ -3,6 +3,7 @@
 mod client;
 mod error;
 mod map;
+mod metrics;
 mod source;
 mod wire;
 

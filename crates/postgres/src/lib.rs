@@ -11,6 +11,7 @@ pub mod mail;
 pub mod mail_stats;
 pub mod migrations;
 pub mod oauth;
+pub mod ops;
 pub mod pool;
 pub mod readiness;
 /// The tables diesel's query builder knows: `diesel print-schema` of the migrated database

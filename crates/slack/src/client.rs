@@ -83,7 +83,9 @@ impl Client {
     ) -> Result<T, ChatError> {
         let url = format!("{}/{method}", self.base_url);
         let url = url.as_str();
+        let attempts = &crate::metrics::Attempts::default();
         let send = || async move {
+            let started = attempts.start(method);
             let response = self
                 .http
                 .post(url)
@@ -91,7 +93,13 @@ impl Client {
                 .form(args)
                 .send()
                 .await
+                .inspect_err(|_| crate::metrics::record(method, "transport", started))
                 .map_err(error::transport)?;
+            crate::metrics::record(
+                method,
+                crate::metrics::outcome(response.status().as_u16()),
+                started,
+            );
             if response.status() != StatusCode::TOO_MANY_REQUESTS {
                 return Ok(Try::Answer(response));
             }

@@ -4,6 +4,7 @@ mod client;
 mod error;
 pub mod events;
 mod map;
+mod metrics;
 mod oauth;
 mod source;
 mod wire;

@@ -45,6 +45,8 @@ pub struct SharedDeps {
     mail_policy: MailPolicy,
     queue: PgJobQueue,
     settings: HttpSettings,
+    /// Watches each worker's pool, when metrics are on.
+    metrics: Option<crate::metrics::Metrics>,
 }
 
 impl SharedDeps {
@@ -68,8 +70,21 @@ impl SharedDeps {
                 cors_origins: config.cors.allowed_origins.clone(),
                 cors_max_age_secs: config.cors.max_age_secs,
                 trust_forwarded_for: config.auth.trust_forwarded_for,
+                metrics: None,
             },
+            metrics: None,
         })
+    }
+
+    /// Serves `metrics` at `GET /metrics` on the API port (`on_api_port`) and reports each
+    /// worker's pool.
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: crate::metrics::Metrics, on_api_port: bool) -> Self {
+        if on_api_port {
+            self.settings.metrics = Some(metrics.endpoint());
+        }
+        self.metrics = Some(metrics);
+        self
     }
 
     /// Everything the handlers need, with the database reached through `pool`.
@@ -128,6 +143,9 @@ impl SharedDeps {
                 tracing::warn!(error = %e, "cannot build a worker's pool; sharing the main one");
                 fallback.clone()
             });
+            if let Some(metrics) = &self.metrics {
+                metrics.watch_pool("http", &pool);
+            }
             self.on_pool(&pool)
         }
     }
@@ -204,7 +222,20 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
     if let Err(e) = crate::jobs::schedule_recurring(&queue, config).await {
         tracing::warn!(error = %e, "cannot schedule the recurring jobs");
     }
-    let shared = SharedDeps::new(config, pool.clone(), queue.clone())?;
+    let mut shared = SharedDeps::new(config, pool.clone(), queue.clone())?;
+    if config.metrics.enabled {
+        let metrics = crate::metrics::Metrics::install()?;
+        metrics.watch_pool("main", &pool);
+        metrics
+            .watch_database(&pool, Duration::from_secs(config.metrics.sample_interval_secs))
+            .await;
+        let listen = config.metrics.listen.trim();
+        if !listen.is_empty() {
+            let bound = metrics.serve_on(listen)?;
+            tracing::info!(metrics = %format!("http://{bound}/metrics"), "metrics listening");
+        }
+        shared = shared.with_metrics(metrics, listen.is_empty());
+    }
     let on_main = shared.on_pool(&pool);
     let context = crate::jobs::JobContext {
         chat: on_main.chat.get_ref().clone(),

@@ -17,6 +17,21 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
     let pool = switchboard_postgres::connect(url, config.database.pool_size)?;
     let identity = crate::ports::identity(pool.clone(), &config.auth)?;
     let context = JobContext::new(&identity, config)?;
+    if config.metrics.enabled {
+        let metrics = crate::metrics::Metrics::install()?;
+        metrics.watch_pool("main", &pool);
+        metrics
+            .watch_database(
+                &pool,
+                std::time::Duration::from_secs(config.metrics.sample_interval_secs),
+            )
+            .await;
+        let listen = config.metrics.worker_listen.trim();
+        if !listen.is_empty() {
+            let bound = metrics.serve_on(listen)?;
+            tracing::info!(metrics = %format!("http://{bound}/metrics"), "metrics listening");
+        }
+    }
     let (queue, listener) = PgJobQueue::new(pool, url);
     tokio::spawn(listener.run());
     let (stop, shutdown) = watch::channel(false);

@@ -131,6 +131,24 @@ pub struct Config {
     pub sandbox: SandboxConfig,
     /// Channel analytics.
     pub stats: StatsConfig,
+    /// Prometheus metrics.
+    pub metrics: MetricsConfig,
+}
+
+/// Prometheus metrics (`GET /metrics`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Whether metrics are recorded and served.
+    pub enabled: bool,
+    /// `serve`: the address of a separate metrics listener (`host:port`); empty serves
+    /// `/metrics` on the API port.
+    pub listen: String,
+    /// `worker`: the address of its metrics listener; empty for none.
+    pub worker_listen: String,
+    /// How long the database figures (queue depth, consumer lag, sync lag) read at a scrape
+    /// are reused, in seconds.
+    pub sample_interval_secs: u64,
 }
 
 /// Background job workers.

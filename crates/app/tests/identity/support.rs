@@ -123,6 +123,7 @@ pub async fn instance(
             cors_origins: Vec::new(),
             cors_max_age_secs: 60,
             trust_forwarded_for: false,
+            metrics: None,
         },
     };
     actix_web::test::init_service(build_app(deps)).await

@@ -154,6 +154,7 @@ pub fn deps_with(probe: StaticReadiness, identity: Identity<TestPorts>) -> AppDe
             cors_origins: vec!["https://app.example".to_owned()],
             cors_max_age_secs: 60,
             trust_forwarded_for: false,
+            metrics: None,
         },
     }
 }

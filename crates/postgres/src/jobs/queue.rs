@@ -163,7 +163,8 @@ impl JobQueue for PgJobQueue {
                     SET state = 'running', attempts = j.attempts + 1, locked_by = $2,
                         lease_until = now() + make_interval(secs => $3)
                    FROM next WHERE j.id = next.id
-                 RETURNING j.id, j.job_type, j.payload, j.attempts, j.max_attempts",
+                 RETURNING j.id, j.job_type, j.payload, j.attempts, j.max_attempts,
+                           extract(epoch FROM now() - j.run_at)::float8 AS waited_secs",
             )
             .bind::<BigInt, _>(i64::try_from(limit).unwrap_or(i64::MAX))
             .bind::<Text, _>(&worker)
@@ -171,6 +172,11 @@ impl JobQueue for PgJobQueue {
             .load::<ClaimedRow>(&mut conn)
             .await
             .map_err(store_error)?;
+            for row in &rows {
+                // Runnable until claimed: the queue's own delay, apart from the run.
+                metrics::histogram!("switchboard_job_queue_wait_seconds", "job_type" => row.job_type.clone())
+                    .record(row.waited_secs.max(0.0));
+            }
             Ok(rows.into_iter().map(ClaimedJob::from).collect())
         }
     }

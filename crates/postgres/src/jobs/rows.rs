@@ -19,6 +19,8 @@ pub(super) struct ClaimedRow {
     pub attempts: i32,
     #[diesel(sql_type = diesel::sql_types::Integer)]
     pub max_attempts: i32,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    pub waited_secs: f64,
 }
 
 impl From<ClaimedRow> for ClaimedJob {

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::FutureExt;
-use switchboard_domain::Backoff;
+use switchboard_domain::{Backoff, JobState};
 use switchboard_ports::{ClaimedJob, JobQueue, WorkWakeups};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
@@ -172,13 +172,22 @@ where
         let span = tracing::info_span!("job", id = job.id, job_type = %job.job_type, attempt = job.attempt);
         async move {
             tracing::debug!("job started");
+            let started = std::time::Instant::now();
+            let job_type = job.job_type.clone();
             let run = AssertUnwindSafe(registry.run(&job.job_type, job.payload, context)).catch_unwind();
             let outcome = tokio::select! {
                 biased;
                 outcome = run => outcome.unwrap_or_else(|_| Err(super::JobError::new("the job panicked"))),
                 // Left in `in_flight`: the drain gives it back to the queue.
-                _ = aborted.wait_for(|aborted| *aborted) => return,
+                _ = aborted.wait_for(|aborted| *aborted) => {
+                    metrics::counter!("switchboard_job_runs_total", "job_type" => job_type, "outcome" => "given_back").increment(1);
+                    return;
+                }
             };
+            metrics::histogram!("switchboard_job_run_duration_seconds", "job_type" => job_type.clone())
+                .record(started.elapsed().as_secs_f64());
+            let result = if outcome.is_ok() { "succeeded" } else { "failed" };
+            metrics::counter!("switchboard_job_runs_total", "job_type" => job_type.clone(), "outcome" => result).increment(1);
             match outcome {
                 // Recorded in batches by the recorder, which also lets go of the lease.
                 Ok(()) => {
@@ -190,6 +199,9 @@ where
                     let delay = retry_delay(&error, &backoff, job.attempt, rand::random::<f64>());
                     match queue.fail(&worker, job.id, error.message(), delay).await {
                         Ok(state) => {
+                            if state == Some(JobState::Dead) {
+                                metrics::counter!("switchboard_jobs_dead_total", "job_type" => job_type).increment(1);
+                            }
                             tracing::warn!(error = %error, next = ?state, retry_in_ms = delay.as_millis() as u64, "job failed");
                         }
                         // The lease will run out and the job will run again: never dropped.
