@@ -2,9 +2,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::{DateTime, Utc};
 use switchboard_domain::webhooks::{Delivery, DeliveryId, DeliveryState, Webhook, event_payload};
 use switchboard_domain::{Event, UserId};
-use switchboard_ports::{BoxFuture, StoreError, Transaction, WebhookStore};
+use switchboard_ports::{BoxFuture, Clock, StoreError, Transaction, WebhookStore};
 
 use super::jobs::deliver_job;
 use crate::events::EventConsumer;
@@ -14,16 +15,25 @@ use crate::events::EventConsumer;
 /// enqueues the delivery job of each webhook that got one: the outbox and the checkpoint
 /// commit together, so an event is recorded once. A webhook receives only events that
 /// occurred after it was created.
-#[derive(Debug, Default)]
-pub struct WebhookConsumer;
+#[derive(Debug)]
+pub struct WebhookConsumer<C> {
+    clock: C,
+}
 
-impl WebhookConsumer {
+impl<C> WebhookConsumer<C> {
+    /// The consumer, stamping deliveries with `clock`'s time (their retry window starts then).
+    pub fn new(clock: C) -> Self {
+        Self { clock }
+    }
+}
+
+impl<C> WebhookConsumer<C> {
     /// The consumer's name (its checkpoint's key).
     pub const NAME: &'static str = "webhooks.deliveries";
 }
 
 /// The deliveries `events` make for `webhooks`, in log order.
-fn deliveries(events: &[Event], webhooks: &[Webhook]) -> Vec<Delivery> {
+fn deliveries(events: &[Event], webhooks: &[Webhook], now: DateTime<Utc>) -> Vec<Delivery> {
     let mut by_owner: BTreeMap<UserId, Vec<&Webhook>> = BTreeMap::new();
     for webhook in webhooks {
         by_owner.entry(webhook.owner_id).or_default().push(webhook);
@@ -45,9 +55,9 @@ fn deliveries(events: &[Event], webhooks: &[Webhook]) -> Vec<Delivery> {
                 payload: event_payload(event),
                 state: DeliveryState::Pending,
                 attempts: 0,
-                next_attempt_at: event.occurred_at,
+                next_attempt_at: now,
                 locked_until: None,
-                created_at: event.occurred_at,
+                created_at: now,
                 delivered_at: None,
             });
         }
@@ -55,9 +65,10 @@ fn deliveries(events: &[Event], webhooks: &[Webhook]) -> Vec<Delivery> {
     out
 }
 
-impl<Tx> EventConsumer<Tx> for WebhookConsumer
+impl<Tx, C> EventConsumer<Tx> for WebhookConsumer<C>
 where
     Tx: Transaction + WebhookStore,
+    C: Clock,
 {
     fn name(&self) -> &str {
         Self::NAME
@@ -75,7 +86,7 @@ where
             if webhooks.is_empty() {
                 return Ok(());
             }
-            let new = deliveries(events, &webhooks);
+            let new = deliveries(events, &webhooks, self.clock.now());
             let stored = tx.insert_deliveries(&new).await?;
             let touched: BTreeSet<_> = stored.iter().map(|d| d.webhook_id).collect();
             for webhook in touched {

@@ -20,7 +20,7 @@ pub(super) const SECRET_PURPOSE: &str = "webhook_secret";
 /// The longest description accepted, in characters.
 pub const MAX_DESCRIPTION: usize = 1000;
 /// The most deliveries one page holds.
-pub const MAX_PAGE: usize = 100;
+pub const MAX_DELIVERY_PAGE: usize = 100;
 
 /// A webhook to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -352,7 +352,7 @@ impl<P: Ports> WebhookService<P> {
     }
 
     /// A page of one of the caller's webhooks' deliveries, newest first, below `before`;
-    /// `limit` is clamped to 1..=[`MAX_PAGE`] (0: 20).
+    /// `limit` is clamped to 1..=[`MAX_DELIVERY_PAGE`] (0: 20).
     ///
     /// # Errors
     /// [`WebhookError::NotFound`] when it is not theirs.
@@ -366,7 +366,7 @@ impl<P: Ports> WebhookService<P> {
         let owner = caller.user_id;
         let limit = match limit {
             0 => 20,
-            n => n.min(MAX_PAGE),
+            n => n.min(MAX_DELIVERY_PAGE),
         };
         self.uow
             .read(move |tx| {

@@ -19,7 +19,7 @@ use switchboard_ports::Ports;
 pub use consumer::WebhookConsumer;
 pub use error::WebhookError;
 pub use jobs::{DELIVER_JOB_TYPE, WebhookDeliverJob, WebhookDispatchJob, deliver_job};
-pub use manage::{CreatedWebhook, DeliveryPage, NewWebhook, WebhookUpdate};
+pub use manage::{CreatedWebhook, DeliveryPage, MAX_DELIVERY_PAGE, NewWebhook, WebhookUpdate};
 pub use send::{DeliverOutcome, WebhookDispatcher};
 pub use signature::{
     DELIVERY_ID_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, signature, signature_header,

@@ -106,7 +106,12 @@ impl<P: Ports, S: WebhookSender + Clone> WebhookDispatcher<P, S> {
     /// # Errors
     /// [`WebhookError::Store`].
     pub async fn dispatch(&self) -> Result<usize, WebhookError> {
-        Ok(catch_up(&self.uow, Arc::new(WebhookConsumer), self.policy.batch.max(1)).await?)
+        Ok(catch_up(
+            &self.uow,
+            Arc::new(WebhookConsumer::new(self.clock.clone())),
+            self.policy.batch.max(1),
+        )
+        .await?)
     }
 
     /// Sends `webhook`'s pending deliveries in order, at most `max_per_job`: a failed head is
