@@ -178,7 +178,7 @@ fn guarded_redirects() -> reqwest::redirect::Policy {
 
 /// Resolves names to their public addresses only.
 #[derive(Debug)]
-struct PublicOnly;
+pub(crate) struct PublicOnly;
 
 impl reqwest::dns::Resolve for PublicOnly {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {

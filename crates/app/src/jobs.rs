@@ -12,6 +12,7 @@ use switchboard_services::jobs::{
 };
 use switchboard_services::mail::{MailSyncAllJob, MailSyncJob};
 use switchboard_services::stats::StatsUpdateJob;
+use switchboard_services::webhooks::{WebhookDeliverJob, WebhookDispatchJob, WebhookDispatcher};
 use switchboard_services::{ChatService, Identity, MailService, StatsService};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -19,6 +20,7 @@ use tokio::task::JoinSet;
 use crate::config::{Config, JobsConfig};
 use crate::error::AppError;
 use crate::ports::PgPorts;
+use crate::webhooks::HttpWebhookSender;
 
 /// What jobs get to do their work.
 #[derive(Debug, Clone)]
@@ -29,6 +31,8 @@ pub struct JobContext {
     pub stats: StatsService<PgPorts>,
     /// Mailbox syncs.
     pub mail: MailService<PgPorts>,
+    /// Webhook deliveries.
+    pub webhooks: WebhookDispatcher<PgPorts, HttpWebhookSender>,
 }
 
 impl JobContext {
@@ -42,6 +46,7 @@ impl JobContext {
             chat: crate::ports::chat(identity, &config.chat)?,
             stats: crate::ports::stats(identity, &config.stats)?,
             mail: crate::ports::mail(identity, config, "")?,
+            webhooks: crate::ports::webhook_dispatcher(identity, &config.webhooks)?,
         })
     }
 }
@@ -56,6 +61,12 @@ pub fn registry() -> JobRegistry<JobContext> {
         .register_with::<StatsUpdateJob<PgPorts>>(|c: &JobContext| c.stats.clone())
         .register_with::<MailSyncJob<PgPorts>>(|c: &JobContext| c.mail.clone())
         .register_with::<MailSyncAllJob<PgPorts>>(|c: &JobContext| c.mail.clone())
+        .register_with::<WebhookDispatchJob<PgPorts, HttpWebhookSender>>(|c: &JobContext| {
+            c.webhooks.clone()
+        })
+        .register_with::<WebhookDeliverJob<PgPorts, HttpWebhookSender>>(|c: &JobContext| {
+            c.webhooks.clone()
+        })
 }
 
 /// Creates or updates the recurring schedules (the sync of every chat source, the update of
@@ -69,6 +80,10 @@ pub async fn schedule_recurring(queue: &PgJobQueue, config: &Config) -> Result<(
         (ChatSyncAllJob::<PgPorts>::JOB_TYPE, config.chat.sync_interval_secs),
         (StatsUpdateJob::<PgPorts>::JOB_TYPE, config.stats.update_interval_secs),
         (MailSyncAllJob::<PgPorts>::JOB_TYPE, config.mail.sync_interval_secs),
+        (
+            WebhookDispatchJob::<PgPorts, HttpWebhookSender>::JOB_TYPE,
+            config.webhooks.dispatch_interval_secs,
+        ),
     ] {
         queue
             .schedule(RecurringJob {

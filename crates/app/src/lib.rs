@@ -13,6 +13,7 @@ pub mod ports;
 pub mod sandbox;
 pub mod telemetry;
 pub mod tls;
+pub mod webhooks;
 
 use cli::{Cli, Command};
 use config::{Config, Profile};

@@ -73,6 +73,26 @@ pub fn mail(
     ))
 }
 
+/// The webhook dispatcher (the jobs') over `identity`'s adapters, from configuration.
+///
+/// # Errors
+/// [`AppError::Command`] when the HTTP client cannot be built.
+pub fn webhook_dispatcher(
+    identity: &Identity<PgPorts>,
+    config: &crate::config::WebhooksConfig,
+) -> Result<
+    switchboard_services::webhooks::WebhookDispatcher<PgPorts, crate::webhooks::HttpWebhookSender>,
+    AppError,
+> {
+    Ok(switchboard_services::webhooks::WebhookDispatcher::new(
+        identity.uow.clone(),
+        SystemClock,
+        identity.secrets.clone(),
+        crate::webhooks::HttpWebhookSender::new(config)?,
+        crate::webhooks::policy(config),
+    ))
+}
+
 /// The analytics policy from configuration.
 pub fn stats_policy(config: &crate::config::StatsConfig) -> switchboard_services::StatsPolicy {
     let max_concurrent = match config.max_concurrent {

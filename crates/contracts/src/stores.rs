@@ -16,6 +16,7 @@ pub mod mail_accounts;
 pub mod mail_links;
 pub mod mail_stats;
 pub mod mail_threads;
+pub mod webhooks;
 
 use std::future::Future;
 use std::time::Duration;
@@ -28,7 +29,7 @@ use switchboard_domain::identity::{EmailAddress, Role, User};
 use switchboard_ports::{
     ChatStatsStore, ChatStore, EventReader, IdentityStores, JobAdmin, JobQueue, MailLinkStore,
     MailStatsStore, MailStore, OAuthStateStore, SealedSecret, SealedSecretStore, StoreError,
-    UnitOfWork, UserStore,
+    UnitOfWork, UserStore, WebhookStore,
 };
 
 /// A fresh store of one adapter, and its ports.
@@ -41,7 +42,8 @@ pub trait StoreHarness: Send + Sync + Sized + 'static {
                     + OAuthStateStore
                     + MailStore
                     + MailLinkStore
-                    + MailStatsStore,
+                    + MailStatsStore
+                    + WebhookStore,
         > + Clone;
     /// Its reader of the event log.
     type Events: EventReader;
@@ -254,6 +256,9 @@ macro_rules! store_contract {
             mail_links::a_link_state_is_taken_once_and_expired_ones_are_swept,
             mail_links::a_pending_link_is_taken_once_and_expired_ones_are_swept,
             mail_links::an_external_login_is_recorded_once_per_issuer_and_subject,
+            webhooks::webhooks_are_listed_by_owner_changed_and_deleted_with_their_secret,
+            webhooks::the_outbox_keeps_order_and_its_head_is_the_oldest_pending,
+            webhooks::delivery_pages_run_newest_first_with_their_attempts,
         );
     };
     (@cases $harness:ty; $($module:ident :: $case:ident),* $(,)?) => {

@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod mail;
 pub mod mail_stats;
 pub mod service_info;
+pub mod webhooks;
 
 pub use events::{Change, Event, EventPosition, InvalidCursor, NewEvent};
 pub use health::{CheckOutcome, ComponentCheck, Readiness};

@@ -20,7 +20,9 @@ use utoipa::{Modify, OpenApi};
 use crate::encoding::{JSON, PROTOBUF};
 use crate::envelope::{ErrorEnvelope, FieldError, Status};
 use crate::proto::v1::MailInteractionRequired;
-use crate::routes::{admin, api_keys, auth, chat, events, mail, mail_stats, me, meta, stats};
+use crate::routes::{
+    admin, api_keys, auth, chat, events, mail, mail_stats, me, meta, stats, webhooks,
+};
 
 /// The API's document.
 #[derive(Debug, OpenApi)]
@@ -97,6 +99,14 @@ use crate::routes::{admin, api_keys, auth, chat, events, mail, mail_stats, me, m
         mail_stats::top_senders::top_senders,
         mail_stats::thread_summary::summary,
         mail_stats::digest::digest,
+        webhooks::create::create,
+        webhooks::list::list,
+        webhooks::get::get,
+        webhooks::update::update,
+        webhooks::delete::delete,
+        webhooks::rotate_secret::rotate,
+        webhooks::test::test,
+        webhooks::deliveries::list,
     ),
     // The `data` of the 409 a mail link answers when the provider needs the user first.
     components(schemas(ErrorEnvelope, FieldError, Status, MailInteractionRequired)),
@@ -107,6 +117,8 @@ use crate::routes::{admin, api_keys, auth, chat, events, mail, mail_stats, me, m
         (name = "api-keys", description = "API keys for devices and integrations"),
         (name = "admin", description = "User and job queue administration (admins)"),
         (name = "events", description = "The event log: every change, for downstream processing"),
+        (name = "webhooks", description = "Signed HTTP POSTs of the events of what the caller \
+                                           owns, retried, with their delivery log"),
         (name = "chat", description = "Chat sources (Slack, Mattermost), their channels and posts"),
         (name = "mail", description = "Linked mailboxes (Outlook, Gmail): linking, folders, \
                                        messages, threads, attachments, sending, and analytics \

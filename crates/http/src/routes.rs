@@ -15,6 +15,7 @@ pub mod me;
 pub mod meta;
 pub mod paging;
 pub mod stats;
+pub mod webhooks;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -80,7 +81,29 @@ pub fn configure<P: Ports>(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/api/api-keys/{id}").route(web::delete().to(api_keys::delete::delete::<P>)),
         )
-        .service(resource("/api/events").route(web::get().to(events::list::list::<P>)));
+        .service(resource("/api/events").route(web::get().to(events::list::list::<P>)))
+        .service(
+            resource("/api/webhooks")
+                .route(web::get().to(webhooks::list::list::<P>))
+                .route(web::post().to(webhooks::create::create::<P>)),
+        )
+        .service(
+            resource("/api/webhooks/{id}")
+                .route(web::get().to(webhooks::get::get::<P>))
+                .route(web::patch().to(webhooks::update::update::<P>))
+                .route(web::delete().to(webhooks::delete::delete::<P>)),
+        )
+        .service(
+            resource("/api/webhooks/{id}/deliveries")
+                .route(web::get().to(webhooks::deliveries::list::<P>)),
+        )
+        .service(
+            resource("/api/webhooks/{id}/rotate-secret")
+                .route(web::post().to(webhooks::rotate_secret::rotate::<P>)),
+        )
+        .service(
+            resource("/api/webhooks/{id}/test").route(web::post().to(webhooks::test::test::<P>)),
+        );
     // Groups under a common prefix are scopes: the router compares the prefix once instead of
     // trying each of their patterns (a regular expression per path with an `{id}`) in turn.
     cfg.service(web::scope("/api/admin").configure(configure_admin::<P>))

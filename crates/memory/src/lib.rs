@@ -15,6 +15,7 @@ pub mod oauth;
 pub mod readiness;
 mod reads;
 pub mod unit_of_work;
+pub mod webhooks;
 mod words;
 
 use std::marker::PhantomData;
@@ -27,6 +28,7 @@ pub use mx::FixedMx;
 pub use no_mail::NoMail;
 pub use readiness::StaticReadiness;
 pub use unit_of_work::{MemoryState, MemoryStore, MemoryTx};
+pub use webhooks::WebhookState;
 
 /// The in-memory adapters as one [`switchboard_ports::Ports`] bundle. The cryptographic
 /// adapters (`H`asher, `T`okens, `S`ecret box) are parameters: this crate implements none, so

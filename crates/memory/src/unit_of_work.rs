@@ -37,6 +37,8 @@ pub struct MemoryState {
     pub mail: crate::mail::MailState,
     /// OAuth authorizations in flight, by state hash.
     pub oauth_states: crate::oauth::OAuthStates,
+    /// Webhooks and their outboxes.
+    pub webhooks: crate::webhooks::WebhookState,
 }
 
 /// The in-memory store, its unit of work and its job queue. Clones share the same state.

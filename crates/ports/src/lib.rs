@@ -18,6 +18,7 @@ pub mod rate_limit;
 pub mod readiness;
 pub mod store;
 pub mod unit_of_work;
+pub mod webhooks;
 
 pub use bundle::Ports;
 pub use chat::{
@@ -44,3 +45,4 @@ pub use rate_limit::{RateGate, Throttled, Try, retrying, with_retries};
 pub use readiness::ReadinessProbe;
 pub use store::{BoxFuture, StoreError};
 pub use unit_of_work::{Transaction, UnitOfWork};
+pub use webhooks::{DeliveryRecord, OutgoingWebhook, WebhookResponse, WebhookSender, WebhookStore};

@@ -21,6 +21,7 @@ pub mod readiness;
 #[expect(missing_docs, reason = "diesel's table! items; the migrations document the tables")]
 pub mod schema;
 pub mod unit_of_work;
+pub mod webhooks;
 
 pub use error::PostgresError;
 pub use events::{EventFilter, PgEventLog};

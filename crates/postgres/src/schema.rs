@@ -381,6 +381,49 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Int8,
+        delivery_id -> Uuid,
+        attempted_at -> Timestamptz,
+        status_code -> Nullable<Int4>,
+        error -> Nullable<Text>,
+        latency_ms -> Int8,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Uuid,
+        webhook_id -> Uuid,
+        seq -> Int8,
+        event_id -> Text,
+        event_type -> Text,
+        payload -> Jsonb,
+        state -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        delivered_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Uuid,
+        owner_id -> Uuid,
+        url -> Text,
+        events -> Array<Nullable<Text>>,
+        enabled -> Bool,
+        description -> Text,
+        secret_id -> Uuid,
+        failing_since -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(api_keys -> users (user_id));
 diesel::joinable!(chat_backfill_checkpoints -> chat_channels (channel_id));
 diesel::joinable!(chat_channel_stats -> chat_channels (channel_id));
@@ -407,6 +450,9 @@ diesel::joinable!(mail_thread_summaries -> mail_accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sealed_secrets -> users (owner_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhooks -> users (owner_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
@@ -438,4 +484,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     throttles,
     users,
+    webhook_attempts,
+    webhook_deliveries,
+    webhooks,
 );

@@ -43,6 +43,7 @@ pub struct SharedDeps {
     stats: StatsService<PgPorts>,
     mail: ProviderMail,
     mail_policy: MailPolicy,
+    webhook_policy: switchboard_services::WebhookPolicy,
     queue: PgJobQueue,
     settings: HttpSettings,
     /// Watches each worker's pool, when metrics are on.
@@ -64,6 +65,7 @@ impl SharedDeps {
             slack_oauth: crate::chat::slack_oauth_policy(&config.chat),
             mail: ProviderMail::new(&config.mail)?,
             mail_policy: crate::mail::policy(config, &mail_callback_url(config)),
+            webhook_policy: crate::webhooks::policy(&config.webhooks),
             queue,
             settings: HttpSettings {
                 body_limit: config.server.body_limit_bytes,
@@ -121,6 +123,13 @@ impl SharedDeps {
                 self.identity.secrets.clone(),
                 self.mail.clone(),
                 self.mail_policy.clone(),
+            )),
+            webhooks: web::Data::new(switchboard_services::WebhookService::new(
+                identity_uow.clone(),
+                SystemClock,
+                self.identity.secrets.clone(),
+                self.sources.clone(),
+                self.webhook_policy.clone(),
             )),
             stats: web::Data::new(self.stats.with_uow(identity_uow)),
             settings: self.settings.clone(),
@@ -241,6 +250,7 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
         chat: on_main.chat.get_ref().clone(),
         stats: on_main.stats.get_ref().clone(),
         mail: on_main.mail.get_ref().clone(),
+        webhooks: crate::ports::webhook_dispatcher(&shared.identity, &config.webhooks)?,
     };
     let mut workers = crate::jobs::spawn_workers(
         &queue,

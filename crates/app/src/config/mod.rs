@@ -7,6 +7,7 @@ mod chat;
 mod mail;
 mod sandbox;
 mod stats;
+mod webhooks;
 
 use std::fmt;
 use std::path::Path;
@@ -24,6 +25,7 @@ pub use chat::{ChatConfig, SlackOAuthConfig};
 pub use mail::{GoogleConfig, MailConfig, MicrosoftConfig};
 pub use sandbox::{DemoConfig, SandboxConfig};
 pub use stats::StatsConfig;
+pub use webhooks::WebhooksConfig;
 
 const DEFAULT: &str = include_str!("../../../../config/default.toml");
 const DEVELOPMENT: &str = include_str!("../../../../config/development.toml");
@@ -133,6 +135,8 @@ pub struct Config {
     pub stats: StatsConfig,
     /// Prometheus metrics.
     pub metrics: MetricsConfig,
+    /// Webhooks.
+    pub webhooks: WebhooksConfig,
 }
 
 /// Prometheus metrics (`GET /metrics`).

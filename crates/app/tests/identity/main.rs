@@ -21,3 +21,4 @@ mod stats;
 mod stats_consumer;
 mod support;
 mod unavailable;
+mod webhooks;

@@ -83,6 +83,7 @@ pub async fn instance(
     Error = actix_web::Error,
 > {
     let identity = identity(db, config, clock);
+    let (pool_uow, secrets) = (identity.uow.clone(), identity.secrets.clone());
     let pool = db.pool();
     let mut chat = ChatService::new(
         identity.uow.clone(),
@@ -118,6 +119,13 @@ pub async fn instance(
         jobs: web::Data::new(JobAdminService::new(PgJobQueue::new(pool, db.url()).0)),
         chat: web::Data::new(chat),
         stats: web::Data::new(stats),
+        webhooks: web::Data::new(switchboard_services::WebhookService::new(
+            pool_uow.clone(),
+            clock.clone(),
+            secrets.clone(),
+            switchboard_app::chat::ProviderSources::new(&config.chat).unwrap(),
+            switchboard_app::webhooks::policy(&config.webhooks),
+        )),
         settings: HttpSettings {
             body_limit: config.server.body_limit_bytes,
             cors_origins: Vec::new(),

@@ -26,3 +26,4 @@ mod request_id;
 mod shutdown;
 mod stats;
 mod support;
+mod webhooks;

@@ -18,7 +18,7 @@ use switchboard_memory::{
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatPolicy, ChatService,
     EventLogService, HealthService, Identity, IdentityPolicy, JobAdminService, MailPolicy,
-    MailService, StatsPolicy, StatsService,
+    MailService, StatsPolicy, StatsService, WebhookPolicy, WebhookService,
 };
 
 use crate::fake_mail::FakeMail;
@@ -144,6 +144,13 @@ pub fn deps_with(probe: StaticReadiness, identity: Identity<TestPorts>) -> AppDe
             identity.clock.clone(),
             StatsPolicy::default(),
             std::sync::Arc::new(switchboard_domain::analytics::Sequential),
+        )),
+        webhooks: web::Data::new(WebhookService::new(
+            identity.uow.clone(),
+            identity.clock.clone(),
+            identity.secrets.clone(),
+            NoChatSources,
+            WebhookPolicy::default(),
         )),
         health: web::Data::new(HealthService::new(
             probe,

@@ -27,16 +27,36 @@ pub async fn checked_base_url<R>(
 where
     R: Future<Output = Result<Vec<IpAddr>, ChatError>>,
 {
+    let url =
+        url::Url::parse(raw.trim()).map_err(|e| ChatServiceError::InvalidBaseUrl(e.to_string()))?;
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(ChatServiceError::InvalidBaseUrl("a query or fragment is not accepted".into()));
+    }
+    check_target(&url, allow_private, resolve).await?;
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// The checks of any user-supplied URL Switchboard will call (a provider's base URL, a
+/// webhook's target): only `http` or `https`, no credentials, and unless `allow_private`,
+/// every address its host resolves to public.
+///
+/// # Errors
+/// [`ChatServiceError::InvalidBaseUrl`] for another scheme, credentials, no host or a host
+/// that does not resolve; [`ChatServiceError::ForbiddenAddress`] for a non-public address.
+pub async fn check_target<R>(
+    url: &url::Url,
+    allow_private: bool,
+    resolve: impl FnOnce(String, u16) -> R,
+) -> Result<(), ChatServiceError>
+where
+    R: Future<Output = Result<Vec<IpAddr>, ChatError>>,
+{
     let invalid = |why: &str| ChatServiceError::InvalidBaseUrl(why.to_owned());
-    let url = url::Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("only http and https URLs are accepted"));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(invalid("credentials are not accepted in the URL"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid("a query or fragment is not accepted"));
     }
     let host = match url.host() {
         Some(url::Host::Domain(name)) => name.to_owned(),
@@ -56,7 +76,7 @@ where
             return Err(ChatServiceError::ForbiddenAddress(bad.to_string()));
         }
     }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    Ok(())
 }
 
 /// Whether a provider's redirect to `target` may be followed, by a client whose resolver keeps
