@@ -27,8 +27,8 @@ use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, Sou
 use switchboard_domain::identity::{EmailAddress, Role, User};
 use switchboard_ports::{
     ChatStatsStore, ChatStore, EventReader, IdentityStores, JobAdmin, JobQueue, MailLinkStore,
-    MailStatsStore, MailStore, OAuthStateStore, SealedSecret, SealedSecretStore, StoreError,
-    UnitOfWork, UserStore,
+    MailStatsStore, MailStore, NotificationStore, OAuthStateStore, SealedSecret, SealedSecretStore,
+    StoreError, UnitOfWork, UserStore,
 };
 
 /// A fresh store of one adapter, and its ports.
@@ -41,7 +41,8 @@ pub trait StoreHarness: Send + Sync + Sized + 'static {
                     + OAuthStateStore
                     + MailStore
                     + MailLinkStore
-                    + MailStatsStore,
+                    + MailStatsStore
+                    + NotificationStore,
         > + Clone;
     /// Its reader of the event log.
     type Events: EventReader;

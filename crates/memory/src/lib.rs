@@ -11,6 +11,7 @@ mod mail_stats;
 mod mail_threads;
 pub mod mx;
 pub mod no_mail;
+pub mod notifications;
 pub mod oauth;
 pub mod readiness;
 mod reads;
@@ -25,6 +26,7 @@ pub use jobs::Schedule;
 pub use mail::MailState;
 pub use mx::FixedMx;
 pub use no_mail::NoMail;
+pub use notifications::NotificationState;
 pub use readiness::StaticReadiness;
 pub use unit_of_work::{MemoryState, MemoryStore, MemoryTx};
 

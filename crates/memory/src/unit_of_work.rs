@@ -37,6 +37,8 @@ pub struct MemoryState {
     pub mail: crate::mail::MailState,
     /// OAuth authorizations in flight, by state hash.
     pub oauth_states: crate::oauth::OAuthStates,
+    /// Notifications, their consumer's marks and users' opt-outs.
+    pub notifications: crate::notifications::NotificationState,
 }
 
 /// The in-memory store, its unit of work and its job queue. Clones share the same state.
