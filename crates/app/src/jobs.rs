@@ -11,8 +11,9 @@ use switchboard_services::jobs::{
     BackgroundJob, JobRegistry, NoopJob, SleepJob, Worker, WorkerConfig,
 };
 use switchboard_services::mail::{MailSyncAllJob, MailSyncJob};
+use switchboard_services::notifications::{NotificationsExpireJob, NotificationsUpdateJob};
 use switchboard_services::stats::StatsUpdateJob;
-use switchboard_services::{ChatService, Identity, MailService, StatsService};
+use switchboard_services::{ChatService, Identity, MailService, NotificationService, StatsService};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
@@ -29,6 +30,8 @@ pub struct JobContext {
     pub stats: StatsService<PgPorts>,
     /// Mailbox syncs.
     pub mail: MailService<PgPorts>,
+    /// Notifications: the consumer that makes them, and expiry.
+    pub notifications: NotificationService<PgPorts>,
 }
 
 impl JobContext {
@@ -42,6 +45,7 @@ impl JobContext {
             chat: crate::ports::chat(identity, &config.chat)?,
             stats: crate::ports::stats(identity, &config.stats)?,
             mail: crate::ports::mail(identity, config, "")?,
+            notifications: crate::ports::notifications(identity, &config.notifications),
         })
     }
 }
@@ -56,6 +60,8 @@ pub fn registry() -> JobRegistry<JobContext> {
         .register_with::<StatsUpdateJob<PgPorts>>(|c: &JobContext| c.stats.clone())
         .register_with::<MailSyncJob<PgPorts>>(|c: &JobContext| c.mail.clone())
         .register_with::<MailSyncAllJob<PgPorts>>(|c: &JobContext| c.mail.clone())
+        .register_with::<NotificationsUpdateJob<PgPorts>>(|c: &JobContext| c.notifications.clone())
+        .register_with::<NotificationsExpireJob<PgPorts>>(|c: &JobContext| c.notifications.clone())
 }
 
 /// Creates or updates the recurring schedules (the sync of every chat source, the update of
@@ -69,6 +75,8 @@ pub async fn schedule_recurring(queue: &PgJobQueue, config: &Config) -> Result<(
         (ChatSyncAllJob::<PgPorts>::JOB_TYPE, config.chat.sync_interval_secs),
         (StatsUpdateJob::<PgPorts>::JOB_TYPE, config.stats.update_interval_secs),
         (MailSyncAllJob::<PgPorts>::JOB_TYPE, config.mail.sync_interval_secs),
+        (NotificationsUpdateJob::<PgPorts>::JOB_TYPE, config.notifications.update_interval_secs),
+        (NotificationsExpireJob::<PgPorts>::JOB_TYPE, config.notifications.expire_interval_secs),
     ] {
         queue
             .schedule(RecurringJob {

@@ -16,6 +16,7 @@ pub mod mail_accounts;
 pub mod mail_links;
 pub mod mail_stats;
 pub mod mail_threads;
+pub mod notifications;
 
 use std::future::Future;
 use std::time::Duration;
@@ -254,6 +255,12 @@ macro_rules! store_contract {
             mail_links::a_link_state_is_taken_once_and_expired_ones_are_swept,
             mail_links::a_pending_link_is_taken_once_and_expired_ones_are_swept,
             mail_links::an_external_login_is_recorded_once_per_issuer_and_subject,
+            notifications::notifications_are_stored_once_per_key_and_paged_newest_first,
+            notifications::reading_and_deleting_stay_with_their_owner,
+            notifications::expiry_marks_and_opt_outs,
+            notifications::the_consumer_makes_each_kind_once,
+            notifications::two_consumers_at_once_make_each_notification_once,
+            notifications::an_opted_out_kind_is_not_made,
         );
     };
     (@cases $harness:ty; $($module:ident :: $case:ident),* $(,)?) => {

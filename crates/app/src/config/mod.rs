@@ -6,6 +6,7 @@ mod auth;
 mod chat;
 mod mail;
 mod sandbox;
+mod notifications;
 mod stats;
 
 use std::fmt;
@@ -23,6 +24,7 @@ pub use auth::{
 pub use chat::{ChatConfig, SlackOAuthConfig};
 pub use mail::{GoogleConfig, MailConfig, MicrosoftConfig};
 pub use sandbox::{DemoConfig, SandboxConfig};
+pub use notifications::NotificationsConfig;
 pub use stats::StatsConfig;
 
 const DEFAULT: &str = include_str!("../../../../config/default.toml");
@@ -131,6 +133,8 @@ pub struct Config {
     pub sandbox: SandboxConfig,
     /// Channel analytics.
     pub stats: StatsConfig,
+    /// Per-user notifications.
+    pub notifications: NotificationsConfig,
 }
 
 /// Background job workers.

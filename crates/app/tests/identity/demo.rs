@@ -48,8 +48,11 @@ async fn the_demo_account_is_seeded_idempotently_and_its_data_ingested() {
     let chat = switchboard_app::ports::chat(&identity, &config.chat).unwrap();
     let stats = switchboard_app::ports::stats(&identity, &config.stats).unwrap();
     let mail = switchboard_app::ports::mail(&identity, &config, "").unwrap();
+    let identity_for_notifications = identity.clone();
     let demo = DemoService::new(identity, chat.clone());
-    let context = JobContext { chat, stats, mail };
+    let notifications =
+        switchboard_app::ports::notifications(&identity_for_notifications, &config.notifications);
+    let context = JobContext { chat, stats, mail, notifications };
     let (queue, listener) = PgJobQueue::new(db.pool(), db.url());
     tokio::spawn(listener.run());
     let mut account = DemoAccount {

@@ -18,7 +18,7 @@ use switchboard_memory::{
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatPolicy, ChatService,
     EventLogService, HealthService, Identity, IdentityPolicy, JobAdminService, MailPolicy,
-    MailService, StatsPolicy, StatsService,
+    MailService, NotificationPolicy, NotificationService, StatsPolicy, StatsService,
 };
 
 use crate::fake_mail::FakeMail;
@@ -144,6 +144,11 @@ pub fn deps_with(probe: StaticReadiness, identity: Identity<TestPorts>) -> AppDe
             identity.clock.clone(),
             StatsPolicy::default(),
             std::sync::Arc::new(switchboard_domain::analytics::Sequential),
+        )),
+        notifications: web::Data::new(NotificationService::new(
+            identity.uow.clone(),
+            identity.clock.clone(),
+            NotificationPolicy::default(),
         )),
         health: web::Data::new(HealthService::new(
             probe,

@@ -3,7 +3,6 @@
 //! has a dedupe key the store keeps unique, so a notification made twice is stored once.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::marker::PhantomData;
 
 use chrono::{DateTime, Utc};
 use switchboard_domain::mail::{FolderRole, MailAccountId};
@@ -16,30 +15,30 @@ use switchboard_domain::notifications::{
 };
 use switchboard_domain::{Event, EventPosition, NewEvent, UserId};
 use switchboard_ports::{
-    BoxFuture, ChatStore, Clock, MailStore, NotificationStore, Ports, StoreError, Transaction,
+    BoxFuture, ChatStore, Clock, MailStore, NotificationStore, StoreError, Transaction,
 };
 
 use crate::events::EventConsumer;
 
 /// Reads connections' status changes, new mail, channels' posts and webhooks' changes, and
 /// makes their owners' notifications (see `docs/notifications.md` for when each kind fires).
-pub struct NotificationConsumer<P: Ports> {
-    clock: P::Clock,
-    ports: PhantomData<fn() -> P>,
+pub struct NotificationConsumer<C> {
+    clock: C,
 }
 
-impl<P: Ports> std::fmt::Debug for NotificationConsumer<P> {
+impl<C> std::fmt::Debug for NotificationConsumer<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(Self::NAME)
     }
 }
 
-impl<P: Ports> NotificationConsumer<P> {
+impl<C> NotificationConsumer<C> {
     /// The consumer's name (its checkpoint's key).
     pub const NAME: &'static str = "notifications";
 
-    pub(super) fn new(clock: P::Clock) -> Self {
-        Self { clock, ports: PhantomData }
+    /// The consumer, dating what it makes by `clock`.
+    pub fn new(clock: C) -> Self {
+        Self { clock }
     }
 }
 
@@ -111,6 +110,10 @@ where
         if change.synced() {
             let key = first_sync_mark(change.connection, &change.object_id);
             if self.mark(&key, owner, true).await? {
+                // Mail this batch read before is no longer the first sync's from here on.
+                if let Ok(account) = change.object_id.parse::<MailAccountId>() {
+                    self.inboxes.remove(&account);
+                }
                 self.make(owner, NotificationParams::FirstSync { connection }, key);
             }
         } else if change.needs_reauth() {
@@ -234,9 +237,9 @@ where
     }
 }
 
-impl<P, Tx> EventConsumer<Tx> for NotificationConsumer<P>
+impl<C, Tx> EventConsumer<Tx> for NotificationConsumer<C>
 where
-    P: Ports,
+    C: Clock,
     Tx: ChatStore + MailStore + NotificationStore + Transaction,
 {
     fn name(&self) -> &str {

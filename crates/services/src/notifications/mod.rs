@@ -81,7 +81,7 @@ pub struct NotificationService<P: Ports> {
     uow: P::Uow,
     clock: P::Clock,
     policy: Arc<NotificationPolicy>,
-    consumer: Arc<NotificationConsumer<P>>,
+    consumer: Arc<NotificationConsumer<P::Clock>>,
 }
 
 impl<P: Ports> std::fmt::Debug for NotificationService<P> {
@@ -108,8 +108,14 @@ impl<P: Ports> NotificationService<P> {
         Self { uow, clock, policy: Arc::new(policy), consumer }
     }
 
+    /// The same service (its consumer and policy) reaching the store through `uow`.
+    #[must_use]
+    pub fn with_uow(&self, uow: P::Uow) -> Self {
+        Self { uow, ..self.clone() }
+    }
+
     /// The event consumer that makes notifications.
-    pub fn consumer(&self) -> Arc<NotificationConsumer<P>> {
+    pub fn consumer(&self) -> Arc<NotificationConsumer<P::Clock>> {
         self.consumer.clone()
     }
 
