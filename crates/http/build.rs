@@ -18,7 +18,11 @@ const API_PACKAGE: &str = "switchboard.v1";
 
 /// Lists a request may leave out (proto3 has no `optional repeated`): an absent one is empty.
 const OPTIONAL_LISTS: &[&str] =
-    &[".switchboard.v1.SendMailRequest.cc", ".switchboard.v1.UpdateWebhookRequest.events"];
+    &[
+        ".switchboard.v1.SendMailRequest.cc",
+        ".switchboard.v1.UpdateWebhookRequest.events",
+        ".switchboard.v1.MarkNotificationsReadRequest.ids",
+    ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = "../../proto";
@@ -32,6 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "switchboard/v1/stats.proto",
         "switchboard/v1/mail.proto",
         "switchboard/v1/webhooks.proto",
+        "switchboard/v1/notifications.proto",
     ];
     let descriptors = protox::compile(files, [root])?;
     let mut config = prost_build::Config::new();

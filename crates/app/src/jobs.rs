@@ -11,9 +11,10 @@ use switchboard_services::jobs::{
     BackgroundJob, JobRegistry, NoopJob, SleepJob, Worker, WorkerConfig,
 };
 use switchboard_services::mail::{MailSyncAllJob, MailSyncJob};
+use switchboard_services::notifications::{NotificationsExpireJob, NotificationsUpdateJob};
 use switchboard_services::stats::StatsUpdateJob;
 use switchboard_services::webhooks::{WebhookDeliverJob, WebhookDispatchJob, WebhookDispatcher};
-use switchboard_services::{ChatService, Identity, MailService, StatsService};
+use switchboard_services::{ChatService, Identity, MailService, NotificationService, StatsService};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
@@ -33,6 +34,8 @@ pub struct JobContext {
     pub mail: MailService<PgPorts>,
     /// Webhook deliveries.
     pub webhooks: WebhookDispatcher<PgPorts, HttpWebhookSender>,
+    /// Notifications: the consumer that makes them, and expiry.
+    pub notifications: NotificationService<PgPorts>,
 }
 
 impl JobContext {
@@ -47,6 +50,7 @@ impl JobContext {
             stats: crate::ports::stats(identity, &config.stats)?,
             mail: crate::ports::mail(identity, config, "")?,
             webhooks: crate::ports::webhook_dispatcher(identity, &config.webhooks)?,
+            notifications: crate::ports::notifications(identity, &config.notifications),
         })
     }
 }
@@ -67,6 +71,8 @@ pub fn registry() -> JobRegistry<JobContext> {
         .register_with::<WebhookDeliverJob<PgPorts, HttpWebhookSender>>(|c: &JobContext| {
             c.webhooks.clone()
         })
+        .register_with::<NotificationsUpdateJob<PgPorts>>(|c: &JobContext| c.notifications.clone())
+        .register_with::<NotificationsExpireJob<PgPorts>>(|c: &JobContext| c.notifications.clone())
 }
 
 /// Creates or updates the recurring schedules (the sync of every chat source, the update of
@@ -84,6 +90,8 @@ pub async fn schedule_recurring(queue: &PgJobQueue, config: &Config) -> Result<(
             WebhookDispatchJob::<PgPorts, HttpWebhookSender>::JOB_TYPE,
             config.webhooks.dispatch_interval_secs,
         ),
+        (NotificationsUpdateJob::<PgPorts>::JOB_TYPE, config.notifications.update_interval_secs),
+        (NotificationsExpireJob::<PgPorts>::JOB_TYPE, config.notifications.expire_interval_secs),
     ] {
         queue
             .schedule(RecurringJob {

@@ -109,6 +109,18 @@ pub fn stats_policy(config: &crate::config::StatsConfig) -> switchboard_services
     }
 }
 
+/// The notification service over `identity`'s unit of work, from configuration.
+pub fn notifications(
+    identity: &Identity<PgPorts>,
+    config: &crate::config::NotificationsConfig,
+) -> switchboard_services::NotificationService<PgPorts> {
+    let policy = switchboard_services::NotificationPolicy {
+        retention: Duration::from_secs(config.retention_days.max(1).saturating_mul(86_400)),
+        ..switchboard_services::NotificationPolicy::default()
+    };
+    switchboard_services::NotificationService::new(identity.uow.clone(), SystemClock, policy)
+}
+
 /// The pool running the analytics' parallel parts: one thread per core, shared by every
 /// computation of the process (each of the `stats.max_concurrent` computations at once splits
 /// its work into parts on it, so the threads never exceed the cores).

@@ -17,6 +17,7 @@ pub mod mail_links;
 pub mod mail_stats;
 pub mod mail_threads;
 pub mod webhooks;
+pub mod notifications;
 
 use std::future::Future;
 use std::time::Duration;
@@ -28,8 +29,8 @@ use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, Sou
 use switchboard_domain::identity::{EmailAddress, Role, User};
 use switchboard_ports::{
     ChatStatsStore, ChatStore, EventReader, IdentityStores, JobAdmin, JobQueue, MailLinkStore,
-    MailStatsStore, MailStore, OAuthStateStore, SealedSecret, SealedSecretStore, StoreError,
-    UnitOfWork, UserStore, WebhookStore,
+    MailStatsStore, MailStore, NotificationStore, OAuthStateStore, SealedSecret, SealedSecretStore,
+    StoreError, UnitOfWork, UserStore, WebhookStore,
 };
 
 /// A fresh store of one adapter, and its ports.
@@ -43,7 +44,8 @@ pub trait StoreHarness: Send + Sync + Sized + 'static {
                     + MailStore
                     + MailLinkStore
                     + MailStatsStore
-                    + WebhookStore,
+                    + WebhookStore
+                    + NotificationStore,
         > + Clone;
     /// Its reader of the event log.
     type Events: EventReader;
@@ -259,6 +261,12 @@ macro_rules! store_contract {
             webhooks::webhooks_are_listed_by_owner_changed_and_deleted_with_their_secret,
             webhooks::the_outbox_keeps_order_and_its_head_is_the_oldest_pending,
             webhooks::delivery_pages_run_newest_first_with_their_attempts,
+            notifications::notifications_are_stored_once_per_key_and_paged_newest_first,
+            notifications::reading_and_deleting_stay_with_their_owner,
+            notifications::expiry_marks_and_opt_outs,
+            notifications::the_consumer_makes_each_kind_once,
+            notifications::two_consumers_at_once_make_each_notification_once,
+            notifications::an_opted_out_kind_is_not_made,
         );
     };
     (@cases $harness:ty; $($module:ident :: $case:ident),* $(,)?) => {

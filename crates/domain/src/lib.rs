@@ -13,6 +13,7 @@ pub mod ids;
 pub mod jobs;
 pub mod mail;
 pub mod mail_stats;
+pub mod notifications;
 pub mod service_info;
 pub mod webhooks;
 

@@ -9,7 +9,8 @@ use actix_web::{App, Error, HttpResponse, web};
 use switchboard_ports::Ports;
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatService, EventLogService,
-    HealthService, JobAdminService, MailService, StatsService, WebhookService,
+    HealthService, JobAdminService, MailService, NotificationService, StatsService,
+    WebhookService,
 };
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -64,6 +65,8 @@ pub struct AppDeps<P: Ports> {
     pub mail: web::Data<MailService<P>>,
     /// Webhooks.
     pub webhooks: web::Data<WebhookService<P>>,
+    /// The caller's notifications and their preferences.
+    pub notifications: web::Data<NotificationService<P>>,
     /// HTTP settings.
     pub settings: HttpSettings,
 }
@@ -83,6 +86,7 @@ impl<P: Ports> Clone for AppDeps<P> {
             stats: self.stats.clone(),
             mail: self.mail.clone(),
             webhooks: self.webhooks.clone(),
+            notifications: self.notifications.clone(),
             settings: self.settings.clone(),
         }
     }
@@ -139,6 +143,7 @@ pub fn build_app<P: Ports>(
         .app_data(deps.stats)
         .app_data(deps.mail)
         .app_data(deps.webhooks)
+        .app_data(deps.notifications)
         .app_data(web::Data::new(TrustForwardedFor(deps.settings.trust_forwarded_for)))
         .app_data(web::Data::new(BodyLimit(deps.settings.body_limit)))
         .configure(routes::configure::<P>)

@@ -210,6 +210,7 @@ impl ResponseError for ApiError {
 mod chat;
 mod identity;
 mod mail;
+mod notifications;
 mod operations;
 mod stats;
 mod store;

@@ -21,7 +21,8 @@ use crate::encoding::{JSON, PROTOBUF};
 use crate::envelope::{ErrorEnvelope, FieldError, Status};
 use crate::proto::v1::MailInteractionRequired;
 use crate::routes::{
-    admin, api_keys, auth, chat, events, mail, mail_stats, me, meta, stats, webhooks,
+    admin, api_keys, auth, chat, events, mail, mail_stats, me, meta, notifications, stats,
+    webhooks,
 };
 
 /// The API's document.
@@ -50,6 +51,11 @@ use crate::routes::{
         auth::delete_session::delete_session,
         me::get::get,
         me::update::update,
+        me::preferences::get,
+        me::preferences::update,
+        notifications::list::list,
+        notifications::mark_read::mark_read,
+        notifications::delete::delete,
         api_keys::create::create,
         api_keys::list::list,
         api_keys::delete::delete,
@@ -114,6 +120,9 @@ use crate::routes::{
         (name = "meta", description = "Liveness, readiness and build information"),
         (name = "auth", description = "Registration, login, tokens and sessions"),
         (name = "me", description = "The caller's account"),
+        (name = "notifications", description = "The caller's notifications, made from the \
+                                                event log (kinds and preferences: \
+                                                docs/notifications.md)"),
         (name = "api-keys", description = "API keys for devices and integrations"),
         (name = "admin", description = "User and job queue administration (admins)"),
         (name = "events", description = "The event log: every change, for downstream processing"),

@@ -13,6 +13,7 @@ pub mod mail;
 pub mod mail_stats;
 pub mod me;
 pub mod meta;
+pub mod notifications;
 pub mod paging;
 pub mod stats;
 pub mod webhooks;
@@ -103,6 +104,23 @@ pub fn configure<P: Ports>(cfg: &mut web::ServiceConfig) {
         )
         .service(
             resource("/api/webhooks/{id}/test").route(web::post().to(webhooks::test::test::<P>)),
+        )
+        .service(
+            resource("/api/me/preferences")
+                .route(web::get().to(me::preferences::get::<P>))
+                .route(web::patch().to(me::preferences::update::<P>)),
+        )
+        .service(
+            resource("/api/notifications")
+                .route(web::get().to(notifications::list::list::<P>)),
+        )
+        .service(
+            resource("/api/notifications/read")
+                .route(web::post().to(notifications::mark_read::mark_read::<P>)),
+        )
+        .service(
+            resource("/api/notifications/{id}")
+                .route(web::delete().to(notifications::delete::delete::<P>)),
         );
     // Groups under a common prefix are scopes: the router compares the prefix once instead of
     // trying each of their patterns (a regular expression per path with an `{id}`) in turn.

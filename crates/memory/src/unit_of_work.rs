@@ -39,6 +39,8 @@ pub struct MemoryState {
     pub oauth_states: crate::oauth::OAuthStates,
     /// Webhooks and their outboxes.
     pub webhooks: crate::webhooks::WebhookState,
+    /// Notifications, their consumer's marks and users' opt-outs.
+    pub notifications: crate::notifications::NotificationState,
 }
 
 /// The in-memory store, its unit of work and its job queue. Clones share the same state.

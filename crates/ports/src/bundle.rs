@@ -4,7 +4,9 @@
 use crate::identity::{Clock, IdentityStores, PasswordHasher, SecretBox, TokenIssuer};
 use crate::{ChatSourceFactory, ChatStatsStore, ChatStore, OAuthStateStore};
 use crate::{EventReader, JobAdmin, ReadinessProbe, UnitOfWork};
-use crate::{MailAdapters, MailLinkStore, MailStatsStore, MailStore, WebhookStore};
+use crate::{
+    MailAdapters, MailLinkStore, MailStatsStore, MailStore, NotificationStore, WebhookStore,
+};
 
 /// A complete set of adapters. The app defines one over PostgreSQL; the memory crate one for
 /// tests and embedders.
@@ -20,7 +22,8 @@ pub trait Ports: Send + Sync + 'static {
                     + MailStore
                     + MailLinkStore
                     + MailStatsStore
-                    + WebhookStore,
+                    + WebhookStore
+                    + NotificationStore,
         > + Clone;
     /// Reads of the event log.
     type Events: EventReader + Clone;

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod mail;
 pub mod mail_stats;
 pub mod migrations;
+pub mod notifications;
 pub mod oauth;
 pub mod ops;
 pub mod pool;

@@ -314,6 +314,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    notification_marks (key) {
+        key -> Text,
+        user_id -> Uuid,
+        created_at -> Timestamptz,
+        lasting -> Bool,
+    }
+}
+
+diesel::table! {
+    notification_opt_outs (user_id, kind) {
+        user_id -> Uuid,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        kind -> Text,
+        params -> Jsonb,
+        message -> Text,
+        dedupe_key -> Text,
+        created_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     recurring_jobs (name) {
         name -> Text,
         job_type -> Text,
@@ -447,6 +476,9 @@ diesel::joinable!(mail_message_folders -> mail_messages (message_id));
 diesel::joinable!(mail_messages -> mail_accounts (account_id));
 diesel::joinable!(mail_pending_links -> users (user_id));
 diesel::joinable!(mail_thread_summaries -> mail_accounts (account_id));
+diesel::joinable!(notification_marks -> users (user_id));
+diesel::joinable!(notification_opt_outs -> users (user_id));
+diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sealed_secrets -> users (owner_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -478,6 +510,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_messages,
     mail_pending_links,
     mail_thread_summaries,
+    notification_marks,
+    notification_opt_outs,
+    notifications,
     recurring_jobs,
     refresh_tokens,
     sealed_secrets,

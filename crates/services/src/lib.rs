@@ -9,6 +9,7 @@ pub mod identity;
 pub mod job_admin;
 pub mod jobs;
 pub mod mail;
+pub mod notifications;
 pub mod oauth_flow;
 pub mod stats;
 pub mod webhooks;
@@ -28,5 +29,9 @@ pub use identity::{
 };
 pub use job_admin::{JobAdminError, JobAdminService};
 pub use mail::{MailPolicy, MailService, MailServiceError};
+pub use notifications::{
+    KindPreference, NotificationError, NotificationPage, NotificationPolicy, NotificationService,
+    ReadRequest,
+};
 pub use stats::{StatsError, StatsPolicy, StatsService};
 pub use webhooks::{WebhookError, WebhookPolicy, WebhookService};

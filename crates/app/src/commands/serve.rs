@@ -12,7 +12,7 @@ use switchboard_postgres::{PgEventLog, PgJobQueue, PgPool, PgReadiness, PgUnitOf
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatPolicy, ChatService, DemoService,
     EventLogService, HealthService, Identity, JobAdminService, MailPolicy, MailService,
-    SlackOAuthPolicy, StatsService,
+    NotificationService, SlackOAuthPolicy, StatsService,
 };
 
 use crate::chat::ProviderSources;
@@ -41,6 +41,7 @@ pub struct SharedDeps {
     /// One for the process: its limit on concurrent computations and its one-computation-
     /// per-channel guard hold across workers; each worker reads through its own pool.
     stats: StatsService<PgPorts>,
+    notifications: NotificationService<PgPorts>,
     mail: ProviderMail,
     mail_policy: MailPolicy,
     webhook_policy: switchboard_services::WebhookPolicy,
@@ -59,6 +60,7 @@ impl SharedDeps {
         let identity = crate::ports::identity(pool, &config.auth)?;
         Ok(Self {
             stats: crate::ports::stats(&identity, &config.stats)?,
+            notifications: crate::ports::notifications(&identity, &config.notifications),
             identity,
             sources: ProviderSources::new(&config.chat)?,
             chat_policy: crate::chat::policy(&config.chat),
@@ -131,6 +133,7 @@ impl SharedDeps {
                 self.sources.clone(),
                 self.webhook_policy.clone(),
             )),
+            notifications: web::Data::new(self.notifications.with_uow(identity_uow.clone())),
             stats: web::Data::new(self.stats.with_uow(identity_uow)),
             settings: self.settings.clone(),
         }
@@ -251,6 +254,7 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
         stats: on_main.stats.get_ref().clone(),
         mail: on_main.mail.get_ref().clone(),
         webhooks: crate::ports::webhook_dispatcher(&shared.identity, &config.webhooks)?,
+        notifications: on_main.notifications.get_ref().clone(),
     };
     let mut workers = crate::jobs::spawn_workers(
         &queue,

@@ -6,6 +6,7 @@ mod auth;
 mod chat;
 mod mail;
 mod sandbox;
+mod notifications;
 mod stats;
 mod webhooks;
 
@@ -24,6 +25,7 @@ pub use auth::{
 pub use chat::{ChatConfig, SlackOAuthConfig};
 pub use mail::{GoogleConfig, MailConfig, MicrosoftConfig};
 pub use sandbox::{DemoConfig, SandboxConfig};
+pub use notifications::NotificationsConfig;
 pub use stats::StatsConfig;
 pub use webhooks::WebhooksConfig;
 
@@ -137,6 +139,8 @@ pub struct Config {
     pub metrics: MetricsConfig,
     /// Webhooks.
     pub webhooks: WebhooksConfig,
+    /// Per-user notifications.
+    pub notifications: NotificationsConfig,
 }
 
 /// Prometheus metrics (`GET /metrics`).

@@ -49,8 +49,9 @@ async fn the_demo_account_is_seeded_idempotently_and_its_data_ingested() {
     let stats = switchboard_app::ports::stats(&identity, &config.stats).unwrap();
     let mail = switchboard_app::ports::mail(&identity, &config, "").unwrap();
     let webhooks = switchboard_app::ports::webhook_dispatcher(&identity, &config.webhooks).unwrap();
+    let notifications = switchboard_app::ports::notifications(&identity, &config.notifications);
     let demo = DemoService::new(identity, chat.clone());
-    let context = JobContext { chat, stats, mail, webhooks };
+    let context = JobContext { chat, stats, mail, webhooks, notifications };
     let (queue, listener) = PgJobQueue::new(db.pool(), db.url());
     tokio::spawn(listener.run());
     let mut account = DemoAccount {

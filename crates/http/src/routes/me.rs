@@ -1,4 +1,5 @@
 //! The caller's own account.
 
 pub mod get;
+pub mod preferences;
 pub mod update;

@@ -19,6 +19,7 @@ mod mail;
 mod mail_link;
 mod me;
 mod negotiation;
+mod notifications;
 mod openapi;
 mod ownership;
 mod rate_limits;

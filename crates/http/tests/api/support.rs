@@ -18,7 +18,8 @@ use switchboard_memory::{
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatPolicy, ChatService,
     EventLogService, HealthService, Identity, IdentityPolicy, JobAdminService, MailPolicy,
-    MailService, StatsPolicy, StatsService, WebhookPolicy, WebhookService,
+    MailService, NotificationPolicy, NotificationService, StatsPolicy, StatsService,
+    WebhookPolicy, WebhookService,
 };
 
 use crate::fake_mail::FakeMail;
@@ -151,6 +152,11 @@ pub fn deps_with(probe: StaticReadiness, identity: Identity<TestPorts>) -> AppDe
             identity.secrets.clone(),
             NoChatSources,
             WebhookPolicy::default(),
+        )),
+        notifications: web::Data::new(NotificationService::new(
+            identity.uow.clone(),
+            identity.clock.clone(),
+            NotificationPolicy::default(),
         )),
         health: web::Data::new(HealthService::new(
             probe,

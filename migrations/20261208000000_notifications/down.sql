@@ -1,0 +1,3 @@
+DROP TABLE notification_opt_outs;
+DROP TABLE notification_marks;
+DROP TABLE notifications;
