@@ -14,6 +14,7 @@ pub mod no_mail;
 pub mod oauth;
 pub mod readiness;
 mod reads;
+pub mod stream;
 pub mod unit_of_work;
 mod words;
 

@@ -37,6 +37,8 @@ pub struct MemoryState {
     pub mail: crate::mail::MailState,
     /// OAuth authorizations in flight, by state hash.
     pub oauth_states: crate::oauth::OAuthStates,
+    /// Stream tickets, by hash.
+    pub stream_tickets: crate::stream::StreamTickets,
 }
 
 /// The in-memory store, its unit of work and its job queue. Clones share the same state.
@@ -115,9 +117,11 @@ impl UnitOfWork for MemoryStore {
         let mut tx = MemoryTx { state: working, tx: tx_id };
         let value = work(&mut tx).await?;
         let enqueued = tx.state.next_job - committed.next_job;
+        let appended = tx.state.next_event - committed.next_event;
         *committed = tx.state;
         drop(committed);
-        self.wake_workers(usize::try_from(enqueued).unwrap_or(0));
+        // One counter wakes job workers and event feeds alike: a spurious wake-up costs a look.
+        self.wake_workers(usize::try_from(enqueued + appended).unwrap_or(0));
         Ok(value)
     }
 

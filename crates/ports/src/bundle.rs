@@ -4,7 +4,7 @@
 use crate::identity::{Clock, IdentityStores, PasswordHasher, SecretBox, TokenIssuer};
 use crate::{ChatSourceFactory, ChatStatsStore, ChatStore, OAuthStateStore};
 use crate::{EventReader, JobAdmin, ReadinessProbe, UnitOfWork};
-use crate::{MailAdapters, MailLinkStore, MailStatsStore, MailStore};
+use crate::{MailAdapters, MailLinkStore, MailStatsStore, MailStore, StreamTicketStore};
 
 /// A complete set of adapters. The app defines one over PostgreSQL; the memory crate one for
 /// tests and embedders.
@@ -19,7 +19,8 @@ pub trait Ports: Send + Sync + 'static {
                     + OAuthStateStore
                     + MailStore
                     + MailLinkStore
-                    + MailStatsStore,
+                    + MailStatsStore
+                    + StreamTicketStore,
         > + Clone;
     /// Reads of the event log.
     type Events: EventReader + Clone;

@@ -357,6 +357,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    stream_tickets (ticket_hash) {
+        ticket_hash -> Bytea,
+        user_id -> Uuid,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     throttles (bucket) {
         bucket -> Text,
         hits -> Int4,
@@ -403,6 +411,7 @@ diesel::joinable!(mail_thread_summaries -> mail_accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sealed_secrets -> users (owner_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(stream_tickets -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
@@ -432,6 +441,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     sealed_secrets,
     sessions,
+    stream_tickets,
     throttles,
     users,
 );

@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod mail;
 pub mod oauth_flow;
 pub mod stats;
+pub mod stream;
 
 pub use chat::{
     ChannelUpdate, ChatPolicy, ChatService, ChatServiceError, ConnectSource, Connected,
@@ -28,3 +29,4 @@ pub use identity::{
 pub use job_admin::{JobAdminError, JobAdminService};
 pub use mail::{MailPolicy, MailService, MailServiceError};
 pub use stats::{StatsError, StatsPolicy, StatsService};
+pub use stream::{IssuedTicket, StreamError, StreamHub, StreamService};
