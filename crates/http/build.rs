@@ -30,6 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "switchboard/v1/chat.proto",
         "switchboard/v1/stats.proto",
         "switchboard/v1/mail.proto",
+        "switchboard/v1/stream.proto",
     ];
     let descriptors = protox::compile(files, [root])?;
     let mut config = prost_build::Config::new();

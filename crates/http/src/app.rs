@@ -9,7 +9,7 @@ use actix_web::{App, Error, HttpResponse, web};
 use switchboard_ports::Ports;
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatService, EventLogService,
-    HealthService, JobAdminService, MailService, StatsService,
+    HealthService, JobAdminService, MailService, StatsService, StreamService,
 };
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -59,6 +59,8 @@ pub struct AppDeps<P: Ports> {
     pub stats: web::Data<StatsService<P>>,
     /// Linked mailboxes.
     pub mail: web::Data<MailService<P>>,
+    /// The live event stream.
+    pub stream: web::Data<StreamService<P>>,
     /// HTTP settings.
     pub settings: HttpSettings,
 }
@@ -77,6 +79,7 @@ impl<P: Ports> Clone for AppDeps<P> {
             chat: self.chat.clone(),
             stats: self.stats.clone(),
             mail: self.mail.clone(),
+            stream: self.stream.clone(),
             settings: self.settings.clone(),
         }
     }
@@ -132,6 +135,7 @@ pub fn build_app<P: Ports>(
         .app_data(deps.chat)
         .app_data(deps.stats)
         .app_data(deps.mail)
+        .app_data(deps.stream)
         .app_data(web::Data::new(TrustForwardedFor(deps.settings.trust_forwarded_for)))
         .app_data(web::Data::new(BodyLimit(deps.settings.body_limit)))
         .configure(routes::configure::<P>)

@@ -213,3 +213,4 @@ mod mail;
 mod operations;
 mod stats;
 mod store;
+mod stream;

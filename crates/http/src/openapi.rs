@@ -20,7 +20,9 @@ use utoipa::{Modify, OpenApi};
 use crate::encoding::{JSON, PROTOBUF};
 use crate::envelope::{ErrorEnvelope, FieldError, Status};
 use crate::proto::v1::MailInteractionRequired;
-use crate::routes::{admin, api_keys, auth, chat, events, mail, mail_stats, me, meta, stats};
+use crate::routes::{
+    admin, api_keys, auth, chat, events, mail, mail_stats, me, meta, stats, stream,
+};
 
 /// The API's document.
 #[derive(Debug, OpenApi)]
@@ -57,6 +59,8 @@ use crate::routes::{admin, api_keys, auth, chat, events, mail, mail_stats, me, m
         admin::jobs_retry::retry,
         admin::jobs_delete::delete,
         events::list::list,
+        stream::open::open,
+        stream::ticket::create,
         chat::connect::connect,
         chat::list_sources::list,
         chat::get_source::get,
@@ -107,6 +111,7 @@ use crate::routes::{admin, api_keys, auth, chat, events, mail, mail_stats, me, m
         (name = "api-keys", description = "API keys for devices and integrations"),
         (name = "admin", description = "User and job queue administration (admins)"),
         (name = "events", description = "The event log: every change, for downstream processing"),
+        (name = "stream", description = "The caller's events, live, as Server-Sent Events"),
         (name = "chat", description = "Chat sources (Slack, Mattermost), their channels and posts"),
         (name = "mail", description = "Linked mailboxes (Outlook, Gmail): linking, folders, \
                                        messages, threads, attachments, sending, and analytics \

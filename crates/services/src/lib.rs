@@ -29,4 +29,4 @@ pub use identity::{
 pub use job_admin::{JobAdminError, JobAdminService};
 pub use mail::{MailPolicy, MailService, MailServiceError};
 pub use stats::{StatsError, StatsPolicy, StatsService};
-pub use stream::{IssuedTicket, StreamError, StreamHub, StreamService};
+pub use stream::{IssuedTicket, StreamError, StreamHub, StreamPolicy, StreamService};

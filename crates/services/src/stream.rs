@@ -48,13 +48,22 @@ pub struct IssuedTicket {
     pub expires_at: DateTime<Utc>,
 }
 
+/// The stream's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamPolicy {
+    /// How long a ticket opens the stream.
+    pub ticket_ttl: Duration,
+    /// How often an idle connection gets a heartbeat, so proxies and clients see it alive.
+    pub heartbeat: Duration,
+}
+
 /// The stream's use cases.
 pub struct StreamService<P: Ports> {
     uow: P::Uow,
     clock: P::Clock,
     reader: P::Events,
     hub: StreamHub,
-    ticket_ttl: Duration,
+    policy: StreamPolicy,
 }
 
 impl<P: Ports> Clone for StreamService<P> {
@@ -64,7 +73,7 @@ impl<P: Ports> Clone for StreamService<P> {
             clock: self.clock.clone(),
             reader: self.reader.clone(),
             hub: self.hub.clone(),
-            ticket_ttl: self.ticket_ttl,
+            policy: self.policy,
         }
     }
 }
@@ -76,15 +85,20 @@ impl<P: Ports> std::fmt::Debug for StreamService<P> {
 }
 
 impl<P: Ports> StreamService<P> {
-    /// The stream over `hub`, replaying through `reader`; tickets live `ticket_ttl`.
+    /// The stream over `hub`, replaying through `reader`.
     pub fn new(
         uow: P::Uow,
         clock: P::Clock,
         reader: P::Events,
         hub: StreamHub,
-        ticket_ttl: Duration,
+        policy: StreamPolicy,
     ) -> Self {
-        Self { uow, clock, reader, hub, ticket_ttl }
+        Self { uow, clock, reader, hub, policy }
+    }
+
+    /// The settings.
+    pub fn policy(&self) -> StreamPolicy {
+        self.policy
     }
 
     /// The process's fan-out.
@@ -99,7 +113,8 @@ impl<P: Ports> StreamService<P> {
     pub async fn issue_ticket(&self, user: UserId) -> Result<IssuedTicket, StreamError> {
         let (ticket, ticket_hash) = opaque::refresh_token().map_err(StreamError::Random)?;
         let now = self.clock.now();
-        let ttl = chrono::Duration::from_std(self.ticket_ttl).unwrap_or(chrono::Duration::MAX);
+        let ttl =
+            chrono::Duration::from_std(self.policy.ticket_ttl).unwrap_or(chrono::Duration::MAX);
         let expires_at = now.checked_add_signed(ttl).unwrap_or(DateTime::<Utc>::MAX_UTC);
         let stored = StreamTicket { ticket_hash, user_id: user, expires_at };
         self.uow

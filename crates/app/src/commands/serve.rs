@@ -12,7 +12,7 @@ use switchboard_postgres::{PgEventLog, PgJobQueue, PgPool, PgReadiness, PgUnitOf
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatPolicy, ChatService, DemoService,
     EventLogService, HealthService, Identity, JobAdminService, MailPolicy, MailService,
-    SlackOAuthPolicy, StatsService,
+    SlackOAuthPolicy, StatsService, StreamHub, StreamPolicy, StreamService,
 };
 
 use crate::chat::ProviderSources;
@@ -44,6 +44,9 @@ pub struct SharedDeps {
     mail: ProviderMail,
     mail_policy: MailPolicy,
     queue: PgJobQueue,
+    /// One for the process: every worker's connections subscribe to the one fan-out.
+    stream_hub: StreamHub,
+    stream_policy: StreamPolicy,
     settings: HttpSettings,
 }
 
@@ -63,6 +66,11 @@ impl SharedDeps {
             mail: ProviderMail::new(&config.mail)?,
             mail_policy: crate::mail::policy(config, &mail_callback_url(config)),
             queue,
+            stream_hub: StreamHub::new(config.stream.channel_capacity),
+            stream_policy: StreamPolicy {
+                ticket_ttl: Duration::from_secs(config.stream.ticket_ttl_secs),
+                heartbeat: Duration::from_secs(config.stream.heartbeat_secs.max(1)),
+            },
             settings: HttpSettings {
                 body_limit: config.server.body_limit_bytes,
                 cors_origins: config.cors.allowed_origins.clone(),
@@ -107,9 +115,21 @@ impl SharedDeps {
                 self.mail.clone(),
                 self.mail_policy.clone(),
             )),
-            stats: web::Data::new(self.stats.with_uow(identity_uow)),
+            stats: web::Data::new(self.stats.with_uow(identity_uow.clone())),
+            stream: web::Data::new(StreamService::new(
+                identity_uow,
+                SystemClock,
+                PgEventLog::new(pool.clone()),
+                self.stream_hub.clone(),
+                self.stream_policy,
+            )),
             settings: self.settings.clone(),
         }
+    }
+
+    /// The process's stream fan-out, for `serve` to run.
+    pub fn stream_hub(&self) -> &StreamHub {
+        &self.stream_hub
     }
 
     /// A factory for [`switchboard_http::serve`]: each server worker gets its own pool of
@@ -205,6 +225,15 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
         tracing::warn!(error = %e, "cannot schedule the recurring jobs");
     }
     let shared = SharedDeps::new(config, pool.clone(), queue.clone())?;
+    // One LISTEN connection and one reader of the log for the process's streams.
+    let (feed, event_listener) =
+        switchboard_postgres::PgEventFeed::new(pool.clone(), config.database.listen_url());
+    tokio::spawn(event_listener.run());
+    tokio::spawn(shared.stream_hub().run(
+        PgEventLog::new(pool.clone()),
+        feed,
+        Duration::from_millis(config.stream.poll_interval_ms.max(10)),
+    ));
     let on_main = shared.on_pool(&pool);
     let context = crate::jobs::JobContext {
         chat: on_main.chat.get_ref().clone(),

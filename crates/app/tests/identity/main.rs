@@ -19,5 +19,6 @@ mod seed;
 mod slack_events;
 mod stats;
 mod stats_consumer;
+mod stream;
 mod support;
 mod unavailable;

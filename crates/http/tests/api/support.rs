@@ -18,7 +18,7 @@ use switchboard_memory::{
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatPolicy, ChatService,
     EventLogService, HealthService, Identity, IdentityPolicy, JobAdminService, MailPolicy,
-    MailService, StatsPolicy, StatsService,
+    MailService, StatsPolicy, StatsService, StreamHub, StreamPolicy, StreamService,
 };
 
 use crate::fake_mail::FakeMail;
@@ -144,6 +144,16 @@ pub fn deps_with(probe: StaticReadiness, identity: Identity<TestPorts>) -> AppDe
             identity.clock.clone(),
             StatsPolicy::default(),
             std::sync::Arc::new(switchboard_domain::analytics::Sequential),
+        )),
+        stream: web::Data::new(StreamService::new(
+            identity.uow.clone(),
+            identity.clock.clone(),
+            identity.uow.clone(),
+            StreamHub::new(16),
+            StreamPolicy {
+                ticket_ttl: std::time::Duration::from_secs(60),
+                heartbeat: std::time::Duration::from_secs(15),
+            },
         )),
         health: web::Data::new(HealthService::new(
             probe,

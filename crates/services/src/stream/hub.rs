@@ -124,7 +124,8 @@ impl StreamHub {
         registry.started = true;
     }
 
-    fn position(&self) -> Option<EventPosition> {
+    /// The last position the hub has read (and handed out).
+    pub fn position(&self) -> Option<EventPosition> {
         lock(&self.inner.registry).position
     }
 
