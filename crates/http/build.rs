@@ -37,6 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "switchboard/v1/mail.proto",
         "switchboard/v1/webhooks.proto",
         "switchboard/v1/notifications.proto",
+        "switchboard/v1/stream.proto",
     ];
     let descriptors = protox::compile(files, [root])?;
     let mut config = prost_build::Config::new();

@@ -10,7 +10,7 @@ use switchboard_ports::Ports;
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatService, EventLogService,
     HealthService, JobAdminService, MailService, NotificationService, StatsService,
-    WebhookService,
+    StreamService, WebhookService,
 };
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -67,6 +67,8 @@ pub struct AppDeps<P: Ports> {
     pub webhooks: web::Data<WebhookService<P>>,
     /// The caller's notifications and their preferences.
     pub notifications: web::Data<NotificationService<P>>,
+    /// The live event stream.
+    pub stream: web::Data<StreamService<P>>,
     /// HTTP settings.
     pub settings: HttpSettings,
 }
@@ -87,6 +89,7 @@ impl<P: Ports> Clone for AppDeps<P> {
             mail: self.mail.clone(),
             webhooks: self.webhooks.clone(),
             notifications: self.notifications.clone(),
+            stream: self.stream.clone(),
             settings: self.settings.clone(),
         }
     }
@@ -144,6 +147,7 @@ pub fn build_app<P: Ports>(
         .app_data(deps.mail)
         .app_data(deps.webhooks)
         .app_data(deps.notifications)
+        .app_data(deps.stream)
         .app_data(web::Data::new(TrustForwardedFor(deps.settings.trust_forwarded_for)))
         .app_data(web::Data::new(BodyLimit(deps.settings.body_limit)))
         .configure(routes::configure::<P>)

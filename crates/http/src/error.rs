@@ -215,3 +215,4 @@ mod operations;
 mod stats;
 mod store;
 mod webhooks;
+mod stream;

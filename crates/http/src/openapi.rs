@@ -22,7 +22,7 @@ use crate::envelope::{ErrorEnvelope, FieldError, Status};
 use crate::proto::v1::MailInteractionRequired;
 use crate::routes::{
     admin, api_keys, auth, chat, events, mail, mail_stats, me, meta, notifications, stats,
-    webhooks,
+    stream, webhooks,
 };
 
 /// The API's document.
@@ -65,6 +65,8 @@ use crate::routes::{
         admin::jobs_retry::retry,
         admin::jobs_delete::delete,
         events::list::list,
+        stream::open::open,
+        stream::ticket::create,
         chat::connect::connect,
         chat::list_sources::list,
         chat::get_source::get,
@@ -128,6 +130,7 @@ use crate::routes::{
         (name = "events", description = "The event log: every change, for downstream processing"),
         (name = "webhooks", description = "Signed HTTP POSTs of the events of what the caller \
                                            owns, retried, with their delivery log"),
+        (name = "stream", description = "The caller's events, live, as Server-Sent Events"),
         (name = "chat", description = "Chat sources (Slack, Mattermost), their channels and posts"),
         (name = "mail", description = "Linked mailboxes (Outlook, Gmail): linking, folders, \
                                        messages, threads, attachments, sending, and analytics \

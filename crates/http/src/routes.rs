@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod paging;
 pub mod stats;
 pub mod webhooks;
+pub mod stream;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -121,7 +122,9 @@ pub fn configure<P: Ports>(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/api/notifications/{id}")
                 .route(web::delete().to(notifications::delete::delete::<P>)),
-        );
+        )
+        .service(resource("/api/stream").route(web::get().to(stream::open::open::<P>)))
+        .service(resource("/api/stream/ticket").route(web::post().to(stream::ticket::create::<P>)));
     // Groups under a common prefix are scopes: the router compares the prefix once instead of
     // trying each of their patterns (a regular expression per path with an `{id}`) in turn.
     cfg.service(web::scope("/api/admin").configure(configure_admin::<P>))

@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod oauth;
 pub mod readiness;
 mod reads;
+pub mod stream;
 pub mod unit_of_work;
 pub mod webhooks;
 mod words;

@@ -41,6 +41,8 @@ pub struct MemoryState {
     pub webhooks: crate::webhooks::WebhookState,
     /// Notifications, their consumer's marks and users' opt-outs.
     pub notifications: crate::notifications::NotificationState,
+    /// Stream tickets, by hash.
+    pub stream_tickets: crate::stream::StreamTickets,
 }
 
 /// The in-memory store, its unit of work and its job queue. Clones share the same state.
@@ -119,9 +121,11 @@ impl UnitOfWork for MemoryStore {
         let mut tx = MemoryTx { state: working, tx: tx_id };
         let value = work(&mut tx).await?;
         let enqueued = tx.state.next_job - committed.next_job;
+        let appended = tx.state.next_event - committed.next_event;
         *committed = tx.state;
         drop(committed);
-        self.wake_workers(usize::try_from(enqueued).unwrap_or(0));
+        // One counter wakes job workers and event feeds alike: a spurious wake-up costs a look.
+        self.wake_workers(usize::try_from(enqueued + appended).unwrap_or(0));
         Ok(value)
     }
 

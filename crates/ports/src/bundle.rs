@@ -5,7 +5,8 @@ use crate::identity::{Clock, IdentityStores, PasswordHasher, SecretBox, TokenIss
 use crate::{ChatSourceFactory, ChatStatsStore, ChatStore, OAuthStateStore};
 use crate::{EventReader, JobAdmin, ReadinessProbe, UnitOfWork};
 use crate::{
-    MailAdapters, MailLinkStore, MailStatsStore, MailStore, NotificationStore, WebhookStore,
+    MailAdapters, MailLinkStore, MailStatsStore, MailStore, NotificationStore, StreamTicketStore,
+    WebhookStore,
 };
 
 /// A complete set of adapters. The app defines one over PostgreSQL; the memory crate one for
@@ -23,7 +24,8 @@ pub trait Ports: Send + Sync + 'static {
                     + MailLinkStore
                     + MailStatsStore
                     + WebhookStore
-                    + NotificationStore,
+                    + NotificationStore
+                    + StreamTicketStore,
         > + Clone;
     /// Reads of the event log.
     type Events: EventReader + Clone;

@@ -18,6 +18,7 @@ pub mod oauth;
 pub mod rate_limit;
 pub mod readiness;
 pub mod store;
+pub mod stream;
 pub mod unit_of_work;
 pub mod webhooks;
 
@@ -46,5 +47,6 @@ pub use oauth::{OAuthGrant, OAuthState, OAuthStateStore};
 pub use rate_limit::{RateGate, Throttled, Try, retrying, with_retries};
 pub use readiness::ReadinessProbe;
 pub use store::{BoxFuture, StoreError};
+pub use stream::{EventFeed, StreamTicket, StreamTicketStore};
 pub use unit_of_work::{Transaction, UnitOfWork};
 pub use webhooks::{DeliveryRecord, OutgoingWebhook, WebhookResponse, WebhookSender, WebhookStore};

@@ -210,3 +210,20 @@ pub async fn after(
         .map_err(store_error)?;
     rows.into_iter().map(Event::try_from).collect()
 }
+
+/// The position of the last settled event, or `None` for an empty log.
+///
+/// # Errors
+/// [`StoreError`] from the database.
+pub async fn tail(conn: &mut AsyncPgConnection) -> Result<Option<EventPosition>, StoreError> {
+    let horizon = horizon(conn).await?;
+    let last: Option<(i64, i64)> = events::table
+        .filter(events::tx_id.lt(horizon))
+        .order((events::tx_id.desc(), events::id.desc()))
+        .select((events::tx_id, events::id))
+        .first(conn)
+        .await
+        .optional()
+        .map_err(store_error)?;
+    Ok(last.map(|(tx, id)| EventPosition { tx, id }))
+}

@@ -3,7 +3,7 @@
 
 mod admin;
 mod enqueue;
-mod listener;
+pub(crate) mod listener;
 mod queue;
 mod rows;
 

@@ -21,6 +21,7 @@ pub mod readiness;
 /// when this file differs from what diesel prints for it.
 #[expect(missing_docs, reason = "diesel's table! items; the migrations document the tables")]
 pub mod schema;
+pub mod stream;
 pub mod unit_of_work;
 pub mod webhooks;
 
@@ -29,4 +30,5 @@ pub use events::{EventFilter, PgEventLog};
 pub use jobs::{JobListener, PgJobQueue, PgWakeups};
 pub use pool::{PgPool, connect};
 pub use readiness::PgReadiness;
+pub use stream::{EventListener, PgEventFeed};
 pub use unit_of_work::{PgTx, PgUnitOfWork};

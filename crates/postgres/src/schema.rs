@@ -390,6 +390,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    stream_tickets (ticket_hash) {
+        ticket_hash -> Bytea,
+        user_id -> Uuid,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     throttles (bucket) {
         bucket -> Text,
         hits -> Int4,
@@ -485,6 +493,7 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhooks -> users (owner_id));
+diesel::joinable!(stream_tickets -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
@@ -517,6 +526,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     sealed_secrets,
     sessions,
+    stream_tickets,
     throttles,
     users,
     webhook_attempts,

@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod oauth_flow;
 pub mod stats;
 pub mod webhooks;
+pub mod stream;
 
 pub use chat::{
     ChannelUpdate, ChatPolicy, ChatService, ChatServiceError, ConnectSource, Connected,
@@ -35,3 +36,4 @@ pub use notifications::{
 };
 pub use stats::{StatsError, StatsPolicy, StatsService};
 pub use webhooks::{WebhookError, WebhookPolicy, WebhookService};
+pub use stream::{IssuedTicket, StreamError, StreamHub, StreamPolicy, StreamService};

@@ -12,7 +12,7 @@ use switchboard_postgres::{PgEventLog, PgJobQueue, PgPool, PgReadiness, PgUnitOf
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatPolicy, ChatService, DemoService,
     EventLogService, HealthService, Identity, JobAdminService, MailPolicy, MailService,
-    NotificationService, SlackOAuthPolicy, StatsService,
+    NotificationService, SlackOAuthPolicy, StatsService, StreamHub, StreamPolicy, StreamService,
 };
 
 use crate::chat::ProviderSources;
@@ -46,6 +46,9 @@ pub struct SharedDeps {
     mail_policy: MailPolicy,
     webhook_policy: switchboard_services::WebhookPolicy,
     queue: PgJobQueue,
+    /// One for the process: every worker's connections subscribe to the one fan-out.
+    stream_hub: StreamHub,
+    stream_policy: StreamPolicy,
     settings: HttpSettings,
     /// Watches each worker's pool, when metrics are on.
     metrics: Option<crate::metrics::Metrics>,
@@ -69,6 +72,11 @@ impl SharedDeps {
             mail_policy: crate::mail::policy(config, &mail_callback_url(config)),
             webhook_policy: crate::webhooks::policy(&config.webhooks),
             queue,
+            stream_hub: StreamHub::new(config.stream.channel_capacity),
+            stream_policy: StreamPolicy {
+                ticket_ttl: Duration::from_secs(config.stream.ticket_ttl_secs),
+                heartbeat: Duration::from_secs(config.stream.heartbeat_secs.max(1)),
+            },
             settings: HttpSettings {
                 body_limit: config.server.body_limit_bytes,
                 cors_origins: config.cors.allowed_origins.clone(),
@@ -134,9 +142,21 @@ impl SharedDeps {
                 self.webhook_policy.clone(),
             )),
             notifications: web::Data::new(self.notifications.with_uow(identity_uow.clone())),
-            stats: web::Data::new(self.stats.with_uow(identity_uow)),
+            stats: web::Data::new(self.stats.with_uow(identity_uow.clone())),
+            stream: web::Data::new(StreamService::new(
+                identity_uow,
+                SystemClock,
+                PgEventLog::new(pool.clone()),
+                self.stream_hub.clone(),
+                self.stream_policy,
+            )),
             settings: self.settings.clone(),
         }
+    }
+
+    /// The process's stream fan-out, for `serve` to run.
+    pub fn stream_hub(&self) -> &StreamHub {
+        &self.stream_hub
     }
 
     /// A factory for [`switchboard_http::serve`]: each server worker gets its own pool of
@@ -248,6 +268,15 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
         }
         shared = shared.with_metrics(metrics, listen.is_empty());
     }
+    // One LISTEN connection and one reader of the log for the process's streams.
+    let (feed, event_listener) =
+        switchboard_postgres::PgEventFeed::new(pool.clone(), config.database.listen_url());
+    tokio::spawn(event_listener.run());
+    tokio::spawn(shared.stream_hub().run(
+        PgEventLog::new(pool.clone()),
+        feed,
+        Duration::from_millis(config.stream.poll_interval_ms.max(10)),
+    ));
     let on_main = shared.on_pool(&pool);
     let context = crate::jobs::JobContext {
         chat: on_main.chat.get_ref().clone(),

@@ -141,6 +141,8 @@ pub struct Config {
     pub webhooks: WebhooksConfig,
     /// Per-user notifications.
     pub notifications: NotificationsConfig,
+    /// The live event stream.
+    pub stream: StreamConfig,
 }
 
 /// Prometheus metrics (`GET /metrics`).
@@ -157,6 +159,20 @@ pub struct MetricsConfig {
     /// How long the database figures (queue depth, consumer lag, sync lag) read at a scrape
     /// are reused, in seconds.
     pub sample_interval_secs: u64,
+}
+
+/// The live event stream.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamConfig {
+    /// Seconds between heartbeat comments on an idle stream.
+    pub heartbeat_secs: u64,
+    /// Events buffered per connection before it is closed as too slow.
+    pub channel_capacity: usize,
+    /// Seconds a stream ticket stays valid.
+    pub ticket_ttl_secs: u64,
+    /// Longest wait between reads of the log without a notification, in milliseconds.
+    pub poll_interval_ms: u64,
 }
 
 /// Background job workers.
@@ -208,6 +224,19 @@ pub struct DatabaseConfig {
     pub pool_size: usize,
     /// Whether `serve` applies pending migrations when it starts.
     pub migrate_on_start: bool,
+    /// The URL of the connection that listens for new events; empty means `url`. A secret,
+    /// like `url`.
+    pub listen_url: SecretString,
+}
+
+impl DatabaseConfig {
+    /// The URL to `LISTEN` on: `listen_url`, or `url` when it is empty.
+    pub fn listen_url(&self) -> &str {
+        match self.listen_url.expose_secret() {
+            "" => self.url.expose_secret(),
+            url => url,
+        }
+    }
 }
 
 /// Log output.
@@ -313,8 +342,10 @@ impl Config {
     /// Every secret of the configuration, with its key (a key once per list entry). The
     /// production check reads them, and `.env.example` must name each key.
     pub fn secrets(&self) -> Vec<(&'static str, &SecretString)> {
-        let mut secrets: Vec<(&'static str, &SecretString)> =
-            vec![("database.url", &self.database.url)];
+        let mut secrets: Vec<(&'static str, &SecretString)> = vec![
+            ("database.url", &self.database.url),
+            ("database.listen_url", &self.database.listen_url),
+        ];
         secrets
             .extend(self.auth.signing_keys.iter().map(|k| ("auth.signing_keys", &k.private_key)));
         secrets.extend(self.auth.secret_keys.iter().map(|k| ("auth.secret_keys", &k.key)));

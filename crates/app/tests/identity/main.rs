@@ -19,6 +19,7 @@ mod seed;
 mod slack_events;
 mod stats;
 mod stats_consumer;
+mod stream;
 mod support;
 mod unavailable;
 mod webhooks;

@@ -11,7 +11,7 @@ use switchboard_memory::ManualClock;
 use switchboard_postgres::{PgEventLog, PgJobQueue, PgReadiness, PgUnitOfWork};
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatService, EventLogService,
-    HealthService, Identity, JobAdminService, StatsService,
+    HealthService, Identity, JobAdminService, StatsService, StreamHub, StreamPolicy, StreamService,
 };
 use switchboard_test_support::TestDb;
 use tokio::process::Command;
@@ -82,6 +82,20 @@ pub async fn instance(
     Response = ServiceResponse<impl MessageBody>,
     Error = actix_web::Error,
 > {
+    instance_with(db, config, clock, StreamHub::new(config.stream.channel_capacity)).await
+}
+
+/// [`instance`] whose streams subscribe to `hub` (which the test runs, or not).
+pub async fn instance_with(
+    db: &TestDb,
+    config: &Config,
+    clock: &ManualClock,
+    hub: StreamHub,
+) -> impl Service<
+    actix_http::Request,
+    Response = ServiceResponse<impl MessageBody>,
+    Error = actix_web::Error,
+> {
     let identity = identity(db, config, clock);
     let (pool_uow, secrets) = (identity.uow.clone(), identity.secrets.clone());
     let pool = db.pool();
@@ -113,6 +127,16 @@ pub async fn instance(
             identity.secrets.clone(),
             switchboard_app::mail::ProviderMail::new(&config.mail).unwrap(),
             switchboard_app::mail::policy(config, MAIL_CALLBACK),
+        )),
+        stream: web::Data::new(StreamService::new(
+            identity.uow.clone(),
+            clock.clone(),
+            PgEventLog::new(pool.clone()),
+            hub,
+            StreamPolicy {
+                ticket_ttl: std::time::Duration::from_secs(config.stream.ticket_ttl_secs),
+                heartbeat: std::time::Duration::from_secs(config.stream.heartbeat_secs.max(1)),
+            },
         )),
         admin: web::Data::new(AdminService::new(identity)),
         events: web::Data::new(EventLogService::new(PgEventLog::new(pool.clone()))),

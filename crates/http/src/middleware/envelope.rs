@@ -17,13 +17,19 @@ fn is_document(path: &str) -> bool {
     path == "/openapi.json" || path == "/docs" || path.starts_with("/docs/")
 }
 
+/// The event stream answers `text/event-stream`, which `EventSource` asks for in `Accept`;
+/// its errors are JSON envelopes.
+fn is_event_stream(path: &str) -> bool {
+    path == "/api/stream"
+}
+
 /// The middleware function (see `actix_web::middleware::from_fn`).
 pub async fn envelope(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let accepted = Encoding::accepted(req.request());
-    if accepted.is_none() && !is_document(req.path()) {
+    if accepted.is_none() && !is_document(req.path()) && !is_event_stream(req.path()) {
         let (request, _) = req.into_parts();
         let response = HttpResponse::from_error(ApiError::NotAcceptable);
         return Ok(render(ServiceResponse::new(request, response), Encoding::Json));

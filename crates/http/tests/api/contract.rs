@@ -20,6 +20,7 @@ pub fn shipped_contract() -> DescriptorPool {
             "switchboard/v1/stats.proto",
             "switchboard/v1/mail.proto",
             "switchboard/v1/webhooks.proto",
+            "switchboard/v1/stream.proto",
         ])
         .unwrap();
     compiler.descriptor_pool()

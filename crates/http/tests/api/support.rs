@@ -18,8 +18,8 @@ use switchboard_memory::{
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatPolicy, ChatService,
     EventLogService, HealthService, Identity, IdentityPolicy, JobAdminService, MailPolicy,
-    MailService, NotificationPolicy, NotificationService, StatsPolicy, StatsService,
-    WebhookPolicy, WebhookService,
+    MailService, NotificationPolicy, NotificationService, StatsPolicy, StatsService, StreamHub,
+    StreamPolicy, StreamService, WebhookPolicy, WebhookService,
 };
 
 use crate::fake_mail::FakeMail;
@@ -157,6 +157,16 @@ pub fn deps_with(probe: StaticReadiness, identity: Identity<TestPorts>) -> AppDe
             identity.uow.clone(),
             identity.clock.clone(),
             NotificationPolicy::default(),
+        )),
+        stream: web::Data::new(StreamService::new(
+            identity.uow.clone(),
+            identity.clock.clone(),
+            identity.uow.clone(),
+            StreamHub::new(16),
+            StreamPolicy {
+                ticket_ttl: std::time::Duration::from_secs(60),
+                heartbeat: std::time::Duration::from_secs(15),
+            },
         )),
         health: web::Data::new(HealthService::new(
             probe,

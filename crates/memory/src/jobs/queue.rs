@@ -193,6 +193,13 @@ pub struct MemoryWakeups {
     seen: watch::Receiver<u64>,
 }
 
+impl MemoryWakeups {
+    /// Wake-ups from the store's commit counter.
+    pub(crate) fn new(seen: watch::Receiver<u64>) -> Self {
+        Self { seen }
+    }
+}
+
 impl WorkWakeups for MemoryWakeups {
     async fn wait(&mut self, max_wait: Duration) {
         // Returns at once if a commit enqueued since this loop's last wait. The sender lives

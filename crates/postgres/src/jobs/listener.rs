@@ -10,14 +10,14 @@ use futures_util::StreamExt;
 use tokio::sync::watch;
 
 /// Keeps listening until the sender has no receiver left; reconnects after failures.
-pub(super) async fn listen(url: String, versions: watch::Sender<u64>) {
+pub(crate) async fn listen(url: String, channel: &'static str, versions: watch::Sender<u64>) {
     let mut delay = Duration::from_millis(100);
     while !versions.is_closed() {
-        match listen_once(&url, &versions).await {
+        match listen_once(&url, channel, &versions).await {
             Ok(()) => return,
             Err(e) => {
-                tracing::warn!(error = %e, "job listener lost its connection; reconnecting");
-                // Jobs enqueued while we were away are found by the workers' polling.
+                tracing::warn!(error = %e, channel, "listener lost its connection; reconnecting");
+                // What was written while we were away is found by the readers' polling.
                 versions.send_modify(|v| *v += 1);
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(10));
@@ -28,13 +28,14 @@ pub(super) async fn listen(url: String, versions: watch::Sender<u64>) {
 
 async fn listen_once(
     url: &str,
+    channel: &str,
     versions: &watch::Sender<u64>,
 ) -> Result<(), diesel::result::Error> {
     let mut conn = AsyncPgConnection::establish(url)
         .await
         .map_err(|e| diesel::result::Error::QueryBuilderError(Box::new(e)))?;
-    diesel::sql_query(format!("LISTEN {}", super::CHANNEL)).execute(&mut conn).await?;
-    // Notifications sent before this connection listened are lost: workers look once more.
+    diesel::sql_query(format!("LISTEN {channel}")).execute(&mut conn).await?;
+    // Notifications sent before this connection listened are lost: readers look once more.
     versions.send_modify(|v| *v += 1);
     let mut stream = std::pin::pin!(conn.notifications_stream());
     loop {

@@ -42,7 +42,7 @@ pub struct JobListener {
 impl JobListener {
     /// Listens until the queue is gone, reconnecting after failures.
     pub async fn run(self) {
-        super::listener::listen(self.url, self.versions).await;
+        super::listener::listen(self.url, super::CHANNEL, self.versions).await;
     }
 }
 
@@ -51,6 +51,13 @@ impl JobListener {
 #[derive(Debug)]
 pub struct PgWakeups {
     versions: watch::Receiver<u64>,
+}
+
+impl PgWakeups {
+    /// Wake-ups from a listener's counter (the event feed's, too).
+    pub(crate) fn new(versions: watch::Receiver<u64>) -> Self {
+        Self { versions }
+    }
 }
 
 impl WorkWakeups for PgWakeups {
