@@ -34,11 +34,11 @@ fn oauth_config(sandbox: &RunningSandbox) -> Config {
     config
 }
 
-fn bearer(req: TestRequest, token: &str) -> TestRequest {
+pub(crate) fn bearer(req: TestRequest, token: &str) -> TestRequest {
     req.insert_header(("Authorization", format!("Bearer {token}")))
 }
 
-async fn sign_up(app: &impl Service, email: &str) -> String {
+pub(crate) async fn sign_up(app: &impl Service, email: &str) -> String {
     let body = json!({"email": email, "password": "correct horse battery"});
     let req = TestRequest::post().uri("/api/auth/register").set_json(&body);
     assert_eq!(call(app, req).await.0, 201);

@@ -150,6 +150,11 @@ pub async fn instance_with(
             switchboard_app::chat::ProviderSources::new(&config.chat).unwrap(),
             switchboard_app::webhooks::policy(&config.webhooks),
         )),
+        notifications: web::Data::new(switchboard_services::NotificationService::new(
+            pool_uow.clone(),
+            clock.clone(),
+            switchboard_services::NotificationPolicy::default(),
+        )),
         settings: HttpSettings {
             body_limit: config.server.body_limit_bytes,
             cors_origins: Vec::new(),

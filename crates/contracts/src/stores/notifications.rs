@@ -309,7 +309,7 @@ pub async fn the_consumer_makes_each_kind_once<H: StoreHarness>(store: &H) {
     }
     mail_status(store, &account, MailAccountStatus::ReauthRequired).await;
     // A chat source of another user: its first sync, then a channel's posts twice a day.
-    let chat = seeded(store, "grace@example.org").await;
+    let chat = seeded(&store.uow(), "grace@example.org").await;
     posted(store, &chat.channel).await;
     source_status(store, &chat.source, SourceStatus::Syncing).await;
     source_status(store, &chat.source, SourceStatus::Active).await;
