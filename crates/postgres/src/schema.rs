@@ -490,10 +490,10 @@ diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sealed_secrets -> users (owner_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(stream_tickets -> users (user_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhooks -> users (owner_id));
-diesel::joinable!(stream_tickets -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
