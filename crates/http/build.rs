@@ -17,12 +17,11 @@ use prost_types::{DescriptorProto, FieldDescriptorProto};
 const API_PACKAGE: &str = "switchboard.v1";
 
 /// Lists a request may leave out (proto3 has no `optional repeated`): an absent one is empty.
-const OPTIONAL_LISTS: &[&str] =
-    &[
-        ".switchboard.v1.SendMailRequest.cc",
-        ".switchboard.v1.UpdateWebhookRequest.events",
-        ".switchboard.v1.MarkNotificationsReadRequest.ids",
-    ];
+const OPTIONAL_LISTS: &[&str] = &[
+    ".switchboard.v1.SendMailRequest.cc",
+    ".switchboard.v1.UpdateWebhookRequest.events",
+    ".switchboard.v1.MarkNotificationsReadRequest.ids",
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = "../../proto";

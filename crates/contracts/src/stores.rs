@@ -16,8 +16,8 @@ pub mod mail_accounts;
 pub mod mail_links;
 pub mod mail_stats;
 pub mod mail_threads;
-pub mod webhooks;
 pub mod notifications;
+pub mod webhooks;
 
 use std::future::Future;
 use std::time::Duration;

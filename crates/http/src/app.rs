@@ -9,8 +9,8 @@ use actix_web::{App, Error, HttpResponse, web};
 use switchboard_ports::Ports;
 use switchboard_services::{
     AccountService, AdminService, ApiKeyService, AuthService, ChatService, EventLogService,
-    HealthService, JobAdminService, MailService, NotificationService, StatsService,
-    StreamService, WebhookService,
+    HealthService, JobAdminService, MailService, NotificationService, StatsService, StreamService,
+    WebhookService,
 };
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;

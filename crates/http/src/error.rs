@@ -214,5 +214,5 @@ mod notifications;
 mod operations;
 mod stats;
 mod store;
-mod webhooks;
 mod stream;
+mod webhooks;

@@ -21,8 +21,8 @@ use crate::encoding::{JSON, PROTOBUF};
 use crate::envelope::{ErrorEnvelope, FieldError, Status};
 use crate::proto::v1::MailInteractionRequired;
 use crate::routes::{
-    admin, api_keys, auth, chat, events, mail, mail_stats, me, meta, notifications, stats,
-    stream, webhooks,
+    admin, api_keys, auth, chat, events, mail, mail_stats, me, meta, notifications, stats, stream,
+    webhooks,
 };
 
 /// The API's document.
@@ -148,12 +148,15 @@ pub struct ApiDoc;
 /// Declares the `bearer` security scheme: an access token (JWT) or an API key. An operation's
 /// requirement lists what the credential must carry, as the handler's `Caller` guard checks
 /// it: `read` or `write` (an API key's scopes; a session has both) and `admin` (the role).
+/// Also `ticket`: the one-time stream ticket a browser passes in the query of `/api/stream`.
 #[derive(Debug)]
 pub struct BearerAuth;
 
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut Document) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
@@ -163,6 +166,13 @@ impl Modify for BearerAuth {
                     .bearer_format("JWT or sbk_ API key")
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "ticket",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                "ticket",
+                "A one-time stream ticket from POST /api/stream/ticket",
+            ))),
         );
     }
 }

@@ -16,8 +16,8 @@ pub mod meta;
 pub mod notifications;
 pub mod paging;
 pub mod stats;
-pub mod webhooks;
 pub mod stream;
+pub mod webhooks;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -112,8 +112,7 @@ pub fn configure<P: Ports>(cfg: &mut web::ServiceConfig) {
                 .route(web::patch().to(me::preferences::update::<P>)),
         )
         .service(
-            resource("/api/notifications")
-                .route(web::get().to(notifications::list::list::<P>)),
+            resource("/api/notifications").route(web::get().to(notifications::list::list::<P>)),
         )
         .service(
             resource("/api/notifications/read")

@@ -12,8 +12,8 @@ pub mod mail;
 pub mod notifications;
 pub mod oauth_flow;
 pub mod stats;
-pub mod webhooks;
 pub mod stream;
+pub mod webhooks;
 
 pub use chat::{
     ChannelUpdate, ChatPolicy, ChatService, ChatServiceError, ConnectSource, Connected,
@@ -35,5 +35,5 @@ pub use notifications::{
     ReadRequest,
 };
 pub use stats::{StatsError, StatsPolicy, StatsService};
-pub use webhooks::{WebhookError, WebhookPolicy, WebhookService};
 pub use stream::{IssuedTicket, StreamError, StreamHub, StreamPolicy, StreamService};
+pub use webhooks::{WebhookError, WebhookPolicy, WebhookService};

@@ -5,8 +5,8 @@
 mod auth;
 mod chat;
 mod mail;
-mod sandbox;
 mod notifications;
+mod sandbox;
 mod stats;
 mod webhooks;
 
@@ -24,8 +24,8 @@ pub use auth::{
 };
 pub use chat::{ChatConfig, SlackOAuthConfig};
 pub use mail::{GoogleConfig, MailConfig, MicrosoftConfig};
-pub use sandbox::{DemoConfig, SandboxConfig};
 pub use notifications::NotificationsConfig;
+pub use sandbox::{DemoConfig, SandboxConfig};
 pub use stats::StatsConfig;
 pub use webhooks::WebhooksConfig;
 

@@ -34,6 +34,22 @@ pub async fn member(
     (me["data"]["id"].as_str().unwrap().parse().unwrap(), token)
 }
 
+/// Logs `email` (registered by [`member`]) in again: a fresh access token, for after the clock
+/// moved past the last one's life.
+pub async fn login(
+    app: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+    >,
+    email: &str,
+) -> String {
+    let body = serde_json::json!({"email": email, "password": "correct horse battery"});
+    let (s, _, login) = call(app, TestRequest::post().uri("/api/auth/login").set_json(&body)).await;
+    assert_eq!(s, 200, "{login}");
+    login["data"]["access_token"].as_str().unwrap().to_owned()
+}
+
 /// A Mattermost source of `owner`'s with one channel per name (followed); their ids.
 pub async fn channels(db: &TestDb, owner: UserId, names: &[&str]) -> Vec<ChannelId> {
     let (secret, source) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());

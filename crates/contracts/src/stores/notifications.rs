@@ -26,7 +26,9 @@ use super::{StoreHarness, at, seeded, user};
 
 async fn run<H: StoreHarness, T: Send + 'static>(
     store: &H,
-    work: impl for<'t> FnOnce(&'t mut <H::Uow as UnitOfWork>::Tx) -> BoxFuture<'t, Result<T, StoreError>>
+    work: impl for<'t> FnOnce(
+        &'t mut <H::Uow as UnitOfWork>::Tx,
+    ) -> BoxFuture<'t, Result<T, StoreError>>
     + Send
     + 'static,
 ) -> T {
@@ -49,7 +51,11 @@ async fn insert<H: StoreHarness>(store: &H, items: Vec<Notification>) -> Vec<Not
     run(store, move |tx| Box::pin(async move { tx.insert_notifications(&items).await })).await
 }
 
-async fn page<H: StoreHarness>(store: &H, user: UserId, query: NotificationQuery) -> Vec<Notification> {
+async fn page<H: StoreHarness>(
+    store: &H,
+    user: UserId,
+    query: NotificationQuery,
+) -> Vec<Notification> {
     run(store, move |tx| Box::pin(async move { tx.notifications(user, query).await })).await
 }
 
@@ -102,7 +108,9 @@ pub async fn reading_and_deleting_stay_with_their_owner<H: StoreHarness>(store: 
     let (a, b) = (ada.id, bob.id);
     let ids = vec![mine[3].id, theirs[0].id];
     let marked = run(store, move |tx| {
-        Box::pin(async move { tx.mark_notifications_read(a, &ReadSelection::Ids(ids), at(10)).await })
+        Box::pin(
+            async move { tx.mark_notifications_read(a, &ReadSelection::Ids(ids), at(10)).await },
+        )
     })
     .await;
     assert_eq!(marked, vec![mine[3].id], "another user's id is ignored");
@@ -152,7 +160,8 @@ pub async fn expiry_marks_and_opt_outs<H: StoreHarness>(store: &H) {
         created_at: at(minutes),
         lasting,
     };
-    let (old, first, young) = (mark("old", 0, false), mark("first", 0, true), mark("young", 9, false));
+    let (old, first, young) =
+        (mark("old", 0, false), mark("first", 0, true), mark("young", 9, false));
     let ghost = NotificationMark { user_id: UserId::new(), ..mark("ghost", 0, false) };
     let set = run(store, move |tx| {
         Box::pin(async move {
@@ -167,9 +176,13 @@ pub async fn expiry_marks_and_opt_outs<H: StoreHarness>(store: &H) {
     })
     .await;
     assert_eq!(set, [true, true, true, false, false]);
-    let gone = run(store, move |tx| Box::pin(async move { tx.expire_notifications(at(3), 2).await })).await;
+    let gone =
+        run(store, move |tx| Box::pin(async move { tx.expire_notifications(at(3), 2).await }))
+            .await;
     assert_eq!(gone.len(), 2, "a batch at most");
-    let gone = run(store, move |tx| Box::pin(async move { tx.expire_notifications(at(3), 2).await })).await;
+    let gone =
+        run(store, move |tx| Box::pin(async move { tx.expire_notifications(at(3), 2).await }))
+            .await;
     assert_eq!(gone.len(), 1);
     let left = page(store, a, query(false, None, 10)).await;
     assert_eq!(left.iter().map(|n| n.created_at).collect::<Vec<_>>(), vec![at(4), at(3)]);
@@ -225,10 +238,19 @@ async fn mail_status<H: StoreHarness>(store: &H, account: &MailAccount, status: 
             let Some(mut a) = tx.mail_account_by_id(id).await? else { return Ok(()) };
             let old = a.status;
             a.status = status;
-            a.last_error = (status == MailAccountStatus::Error).then(|| "the provider answered 500".into());
+            // As the mail service does: a failure and a refused grant keep their error.
+            a.last_error =
+                matches!(status, MailAccountStatus::Error | MailAccountStatus::ReauthRequired)
+                    .then(|| "the provider answered 500".into());
             tx.save_mail_account(&a).await?;
-            let event = NewEvent::changed("mail_account", id.to_string(), "status", old.as_str(), status.as_str())
-                .owned_by(Some(a.user_id));
+            let event = NewEvent::changed(
+                "mail_account",
+                id.to_string(),
+                "status",
+                old.as_str(),
+                status.as_str(),
+            )
+            .owned_by(Some(a.user_id));
             tx.append_events(vec![event]).await
         })
     })
@@ -244,8 +266,14 @@ async fn source_status<H: StoreHarness>(store: &H, source: &Source, status: Sour
             let old = s.status;
             s.status = status;
             tx.update_chat_source(&s).await?;
-            let event = NewEvent::changed("chat_source", id.to_string(), "status", old.as_str(), status.as_str())
-                .owned_by(Some(s.owner_id));
+            let event = NewEvent::changed(
+                "chat_source",
+                id.to_string(),
+                "status",
+                old.as_str(),
+                status.as_str(),
+            )
+            .owned_by(Some(s.owner_id));
             tx.append_events(vec![event]).await
         })
     })
@@ -258,8 +286,12 @@ async fn arrive<H: StoreHarness>(store: &H, owner: UserId, messages: Vec<StoredM
         Box::pin(async move {
             tx.upsert_mail_messages(&messages).await?;
             let events = messages.iter().map(|m| {
-                NewEvent::added(StoredMessage::EVENT_MODEL, m.id.to_string(), serde_json::to_value(m).unwrap_or_default())
-                    .owned_by(Some(owner))
+                NewEvent::added(
+                    StoredMessage::EVENT_MODEL,
+                    m.id.to_string(),
+                    serde_json::to_value(m).unwrap_or_default(),
+                )
+                .owned_by(Some(owner))
             });
             tx.append_events(events.collect()).await
         })
@@ -269,8 +301,14 @@ async fn arrive<H: StoreHarness>(store: &H, owner: UserId, messages: Vec<StoredM
 
 /// Posts written to a channel, as an ingest page records them.
 async fn posted<H: StoreHarness>(store: &H, channel: &Channel) {
-    let event = NewEvent::changed(Channel::EVENT_MODEL, channel.id.to_string(), Channel::POSTS_ATTRIBUTE, serde_json::Value::Null, 3)
-        .owned_by(Some(channel.owner_id));
+    let event = NewEvent::changed(
+        Channel::EVENT_MODEL,
+        channel.id.to_string(),
+        Channel::POSTS_ATTRIBUTE,
+        serde_json::Value::Null,
+        3,
+    )
+    .owned_by(Some(channel.owner_id));
     run(store, move |tx| Box::pin(async move { tx.append_events(vec![event]).await })).await;
 }
 
@@ -325,12 +363,17 @@ pub async fn the_consumer_makes_each_kind_once<H: StoreHarness>(store: &H) {
         (NotificationKind::WebhookDisabled, 1),
     ]);
     assert_eq!(kinds(store, owner).await, expected);
-    let grace = BTreeMap::from([(NotificationKind::FirstSync, 1), (NotificationKind::DailySummary, 1)]);
+    let grace =
+        BTreeMap::from([(NotificationKind::FirstSync, 1), (NotificationKind::DailySummary, 1)]);
     assert_eq!(kinds(store, chat.owner.id).await, grace);
     let listed = page(store, owner, query(false, None, 100)).await;
     let mail = listed.iter().find(|n| n.kind() == NotificationKind::NewMail);
-    assert_eq!(mail.map(|n| n.message.as_str()), Some("3 new messages in the inbox of ada@example.org."));
-    let failed = listed.iter().find(|n| n.kind() == NotificationKind::SyncFailed).map(|n| &n.params);
+    assert_eq!(
+        mail.map(|n| n.message.as_str()),
+        Some("3 new messages in the inbox of ada@example.org.")
+    );
+    let failed =
+        listed.iter().find(|n| n.kind() == NotificationKind::SyncFailed).map(|n| &n.params);
     assert!(
         matches!(failed, Some(NotificationParams::SyncFailed { connection, error: Some(_) }) if connection.kind == ConnectionKind::MailAccount),
         "{failed:?}"
@@ -346,7 +389,11 @@ pub async fn the_consumer_makes_each_kind_once<H: StoreHarness>(store: &H) {
     assert_eq!(counts.get(&NotificationKind::FirstSync), Some(&1));
     let added = store
         .events()
-        .read(EventQuery { model_name: Some(EVENT_MODEL.into()), limit: 100, ..EventQuery::default() })
+        .read(EventQuery {
+            model_name: Some(EVENT_MODEL.into()),
+            limit: 100,
+            ..EventQuery::default()
+        })
         .await
         .unwrap();
     assert_eq!(added.len(), 8, "one `added` event per notification stored");
@@ -387,7 +434,9 @@ pub async fn an_opted_out_kind_is_not_made<H: StoreHarness>(store: &H) {
     let bob = add_user(store, "bob@example.org").await;
     let a = ada.id;
     run(store, move |tx| {
-        Box::pin(async move { tx.set_notification_opt_out(a, NotificationKind::WebhookDisabled, true).await })
+        Box::pin(async move {
+            tx.set_notification_opt_out(a, NotificationKind::WebhookDisabled, true).await
+        })
     })
     .await;
     webhook_disabled(store, ada.id, "w1").await;
@@ -396,12 +445,16 @@ pub async fn an_opted_out_kind_is_not_made<H: StoreHarness>(store: &H) {
     assert!(page(store, ada.id, query(false, None, 10)).await.is_empty());
     assert_eq!(page(store, bob.id, query(false, None, 10)).await.len(), 1);
     run(store, move |tx| {
-        Box::pin(async move { tx.set_notification_opt_out(a, NotificationKind::WebhookDisabled, false).await })
+        Box::pin(async move {
+            tx.set_notification_opt_out(a, NotificationKind::WebhookDisabled, false).await
+        })
     })
     .await;
     webhook_disabled(store, ada.id, "w3").await;
     consume(store).await;
     let made = page(store, ada.id, query(false, None, 10)).await;
     assert_eq!(made.len(), 1);
-    assert!(matches!(&made[0].params, NotificationParams::WebhookDisabled { webhook_id } if webhook_id == "w3"));
+    assert!(
+        matches!(&made[0].params, NotificationParams::WebhookDisabled { webhook_id } if webhook_id == "w3")
+    );
 }

@@ -8,7 +8,7 @@ mod kind;
 mod params;
 pub mod triggers;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::UserId;
@@ -84,7 +84,9 @@ impl Notification {
             params,
             message,
             dedupe_key,
-            created_at: now,
+            // Microseconds, as stores keep time and as cursors carry it: a cursor then names
+            // exactly the notification it came from.
+            created_at: now.trunc_subsecs(6),
             read_at: None,
         }
     }

@@ -132,7 +132,8 @@ async fn every_operation_refuses_credentials_as_its_security_says() {
             assert!(!documents("403"), "{method} {path} lists no scope but documents 403");
         }
         // And the credential that has them all is not refused (logging it out would end it).
-        if path.starts_with("/api/auth/logout") {
+        // (The event stream never ends: the app tests open it with each credential.)
+        if path.starts_with("/api/auth/logout") || path == "/api/stream" {
             continue;
         }
         let (s, _, b) =
@@ -161,7 +162,10 @@ async fn every_required_field_left_out_is_a_422_naming_it_in_json_and_protobuf()
         let call = |req: TestRequest| json_call(&app, bearer(req, &token));
 
         let (s, _, b) = call(request(&method, &path).set_json(json!({}))).await;
-        if required.is_empty() {
+        // One of two fields: neither is required alone, an empty body is refused.
+        if path == "/api/notifications/read" {
+            assert_eq!((s, fields(&b)), (422, vec!["ids".to_owned()]), "{method} {path}: {b}");
+        } else if required.is_empty() {
             assert_ne!(s, 422, "{method} {path} requires nothing: {b}");
         } else {
             assert_eq!((s, fields(&b)), (422, required.clone()), "{method} {path}: {b}");

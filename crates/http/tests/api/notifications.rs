@@ -117,9 +117,11 @@ async fn notifications_are_paged_read_and_deleted_by_their_owner_only() {
             json_call(&app, delete(&format!("/api/notifications/{id}"), &intruder)).await;
         assert_eq!((s, body["message"].as_str()), (404, Some("no such notification")), "{id}");
     }
-    let (s, _, _) = json_call(&app, delete(&format!("/api/notifications/{}", seen[0]), &owner)).await;
+    let (s, _, _) =
+        json_call(&app, delete(&format!("/api/notifications/{}", seen[0]), &owner)).await;
     assert_eq!(s, 200);
-    let (s, _, _) = json_call(&app, delete(&format!("/api/notifications/{}", seen[0]), &owner)).await;
+    let (s, _, _) =
+        json_call(&app, delete(&format!("/api/notifications/{}", seen[0]), &owner)).await;
     assert_eq!(s, 404);
     let (_, _, after) = json_call(&app, get("/api/notifications", &owner)).await;
     assert_eq!(listed(&after), seen[1..].to_vec());
@@ -138,8 +140,7 @@ async fn an_opted_out_kind_is_not_made_for_that_user() {
     assert!(all.iter().all(|p| p["enabled"] == true), "{prefs}");
 
     let change = json!({"notifications": [{"kind": "webhook_disabled", "enabled": false}]});
-    let (s, _, prefs) =
-        json_call(&app, bearer(patch("/api/me/preferences", change), &owner)).await;
+    let (s, _, prefs) = json_call(&app, bearer(patch("/api/me/preferences", change), &owner)).await;
     assert_eq!(s, 200);
     let off: Vec<&Value> = prefs["data"]["notifications"]
         .as_array()
@@ -156,8 +157,17 @@ async fn an_opted_out_kind_is_not_made_for_that_user() {
     let (s, _, body) = json_call(&app, bearer(patch("/api/me/preferences", bad), &owner)).await;
     assert_eq!((s, field(&body)), (422, "notifications[1].kind"), "{body}");
     let (_, _, prefs) = json_call(&app, get("/api/me/preferences", &owner)).await;
-    let new_mail = prefs["data"]["notifications"].as_array().unwrap().iter().find(|p| p["kind"] == "new_mail").cloned();
-    assert_eq!(new_mail.map(|p| p["enabled"].clone()), Some(json!(true)), "a refused change changes nothing");
+    let new_mail = prefs["data"]["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "new_mail")
+        .cloned();
+    assert_eq!(
+        new_mail.map(|p| p["enabled"].clone()),
+        Some(json!(true)),
+        "a refused change changes nothing"
+    );
 
     disable(&uow, &clock, &owner_id, "w1").await;
     let (_, _, page) = json_call(&app, get("/api/notifications", &owner)).await;

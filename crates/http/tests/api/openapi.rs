@@ -32,6 +32,9 @@ async fn every_operation_documents_both_media_types_and_its_errors() {
             // An attachment download answers the file's own bytes; its errors are enveloped.
             if path.ends_with("/attachments/{attachment_id}") {
                 assert!(ok["application/octet-stream"].is_object(), "{method} {path}");
+            } else if path == "/api/stream" {
+                // Server-Sent Events; its errors are enveloped like every other.
+                assert!(ok["text/event-stream"].is_object(), "{method} {path}");
             } else {
                 assert!(ok["application/json"].is_object(), "{method} {path}");
             }
@@ -132,7 +135,10 @@ async fn path_parameters_are_in_the_path_and_query_parameters_in_the_query() {
                 .collect();
             in_path.sort();
             assert_eq!(in_path, template, "{method} {path}: path parameters");
-            assert!(params.iter().all(|p| p["in"] == "path" || p["in"] == "query"));
+            // The one header parameter is the standard one SSE clients resume with.
+            assert!(params.iter().all(|p| p["in"] == "path"
+                || p["in"] == "query"
+                || (path == "/api/stream" && p["name"] == "Last-Event-ID")));
         }
     }
     for path in ["/api/events", "/api/admin/users", "/api/admin/jobs"] {

@@ -107,7 +107,7 @@ async fn boom() -> Reply<Echo> {
     panic!("secret internal detail")
 }
 
-pub const BODY_LIMIT: usize = 1024;
+pub const BODY_LIMIT: usize = 4096;
 
 pub fn deps(probe: StaticReadiness) -> AppDeps<TestPorts> {
     deps_with(probe, identity(ManualClock::default()))

@@ -16,7 +16,10 @@ fn answer(preferences: &[KindPreference]) -> Preferences {
     Preferences {
         notifications: preferences
             .iter()
-            .map(|p| NotificationPreference { kind: p.kind.as_str().to_owned(), enabled: p.enabled })
+            .map(|p| NotificationPreference {
+                kind: p.kind.as_str().to_owned(),
+                enabled: p.enabled,
+            })
             .collect(),
     }
 }

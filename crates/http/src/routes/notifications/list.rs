@@ -48,9 +48,8 @@ pub async fn list<P: Ports>(
     let p = params.into_inner();
     let limit = paging::limit(p.limit, MAX_LIMIT)?;
     let after = super::cursor::parse("cursor", p.cursor.as_deref())?;
-    let page = notifications
-        .list(&caller.principal, p.unread.unwrap_or(false), after, limit)
-        .await?;
+    let page =
+        notifications.list(&caller.principal, p.unread.unwrap_or(false), after, limit).await?;
     Ok(Reply::ok(NotificationPage {
         notifications: page.notifications.iter().map(super::notification).collect(),
         next_cursor: page.next.map(super::cursor::encode).unwrap_or_default(),

@@ -38,9 +38,8 @@ fn request(body: MarkNotificationsReadRequest) -> Result<ReadRequest, ApiError> 
                 return Err(invalid("ids", "out_of_range", "at most 1000 ids"));
             }
             let ids = body.ids.iter().enumerate().map(|(i, id)| {
-                id.parse::<NotificationId>().map_err(|_| {
-                    invalid(&format!("ids[{i}]"), "invalid", "not a notification id")
-                })
+                id.parse::<NotificationId>()
+                    .map_err(|_| invalid(&format!("ids[{i}]"), "invalid", "not a notification id"))
             });
             Ok(ReadRequest::Ids(ids.collect::<Result<_, _>>()?))
         }

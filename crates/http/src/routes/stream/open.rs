@@ -32,7 +32,7 @@ pub struct StreamParams {
 /// user, admins included, gets the events of the objects they own. A client that reads too
 /// slowly is disconnected and resumes with `Last-Event-ID`. See `docs/stream.md`.
 #[utoipa::path(
-    get, operation_id = "open_stream", path = "/api/stream", tag = "stream", security(("bearer" = ["read"]), ()),
+    get, operation_id = "open_stream", path = "/api/stream", tag = "stream", security(("bearer" = ["read"]), ("ticket" = [])),
     params(
         StreamParams,
         ("Last-Event-ID" = Option<String>, Header, description = "Resume after this event (the `id:` of the last one received)"),
