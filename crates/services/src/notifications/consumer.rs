@@ -213,9 +213,8 @@ where
         let mut opted: HashMap<UserId, Vec<NotificationKind>> = HashMap::new();
         let mut wanted = Vec::with_capacity(self.made.len());
         for n in self.made {
-            if !opted.contains_key(&n.user_id) {
-                let outs = self.tx.notification_opt_outs(n.user_id).await?;
-                opted.insert(n.user_id, outs);
+            if let std::collections::hash_map::Entry::Vacant(entry) = opted.entry(n.user_id) {
+                entry.insert(self.tx.notification_opt_outs(n.user_id).await?);
             }
             if !opted.get(&n.user_id).is_some_and(|outs| outs.contains(&n.kind())) {
                 wanted.push(n);

@@ -34,8 +34,12 @@ struct Registry {
     position: Option<EventPosition>,
     started: bool,
     next_id: u64,
-    subscribers: HashMap<UserId, Vec<(u64, mpsc::Sender<Arc<Event>>)>>,
+    /// Each user's connections: their ids and senders.
+    subscribers: HashMap<UserId, Vec<Subscriber>>,
 }
+
+/// One connection's id and the sender of its events.
+type Subscriber = (u64, mpsc::Sender<Arc<Event>>);
 
 /// One connection's live events, from the moment it subscribed. Unsubscribes when dropped.
 #[derive(Debug)]
