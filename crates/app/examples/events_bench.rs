@@ -116,7 +116,7 @@ async fn read_stream(mut res: reqwest::Response, until: usize) -> Vec<(usize, In
                 continue;
             };
             let event: Value = serde_json::from_str(data).unwrap();
-            if let Some(n) = event["new_value"].as_u64() {
+            if let Some(n) = number(&event["new_value"]) {
                 seen.push((n as usize, now));
                 if n as usize >= until {
                     return seen;
@@ -125,6 +125,11 @@ async fn read_stream(mut res: reqwest::Response, until: usize) -> Vec<(usize, In
         }
     }
     seen
+}
+
+/// An event's number: its `new_value`, a JSON number, or its JSON text in the API's record.
+fn number(value: &Value) -> Option<u64> {
+    value.as_u64().or_else(|| value.as_str().and_then(|s| s.trim_matches('"').parse().ok()))
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -213,7 +218,7 @@ async fn receive(
     let now = Instant::now();
     let event: Value = serde_json::from_slice(&body).unwrap();
     let webhook = event["data"]["webhook_id"].as_str().unwrap_or_default().to_owned();
-    let number = event["data"]["event"]["new_value"].as_u64().unwrap_or(0);
+    let number = number(&event["data"]["event"]["new_value"]).unwrap_or(0);
     let header = req.headers().get("x-switchboard-signature").and_then(|v| v.to_str().ok());
     let mut guard = state.lock().unwrap();
     let state = &mut *guard;

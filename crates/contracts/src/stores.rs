@@ -233,6 +233,7 @@ macro_rules! store_contract {
             jobs::higher_priority_runs_first_and_a_claim_is_exclusive,
             jobs::a_failure_waits_its_backoff_then_the_last_one_is_dead,
             jobs::a_dedupe_key_keeps_one_pending_job,
+            jobs::an_earlier_duplicate_brings_the_pending_job_forward,
             jobs::an_expired_lease_gives_the_job_to_another_worker,
             jobs::a_released_job_runs_again_without_losing_an_attempt,
             jobs::completing_a_batch_removes_only_the_jobs_still_held,

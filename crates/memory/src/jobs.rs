@@ -37,10 +37,21 @@ impl MemoryState {
             })
     }
 
-    /// Enqueues `job` at `now` unless a pending job has its type and dedupe key.
+    /// Enqueues `job` at `now` unless a pending job has its type and dedupe key; that one is
+    /// brought forward to `job`'s time if it is earlier (its id returned), as PostgreSQL does.
     pub(crate) fn enqueue(&mut self, job: NewJob, now: DateTime<Utc>) -> Option<i64> {
         if self.pending_duplicate(&job.job_type, job.dedupe_key.as_deref(), None) {
-            return None;
+            let run_at = job.run_at.unwrap_or(now);
+            let pending = self.jobs.values_mut().find(|j| {
+                j.job_type == job.job_type
+                    && j.dedupe_key == job.dedupe_key
+                    && matches!(j.state, JobState::Queued | JobState::Failed)
+            })?;
+            if pending.run_at <= run_at {
+                return None;
+            }
+            pending.run_at = run_at;
+            return Some(pending.id);
         }
         self.next_job += 1;
         let id = self.next_job;

@@ -19,7 +19,8 @@ pub struct NewJob {
     pub priority: i16,
     /// Attempts before the job is dead.
     pub max_attempts: u32,
-    /// At most one pending (queued or failed) job of this type per key.
+    /// At most one pending (queued or failed) job of this type per key: enqueueing a duplicate
+    /// changes nothing, unless it is due earlier, which brings the pending one forward.
     pub dedupe_key: Option<String>,
     /// Not before this time (`None`: now).
     pub run_at: Option<DateTime<Utc>>,

@@ -121,6 +121,20 @@ pub async fn a_dedupe_key_keeps_one_pending_job<H: StoreHarness>(store: &H) {
     assert_eq!(left, [next.unwrap()]);
 }
 
+/// A duplicate due earlier brings the pending job forward (one job still); a later one
+/// changes nothing.
+pub async fn an_earlier_duplicate_brings_the_pending_job_forward<H: StoreHarness>(store: &H) {
+    let q = store.jobs();
+    let later = chrono::DateTime::parse_from_rfc3339("2100-01-01T00:00:00Z").unwrap().to_utc();
+    let id = enqueue(store, NewJob { run_at: Some(later), ..keyed("hook") }).await.unwrap();
+    let even_later = NewJob { run_at: Some(later + chrono::TimeDelta::days(1)), ..keyed("hook") };
+    assert_eq!(enqueue(store, even_later).await, None, "a later duplicate changes nothing");
+    assert!(q.claim("w", 1, LEASE).await.unwrap().is_empty(), "not due before 2100");
+    assert_eq!(enqueue(store, keyed("hook")).await, Some(id), "brought forward to now");
+    let claimed = q.claim("w", 1, LEASE).await.unwrap();
+    assert_eq!(claimed.iter().map(|j| j.id).collect::<Vec<_>>(), [id]);
+}
+
 /// A lease that runs out gives the job back, its worker named in the error, to the next
 /// worker; the first worker can no longer complete it.
 pub async fn an_expired_lease_gives_the_job_to_another_worker<H: StoreHarness>(store: &H) {

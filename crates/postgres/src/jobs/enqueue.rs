@@ -13,9 +13,10 @@ struct Id {
     id: i64,
 }
 
-/// Inserts the job (unless a pending one has the same type and dedupe key) and notifies
-/// workers, which hear it when the transaction commits. The notify runs only for an inserted
-/// job: `pg_notify` is evaluated per row of the insert's result.
+/// Inserts the job and notifies workers, which hear it when the transaction commits. When a
+/// pending job has the same type and dedupe key, that one stays, brought forward to this one's
+/// `run_at` if that is earlier (then its id is returned and workers notified); otherwise
+/// nothing changes and `None` is returned. The notify runs per row of the insert's result.
 ///
 /// # Errors
 /// [`StoreError`] from the database.
@@ -28,7 +29,7 @@ pub async fn enqueue(conn: &mut AsyncPgConnection, job: NewJob) -> Result<Option
              VALUES ($1, $2, $3, $4, $5, coalesce($6, now()))
              ON CONFLICT (job_type, dedupe_key)
                  WHERE dedupe_key IS NOT NULL AND state IN ('queued', 'failed')
-             DO NOTHING
+             DO UPDATE SET run_at = EXCLUDED.run_at WHERE jobs.run_at > EXCLUDED.run_at
              RETURNING id)
          SELECT id, pg_notify($7, '') AS notified FROM inserted",
     )
