@@ -25,7 +25,7 @@ if [ "${BENCH_SKIP_CRITERION:-0}" != 1 ]; then
 fi
 
 cargo build --release --locked -p switchboard-app --bin switchboard --example queue_bench \
-  --example ingest_bench --example mail_bench --example posts_bench
+  --example ingest_bench --example mail_bench --example posts_bench --example events_bench
 scripts/db.sh start >/dev/null
 admin=$(scripts/db.sh url --admin)
 db_url="${admin%/*}/switchboard_bench"
@@ -200,6 +200,13 @@ SWITCHBOARD_TEST_DATABASE_URL=$admin SWITCHBOARD__LOG__FILTER=warn \
 echo
 SWITCHBOARD_TEST_DATABASE_URL=$admin SWITCHBOARD__LOG__FILTER=warn \
   POSTS_BENCH_CLIENTS=$connections POSTS_BENCH_SECS=${duration%s} "$target/release/examples/posts_bench"
+
+# Events to clients: 1,000 streams of one user and events committed by another process, commit →
+# arrival at every stream (target p99 < 50 ms) and memory per stream; then 10 webhooks and 1,000
+# events delivered by one worker process (target >= 500 deliveries/s). A fresh database; the
+# release binary as subprocesses. EVENTS_BENCH_STREAMS, _EVENTS, _RATE, _WEBHOOKS, _DELIVERIES.
+echo
+SWITCHBOARD_TEST_DATABASE_URL=$admin "$target/release/examples/events_bench"
 
 # The password-hashing priority (auth.argon2.priority): a storm of reads and a storm of logins at
 # once against a server per priority; its default rests on these figures (docs/identity.md).
