@@ -592,6 +592,8 @@ async fn soak(cluster: Arc<Cluster>) {
     println!("soak: {rate} requests/s for {secs}s, a sample every {}s", sample.as_secs());
     println!("sample  requests errors  p99_ms  pg_conns  rss_mib({})", names.join(","));
     let latencies = Arc::new(std::sync::Mutex::new(Vec::<f64>::new()));
+    // The whole run's latencies by kind of request, printed at the end.
+    let by_kind = Arc::new(std::sync::Mutex::new(BTreeMap::<&'static str, Vec<f64>>::new()));
     let errors = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / rate as f64));
@@ -604,23 +606,32 @@ async fn soak(cluster: Arc<Cluster>) {
         n += 1;
         let (c, token, channels, sources) =
             (cluster.clone(), token.clone(), channels.clone(), sources.clone());
-        let (l, e) = (latencies.clone(), errors.clone());
+        let (l, e, k) = (latencies.clone(), errors.clone(), by_kind.clone());
         in_flight.spawn(async move {
             let server = &c.servers[n % 3];
             let channel = &channels[n % channels.len()];
             let at = Instant::now();
             // Of every 20: 11 reads, 3 logins, 4 analytics, 2 syncs.
-            let request = match n % 20 {
-                0..=10 if n.is_multiple_of(2) => c.http.get(format!("{server}/api/chat/channels")),
-                0..=10 => c.http.get(format!("{server}/api/chat/channels/{channel}/posts")),
-                11..=13 => c.http.post(format!("{server}/api/auth/login")).json(
-                    &json!({"email": "demo@switchboard.example", "password": c.demo_password}),
+            let (kind, request) = match n % 20 {
+                0..=10 if n.is_multiple_of(2) => {
+                    ("channels", c.http.get(format!("{server}/api/chat/channels")))
+                }
+                0..=10 => ("posts", c.http.get(format!("{server}/api/chat/channels/{channel}/posts"))),
+                11..=13 => (
+                    "login",
+                    c.http.post(format!("{server}/api/auth/login")).json(
+                        &json!({"email": "demo@switchboard.example", "password": c.demo_password}),
+                    ),
                 ),
-                14..=15 => c.http.get(format!("{server}/api/stats/pulse")),
-                16..=17 => c.http.get(format!("{server}/api/stats/pulse/{channel}")),
-                _ => c
-                    .http
-                    .post(format!("{server}/api/chat/sources/{}/sync", sources[n % sources.len()])),
+                14..=15 => ("pulse", c.http.get(format!("{server}/api/stats/pulse"))),
+                16..=17 => ("channel pulse", c.http.get(format!("{server}/api/stats/pulse/{channel}"))),
+                _ => (
+                    "sync",
+                    c.http.post(format!(
+                        "{server}/api/chat/sources/{}/sync",
+                        sources[n % sources.len()]
+                    )),
+                ),
             };
             let res = request.bearer_auth(token.as_str()).send().await;
             let ok = match res {
@@ -631,7 +642,9 @@ async fn soak(cluster: Arc<Cluster>) {
                 }
                 Err(_) => false,
             };
-            l.lock().unwrap().push(at.elapsed().as_secs_f64() * 1000.0);
+            let ms = at.elapsed().as_secs_f64() * 1000.0;
+            l.lock().unwrap().push(ms);
+            k.lock().unwrap().entry(kind).or_default().push(ms);
             if !ok {
                 e.fetch_add(1, Ordering::Relaxed);
             }
@@ -648,6 +661,12 @@ async fn soak(cluster: Arc<Cluster>) {
         minute += 1;
         report(&cluster, minute, &names, &latencies, &errors).await;
     }
+    let mut by_kind = std::mem::take(&mut *by_kind.lock().unwrap());
+    let kinds: Vec<String> = by_kind
+        .iter_mut()
+        .map(|(kind, l)| format!("{kind} {:.1}", p99(l)))
+        .collect();
+    println!("p99 by request, ms: {}", kinds.join(", "));
 }
 
 async fn report(
