@@ -27,8 +27,13 @@ demo_password=${CLUSTER_DEMO_PASSWORD:-cluster demo password}
 
 log() { printf 'cluster: %s\n' "$*" >&2; }
 
+# The project-local cluster's database is made afresh at each start: every run begins from the
+# same state (a demo account left by an earlier run would have its sources replaced while the
+# checks already read them).
 database_url() {
   if [ -n "${DATABASE_URL:-}" ]; then echo "$DATABASE_URL"; return; fi
+  scripts/db.sh start >/dev/null
+  psql "$(scripts/db.sh url --admin)" -qX -c "DROP DATABASE IF EXISTS switchboard_cluster WITH (FORCE)" >/dev/null
   SWITCHBOARD_DB_NAME=switchboard_cluster scripts/db.sh start
 }
 

@@ -570,6 +570,17 @@ async fn soak(cluster: Arc<Cluster>) {
     let rate = env_or("SOAK_RATE", 20).max(1);
     let sample = Duration::from_secs(env_or("SOAK_SAMPLE_SECS", 60).max(1));
     let token = Arc::new(cluster.demo_token().await);
+    // The demo's first syncs done: its sources and channels are the ones the load reads.
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        let sources = cluster.get(&cluster.servers[0], "/api/chat/sources", &token).await;
+        let listed = sources.ok().and_then(|s| s["data"]["sources"].as_array().cloned());
+        if listed.is_some_and(|s| !s.is_empty() && s.iter().all(|s| s["status"] == "active")) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the demo's sources did not finish their first sync");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
     let channels = cluster.get(&cluster.servers[0], "/api/chat/channels", &token).await.unwrap();
     let channels: Arc<Vec<String>> = Arc::new(
         channels["data"]["channels"]
@@ -634,14 +645,25 @@ async fn soak(cluster: Arc<Cluster>) {
                 ),
             };
             let res = request.bearer_auth(token.as_str()).send().await;
-            let ok = match res {
+            let failure = match res {
                 Ok(res) => {
                     let status = res.status();
-                    let _ = res.bytes().await;
-                    status.is_success()
+                    let body = res.bytes().await.unwrap_or_default();
+                    (!status.is_success())
+                        .then(|| format!("{status} {}", String::from_utf8_lossy(&body)))
                 }
-                Err(_) => false,
+                Err(e) => Some(e.to_string()),
             };
+            let ok = failure.is_none();
+            if let Some(why) = failure {
+                // The first failure of each kind, so that an operator sees what failed.
+                static TOLD: std::sync::Mutex<Vec<&str>> = std::sync::Mutex::new(Vec::new());
+                let mut told = TOLD.lock().unwrap();
+                if !told.contains(&kind) {
+                    told.push(kind);
+                    println!("first failed {kind}: {}", why.chars().take(300).collect::<String>());
+                }
+            }
             let ms = at.elapsed().as_secs_f64() * 1000.0;
             l.lock().unwrap().push(ms);
             k.lock().unwrap().entry(kind).or_default().push(ms);
