@@ -17,7 +17,7 @@ help:
 	@echo "make db-stop    stop the project-local PostgreSQL cluster"
 	@echo "make deploy-check the deployment files (Dockerfile, compose, Kubernetes), offline"
 	@echo "make cluster-check 3 serve + 2 worker processes on one database: scale-out checks and figures"
-	@echo "make soak       a mixed load on that cluster for SOAK_SECS (600), sampling RSS, connections, p99"
+	@echo "make soak       a mixed load on that cluster (SOAK_SECS 600, SOAK_RATE 100), sampling RSS, connections, p99"
 
 ## Start the project-local database (or use DATABASE_URL), migrate, and serve.
 run:

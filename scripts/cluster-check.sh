@@ -4,7 +4,7 @@
 # driver, and stops the cluster whatever the outcome. The driver's exit status is this script's.
 #
 #   scripts/cluster-check.sh          the scale-out checks and figures
-#   scripts/cluster-check.sh soak     the soak: SOAK_SECS (600), SOAK_RATE (20 requests/s),
+#   scripts/cluster-check.sh soak     the soak: SOAK_SECS (600), SOAK_RATE (100 requests/s),
 #                                     SOAK_SAMPLE_SECS (60)
 #
 # CLUSTER_PROFILE=release builds and runs release binaries (figures worth quoting); the default

@@ -567,7 +567,7 @@ fn p99(latencies: &mut [f64]) -> f64 {
 
 async fn soak(cluster: Arc<Cluster>) {
     let secs = env_or("SOAK_SECS", 600);
-    let rate = env_or("SOAK_RATE", 20).max(1);
+    let rate = env_or("SOAK_RATE", 100).max(1);
     let sample = Duration::from_secs(env_or("SOAK_SAMPLE_SECS", 60).max(1));
     let token = Arc::new(cluster.demo_token().await);
     // The demo's first syncs done: its sources and channels are the ones the load reads.
@@ -627,7 +627,9 @@ async fn soak(cluster: Arc<Cluster>) {
                 0..=10 if n.is_multiple_of(2) => {
                     ("channels", c.http.get(format!("{server}/api/chat/channels")))
                 }
-                0..=10 => ("posts", c.http.get(format!("{server}/api/chat/channels/{channel}/posts"))),
+                0..=10 => {
+                    ("posts", c.http.get(format!("{server}/api/chat/channels/{channel}/posts")))
+                }
                 11..=13 => (
                     "login",
                     c.http.post(format!("{server}/api/auth/login")).json(
@@ -635,7 +637,9 @@ async fn soak(cluster: Arc<Cluster>) {
                     ),
                 ),
                 14..=15 => ("pulse", c.http.get(format!("{server}/api/stats/pulse"))),
-                16..=17 => ("channel pulse", c.http.get(format!("{server}/api/stats/pulse/{channel}"))),
+                16..=17 => {
+                    ("channel pulse", c.http.get(format!("{server}/api/stats/pulse/{channel}")))
+                }
                 _ => (
                     "sync",
                     c.http.post(format!(
@@ -684,10 +688,8 @@ async fn soak(cluster: Arc<Cluster>) {
         report(&cluster, minute, &names, &latencies, &errors).await;
     }
     let mut by_kind = std::mem::take(&mut *by_kind.lock().unwrap());
-    let kinds: Vec<String> = by_kind
-        .iter_mut()
-        .map(|(kind, l)| format!("{kind} {:.1}", p99(l)))
-        .collect();
+    let kinds: Vec<String> =
+        by_kind.iter_mut().map(|(kind, l)| format!("{kind} {:.1}", p99(l))).collect();
     println!("p99 by request, ms: {}", kinds.join(", "));
 }
 
