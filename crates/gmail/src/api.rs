@@ -64,7 +64,7 @@ impl Api {
         let make = &make;
         let reread = &reread;
         let operation = operation(what);
-        let attempts = &crate::metrics::Attempts::default();
+        let attempts = &crate::metrics::CALLS.attempts();
         let call = || async move {
             let _permit = self.limit.acquire().await;
             let started = attempts.start(operation);
@@ -72,7 +72,7 @@ impl Api {
             let answer = tokio::time::timeout(self.timeout, make(&self.hub, &mut seen)).await;
             let failure = match answer {
                 Ok(Ok((response, value))) => {
-                    crate::metrics::record(
+                    crate::metrics::CALLS.record(
                         operation,
                         crate::metrics::outcome(response.status().as_u16()),
                         started,
@@ -86,11 +86,11 @@ impl Api {
                         Failure::Undecodable(_) => "ok",
                         Failure::Error(_) => "error",
                     };
-                    crate::metrics::record(operation, outcome, started);
+                    crate::metrics::CALLS.record(operation, outcome, started);
                     failure
                 }
                 Err(_) => {
-                    crate::metrics::record(operation, "timeout", started);
+                    crate::metrics::CALLS.record(operation, "timeout", started);
                     return Err(error::timed_out(what));
                 }
             };

@@ -71,7 +71,7 @@ impl Graph {
         let build = &build;
         let prefer = &prefer;
         let operation = operation(what);
-        let attempts = &crate::metrics::Attempts::default();
+        let attempts = &crate::metrics::CALLS.attempts();
         let call = || async move {
             let permit = self.limit.acquire().await;
             let started = attempts.start(operation);
@@ -81,12 +81,12 @@ impl Graph {
             let response = request
                 .send()
                 .await
-                .inspect_err(|_| crate::metrics::record(operation, "transport", started))
+                .inspect_err(|_| crate::metrics::CALLS.record(operation, "transport", started))
                 .map_err(error::from_failure)?;
             let status = response.status().as_u16();
             let outcome =
                 if status == 503 { "rate_limited" } else { crate::metrics::outcome(status) };
-            crate::metrics::record(operation, outcome, started);
+            crate::metrics::CALLS.record(operation, outcome, started);
             if status == 429 || status == 503 {
                 let retry_after = error::retry_after(response.headers());
                 tracing::debug!(what, status, ?retry_after, "graph: throttled");

@@ -91,16 +91,16 @@ impl Client {
     ) -> Result<T, ChatError> {
         let request = &request;
         let operation = &operation(path);
-        let attempts = &crate::metrics::Attempts::default();
+        let attempts = &crate::metrics::CALLS.attempts();
         let send = || async move {
             let started = attempts.start(operation);
             let response = request()
                 .bearer_auth(self.token.expose_secret())
                 .send()
                 .await
-                .inspect_err(|_| crate::metrics::record(operation, "transport", started))
+                .inspect_err(|_| crate::metrics::CALLS.record(operation, "transport", started))
                 .map_err(error::transport)?;
-            crate::metrics::record(
+            crate::metrics::CALLS.record(
                 operation,
                 crate::metrics::outcome(response.status().as_u16()),
                 started,

@@ -15,6 +15,7 @@ pub mod mail_stats_store;
 pub mod mail_store;
 pub mod notification_store;
 pub mod oauth;
+pub mod provider_calls;
 pub mod rate_limit;
 pub mod readiness;
 pub mod store;

@@ -83,7 +83,7 @@ impl Client {
     ) -> Result<T, ChatError> {
         let url = format!("{}/{method}", self.base_url);
         let url = url.as_str();
-        let attempts = &crate::metrics::Attempts::default();
+        let attempts = &crate::metrics::CALLS.attempts();
         let send = || async move {
             let started = attempts.start(method);
             let response = self
@@ -93,9 +93,9 @@ impl Client {
                 .form(args)
                 .send()
                 .await
-                .inspect_err(|_| crate::metrics::record(method, "transport", started))
+                .inspect_err(|_| crate::metrics::CALLS.record(method, "transport", started))
                 .map_err(error::transport)?;
-            crate::metrics::record(
+            crate::metrics::CALLS.record(
                 method,
                 crate::metrics::outcome(response.status().as_u16()),
                 started,
