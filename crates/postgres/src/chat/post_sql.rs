@@ -121,7 +121,7 @@ impl QueryFragment<Pg> for OlderThanEdge {
 ///    keeping those whose words match, and stop at a page's worth;
 /// 2. only if that found less than a page and the scope holds more than `window` posts: the
 ///    matches older than the walk's last post (`edge`), read from the GIN index (`older`, which
-///    has no ordering for the planner to walk).
+///    has no ordering for the planner to walk), of which the newest page is kept.
 ///
 /// The page is then read by key. Each step is a `MATERIALIZED` CTE, which PostgreSQL runs only
 /// when a row of it is asked for.
@@ -161,18 +161,24 @@ where
         out.push_bind_param::<BigInt, _>(&self.fetch)?;
         out.push_sql("), edge AS MATERIALIZED (");
         self.edge.walk_ast(out.reborrow())?;
-        out.push_sql(
-            "), found AS MATERIALIZED (SELECT h.posted_at, h.external_id FROM hits h \
-             UNION ALL SELECT o.posted_at, o.external_id FROM (",
-        );
+        out.push_sql("), older AS MATERIALIZED (SELECT o.posted_at, o.external_id FROM (");
         self.older.walk_ast(out.reborrow())?;
         out.push_sql(
             ") AS o(posted_at, external_id) \
              WHERE EXISTS (SELECT 1 FROM edge) AND (SELECT count(*) FROM hits) < ",
         );
         out.push_bind_param::<BigInt, _>(&self.fetch)?;
+        // The newest page of the older matches, sorted here: `found` is then at most two pages
+        // by the planner's estimate too, and the page is read by key (an estimate of every
+        // match of a common word made it hash-join the whole channel instead).
         out.push_sql(
-            ") SELECT chat_posts.external_id, chat_posts.author_id, chat_posts.author_name, \
+            "), found AS MATERIALIZED (SELECT h.posted_at, h.external_id FROM hits h \
+             UNION ALL (SELECT o.posted_at, o.external_id FROM older o \
+             ORDER BY o.posted_at DESC, o.external_id COLLATE \"C\" DESC LIMIT ",
+        );
+        out.push_bind_param::<BigInt, _>(&self.fetch)?;
+        out.push_sql(
+            ")) SELECT chat_posts.external_id, chat_posts.author_id, chat_posts.author_name, \
                       left(chat_posts.text, ",
         );
         out.push_bind_param::<Integer, _>(&self.chars)?;
