@@ -114,23 +114,26 @@ async fn append(db: &TestDb, owner: UserId, objects: &[&str]) {
         .unwrap();
 }
 
-/// A running fan-out over `db`, as `serve` runs it; dropping the handles stops it.
-fn run_hub(
-    db: &TestDb,
-    hub: &StreamHub,
-) -> (actix_web::rt::task::JoinHandle<()>, actix_web::rt::task::JoinHandle<()>) {
+/// The fan-out's tasks over a database, as `serve` runs them; dropping this stops them.
+struct Running(Vec<actix_web::rt::task::JoinHandle<()>>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.iter().for_each(actix_web::rt::task::JoinHandle::abort);
+    }
+}
+
+/// A hub of `capacity` events per connection, running over `db` and started.
+async fn running_hub(db: &TestDb, capacity: usize) -> (StreamHub, Running) {
+    let hub = StreamHub::new(capacity);
     let (feed, listener) = PgEventFeed::new(db.pool(), db.url());
     let listening = actix_web::rt::spawn(listener.run());
     let reading =
         actix_web::rt::spawn(hub.run(PgEventLog::new(db.pool()), feed, Duration::from_secs(3600)));
-    (listening, reading)
-}
-
-/// Waits until the hub has started.
-async fn started(hub: &StreamHub) {
     while hub.subscribe(UserId::new()).is_err() {
         tokio::task::yield_now().await;
     }
+    (hub, Running(vec![listening, reading]))
 }
 
 /// Waits until the hub has handed out every event settled so far (the registrations), so a
@@ -152,9 +155,7 @@ async fn a_client_resumes_across_a_restart_without_missing_or_repeating_an_event
     let db = TestDb::migrated().await;
     let config = config();
     let clock = ManualClock::default();
-    let hub = StreamHub::new(64);
-    let (listening, reading) = run_hub(&db, &hub);
-    started(&hub).await;
+    let (hub, running) = running_hub(&db, 64).await;
     let app = instance_with(&db, &config, &clock, hub.clone()).await;
     let token = sign_up(&app, "ada@example.com").await;
     let ada = user_id(&app, &token).await;
@@ -174,16 +175,13 @@ async fn a_client_resumes_across_a_restart_without_missing_or_repeating_an_event
     // The server stops; events are written while it is down.
     drop(sse);
     drop(app);
-    listening.abort();
-    reading.abort();
+    drop(running);
     drop(hub);
     append(&db, ada, &["4", "5"]).await;
     append(&db, ada, &["6"]).await;
 
     // A new server on the same database; the client reconnects with its last id.
-    let hub = StreamHub::new(64);
-    let (_listening, _reading) = run_hub(&db, &hub);
-    started(&hub).await;
+    let (hub, _running) = running_hub(&db, 64).await;
     let app = instance_with(&db, &config, &clock, hub.clone()).await;
     let mut sse = open(&app, &token, Some(&seen[2].id)).await;
     let mut resumed = Vec::new();
@@ -218,9 +216,7 @@ async fn a_stream_never_shows_another_users_events() {
     let db = TestDb::migrated().await;
     let config = config();
     let clock = ManualClock::default();
-    let hub = StreamHub::new(64);
-    let _running = run_hub(&db, &hub);
-    started(&hub).await;
+    let (hub, _running) = running_hub(&db, 64).await;
     let app = instance_with(&db, &config, &clock, hub.clone()).await;
     let ada_token = sign_up(&app, "ada@example.com").await;
     let bob_token = sign_up(&app, "bob@example.com").await;
@@ -256,9 +252,7 @@ async fn a_ticket_opens_one_stream_once_and_not_after_it_expires() {
     let db = TestDb::migrated().await;
     let config = config();
     let clock = ManualClock::default();
-    let hub = StreamHub::new(64);
-    let _running = run_hub(&db, &hub);
-    started(&hub).await;
+    let (hub, _running) = running_hub(&db, 64).await;
     let app = instance_with(&db, &config, &clock, hub.clone()).await;
     let token = sign_up(&app, "ada@example.com").await;
     let ada = user_id(&app, &token).await;
@@ -305,9 +299,7 @@ async fn a_client_that_does_not_read_is_cut_off_and_resumes() {
     let db = TestDb::migrated().await;
     let config = config();
     let clock = ManualClock::default();
-    let hub = StreamHub::new(2);
-    let _running = run_hub(&db, &hub);
-    started(&hub).await;
+    let (hub, _running) = running_hub(&db, 2).await;
     let app = instance_with(&db, &config, &clock, hub.clone()).await;
     let token = sign_up(&app, "ada@example.com").await;
     let ada = user_id(&app, &token).await;
@@ -339,9 +331,7 @@ async fn an_idle_stream_gets_heartbeats() {
     let mut config = config();
     config.stream.heartbeat_secs = 1;
     let clock = ManualClock::default();
-    let hub = StreamHub::new(8);
-    let _running = run_hub(&db, &hub);
-    started(&hub).await;
+    let (hub, _running) = running_hub(&db, 8).await;
     let app = instance_with(&db, &config, &clock, hub.clone()).await;
     let token = sign_up(&app, "ada@example.com").await;
     let mut sse = open(&app, &token, None).await;
@@ -353,9 +343,7 @@ async fn the_stream_needs_a_credential_or_a_ticket_and_a_cursor_it_made() {
     let db = TestDb::migrated().await;
     let config = config();
     let clock = ManualClock::default();
-    let hub = StreamHub::new(8);
-    let _running = run_hub(&db, &hub);
-    started(&hub).await;
+    let (hub, _running) = running_hub(&db, 8).await;
     let app = instance_with(&db, &config, &clock, hub.clone()).await;
     let (status, _, body) = call(
         &app,
