@@ -258,9 +258,7 @@ async fn serve_counts_requests_by_route_template_and_reports_pools_providers_and
         );
     }
 
-    let pid = child.id().unwrap().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
-    assert!(child.wait().await.unwrap().success());
+    stops_cleanly(child).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -304,9 +302,7 @@ async fn the_worker_serves_its_metrics_on_its_own_listener() {
     );
     assert!(find(&samples, "switchboard_build_info", &[]).is_some());
 
-    let pid = child.id().unwrap().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
-    assert!(child.wait().await.unwrap().success());
+    stops_cleanly(child).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -335,6 +331,11 @@ async fn serve_can_keep_its_metrics_off_the_api_port() {
     let readyz = find(&samples, "switchboard_http_requests_total", &[("route", "/readyz")]);
     assert_eq!(readyz.expect("the API's requests, on the metrics port").value, 1.0);
 
+    stops_cleanly(child).await;
+}
+
+/// Sends SIGTERM to `child` and checks it exits with success.
+async fn stops_cleanly(mut child: tokio::process::Child) {
     let pid = child.id().unwrap().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
     assert!(child.wait().await.unwrap().success());
