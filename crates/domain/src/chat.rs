@@ -215,6 +215,39 @@ pub struct ChatPost {
     pub thread_root: Option<String>,
 }
 
+impl ChatPost {
+    /// Whether this copy is older than `stored`, a copy of the same post: `stored` was edited
+    /// and this one was not, or earlier. A store keeps the newer copy, so a late event or a
+    /// listing read before an edit never undoes it.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use switchboard_domain::chat::{ChatPost, PostKind};
+    /// let at = |s| Some(Utc.timestamp_opt(s, 0).unwrap());
+    /// let post = |text: &str, edited_at| ChatPost {
+    ///     id: "1700000000.000100".into(),
+    ///     channel_id: "C1".into(),
+    ///     author_id: "U1".into(),
+    ///     author_name: None,
+    ///     kind: PostKind::User,
+    ///     text: text.into(),
+    ///     posted_at: Utc.timestamp_opt(1_700_000_000, 0).unwrap(),
+    ///     edited_at,
+    ///     deleted: false,
+    ///     thread_root: None,
+    /// };
+    /// let second = post("second edit", at(1_700_000_200));
+    /// assert!(post("first edit", at(1_700_000_100)).is_older_than(&second));
+    /// assert!(post("as posted", None).is_older_than(&second));
+    /// assert!(!post("third edit", at(1_700_000_300)).is_older_than(&second));
+    /// assert!(!post("same edit, new unfurl", at(1_700_000_200)).is_older_than(&second));
+    /// ```
+    #[must_use]
+    pub fn is_older_than(&self, stored: &Self) -> bool {
+        stored.edited_at.is_some_and(|stored| self.edited_at.is_none_or(|this| this < stored))
+    }
+}
+
 /// A person of the workspace or team.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatUser {

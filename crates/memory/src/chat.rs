@@ -1,6 +1,6 @@
 //! [`MemoryTx`] as the chat store, and a chat-source factory that builds nothing.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use switchboard_domain::UserId;
@@ -122,16 +122,33 @@ impl ChatStore for MemoryTx {
         posts: &[ChatPost],
     ) -> Result<u64, StoreError> {
         let stored = self.state.chat.posts.entry(channel).or_default();
+        // Each author's latest named live post stored before this batch (as one statement
+        // sees the table), for the posts that come without a name.
+        let mut names: HashMap<String, (DateTime<Utc>, String)> = HashMap::new();
+        if posts.iter().any(|p| p.author_name.is_none()) {
+            for p in stored.values().filter(|p| !p.deleted) {
+                let Some(name) = &p.author_name else { continue };
+                let latest =
+                    names.entry(p.author_id.clone()).or_insert((p.posted_at, name.clone()));
+                if p.posted_at > latest.0 {
+                    *latest = (p.posted_at, name.clone());
+                }
+            }
+        }
         let mut written = 0;
         for post in posts {
             let mut post = post.clone();
-            if let Some(old) = stored.get(&post.id) {
-                if post.author_name.is_none() {
-                    post.author_name.clone_from(&old.author_name);
-                }
-                if *old == post {
-                    continue;
-                }
+            let old = stored.get(&post.id);
+            if old.is_some_and(|old| post.is_older_than(old)) {
+                continue;
+            }
+            if post.author_name.is_none() {
+                post.author_name = old
+                    .and_then(|old| old.author_name.clone())
+                    .or_else(|| names.get(&post.author_id).map(|(_, name)| name.clone()));
+            }
+            if old.is_some_and(|old| *old == post) {
+                continue;
             }
             stored.insert(post.id.clone(), post);
             written += 1;

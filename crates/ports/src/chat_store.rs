@@ -115,8 +115,10 @@ pub trait ChatStore: Send {
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Inserts or updates posts of `channel` by their provider id (text, author, kind, edit
-    /// time, deleted flag), in one batch; an author name already stored is kept when a post comes
-    /// without one. Returns how many rows were written.
+    /// time, deleted flag), in one batch. A post that comes without its author's name keeps
+    /// the one stored, else takes the name of that author's latest named live post stored in
+    /// the channel before the batch; a copy older than the stored one ([`ChatPost::is_older_than`]) is skipped.
+    /// Returns how many rows were written.
     ///
     /// # Errors
     /// [`StoreError`] from the store.

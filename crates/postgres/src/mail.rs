@@ -8,6 +8,7 @@ mod folders;
 mod links;
 mod messages;
 mod rows;
+mod search;
 mod threads;
 
 use std::collections::HashMap;

@@ -1,19 +1,17 @@
 //! Part 2's load: concurrent clients against the list route, one scenario at a time.
 //!
-//! The clients are `wrk` (as the rest of `make bench`) when it is installed: out of this
-//! process and light, so the two cores go to the server and PostgreSQL. Without it (or with
-//! `MAIL_BENCH_WRK=0`) they are reqwest clients in this process, which take about a third of
-//! the CPU themselves and so report a lower throughput and higher latencies.
-
-use std::sync::Arc;
-use std::time::Duration;
+//! Each scenario runs saturated, then paced at `MAIL_BENCH_RATE` requests a second (see
+//! `shared/http_load.rs`). The saturated clients are `wrk` (as the rest of `make bench`) when
+//! it is installed: out of this process and light, so the two cores go to the server and
+//! PostgreSQL. Without it (or with `MAIL_BENCH_WRK=0`) they are reqwest clients in this
+//! process, which take about a third of the CPU themselves and so report a lower throughput
+//! and higher latencies.
 
 use url::Url;
 
-use crate::http_load::{Target, drive, drive_wrk, wrk_installed};
-use crate::seed::{RARE_WORD, Seeded};
+use crate::http_load::{Scenarios, Target, wrk_installed};
+use crate::seed::{COMMON_WORD, RARE_WORD, Seeded};
 use crate::server::World;
-use crate::sync::verdict;
 
 /// Target: the 99th percentile of every scenario, in milliseconds.
 const TARGET_P99_MS: f64 = 10.0;
@@ -21,8 +19,9 @@ const TARGET_P99_MS: f64 = 10.0;
 /// Cursor pages walked for the "deeper pages" scenario (50 messages each).
 const DEEP_PAGES: usize = 40;
 
-/// Runs every scenario for `secs` seconds with `clients` clients and prints its figures.
-pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize) {
+/// Runs every scenario for `secs` seconds with `clients` clients, saturated then offering
+/// `rate` requests a second, and prints its figures.
+pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize, rate: usize) {
     let url = |extra: &[(&str, &str)]| {
         let account = seeded.account.to_string();
         let limit =
@@ -39,20 +38,27 @@ pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize) {
         ("first page".to_owned(), vec![first]),
         (format!("cursor pages 2-{}", DEEP_PAGES + 1), deep),
         (format!("q={RARE_WORD} (in 1 % of messages)"), vec![url(&[("q", RARE_WORD)])]),
+        (format!("q={COMMON_WORD} (in about half)"), vec![url(&[("q", COMMON_WORD)])]),
         ("unread=true".to_owned(), vec![url(&[("unread", "true")])]),
         (format!("from={}", seeded.sender), vec![url(&[("from", &seeded.sender)])]),
     ];
-    println!(
-        "  GET /api/mail/messages?limit=50 over the store's messages, {clients} clients, {secs} s \
-         per scenario (after 1 s unmeasured), target p99 < {TARGET_P99_MS} ms:"
-    );
     let wrk = std::env::var("MAIL_BENCH_WRK").map_or(true, |v| v != "0") && wrk_installed().await;
+    let load = Scenarios {
+        target: Target { base: &world.base, token: &world.token, http: &world.http },
+        clients,
+        secs,
+        wrk,
+        rate: rate as f64,
+        target_p99_ms: TARGET_P99_MS,
+        width: 34,
+    };
     println!(
-        "  clients: {}",
-        if wrk { "wrk -t2, out of process" } else { "reqwest, in this process" }
+        "  GET /api/mail/messages?limit=50 over the store's messages, {}, {secs} s per scenario \
+         and mode (after 1 s unmeasured), target p99 < {TARGET_P99_MS} ms:",
+        load.describe()
     );
-    let load = Load { world, clients, secs, wrk };
-    load.scenarios("list and search", scenarios).await;
+    let scenarios = scenarios.into_iter().map(|(name, urls)| (name, paths_of(&urls))).collect();
+    load.run("list and search", scenarios).await;
 
     let account = seeded.account.to_string();
     let at = |path: &str, extra: &[(&str, &str)]| {
@@ -71,48 +77,8 @@ pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize) {
         (format!("thread summaries ({DEEP_PAGES} threads)"), threads),
     ];
     println!("  mail analytics GETs over the same messages, target p99 < {TARGET_P99_MS} ms:");
-    load.scenarios("mail analytics", stats).await;
-}
-
-/// How the scenarios are driven.
-struct Load<'a> {
-    world: &'a World,
-    clients: usize,
-    secs: usize,
-    wrk: bool,
-}
-
-impl Load<'_> {
-    /// Runs each scenario (a warm-up second, then `secs`), prints its figures and the worst p99
-    /// against the target.
-    async fn scenarios(&self, what: &str, scenarios: Vec<(String, Vec<String>)>) {
-        let (world, clients, secs) = (self.world, self.clients, self.secs);
-        let mut worst: f64 = 0.0;
-        let target = Target { base: &world.base, token: &world.token, http: &world.http };
-        for (name, urls) in scenarios {
-            let paths = Arc::new(paths_of(&urls));
-            let f = if self.wrk {
-                drive_wrk(&target, &paths, clients, 1).await;
-                drive_wrk(&target, &paths, clients, secs).await
-            } else {
-                drive(&target, &paths, clients, Duration::from_secs(1)).await;
-                drive(&target, &paths, clients, Duration::from_secs(secs as u64)).await
-            };
-            worst = worst.max(f.p99_ms);
-            println!(
-                "    {name:<34} {:>8.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   ({} requests{})",
-                f.per_sec,
-                f.p50_ms,
-                f.p99_ms,
-                f.requests,
-                if f.failed > 0 { format!(", {} NOT 200", f.failed) } else { String::new() },
-            );
-        }
-        println!(
-            "  {what}, worst p99    {worst:>7.2} ms   target < {TARGET_P99_MS} ms: {}",
-            verdict(worst < TARGET_P99_MS)
-        );
-    }
+    let stats = stats.into_iter().map(|(name, urls)| (name, paths_of(&urls))).collect();
+    load.run("mail analytics", stats).await;
 }
 
 /// The URLs of the pages after the first, following `next_cursor`.

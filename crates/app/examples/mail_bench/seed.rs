@@ -14,6 +14,9 @@ use crate::server::World;
 /// A word found in about 1 % of the messages (and nowhere else in the vocabulary).
 pub const RARE_WORD: &str = "kestrel";
 
+/// A word of the vocabulary, so in about half of the messages.
+pub const COMMON_WORD: &str = "budget";
+
 /// Messages written per batch.
 const BATCH: usize = 1_000;
 

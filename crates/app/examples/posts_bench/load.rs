@@ -1,9 +1,6 @@
 //! Concurrent clients against the post routes, one scenario at a time.
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use crate::http_load::{Target, drive, drive_wrk, wrk_installed};
+use crate::http_load::{Scenarios, Target, wrk_installed};
 use crate::seed::{AUTHOR, COMMON_WORD, RARE_WORD, Seeded};
 use crate::world::World;
 
@@ -13,8 +10,9 @@ const TARGET_P99_MS: f64 = 10.0;
 /// Cursor pages walked for the "cursor pages" scenario.
 const DEEP_PAGES: usize = 40;
 
-/// Runs every scenario for `secs` seconds with `clients` clients and prints its figures.
-pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize) {
+/// Runs every scenario for `secs` seconds with `clients` clients, saturated then offering
+/// `rate` requests a second, and prints its figures.
+pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize, rate: usize) {
     let list = |query: &str| format!("/api/chat/channels/{}/posts?{query}", seeded.channel);
     let first = list("limit=50");
     let deep = deeper_pages(world, &first).await;
@@ -39,34 +37,21 @@ pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize) {
         (format!("GET /api/chat/posts/{{id}} ({} posts)", posts.len()), posts),
     ];
     let wrk = std::env::var("POSTS_BENCH_WRK").map_or(true, |v| v != "0") && wrk_installed().await;
+    let load = Scenarios {
+        target: Target { base: &world.base, token: &world.token, http: &world.http },
+        clients,
+        secs,
+        wrk,
+        rate: rate as f64,
+        target_p99_ms: TARGET_P99_MS,
+        width: 40,
+    };
     println!(
-        "  GET /api/chat/channels/{{id}}/posts, {clients} clients ({}), {secs} s per scenario \
-         after 1 s unmeasured, target p99 < {TARGET_P99_MS} ms:",
-        if wrk { "wrk -t2, out of process" } else { "reqwest, in this process" }
+        "  GET /api/chat/channels/{{id}}/posts, {}, {secs} s per scenario and mode after 1 s \
+         unmeasured, target p99 < {TARGET_P99_MS} ms:",
+        load.describe()
     );
-    let mut worst: f64 = 0.0;
-    let target = Target { base: &world.base, token: &world.token, http: &world.http };
-    for (name, urls) in scenarios {
-        let urls = Arc::new(urls);
-        let f = if wrk {
-            drive_wrk(&target, &urls, clients, 1).await;
-            drive_wrk(&target, &urls, clients, secs).await
-        } else {
-            drive(&target, &urls, clients, Duration::from_secs(1)).await;
-            drive(&target, &urls, clients, Duration::from_secs(secs as u64)).await
-        };
-        worst = worst.max(f.p99_ms);
-        println!(
-            "    {name:<40} {:>8.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   ({} requests{})",
-            f.per_sec,
-            f.p50_ms,
-            f.p99_ms,
-            f.requests,
-            if f.failed > 0 { format!(", {} NOT 200", f.failed) } else { String::new() },
-        );
-    }
-    let verdict = if worst < TARGET_P99_MS { "met" } else { "MISSED" };
-    println!("  chat posts, worst p99 {worst:>7.2} ms   target < {TARGET_P99_MS} ms: {verdict}");
+    load.run("chat posts", scenarios).await;
 }
 
 /// The path of one post: its id names the channel and the provider's post id.

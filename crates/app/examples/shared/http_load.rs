@@ -1,5 +1,13 @@
-//! Closed-loop HTTP load for the benches: `clients` clients each sending the next request as
-//! soon as its last answer is read, either wrk out of process or reqwest in the bench's own.
+//! HTTP load for the benches, two ways, each scenario measured both:
+//!
+//! - **saturated** (closed loop): `clients` clients each sending the next request as soon as its
+//!   last answer is read, either wrk out of process or reqwest in the bench's own. This finds
+//!   the most requests a second the machine answers; its latencies are then mostly queueing
+//!   (32 clients over 3,000 answers a second wait about 10 ms whatever a request costs).
+//! - **paced** (open loop): the same clients together offering a fixed rate, each sending on
+//!   its own schedule whatever the answers' times, and a request's latency counted from when
+//!   it was due, so a slow answer is charged for the requests it held up behind it (no
+//!   "coordinated omission", as wrk2 measures). This is the latency a client sees at that load.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -55,6 +63,62 @@ pub async fn drive(
             })
         })
         .collect();
+    collect(tasks, started).await
+}
+
+/// Reqwest clients in this process together offering `rate` requests a second, each on a
+/// fixed schedule (its first request staggered), going round `paths`, for `length`.
+///
+/// A request sent late because the client's previous answer came late is timed from when it
+/// was due; one sent on time is timed from when it left (the timer's own wake-up delay is not
+/// the server's).
+pub async fn drive_paced(
+    target: &Target<'_>,
+    paths: &Arc<Vec<String>>,
+    clients: usize,
+    rate: f64,
+    length: Duration,
+) -> Figures {
+    let interval = Duration::from_secs_f64(clients as f64 / rate);
+    let started = Instant::now();
+    let deadline = started + length;
+    let tasks: Vec<_> = (0..clients)
+        .map(|client| {
+            let (http, token, paths) =
+                (target.http.clone(), target.token.to_owned(), paths.clone());
+            let base = target.base.to_owned();
+            let mut due = started + interval.mul_f64(client as f64 / clients as f64);
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut failed = 0usize;
+                let mut i = client;
+                while due < deadline {
+                    let late = Instant::now() > due;
+                    if !late {
+                        tokio::time::sleep_until(due.into()).await;
+                    }
+                    let url = format!("{base}{}", paths[i % paths.len()]);
+                    i += 1;
+                    let sent = if late { due } else { Instant::now() };
+                    let res = http.get(&url).bearer_auth(&token).send().await.unwrap();
+                    let ok = res.status() == 200;
+                    let body = res.bytes().await.unwrap();
+                    latencies.push(sent.elapsed());
+                    failed += usize::from(!ok || body.is_empty());
+                    due += interval;
+                }
+                (latencies, failed)
+            })
+        })
+        .collect();
+    collect(tasks, started).await
+}
+
+/// The clients' latencies and failures, as figures over the time since `started`.
+async fn collect(
+    tasks: Vec<tokio::task::JoinHandle<(Vec<Duration>, usize)>>,
+    started: Instant,
+) -> Figures {
     let mut all = Vec::new();
     let mut failed = 0;
     for task in tasks {
@@ -135,5 +199,81 @@ fn wrk_ms(value: &str) -> f64 {
         "s" => n * 1000.0,
         "m" => n * 60_000.0,
         _ => n,
+    }
+}
+
+/// How a bench's scenarios are driven and judged.
+pub struct Scenarios<'a> {
+    pub target: Target<'a>,
+    pub clients: usize,
+    /// Seconds measured per scenario and mode (after one unmeasured second).
+    pub secs: usize,
+    /// wrk for the saturated runs, else reqwest in this process.
+    pub wrk: bool,
+    /// The paced runs' offered rate, requests a second for all clients together.
+    pub rate: f64,
+    /// Target: the 99th percentile, in milliseconds.
+    pub target_p99_ms: f64,
+    /// Width of the scenario names' column.
+    pub width: usize,
+}
+
+impl Scenarios<'_> {
+    /// The clients' description, for the bench's heading.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} clients; saturated: {}; paced: {:.0} requests/s offered by the same clients \
+             (reqwest, latency from when each request was due)",
+            self.clients,
+            if self.wrk { "wrk -t2, out of process" } else { "reqwest, in this process" },
+            self.rate
+        )
+    }
+
+    /// Runs each scenario saturated then paced (each after an unmeasured second), prints a line
+    /// per mode and the worst p99 of each against the target.
+    pub async fn run(&self, what: &str, scenarios: Vec<(String, Vec<String>)>) {
+        let (clients, secs, width) = (self.clients, self.secs, self.width);
+        let (mut worst_saturated, mut worst_paced): (f64, f64) = (0.0, 0.0);
+        for (name, paths) in scenarios {
+            let paths = Arc::new(paths);
+            let saturated = if self.wrk {
+                drive_wrk(&self.target, &paths, clients, 1).await;
+                drive_wrk(&self.target, &paths, clients, secs).await
+            } else {
+                drive(&self.target, &paths, clients, Duration::from_secs(1)).await;
+                drive(&self.target, &paths, clients, Duration::from_secs(secs as u64)).await
+            };
+            drive_paced(&self.target, &paths, clients, self.rate, Duration::from_secs(1)).await;
+            let length = Duration::from_secs(secs as u64);
+            let paced = drive_paced(&self.target, &paths, clients, self.rate, length).await;
+            worst_saturated = worst_saturated.max(saturated.p99_ms);
+            worst_paced = worst_paced.max(paced.p99_ms);
+            println!("    {name:<width$} saturated {}", saturated.line());
+            println!("    {:<width$} paced     {}", "", paced.line());
+        }
+        let verdict = |p99: f64| if p99 < self.target_p99_ms { "met" } else { "MISSED" };
+        println!(
+            "  {what}, worst p99: saturated {worst_saturated:.2} ms ({}), at {:.0} requests/s \
+             {worst_paced:.2} ms ({}); target < {} ms",
+            verdict(worst_saturated),
+            self.rate,
+            verdict(worst_paced),
+            self.target_p99_ms,
+        );
+    }
+}
+
+impl Figures {
+    /// Requests a second, p50, p99, and how many were counted (and failed).
+    fn line(&self) -> String {
+        format!(
+            "{:>6.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   ({} requests{})",
+            self.per_sec,
+            self.p50_ms,
+            self.p99_ms,
+            self.requests,
+            if self.failed > 0 { format!(", {} NOT 200", self.failed) } else { String::new() },
+        )
     }
 }

@@ -128,6 +128,60 @@ pub async fn upserts_are_batched_idempotent_and_keep_known_names<H: StoreHarness
     assert_eq!(since.len(), 10);
 }
 
+/// A copy of a post older than the stored one (a late event, a listing read before an edit)
+/// writes nothing; a newer edit, or the same edit with other changes, is written.
+pub async fn an_older_copy_never_undoes_a_newer_edit<H: StoreHarness>(store: &H) {
+    let seeded = seeded(&store.uow(), "ada@example.org").await;
+    let channel = seeded.channel.id;
+    let version = |text: &str, edited: Option<i64>| {
+        let mut p = post("p1", 1, None);
+        p.text = text.into();
+        p.edited_at = edited.map(at);
+        p
+    };
+    assert_eq!(upsert(store, channel, vec![version("second edit", Some(200))]).await, 1);
+    let text = || async { stored(store, channel).await.remove(0).text };
+    assert_eq!(upsert(store, channel, vec![version("first edit", Some(100))]).await, 0);
+    assert_eq!(upsert(store, channel, vec![version("as posted", None)]).await, 0);
+    assert_eq!(text().await, "second edit");
+    let mut unfurled = version("second edit, unfurled", Some(200));
+    unfurled.author_name = Some("Ada".into());
+    assert_eq!(upsert(store, channel, vec![unfurled]).await, 1, "the same edit, changed");
+    assert_eq!(upsert(store, channel, vec![version("third edit", Some(300))]).await, 1);
+    assert_eq!(text().await, "third edit");
+}
+
+/// A post that comes without its author's name (a pushed event) keeps the name stored for it,
+/// else takes the name of that author's latest named live post in the channel, else has none.
+pub async fn a_post_without_a_name_takes_its_authors_latest<H: StoreHarness>(store: &H) {
+    let seeded = seeded(&store.uow(), "ada@example.org").await;
+    let channel = seeded.channel.id;
+    let named = |id: &str, minutes: i64, author: &str, name: Option<&str>| {
+        let mut p = post(id, minutes, None);
+        p.author_id = author.into();
+        p.author_name = name.map(str::to_owned);
+        p
+    };
+    let mut gone = named("gone", 9, "U1", Some("Ada (old account)"));
+    gone.deleted = true;
+    let earlier = vec![
+        named("p1", 1, "U1", Some("Ada Lovelace")),
+        named("p2", 5, "U1", Some("Ada")),
+        named("p3", 3, "U2", Some("Grace")),
+        gone,
+    ];
+    upsert(store, channel, earlier).await;
+    let arrived =
+        vec![named("p4", 10, "U1", None), named("p5", 11, "U9", None), named("p1", 1, "U1", None)];
+    upsert(store, channel, arrived).await;
+    let names: Vec<(String, Option<String>)> =
+        stored(store, channel).await.into_iter().map(|p| (p.id, p.author_name)).collect();
+    let name = |id: &str| names.iter().find(|(p, _)| p == id).and_then(|(_, n)| n.as_deref());
+    assert_eq!(name("p4"), Some("Ada"), "the author's latest live name");
+    assert_eq!(name("p5"), None, "an author never named here");
+    assert_eq!(name("p1"), Some("Ada Lovelace"), "its own name kept");
+}
+
 /// A backfill retires the top-level posts of its window it no longer lists, the replies of
 /// its listed or deleted roots, and nothing older.
 pub async fn a_backfill_retires_what_it_no_longer_lists_in_its_window_only<H: StoreHarness>(

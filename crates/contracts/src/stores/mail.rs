@@ -315,6 +315,64 @@ pub async fn filters_narrow_pages_and_q_searches_subject_and_body<H: StoreHarnes
     }
 }
 
+/// A search finds exactly the matching messages newest first, whether its words are in most
+/// messages, in a few, in none or only in messages far older than the newest few hundred,
+/// alone or with another filter, page after page.
+pub async fn searches_are_exact_over_many_messages<H: StoreHarness>(store: &H) {
+    const MESSAGES: i64 = 1_200;
+    let ada = linked(store, "ada@example.org").await;
+    let acc = ada.account.id;
+    // "rare" in two of the newest messages, in one in the middle and in a run of old ones;
+    // "common" in every third; every fifth is read.
+    let rare = |i: i64| matches!(i, 12..=40 | 600 | 1_150 | 1_190);
+    let messages: Vec<StoredMessage> = (0..MESSAGES)
+        .map(|i| {
+            let mut m = message(acc, &format!("m{i:04}"), i, &[ada.inbox]);
+            let mut words = vec!["plain"];
+            if rare(i) {
+                words.push("rare");
+            }
+            if i % 3 == 0 {
+                words.push("common");
+            }
+            m.body = Some(MessageBody { text: Some(words.join(" ")), html: None });
+            m.unread = i % 5 != 0;
+            m
+        })
+        .collect();
+    upsert(store, messages).await;
+    let expected = |keep: &dyn Fn(i64) -> bool| -> Vec<String> {
+        (0..MESSAGES).rev().filter(|&i| keep(i)).map(|i| format!("m{i:04}")).collect()
+    };
+    let search = |words: &str, limit: u32| MessageQuery {
+        q: Some(words.to_owned()),
+        ..MessageQuery::of(acc, limit)
+    };
+    let walked = |query: MessageQuery| walk(store, &ada.owner, query);
+    assert_eq!(walked(search("rare", 7)).await, expected(&rare), "newest, then older, no gap");
+    let first = ids_of(store, &ada.owner, search("rare", 3)).await;
+    assert_eq!(first, ["m1190", "m1150", "m0600"]);
+    let read = MessageQuery { unread: Some(false), ..search("RARE", 4) };
+    assert_eq!(walked(read).await, expected(&|i| rare(i) && i % 5 == 0));
+    let common = ids_of(store, &ada.owner, search("common", 50)).await;
+    assert_eq!(common, expected(&|i| i % 3 == 0)[..50]);
+    assert_eq!(walked(search("rare -common", 6)).await, expected(&|i| rare(i) && i % 3 != 0));
+    assert!(walked(search("absent", 10)).await.is_empty(), "a word no message holds");
+}
+
+/// Every page of `query` in turn: the provider ids of the messages, in order.
+async fn walk<H: StoreHarness>(store: &H, owner: &User, mut query: MessageQuery) -> Vec<String> {
+    let mut found = Vec::new();
+    loop {
+        let page = page(store, owner, query.clone()).await;
+        found.extend(full(store, owner, &page.messages).await.into_iter().map(|m| m.provider_id));
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => return found,
+        }
+    }
+}
+
 /// The `from` filter finds a sender's messages whatever the case of either address.
 pub async fn the_from_filter_ignores_case<H: StoreHarness>(store: &H) {
     let ada = linked(store, "ada@example.org").await;

@@ -21,8 +21,22 @@ const UPSERT: &str = "
 INSERT INTO chat_posts
     (channel_id, external_id, author_id, author_name, text, posted_at, edited_at, deleted,
      thread_root, kind)
-SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                         $7::timestamptz[], $8::boolean[], $9::text[], $10::text[])
+SELECT $1, u.external_id, u.author_id,
+       -- A post that comes without its author's name (a pushed event) keeps the one stored,
+       -- else takes the name of the author's latest named post in the channel (through the
+       -- `chat_posts_live_author` index).
+       COALESCE(u.author_name,
+                (SELECT s.author_name FROM chat_posts s
+                  WHERE s.channel_id = $1 AND s.external_id = u.external_id),
+                (SELECT p.author_name FROM chat_posts p
+                  WHERE p.channel_id = $1 AND p.author_id = u.author_id AND NOT p.deleted
+                    AND p.author_name IS NOT NULL
+                  ORDER BY p.posted_at DESC LIMIT 1)),
+       u.text, u.posted_at, u.edited_at, u.deleted, u.thread_root, u.kind
+  FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+              $7::timestamptz[], $8::boolean[], $9::text[], $10::text[])
+       AS u(external_id, author_id, author_name, text, posted_at, edited_at, deleted,
+            thread_root, kind)
 ON CONFLICT (channel_id, external_id) DO UPDATE SET
     author_id = EXCLUDED.author_id,
     author_name = COALESCE(EXCLUDED.author_name, chat_posts.author_name),
@@ -38,7 +52,10 @@ WHERE (chat_posts.author_id, chat_posts.author_name, chat_posts.text, chat_posts
       IS DISTINCT FROM
       (EXCLUDED.author_id, COALESCE(EXCLUDED.author_name, chat_posts.author_name),
        EXCLUDED.text, EXCLUDED.posted_at, EXCLUDED.edited_at, EXCLUDED.deleted,
-       EXCLUDED.thread_root, EXCLUDED.kind)";
+       EXCLUDED.thread_root, EXCLUDED.kind)
+  -- Never an older copy over a newer edit (ChatPost::is_older_than).
+  AND NOT (chat_posts.edited_at IS NOT NULL
+           AND (EXCLUDED.edited_at IS NULL OR EXCLUDED.edited_at < chat_posts.edited_at))";
 
 /// Takes the channel's turn to write its posts, until the transaction ends: its row of
 /// `chat_post_versions` (which the triggers raise) locked first. Two transactions writing one

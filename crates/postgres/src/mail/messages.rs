@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use diesel::dsl::sql;
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Jsonb, Nullable, Text};
+use diesel::sql_types::{Bool, Jsonb, Nullable, Text};
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
@@ -15,8 +16,9 @@ use switchboard_domain::mail::{
 };
 use switchboard_ports::StoreError;
 
-use super::filters::{Before, FolderIds, FromAddress, Matches, ReceivedUnindexed};
+use super::filters::{Before, FolderIds, FromAddress, InFound, Matches, OlderThanEdge};
 use super::rows::{MessageRow, SummaryRow};
+use super::search::{SEARCH_WINDOW, SearchPage};
 use crate::PgTx;
 use crate::error::store_error;
 use crate::schema::{mail_accounts, mail_message_folders, mail_messages};
@@ -30,9 +32,12 @@ pub(super) async fn upsert(
 ) -> Result<Vec<MailMessageId>, StoreError> {
     let unique = super::last_of(messages, |m| (m.account_id, m.provider_id.as_str()));
     let mut ids: HashMap<(uuid::Uuid, String), uuid::Uuid> = HashMap::new();
+    // Messages stored before this statement, whose old folder links go: a new message has none
+    // to delete (and a first sync writes only new ones).
+    let mut updated: Vec<uuid::Uuid> = Vec::new();
     for chunk in unique.chunks(CHUNK) {
         let rows = chunk.iter().map(|m| MessageRow::new(m)).collect::<Result<Vec<_>, _>>()?;
-        let stored: Vec<(uuid::Uuid, uuid::Uuid, String)> =
+        let stored: Vec<(uuid::Uuid, uuid::Uuid, String, bool)> =
             diesel::insert_into(mail_messages::table)
                 .values(rows)
                 .on_conflict((mail_messages::account_id, mail_messages::provider_id))
@@ -68,11 +73,19 @@ pub(super) async fn upsert(
                     mail_messages::id,
                     mail_messages::account_id,
                     mail_messages::provider_id,
+                    // The row was inserted, not updated: an updated row's new version carries
+                    // the transaction that locked it on the conflict.
+                    sql::<Bool>("mail_messages.xmax = 0"),
                 ))
                 .get_results(tx.conn())
                 .await
                 .map_err(store_error)?;
-        ids.extend(stored.into_iter().map(|(id, account, provider)| ((account, provider), id)));
+        for (id, account, provider, inserted) in stored {
+            if !inserted {
+                updated.push(id);
+            }
+            ids.insert((account, provider), id);
+        }
     }
     let stored_id = |m: &StoredMessage| {
         let key = (m.account_id.as_uuid(), m.provider_id.clone());
@@ -85,8 +98,7 @@ pub(super) async fn upsert(
             m.folder_ids.iter().map(move |f| (id, f.as_uuid(), received_at))
         })
         .collect();
-    let message_ids: Vec<uuid::Uuid> = unique.iter().map(|m| stored_id(m)).collect();
-    relink(tx, &message_ids, links).await?;
+    relink(tx, &updated, links).await?;
     Ok(messages.iter().map(|m| MailMessageId::from_uuid(stored_id(m))).collect())
 }
 
@@ -94,19 +106,21 @@ pub(super) async fn upsert(
 /// counts per folder read (kept by triggers on the links).
 type Link = (uuid::Uuid, uuid::Uuid, DateTime<Utc>);
 
-/// Replaces the folder links of `messages` with `links`: one delete, then inserts in chunks.
+/// Deletes the folder links of the `updated` messages, then inserts `links` in chunks.
 /// Never an update of a link: the hourly counts follow inserts and deletes only.
 async fn relink(
     tx: &mut PgTx,
-    messages: &[uuid::Uuid],
+    updated: &[uuid::Uuid],
     mut links: Vec<Link>,
 ) -> Result<(), StoreError> {
-    diesel::delete(
-        mail_message_folders::table.filter(mail_message_folders::message_id.eq_any(messages)),
-    )
-    .execute(tx.conn())
-    .await
-    .map_err(store_error)?;
+    if !updated.is_empty() {
+        diesel::delete(
+            mail_message_folders::table.filter(mail_message_folders::message_id.eq_any(updated)),
+        )
+        .execute(tx.conn())
+        .await
+        .map_err(store_error)?;
+    }
     links.sort_unstable();
     links.dedup_by_key(|(message, folder, _)| (*message, *folder));
     for chunk in links.chunks(CHUNK * 8) {
@@ -185,14 +199,61 @@ pub(super) async fn page(
     user: UserId,
     query: &MessageQuery,
 ) -> Result<MessagePage, StoreError> {
+    let fetch = i64::from(query.limit).saturating_add(1);
+    let newest = (mail_messages::received_at.desc(), mail_messages::id.desc());
+    let columns = || mail_messages::table.select((SummaryRow::as_select(), FolderIds)).into_boxed();
+    let rows: Vec<(SummaryRow, Vec<uuid::Uuid>)> = match &query.q {
+        None => scoped(columns(), user, query)
+            .order(newest)
+            .limit(fetch)
+            .load(tx.conn())
+            .await
+            .map_err(store_error)?,
+        Some(q) => {
+            let keys =
+                || mail_messages::table.select((mail_messages::received_at, mail_messages::id));
+            let statement = SearchPage {
+                recent: scoped(
+                    mail_messages::table
+                        .select((mail_messages::received_at, mail_messages::id, Matches(q.clone())))
+                        .into_boxed(),
+                    user,
+                    query,
+                )
+                .order(newest)
+                .limit(SEARCH_WINDOW),
+                edge: scoped(keys().into_boxed(), user, query)
+                    .order(newest)
+                    .offset(SEARCH_WINDOW - 1)
+                    .limit(1),
+                older: scoped(keys().into_boxed(), user, query)
+                    .filter(Matches(q.clone()))
+                    .filter(OlderThanEdge),
+                page: columns().filter(InFound).order(newest).limit(fetch),
+                fetch,
+            };
+            statement.load(tx.conn()).await.map_err(store_error)?
+        }
+    };
+    let found = rows
+        .into_iter()
+        .map(|(r, folders)| r.summary(folders.into_iter().map(MailFolderId::from_uuid).collect()))
+        .collect();
+    Ok(MessagePage::from_fetched(found, query.limit))
+}
+
+/// `select` narrowed to the page's scope: `user`'s account, the query's folder, thread,
+/// sender, flags, time bounds and cursor (not its words).
+fn scoped<'a, ST: 'static>(
+    select: mail_messages::BoxedQuery<'a, Pg, ST>,
+    user: UserId,
+    query: &MessageQuery,
+) -> mail_messages::BoxedQuery<'a, Pg, ST> {
     let owned = mail_accounts::table
         .filter(mail_accounts::id.eq(query.account.as_uuid()))
         .filter(mail_accounts::user_id.eq(user.as_uuid()))
         .select(mail_accounts::id);
-    let mut select = mail_messages::table
-        .filter(mail_messages::account_id.eq_any(owned))
-        .select((SummaryRow::as_select(), FolderIds))
-        .into_boxed();
+    let mut select = select.filter(mail_messages::account_id.eq_any(owned));
     if let Some(folder) = query.folder {
         let linked = mail_message_folders::table
             .filter(mail_message_folders::folder_id.eq(folder.as_uuid()))
@@ -217,27 +278,10 @@ pub(super) async fn page(
     if let Some(until) = query.until {
         select = select.filter(mail_messages::received_at.lt(until));
     }
-    if let Some(q) = &query.q {
-        select = select.filter(Matches(q.clone()));
-    }
     if let Some(after) = query.after {
         select = select.filter(Before { received_at: after.received_at, id: after.id.as_uuid() });
     }
-    select = if query.q.is_some() {
-        select.order((ReceivedUnindexed.desc(), mail_messages::id.desc()))
-    } else {
-        select.order((mail_messages::received_at.desc(), mail_messages::id.desc()))
-    };
-    let rows: Vec<(SummaryRow, Vec<uuid::Uuid>)> = select
-        .limit(i64::from(query.limit).saturating_add(1))
-        .load(tx.conn())
-        .await
-        .map_err(store_error)?;
-    let found = rows
-        .into_iter()
-        .map(|(r, folders)| r.summary(folders.into_iter().map(MailFolderId::from_uuid).collect()))
-        .collect();
-    Ok(MessagePage::from_fetched(found, query.limit))
+    select
 }
 
 pub(super) async fn of_user_by_id(
