@@ -288,6 +288,7 @@ diesel::table! {
         body_html -> Nullable<Text>,
         search -> Tsvector,
         attachments -> Jsonb,
+        search_week -> Int8,
     }
 }
 

@@ -106,6 +106,34 @@ impl QueryFragment<Pg> for OlderThanEdge {
     }
 }
 
+/// Messages of the week a search page's `older` step is at (`w.week`, a key of the
+/// `(search_week, search)` word index).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct InWeek;
+
+fragment!(InWeek, Bool);
+
+impl QueryFragment<Pg> for InWeek {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("mail_messages.search_week = w.week");
+        Ok(())
+    }
+}
+
+/// The receipt time as an expression no index holds, to sort a week's matches: PostgreSQL
+/// would otherwise walk the time index testing each message (see `search.rs`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ReceivedUnindexed;
+
+fragment!(ReceivedUnindexed, Timestamptz);
+
+impl QueryFragment<Pg> for ReceivedUnindexed {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("mail_messages.received_at + interval '0'");
+        Ok(())
+    }
+}
+
 /// Messages a search page found (its `found` step).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct InFound;

@@ -16,7 +16,9 @@ use switchboard_domain::mail::{
 };
 use switchboard_ports::StoreError;
 
-use super::filters::{Before, FolderIds, FromAddress, InFound, Matches, OlderThanEdge};
+use super::filters::{
+    Before, FolderIds, FromAddress, InFound, InWeek, Matches, OlderThanEdge, ReceivedUnindexed,
+};
 use super::rows::{MessageRow, SummaryRow};
 use super::search::{SEARCH_WINDOW, SearchPage};
 use crate::PgTx;
@@ -213,6 +215,7 @@ pub(super) async fn page(
             let keys =
                 || mail_messages::table.select((mail_messages::received_at, mail_messages::id));
             let statement = SearchPage {
+                account: query.account.as_uuid(),
                 recent: scoped(
                     mail_messages::table
                         .select((mail_messages::received_at, mail_messages::id, Matches(q.clone())))
@@ -227,8 +230,11 @@ pub(super) async fn page(
                     .offset(SEARCH_WINDOW - 1)
                     .limit(1),
                 older: scoped(keys().into_boxed(), user, query)
+                    .filter(InWeek)
                     .filter(Matches(q.clone()))
-                    .filter(OlderThanEdge),
+                    .filter(OlderThanEdge)
+                    .order((ReceivedUnindexed.desc(), mail_messages::id.desc()))
+                    .limit(fetch),
                 page: columns().filter(InFound).order(newest).limit(fetch),
                 fetch,
             };

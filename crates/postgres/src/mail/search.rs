@@ -8,42 +8,48 @@
 use diesel::QueryResult;
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::BigInt;
+use diesel::sql_types::{BigInt, Uuid};
 
 #[cfg(doc)]
-use super::filters::{InFound, OlderThanEdge};
+use super::filters::{InFound, InWeek, OlderThanEdge};
 
 /// Messages a search walks newest first, testing their words, before it reads the older
-/// matches from the word index instead: about 0.7 ms of walking on one core over messages
-/// stored in no particular order (a word in a sixth of them fills a page within it).
-pub(super) const SEARCH_WINDOW: i64 = 300;
+/// matches from the word index week by week. A word in a third of the mail fills a page
+/// within it; rarer ones pay for the walk (about 0.3 ms on one core over messages stored in
+/// no particular order), which is why it is no longer: 300 cost a fifth of the throughput of
+/// a search for a word in 1 % of the messages.
+pub(super) const SEARCH_WINDOW: i64 = 150;
 
 /// A page of a search, newest first.
 ///
-/// Neither plan PostgreSQL would choose from alone is safe. Reading the matches from the GIN
-/// index and sorting them reads every match: 1 ms for a word in 1 % of 100,000 messages, but
+/// Neither plan PostgreSQL would choose from alone is safe. Reading every match from the word
+/// index and sorting them costs a read per match: 1 ms for a word in 1 % of 100,000 messages,
 /// 290 ms for one in most of them ("the", a colleague's name, "meeting"), where PostgreSQL
 /// then scans the whole table. Walking the time index and testing each message's words finds a
 /// page of a common word in a hundred rows, but walks the whole mailbox for a word it does not
 /// hold; the planner's frequency estimates are the table's, not the mailbox's, and a prepared
-/// statement's generic plan has none. So the statement does both, in order:
+/// statement's generic plan has none. So the statement goes in steps:
 ///
 /// 1. `hits`: walk the newest [`SEARCH_WINDOW`] messages of the scope (`recent`, ordered and
 ///    limited), keeping those whose words match, and stop at a page's worth;
 /// 2. only if that found less than a page and the scope holds more than the window: the
-///    matches older than the walk's last message (`edge`), read from the GIN index (`older`,
-///    which has no ordering for the planner to walk), of which the newest page is kept.
+///    matches older than the walk's last message (`edge`), week by week from the edge's week
+///    back to the mailbox's oldest (`older`, one scan of the `(search_week, search)` word
+///    index per week, its matches sorted), stopping at a page's worth.
 ///
 /// `page` then reads the found messages by key ([`InFound`]). Each step is a `MATERIALIZED`
-/// CTE, which PostgreSQL runs only when a row of it is asked for. The cost is the window's
-/// walk plus, for words rarer than a page per window, their matches: over 100,000 messages
-/// 0.6 ms for a word in most of them, 0.8 ms for one in none, 2 ms for one in 1 %.
+/// CTE, which PostgreSQL runs only when a row of it is asked for. The cost follows the page,
+/// not the matches: over 100,000 messages about 0.3 ms for a word in most of them, 1 ms for
+/// one in 1 % or in none (an empty week costs a few microseconds).
 pub(super) struct SearchPage<R, E, O, P> {
+    /// The mailbox.
+    pub(super) account: uuid::Uuid,
     /// The scope's `(received_at, id, words match)` newest first, limited to the window.
     pub(super) recent: R,
     /// The scope's `(received_at, id)` at the window's last position.
     pub(super) edge: E,
-    /// The scope's matching `(received_at, id)` older than the edge ([`OlderThanEdge`]).
+    /// The scope's newest page of matching `(received_at, id)` of the week `w.week`, older
+    /// than the edge ([`OlderThanEdge`], [`InWeek`]).
     pub(super) older: O,
     /// The page's columns, filtered by [`InFound`] and ordered newest first.
     pub(super) page: P,
@@ -74,15 +80,24 @@ where
         out.push_bind_param::<BigInt, _>(&self.fetch)?;
         out.push_sql("), edge AS MATERIALIZED (");
         self.edge.walk_ast(out.reborrow())?;
-        out.push_sql("), older AS MATERIALIZED (SELECT o.received_at, o.id FROM (");
-        self.older.walk_ast(out.reborrow())?;
+        // No edge (the walk saw the whole scope): the series is empty.
         out.push_sql(
-            ") AS o(received_at, id) \
-             WHERE EXISTS (SELECT 1 FROM edge) AND (SELECT count(*) FROM hits) < ",
+            "), older AS MATERIALIZED (SELECT o.received_at, o.id FROM generate_series(\
+             (SELECT mail_search_week(",
         );
+        out.push_bind_param::<Uuid, _>(&self.account)?;
+        out.push_sql(", e.received_at) FROM edge e), (SELECT mail_search_week(");
+        out.push_bind_param::<Uuid, _>(&self.account)?;
+        out.push_sql(", min(m.received_at)) FROM mail_messages m WHERE m.account_id = ");
+        out.push_bind_param::<Uuid, _>(&self.account)?;
+        out.push_sql(") , -1) AS w(week) CROSS JOIN LATERAL (");
+        self.older.walk_ast(out.reborrow())?;
+        out.push_sql(") AS o(received_at, id) WHERE (SELECT count(*) FROM hits) < ");
         out.push_bind_param::<BigInt, _>(&self.fetch)?;
-        // The newest page of the older matches, sorted here, so `found` is at most two pages
-        // by the planner's estimate too and the page is read by key.
+        out.push_sql(" LIMIT ");
+        out.push_bind_param::<BigInt, _>(&self.fetch)?;
+        // `found` is at most two pages by the planner's estimate too, and the page is read by
+        // key.
         out.push_sql(
             "), found AS MATERIALIZED (SELECT h.received_at, h.id FROM hits h \
              UNION ALL (SELECT o.received_at, o.id FROM older o \
