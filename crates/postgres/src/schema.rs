@@ -104,6 +104,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         kind -> Text,
         search -> Tsvector,
+        search_day -> Int8,
     }
 }
 

@@ -99,10 +99,40 @@ fragment!(OlderThanEdge, Bool);
 
 impl QueryFragment<Pg> for OlderThanEdge {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        // The time as an expression no index holds: PostgreSQL would otherwise AND the day's
+        // matches with a bitmap of the time index over every older post.
         out.push_sql(
-            "(chat_posts.posted_at, chat_posts.external_id COLLATE \"C\") < \
+            "(chat_posts.posted_at + interval '0', chat_posts.external_id COLLATE \"C\") < \
              (SELECT e.posted_at, e.external_id COLLATE \"C\" FROM edge e)",
         );
+        Ok(())
+    }
+}
+
+/// Posts of the day a [`SearchPage`]'s `older` step is at (`d.day`, a key of the
+/// `(search_day, search)` word index).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct InDay;
+
+fragment!(InDay, Bool);
+
+impl QueryFragment<Pg> for InDay {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("chat_posts.search_day = d.day");
+        Ok(())
+    }
+}
+
+/// The post time as an expression no index holds, to sort a day's matches: PostgreSQL would
+/// otherwise walk the time index testing each post.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PostedUnindexed;
+
+fragment!(PostedUnindexed, Timestamptz);
+
+impl QueryFragment<Pg> for PostedUnindexed {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("chat_posts.posted_at + interval '0'");
         Ok(())
     }
 }
@@ -115,13 +145,14 @@ impl QueryFragment<Pg> for OlderThanEdge {
 /// channel for a word it does not hold (1.2 s over a million posts); reading the matches from
 /// the GIN index and sorting them reads every match (70 ms for a word in 1 % of a million
 /// posts). The planner's estimate of a word's frequency cannot tell the two cases apart for
-/// words outside its statistics, so the statement does both, in order:
+/// words outside its statistics, so the statement goes in steps:
 ///
 /// 1. `hits`: walk the newest `window` posts of the scope (`recent`, ordered and limited),
 ///    keeping those whose words match, and stop at a page's worth;
 /// 2. only if that found less than a page and the scope holds more than `window` posts: the
-///    matches older than the walk's last post (`edge`), read from the GIN index (`older`, which
-///    has no ordering for the planner to walk), of which the newest page is kept.
+///    matches older than the walk's last post (`edge`), day by day from the edge's day back to
+///    the channel's oldest post (`older`, one scan of the `(search_day, search)` word index
+///    per day, its matches sorted), stopping at a page's worth.
 ///
 /// The page is then read by key. Each step is a `MATERIALIZED` CTE, which PostgreSQL runs only
 /// when a row of it is asked for.
@@ -131,7 +162,8 @@ pub(super) struct SearchPage<R, E, O> {
     pub(super) recent: R,
     /// The scope's `(posted_at, external_id)` at the window's last position.
     pub(super) edge: E,
-    /// The scope's matching `(posted_at, external_id)` older than the edge ([`OlderThanEdge`]).
+    /// The scope's newest page of matching `(posted_at, external_id)` of the day `d.day`,
+    /// older than the edge ([`OlderThanEdge`], [`InDay`]).
     pub(super) older: O,
     /// Rows to fetch: the page's limit plus one.
     pub(super) fetch: i64,
@@ -161,12 +193,21 @@ where
         out.push_bind_param::<BigInt, _>(&self.fetch)?;
         out.push_sql("), edge AS MATERIALIZED (");
         self.edge.walk_ast(out.reborrow())?;
-        out.push_sql("), older AS MATERIALIZED (SELECT o.posted_at, o.external_id FROM (");
-        self.older.walk_ast(out.reborrow())?;
+        // No edge (the walk saw the whole scope): the series is empty.
         out.push_sql(
-            ") AS o(posted_at, external_id) \
-             WHERE EXISTS (SELECT 1 FROM edge) AND (SELECT count(*) FROM hits) < ",
+            "), older AS MATERIALIZED (SELECT o.posted_at, o.external_id FROM generate_series(\
+             (SELECT chat_search_day(",
         );
+        out.push_bind_param::<Uuid, _>(&self.channel)?;
+        out.push_sql(", e.posted_at) FROM edge e), (SELECT chat_search_day(");
+        out.push_bind_param::<Uuid, _>(&self.channel)?;
+        out.push_sql(", min(p.posted_at)) FROM chat_posts p WHERE p.channel_id = ");
+        out.push_bind_param::<Uuid, _>(&self.channel)?;
+        out.push_sql(" AND NOT p.deleted), -1) AS d(day) CROSS JOIN LATERAL (");
+        self.older.walk_ast(out.reborrow())?;
+        out.push_sql(") AS o(posted_at, external_id) WHERE (SELECT count(*) FROM hits) < ");
+        out.push_bind_param::<BigInt, _>(&self.fetch)?;
+        out.push_sql(" LIMIT ");
         out.push_bind_param::<BigInt, _>(&self.fetch)?;
         // The newest page of the older matches, sorted here: `found` is then at most two pages
         // by the planner's estimate too, and the page is read by key (an estimate of every
