@@ -217,8 +217,9 @@ pub struct ChatPost {
 
 impl ChatPost {
     /// Whether this copy is older than `stored`, a copy of the same post: `stored` was edited
-    /// and this one was not, or earlier. A store keeps the newer copy, so a late event or a
-    /// listing read before an edit never undoes it.
+    /// and this one, not a deletion, was not, or earlier. A store keeps the newer copy, so a
+    /// late event or a listing read before an edit never undoes it; a deletion (a Slack
+    /// tombstone need not carry the last edit's time) always applies.
     ///
     /// ```
     /// # use chrono::{TimeZone, Utc};
@@ -241,10 +242,15 @@ impl ChatPost {
     /// assert!(post("as posted", None).is_older_than(&second));
     /// assert!(!post("third edit", at(1_700_000_300)).is_older_than(&second));
     /// assert!(!post("same edit, new unfurl", at(1_700_000_200)).is_older_than(&second));
+    /// let tombstone = ChatPost { deleted: true, ..post("This message was deleted.", None) };
+    /// assert!(!tombstone.is_older_than(&second));
     /// ```
     #[must_use]
     pub fn is_older_than(&self, stored: &Self) -> bool {
-        stored.edited_at.is_some_and(|stored| self.edited_at.is_none_or(|this| this < stored))
+        !self.deleted
+            && stored
+                .edited_at
+                .is_some_and(|stored| self.edited_at.is_none_or(|this| this < stored))
     }
 }
 

@@ -129,7 +129,7 @@ pub async fn upserts_are_batched_idempotent_and_keep_known_names<H: StoreHarness
 }
 
 /// A copy of a post older than the stored one (a late event, a listing read before an edit)
-/// writes nothing; a newer edit, or the same edit with other changes, is written.
+/// writes nothing; a newer edit, the same edit with other changes, or a deletion is written.
 pub async fn an_older_copy_never_undoes_a_newer_edit<H: StoreHarness>(store: &H) {
     let seeded = seeded(&store.uow(), "ada@example.org").await;
     let channel = seeded.channel.id;
@@ -149,6 +149,9 @@ pub async fn an_older_copy_never_undoes_a_newer_edit<H: StoreHarness>(store: &H)
     assert_eq!(upsert(store, channel, vec![unfurled]).await, 1, "the same edit, changed");
     assert_eq!(upsert(store, channel, vec![version("third edit", Some(300))]).await, 1);
     assert_eq!(text().await, "third edit");
+    let tombstone = ChatPost { deleted: true, ..version("This message was deleted.", None) };
+    assert_eq!(upsert(store, channel, vec![tombstone]).await, 1, "a deletion always applies");
+    assert!(stored(store, channel).await[0].deleted);
 }
 
 /// A post that comes without its author's name (a pushed event) keeps the name stored for it,

@@ -53,8 +53,8 @@ WHERE (chat_posts.author_id, chat_posts.author_name, chat_posts.text, chat_posts
       (EXCLUDED.author_id, COALESCE(EXCLUDED.author_name, chat_posts.author_name),
        EXCLUDED.text, EXCLUDED.posted_at, EXCLUDED.edited_at, EXCLUDED.deleted,
        EXCLUDED.thread_root, EXCLUDED.kind)
-  -- Never an older copy over a newer edit (ChatPost::is_older_than).
-  AND NOT (chat_posts.edited_at IS NOT NULL
+  -- Never an older copy over a newer edit; a deletion always (ChatPost::is_older_than).
+  AND NOT (NOT EXCLUDED.deleted AND chat_posts.edited_at IS NOT NULL
            AND (EXCLUDED.edited_at IS NULL OR EXCLUDED.edited_at < chat_posts.edited_at))";
 
 /// Takes the channel's turn to write its posts, until the transaction ends: its row of
