@@ -9,7 +9,7 @@
 
 use url::Url;
 
-use crate::http_load::{Scenarios, Target, wrk_installed};
+use crate::http_load::{Scenarios, Target, use_wrk};
 use crate::seed::{COMMON_WORD, RARE_WORD, Seeded};
 use crate::server::World;
 
@@ -42,7 +42,7 @@ pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize, ra
         ("unread=true".to_owned(), vec![url(&[("unread", "true")])]),
         (format!("from={}", seeded.sender), vec![url(&[("from", &seeded.sender)])]),
     ];
-    let wrk = std::env::var("MAIL_BENCH_WRK").map_or(true, |v| v != "0") && wrk_installed().await;
+    let wrk = use_wrk("MAIL_BENCH_WRK").await;
     let load = Scenarios {
         target: Target { base: &world.base, token: &world.token, http: &world.http },
         clients,

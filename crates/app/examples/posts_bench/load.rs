@@ -1,6 +1,6 @@
 //! Concurrent clients against the post routes, one scenario at a time.
 
-use crate::http_load::{Scenarios, Target, wrk_installed};
+use crate::http_load::{Scenarios, Target, use_wrk};
 use crate::seed::{AUTHOR, COMMON_WORD, RARE_WORD, Seeded};
 use crate::world::World;
 
@@ -36,7 +36,7 @@ pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize, ra
         ),
         (format!("GET /api/chat/posts/{{id}} ({} posts)", posts.len()), posts),
     ];
-    let wrk = std::env::var("POSTS_BENCH_WRK").map_or(true, |v| v != "0") && wrk_installed().await;
+    let wrk = use_wrk("POSTS_BENCH_WRK").await;
     let load = Scenarios {
         target: Target { base: &world.base, token: &world.token, http: &world.http },
         clients,

@@ -31,6 +31,37 @@ pub struct Figures {
     pub p99_ms: f64,
 }
 
+/// What one in-process client task holds: the connection pool, the credentials and the paths
+/// it goes round.
+#[derive(Clone)]
+struct Client {
+    http: reqwest::Client,
+    token: String,
+    base: String,
+    paths: Arc<Vec<String>>,
+}
+
+impl Client {
+    fn new(target: &Target<'_>, paths: &Arc<Vec<String>>) -> Self {
+        Self {
+            http: target.http.clone(),
+            token: target.token.to_owned(),
+            base: target.base.to_owned(),
+            paths: paths.clone(),
+        }
+    }
+
+    /// Sends the `i`th request of its round and reads the answer whole: whether it was a 200
+    /// with a body.
+    async fn get(&self, i: usize) -> bool {
+        let url = format!("{}{}", self.base, self.paths[i % self.paths.len()]);
+        let res = self.http.get(&url).bearer_auth(&self.token).send().await.unwrap();
+        let ok = res.status() == 200;
+        let body = res.bytes().await.unwrap();
+        ok && !body.is_empty()
+    }
+}
+
 /// Reqwest clients in this process, going round `paths` (each after `base`), for `length`.
 pub async fn drive(
     target: &Target<'_>,
@@ -42,22 +73,16 @@ pub async fn drive(
     let deadline = started + length;
     let tasks: Vec<_> = (0..clients)
         .map(|client| {
-            let (http, token, paths) =
-                (target.http.clone(), target.token.to_owned(), paths.clone());
-            let base = target.base.to_owned();
+            let me = Client::new(target, paths);
             tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                let mut failed = 0usize;
+                let (mut latencies, mut failed) = (Vec::new(), 0usize);
                 let mut i = client;
                 while Instant::now() < deadline {
-                    let url = format!("{base}{}", paths[i % paths.len()]);
-                    i += 1;
                     let sent = Instant::now();
-                    let res = http.get(&url).bearer_auth(&token).send().await.unwrap();
-                    let ok = res.status() == 200;
-                    let body = res.bytes().await.unwrap();
+                    let ok = me.get(i).await;
                     latencies.push(sent.elapsed());
-                    failed += usize::from(!ok || body.is_empty());
+                    failed += usize::from(!ok);
+                    i += 1;
                 }
                 (latencies, failed)
             })
@@ -84,27 +109,21 @@ pub async fn drive_paced(
     let deadline = started + length;
     let tasks: Vec<_> = (0..clients)
         .map(|client| {
-            let (http, token, paths) =
-                (target.http.clone(), target.token.to_owned(), paths.clone());
-            let base = target.base.to_owned();
+            let me = Client::new(target, paths);
             let mut due = started + interval.mul_f64(client as f64 / clients as f64);
             tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                let mut failed = 0usize;
+                let (mut latencies, mut failed) = (Vec::new(), 0usize);
                 let mut i = client;
                 while due < deadline {
                     let late = Instant::now() > due;
                     if !late {
                         tokio::time::sleep_until(due.into()).await;
                     }
-                    let url = format!("{base}{}", paths[i % paths.len()]);
-                    i += 1;
                     let sent = if late { due } else { Instant::now() };
-                    let res = http.get(&url).bearer_auth(&token).send().await.unwrap();
-                    let ok = res.status() == 200;
-                    let body = res.bytes().await.unwrap();
+                    let ok = me.get(i).await;
                     latencies.push(sent.elapsed());
-                    failed += usize::from(!ok || body.is_empty());
+                    failed += usize::from(!ok);
+                    i += 1;
                     due += interval;
                 }
                 (latencies, failed)
@@ -141,9 +160,11 @@ async fn collect(
     }
 }
 
-/// Whether wrk can be run.
-pub async fn wrk_installed() -> bool {
-    tokio::process::Command::new("wrk").arg("--version").output().await.is_ok()
+/// Whether the saturated runs use wrk: it can be run and `switch` (an environment variable)
+/// is not `0`.
+pub async fn use_wrk(switch: &str) -> bool {
+    std::env::var(switch).map_or(true, |v| v != "0")
+        && tokio::process::Command::new("wrk").arg("--version").output().await.is_ok()
 }
 
 /// `wrk -t2 -c{clients}` for `secs` seconds, its requests going round `paths`.
