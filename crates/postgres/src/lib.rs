@@ -21,6 +21,7 @@ pub mod readiness;
 /// when this file differs from what diesel prints for it.
 #[expect(missing_docs, reason = "diesel's table! items; the migrations document the tables")]
 pub mod schema;
+mod search_plan;
 pub mod stream;
 pub mod unit_of_work;
 pub mod webhooks;

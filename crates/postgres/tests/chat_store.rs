@@ -1,11 +1,12 @@
 //! The chat store's PostgreSQL-specific behaviour: the hourly rollup kept by triggers, rows
-//! really removed, and how writers of one channel take turns (row locks). What every store
-//! does is the store contract (`tests/store.rs`).
+//! really removed, how writers of one channel take turns (row locks), and a search planned
+//! once per connection. What every store does is the store contract (`tests/store.rs`).
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
 use switchboard_contracts::stores::{Seeded, at, post, seeded};
 use switchboard_domain::chat::ChatPost;
+use switchboard_domain::chat_posts::{PostCursor, PostQuery};
 use switchboard_domain::chat_sources::{BackfillCheckpoint, ChannelId};
 use switchboard_ports::{ChatStore, StoreError, UnitOfWork};
 use switchboard_postgres::PgUnitOfWork;
@@ -196,4 +197,61 @@ async fn a_writer_waits_for_the_channels_turn_before_it_locks_anything_else() {
     turn.commit().await.unwrap();
     assert_eq!(writer.await.unwrap(), 2);
     assert_eq!(version(&db, id).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_search_page_is_planned_once_per_connection() {
+    let db = TestDb::migrated().await;
+    // One connection, so every page runs where the first was prepared.
+    let uow = PgUnitOfWork::new(switchboard_postgres::connect(db.url(), 1).unwrap());
+    let Seeded { owner, channel, .. } = seeded(&uow, "a@example.org").await;
+    let channel = channel.id;
+    let posts = (0..3_000)
+        .map(|i| {
+            let text = if i % 100 == 7 { "the kestrel report" } else { "the weekly report" };
+            ChatPost { text: text.into(), ..post(&format!("p{i}"), i, None) }
+        })
+        .collect();
+    upsert(&uow, channel, posts).await;
+    // Statistics, so the plans are costed as in use.
+    db.client().await.batch_execute("ANALYZE chat_posts").await.unwrap();
+    let cursor = PostCursor { posted_at: at(2_500), external_id: "p2500".into() };
+    let prepared = uow
+        .read(move |tx| {
+            Box::pin(async move {
+                // More than the five executions PostgreSQL would plan for their values before
+                // weighing the plan it could keep; pages of 42 and 50 share a statement.
+                for (word, limit) in [("kestrel", 42), ("report", 50)].repeat(4) {
+                    let query = PostQuery {
+                        q: Some(word.into()),
+                        after: Some(cursor.clone()),
+                        ..PostQuery::of(channel, limit)
+                    };
+                    tx.chat_post_page(owner.id, &query).await?;
+                }
+                let prepared = diesel::sql_query(
+                    "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements \
+                     WHERE statement LIKE 'WITH hits %'",
+                );
+                diesel_async::RunQueryDsl::load::<Prepared>(prepared, tx.conn())
+                    .await
+                    .map_err(|e| StoreError::Other(e.to_string()))
+            })
+        })
+        .await
+        .unwrap();
+    let plans: Vec<(i64, i64)> =
+        prepared.iter().map(|p| (p.custom_plans, p.generic_plans)).collect();
+    assert_eq!(plans, [(0, 8)], "one statement, its plan made once: {prepared:?}");
+}
+
+#[derive(Debug, diesel::QueryableByName)]
+struct Prepared {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    #[expect(dead_code, reason = "shown when the test fails")]
+    statement: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    generic_plans: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    custom_plans: i64,
 }

@@ -252,11 +252,14 @@ impl Scenarios<'_> {
     }
 
     /// Runs each scenario saturated then paced (each after an unmeasured second), prints a line
-    /// per mode and the worst p99 of each against the target.
+    /// per mode and the worst p99 of each against the target. With `BENCH_ONLY` set, only the
+    /// scenarios whose name holds it run (to profile one, say `BENCH_ONLY=kestrel`).
     pub async fn run(&self, what: &str, scenarios: Vec<(String, Vec<String>)>) {
         let (clients, secs, width) = (self.clients, self.secs, self.width);
         let (mut worst_saturated, mut worst_paced): (f64, f64) = (0.0, 0.0);
-        for (name, paths) in scenarios {
+        let only = std::env::var("BENCH_ONLY").ok().filter(|only| !only.is_empty());
+        let chosen = |name: &String| only.as_ref().is_none_or(|only| name.contains(only.as_str()));
+        for (name, paths) in scenarios.into_iter().filter(|(name, _)| chosen(name)) {
             let paths = Arc::new(paths);
             let saturated = if self.wrk {
                 drive_wrk(&self.target, &paths, clients, 1).await;

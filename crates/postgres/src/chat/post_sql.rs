@@ -17,6 +17,9 @@ use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestamptz, Uuid};
 
+#[cfg(doc)]
+use crate::search_plan::search_rows;
+
 /// Implements what a boolean (or ordering) fragment needs to appear in a boxed select.
 macro_rules! fragment {
     ($name:ident, $sql_type:ty) => {
@@ -84,9 +87,11 @@ fragment!(Matches, Bool);
 
 impl QueryFragment<Pg> for Matches {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("chat_posts.search @@ websearch_to_tsquery('simple', ");
+        // A subquery, so the query is parsed once per statement (an InitPlan): a prepared
+        // statement's generic plan would otherwise parse it again for every row it tests.
+        out.push_sql("chat_posts.search @@ (SELECT websearch_to_tsquery('simple', ");
         out.push_bind_param::<Text, _>(&self.0)?;
-        out.push_sql(")");
+        out.push_sql("))");
         Ok(())
     }
 }
@@ -158,14 +163,20 @@ impl QueryFragment<Pg> for PostedUnindexed {
 /// when a row of it is asked for.
 pub(super) struct SearchPage<R, E, O> {
     pub(super) channel: uuid::Uuid,
-    /// The scope's `(posted_at, external_id, words match)` newest first, limited to the window.
+    /// The scope's `(posted_at, external_id, words match)` newest first (the statement limits
+    /// it to `window`).
     pub(super) recent: R,
-    /// The scope's `(posted_at, external_id)` at the window's last position.
+    /// The scope's `(posted_at, external_id)` newest first (the statement takes the one at the
+    /// window's last position).
     pub(super) edge: E,
     /// The scope's newest page of matching `(posted_at, external_id)` of the day `d.day`,
-    /// older than the edge ([`OlderThanEdge`], [`InDay`]).
+    /// older than the edge ([`OlderThanEdge`], [`InDay`]), unlimited (the statement limits
+    /// it to `fetch`).
     pub(super) older: O,
-    /// Rows to fetch: the page's limit plus one.
+    /// Posts the walk tests.
+    pub(super) window: i64,
+    /// Rows to fetch, from [`search_rows`]: written as literals, as is `window`, so the
+    /// prepared statement keeps one plan.
     pub(super) fetch: i64,
     pub(super) chars: i32,
 }
@@ -188,14 +199,19 @@ where
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.push_sql("WITH hits AS MATERIALIZED (SELECT r.posted_at, r.external_id FROM (");
+        let (window, fetch) = (self.window.to_string(), self.fetch.to_string());
         self.recent.walk_ast(out.reborrow())?;
+        out.push_sql(" LIMIT ");
+        out.push_sql(&window);
         out.push_sql(") AS r(posted_at, external_id, hit) WHERE r.hit LIMIT ");
-        out.push_bind_param::<BigInt, _>(&self.fetch)?;
+        out.push_sql(&fetch);
         out.push_sql("), edge AS MATERIALIZED (");
         self.edge.walk_ast(out.reborrow())?;
+        out.push_sql(" OFFSET ");
+        out.push_sql(&(self.window - 1).to_string());
         // No edge (the walk saw the whole scope): the series is empty.
         out.push_sql(
-            "), older AS MATERIALIZED (SELECT o.posted_at, o.external_id FROM generate_series(\
+            " LIMIT 1), older AS MATERIALIZED (SELECT o.posted_at, o.external_id FROM generate_series(\
              (SELECT chat_search_day(",
         );
         out.push_bind_param::<Uuid, _>(&self.channel)?;
@@ -205,10 +221,12 @@ where
         out.push_bind_param::<Uuid, _>(&self.channel)?;
         out.push_sql(" AND NOT p.deleted), -1) AS d(day) CROSS JOIN LATERAL (");
         self.older.walk_ast(out.reborrow())?;
-        out.push_sql(") AS o(posted_at, external_id) WHERE (SELECT count(*) FROM hits) < ");
-        out.push_bind_param::<BigInt, _>(&self.fetch)?;
         out.push_sql(" LIMIT ");
-        out.push_bind_param::<BigInt, _>(&self.fetch)?;
+        out.push_sql(&fetch);
+        out.push_sql(") AS o(posted_at, external_id) WHERE (SELECT count(*) FROM hits) < ");
+        out.push_sql(&fetch);
+        out.push_sql(" LIMIT ");
+        out.push_sql(&fetch);
         // The newest page of the older matches, sorted here: `found` is then at most two pages
         // by the planner's estimate too, and the page is read by key (an estimate of every
         // match of a common word made it hash-join the whole channel instead).
@@ -217,7 +235,7 @@ where
              UNION ALL (SELECT o.posted_at, o.external_id FROM older o \
              ORDER BY o.posted_at DESC, o.external_id COLLATE \"C\" DESC LIMIT ",
         );
-        out.push_bind_param::<BigInt, _>(&self.fetch)?;
+        out.push_sql(&fetch);
         out.push_sql(
             ")) SELECT chat_posts.external_id, chat_posts.author_id, chat_posts.author_name, \
                       left(chat_posts.text, ",
@@ -232,7 +250,7 @@ where
             " AND chat_posts.external_id = f.external_id \
              ORDER BY f.posted_at DESC, f.external_id COLLATE \"C\" DESC LIMIT ",
         );
-        out.push_bind_param::<BigInt, _>(&self.fetch)?;
+        out.push_sql(&fetch);
         Ok(())
     }
 }

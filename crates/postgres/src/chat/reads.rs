@@ -26,6 +26,7 @@ use super::post_sql::{
 use crate::PgTx;
 use crate::error::store_error;
 use crate::schema::{chat_channels, chat_posts};
+use crate::search_plan::{begin_generic_plan, end_generic_plan, search_rows};
 
 /// One character past the summary: enough to tell that the text goes on.
 const READ_CHARS: i32 = SUMMARY_CHARS as i32 + 1;
@@ -100,22 +101,20 @@ pub(super) async fn page(
                     owner,
                     query,
                 )
-                .order(newest)
-                .limit(SEARCH_WINDOW),
-                edge: scoped(keys().into_boxed(), owner, query)
-                    .order(newest)
-                    .offset(SEARCH_WINDOW - 1)
-                    .limit(1),
+                .order(newest),
+                edge: scoped(keys().into_boxed(), owner, query).order(newest),
                 older: scoped(keys().into_boxed(), owner, query)
                     .filter(InDay)
                     .filter(Matches(q.clone()))
                     .filter(OlderThanEdge)
-                    .order((PostedUnindexed.desc(), ExternalIdBytes.desc()))
-                    .limit(fetch),
-                fetch,
+                    .order((PostedUnindexed.desc(), ExternalIdBytes.desc())),
+                window: SEARCH_WINDOW,
+                fetch: search_rows(query.limit),
                 chars: READ_CHARS,
             };
-            statement.load(tx.conn()).await.map_err(store_error)?
+            begin_generic_plan(tx.conn()).await.map_err(store_error)?;
+            let rows = statement.load(tx.conn()).await;
+            end_generic_plan(tx.conn(), rows).await.map_err(store_error)?
         }
     };
     let found = rows.into_iter().map(|r| summary(query.channel, r)).collect();

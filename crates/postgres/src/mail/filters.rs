@@ -63,9 +63,11 @@ fragment!(Matches, Bool);
 
 impl QueryFragment<Pg> for Matches {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("mail_messages.search @@ websearch_to_tsquery('simple', ");
+        // A subquery, so the query is parsed once per statement (an InitPlan): a prepared
+        // statement's generic plan would otherwise parse it again for every row it tests.
+        out.push_sql("mail_messages.search @@ (SELECT websearch_to_tsquery('simple', ");
         out.push_bind_param::<Text, _>(&self.0)?;
-        out.push_sql(")");
+        out.push_sql("))");
         Ok(())
     }
 }

@@ -20,10 +20,11 @@ use super::filters::{
     Before, FolderIds, FromAddress, InFound, InWeek, Matches, OlderThanEdge, ReceivedUnindexed,
 };
 use super::rows::{MessageRow, SummaryRow};
-use super::search::{SEARCH_WINDOW, SearchPage};
+use super::search::SearchPage;
 use crate::PgTx;
 use crate::error::store_error;
 use crate::schema::{mail_accounts, mail_message_folders, mail_messages};
+use crate::search_plan::{begin_generic_plan, end_generic_plan, search_rows};
 
 /// Rows per statement: PostgreSQL takes at most 65 535 bind parameters (18 per message).
 const CHUNK: usize = 2_000;
@@ -223,22 +224,19 @@ pub(super) async fn page(
                     user,
                     query,
                 )
-                .order(newest)
-                .limit(SEARCH_WINDOW),
-                edge: scoped(keys().into_boxed(), user, query)
-                    .order(newest)
-                    .offset(SEARCH_WINDOW - 1)
-                    .limit(1),
+                .order(newest),
+                edge: scoped(keys().into_boxed(), user, query).order(newest),
                 older: scoped(keys().into_boxed(), user, query)
                     .filter(InWeek)
                     .filter(Matches(q.clone()))
                     .filter(OlderThanEdge)
-                    .order((ReceivedUnindexed.desc(), mail_messages::id.desc()))
-                    .limit(fetch),
-                page: columns().filter(InFound).order(newest).limit(fetch),
-                fetch,
+                    .order((ReceivedUnindexed.desc(), mail_messages::id.desc())),
+                page: columns().filter(InFound).order(newest),
+                fetch: search_rows(query.limit),
             };
-            statement.load(tx.conn()).await.map_err(store_error)?
+            begin_generic_plan(tx.conn()).await.map_err(store_error)?;
+            let rows = statement.load(tx.conn()).await;
+            end_generic_plan(tx.conn(), rows).await.map_err(store_error)?
         }
     };
     let found = rows

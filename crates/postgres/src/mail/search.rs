@@ -8,10 +8,12 @@
 use diesel::QueryResult;
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Uuid};
+use diesel::sql_types::Uuid;
 
 #[cfg(doc)]
 use super::filters::{InFound, InWeek, OlderThanEdge};
+#[cfg(doc)]
+use crate::search_plan::search_rows;
 
 /// Messages a search walks newest first, testing their words, before it reads the older
 /// matches from the word index week by week. A word in a third of the mail fills a page
@@ -44,16 +46,20 @@ pub(super) const SEARCH_WINDOW: i64 = 150;
 pub(super) struct SearchPage<R, E, O, P> {
     /// The mailbox.
     pub(super) account: uuid::Uuid,
-    /// The scope's `(received_at, id, words match)` newest first, limited to the window.
+    /// The scope's `(received_at, id, words match)` newest first (the statement limits it to
+    /// the window).
     pub(super) recent: R,
-    /// The scope's `(received_at, id)` at the window's last position.
+    /// The scope's `(received_at, id)` newest first (the statement takes the one at the
+    /// window's last position).
     pub(super) edge: E,
-    /// The scope's newest page of matching `(received_at, id)` of the week `w.week`, older
-    /// than the edge ([`OlderThanEdge`], [`InWeek`]).
+    /// The scope's matching `(received_at, id)` of the week `w.week`, older than the edge
+    /// ([`OlderThanEdge`], [`InWeek`]), newest first (the statement takes a page of them).
     pub(super) older: O,
-    /// The page's columns, filtered by [`InFound`] and ordered newest first.
+    /// The page's columns, filtered by [`InFound`] and ordered newest first (the statement
+    /// limits them to `fetch`).
     pub(super) page: P,
-    /// Rows to fetch: the page's limit plus one.
+    /// Rows to fetch, from [`search_rows`]: written as literals, as is [`SEARCH_WINDOW`], so
+    /// the prepared statement keeps one plan.
     pub(super) fetch: i64,
 }
 
@@ -74,15 +80,20 @@ where
     P: QueryFragment<Pg>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        let fetch = self.fetch.to_string();
         out.push_sql("WITH hits AS MATERIALIZED (SELECT r.received_at, r.id FROM (");
         self.recent.walk_ast(out.reborrow())?;
+        out.push_sql(" LIMIT ");
+        out.push_sql(&SEARCH_WINDOW.to_string());
         out.push_sql(") AS r(received_at, id, hit) WHERE r.hit LIMIT ");
-        out.push_bind_param::<BigInt, _>(&self.fetch)?;
+        out.push_sql(&fetch);
         out.push_sql("), edge AS MATERIALIZED (");
         self.edge.walk_ast(out.reborrow())?;
+        out.push_sql(" OFFSET ");
+        out.push_sql(&(SEARCH_WINDOW - 1).to_string());
         // No edge (the walk saw the whole scope): the series is empty.
         out.push_sql(
-            "), older AS MATERIALIZED (SELECT o.received_at, o.id FROM generate_series(\
+            " LIMIT 1), older AS MATERIALIZED (SELECT o.received_at, o.id FROM generate_series(\
              (SELECT mail_search_week(",
         );
         out.push_bind_param::<Uuid, _>(&self.account)?;
@@ -92,10 +103,12 @@ where
         out.push_bind_param::<Uuid, _>(&self.account)?;
         out.push_sql(") , -1) AS w(week) CROSS JOIN LATERAL (");
         self.older.walk_ast(out.reborrow())?;
-        out.push_sql(") AS o(received_at, id) WHERE (SELECT count(*) FROM hits) < ");
-        out.push_bind_param::<BigInt, _>(&self.fetch)?;
         out.push_sql(" LIMIT ");
-        out.push_bind_param::<BigInt, _>(&self.fetch)?;
+        out.push_sql(&fetch);
+        out.push_sql(") AS o(received_at, id) WHERE (SELECT count(*) FROM hits) < ");
+        out.push_sql(&fetch);
+        out.push_sql(" LIMIT ");
+        out.push_sql(&fetch);
         // `found` is at most two pages by the planner's estimate too, and the page is read by
         // key.
         out.push_sql(
@@ -103,8 +116,11 @@ where
              UNION ALL (SELECT o.received_at, o.id FROM older o \
              ORDER BY o.received_at DESC, o.id DESC LIMIT ",
         );
-        out.push_bind_param::<BigInt, _>(&self.fetch)?;
+        out.push_sql(&fetch);
         out.push_sql(")) ");
-        self.page.walk_ast(out.reborrow())
+        self.page.walk_ast(out.reborrow())?;
+        out.push_sql(" LIMIT ");
+        out.push_sql(&fetch);
+        Ok(())
     }
 }
