@@ -22,6 +22,7 @@ pub mod readiness;
 #[expect(missing_docs, reason = "diesel's table! items; the migrations document the tables")]
 pub mod schema;
 mod search_plan;
+mod search_steps;
 pub mod stream;
 pub mod unit_of_work;
 pub mod webhooks;

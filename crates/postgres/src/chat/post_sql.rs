@@ -17,8 +17,7 @@ use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestamptz, Uuid};
 
-#[cfg(doc)]
-use crate::search_plan::search_rows;
+use crate::search_steps::{SearchSteps, SearchTable};
 
 /// Implements what a boolean (or ordering) fragment needs to appear in a boxed select.
 macro_rules! fragment {
@@ -114,7 +113,7 @@ impl QueryFragment<Pg> for OlderThanEdge {
     }
 }
 
-/// Posts of the day a [`SearchPage`]'s `older` step is at (`d.day`, a key of the
+/// Posts of the day a [`SearchPage`]'s `older` step is at (`period.n`, a key of the
 /// `(search_day, search)` word index).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct InDay;
@@ -123,7 +122,7 @@ fragment!(InDay, Bool);
 
 impl QueryFragment<Pg> for InDay {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("chat_posts.search_day = d.day");
+        out.push_sql("chat_posts.search_day = period.n");
         Ok(())
     }
 }
@@ -142,42 +141,23 @@ impl QueryFragment<Pg> for PostedUnindexed {
     }
 }
 
-/// A page of a search, newest first, in one statement whose cost follows the page rather than
-/// the number of matches, whether the words are common or rare.
-///
-/// Neither plan PostgreSQL chooses from alone is safe. Walking the time index and testing each
-/// post's words finds a page of a common word in a few hundred rows, but walks the whole
-/// channel for a word it does not hold (1.2 s over a million posts); reading the matches from
-/// the GIN index and sorting them reads every match (70 ms for a word in 1 % of a million
-/// posts). The planner's estimate of a word's frequency cannot tell the two cases apart for
-/// words outside its statistics, so the statement goes in steps:
-///
-/// 1. `hits`: walk the newest `window` posts of the scope (`recent`, ordered and limited),
-///    keeping those whose words match, and stop at a page's worth;
-/// 2. only if that found less than a page and the scope holds more than `window` posts: the
-///    matches older than the walk's last post (`edge`), day by day from the edge's day back to
-///    the channel's oldest post (`older`, one scan of the `(search_day, search)` word index
-///    per day, its matches sorted), stopping at a page's worth.
-///
-/// The page is then read by key. Each step is a `MATERIALIZED` CTE, which PostgreSQL runs only
-/// when a row of it is asked for.
+/// Where a chat search reads: a channel's live posts, day by day.
+pub(super) static POSTS: SearchTable = SearchTable {
+    table: "chat_posts",
+    scope: "channel_id",
+    live: " AND NOT s.deleted",
+    time: "posted_at",
+    key: "external_id",
+    key_order: " COLLATE \"C\"",
+    period_of: "chat_search_day",
+};
+
+/// A page of a search of a channel, newest first: the [`SearchSteps`] over [`POSTS`] (their
+/// `older` filtered by [`OlderThanEdge`] and [`InDay`]), then the found posts read by key.
 pub(super) struct SearchPage<R, E, O> {
-    pub(super) channel: uuid::Uuid,
-    /// The scope's `(posted_at, external_id, words match)` newest first (the statement limits
-    /// it to `window`).
-    pub(super) recent: R,
-    /// The scope's `(posted_at, external_id)` newest first (the statement takes the one at the
-    /// window's last position).
-    pub(super) edge: E,
-    /// The scope's newest page of matching `(posted_at, external_id)` of the day `d.day`,
-    /// older than the edge ([`OlderThanEdge`], [`InDay`]), unlimited (the statement limits
-    /// it to `fetch`).
-    pub(super) older: O,
-    /// Posts the walk tests.
-    pub(super) window: i64,
-    /// Rows to fetch, from [`search_rows`]: written as literals, as is `window`, so the
-    /// prepared statement keeps one plan.
-    pub(super) fetch: i64,
+    /// The steps, over [`POSTS`].
+    pub(super) steps: SearchSteps<R, E, O>,
+    /// Characters of each post's text read.
     pub(super) chars: i32,
 }
 
@@ -198,59 +178,22 @@ where
     O: QueryFragment<Pg>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("WITH hits AS MATERIALIZED (SELECT r.posted_at, r.external_id FROM (");
-        let (window, fetch) = (self.window.to_string(), self.fetch.to_string());
-        self.recent.walk_ast(out.reborrow())?;
-        out.push_sql(" LIMIT ");
-        out.push_sql(&window);
-        out.push_sql(") AS r(posted_at, external_id, hit) WHERE r.hit LIMIT ");
-        out.push_sql(&fetch);
-        out.push_sql("), edge AS MATERIALIZED (");
-        self.edge.walk_ast(out.reborrow())?;
-        out.push_sql(" OFFSET ");
-        out.push_sql(&(self.window - 1).to_string());
-        // No edge (the walk saw the whole scope): the series is empty.
+        self.steps.walk_ast(out.reborrow())?;
         out.push_sql(
-            " LIMIT 1), older AS MATERIALIZED (SELECT o.posted_at, o.external_id FROM generate_series(\
-             (SELECT chat_search_day(",
-        );
-        out.push_bind_param::<Uuid, _>(&self.channel)?;
-        out.push_sql(", e.posted_at) FROM edge e), (SELECT chat_search_day(");
-        out.push_bind_param::<Uuid, _>(&self.channel)?;
-        out.push_sql(", min(p.posted_at)) FROM chat_posts p WHERE p.channel_id = ");
-        out.push_bind_param::<Uuid, _>(&self.channel)?;
-        out.push_sql(" AND NOT p.deleted), -1) AS d(day) CROSS JOIN LATERAL (");
-        self.older.walk_ast(out.reborrow())?;
-        out.push_sql(" LIMIT ");
-        out.push_sql(&fetch);
-        out.push_sql(") AS o(posted_at, external_id) WHERE (SELECT count(*) FROM hits) < ");
-        out.push_sql(&fetch);
-        out.push_sql(" LIMIT ");
-        out.push_sql(&fetch);
-        // The newest page of the older matches, sorted here: `found` is then at most two pages
-        // by the planner's estimate too, and the page is read by key (an estimate of every
-        // match of a common word made it hash-join the whole channel instead).
-        out.push_sql(
-            "), found AS MATERIALIZED (SELECT h.posted_at, h.external_id FROM hits h \
-             UNION ALL (SELECT o.posted_at, o.external_id FROM older o \
-             ORDER BY o.posted_at DESC, o.external_id COLLATE \"C\" DESC LIMIT ",
-        );
-        out.push_sql(&fetch);
-        out.push_sql(
-            ")) SELECT chat_posts.external_id, chat_posts.author_id, chat_posts.author_name, \
-                      left(chat_posts.text, ",
+            "SELECT chat_posts.external_id, chat_posts.author_id, chat_posts.author_name, \
+                    left(chat_posts.text, ",
         );
         out.push_bind_param::<Integer, _>(&self.chars)?;
         out.push_sql(
             "), chat_posts.posted_at, chat_posts.edited_at, chat_posts.thread_root \
              FROM found f JOIN chat_posts ON chat_posts.channel_id = ",
         );
-        out.push_bind_param::<Uuid, _>(&self.channel)?;
-        out.push_sql(
+        out.push_bind_param::<Uuid, _>(&self.steps.scope)?;
+        out.push_sql(&format!(
             " AND chat_posts.external_id = f.external_id \
-             ORDER BY f.posted_at DESC, f.external_id COLLATE \"C\" DESC LIMIT ",
-        );
-        out.push_sql(&fetch);
+             ORDER BY f.posted_at DESC, f.external_id COLLATE \"C\" DESC LIMIT {}",
+            self.steps.fetch
+        ));
         Ok(())
     }
 }

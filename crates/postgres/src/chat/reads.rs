@@ -20,13 +20,14 @@ use switchboard_domain::chat_sources::ChannelId;
 use switchboard_ports::StoreError;
 
 use super::post_sql::{
-    self, ActivityRow, Before, ExternalIdBytes, InDay, Matches, OlderThanEdge, PostedUnindexed,
-    SearchPage, left,
+    self, ActivityRow, Before, ExternalIdBytes, InDay, Matches, OlderThanEdge, POSTS,
+    PostedUnindexed, SearchPage, left,
 };
 use crate::PgTx;
 use crate::error::store_error;
 use crate::schema::{chat_channels, chat_posts};
 use crate::search_plan::{begin_generic_plan, end_generic_plan, search_rows};
+use crate::search_steps::SearchSteps;
 
 /// One character past the summary: enough to tell that the text goes on.
 const READ_CHARS: i32 = SUMMARY_CHARS as i32 + 1;
@@ -89,27 +90,30 @@ pub(super) async fn page(
                 || chat_posts::table.select((chat_posts::posted_at, chat_posts::external_id));
             let newest = (chat_posts::posted_at.desc(), ExternalIdBytes.desc());
             let statement = SearchPage {
-                channel: query.channel.as_uuid(),
-                recent: scoped(
-                    chat_posts::table
-                        .select((
-                            chat_posts::posted_at,
-                            chat_posts::external_id,
-                            Matches(q.clone()),
-                        ))
-                        .into_boxed(),
-                    owner,
-                    query,
-                )
-                .order(newest),
-                edge: scoped(keys().into_boxed(), owner, query).order(newest),
-                older: scoped(keys().into_boxed(), owner, query)
-                    .filter(InDay)
-                    .filter(Matches(q.clone()))
-                    .filter(OlderThanEdge)
-                    .order((PostedUnindexed.desc(), ExternalIdBytes.desc())),
-                window: SEARCH_WINDOW,
-                fetch: search_rows(query.limit),
+                steps: SearchSteps {
+                    table: &POSTS,
+                    scope: query.channel.as_uuid(),
+                    recent: scoped(
+                        chat_posts::table
+                            .select((
+                                chat_posts::posted_at,
+                                chat_posts::external_id,
+                                Matches(q.clone()),
+                            ))
+                            .into_boxed(),
+                        owner,
+                        query,
+                    )
+                    .order(newest),
+                    edge: scoped(keys().into_boxed(), owner, query).order(newest),
+                    older: scoped(keys().into_boxed(), owner, query)
+                        .filter(InDay)
+                        .filter(Matches(q.clone()))
+                        .filter(OlderThanEdge)
+                        .order((PostedUnindexed.desc(), ExternalIdBytes.desc())),
+                    window: SEARCH_WINDOW,
+                    fetch: search_rows(query.limit),
+                },
                 chars: READ_CHARS,
             };
             begin_generic_plan(tx.conn()).await.map_err(store_error)?;

@@ -108,7 +108,7 @@ impl QueryFragment<Pg> for OlderThanEdge {
     }
 }
 
-/// Messages of the week a search page's `older` step is at (`w.week`, a key of the
+/// Messages of the week a search page's `older` step is at (`period.n`, a key of the
 /// `(search_week, search)` word index).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct InWeek;
@@ -117,7 +117,7 @@ fragment!(InWeek, Bool);
 
 impl QueryFragment<Pg> for InWeek {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("mail_messages.search_week = w.week");
+        out.push_sql("mail_messages.search_week = period.n");
         Ok(())
     }
 }

@@ -20,11 +20,12 @@ use super::filters::{
     Before, FolderIds, FromAddress, InFound, InWeek, Matches, OlderThanEdge, ReceivedUnindexed,
 };
 use super::rows::{MessageRow, SummaryRow};
-use super::search::SearchPage;
+use super::search::{MESSAGES, SEARCH_WINDOW, SearchPage};
 use crate::PgTx;
 use crate::error::store_error;
 use crate::schema::{mail_accounts, mail_message_folders, mail_messages};
 use crate::search_plan::{begin_generic_plan, end_generic_plan, search_rows};
+use crate::search_steps::SearchSteps;
 
 /// Rows per statement: PostgreSQL takes at most 65 535 bind parameters (18 per message).
 const CHUNK: usize = 2_000;
@@ -216,23 +217,31 @@ pub(super) async fn page(
             let keys =
                 || mail_messages::table.select((mail_messages::received_at, mail_messages::id));
             let statement = SearchPage {
-                account: query.account.as_uuid(),
-                recent: scoped(
-                    mail_messages::table
-                        .select((mail_messages::received_at, mail_messages::id, Matches(q.clone())))
-                        .into_boxed(),
-                    user,
-                    query,
-                )
-                .order(newest),
-                edge: scoped(keys().into_boxed(), user, query).order(newest),
-                older: scoped(keys().into_boxed(), user, query)
-                    .filter(InWeek)
-                    .filter(Matches(q.clone()))
-                    .filter(OlderThanEdge)
-                    .order((ReceivedUnindexed.desc(), mail_messages::id.desc())),
+                steps: SearchSteps {
+                    table: &MESSAGES,
+                    scope: query.account.as_uuid(),
+                    recent: scoped(
+                        mail_messages::table
+                            .select((
+                                mail_messages::received_at,
+                                mail_messages::id,
+                                Matches(q.clone()),
+                            ))
+                            .into_boxed(),
+                        user,
+                        query,
+                    )
+                    .order(newest),
+                    edge: scoped(keys().into_boxed(), user, query).order(newest),
+                    older: scoped(keys().into_boxed(), user, query)
+                        .filter(InWeek)
+                        .filter(Matches(q.clone()))
+                        .filter(OlderThanEdge)
+                        .order((ReceivedUnindexed.desc(), mail_messages::id.desc())),
+                    window: SEARCH_WINDOW,
+                    fetch: search_rows(query.limit),
+                },
                 page: columns().filter(InFound).order(newest),
-                fetch: search_rows(query.limit),
             };
             begin_generic_plan(tx.conn()).await.map_err(store_error)?;
             let rows = statement.load(tx.conn()).await;
