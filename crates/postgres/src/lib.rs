@@ -13,6 +13,7 @@ pub mod migrations;
 pub mod notifications;
 pub mod oauth;
 pub mod ops;
+mod page_plan;
 pub mod pool;
 pub mod readiness;
 /// The tables diesel's query builder knows: `diesel print-schema` of the migrated database
@@ -21,7 +22,6 @@ pub mod readiness;
 /// when this file differs from what diesel prints for it.
 #[expect(missing_docs, reason = "diesel's table! items; the migrations document the tables")]
 pub mod schema;
-mod search_plan;
 mod search_steps;
 pub mod stream;
 pub mod unit_of_work;

@@ -25,7 +25,7 @@
 //! for. Written by hand for the same reason as the filter fragments: the steps are fixed SQL
 //! around diesel boxed queries with bind parameters, so the statement cache prepares each
 //! once per connection (diesel's `sql()` would mark it unsafe to cache); the limits are
-//! literals (see [`search_rows`]).
+//! literals (see [`page_rows`]).
 
 use diesel::QueryResult;
 use diesel::pg::Pg;
@@ -33,7 +33,7 @@ use diesel::query_builder::{AstPass, QueryFragment};
 use diesel::sql_types::Uuid;
 
 #[cfg(doc)]
-use crate::search_plan::search_rows;
+use crate::page_plan::page_rows;
 
 /// Where a search reads: the table's columns the steps name, and its periods.
 #[derive(Debug)]
@@ -72,7 +72,7 @@ pub(crate) struct SearchSteps<R, E, O> {
     pub(crate) older: O,
     /// Rows the walk tests.
     pub(crate) window: i64,
-    /// Rows to find, from [`search_rows`].
+    /// Rows to find, from [`page_rows`].
     pub(crate) fetch: i64,
 }
 

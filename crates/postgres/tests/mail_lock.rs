@@ -124,6 +124,10 @@ async fn a_page_with_a_cursor_and_a_search_is_prepared_and_planned_once_per_conn
                         ..MessageQuery::of(account, limit)
                     };
                     tx.mail_messages(owner, &query).await?;
+                    // And the list's page after the same cursor.
+                    let list =
+                        MessageQuery { after: Some(cursor), ..MessageQuery::of(account, limit) };
+                    tx.mail_messages(owner, &list).await?;
                 }
                 let statements: Vec<Prepared> = diesel::sql_query(
                     "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements",
@@ -145,6 +149,17 @@ async fn a_page_with_a_cursor_and_a_search_is_prepared_and_planned_once_per_conn
         (0, 8),
         "eight executions of the plan made once: {prepared:?}"
     );
+    // A list page is left to PostgreSQL's choice, which keeps the generic plan after the five
+    // executions it plans for their values (with `LIMIT $n` and the cursor as parameters, it
+    // planned all eight).
+    let lists: Vec<&Prepared> = prepared
+        .iter()
+        .filter(|p| {
+            p.statement.contains("mail_messages.id) < (SELECT") && !p.statement.contains("WITH")
+        })
+        .collect();
+    let plans: Vec<(i64, i64)> = lists.iter().map(|p| (p.custom_plans, p.generic_plans)).collect();
+    assert_eq!(plans, [(5, 3)], "one list statement, its generic plan kept: {prepared:?}");
 }
 
 /// The `i`th of a mailbox's messages, a minute apart, `kestrel` in one of a hundred.

@@ -68,7 +68,8 @@ fragment!(Before, Bool);
 
 impl QueryFragment<Pg> for Before {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("(chat_posts.posted_at, chat_posts.external_id COLLATE \"C\") < (");
+        // A subquery, so no plan knows the cursor (see `page_plan.rs`).
+        out.push_sql("(chat_posts.posted_at, chat_posts.external_id COLLATE \"C\") < (SELECT ");
         out.push_bind_param::<Timestamptz, _>(&self.posted_at)?;
         out.push_sql(", ");
         out.push_bind_param::<Text, _>(&self.external_id)?;

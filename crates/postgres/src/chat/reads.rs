@@ -25,8 +25,8 @@ use super::post_sql::{
 };
 use crate::PgTx;
 use crate::error::store_error;
+use crate::page_plan::{LimitRows, begin_generic_plan, end_generic_plan, page_rows};
 use crate::schema::{chat_channels, chat_posts};
-use crate::search_plan::{begin_generic_plan, end_generic_plan, search_rows};
 use crate::search_steps::SearchSteps;
 
 /// One character past the summary: enough to tell that the text goes on.
@@ -77,14 +77,16 @@ pub(super) async fn page(
     owner: UserId,
     query: &PostQuery,
 ) -> Result<PostListing, StoreError> {
-    let fetch = i64::from(query.limit).saturating_add(1);
+    let fetch = page_rows(query.limit);
     let rows: Vec<SummaryRow> = match &query.q {
-        None => scoped(summary_select(), owner, query)
-            .order((chat_posts::posted_at.desc(), ExternalIdBytes.desc()))
-            .limit(fetch)
-            .load(tx.conn())
-            .await
-            .map_err(store_error)?,
+        None => LimitRows {
+            query: scoped(summary_select(), owner, query)
+                .order((chat_posts::posted_at.desc(), ExternalIdBytes.desc())),
+            rows: fetch,
+        }
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?,
         Some(q) => {
             let keys =
                 || chat_posts::table.select((chat_posts::posted_at, chat_posts::external_id));
@@ -112,7 +114,7 @@ pub(super) async fn page(
                         .filter(OlderThanEdge)
                         .order((PostedUnindexed.desc(), ExternalIdBytes.desc())),
                     window: SEARCH_WINDOW,
-                    fetch: search_rows(query.limit),
+                    fetch,
                 },
                 chars: READ_CHARS,
             };

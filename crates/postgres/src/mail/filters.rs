@@ -45,7 +45,8 @@ fragment!(Before, Bool);
 
 impl QueryFragment<Pg> for Before {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("(mail_messages.received_at, mail_messages.id) < (");
+        // A subquery, so no plan knows the cursor (see `page_plan.rs`).
+        out.push_sql("(mail_messages.received_at, mail_messages.id) < (SELECT ");
         out.push_bind_param::<Timestamptz, _>(&self.received_at)?;
         out.push_sql(", ");
         out.push_bind_param::<Uuid, _>(&self.id)?;

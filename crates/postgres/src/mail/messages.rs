@@ -23,8 +23,8 @@ use super::rows::{MessageRow, SummaryRow};
 use super::search::{MESSAGES, SEARCH_WINDOW, SearchPage};
 use crate::PgTx;
 use crate::error::store_error;
+use crate::page_plan::{LimitRows, begin_generic_plan, end_generic_plan, page_rows};
 use crate::schema::{mail_accounts, mail_message_folders, mail_messages};
-use crate::search_plan::{begin_generic_plan, end_generic_plan, search_rows};
 use crate::search_steps::SearchSteps;
 
 /// Rows per statement: PostgreSQL takes at most 65 535 bind parameters (18 per message).
@@ -203,13 +203,11 @@ pub(super) async fn page(
     user: UserId,
     query: &MessageQuery,
 ) -> Result<MessagePage, StoreError> {
-    let fetch = i64::from(query.limit).saturating_add(1);
+    let fetch = page_rows(query.limit);
     let newest = (mail_messages::received_at.desc(), mail_messages::id.desc());
     let columns = || mail_messages::table.select((SummaryRow::as_select(), FolderIds)).into_boxed();
     let rows: Vec<(SummaryRow, Vec<uuid::Uuid>)> = match &query.q {
-        None => scoped(columns(), user, query)
-            .order(newest)
-            .limit(fetch)
+        None => LimitRows { query: scoped(columns(), user, query).order(newest), rows: fetch }
             .load(tx.conn())
             .await
             .map_err(store_error)?,
@@ -239,7 +237,7 @@ pub(super) async fn page(
                         .filter(OlderThanEdge)
                         .order((ReceivedUnindexed.desc(), mail_messages::id.desc())),
                     window: SEARCH_WINDOW,
-                    fetch: search_rows(query.limit),
+                    fetch,
                 },
                 page: columns().filter(InFound).order(newest),
             };

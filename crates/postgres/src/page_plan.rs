@@ -1,38 +1,69 @@
-//! How a search statement is planned: the rows it asks for, written into its SQL, and the
-//! one plan PostgreSQL keeps for it.
+//! How a page statement (a list or a search) is planned: the rows it asks for, written into
+//! its SQL, its cursor, and the one plan PostgreSQL keeps for it.
 //!
-//! A search page (mail or chat) is one statement of several steps whose plan does not depend
-//! on the values bound to it: each step's shape is fixed by the statement (a walk of the
-//! newest rows, then the word index period by period, then the page by key). Planning it
-//! takes 0.7 ms on the bench's channel, about as long as running it (0.8 ms for a word in 1 %
-//! of a million posts), so it is planned once per connection: PostgreSQL's generic plan of
-//! the prepared statement, which PostgreSQL would not choose by itself. With `LIMIT $n` it
-//! costs the generic plan as if a tenth of every step's rows were wanted; with a cursor, as if
-//! a third of the rows were past it while the values say all of them are; either way it
-//! prefers to plan again for every execution.
+//! PostgreSQL plans a prepared statement's first five executions for their values, then keeps
+//! its generic plan (made once, for any values) only if that looks no dearer than those. A
+//! page statement's plan does not depend on the values, but two things made its generic plan
+//! look dearer, so PostgreSQL planned every execution again: `LIMIT $n`, which it costs as if
+//! a tenth of the rows were wanted, and a cursor `(time, key) < ($1, $2)`, which it costs as
+//! if a third of the rows were past it while the values say all of them are. Planning a
+//! list page takes about 0.07 ms of its 0.15 ms; a search page 0.7 ms of 1.5 ms (the bench's
+//! channel). So the limit is a literal ([`page_rows`], [`LimitRows`]) and the cursor a
+//! subquery (`< (SELECT $1, $2)`: the planner then knows as little of it in either plan), and
+//! a list page keeps its generic plan. A search also filters by values whose statistics
+//! differ from the generic estimate (a sender, the words), so it runs with that plan forced
+//! ([`begin_generic_plan`]): its steps are fixed by the statement whatever the values (see
+//! `search_steps.rs`).
 
 use diesel::QueryResult;
+use diesel::pg::Pg;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel_async::{
     AnsiTransactionManager, AsyncPgConnection, SimpleAsyncConnection, TransactionManager,
 };
 
-/// The rows a search statement reads for a page of `limit`: the page plus one (to tell whether
+/// The rows a page statement reads for a page of `limit`: the page plus one (to tell whether
 /// another page follows), the page rounded up to a multiple of ten up to 100, to a power of
 /// two above; the caller keeps the page.
 ///
-/// The statement writes this count, and its walk's length, as literals rather than bind
-/// parameters (see the module's documentation). Rounding bounds the statements a connection
-/// prepares to one per size class per set of filters whatever page sizes callers ask for,
-/// while the usual pages (10, 20, 25, 50, 100) read no more than they need: reading past the
-/// walk's matches costs a period of the word index.
+/// The statement writes this count as a literal rather than a bind parameter (see the
+/// module's documentation). Rounding bounds the statements a connection prepares to one per
+/// size class per set of filters whatever page sizes callers ask for, while the usual pages
+/// (10, 20, 25, 50, 100) read no more than they need: a search reading past its walk's
+/// matches costs a period of the word index.
 ///
 /// ```text
 /// limit 1 → 11, 20 → 21, 25 → 31, 50 → 51, 100 → 101, 101 → 129
 /// ```
-pub(crate) fn search_rows(limit: u32) -> i64 {
+pub(crate) fn page_rows(limit: u32) -> i64 {
     let limit = u64::from(limit);
     let page = if limit <= 100 { limit.div_ceil(10) * 10 } else { limit.next_power_of_two() };
     i64::try_from(page + 1).unwrap_or(i64::MAX)
+}
+
+/// `query` limited to `rows` ([`page_rows`]) written as a literal.
+pub(crate) struct LimitRows<Q> {
+    /// The query, ordered.
+    pub(crate) query: Q,
+    /// Rows to read.
+    pub(crate) rows: i64,
+}
+
+impl<Q> QueryId for LimitRows<Q> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q: Query> Query for LimitRows<Q> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q: QueryFragment<Pg>> QueryFragment<Pg> for LimitRows<Q> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        self.query.walk_ast(out.reborrow())?;
+        out.push_sql(&format!(" LIMIT {}", self.rows));
+        Ok(())
+    }
 }
 
 /// Opens a read-only transaction in which the next statements run with PostgreSQL's generic
@@ -81,16 +112,16 @@ pub(crate) async fn end_generic_plan<R>(
 
 #[cfg(test)]
 mod tests {
-    use super::search_rows;
+    use super::page_rows;
 
     #[test]
     fn a_page_and_one_more_in_a_few_sizes() {
-        let rows = |limits: &[u32]| limits.iter().map(|&l| search_rows(l)).collect::<Vec<_>>();
+        let rows = |limits: &[u32]| limits.iter().map(|&l| page_rows(l)).collect::<Vec<_>>();
         assert_eq!(
             rows(&[0, 1, 10, 11, 20, 25, 50, 99, 100]),
             [1, 11, 11, 21, 21, 31, 51, 101, 101]
         );
         assert_eq!(rows(&[101, 128, 129, 500]), [129, 129, 257, 513]);
-        assert_eq!(search_rows(u32::MAX), 1 << 32 | 1);
+        assert_eq!(page_rows(u32::MAX), 1 << 32 | 1);
     }
 }
