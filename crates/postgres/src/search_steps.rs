@@ -29,7 +29,7 @@
 
 use diesel::QueryResult;
 use diesel::pg::Pg;
-use diesel::query_builder::{AstPass, QueryFragment};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::Uuid;
 
 #[cfg(doc)]
@@ -113,5 +113,36 @@ where
              ORDER BY o.{time} DESC, o.{key}{key_order} DESC LIMIT {fetch})) "
         ));
         Ok(())
+    }
+}
+
+/// A search page: the [`SearchSteps`], then `page`, the store's statement reading `found f` by
+/// key, newest first, limited to the steps' `fetch`.
+pub(crate) struct SearchPage<R, E, O, P> {
+    /// The steps.
+    pub(crate) steps: SearchSteps<R, E, O>,
+    /// The page read from `found`.
+    pub(crate) page: P,
+}
+
+impl<R, E, O, P> QueryId for SearchPage<R, E, O, P> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<R, E, O, P: Query> Query for SearchPage<R, E, O, P> {
+    type SqlType = P::SqlType;
+}
+
+impl<R, E, O, P> QueryFragment<Pg> for SearchPage<R, E, O, P>
+where
+    R: QueryFragment<Pg>,
+    E: QueryFragment<Pg>,
+    O: QueryFragment<Pg>,
+    P: QueryFragment<Pg>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        self.steps.walk_ast(out.reborrow())?;
+        self.page.walk_ast(out.reborrow())
     }
 }

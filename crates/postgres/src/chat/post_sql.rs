@@ -17,7 +17,9 @@ use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestamptz, Uuid};
 
-use crate::search_steps::{SearchSteps, SearchTable};
+use crate::search_steps::SearchTable;
+#[cfg(doc)]
+use crate::search_steps::{SearchPage, SearchSteps};
 
 /// Implements what a boolean (or ordering) fragment needs to appear in a boxed select.
 macro_rules! fragment {
@@ -153,33 +155,25 @@ pub(super) static POSTS: SearchTable = SearchTable {
     period_of: "chat_search_day",
 };
 
-/// A page of a search of a channel, newest first: the [`SearchSteps`] over [`POSTS`] (their
-/// `older` filtered by [`OlderThanEdge`] and [`InDay`]), then the found posts read by key.
-pub(super) struct SearchPage<R, E, O> {
-    /// The steps, over [`POSTS`].
-    pub(super) steps: SearchSteps<R, E, O>,
+/// The page of a channel's search: the posts of `found f` read by key, newest first
+/// (the [`SearchSteps`] over [`POSTS`], their `older` filtered by [`OlderThanEdge`] and
+/// [`InDay`], come before it in the statement).
+pub(super) struct FoundPosts {
+    /// The channel.
+    pub(super) channel: uuid::Uuid,
     /// Characters of each post's text read.
     pub(super) chars: i32,
+    /// Rows to read, the steps' `fetch`.
+    pub(super) rows: i64,
 }
 
-impl<R, E, O> QueryId for SearchPage<R, E, O> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl<R, E, O> Query for SearchPage<R, E, O> {
+impl Query for FoundPosts {
     type SqlType =
         (Text, Text, Nullable<Text>, Text, Timestamptz, Nullable<Timestamptz>, Nullable<Text>);
 }
 
-impl<R, E, O> QueryFragment<Pg> for SearchPage<R, E, O>
-where
-    R: QueryFragment<Pg>,
-    E: QueryFragment<Pg>,
-    O: QueryFragment<Pg>,
-{
+impl QueryFragment<Pg> for FoundPosts {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        self.steps.walk_ast(out.reborrow())?;
         out.push_sql(
             "SELECT chat_posts.external_id, chat_posts.author_id, chat_posts.author_name, \
                     left(chat_posts.text, ",
@@ -189,11 +183,11 @@ where
             "), chat_posts.posted_at, chat_posts.edited_at, chat_posts.thread_root \
              FROM found f JOIN chat_posts ON chat_posts.channel_id = ",
         );
-        out.push_bind_param::<Uuid, _>(&self.steps.scope)?;
+        out.push_bind_param::<Uuid, _>(&self.channel)?;
         out.push_sql(&format!(
             " AND chat_posts.external_id = f.external_id \
              ORDER BY f.posted_at DESC, f.external_id COLLATE \"C\" DESC LIMIT {}",
-            self.steps.fetch
+            self.rows
         ));
         Ok(())
     }

@@ -20,14 +20,14 @@ use switchboard_domain::chat_sources::ChannelId;
 use switchboard_ports::StoreError;
 
 use super::post_sql::{
-    self, ActivityRow, Before, ExternalIdBytes, InDay, Matches, OlderThanEdge, POSTS,
-    PostedUnindexed, SearchPage, left,
+    self, ActivityRow, Before, ExternalIdBytes, FoundPosts, InDay, Matches, OlderThanEdge, POSTS,
+    PostedUnindexed, left,
 };
 use crate::PgTx;
 use crate::error::store_error;
 use crate::page_plan::{LimitRows, begin_generic_plan, end_generic_plan, page_rows};
 use crate::schema::{chat_channels, chat_posts};
-use crate::search_steps::SearchSteps;
+use crate::search_steps::{SearchPage, SearchSteps};
 
 /// One character past the summary: enough to tell that the text goes on.
 const READ_CHARS: i32 = SUMMARY_CHARS as i32 + 1;
@@ -116,7 +116,11 @@ pub(super) async fn page(
                     window: SEARCH_WINDOW,
                     fetch,
                 },
-                chars: READ_CHARS,
+                page: FoundPosts {
+                    channel: query.channel.as_uuid(),
+                    chars: READ_CHARS,
+                    rows: fetch,
+                },
             };
             begin_generic_plan(tx.conn()).await.map_err(store_error)?;
             let rows = statement.load(tx.conn()).await;

@@ -20,12 +20,12 @@ use super::filters::{
     Before, FolderIds, FromAddress, InFound, InWeek, Matches, OlderThanEdge, ReceivedUnindexed,
 };
 use super::rows::{MessageRow, SummaryRow};
-use super::search::{MESSAGES, SEARCH_WINDOW, SearchPage};
+use super::search::{MESSAGES, SEARCH_WINDOW};
 use crate::PgTx;
 use crate::error::store_error;
 use crate::page_plan::{LimitRows, begin_generic_plan, end_generic_plan, page_rows};
 use crate::schema::{mail_accounts, mail_message_folders, mail_messages};
-use crate::search_steps::SearchSteps;
+use crate::search_steps::{SearchPage, SearchSteps};
 
 /// Rows per statement: PostgreSQL takes at most 65 535 bind parameters (18 per message).
 const CHUNK: usize = 2_000;
@@ -239,7 +239,7 @@ pub(super) async fn page(
                     window: SEARCH_WINDOW,
                     fetch,
                 },
-                page: columns().filter(InFound).order(newest),
+                page: LimitRows { query: columns().filter(InFound).order(newest), rows: fetch },
             };
             begin_generic_plan(tx.conn()).await.map_err(store_error)?;
             let rows = statement.load(tx.conn()).await;
