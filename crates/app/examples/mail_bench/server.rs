@@ -73,6 +73,12 @@ impl World {
             .unwrap();
         let db = TestDb::migrated().await;
         let mut config = Config::load(Profile::Test, None).unwrap();
+        // The HTTP server as `serve` runs it out of the box (the test profile's single worker
+        // and four connections suit parallel tests, not a load): a worker per core and the
+        // default pool.
+        let served = Config::load(Profile::Development, None).unwrap();
+        config.server.workers = served.server.workers;
+        config.database.pool_size = served.database.pool_size;
         let microsoft = &mut config.mail.microsoft;
         microsoft.client_id = MICROSOFT_CLIENT_ID.to_owned();
         microsoft.client_secret = MICROSOFT_CLIENT_SECRET.to_owned().into();

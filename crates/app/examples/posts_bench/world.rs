@@ -54,7 +54,13 @@ impl World {
             }
         };
         let pool = switchboard_postgres::connect(&url, 8).unwrap();
-        let config = Config::load(Profile::Test, None).unwrap();
+        let mut config = Config::load(Profile::Test, None).unwrap();
+        // The HTTP server as `serve` runs it out of the box (the test profile's single worker
+        // and four connections suit parallel tests, not a load): a worker per core and the
+        // default pool.
+        let served = Config::load(Profile::Development, None).unwrap();
+        config.server.workers = served.server.workers;
+        config.database.pool_size = served.database.pool_size;
         let (queue, job_listener) = PgJobQueue::new(pool.clone(), &url);
         tokio::spawn(job_listener.run());
         // As `serve` builds it: one pool per server worker.

@@ -264,7 +264,9 @@ fn scoped<'a, ST: 'static>(
         .filter(mail_accounts::id.eq(query.account.as_uuid()))
         .filter(mail_accounts::user_id.eq(user.as_uuid()))
         .select(mail_accounts::id);
-    let mut select = select.filter(mail_messages::account_id.eq_any(owned));
+    // A scalar subquery (an InitPlan): neither plan knows the account, so the generic plan
+    // costs the same as a custom one and PostgreSQL keeps it (see `page_plan.rs`).
+    let mut select = select.filter(mail_messages::account_id.nullable().eq(owned.single_value()));
     if let Some(folder) = query.folder {
         let linked = mail_message_folders::table
             .filter(mail_message_folders::folder_id.eq(folder.as_uuid()))
