@@ -10,19 +10,25 @@
 //! planner's frequency estimates are the table's, not the mailbox's or the channel's, and a
 //! prepared statement's generic plan has none. So the statement goes in steps:
 //!
-//! 1. `hits`: walk the newest `window` rows of the scope (`recent`), keeping those whose
-//!    words match, and stop at a page's worth;
-//! 2. only if that found less than a page and the scope holds more than the window: the
-//!    matches older than the walk's last row (`edge`), period by period (a week of a mailbox,
-//!    a day of a channel) from the edge's back to the scope's oldest (`older`, one scan of the
-//!    `(period, words)` word index per period, its matches sorted), stopping at a page's
-//!    worth;
-//! 3. `found`: the two, at most two pages by the planner's estimate too, which the page then
+//! 1. `walk`: the newest `window` rows of the scope (`recent`), each with whether its words
+//!    match, read only as far as the next steps ask. `depth`: how far to read it, from its
+//!    first fifth (the `sample`): the whole window when the sample's matches promise about a
+//!    page in it, else the sample alone. A rare word then costs the sample's rows, not the
+//!    window's (testing a mail's words reads its stored vector, often out of line: about
+//!    5 µs a row), and a common word is still found in the walk;
+//! 2. `hits`: the matches of the walk's first `depth` rows, up to a page; `edge`: the last of
+//!    those rows;
+//! 3. only if that found less than a page and the scope holds more than was walked: the
+//!    matches older than the edge, period by period (a week of a mailbox, a day of a channel)
+//!    from the edge's back to the scope's oldest (`older`, one scan of the `(period, words)`
+//!    word index per period, its matches sorted), stopping at a page's worth;
+//! 4. `found`: the two, at most two pages by the planner's estimate too, which the page then
 //!    reads by key (an estimate of every match of a common word made it hash-join the whole
 //!    channel instead).
 //!
-//! Each step is a `MATERIALIZED` CTE, which PostgreSQL runs only when a row of it is asked
-//! for. Written by hand for the same reason as the filter fragments: the steps are fixed SQL
+//! Each step is a `MATERIALIZED` CTE, which PostgreSQL runs only as far as its rows are
+//! asked for, and reads back in the order it produced them (the walk's order, which `depth`,
+//! `hits` and `edge` count along). Written by hand for the same reason as the filter fragments: the steps are fixed SQL
 //! around diesel boxed queries with bind parameters, so the statement cache prepares each
 //! once per connection (diesel's `sql()` would mark it unsafe to cache); the limits are
 //! literals (see [`page_rows`]).
@@ -57,47 +63,59 @@ pub(crate) struct SearchTable {
 
 /// The steps of a search page up to `found`, written as the statement's `WITH` clause; the
 /// caller's page follows, reading `found f` by key.
-pub(crate) struct SearchSteps<R, E, O> {
+pub(crate) struct SearchSteps<R, O> {
     /// The table.
     pub(crate) table: &'static SearchTable,
     /// The scope's id.
     pub(crate) scope: uuid::Uuid,
     /// The scope's `(time, key, words match)` newest first; limited to `window` here.
     pub(crate) recent: R,
-    /// The scope's `(time, key)` newest first; the one at the window's last position is taken
-    /// here.
-    pub(crate) edge: E,
     /// The scope's matching `(time, key)` of the period `period.n`, older than the edge,
     /// newest first; limited to `fetch` here.
     pub(crate) older: O,
-    /// Rows the walk tests.
+    /// Rows the walk may test.
     pub(crate) window: i64,
     /// Rows to find, from [`page_rows`].
     pub(crate) fetch: i64,
 }
 
-impl<R, E, O> QueryFragment<Pg> for SearchSteps<R, E, O>
+impl<R, O> SearchSteps<R, O> {
+    /// The rows walked to decide whether to walk the whole window: its first fifth.
+    fn sample(&self) -> i64 {
+        (self.window / 5).max(1)
+    }
+
+    /// The sample's matches from which the whole window is walked: three quarters of what
+    /// would fill `fetch` in the window at the sample's rate. Leaning to walking: a wrong walk
+    /// costs the window's rows, a wrong skip a period's matches of a common word.
+    fn promising(&self) -> i64 {
+        let (wanted, walked) = (self.fetch * self.sample() * 3, self.window * 4);
+        ((wanted + walked - 1) / walked).max(1)
+    }
+}
+
+impl<R, O> QueryFragment<Pg> for SearchSteps<R, O>
 where
     R: QueryFragment<Pg>,
-    E: QueryFragment<Pg>,
     O: QueryFragment<Pg>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         let SearchTable { table, scope, live, time, key, key_order, period_of } = self.table;
+        let (window, sample, promising) = (self.window, self.sample(), self.promising());
         let fetch = self.fetch.to_string();
-        out.push_sql(&format!("WITH hits AS MATERIALIZED (SELECT r.{time}, r.{key} FROM ("));
+        out.push_sql(&format!("WITH walk({time}, {key}, hit) AS MATERIALIZED ("));
         self.recent.walk_ast(out.reborrow())?;
-        out.push_sql(&format!(
-            " LIMIT {}) AS r({time}, {key}, hit) WHERE r.hit LIMIT {fetch}), \
-             edge AS MATERIALIZED (",
-            self.window
-        ));
-        self.edge.walk_ast(out.reborrow())?;
         // No edge (the walk saw the whole scope): the series is empty.
         out.push_sql(&format!(
-            " OFFSET {} LIMIT 1), older AS MATERIALIZED (SELECT o.{time}, o.{key} \
-             FROM generate_series((SELECT {period_of}(",
-            self.window - 1
+            " LIMIT {window}), depth AS MATERIALIZED (SELECT CASE WHEN count(*) FILTER \
+             (WHERE s.hit) >= {promising} THEN {window} ELSE {sample} END AS n \
+             FROM (SELECT w.hit FROM walk w LIMIT {sample}) s), \
+             hits AS MATERIALIZED (SELECT r.{time}, r.{key} FROM (SELECT w.{time}, w.{key}, \
+             w.hit FROM walk w LIMIT (SELECT d.n FROM depth d)) r WHERE r.hit LIMIT {fetch}), \
+             edge AS MATERIALIZED (SELECT w.{time}, w.{key} FROM walk w \
+             OFFSET (SELECT d.n - 1 FROM depth d) LIMIT 1), \
+             older AS MATERIALIZED (SELECT o.{time}, o.{key} \
+             FROM generate_series((SELECT {period_of}("
         ));
         out.push_bind_param::<Uuid, _>(&self.scope)?;
         out.push_sql(&format!(", e.{time}) FROM edge e), (SELECT {period_of}("));
@@ -118,26 +136,25 @@ where
 
 /// A search page: the [`SearchSteps`], then `page`, the store's statement reading `found f` by
 /// key, newest first, limited to the steps' `fetch`.
-pub(crate) struct SearchPage<R, E, O, P> {
+pub(crate) struct SearchPage<R, O, P> {
     /// The steps.
-    pub(crate) steps: SearchSteps<R, E, O>,
+    pub(crate) steps: SearchSteps<R, O>,
     /// The page read from `found`.
     pub(crate) page: P,
 }
 
-impl<R, E, O, P> QueryId for SearchPage<R, E, O, P> {
+impl<R, O, P> QueryId for SearchPage<R, O, P> {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<R, E, O, P: Query> Query for SearchPage<R, E, O, P> {
+impl<R, O, P: Query> Query for SearchPage<R, O, P> {
     type SqlType = P::SqlType;
 }
 
-impl<R, E, O, P> QueryFragment<Pg> for SearchPage<R, E, O, P>
+impl<R, O, P> QueryFragment<Pg> for SearchPage<R, O, P>
 where
     R: QueryFragment<Pg>,
-    E: QueryFragment<Pg>,
     O: QueryFragment<Pg>,
     P: QueryFragment<Pg>,
 {

@@ -231,7 +231,7 @@ async fn a_search_page_is_planned_once_per_connection() {
                 }
                 let prepared = diesel::sql_query(
                     "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements \
-                     WHERE statement LIKE 'WITH hits %'",
+                     WHERE statement LIKE 'WITH walk%'",
                 );
                 diesel_async::RunQueryDsl::load::<Prepared>(prepared, tx.conn())
                     .await

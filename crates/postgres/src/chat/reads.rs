@@ -107,7 +107,6 @@ pub(super) async fn page(
                         query,
                     )
                     .order(newest),
-                    edge: scoped(keys().into_boxed(), owner, query).order(newest),
                     older: scoped(keys().into_boxed(), owner, query)
                         .filter(InDay)
                         .filter(Matches(q.clone()))

@@ -230,7 +230,6 @@ pub(super) async fn page(
                         query,
                     )
                     .order(newest),
-                    edge: scoped(keys().into_boxed(), user, query).order(newest),
                     older: scoped(keys().into_boxed(), user, query)
                         .filter(InWeek)
                         .filter(Matches(q.clone()))
