@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::analytics::TimeWindow;
 use switchboard_domain::mail::{MailAccountId, MailFolderId};
@@ -11,18 +11,20 @@ use switchboard_ports::{HourlyCount, MailAccountStats, MailStatsStore, StoreErro
 
 use crate::MemoryTx;
 
-fn hour_of(at: DateTime<Utc>) -> DateTime<Utc> {
-    let secs = at.timestamp().div_euclid(3600) * 3600;
-    DateTime::from_timestamp(secs, 0).unwrap_or(at)
+/// The start of the hour of `at`, and of its bucket of `bucket` seconds (from the epoch).
+fn hour_and_bucket(at: DateTime<Utc>, bucket: i64) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = |step: i64| DateTime::from_timestamp(at.timestamp().div_euclid(step) * step, 0);
+    (start(3600).unwrap_or(at), start(bucket.max(1)).unwrap_or(at))
 }
 
 impl MailStatsStore for MemoryTx {
-    async fn mail_received_hours(
+    async fn mail_received_counts(
         &mut self,
         owner: UserId,
         account: MailAccountId,
         folder: Option<MailFolderId>,
         window: TimeWindow,
+        bucket: TimeDelta,
     ) -> Result<Option<Vec<HourlyCount>>, StoreError> {
         let mail = &self.state.mail;
         let folder_found = folder
@@ -30,15 +32,15 @@ impl MailStatsStore for MemoryTx {
         if !mail.owns(owner, account) || !folder_found {
             return Ok(None);
         }
-        let mut hours: BTreeMap<DateTime<Utc>, u64> = BTreeMap::new();
+        let mut buckets: BTreeMap<DateTime<Utc>, u64> = BTreeMap::new();
         let messages = self.state.mail.messages.values().filter(|m| m.account_id == account);
         for m in messages.filter(|m| folder.is_none_or(|f| m.folder_ids.contains(&f))) {
-            let hour = hour_of(m.received_at);
+            let (hour, start) = hour_and_bucket(m.received_at, bucket.num_seconds());
             if window.contains(hour) {
-                *hours.entry(hour).or_default() += 1;
+                *buckets.entry(start).or_default() += 1;
             }
         }
-        Ok(Some(hours.into_iter().map(|(hour, posts)| HourlyCount { hour, posts }).collect()))
+        Ok(Some(buckets.into_iter().map(|(hour, posts)| HourlyCount { hour, posts }).collect()))
     }
 
     async fn mail_top_senders(

@@ -1,12 +1,12 @@
-//! The store of mail analytics: received counts per hour, senders by count, and the stored
+//! The store of mail analytics: received counts per hour or day, senders by count, and the stored
 //! results (an account's top senders, threads' summaries), implemented by each adapter's
 //! transaction type. Callers check that the account is the user's first
-//! ([`MailStore::mail_account`](crate::MailStore::mail_account)), except for the hourly
+//! ([`MailStore::mail_account`](crate::MailStore::mail_account)), except for the received
 //! counts, which check it themselves.
 
 use std::future::Future;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::analytics::TimeWindow;
 use switchboard_domain::mail::{MailAccountId, MailFolderId};
@@ -29,20 +29,24 @@ pub struct MailAccountStats {
 
 /// Mail analytics' reads and writes.
 pub trait MailStatsStore: Send {
-    /// Messages of `owner`'s `account` received per hour (the hour's start, UTC), for the
-    /// hours starting in `window`, only those in `folder` when given (hours without messages
-    /// may be left out); `None` when the account is not `owner`'s or the folder not the
-    /// account's. Read on every pulse request: an adapter keeps the counts rather than
-    /// counting the messages each time.
+    /// Messages of `owner`'s `account` received per bucket of `bucket` (a whole number of
+    /// hours, buckets aligned to the Unix epoch as
+    /// [`recent_buckets`](switchboard_domain::analytics::recent_buckets) aligns them), as the
+    /// bucket's start and its count, for the hours starting in `window`, only those in
+    /// `folder` when given (buckets without messages may be left out); `None` when the
+    /// account is not `owner`'s or the folder not the account's. Read on every pulse request:
+    /// an adapter keeps the counts rather than counting the messages each time, and sums
+    /// them per bucket where they are kept (a daily pulse is 30 rows, not 720).
     ///
     /// # Errors
     /// [`StoreError`] from the store.
-    fn mail_received_hours(
+    fn mail_received_counts(
         &mut self,
         owner: UserId,
         account: MailAccountId,
         folder: Option<MailFolderId>,
         window: TimeWindow,
+        bucket: TimeDelta,
     ) -> impl Future<Output = Result<Option<Vec<HourlyCount>>, StoreError>> + Send;
 
     /// The `limit` senders of the most messages of `account` received in `window`, as

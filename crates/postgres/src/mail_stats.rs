@@ -7,6 +7,7 @@
 mod counts;
 mod stored;
 
+use chrono::TimeDelta;
 use switchboard_domain::UserId;
 use switchboard_domain::analytics::TimeWindow;
 use switchboard_domain::mail::{MailAccountId, MailFolderId};
@@ -16,14 +17,15 @@ use switchboard_ports::{HourlyCount, MailAccountStats, MailStatsStore, StoreErro
 use crate::PgTx;
 
 impl MailStatsStore for PgTx {
-    async fn mail_received_hours(
+    async fn mail_received_counts(
         &mut self,
         owner: UserId,
         account: MailAccountId,
         folder: Option<MailFolderId>,
         window: TimeWindow,
+        bucket: TimeDelta,
     ) -> Result<Option<Vec<HourlyCount>>, StoreError> {
-        counts::hours(self, owner, account, folder, window).await
+        counts::received(self, owner, account, folder, window, bucket).await
     }
 
     async fn mail_top_senders(

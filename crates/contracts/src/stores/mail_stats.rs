@@ -1,7 +1,7 @@
 //! The mail analytics' store: received counts per hour (and per folder), top senders as the
 //! domain counts them, and the stored results kept, replaced and removed with their account.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::analytics::TimeWindow;
 use switchboard_domain::mail::{
@@ -29,17 +29,21 @@ async fn read<H: StoreHarness, T: Send + 'static>(
     store.uow().transact(work).await.unwrap()
 }
 
-/// A user's hourly counts in `window`: `(hour, messages)` in hour order, `None` when the
-/// account (or the folder) is not theirs.
-async fn hours_of<H: StoreHarness>(
+/// A user's counts in `window` per bucket of `hours`: `(bucket start, messages)` in time order,
+/// `None` when the account (or the folder) is not theirs.
+async fn buckets_of<H: StoreHarness>(
     store: &H,
     owner: UserId,
     account: MailAccountId,
     folder: Option<MailFolderId>,
     window: TimeWindow,
+    hours: i64,
 ) -> Option<Vec<(DateTime<Utc>, u64)>> {
+    let bucket = TimeDelta::hours(hours);
     let found = read(store, move |tx| {
-        Box::pin(async move { tx.mail_received_hours(owner, account, folder, window).await })
+        Box::pin(
+            async move { tx.mail_received_counts(owner, account, folder, window, bucket).await },
+        )
     })
     .await?;
     let mut counts: Vec<_> =
@@ -48,11 +52,22 @@ async fn hours_of<H: StoreHarness>(
     Some(counts)
 }
 
-/// Counts per hour start within the window, only the folder's when asked; an hour starting
-/// before the window is left out, and another account's mail never counts. Counts follow
-/// the messages: written again unchanged they stay, moved between folders they move, removed
+/// A user's hourly counts in `window`, as [`buckets_of`].
+async fn hours_of<H: StoreHarness>(
+    store: &H,
+    owner: UserId,
+    account: MailAccountId,
+    folder: Option<MailFolderId>,
+    window: TimeWindow,
+) -> Option<Vec<(DateTime<Utc>, u64)>> {
+    buckets_of(store, owner, account, folder, window, 1).await
+}
+
+/// Counts per hour (or per bucket of hours from the epoch) within the window, only the
+/// folder's when asked; an hour starting before the window is left out, and another
+/// account's mail never counts. Counts follow the messages: written again unchanged they stay, moved between folders they move, removed
 /// they go. Another user's account, or a folder of another account, answers nothing.
-pub async fn received_hours_count_by_hour_and_folder<H: StoreHarness>(store: &H) {
+pub async fn received_counts_sum_by_bucket_and_folder<H: StoreHarness>(store: &H) {
     let ada = linked(store, "ada@example.org").await;
     let bob = linked(store, "bob@example.org").await;
     let (acc, me) = (ada.account.id, ada.owner.id);
@@ -74,6 +89,13 @@ pub async fn received_hours_count_by_hour_and_folder<H: StoreHarness>(store: &H)
     assert_eq!(hours_of(store, me, acc, None, window).await, all);
     let in_work = Some(vec![(at(0), 1), (at(60), 1)]);
     assert_eq!(hours_of(store, me, acc, Some(ada.work), window).await, in_work);
+    // Two-hour buckets from the epoch: 12:00 (12:05, 12:40, 13:10) and 14:00.
+    let pairs = buckets_of(store, me, acc, None, window, 2).await;
+    assert_eq!(pairs, Some(vec![(at(0), 3), (at(120), 1)]));
+    let work_pairs = buckets_of(store, me, acc, Some(ada.work), window, 2).await;
+    assert_eq!(work_pairs, Some(vec![(at(0), 2)]));
+    let days = buckets_of(store, me, acc, None, TimeWindow::new(at(-720), at(720)), 24).await;
+    assert_eq!(days, Some(vec![(at(-720), 5)]), "the day from midnight holds all five");
 
     upsert(store, mailbox).await;
     assert_eq!(hours_of(store, me, acc, None, window).await, all, "written again, unchanged");

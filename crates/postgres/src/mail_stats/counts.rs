@@ -1,9 +1,9 @@
-//! Received messages per hour, read from the hourly rollups, and senders by count, aggregated
+//! Received messages per hour or day, summed from the hourly rollups, and senders by count, aggregated
 //! in one statement.
 
-use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text, Timestamptz, Uuid};
+use chrono::{DateTime, TimeDelta, Utc};
+use diesel::data_types::PgInterval;
+use diesel::sql_types::{BigInt, Interval, Nullable, Text, Timestamptz, Uuid};
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
 use switchboard_domain::analytics::TimeWindow;
@@ -13,56 +13,71 @@ use switchboard_ports::{HourlyCount, StoreError};
 
 use crate::PgTx;
 use crate::error::store_error;
-use crate::schema::{
-    mail_account_hours as ah, mail_accounts as a, mail_folder_hours as fh, mail_folders as f,
-};
 
-fn count(hour: DateTime<Utc>, messages: i32) -> Option<HourlyCount> {
-    Some(HourlyCount { hour, posts: u64::try_from(messages).ok()? })
+// The counts of an account's buckets in a window, summed from its hourly rollup, one row of
+// nulls when nothing arrived in it and no row when the account is not the user's. Buckets
+// start at multiples of `$1` from the epoch, as the pulse aligns them.
+const ACCOUNT_BUCKETS: &str = "
+SELECT date_bin($1, h.hour, timestamptz '1970-01-01 00:00:00+00') AS bucket,
+       sum(h.messages)::bigint AS messages
+  FROM mail_accounts a
+  LEFT JOIN mail_account_hours h ON h.account_id = a.id AND h.hour >= $2 AND h.hour < $3
+ WHERE a.id = $4 AND a.user_id = $5
+ GROUP BY 1";
+
+// The same for a folder of the account, from the folders' rollup.
+const FOLDER_BUCKETS: &str = "
+SELECT date_bin($1, h.hour, timestamptz '1970-01-01 00:00:00+00') AS bucket,
+       sum(h.messages)::bigint AS messages
+  FROM mail_folders f
+  JOIN mail_accounts a ON a.id = f.account_id
+  LEFT JOIN mail_folder_hours h ON h.folder_id = f.id AND h.hour >= $2 AND h.hour < $3
+ WHERE f.id = $6 AND a.id = $4 AND a.user_id = $5
+ GROUP BY 1";
+
+#[derive(diesel::QueryableByName)]
+struct BucketRow {
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    bucket: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    messages: Option<i64>,
 }
 
-/// The hours of `owner`'s account (or of its `folder`) in `window`, from the rollups the
-/// triggers on `mail_messages` and `mail_message_folders` keep: one statement, which returns
-/// no row when the account or folder is not theirs and one row of nulls when nothing arrived
-/// in the window. Built with the query builder, so each connection prepares it once.
-pub(super) async fn hours(
+/// The buckets of `bucket` of `owner`'s account (or of its `folder`) in `window`, summed from
+/// the hourly rollups the triggers on `mail_messages` and `mail_message_folders` keep: one
+/// statement, which returns no row when the account or folder is not theirs.
+pub(super) async fn received(
     tx: &mut PgTx,
     owner: UserId,
     account: MailAccountId,
     folder: Option<MailFolderId>,
     window: TimeWindow,
+    bucket: TimeDelta,
 ) -> Result<Option<Vec<HourlyCount>>, StoreError> {
-    let rows: Vec<Option<(DateTime<Utc>, i32)>> = match folder {
-        None => {
-            let in_window = ah::account_id
-                .eq(a::id)
-                .and(ah::hour.ge(window.start))
-                .and(ah::hour.lt(window.end));
-            a::table
-                .left_join(ah::table.on(in_window))
-                .filter(a::id.eq(account.as_uuid()))
-                .filter(a::user_id.eq(owner.as_uuid()))
-                .select((ah::hour, ah::messages).nullable())
-                .load(tx.conn())
-                .await
-        }
+    let stride = PgInterval::from_microseconds(bucket.num_microseconds().unwrap_or(i64::MAX));
+    let query = |sql| {
+        diesel::sql_query(sql)
+            .bind::<Interval, _>(stride)
+            .bind::<Timestamptz, _>(window.start)
+            .bind::<Timestamptz, _>(window.end)
+            .bind::<Uuid, _>(account.as_uuid())
+            .bind::<Uuid, _>(owner.as_uuid())
+    };
+    let rows: Vec<BucketRow> = match folder {
+        None => query(ACCOUNT_BUCKETS).load(tx.conn()).await,
         Some(folder) => {
-            let in_window =
-                fh::folder_id.eq(f::id).and(fh::hour.ge(window.start)).and(fh::hour.lt(window.end));
-            f::table
-                .inner_join(a::table)
-                .left_join(fh::table.on(in_window))
-                .filter(f::id.eq(folder.as_uuid()))
-                .filter(a::id.eq(account.as_uuid()))
-                .filter(a::user_id.eq(owner.as_uuid()))
-                .select((fh::hour, fh::messages).nullable())
-                .load(tx.conn())
-                .await
+            query(FOLDER_BUCKETS).bind::<Uuid, _>(folder.as_uuid()).load(tx.conn()).await
         }
     }
     .map_err(store_error)?;
-    Ok((!rows.is_empty())
-        .then(|| rows.into_iter().flatten().filter_map(|(hour, n)| count(hour, n)).collect()))
+    Ok((!rows.is_empty()).then(|| {
+        rows.into_iter()
+            .filter_map(|r| {
+                let posts = u64::try_from(r.messages?).ok()?;
+                Some(HourlyCount { hour: r.bucket?, posts })
+            })
+            .collect()
+    }))
 }
 
 // The name of a sender's latest message that has one, as `top_senders` keeps it.

@@ -101,7 +101,7 @@ impl<P: Ports> StatsService<P> {
             .uow
             .read(move |tx| {
                 Box::pin(async move {
-                    match tx.mail_received_hours(owner, account, folder, window).await? {
+                    match tx.mail_received_counts(owner, account, folder, window, step).await? {
                         Some(counts) => Ok(counts),
                         // Which of the two is not theirs.
                         None => {
