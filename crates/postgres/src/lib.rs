@@ -15,6 +15,7 @@ pub mod oauth;
 pub mod ops;
 mod page_plan;
 pub mod pool;
+pub(crate) mod prepared;
 pub mod readiness;
 /// The tables diesel's query builder knows: `diesel print-schema` of the migrated database
 /// (settings in `diesel.toml`, array element types fixed by `schema.patch`), never edited by

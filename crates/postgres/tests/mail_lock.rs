@@ -1,19 +1,21 @@
 //! What only PostgreSQL can show about the mail store: an account locked for a token refresh
 //! stays locked against every other transaction until the one holding it ends, and a page of
 //! messages is a statement each connection prepares once, cursor and search included, and a
-//! search keeps the plan it made instead of planning every execution again.
+//! search keeps the plan it made instead of planning every execution again; so are the mail
+//! analytics' hand-written statements.
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
 use chrono::{TimeZone, Utc};
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
+use switchboard_domain::analytics::TimeWindow;
 use switchboard_domain::identity::{EmailAddress, Role, User};
 use switchboard_domain::mail::{
     MailAccount, MailAccountId, MailAccountStatus, MailAddress, MailMessageId, MailProvider,
     MessageBody, MessageCursor, MessageQuery, StoredMessage, SyncProgress,
 };
-use switchboard_ports::{MailStore, StoreError, UnitOfWork, UserStore};
+use switchboard_ports::{MailStatsStore, MailStore, StoreError, UnitOfWork, UserStore};
 use switchboard_postgres::PgUnitOfWork;
 use switchboard_test_support::TestDb;
 
@@ -165,6 +167,51 @@ async fn a_page_with_a_cursor_and_a_search_is_prepared_and_planned_once_per_conn
         .collect();
     let plans: Vec<(i64, i64)> = lists.iter().map(|p| (p.custom_plans, p.generic_plans)).collect();
     assert_eq!(plans, [(5, 3), (5, 3)], "two list statements, each keeps its plan: {prepared:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_pulse_and_top_senders_statements_are_prepared_once_per_connection() {
+    let db = TestDb::migrated().await;
+    let uow = PgUnitOfWork::new(switchboard_postgres::connect(db.url(), 1).unwrap());
+    let account = linked_account(&uow, "ada@example.org").await;
+    let owner = uow
+        .read(move |tx| Box::pin(async move { tx.mail_account_by_id(account).await }))
+        .await
+        .unwrap()
+        .unwrap()
+        .user_id;
+    let start = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().unwrap();
+    let window = TimeWindow::new(start, start + chrono::Duration::days(30));
+    let prepared = uow
+        .read(move |tx| {
+            Box::pin(async move {
+                for bucket in [1, 24, 24] {
+                    let bucket = chrono::TimeDelta::hours(bucket);
+                    tx.mail_received_counts(owner, account, None, window, bucket).await?;
+                }
+                for limit in [5, 10] {
+                    tx.mail_top_senders(account, window, limit).await?;
+                }
+                let statements: Vec<Prepared> = diesel::sql_query(
+                    "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements",
+                )
+                .load(tx.conn())
+                .await
+                .map_err(|e| StoreError::Other(e.to_string()))?;
+                Ok::<_, StoreError>(statements)
+            })
+        })
+        .await
+        .unwrap();
+    let runs = |text: &str| -> Vec<i64> {
+        prepared
+            .iter()
+            .filter(|p| p.statement.contains(text))
+            .map(|p| p.generic_plans + p.custom_plans)
+            .collect()
+    };
+    assert_eq!(runs("date_bin"), [3], "one statement for every bucket: {prepared:?}");
+    assert_eq!(runs("array_agg"), [2], "one statement for every limit: {prepared:?}");
 }
 
 /// The `i`th of a mailbox's messages, a minute apart, `kestrel` in one of a hundred.

@@ -13,6 +13,7 @@ use switchboard_ports::{HourlyCount, StoreError};
 
 use crate::PgTx;
 use crate::error::store_error;
+use crate::prepared::Prepared;
 
 // The counts of an account's buckets in a window, summed from its hourly rollup, one row of
 // nulls when nothing arrived in it and no row when the account is not the user's. Buckets
@@ -64,9 +65,9 @@ pub(super) async fn received(
             .bind::<Uuid, _>(owner.as_uuid())
     };
     let rows: Vec<BucketRow> = match folder {
-        None => query(ACCOUNT_BUCKETS).load(tx.conn()).await,
+        None => Prepared(query(ACCOUNT_BUCKETS)).load(tx.conn()).await,
         Some(folder) => {
-            query(FOLDER_BUCKETS).bind::<Uuid, _>(folder.as_uuid()).load(tx.conn()).await
+            Prepared(query(FOLDER_BUCKETS).bind::<Uuid, _>(folder.as_uuid())).load(tx.conn()).await
         }
     }
     .map_err(store_error)?;
@@ -114,14 +115,12 @@ pub(super) async fn top_senders(
     if window.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
-    let rows: Vec<SenderRow> = diesel::sql_query(TOP_SENDERS)
+    let query = diesel::sql_query(TOP_SENDERS)
         .bind::<Uuid, _>(account.as_uuid())
         .bind::<Timestamptz, _>(window.start)
         .bind::<Timestamptz, _>(window.end)
-        .bind::<BigInt, _>(i64::try_from(limit).unwrap_or(i64::MAX))
-        .load(tx.conn())
-        .await
-        .map_err(store_error)?;
+        .bind::<BigInt, _>(i64::try_from(limit).unwrap_or(i64::MAX));
+    let rows: Vec<SenderRow> = Prepared(query).load(tx.conn()).await.map_err(store_error)?;
     Ok(rows
         .into_iter()
         .map(|r| TopSender {
