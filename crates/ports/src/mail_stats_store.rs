@@ -1,6 +1,6 @@
-//! The store of mail analytics: received counts per hour or day, senders by count, and the stored
-//! results (an account's top senders, threads' summaries), implemented by each adapter's
-//! transaction type. Callers check that the account is the user's first
+//! The store of mail analytics: received counts per hour or day, senders by count, and the
+//! stored results (an account's top senders, threads' summaries), implemented by each
+//! adapter's transaction type. Callers check that the account is the user's first
 //! ([`MailStore::mail_account`](crate::MailStore::mail_account)), except for the received
 //! counts, which check it themselves.
 

@@ -1,8 +1,8 @@
-//! The mail analytics' store: [`crate::PgTx`] as [`MailStatsStore`]. Hourly counts are read
-//! from the rollups `mail_account_hours` and `mail_folder_hours` (kept by triggers), senders
-//! aggregated over `mail_messages` through its `(account_id, received_at)` index; the stored results
-//! are one row per account in `mail_account_stats` and one per thread in
-//! `mail_thread_summaries`.
+//! The mail analytics' store: [`crate::PgTx`] as [`MailStatsStore`]. Received counts are
+//! summed from the hourly rollups `mail_account_hours` and `mail_folder_hours` (kept by
+//! triggers), senders aggregated over `mail_messages` through its `(account_id, received_at)`
+//! index; the stored results are one row per account in `mail_account_stats` and one per
+//! thread in `mail_thread_summaries`.
 
 mod counts;
 mod stored;

@@ -28,10 +28,10 @@
 //!
 //! Each step is a `MATERIALIZED` CTE, which PostgreSQL runs only as far as its rows are
 //! asked for, and reads back in the order it produced them (the walk's order, which `depth`,
-//! `hits` and `edge` count along). Written by hand for the same reason as the filter fragments: the steps are fixed SQL
-//! around diesel boxed queries with bind parameters, so the statement cache prepares each
-//! once per connection (diesel's `sql()` would mark it unsafe to cache); the limits are
-//! literals (see [`page_rows`]).
+//! `hits` and `edge` count along). Written by hand for the same reason as the filter
+//! fragments: the steps are fixed SQL around diesel boxed queries with bind parameters, so
+//! the statement cache prepares each once per connection (diesel's `sql()` would mark it
+//! unsafe to cache); the limits are literals (see [`page_rows`]).
 
 use diesel::QueryResult;
 use diesel::pg::Pg;
@@ -85,12 +85,13 @@ impl<R, O> SearchSteps<R, O> {
         (self.window / 5).max(1)
     }
 
-    /// The sample's matches from which the whole window is walked: three quarters of what
-    /// would fill `fetch` in the window at the sample's rate. Leaning to walking: a wrong walk
-    /// costs the window's rows, a wrong skip a period's matches of a common word.
+    /// The matches the sample must hold for the whole window to be walked: three quarters of
+    /// those of a sample whose rate would fill `fetch` in the window. Leaning to walking: a
+    /// needless walk costs the window's rows, a wrong skip a period's matches of a common
+    /// word.
     fn promising(&self) -> i64 {
         let (wanted, walked) = (self.fetch * self.sample() * 3, self.window * 4);
-        ((wanted + walked - 1) / walked).max(1)
+        ((wanted + walked - 1) / walked).clamp(1, self.sample())
     }
 }
 
@@ -161,5 +162,42 @@ where
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         self.steps.walk_ast(out.reborrow())?;
         self.page.walk_ast(out.reborrow())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SearchSteps;
+
+    fn steps(window: i64, fetch: i64) -> SearchSteps<(), ()> {
+        SearchSteps {
+            table: &super::SearchTable {
+                table: "t",
+                scope: "s",
+                live: "",
+                time: "at",
+                key: "id",
+                key_order: "",
+                period_of: "p",
+            },
+            scope: uuid::Uuid::nil(),
+            recent: (),
+            older: (),
+            window,
+            fetch,
+        }
+    }
+
+    #[test]
+    fn the_whole_window_is_walked_when_the_sample_promises_most_of_a_page() {
+        // Mail: 30 of 150; 8 matches in 30 (27 %) promise 40 of the 51 rows in 150.
+        let mail = steps(150, 51);
+        assert_eq!((mail.sample(), mail.promising()), (30, 8));
+        // Chat: 100 of 500; 8 in 100 promise 40 in 500.
+        let chat = steps(500, 51);
+        assert_eq!((chat.sample(), chat.promising()), (100, 8));
+        // Small pages need fewer; a tiny window samples a row, which decides.
+        assert_eq!(steps(150, 11).promising(), 2);
+        assert_eq!((steps(3, 11).sample(), steps(3, 11).promising()), (1, 1));
     }
 }

@@ -1,5 +1,6 @@
-//! The mail analytics' store: received counts per hour (and per folder), top senders as the
-//! domain counts them, and the stored results kept, replaced and removed with their account.
+//! The mail analytics' store: received counts per hour or bucket (and per folder), top
+//! senders as the domain counts them, and the stored results kept, replaced and removed with
+//! their account.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use switchboard_domain::UserId;
@@ -65,8 +66,9 @@ async fn hours_of<H: StoreHarness>(
 
 /// Counts per hour (or per bucket of hours from the epoch) within the window, only the
 /// folder's when asked; an hour starting before the window is left out, and another
-/// account's mail never counts. Counts follow the messages: written again unchanged they stay, moved between folders they move, removed
-/// they go. Another user's account, or a folder of another account, answers nothing.
+/// account's mail never counts. Counts follow the messages: written again unchanged they
+/// stay, moved between folders they move, removed they go. Another user's account, or a
+/// folder of another account, answers nothing.
 pub async fn received_counts_sum_by_bucket_and_folder<H: StoreHarness>(store: &H) {
     let ada = linked(store, "ada@example.org").await;
     let bob = linked(store, "bob@example.org").await;

@@ -1,5 +1,5 @@
-//! Received messages per hour or day, summed from the hourly rollups, and senders by count, aggregated
-//! in one statement.
+//! Received messages per hour or day, summed from the hourly rollups, and senders by count,
+//! aggregated in one statement.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use diesel::data_types::PgInterval;
