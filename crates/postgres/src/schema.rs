@@ -316,6 +316,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    mail_threads (account_id, thread_key) {
+        account_id -> Uuid,
+        thread_key -> Text,
+        latest_at -> Timestamptz,
+        messages -> Int4,
+        unread -> Int4,
+    }
+}
+
+diesel::table! {
     notification_marks (key) {
         key -> Text,
         user_id -> Uuid,
@@ -486,6 +496,7 @@ diesel::joinable!(mail_message_folders -> mail_messages (message_id));
 diesel::joinable!(mail_messages -> mail_accounts (account_id));
 diesel::joinable!(mail_pending_links -> users (user_id));
 diesel::joinable!(mail_thread_summaries -> mail_accounts (account_id));
+diesel::joinable!(mail_threads -> mail_accounts (account_id));
 diesel::joinable!(notification_marks -> users (user_id));
 diesel::joinable!(notification_opt_outs -> users (user_id));
 diesel::joinable!(notifications -> users (user_id));
@@ -521,6 +532,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_messages,
     mail_pending_links,
     mail_thread_summaries,
+    mail_threads,
     notification_marks,
     notification_opt_outs,
     notifications,

@@ -175,3 +175,74 @@ pub async fn thread_summaries_filters_and_one_thread_stay_with_their_owner<H: St
     assert_eq!(ids(&first_two), ["c1", "c2"]);
     assert!(bobs.is_empty() && bobs_narrowed.is_empty(), "another user reads none of it");
 }
+
+/// A thread's summary follows its messages: written again unchanged it stays; read, its
+/// unread count drops; its latest message removed, the one before is its latest; a message
+/// moved to another thread counts there; its last message removed, it is gone.
+pub async fn threads_follow_their_messages<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let acc = ada.account.id;
+    let mailbox = vec![
+        in_thread(acc, "a", "a1", 1, &[ada.inbox]),
+        in_thread(acc, "a", "a2", 5, &[ada.inbox]),
+        in_thread(acc, "b", "b1", 3, &[ada.work]),
+    ];
+    upsert(store, mailbox.clone()).await;
+    let summary = |page: &ThreadPage| -> Vec<(String, i64, u32, u32)> {
+        let minutes = |t: &ThreadSummary| (t.latest_at - at(0)).num_minutes();
+        page.threads
+            .iter()
+            .map(|t| (t.thread_key.clone(), minutes(t), t.messages, t.unread))
+            .collect()
+    };
+    let first = vec![("a".to_owned(), 5, 2, 2), ("b".to_owned(), 3, 1, 1)];
+    assert_eq!(summary(&threads(store, &ada.owner, all(acc, 10)).await), first);
+    upsert(store, mailbox).await;
+    assert_eq!(
+        summary(&threads(store, &ada.owner, all(acc, 10)).await),
+        first,
+        "written again, unchanged"
+    );
+
+    let read = StoredMessage { unread: false, ..in_thread(acc, "a", "a2", 5, &[ada.inbox]) };
+    upsert(store, vec![read]).await;
+    let unread = ThreadQuery { unread: Some(true), ..all(acc, 10) };
+    assert_eq!(
+        summary(&threads(store, &ada.owner, all(acc, 10)).await)[0],
+        ("a".to_owned(), 5, 2, 1)
+    );
+    assert_eq!(keys(store, &ada.owner, unread.clone()).await, ["a", "b"]);
+
+    remove(store, acc, &["a2"]).await;
+    let page = threads(store, &ada.owner, all(acc, 10)).await;
+    assert_eq!(summary(&page), [("b".to_owned(), 3, 1, 1), ("a".to_owned(), 1, 1, 1)]);
+    assert_eq!(page.threads[1].subject, "message a1", "the latest is the one before");
+
+    upsert(store, vec![in_thread(acc, "b", "a1", 1, &[ada.inbox])]).await;
+    assert_eq!(
+        summary(&threads(store, &ada.owner, all(acc, 10)).await),
+        [("b".to_owned(), 3, 2, 2)],
+        "a1 moved to b"
+    );
+    let in_inbox = ThreadQuery { folder: Some(ada.inbox), ..all(acc, 10) };
+    assert_eq!(keys(store, &ada.owner, in_inbox).await, ["b"]);
+
+    remove(store, acc, &["a1", "b1"]).await;
+    assert!(
+        threads(store, &ada.owner, all(acc, 10)).await.threads.is_empty(),
+        "no message, no thread"
+    );
+    assert!(keys(store, &ada.owner, unread).await.is_empty());
+}
+
+/// Removes `account`'s messages of these provider ids.
+async fn remove<H: StoreHarness>(store: &H, account: MailAccountId, ids: &[&str]) {
+    let ids: Vec<String> = ids.iter().map(|&i| i.to_owned()).collect();
+    store
+        .uow()
+        .transact(move |tx| {
+            Box::pin(async move { tx.remove_mail_messages(account, &ids).await.map(|_| ()) })
+        })
+        .await
+        .unwrap();
+}

@@ -1,12 +1,14 @@
-//! An account's threads: one statement groups its messages by conversation, then reads each
-//! listed thread's latest message and distinct senders through lateral subqueries.
+//! An account's threads: one statement walks the account's thread rows (`mail_threads`, kept
+//! by triggers on `mail_messages`) newest first, then reads each listed thread's latest
+//! message and distinct senders through lateral subqueries.
 //!
 //! Written as SQL text because diesel's builder has no `LATERAL`, `DISTINCT ON` or ordered
-//! aggregates; only fixed fragments are joined into it, every value is bound.
+//! aggregates; only fixed fragments are joined into it, every value is bound, and it is
+//! [`Prepared`] once per connection.
 
 use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Bool, Jsonb, Text, Timestamptz, Uuid};
+use diesel::sql_types::{BigInt, Jsonb, Text, Timestamptz, Uuid};
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
 use switchboard_domain::mail::{MailAccountId, ThreadPage, ThreadQuery, ThreadSummary};
@@ -14,25 +16,22 @@ use switchboard_ports::StoreError;
 
 use crate::PgTx;
 use crate::error::store_error;
+use crate::page_plan::page_rows;
+use crate::prepared::Prepared;
 
-/// The grouping of the account's threads; `{folder}` and `{unread}` narrow which threads
-/// count, `{after}` starts the page. The page is cut before the lateral reads, so they run for
-/// its threads only, not for every thread of the mailbox.
+/// A page of the account's threads; `{folder}` and `{unread}` narrow which threads count,
+/// `{after}` starts the page. The account is a subquery (an InitPlan), so the page is planned
+/// once per connection (see `page_plan.rs`), and the lateral reads run for the page's threads
+/// only.
 const THREADS: &str = "
-WITH threads AS (
-    SELECT m.thread_key,
-           max(m.received_at) AS latest_at,
-           count(*) AS messages,
-           count(*) FILTER (WHERE m.unread) AS unread
-      FROM mail_messages m
-     WHERE m.account_id = $1
-       AND EXISTS (SELECT 1 FROM mail_accounts a WHERE a.id = $1 AND a.user_id = $2)
+WITH page AS MATERIALIZED (
+    SELECT t.thread_key, t.latest_at, t.messages::bigint AS messages,
+           t.unread::bigint AS unread
+      FROM mail_threads t
+     WHERE t.account_id = (SELECT a.id FROM mail_accounts a WHERE a.id = $1 AND a.user_id = $2)
        {folder}
-     GROUP BY m.thread_key
-    {unread}
-), page AS (
-    SELECT * FROM threads t
-    {after}
+       {unread}
+       {after}
      ORDER BY t.latest_at DESC, t.thread_key DESC
      LIMIT {limit}
 )
@@ -105,29 +104,31 @@ pub(super) async fn page(
     };
     let folder = match query.folder {
         Some(_) => format!(
-            "AND m.thread_key IN (SELECT f.thread_key FROM mail_messages f
+            "AND EXISTS (SELECT 1 FROM mail_messages f
                  JOIN mail_message_folders l ON l.message_id = f.id
-                WHERE f.account_id = $1 AND l.folder_id = ${})",
+                WHERE f.account_id = $1 AND f.thread_key = t.thread_key AND l.folder_id = ${})",
             param()
         ),
         None => String::new(),
     };
+    // Written as a literal, so the threads with unread mail are read from their own index.
     let unread = match query.unread {
-        Some(_) => format!("HAVING (count(*) FILTER (WHERE m.unread) > 0) = ${}", param()),
-        None => String::new(),
+        Some(true) => "AND t.unread > 0",
+        Some(false) => "AND t.unread = 0",
+        None => "",
     };
     let after = match query.after {
         Some(_) => {
             let (at, key) = (param(), param());
-            format!("WHERE (t.latest_at, t.thread_key) < (${at}, ${key})")
+            format!("AND (t.latest_at, t.thread_key) < (SELECT ${at}, ${key})")
         }
         None => String::new(),
     };
     let sql = THREADS
         .replace("{folder}", &folder)
-        .replace("{unread}", &unread)
+        .replace("{unread}", unread)
         .replace("{after}", &after)
-        .replace("{limit}", &(i64::from(query.limit) + 1).to_string());
+        .replace("{limit}", &page_rows(query.limit).to_string());
     let mut statement = diesel::sql_query(sql)
         .into_boxed()
         .bind::<Uuid, _>(query.account.as_uuid())
@@ -135,15 +136,12 @@ pub(super) async fn page(
     if let Some(folder) = query.folder {
         statement = statement.bind::<Uuid, _>(folder.as_uuid());
     }
-    if let Some(unread) = query.unread {
-        statement = statement.bind::<Bool, _>(unread);
-    }
     if let Some(after) = &query.after {
         statement = statement
             .bind::<Timestamptz, _>(after.latest_at)
             .bind::<Text, _>(after.thread_key.clone());
     }
-    let rows: Vec<ThreadRow> = statement.load(tx.conn()).await.map_err(store_error)?;
+    let rows: Vec<ThreadRow> = Prepared(statement).load(tx.conn()).await.map_err(store_error)?;
     let found = rows.into_iter().map(|r| r.summary(query.account)).collect::<Result<_, _>>()?;
     Ok(ThreadPage::from_fetched(found, query.limit))
 }
