@@ -322,6 +322,9 @@ diesel::table! {
         latest_at -> Timestamptz,
         messages -> Int4,
         unread -> Int4,
+        subject -> Text,
+        snippet -> Text,
+        senders -> Jsonb,
     }
 }
 

@@ -1,4 +1,4 @@
-//! Part 2's load: concurrent clients against the list route, one scenario at a time.
+//! Part 2's load: concurrent clients against the list routes, one scenario at a time.
 //!
 //! Each scenario runs saturated, then paced at `MAIL_BENCH_RATE` requests a second (see
 //! `shared/http_load.rs`). The saturated clients are `wrk` (as the rest of `make bench`) when
@@ -41,6 +41,7 @@ pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize, ra
         (format!("q={COMMON_WORD} (in about half)"), vec![url(&[("q", COMMON_WORD)])]),
         ("unread=true".to_owned(), vec![url(&[("unread", "true")])]),
         (format!("from={}", seeded.sender), vec![url(&[("from", &seeded.sender)])]),
+        ("threads, first page".to_owned(), vec![url(&[]).replace("/messages?", "/threads?")]),
     ];
     let wrk = use_wrk("MAIL_BENCH_WRK").await;
     let load = Scenarios {
@@ -53,7 +54,7 @@ pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize, ra
         width: 34,
     };
     println!(
-        "  GET /api/mail/messages?limit=50 over the store's messages, {}, {secs} s per scenario \
+        "  GET /api/mail/messages (and /threads) ?limit=50 over the store's messages, {}, {secs} s per scenario \
          and mode (after 1 s unmeasured), target p99 < {TARGET_P99_MS} ms:",
         load.describe()
     );

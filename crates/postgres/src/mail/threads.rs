@@ -1,14 +1,13 @@
-//! An account's threads: one statement walks the account's thread rows (`mail_threads`, kept
-//! by triggers on `mail_messages`) newest first, then reads each listed thread's latest
-//! message and distinct senders through lateral subqueries.
+//! An account's threads: one statement reads a page of the account's thread rows
+//! (`mail_threads`, kept by triggers on `mail_messages` with each thread's counts, latest
+//! message and senders) along their time index.
 //!
-//! Written as SQL text because diesel's builder has no `LATERAL`, `DISTINCT ON` or ordered
-//! aggregates; only fixed fragments are joined into it, every value is bound, and it is
-//! [`Prepared`] once per connection.
+//! Written as SQL text so its optional filters stay fixed fragments joined into it (every
+//! value is bound), and [`Prepared`] once per connection.
 
 use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Jsonb, Text, Timestamptz, Uuid};
+use diesel::sql_types::{Integer, Jsonb, Text, Timestamptz, Uuid};
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
 use switchboard_domain::mail::{MailAccountId, ThreadPage, ThreadQuery, ThreadSummary};
@@ -21,38 +20,16 @@ use crate::prepared::Prepared;
 
 /// A page of the account's threads; `{folder}` and `{unread}` narrow which threads count,
 /// `{after}` starts the page. The account is a subquery (an InitPlan), so the page is planned
-/// once per connection (see `page_plan.rs`), and the lateral reads run for the page's threads
-/// only.
+/// once per connection (see `page_plan.rs`).
 const THREADS: &str = "
-WITH page AS MATERIALIZED (
-    SELECT t.thread_key, t.latest_at, t.messages::bigint AS messages,
-           t.unread::bigint AS unread
-      FROM mail_threads t
-     WHERE t.account_id = (SELECT a.id FROM mail_accounts a WHERE a.id = $1 AND a.user_id = $2)
-       {folder}
-       {unread}
-       {after}
-     ORDER BY t.latest_at DESC, t.thread_key DESC
-     LIMIT {limit}
-)
-SELECT t.thread_key, t.latest_at, t.messages, t.unread, latest.subject, latest.snippet,
-       senders.senders
-  FROM page t
- CROSS JOIN LATERAL (
-        SELECT subject, snippet FROM mail_messages
-         WHERE account_id = $1 AND thread_key = t.thread_key
-         ORDER BY received_at DESC, id DESC LIMIT 1) latest
- CROSS JOIN LATERAL (
-        SELECT coalesce(jsonb_agg(jsonb_build_object('name', s.from_name, 'address', s.from_address)
-                                  ORDER BY s.received_at DESC, s.id DESC), '[]') AS senders
-          FROM (SELECT * FROM (
-                    SELECT DISTINCT ON (lower(from_address)) from_name, from_address, received_at, id
-                      FROM mail_messages
-                     WHERE account_id = $1 AND thread_key = t.thread_key
-                       AND from_address IS NOT NULL
-                     ORDER BY lower(from_address), received_at DESC, id DESC) d
-                 ORDER BY received_at DESC, id DESC LIMIT 10) s) senders
- ORDER BY t.latest_at DESC, t.thread_key DESC";
+SELECT t.thread_key, t.latest_at, t.messages, t.unread, t.subject, t.snippet, t.senders
+  FROM mail_threads t
+ WHERE t.account_id = (SELECT a.id FROM mail_accounts a WHERE a.id = $1 AND a.user_id = $2)
+   {folder}
+   {unread}
+   {after}
+ ORDER BY t.latest_at DESC, t.thread_key DESC
+ LIMIT {limit}";
 
 #[derive(QueryableByName)]
 struct ThreadRow {
@@ -60,10 +37,10 @@ struct ThreadRow {
     thread_key: String,
     #[diesel(sql_type = Timestamptz)]
     latest_at: DateTime<Utc>,
-    #[diesel(sql_type = BigInt)]
-    messages: i64,
-    #[diesel(sql_type = BigInt)]
-    unread: i64,
+    #[diesel(sql_type = Integer)]
+    messages: i32,
+    #[diesel(sql_type = Integer)]
+    unread: i32,
     #[diesel(sql_type = Text)]
     subject: String,
     #[diesel(sql_type = Text)]
@@ -74,7 +51,7 @@ struct ThreadRow {
 
 impl ThreadRow {
     fn summary(self, account: MailAccountId) -> Result<ThreadSummary, StoreError> {
-        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        let count = |n: i32| u32::try_from(n).unwrap_or(0);
         let senders = serde_json::from_value(self.senders)
             .map_err(|e| StoreError::Other(format!("thread {} senders: {e}", self.thread_key)))?;
         Ok(ThreadSummary {
