@@ -99,17 +99,15 @@ END $$;
 CREATE FUNCTION mail_threads_after_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM mail_threads_recount(array_agg(c.account_id), array_agg(c.thread_key))
-       FROM (SELECT n.account_id, n.thread_key FROM new_messages n JOIN old_messages o USING (id)
-              WHERE (n.thread_key, n.received_at, n.unread, n.subject, n.snippet, n.from_name,
-                     n.from_address)
-                    IS DISTINCT FROM (o.thread_key, o.received_at, o.unread, o.subject, o.snippet,
-                                      o.from_name, o.from_address)
-             UNION
-             SELECT o.account_id, o.thread_key FROM new_messages n JOIN old_messages o USING (id)
-              WHERE (n.thread_key, n.received_at, n.unread, n.subject, n.snippet, n.from_name,
-                     n.from_address)
-                    IS DISTINCT FROM (o.thread_key, o.received_at, o.unread, o.subject, o.snippet,
-                                      o.from_name, o.from_address)) AS c
+       FROM (WITH changed AS (
+                 SELECT n.account_id, n.thread_key, o.thread_key AS old_key
+                   FROM new_messages n JOIN old_messages o USING (id)
+                  WHERE (n.thread_key, n.received_at, n.unread, n.subject, n.snippet,
+                         n.from_name, n.from_address)
+                        IS DISTINCT FROM (o.thread_key, o.received_at, o.unread, o.subject,
+                                          o.snippet, o.from_name, o.from_address))
+             SELECT account_id, thread_key FROM changed
+             UNION SELECT account_id, old_key FROM changed) AS c
       HAVING count(*) > 0;
     RETURN NULL;
 END $$;

@@ -16,7 +16,7 @@ use switchboard_domain::mail::{
     MessageBody, MessageCursor, MessageQuery, StoredMessage, SyncProgress,
 };
 use switchboard_ports::{MailStatsStore, MailStore, StoreError, UnitOfWork, UserStore};
-use switchboard_postgres::PgUnitOfWork;
+use switchboard_postgres::{PgTx, PgUnitOfWork};
 use switchboard_test_support::TestDb;
 
 /// Locks the row from another connection without waiting: `Err` with SQLSTATE 55P03
@@ -27,7 +27,7 @@ const TRY_LOCK: &str = "SELECT id FROM mail_accounts WHERE id = $1::text::uuid F
 async fn a_locked_mail_account_stays_locked_until_its_transaction_ends() {
     let db = TestDb::migrated().await;
     let uow = PgUnitOfWork::new(db.pool());
-    let id = linked_account(&uow, "ada@example.org").await;
+    let (id, _) = linked_account(&uow, "ada@example.org").await;
 
     let other = db.client().await;
     let held = id.to_string();
@@ -50,8 +50,8 @@ async fn a_locked_mail_account_stays_locked_until_its_transaction_ends() {
     assert_eq!(rows.len(), 1, "free once that transaction ended");
 }
 
-/// A user of `email` with one linked account, stored; the account's id.
-async fn linked_account(uow: &PgUnitOfWork, email: &str) -> MailAccountId {
+/// A user of `email` with one linked account, stored; the account's id and its owner's.
+async fn linked_account(uow: &PgUnitOfWork, email: &str) -> (MailAccountId, UserId) {
     let created = Utc.with_ymd_and_hms(2025, 3, 1, 12, 0, 0).single().unwrap();
     let owner = User {
         id: UserId::new(),
@@ -75,7 +75,7 @@ async fn linked_account(uow: &PgUnitOfWork, email: &str) -> MailAccountId {
         last_error: None,
         created_at: created,
     };
-    let id = account.id;
+    let (id, owner_id) = (account.id, owner.id);
     uow.transact(move |tx| {
         Box::pin(async move {
             tx.insert_user(&owner).await?;
@@ -85,7 +85,7 @@ async fn linked_account(uow: &PgUnitOfWork, email: &str) -> MailAccountId {
     .await
     .unwrap();
 
-    id
+    (id, owner_id)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -93,14 +93,8 @@ async fn a_page_with_a_cursor_and_a_search_is_prepared_and_planned_once_per_conn
     let db = TestDb::migrated().await;
     // One connection, so the second page runs where the first was prepared.
     let uow = PgUnitOfWork::new(switchboard_postgres::connect(db.url(), 1).unwrap());
-    let account = linked_account(&uow, "ada@example.org").await;
-    let other = linked_account(&uow, "grace@example.org").await;
-    let owner = uow
-        .read(move |tx| Box::pin(async move { tx.mail_account_by_id(account).await }))
-        .await
-        .unwrap()
-        .unwrap()
-        .user_id;
+    let (account, owner) = linked_account(&uow, "ada@example.org").await;
+    let (other, _) = linked_account(&uow, "grace@example.org").await;
     // A mailbox with statistics, so the plans are costed as in use (over an empty table, a
     // plan that re-reads a tenth of the mailbox looks as cheap as any).
     // Another account ten times smaller: the planner, knowing the page's account, sees that
@@ -138,13 +132,7 @@ async fn a_page_with_a_cursor_and_a_search_is_prepared_and_planned_once_per_conn
                         MessageQuery { after: Some(cursor), ..MessageQuery::of(account, limit) };
                     tx.mail_messages(owner, &list).await?;
                 }
-                let statements: Vec<Prepared> = diesel::sql_query(
-                    "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements",
-                )
-                .load(tx.conn())
-                .await
-                .map_err(|e| StoreError::Other(e.to_string()))?;
-                Ok::<_, StoreError>(statements)
+                prepared_statements(tx).await
             })
         })
         .await
@@ -173,13 +161,7 @@ async fn a_page_with_a_cursor_and_a_search_is_prepared_and_planned_once_per_conn
 async fn the_pulse_and_top_senders_statements_are_prepared_once_per_connection() {
     let db = TestDb::migrated().await;
     let uow = PgUnitOfWork::new(switchboard_postgres::connect(db.url(), 1).unwrap());
-    let account = linked_account(&uow, "ada@example.org").await;
-    let owner = uow
-        .read(move |tx| Box::pin(async move { tx.mail_account_by_id(account).await }))
-        .await
-        .unwrap()
-        .unwrap()
-        .user_id;
+    let (account, owner) = linked_account(&uow, "ada@example.org").await;
     let start = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().unwrap();
     let window = TimeWindow::new(start, start + chrono::Duration::days(30));
     let prepared = uow
@@ -192,13 +174,7 @@ async fn the_pulse_and_top_senders_statements_are_prepared_once_per_connection()
                 for limit in [5, 10] {
                     tx.mail_top_senders(account, window, limit).await?;
                 }
-                let statements: Vec<Prepared> = diesel::sql_query(
-                    "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements",
-                )
-                .load(tx.conn())
-                .await
-                .map_err(|e| StoreError::Other(e.to_string()))?;
-                Ok::<_, StoreError>(statements)
+                prepared_statements(tx).await
             })
         })
         .await
@@ -240,6 +216,14 @@ fn message(account: MailAccountId, i: i64) -> StoredMessage {
         body: Some(MessageBody { text: Some(text), html: None }),
         attachments: Vec::new(),
     }
+}
+
+/// What the transaction's connection has prepared, each with the plans it made.
+async fn prepared_statements(tx: &mut PgTx) -> Result<Vec<Prepared>, StoreError> {
+    diesel::sql_query("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        .load(tx.conn())
+        .await
+        .map_err(|e| StoreError::Other(e.to_string()))
 }
 
 #[derive(Debug, diesel::QueryableByName)]
