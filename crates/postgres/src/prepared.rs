@@ -4,16 +4,16 @@
 //!
 //! Diesel marks every `sql_query` unsafe to cache, since its text could be built from values;
 //! the connection then parses and plans it again at every execution (0.9 ms of planning for
-//! the mail pulse's statement, against 0.25 ms to run it). A constant text with its values
-//! bound is as safe to keep as the query builder's statements, which diesel caches by their
-//! text. Written by hand because diesel offers no such switch.
+//! the mail pulse's statement, against 0.25 ms to run it). A text made of fixed fragments,
+//! its values bound, is as safe to keep as the query builder's statements, which diesel
+//! caches by their text. Written by hand because diesel offers no such switch.
 
 use diesel::QueryResult;
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 
-/// `query`, a [`diesel::sql_query`] of constant text with its binds, kept prepared by the
-/// connection's statement cache.
+/// `query`, a [`diesel::sql_query`] whose text is built from fixed fragments only (never
+/// from values, which are bound), kept prepared by the connection's statement cache.
 pub(crate) struct Prepared<Q>(pub(crate) Q);
 
 impl<Q> QueryId for Prepared<Q> {

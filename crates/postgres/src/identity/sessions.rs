@@ -11,6 +11,7 @@ use switchboard_ports::{RefreshTokenState, Rotation, SessionStore, StoreError};
 use super::rows::{SessionRow, UserRow};
 use crate::PgTx;
 use crate::error::store_error;
+use crate::prepared::Prepared;
 use crate::schema::{refresh_tokens, sessions, users};
 
 /// A refresh token's state and whether its successor was used.
@@ -50,7 +51,7 @@ impl SessionStore for PgTx {
     async fn insert_session(&mut self, session: &Session, hash: &[u8]) -> Result<(), StoreError> {
         // One statement (one round trip at every login): the session, then its first token.
         let row = SessionRow::from(session);
-        diesel::sql_query(
+        let insert = diesel::sql_query(
             "WITH s AS (
                INSERT INTO sessions
                  (id, user_id, user_agent, ip, created_at, last_used_at, expires_at, revoked_at)
@@ -65,10 +66,8 @@ impl SessionStore for PgTx {
         .bind::<Timestamptz, _>(row.last_used_at)
         .bind::<Timestamptz, _>(row.expires_at)
         .bind::<Nullable<Timestamptz>, _>(row.revoked_at)
-        .bind::<Bytea, _>(hash)
-        .execute(self.conn())
-        .await
-        .map_err(store_error)?;
+        .bind::<Bytea, _>(hash);
+        Prepared(insert).execute(self.conn()).await.map_err(store_error)?;
         Ok(())
     }
 
@@ -94,17 +93,16 @@ impl SessionStore for PgTx {
             .first(self.conn())
             .await
             .map_err(store_error)?;
-        let token: TokenStateRow = diesel::sql_query(
+        let state = diesel::sql_query(
             "SELECT t.used, t.used_at, t.successor_hash, t.successor_masked,
                     coalesce(s.used, false) AS successor_used
                FROM refresh_tokens t
                LEFT JOIN refresh_tokens s ON s.token_hash = t.successor_hash
               WHERE t.token_hash = $1",
         )
-        .bind::<Bytea, _>(hash)
-        .get_result(self.conn())
-        .await
-        .map_err(store_error)?;
+        .bind::<Bytea, _>(hash);
+        let token: TokenStateRow =
+            Prepared(state).get_result(self.conn()).await.map_err(store_error)?;
         Ok(Some((Session::from(row), token.into())))
     }
 
@@ -116,7 +114,7 @@ impl SessionStore for PgTx {
     ) -> Result<(), StoreError> {
         // One statement: the old token used (with its successor), the successor added, the
         // session's use recorded.
-        diesel::sql_query(
+        let rotate = diesel::sql_query(
             "WITH old AS (
                UPDATE refresh_tokens
                   SET used = true, used_at = $3, successor_hash = $4, successor_masked = $5
@@ -128,10 +126,8 @@ impl SessionStore for PgTx {
         .bind::<Bytea, _>(old_hash)
         .bind::<Timestamptz, _>(rotation.at)
         .bind::<Bytea, _>(&rotation.successor_hash)
-        .bind::<Bytea, _>(&rotation.successor_masked)
-        .execute(self.conn())
-        .await
-        .map_err(store_error)?;
+        .bind::<Bytea, _>(&rotation.successor_masked);
+        Prepared(rotate).execute(self.conn()).await.map_err(store_error)?;
         Ok(())
     }
 

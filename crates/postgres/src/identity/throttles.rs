@@ -10,6 +10,7 @@ use switchboard_ports::{StoreError, ThrottleStore, ThrottleWindow};
 
 use crate::PgTx;
 use crate::error::store_error;
+use crate::prepared::Prepared;
 use crate::schema::throttles;
 
 #[derive(QueryableByName)]
@@ -57,13 +58,11 @@ impl ThrottleStore for PgTx {
         now: DateTime<Utc>,
     ) -> Result<ThrottleWindow, StoreError> {
         let window = chrono::Duration::from_std(window).unwrap_or(chrono::Duration::days(365));
-        let row: WindowRow = diesel::sql_query(format!("{HIT} RETURNING hits, resets_at"))
+        let hit = diesel::sql_query(format!("{HIT} RETURNING hits, resets_at"))
             .bind::<Text, _>(bucket)
             .bind::<Timestamptz, _>(now)
-            .bind::<Timestamptz, _>(now + window)
-            .get_result(self.conn())
-            .await
-            .map_err(store_error)?;
+            .bind::<Timestamptz, _>(now + window);
+        let row: WindowRow = Prepared(hit).get_result(self.conn()).await.map_err(store_error)?;
         Ok(row.into())
     }
 
@@ -101,7 +100,7 @@ impl ThrottleStore for PgTx {
             return Ok((counted, windows));
         }
         let span = chrono::Duration::from_std(window).unwrap_or(chrono::Duration::days(365));
-        let rows: Vec<BucketRow> = diesel::sql_query(format!(
+        let statement = diesel::sql_query(format!(
             "WITH hit AS ({HIT} RETURNING bucket, hits, resets_at)
              SELECT bucket, hits, resets_at FROM hit
              UNION ALL
@@ -111,10 +110,9 @@ impl ThrottleStore for PgTx {
         .bind::<Text, _>(hit)
         .bind::<Timestamptz, _>(now)
         .bind::<Timestamptz, _>(now + span)
-        .bind::<Array<Text>, _>(peek)
-        .load(self.conn())
-        .await
-        .map_err(store_error)?;
+        .bind::<Array<Text>, _>(peek);
+        let rows: Vec<BucketRow> =
+            Prepared(statement).load(self.conn()).await.map_err(store_error)?;
         let counted = rows
             .iter()
             .find(|r| r.bucket == hit)
