@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use switchboard_domain::UserId;
-use switchboard_domain::analytics::TimeWindow;
+use switchboard_domain::analytics::{TimeWindow, bucket_start};
 use switchboard_domain::chat::{ChatPost, PostKind};
 use switchboard_domain::chat_sources::ChannelId;
 use switchboard_domain::chat_stats::ChannelStats;
@@ -13,8 +13,7 @@ use switchboard_ports::{ChatStatsStore, HourlyCount, StoreError, WindowPost};
 use crate::MemoryTx;
 
 fn hour_of(at: DateTime<Utc>) -> DateTime<Utc> {
-    let secs = at.timestamp().div_euclid(3600) * 3600;
-    DateTime::from_timestamp(secs, 0).unwrap_or(at)
+    bucket_start(at, TimeDelta::hours(1))
 }
 
 impl MemoryTx {

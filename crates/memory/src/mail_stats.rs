@@ -4,18 +4,12 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use switchboard_domain::UserId;
-use switchboard_domain::analytics::TimeWindow;
+use switchboard_domain::analytics::{TimeWindow, bucket_start};
 use switchboard_domain::mail::{MailAccountId, MailFolderId};
 use switchboard_domain::mail_stats::{SummarizedThread, TopSender, top_senders};
 use switchboard_ports::{HourlyCount, MailAccountStats, MailStatsStore, StoreError};
 
 use crate::MemoryTx;
-
-/// The start of the hour of `at`, and of its bucket of `bucket` seconds (from the epoch).
-fn hour_and_bucket(at: DateTime<Utc>, bucket: i64) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = |step: i64| DateTime::from_timestamp(at.timestamp().div_euclid(step) * step, 0);
-    (start(3600).unwrap_or(at), start(bucket.max(1)).unwrap_or(at))
-}
 
 impl MailStatsStore for MemoryTx {
     async fn mail_received_counts(
@@ -35,9 +29,8 @@ impl MailStatsStore for MemoryTx {
         let mut buckets: BTreeMap<DateTime<Utc>, u64> = BTreeMap::new();
         let messages = self.state.mail.messages.values().filter(|m| m.account_id == account);
         for m in messages.filter(|m| folder.is_none_or(|f| m.folder_ids.contains(&f))) {
-            let (hour, start) = hour_and_bucket(m.received_at, bucket.num_seconds());
-            if window.contains(hour) {
-                *buckets.entry(start).or_default() += 1;
+            if window.contains(bucket_start(m.received_at, TimeDelta::hours(1))) {
+                *buckets.entry(bucket_start(m.received_at, bucket)).or_default() += 1;
             }
         }
         Ok(Some(buckets.into_iter().map(|(hour, posts)| HourlyCount { hour, posts }).collect()))

@@ -36,7 +36,8 @@ pub use message::{ChatMessage, TimeWindow};
 pub use most_active::{ActiveUser, most_active};
 pub use parallel::{Parallelism, Sequential, Task};
 pub use pulse::{
-    DEFAULT_BUCKET, DEFAULT_WINDOW, MAX_BUCKETS, PulsePoint, pulse, pulse_of_counts, recent_buckets,
+    DEFAULT_BUCKET, DEFAULT_WINDOW, MAX_BUCKETS, PulsePoint, bucket_start, pulse, pulse_of_counts,
+    recent_buckets,
 };
 pub use representative::{RepresentativeMessage, representative_messages};
 pub use summary::{Summary, SummarySentence, summary};

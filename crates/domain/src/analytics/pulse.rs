@@ -116,9 +116,29 @@ pub fn pulse_of_counts(
 /// ```
 pub fn recent_buckets(now: DateTime<Utc>, length: TimeDelta, bucket: TimeDelta) -> TimeWindow {
     let Some(step) = step_nanos(bucket) else { return TimeWindow::ending_at(now, length) };
-    let start = nanos(now).div_euclid(step) * step;
-    let end = instant(start + step);
+    let end = instant(nanos(bucket_start(now, bucket)) + step);
     TimeWindow::ending_at(end, length)
+}
+
+/// The start of the bucket of `bucket` holding `at`, buckets aligned on the Unix epoch as
+/// [`pulse`] and [`recent_buckets`] align them (hours on the hour, days at midnight UTC). A
+/// non-positive `bucket` gives `at`.
+///
+/// ```
+/// use chrono::{TimeDelta, TimeZone, Utc};
+/// use switchboard_domain::analytics::bucket_start;
+///
+/// let at = Utc.with_ymd_and_hms(2024, 5, 8, 9, 41, 0).unwrap();
+/// let hour = Utc.with_ymd_and_hms(2024, 5, 8, 9, 0, 0).unwrap();
+/// assert_eq!(bucket_start(at, TimeDelta::hours(1)), hour);
+/// let midnight = Utc.with_ymd_and_hms(2024, 5, 8, 0, 0, 0).unwrap();
+/// assert_eq!(bucket_start(at, TimeDelta::days(1)), midnight);
+/// ```
+pub fn bucket_start(at: DateTime<Utc>, bucket: TimeDelta) -> DateTime<Utc> {
+    match step_nanos(bucket) {
+        Some(step) => instant(nanos(at).div_euclid(step) * step),
+        None => at,
+    }
 }
 
 fn step_nanos(bucket: TimeDelta) -> Option<i128> {
