@@ -57,13 +57,17 @@ $$;
 CREATE FUNCTION mail_threads_recount(accounts uuid[], keys text[]) RETURNS void
     LANGUAGE plpgsql AS $$
 BEGIN
-    -- Lock (or create) each thread's row, in key order.
+    -- Each thread once, in key order.
+    SELECT array_agg(d.a ORDER BY d.a, d.k), array_agg(d.k ORDER BY d.a, d.k)
+      INTO accounts, keys
+      FROM (SELECT DISTINCT a, k FROM unnest(accounts, keys) AS u(a, k)) d;
+    -- Lock (or create) each thread's row, in that order.
     INSERT INTO mail_threads (account_id, thread_key, latest_at, messages, unread, subject,
                               snippet, senders)
-    SELECT DISTINCT a, k, timestamptz 'epoch', 0, 0, '', '', '[]'::jsonb
-      FROM unnest(accounts, keys) AS u(a, k)
+    SELECT a, k, timestamptz 'epoch', 0, 0, '', '', '[]'::jsonb
+      FROM unnest(accounts, keys) WITH ORDINALITY AS u(a, k, n)
      WHERE EXISTS (SELECT 1 FROM mail_accounts x WHERE x.id = u.a)
-     ORDER BY a, k
+     ORDER BY n
     ON CONFLICT (account_id, thread_key) DO NOTHING;
     PERFORM 1 FROM mail_threads t
       JOIN unnest(accounts, keys) AS u(a, k) ON t.account_id = u.a AND t.thread_key = u.k
@@ -73,8 +77,7 @@ BEGIN
     WITH counted AS (
         SELECT t.account_id, t.thread_key, c.*
           FROM mail_threads t
-          JOIN (SELECT DISTINCT a, k FROM unnest(accounts, keys) AS u(a, k)) u
-            ON t.account_id = u.a AND t.thread_key = u.k
+          JOIN unnest(accounts, keys) AS u(a, k) ON t.account_id = u.a AND t.thread_key = u.k
          CROSS JOIN LATERAL mail_thread_of(t.account_id, t.thread_key) c
     ), gone AS (
         DELETE FROM mail_threads t USING counted c
