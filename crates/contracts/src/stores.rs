@@ -257,6 +257,7 @@ macro_rules! store_contract {
             mail_threads::threads_page_by_latest_activity_without_duplicates_or_gaps,
             mail_threads::thread_summaries_filters_and_one_thread_stay_with_their_owner,
             mail_threads::threads_follow_their_messages,
+            mail_threads::thread_versions_change_with_what_summaries_read,
             mail_stats::received_counts_sum_by_bucket_and_folder,
             mail_stats::top_senders_count_by_address_with_the_latest_name,
             mail_stats::stored_results_are_replaced_and_go_with_their_account,

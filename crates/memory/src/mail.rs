@@ -9,8 +9,7 @@ use switchboard_domain::mail::{
     MailAccount, MailAccountId, MailFolder, MailFolderId, MailMessageId, MessageBody, MessagePage,
     MessageQuery, MessageSummary, StoredMessage, ThreadPage, ThreadQuery, tree_order,
 };
-use switchboard_domain::mail_stats::SummarizedThread;
-use switchboard_ports::{MailAccountStats, MailStore, StoreError};
+use switchboard_ports::{MailAccountStats, MailStore, StoreError, StoredThreadSummary};
 
 use crate::MemoryTx;
 use crate::mail_links::MailLinks;
@@ -30,7 +29,7 @@ pub struct MailState {
     /// Stored top senders by account.
     pub stats: BTreeMap<MailAccountId, MailAccountStats>,
     /// Stored thread summaries by account and thread key.
-    pub summaries: BTreeMap<(MailAccountId, String), SummarizedThread>,
+    pub summaries: BTreeMap<(MailAccountId, String), StoredThreadSummary>,
 }
 
 impl MailState {

@@ -41,7 +41,7 @@ pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob, 
 pub use mail_auth::{MailAdapters, MailAuth, MailAuthError, MailSourceFactory, ProviderTokens};
 pub use mail_limit::MailboxLimit;
 pub use mail_limits::MailboxLimits;
-pub use mail_stats_store::{MailAccountStats, MailStatsStore};
+pub use mail_stats_store::{MailAccountStats, MailStatsStore, StoredThreadSummary, ThreadVersion};
 pub use mail_store::{MailLinkState, MailLinkStore, MailStore, PendingMailLink};
 pub use notification_store::NotificationStore;
 pub use oauth::{OAuthGrant, OAuthState, OAuthStateStore};

@@ -27,6 +27,23 @@ pub struct MailAccountStats {
     pub top_senders: Vec<TopSender>,
 }
 
+/// What a thread's messages are as a summary reads them: a value the store changes whenever
+/// they change in that (a message added, removed or moved to another thread; a receipt time,
+/// sender, subject, snippet or plain body changed), and keeps when only their read state
+/// changes. A summary computed at a thread's current version is still its summary, so it is
+/// served without reading the messages. Opaque: only compared for equality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ThreadVersion(pub u64);
+
+/// A thread's stored summary and the [`ThreadVersion`] of the messages it was computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredThreadSummary {
+    /// The summary.
+    pub summary: SummarizedThread,
+    /// The thread's version when the messages were read.
+    pub version: ThreadVersion,
+}
+
 /// Mail analytics' reads and writes.
 pub trait MailStatsStore: Send {
     /// Messages of `owner`'s `account` received per bucket of `bucket` (a whole number of
@@ -80,6 +97,20 @@ pub trait MailStatsStore: Send {
         stats: &MailAccountStats,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// The account of `owner`'s thread `thread_key` (in `account` when given, else in the
+    /// account of its latest message) and the thread's current [`ThreadVersion`]; `None` when
+    /// none of `owner`'s accounts holds a message of it. Read before a summary's messages, so a
+    /// change landing in between makes the stored summary look older, never newer.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn mail_thread_version(
+        &mut self,
+        owner: UserId,
+        account: Option<MailAccountId>,
+        thread_key: &str,
+    ) -> impl Future<Output = Result<Option<(MailAccountId, ThreadVersion)>, StoreError>> + Send;
+
     /// The stored summary of `account`'s thread `thread_key`, if any.
     ///
     /// # Errors
@@ -88,10 +119,10 @@ pub trait MailStatsStore: Send {
         &mut self,
         account: MailAccountId,
         thread_key: &str,
-    ) -> impl Future<Output = Result<Option<SummarizedThread>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<StoredThreadSummary>, StoreError>> + Send;
 
-    /// Stores the summary of `account`'s thread `thread_key`, replacing the one stored; one of
-    /// an account that no longer exists is dropped.
+    /// Stores the summary of `account`'s thread `thread_key` with the version it was computed
+    /// at, replacing the one stored; one of an account that no longer exists is dropped.
     ///
     /// # Errors
     /// [`StoreError`] from the store.
@@ -99,6 +130,6 @@ pub trait MailStatsStore: Send {
         &mut self,
         account: MailAccountId,
         thread_key: &str,
-        summary: &SummarizedThread,
+        summary: &StoredThreadSummary,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

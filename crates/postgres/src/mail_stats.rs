@@ -11,8 +11,10 @@ use chrono::TimeDelta;
 use switchboard_domain::UserId;
 use switchboard_domain::analytics::TimeWindow;
 use switchboard_domain::mail::{MailAccountId, MailFolderId};
-use switchboard_domain::mail_stats::{SummarizedThread, TopSender};
-use switchboard_ports::{HourlyCount, MailAccountStats, MailStatsStore, StoreError};
+use switchboard_domain::mail_stats::TopSender;
+use switchboard_ports::{
+    HourlyCount, MailAccountStats, MailStatsStore, StoreError, StoredThreadSummary, ThreadVersion,
+};
 
 use crate::PgTx;
 
@@ -51,11 +53,20 @@ impl MailStatsStore for PgTx {
         stored::save_account_stats(self, stats).await
     }
 
+    async fn mail_thread_version(
+        &mut self,
+        owner: UserId,
+        account: Option<MailAccountId>,
+        thread_key: &str,
+    ) -> Result<Option<(MailAccountId, ThreadVersion)>, StoreError> {
+        stored::thread_version(self, owner, account, thread_key).await
+    }
+
     async fn mail_thread_summary(
         &mut self,
         account: MailAccountId,
         thread_key: &str,
-    ) -> Result<Option<SummarizedThread>, StoreError> {
+    ) -> Result<Option<StoredThreadSummary>, StoreError> {
         stored::thread_summary(self, account, thread_key).await
     }
 
@@ -63,7 +74,7 @@ impl MailStatsStore for PgTx {
         &mut self,
         account: MailAccountId,
         thread_key: &str,
-        summary: &SummarizedThread,
+        summary: &StoredThreadSummary,
     ) -> Result<(), StoreError> {
         stored::save_thread_summary(self, account, thread_key, summary).await
     }

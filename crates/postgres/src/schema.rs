@@ -312,6 +312,7 @@ diesel::table! {
         fingerprint -> Int8,
         messages -> Int4,
         sentences -> Jsonb,
+        version -> Int8,
     }
 }
 
@@ -325,6 +326,7 @@ diesel::table! {
         subject -> Text,
         snippet -> Text,
         senders -> Jsonb,
+        version -> Int8,
     }
 }
 

@@ -426,6 +426,18 @@ async fn stored_results_follow_the_messages_that_changed() {
     db.client().await.batch_execute(forged).await.unwrap();
     let (_, _, served) = call(&app, get(uri, &token)).await;
     assert_eq!(served["data"]["summary"], "", "the stored summary is served while unchanged");
+    let versions = "SELECT count(*) FROM mail_thread_summaries s JOIN mail_threads t \
+                    USING (account_id, thread_key) WHERE s.version = t.version";
+    assert_eq!(count(&db, versions).await, 1, "stored at the thread's version");
+    // Reading a message changes nothing a summary reads: the thread's version holds.
+    let read: Vec<StoredMessage> =
+        cutover_thread(&p, now).into_iter().map(|m| StoredMessage { unread: false, ..m }).collect();
+    uow.transact(move |tx| Box::pin(async move { tx.upsert_mail_messages(&read).await }))
+        .await
+        .unwrap();
+    let (_, _, served) = call(&app, get(uri, &token)).await;
+    assert_eq!(served["data"]["summary"], "", "still served after the messages were read");
+    assert_eq!(count(&db, versions).await, 1);
     let mut edited = cutover_thread(&p, now).remove(0);
     edited.body = Some(MessageBody {
         text: Some("The cutover is postponed to Sunday because the trucks are late.".into()),

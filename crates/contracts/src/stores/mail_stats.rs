@@ -9,7 +9,10 @@ use switchboard_domain::mail::{
     MailAccountId, MailAddress, MailFolderId, MailMessageId, StoredMessage,
 };
 use switchboard_domain::mail_stats::{SummarizedThread, ThreadSentence, TopSender};
-use switchboard_ports::{MailAccountStats, MailStatsStore, MailStore, StoreError, UnitOfWork};
+use switchboard_ports::{
+    MailAccountStats, MailStatsStore, MailStore, StoreError, StoredThreadSummary, ThreadVersion,
+    UnitOfWork,
+};
 
 use super::mail::{linked, message, upsert};
 use super::{StoreHarness, at};
@@ -168,8 +171,8 @@ pub async fn top_senders_count_by_address_with_the_latest_name<H: StoreHarness>(
     assert_eq!(one.len(), 1);
 }
 
-fn summary(fingerprint: u64, text: &str) -> SummarizedThread {
-    SummarizedThread {
+fn summary(fingerprint: u64, version: u64, text: &str) -> StoredThreadSummary {
+    let summary = SummarizedThread {
         fingerprint,
         messages: 2,
         sentences: vec![ThreadSentence {
@@ -178,7 +181,8 @@ fn summary(fingerprint: u64, text: &str) -> SummarizedThread {
             from: "Grace".into(),
             received_at: at(3),
         }],
-    }
+    };
+    StoredThreadSummary { summary, version: ThreadVersion(version) }
 }
 
 /// Stored top senders are replaced unless older; summaries are replaced; both go with their
@@ -205,8 +209,9 @@ pub async fn stored_results_are_replaced_and_go_with_their_account<H: StoreHarne
         read(store, move |tx| Box::pin(async move { tx.mail_account_stats(acc).await })).await;
     assert_eq!(kept, Some(newer), "an older computation does not replace a newer one");
 
-    // A summary (with a fingerprint using all 64 bits) round trips and is replaced.
-    let (first, second) = (summary(u64::MAX - 1, "first"), summary(7, "second"));
+    // A summary (with a fingerprint and a version using all 64 bits) round trips and is
+    // replaced.
+    let (first, second) = (summary(u64::MAX - 1, u64::MAX - 2, "first"), summary(7, 8, "second"));
     let (f, s) = (first.clone(), second.clone());
     let found = read(store, move |tx| {
         Box::pin(async move {

@@ -5,9 +5,10 @@ use std::collections::HashSet;
 
 use switchboard_domain::identity::User;
 use switchboard_domain::mail::{
-    MailAccountId, MailAddress, MailFolderId, StoredMessage, ThreadPage, ThreadQuery, ThreadSummary,
+    MailAccountId, MailAddress, MailFolderId, MessageBody, StoredMessage, ThreadPage, ThreadQuery,
+    ThreadSummary,
 };
-use switchboard_ports::{MailStore, StoreError, UnitOfWork};
+use switchboard_ports::{MailStatsStore, MailStore, StoreError, ThreadVersion, UnitOfWork};
 
 use super::mail::{account, linked, message, upsert};
 use super::{StoreHarness, at};
@@ -245,4 +246,88 @@ async fn remove<H: StoreHarness>(store: &H, account: MailAccountId, ids: &[&str]
         })
         .await
         .unwrap();
+}
+
+/// `owner`'s thread `key` (in `account` when given): its account and version.
+async fn version_of<H: StoreHarness>(
+    store: &H,
+    owner: &User,
+    account: Option<MailAccountId>,
+    key: &'static str,
+) -> Option<(MailAccountId, ThreadVersion)> {
+    let user = owner.id;
+    let found = store
+        .uow()
+        .read(move |tx| Box::pin(async move { tx.mail_thread_version(user, account, key).await }))
+        .await;
+    found.unwrap()
+}
+
+/// A thread's version changes with what a summary reads of its messages (a message added,
+/// removed, moved in or out, a body or sender changed) and holds when they are written again
+/// unchanged or only read; the account is the given one, else that of the latest message; no
+/// one else finds it.
+pub async fn thread_versions_change_with_what_summaries_read<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let acc = ada.account.id;
+    let a1 = || in_thread(acc, "a", "a1", 1, &[ada.inbox]);
+    let a2 = || in_thread(acc, "a", "a2", 5, &[ada.inbox]);
+    upsert(store, vec![a1(), a2(), in_thread(acc, "b", "b1", 3, &[ada.work])]).await;
+    let version = || version_of(store, &ada.owner, None, "a");
+    let (found, first) = version().await.expect("ada's thread");
+    assert_eq!(found, acc);
+
+    upsert(store, vec![a1(), a2()]).await;
+    assert_eq!(version().await, Some((acc, first)), "written again unchanged");
+    upsert(store, vec![StoredMessage { unread: false, ..a2() }]).await;
+    assert_eq!(version().await, Some((acc, first)), "read");
+
+    let mut seen = HashSet::from([first]);
+    let mut edited = a1();
+    edited.body = Some(MessageBody { text: Some("another plain body".into()), html: None });
+    let changes = [
+        ("a body changed", vec![edited]),
+        ("a sender's name", vec![from(a2(), Some("Grace H."), "grace@example.org")]),
+        ("a message added", vec![in_thread(acc, "a", "a3", 7, &[ada.inbox])]),
+        ("a message moved in", vec![in_thread(acc, "a", "b1", 3, &[ada.work])]),
+    ];
+    for (what, messages) in changes {
+        upsert(store, messages).await;
+        let (_, now) = version().await.expect("still a thread");
+        assert!(seen.insert(now), "{what}: a version not seen before");
+    }
+    upsert(store, vec![in_thread(acc, "b", "b2", 2, &[ada.work])]).await;
+    let b = version_of(store, &ada.owner, None, "b").await.expect("b2's thread");
+    upsert(store, vec![in_thread(acc, "b", "a3", 7, &[ada.inbox])]).await;
+    let (_, moved_out) = version().await.expect("a1, a2 and b1 are left");
+    assert!(seen.insert(moved_out), "a message moved out");
+    let b_now = version_of(store, &ada.owner, None, "b").await.expect("b2 and a3");
+    assert_ne!(b_now, b, "and the thread it moved to");
+    remove(store, acc, &["a2"]).await;
+    let (_, removed) = version().await.expect("a1 and b1 are left");
+    assert!(seen.insert(removed), "a message removed");
+
+    // Another account of ada's with a newer message in a thread of the same key.
+    let other = account(&ada.owner, "oid-ada-2");
+    let newer = in_thread(other.id, "a", "x1", 60, &[]);
+    let saved = other.clone();
+    store
+        .uow()
+        .transact(move |tx| Box::pin(async move { tx.save_mail_account(&saved).await }))
+        .await
+        .unwrap();
+    upsert(store, vec![newer]).await;
+    assert_eq!(version().await.map(|(a, _)| a), Some(other.id), "the latest message's account");
+    assert_eq!(
+        version_of(store, &ada.owner, Some(acc), "a").await,
+        Some((acc, removed)),
+        "the account asked for"
+    );
+
+    let grace = linked(store, "grace@example.org").await;
+    assert_eq!(version_of(store, &grace.owner, None, "a").await, None, "not grace's");
+    assert_eq!(version_of(store, &grace.owner, Some(acc), "a").await, None);
+    assert_eq!(version_of(store, &ada.owner, None, "nothing").await, None);
+    remove(store, acc, &["a1", "b1"]).await;
+    assert_eq!(version_of(store, &ada.owner, Some(acc), "a").await, None, "emptied");
 }

@@ -4,13 +4,14 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
+use switchboard_domain::UserId;
 use switchboard_domain::mail::MailAccountId;
 use switchboard_domain::mail_stats::{SummarizedThread, ThreadSentence, TopSender};
-use switchboard_ports::{MailAccountStats, StoreError};
+use switchboard_ports::{MailAccountStats, StoreError, StoredThreadSummary, ThreadVersion};
 
 use crate::PgTx;
 use crate::error::store_error;
-use crate::schema::{mail_account_stats, mail_accounts, mail_thread_summaries};
+use crate::schema::{mail_account_stats, mail_accounts, mail_thread_summaries, mail_threads};
 
 fn encoding(e: &serde_json::Error) -> StoreError {
     StoreError::Other(e.to_string())
@@ -37,6 +38,17 @@ struct SummaryRow {
     fingerprint: i64,
     messages: i32,
     sentences: serde_json::Value,
+    version: i64,
+}
+
+/// A 64-bit value kept in a signed column, bit for bit.
+fn to_column(value: u64) -> i64 {
+    i64::from_ne_bytes(value.to_ne_bytes())
+}
+
+/// A 64-bit value read back from a signed column.
+fn from_column(value: i64) -> u64 {
+    u64::from_ne_bytes(value.to_ne_bytes())
 }
 
 /// Whether the account still exists, locked against deletion until the commit.
@@ -107,11 +119,33 @@ pub(super) async fn save_account_stats(
     Ok(())
 }
 
+pub(super) async fn thread_version(
+    tx: &mut PgTx,
+    owner: UserId,
+    account: Option<MailAccountId>,
+    thread_key: &str,
+) -> Result<Option<(MailAccountId, ThreadVersion)>, StoreError> {
+    let mut query = mail_threads::table
+        .inner_join(mail_accounts::table.on(mail_accounts::id.eq(mail_threads::account_id)))
+        .filter(mail_accounts::user_id.eq(owner.as_uuid()))
+        .filter(mail_threads::thread_key.eq(thread_key))
+        .order((mail_threads::latest_at.desc(), mail_threads::account_id.desc()))
+        .select((mail_threads::account_id, mail_threads::version))
+        .into_boxed();
+    if let Some(account) = account {
+        query = query.filter(mail_threads::account_id.eq(account.as_uuid()));
+    }
+    let found: Option<(uuid::Uuid, i64)> =
+        query.first(tx.conn()).await.optional().map_err(store_error)?;
+    Ok(found
+        .map(|(id, version)| (MailAccountId::from_uuid(id), ThreadVersion(from_column(version)))))
+}
+
 pub(super) async fn thread_summary(
     tx: &mut PgTx,
     account: MailAccountId,
     thread_key: &str,
-) -> Result<Option<SummarizedThread>, StoreError> {
+) -> Result<Option<StoredThreadSummary>, StoreError> {
     let row: Option<SummaryRow> = mail_thread_summaries::table
         .filter(mail_thread_summaries::account_id.eq(account.as_uuid()))
         .filter(mail_thread_summaries::thread_key.eq(thread_key))
@@ -123,12 +157,12 @@ pub(super) async fn thread_summary(
     row.map(|r| {
         let sentences: Vec<ThreadSentence> = serde_json::from_value(r.sentences)
             .map_err(decoding("mail_thread_summaries.sentences"))?;
-        Ok(SummarizedThread {
-            // The fingerprint's bits, kept in a signed column.
-            fingerprint: u64::from_ne_bytes(r.fingerprint.to_ne_bytes()),
+        let summary = SummarizedThread {
+            fingerprint: from_column(r.fingerprint),
             messages: u32::try_from(r.messages).unwrap_or(0),
             sentences,
-        })
+        };
+        Ok(StoredThreadSummary { summary, version: ThreadVersion(from_column(r.version)) })
     })
     .transpose()
 }
@@ -137,18 +171,20 @@ pub(super) async fn save_thread_summary(
     tx: &mut PgTx,
     account: MailAccountId,
     thread_key: &str,
-    summary: &SummarizedThread,
+    stored: &StoredThreadSummary,
 ) -> Result<(), StoreError> {
     use mail_thread_summaries as s;
     if !present(tx, account).await? {
         return Ok(());
     }
+    let summary = &stored.summary;
     let row = SummaryRow {
         account_id: account.as_uuid(),
         thread_key: thread_key.to_owned(),
-        fingerprint: i64::from_ne_bytes(summary.fingerprint.to_ne_bytes()),
+        fingerprint: to_column(summary.fingerprint),
         messages: i32::try_from(summary.messages).unwrap_or(i32::MAX),
         sentences: serde_json::to_value(&summary.sentences).map_err(|e| encoding(&e))?,
+        version: to_column(stored.version.0),
     };
     diesel::insert_into(s::table)
         .values(&row)
@@ -158,6 +194,7 @@ pub(super) async fn save_thread_summary(
             s::fingerprint.eq(excluded(s::fingerprint)),
             s::messages.eq(excluded(s::messages)),
             s::sentences.eq(excluded(s::sentences)),
+            s::version.eq(excluded(s::version)),
         ))
         .execute(tx.conn())
         .await

@@ -1,8 +1,8 @@
 //! Mail analytics for the mail stats routes: the pulse of received mail (live, from the
 //! hourly counts the store keeps), top senders (stored for the default window, recomputed by
 //! the mail consumer when messages arrive; live for a given `since`), a thread's summary
-//! (stored with the fingerprint of the messages it read, recomputed when they change) and the
-//! digest since a time (live).
+//! (stored with the thread's version, served without reading the messages while it holds,
+//! recomputed when they change) and the digest since a time (live).
 
 use chrono::{DateTime, TimeDelta, Utc};
 use switchboard_domain::UserId;
@@ -13,7 +13,8 @@ use switchboard_domain::chat_stats::{MAX_SINCE, window_since};
 use switchboard_domain::mail::{MailAccountId, MailFolderId, MessageQuery, StoredMessage};
 use switchboard_domain::mail_stats::{MailDigest, SummarizedThread, TopSender, thread_fingerprint};
 use switchboard_ports::{
-    Clock, MailAccountStats, MailStatsStore, MailStore, Ports, StoreError, UnitOfWork,
+    Clock, MailAccountStats, MailStatsStore, MailStore, Ports, StoreError, StoredThreadSummary,
+    UnitOfWork,
 };
 
 use super::{StatsError, StatsService};
@@ -188,8 +189,10 @@ impl<P: Ports> StatsService<P> {
     }
 
     /// The summary of `owner`'s thread `thread_key` (in `account` when given, else in the
-    /// account of its latest message): served from the store while its messages' fingerprint
-    /// is unchanged, else computed on the blocking pool and stored.
+    /// account of its latest message): served from the store, without reading the messages,
+    /// while the thread's [`ThreadVersion`](switchboard_ports::ThreadVersion) is the one it was
+    /// computed at; else computed on the blocking pool (unless its messages still have the
+    /// stored one's fingerprint) and stored at that version.
     ///
     /// # Errors
     /// [`StatsError::ThreadNotFound`] when none of its messages are theirs.
@@ -200,41 +203,53 @@ impl<P: Ports> StatsService<P> {
         account: Option<MailAccountId>,
     ) -> Result<ThreadSummaryOf, StatsError> {
         let key = thread_key.to_owned();
-        let (account, messages, stored) = self
+        let (account, version, read) = self
             .uow
             .read(move |tx| {
                 Box::pin(async move {
-                    let mut messages = tx.mail_thread(owner, account, &key, THREAD_LIMIT).await?;
-                    let latest = messages.iter().max_by_key(|m| m.received_at);
-                    let account = latest.map(|m| m.account_id).ok_or(StatsError::ThreadNotFound)?;
-                    messages.retain(|m| m.account_id == account);
+                    let found = tx.mail_thread_version(owner, account, &key).await?;
+                    let (account, version) = found.ok_or(StatsError::ThreadNotFound)?;
                     let stored = tx.mail_thread_summary(account, &key).await?;
-                    Ok::<_, StatsError>((account, messages, stored))
+                    let stored = match stored {
+                        Some(kept) if kept.version == version => {
+                            return Ok::<_, StatsError>((account, version, Err(kept.summary)));
+                        }
+                        other => other,
+                    };
+                    let messages = tx.mail_thread(owner, Some(account), &key, THREAD_LIMIT).await?;
+                    Ok((account, version, Ok((messages, stored.map(|s| s.summary)))))
                 })
             })
             .await?;
+        let (messages, stored) = match read {
+            // Computed at the thread's current version: its messages were not read.
+            Err(kept) => return Ok(ThreadSummaryOf { account_id: account, summary: kept }),
+            Ok(read) => read,
+        };
+        if messages.is_empty() {
+            // Its last message went after the version was read.
+            return Err(StatsError::ThreadNotFound);
+        }
         let options = self.policy.settings.lexrank;
-        let fresh = super::compute::offload(&self.cpu, move |parallelism| {
+        let summary = super::compute::offload(&self.cpu, move |parallelism| {
+            // A summary stored at an older version whose messages still read the same (a
+            // change that summaries do not read) is kept, and stored again at this version.
             let fingerprint = thread_fingerprint(&messages);
             match stored {
-                Some(kept) if kept.fingerprint == fingerprint => (kept, false),
-                _ => (SummarizedThread::compute(&messages, &options, parallelism), true),
+                Some(kept) if kept.fingerprint == fingerprint => kept,
+                _ => SummarizedThread::compute(&messages, &options, parallelism),
             }
         })
         .await?;
-        let (summary, computed) = fresh;
-        if computed {
-            let (saved, key) = (summary.clone(), thread_key.to_owned());
-            self.uow
-                .transact(move |tx| {
-                    Box::pin(async move {
-                        Ok::<_, StatsError>(
-                            tx.save_mail_thread_summary(account, &key, &saved).await?,
-                        )
-                    })
+        let saved = StoredThreadSummary { summary: summary.clone(), version };
+        let key = thread_key.to_owned();
+        self.uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    Ok::<_, StatsError>(tx.save_mail_thread_summary(account, &key, &saved).await?)
                 })
-                .await?;
-        }
+            })
+            .await?;
         Ok(ThreadSummaryOf { account_id: account, summary })
     }
 

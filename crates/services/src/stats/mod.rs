@@ -3,8 +3,8 @@
 //! by an event consumer when posts arrive and by a refresh job when the window has moved on).
 //! Mail analytics share the service (`mail_reads`, `mail_consumer`): the pulse of received mail
 //! and the digest are computed on request, an account's top senders are stored and recomputed
-//! by a second consumer of the event log, a thread's summary is stored with the fingerprint of
-//! the messages it read.
+//! by a second consumer of the event log, a thread's summary is stored with the thread's version
+//! (and the fingerprint of the messages it read), and served while the version holds.
 //!
 //! Computations load a window's posts in one statement, then run on the blocking pool, at most
 //! `max_concurrent` at a time, so the async workers keep answering requests. Their parallel
