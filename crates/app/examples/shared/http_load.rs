@@ -41,6 +41,9 @@ struct Client {
     paths: Arc<Vec<String>>,
 }
 
+/// Whether a failed answer was shown already.
+static FAILURE_SHOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 impl Client {
     fn new(target: &Target<'_>, paths: &Arc<Vec<String>>) -> Self {
         Self {
@@ -56,9 +59,14 @@ impl Client {
     async fn get(&self, i: usize) -> bool {
         let url = format!("{}{}", self.base, self.paths[i % self.paths.len()]);
         let res = self.http.get(&url).bearer_auth(&self.token).send().await.unwrap();
-        let ok = res.status() == 200;
+        let status = res.status();
         let body = res.bytes().await.unwrap();
-        ok && !body.is_empty()
+        let ok = status == 200 && !body.is_empty();
+        if !ok && !FAILURE_SHOWN.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            // The first failure of the run, so that a scenario's "NOT 200" can be told apart.
+            eprintln!("  {url}: {status} {}", String::from_utf8_lossy(&body));
+        }
+        ok
     }
 }
 

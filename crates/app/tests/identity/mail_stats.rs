@@ -363,6 +363,9 @@ async fn planted_senders_topics_and_thread_surface_in_every_route() {
     }
     let sentences = data["sentences"].as_array().unwrap();
     assert!(!sentences.is_empty());
+    let in_account = format!("{uri}?account_id={account}");
+    let (s, _, again) = call(&app, get(&in_account, &token)).await;
+    assert_eq!((s, &again["data"]), (200, data), "the same, the account named");
     assert!(
         sentences
             .iter()
