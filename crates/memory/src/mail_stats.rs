@@ -6,8 +6,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use chrono::{DateTime, TimeDelta, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::analytics::{TimeWindow, bucket_start};
-use switchboard_domain::mail::StoredMessage;
-use switchboard_domain::mail::{MailAccountId, MailFolderId};
+use switchboard_domain::mail::{MailAccountId, MailFolderId, StoredMessage};
 use switchboard_domain::mail_stats::{TopSender, top_senders};
 use switchboard_ports::{
     HourlyCount, MailAccountStats, MailStatsStore, StoreError, StoredThreadSummary, ThreadVersion,

@@ -54,6 +54,15 @@ pub struct ThreadSummaryOf {
     pub summary: SummarizedThread,
 }
 
+/// What a thread summary's request read.
+enum ThreadRead {
+    /// The stored summary, computed at the thread's current version: the messages were not
+    /// read.
+    Kept(SummarizedThread),
+    /// The thread's messages, and the summary stored at an older version, if any.
+    Messages(Vec<StoredMessage>, Option<SummarizedThread>),
+}
+
 /// `owner`'s account, or [`StatsError::AccountNotFound`].
 async fn owned<T: MailStore>(
     tx: &mut T,
@@ -210,21 +219,22 @@ impl<P: Ports> StatsService<P> {
                     let found = tx.mail_thread_version(owner, account, &key).await?;
                     let (account, version) = found.ok_or(StatsError::ThreadNotFound)?;
                     let stored = tx.mail_thread_summary(account, &key).await?;
-                    let stored = match stored {
-                        Some(kept) if kept.version == version => {
-                            return Ok::<_, StatsError>((account, version, Err(kept.summary)));
-                        }
-                        other => other,
+                    let read = match stored {
+                        Some(kept) if kept.version == version => ThreadRead::Kept(kept.summary),
+                        stored => ThreadRead::Messages(
+                            tx.mail_thread(owner, Some(account), &key, THREAD_LIMIT).await?,
+                            stored.map(|s| s.summary),
+                        ),
                     };
-                    let messages = tx.mail_thread(owner, Some(account), &key, THREAD_LIMIT).await?;
-                    Ok((account, version, Ok((messages, stored.map(|s| s.summary)))))
+                    Ok::<_, StatsError>((account, version, read))
                 })
             })
             .await?;
         let (messages, stored) = match read {
-            // Computed at the thread's current version: its messages were not read.
-            Err(kept) => return Ok(ThreadSummaryOf { account_id: account, summary: kept }),
-            Ok(read) => read,
+            ThreadRead::Kept(summary) => {
+                return Ok(ThreadSummaryOf { account_id: account, summary });
+            }
+            ThreadRead::Messages(messages, stored) => (messages, stored),
         };
         if messages.is_empty() {
             // Its last message went after the version was read.
