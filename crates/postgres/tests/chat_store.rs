@@ -12,6 +12,10 @@ use switchboard_ports::{ChatStore, StoreError, UnitOfWork};
 use switchboard_postgres::PgUnitOfWork;
 use switchboard_test_support::TestDb;
 
+#[path = "shared/prepared.rs"]
+mod prepared;
+use prepared::prepared_statements;
+
 async fn start(db: &TestDb) -> (PgUnitOfWork, Seeded) {
     let uow = PgUnitOfWork::new(db.pool());
     let seeded = seeded(&uow, "a@example.org").await;
@@ -229,13 +233,7 @@ async fn a_search_page_is_planned_once_per_connection() {
                     };
                     tx.chat_post_page(owner.id, &query).await?;
                 }
-                let prepared = diesel::sql_query(
-                    "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements \
-                     WHERE statement LIKE 'WITH walk%'",
-                );
-                diesel_async::RunQueryDsl::load::<Prepared>(prepared, tx.conn())
-                    .await
-                    .map_err(|e| StoreError::Other(e.to_string()))
+                prepared_statements(tx, "WITH walk").await
             })
         })
         .await
@@ -243,15 +241,5 @@ async fn a_search_page_is_planned_once_per_connection() {
     let plans: Vec<(i64, i64)> =
         prepared.iter().map(|p| (p.custom_plans, p.generic_plans)).collect();
     assert_eq!(plans, [(0, 8)], "one statement, its plan made once: {prepared:?}");
-}
-
-#[derive(Debug, diesel::QueryableByName)]
-struct Prepared {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    #[expect(dead_code, reason = "shown when the test fails")]
-    statement: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    generic_plans: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    custom_plans: i64,
+    assert!(prepared[0].statement.contains(" LIMIT 51)"), "a page's rows as a literal");
 }

@@ -7,7 +7,6 @@
 #![expect(clippy::unwrap_used, reason = "tests")]
 
 use chrono::{TimeZone, Utc};
-use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
 use switchboard_domain::analytics::TimeWindow;
 use switchboard_domain::identity::{EmailAddress, Role, User};
@@ -16,8 +15,12 @@ use switchboard_domain::mail::{
     MessageBody, MessageCursor, MessageQuery, StoredMessage, SyncProgress,
 };
 use switchboard_ports::{MailStatsStore, MailStore, StoreError, UnitOfWork, UserStore};
-use switchboard_postgres::{PgTx, PgUnitOfWork};
+use switchboard_postgres::PgUnitOfWork;
 use switchboard_test_support::TestDb;
+
+#[path = "shared/prepared.rs"]
+mod prepared;
+use prepared::{Prepared, prepared_statements};
 
 /// Locks the row from another connection without waiting: `Err` with SQLSTATE 55P03
 /// (`lock_not_available`) while someone else holds it.
@@ -132,7 +135,7 @@ async fn a_page_with_a_cursor_and_a_search_is_prepared_and_planned_once_per_conn
                         MessageQuery { after: Some(cursor), ..MessageQuery::of(account, limit) };
                     tx.mail_messages(owner, &list).await?;
                 }
-                prepared_statements(tx).await
+                prepared_statements(tx, "").await
             })
         })
         .await
@@ -174,7 +177,7 @@ async fn the_pulse_and_top_senders_statements_are_prepared_once_per_connection()
                 for limit in [5, 10] {
                     tx.mail_top_senders(account, window, limit).await?;
                 }
-                prepared_statements(tx).await
+                prepared_statements(tx, "").await
             })
         })
         .await
@@ -216,22 +219,4 @@ fn message(account: MailAccountId, i: i64) -> StoredMessage {
         body: Some(MessageBody { text: Some(text), html: None }),
         attachments: Vec::new(),
     }
-}
-
-/// What the transaction's connection has prepared, each with the plans it made.
-async fn prepared_statements(tx: &mut PgTx) -> Result<Vec<Prepared>, StoreError> {
-    diesel::sql_query("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
-        .load(tx.conn())
-        .await
-        .map_err(|e| StoreError::Other(e.to_string()))
-}
-
-#[derive(Debug, diesel::QueryableByName)]
-struct Prepared {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    statement: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    generic_plans: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    custom_plans: i64,
 }
