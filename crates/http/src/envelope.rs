@@ -94,12 +94,22 @@ where
     T: Serialize + Message + Name,
 {
     let body = match encoding {
-        Encoding::Json => serde_json::to_vec(&Envelope {
-            status: Status::Success,
-            data: Some(data),
-            message: message.to_owned(),
-            errors: None,
-        }),
+        Encoding::Json => {
+            // Sized once from the Protobuf size, which JSON's field names and quotes exceed by
+            // well under half: serde_json's own buffer starts at 128 bytes and doubles, moving a
+            // page of 50 messages about eight times on its way to 30 KB.
+            let mut body = Vec::with_capacity(data.encoded_len() * 2 + 256);
+            serde_json::to_writer(
+                &mut body,
+                &Envelope {
+                    status: Status::Success,
+                    data: Some(data),
+                    message: message.to_owned(),
+                    errors: None,
+                },
+            )
+            .map(|()| body)
+        }
         Encoding::Protobuf => Ok(pb::Envelope {
             status: pb::Status::Success.into(),
             data: prost_types::Any::from_msg(data).ok(),
