@@ -432,6 +432,8 @@ async fn stored_results_follow_the_messages_that_changed() {
     let versions = "SELECT count(*) FROM mail_thread_summaries s JOIN mail_threads t \
                     USING (account_id, thread_key) WHERE s.version = t.version";
     assert_eq!(count(&db, versions).await, 1, "stored at the thread's version");
+    let version = "SELECT version FROM mail_threads WHERE thread_key = 't-cutover'";
+    let before = count(&db, version).await;
     // Reading a message changes nothing a summary reads: the thread's version holds.
     let read: Vec<StoredMessage> =
         cutover_thread(&p, now).into_iter().map(|m| StoredMessage { unread: false, ..m }).collect();
@@ -440,6 +442,9 @@ async fn stored_results_follow_the_messages_that_changed() {
         .unwrap();
     let (_, _, served) = call(&app, get(uri, &token)).await;
     assert_eq!(served["data"]["summary"], "", "still served after the messages were read");
+    let unread = "SELECT unread::bigint FROM mail_threads WHERE thread_key = 't-cutover'";
+    assert_eq!(count(&db, unread).await, 0, "the thread was counted again");
+    assert_eq!(count(&db, version).await, before, "reading changes no version");
     assert_eq!(count(&db, versions).await, 1);
     let mut edited = cutover_thread(&p, now).remove(0);
     edited.body = Some(MessageBody {
