@@ -1,13 +1,12 @@
 //! [`MemoryTx`] as the mail analytics' store: counts computed from the stored messages.
 
 use std::collections::BTreeMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::analytics::{TimeWindow, bucket_start};
 use switchboard_domain::mail::{MailAccountId, MailFolderId, StoredMessage};
-use switchboard_domain::mail_stats::{TopSender, top_senders};
+use switchboard_domain::mail_stats::{TopSender, thread_fingerprint, top_senders};
 use switchboard_ports::{
     HourlyCount, MailAccountStats, MailStatsStore, StoreError, StoredThreadSummary, ThreadVersion,
 };
@@ -85,18 +84,24 @@ impl MailStatsStore for MemoryTx {
         thread_key: &str,
     ) -> Result<Option<(MailAccountId, ThreadVersion)>, StoreError> {
         let mail = &self.state.mail;
-        let mut thread: Vec<&StoredMessage> = mail
-            .messages
-            .values()
-            .filter(|m| m.thread_key == thread_key && mail.owns(owner, m.account_id))
-            .filter(|m| account.is_none_or(|a| a == m.account_id))
-            .collect();
-        let Some(account) = thread.iter().map(|m| (m.received_at, m.account_id)).max() else {
+        let of_thread = |m: &&StoredMessage| {
+            m.thread_key == thread_key
+                && mail.owns(owner, m.account_id)
+                && account.is_none_or(|a| a == m.account_id)
+        };
+        let messages = mail.messages.values().filter(of_thread);
+        let Some((_, account)) = messages.map(|m| (m.received_at, m.account_id)).max() else {
             return Ok(None);
         };
-        thread.retain(|m| m.account_id == account.1);
+        let mut thread: Vec<StoredMessage> = mail
+            .messages
+            .values()
+            .filter(|m| m.account_id == account && m.thread_key == thread_key)
+            .cloned()
+            .collect();
         thread.sort_by_key(|m| (m.received_at, m.id));
-        Ok(Some((account.1, ThreadVersion(content_hash(&thread)))))
+        // The fingerprint of what a summary reads: equal exactly when the summary would be.
+        Ok(Some((account, ThreadVersion(thread_fingerprint(&thread)))))
     }
 
     async fn mail_thread_summary(
@@ -119,17 +124,4 @@ impl MailStatsStore for MemoryTx {
         }
         Ok(())
     }
-}
-
-/// A thread's version here: a hash of what its messages are in what a summary reads (see
-/// [`ThreadVersion`]), computed when asked rather than kept, so it changes exactly when that
-/// content does. `DefaultHasher::new()` hashes alike within and across runs.
-fn content_hash(thread: &[&StoredMessage]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    for m in thread {
-        let from = m.from.as_ref().map(|f| (f.name.as_deref(), f.address.as_str()));
-        let text = m.body.as_ref().and_then(|b| b.text.as_deref());
-        (m.id, m.received_at, &m.subject, &m.snippet, from, text).hash(&mut hasher);
-    }
-    hasher.finish()
 }

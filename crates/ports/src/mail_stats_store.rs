@@ -29,9 +29,10 @@ pub struct MailAccountStats {
 
 /// What a thread's messages are as a summary reads them: a value the store changes whenever
 /// they change in that (a message added, removed or moved to another thread; a receipt time,
-/// sender, subject, snippet or plain body changed), and keeps when only their read state
-/// changes. A summary computed at a thread's current version is still its summary, so it is
-/// served without reading the messages. Opaque: only compared for equality.
+/// sender or text changed), and keeps when only their read state changes; it may also change
+/// for changes a summary does not read. A summary computed at a thread's current version is
+/// still its summary, so it is served without reading the messages. Opaque: only compared for
+/// equality.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ThreadVersion(pub u64);
 
