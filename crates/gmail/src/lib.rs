@@ -5,6 +5,7 @@ mod chunks;
 mod config;
 mod error;
 mod factory;
+mod headers;
 mod metrics;
 mod mime_walk;
 mod oauth;

@@ -11,7 +11,9 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::{DecodePaddingMode, general_purpose};
 use chrono::{DateTime, TimeZone, Utc};
 use google_gmail1::api::{Message, MessagePart};
-use switchboard_domain::mail::{AttachmentMeta, MailAddress, MessageBody, ProviderMessage};
+use switchboard_domain::mail::{AttachmentMeta, MessageBody, ProviderMessage};
+
+use crate::headers::Envelope;
 
 /// base64url with or without padding (Gmail sends both).
 const LENIENT_URL: GeneralPurpose = GeneralPurpose::new(
@@ -55,19 +57,18 @@ pub(crate) fn provider_message(message: &Message, full: bool) -> ProviderMessage
         .and_then(|ms| Utc.timestamp_millis_opt(ms).single())
         .unwrap_or(DateTime::UNIX_EPOCH);
     let body = MessageBody { text: walk.text, html: walk.html.filter(|_| full) };
+    let envelope = Envelope::of(root);
     ProviderMessage {
         id: message.id.clone().unwrap_or_default(),
         thread_id: message.thread_id.clone().unwrap_or_default(),
         unread: labels.iter().any(|l| l == "UNREAD"),
         folder_ids: labels,
-        subject: header(root, "Subject").unwrap_or_default().to_owned(),
-        from: header(root, "From").and_then(|v| addresses(v).into_iter().next()),
-        to: header(root, "To").map(addresses).unwrap_or_default(),
-        cc: header(root, "Cc").map(addresses).unwrap_or_default(),
+        subject: envelope.subject,
+        from: envelope.from,
+        to: envelope.to,
+        cc: envelope.cc,
         received_at,
-        sent_at: header(root, "Date")
-            .and_then(|d| DateTime::parse_from_rfc2822(d.trim()).ok())
-            .map(|d| d.with_timezone(&Utc)),
+        sent_at: envelope.date,
         has_attachments: walk.attachments.iter().any(|a| !a.inline),
         snippet: message.snippet.clone().unwrap_or_default(),
         internet_message_id: header(root, "Message-ID").map(str::to_owned),
@@ -141,63 +142,9 @@ fn charset(content_type: &str) -> Option<String> {
     })
 }
 
-/// An address-list header as Gmail gives it (encoded words already decoded):
-/// `"Doe, Jane" <jane@example.com>, bob@example.com`. Split by hand on commas outside quotes
-/// and angle brackets: the message is parsed already, and a MIME crate would want it raw.
-pub(crate) fn addresses(value: &str) -> Vec<MailAddress> {
-    let mut items = Vec::new();
-    let (mut quoted, mut angle, mut start) = (false, false, 0);
-    for (i, c) in value.char_indices() {
-        match c {
-            '"' => quoted = !quoted,
-            '<' if !quoted => angle = true,
-            '>' if !quoted => angle = false,
-            ',' if !quoted && !angle => {
-                items.push(&value[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    items.push(&value[start..]);
-    items.into_iter().filter_map(address).collect()
-}
-
-fn address(item: &str) -> Option<MailAddress> {
-    let item = item.trim();
-    if item.is_empty() {
-        return None;
-    }
-    match (item.rfind('<'), item.rfind('>')) {
-        (Some(open), Some(close)) if open < close => {
-            let name = item[..open].trim().trim_matches('"').trim();
-            Some(MailAddress {
-                name: (!name.is_empty()).then(|| name.to_owned()),
-                address: item[open + 1..close].trim().to_owned(),
-            })
-        }
-        _ => Some(MailAddress { name: None, address: item.to_owned() }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn address_lists_split_outside_quotes() {
-        let list = addresses(r#""Doe, Jane" <jane@example.com>, bob@example.com,, Ann <a@x.org>"#);
-        let shown: Vec<(Option<&str>, &str)> =
-            list.iter().map(|a| (a.name.as_deref(), a.address.as_str())).collect();
-        assert_eq!(
-            shown,
-            [
-                (Some("Doe, Jane"), "jane@example.com"),
-                (None, "bob@example.com"),
-                (Some("Ann"), "a@x.org")
-            ]
-        );
-    }
 
     #[test]
     fn charsets_are_honoured() {

@@ -13,6 +13,7 @@ use switchboard_ports::mail::{
 
 use crate::api::Api;
 use crate::chunks::AttachmentChunks;
+use crate::headers::Envelope;
 use crate::mime_walk::{self, header};
 use crate::outgoing::{self, ReplyContext};
 use crate::sync::{self, Round};
@@ -128,13 +129,12 @@ impl GmailSource {
     async fn reply_context(&self, id: &str) -> Result<(ReplyContext, Option<String>), MailError> {
         let original = self.get(id, "metadata").await?;
         let part = original.payload.unwrap_or_default();
+        let envelope = Envelope::of(&part);
         let context = ReplyContext {
             message_id: header(&part, "Message-ID").map(str::to_owned),
             references: header(&part, "References").map(str::to_owned),
-            subject: header(&part, "Subject").unwrap_or_default().to_owned(),
-            from: header(&part, "Reply-To")
-                .or_else(|| header(&part, "From"))
-                .and_then(|v| mime_walk::addresses(v).into_iter().next()),
+            subject: envelope.subject,
+            from: envelope.reply_to.or(envelope.from),
         };
         Ok((context, original.thread_id))
     }

@@ -1,7 +1,7 @@
 //! MIME trees as Gmail's `format=full` gives them (Gmail has already undone the transfer
 //! encoding: a quoted-printable part arrives as its plain bytes, base64url-encoded), served
 //! by wiremock: nested multiparts, charsets other than UTF-8, inline images, attachments
-//! fetched by `attachmentId` with and without base64 padding.
+//! fetched by `attachmentId` with and without base64 padding, header values Gmail left encoded.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
@@ -185,7 +185,7 @@ async fn a_single_part_message_and_one_with_only_an_inline_image() {
         "id": "s1", "threadId": "s1", "labelIds": ["SENT"], "internalDate": "1741960800000",
         "payload": {
             "partId": "", "mimeType": "text/plain", "filename": "",
-            "headers": headers(&[("Subject", "=?utf-8?q?not_decoded_by_us?="),
+            "headers": headers(&[("Subject", "=?utf-8?q?R=C3=A9sum=C3=A9_attached?="),
                 ("Content-Type", "text/plain; charset=Shift_JIS")]),
             "body": {"size": 4, "data": b64(b"\x82\xb1\x82\xf1")}
         }
@@ -198,6 +198,8 @@ async fn a_single_part_message_and_one_with_only_an_inline_image() {
     let source = sources.standalone("ya29.token");
     let message = source.message("s1").await.unwrap();
     assert!(!message.unread);
+    // A header value Gmail left encoded is decoded here.
+    assert_eq!(message.subject, "Résumé attached");
     assert_eq!(message.body.and_then(|b| b.text).as_deref(), Some("こん"));
     assert!(message.attachments.is_empty() && !message.has_attachments);
 }

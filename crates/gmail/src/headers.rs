@@ -1,0 +1,158 @@
+//! A message's envelope headers (subject, addresses, date) read with `mail-parser`.
+//!
+//! Gmail's `format=full` and `format=metadata` give each header's value as one string. Gmail
+//! itself decodes RFC 2047 encoded words, but a value can still arrive as the raw message had
+//! it: `=?ISO-8859-1?Q?Caf=E9?=`, an address list with a group (`team: a@x.org, b@x.org;`) or
+//! comments, or a `Date` with an obsolete zone (`EST`) or a trailing comment (`(CEST)`). The
+//! values are written back as a header block and parsed by `mail-parser`, which knows all of
+//! that; decoding an already decoded value leaves it as it is.
+
+use chrono::{DateTime, TimeZone, Utc};
+use google_gmail1::api::MessagePart;
+use mail_parser::{Address, MessageParser};
+use switchboard_domain::mail::MailAddress;
+
+/// The headers read from a part's value strings.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Envelope {
+    /// `Subject`, decoded; empty when there is none.
+    pub subject: String,
+    /// `From`'s first mailbox.
+    pub from: Option<MailAddress>,
+    /// `Reply-To`'s first mailbox.
+    pub reply_to: Option<MailAddress>,
+    /// `To`'s mailboxes, groups flattened.
+    pub to: Vec<MailAddress>,
+    /// `Cc`'s mailboxes, groups flattened.
+    pub cc: Vec<MailAddress>,
+    /// `Date`, when it is a valid date.
+    pub date: Option<DateTime<Utc>>,
+}
+
+/// The headers [`Envelope`] reads; the others are not written into the block.
+const READ: [&str; 6] = ["Subject", "From", "Reply-To", "To", "Cc", "Date"];
+
+impl Envelope {
+    /// The envelope of `part` (a message's root part).
+    pub(crate) fn of(part: &MessagePart) -> Self {
+        let mut block = String::new();
+        for header in part.headers.iter().flatten() {
+            let (Some(name), Some(value)) = (header.name.as_deref(), header.value.as_deref())
+            else {
+                continue;
+            };
+            if !READ.iter().any(|r| r.eq_ignore_ascii_case(name)) {
+                continue;
+            }
+            // One line per header: a line break inside a value (a fold Gmail kept, or one
+            // that is not a fold at all) must not start a header of its own.
+            block.push_str(name);
+            block.push_str(": ");
+            block.extend(value.chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c }));
+            block.push_str("\r\n");
+        }
+        block.push_str("\r\n");
+        let Some(parsed) = MessageParser::new().parse_headers(block.as_bytes()) else {
+            return Self::default();
+        };
+        Self {
+            subject: parsed.subject().map(str::trim).unwrap_or_default().to_owned(),
+            from: parsed.from().and_then(|a| mailboxes(a).into_iter().next()),
+            reply_to: parsed.reply_to().and_then(|a| mailboxes(a).into_iter().next()),
+            to: parsed.to().map(mailboxes).unwrap_or_default(),
+            cc: parsed.cc().map(mailboxes).unwrap_or_default(),
+            date: parsed
+                .date()
+                .filter(|d| d.is_valid())
+                .and_then(|d| Utc.timestamp_opt(d.to_timestamp(), 0).single()),
+        }
+    }
+}
+
+/// The mailboxes of an address header, groups flattened, those without an address skipped.
+fn mailboxes(list: &Address<'_>) -> Vec<MailAddress> {
+    list.iter()
+        .filter_map(|a| {
+            let address = a.address()?.trim();
+            let name = a.name().map(str::trim).filter(|n| !n.is_empty());
+            (!address.is_empty())
+                .then(|| MailAddress { name: name.map(str::to_owned), address: address.to_owned() })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use google_gmail1::api::{MessagePart, MessagePartHeader};
+
+    use super::*;
+
+    fn part(headers: &[(&str, &str)]) -> MessagePart {
+        MessagePart {
+            headers: Some(
+                headers
+                    .iter()
+                    .map(|(n, v)| MessagePartHeader {
+                        name: Some((*n).to_owned()),
+                        value: Some((*v).to_owned()),
+                    })
+                    .collect(),
+            ),
+            ..MessagePart::default()
+        }
+    }
+
+    fn shown(list: &[MailAddress]) -> Vec<(Option<&str>, &str)> {
+        list.iter().map(|a| (a.name.as_deref(), a.address.as_str())).collect()
+    }
+
+    #[test]
+    fn decoded_values_are_read_as_they_are() {
+        let e = Envelope::of(&part(&[
+            ("Subject", "Café – ünïcode ✓"),
+            ("From", "\"Doe, Jane\" <jane@example.com>"),
+            ("To", "bob@example.com,, Ann <a@x.org>"),
+            ("Date", "Tue, 1 Jul 2003 10:52:37 +0200"),
+        ]));
+        assert_eq!(e.subject, "Café – ünïcode ✓");
+        assert_eq!(shown(e.from.as_slice()), [(Some("Doe, Jane"), "jane@example.com")]);
+        assert_eq!(shown(&e.to), [(None, "bob@example.com"), (Some("Ann"), "a@x.org")]);
+        assert_eq!(e.date, Utc.with_ymd_and_hms(2003, 7, 1, 8, 52, 37).single());
+        assert!(e.cc.is_empty() && e.reply_to.is_none());
+    }
+
+    #[test]
+    fn encoded_words_groups_comments_and_obsolete_dates_are_understood() {
+        let e = Envelope::of(&part(&[
+            ("subject", "=?ISO-8859-1?Q?Caf=E9?= =?UTF-8?B?4pyT?= notes"),
+            ("FROM", "=?UTF-8?Q?Jos=C3=A9_P=C3=A9rez?= <jose@example.es> (sales)"),
+            ("Cc", "team: a@x.org, \"B\" <b@x.org>;, c@x.org"),
+            ("Reply-To", "<replies@example.es>"),
+            ("Date", "Tue, 1 Jul 2003 10:52:37 -0500 (EST)"),
+        ]));
+        assert_eq!(e.subject, "Café✓ notes");
+        assert_eq!(e.from.as_ref().map(|a| a.address.as_str()), Some("jose@example.es"));
+        assert!(
+            e.from
+                .as_ref()
+                .and_then(|a| a.name.as_deref())
+                .is_some_and(|n| n.contains("José Pérez"))
+        );
+        assert_eq!(shown(&e.cc), [(None, "a@x.org"), (Some("B"), "b@x.org"), (None, "c@x.org")]);
+        assert_eq!(shown(e.reply_to.as_slice()), [(None, "replies@example.es")]);
+        assert_eq!(e.date, Utc.with_ymd_and_hms(2003, 7, 1, 15, 52, 37).single());
+    }
+
+    #[test]
+    fn a_line_break_in_a_value_starts_no_header_and_nonsense_is_no_date() {
+        let e = Envelope::of(&part(&[
+            ("Subject", "first line\r\nFrom: mallory@evil.test"),
+            ("Date", "yesterday-ish"),
+            ("X-Other", "ignored"),
+        ]));
+        assert!(e.subject.starts_with("first line"));
+        assert_eq!(e.from, None);
+        assert_eq!(e.date, None);
+        assert_eq!(Envelope::of(&MessagePart::default()), Envelope::default());
+    }
+}
