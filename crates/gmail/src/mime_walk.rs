@@ -56,7 +56,9 @@ pub(crate) fn provider_message(message: &Message, full: bool) -> ProviderMessage
         .internal_date
         .and_then(|ms| Utc.timestamp_millis_opt(ms).single())
         .unwrap_or(DateTime::UNIX_EPOCH);
-    let body = MessageBody { text: walk.text, html: walk.html.filter(|_| full) };
+    // A message with HTML alone is searched by the HTML's text, listed or read in full.
+    let body = MessageBody::new(walk.text, walk.html);
+    let body = MessageBody { html: body.html.filter(|_| full), ..body };
     let envelope = Envelope::of(root);
     ProviderMessage {
         id: message.id.clone().unwrap_or_default(),

@@ -246,7 +246,7 @@ impl MailSource for GraphSource {
             }
         }
         let mut message = html.into_domain()?;
-        message.body = Some(body);
+        message.body = Some(MessageBody::new(body.text, body.html));
         message.attachments = attachments.into_iter().map(Into::into).collect();
         Ok(message)
     }

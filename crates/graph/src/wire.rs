@@ -136,11 +136,13 @@ impl Message {
             has_attachments: self.has_attachments.unwrap_or(false),
             snippet: self.body_preview.unwrap_or_default(),
             internet_message_id: self.internet_message_id,
-            // A listing's body is the plain-text one (the HTML one comes with the message).
-            body: self
-                .body
-                .filter(|b| !b.is_html())
-                .map(|b| MessageBody { text: b.content, html: None }),
+            // A listing keeps the plain-text body (the HTML one comes with the message); one
+            // answered in HTML all the same (the preference not honoured) gives its text.
+            body: self.body.map(|b| {
+                let text =
+                    if b.is_html() { MessageBody::new(None, b.content).text } else { b.content };
+                MessageBody { text, html: None }
+            }),
             attachments: Vec::new(),
         })
     }

@@ -203,3 +203,28 @@ async fn a_single_part_message_and_one_with_only_an_inline_image() {
     assert_eq!(message.body.and_then(|b| b.text).as_deref(), Some("こん"));
     assert!(message.attachments.is_empty() && !message.has_attachments);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_with_html_alone_is_listed_with_its_text() {
+    let (server, sources) = mock().await;
+    let html = "<div dir=\"ltr\">Le <a href=\"https://x.test\">rapport</a> est pr&ecirc;t.<br>\
+                <img src=\"cid:logo\"></div>";
+    let only_html = json!({
+        "id": "h1", "threadId": "h1", "labelIds": ["INBOX"], "internalDate": "1741960800000",
+        "payload": {
+            "partId": "", "mimeType": "text/html", "filename": "",
+            "headers": headers(&[("Subject", "Rapport"),
+                ("Content-Type", "text/html; charset=UTF-8")]),
+            "body": {"size": html.len(), "data": b64(html.as_bytes())}
+        }
+    });
+    Mock::given(method("GET"))
+        .and(path("/gmail/v1/users/me/messages/h1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(only_html))
+        .mount(&server)
+        .await;
+    let source = sources.standalone("ya29.token");
+    let body = source.message("h1").await.unwrap().body.unwrap();
+    assert_eq!(body.text.as_deref(), Some("Le rapport est prêt."));
+    assert_eq!(body.html.as_deref(), Some(html));
+}
