@@ -4,7 +4,9 @@
 //! attachments are the bodies (so `multipart/mixed` › `multipart/related` ›
 //! `multipart/alternative` finds them), decoded from each part's `charset` with
 //! `encoding_rs`; parts with a file name or an `attachmentId` are attachments, inline when
-//! they say `Content-Disposition: inline` or carry a `Content-ID` without `attachment`.
+//! they say `Content-Disposition: inline` or carry a `Content-ID` without `attachment`. A
+//! message with an HTML body alone gets the HTML's text as its text
+//! ([`MessageBody::new`]); the subject, addresses and date are the [`Envelope`]'s.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
@@ -77,6 +79,21 @@ pub(crate) fn provider_message(message: &Message, full: bool) -> ProviderMessage
         body: (body.text.is_some() || body.html.is_some()).then_some(body),
         attachments: if full { walk.attachments } else { Vec::new() },
     }
+}
+
+/// The part an attachment id names: its `attachmentId`, or, for a part whose bytes the
+/// message holds itself (no `attachmentId`), its `partId` (the id [`provider_message`] gives
+/// such an attachment).
+pub(crate) fn part<'m>(root: &'m MessagePart, id: &str) -> Option<&'m MessagePart> {
+    let attachment_id = root.body.as_ref().and_then(|b| b.attachment_id.as_deref());
+    let named = match attachment_id {
+        Some(a) => a == id,
+        None => root.part_id.as_deref() == Some(id),
+    };
+    if named && !root.mime_type.as_deref().unwrap_or_default().starts_with("multipart/") {
+        return Some(root);
+    }
+    root.parts.iter().flatten().find_map(|child| part(child, id))
 }
 
 #[derive(Default)]

@@ -219,29 +219,39 @@ impl MailSource for GmailSource {
         attachment_id: &str,
     ) -> Result<AttachmentContent<AttachmentChunks>, MailError> {
         let what = format!("attachment {attachment_id} of message {message_id}");
-        let body: MessagePartBody = self
-            .api
-            .call_or_reread(
-                &what,
-                |hub, seen| {
-                    Box::pin(
-                        hub.users()
-                            .messages_attachments_get(ME, message_id, attachment_id)
-                            .delegate(seen)
-                            .doit(),
+        // The message says the part's type, and holds a small part's bytes itself: Gmail
+        // gives `data` instead of an `attachmentId` when the content fits in the message.
+        let message = self.get(message_id, "full").await?;
+        let part = message.payload.as_ref().and_then(|root| mime_walk::part(root, attachment_id));
+        let content_type = part
+            .and_then(|p| p.mime_type.clone())
+            .filter(|t| !t.is_empty())
+            .map_or_else(|| "application/octet-stream".to_owned(), |t| t.to_ascii_lowercase());
+        let held = part
+            .and_then(|p| p.body.as_ref())
+            .filter(|b| b.attachment_id.is_none())
+            .and_then(|b| b.data.clone());
+        let bytes = match held {
+            Some(bytes) => bytes,
+            None => {
+                let body: MessagePartBody = self
+                    .api
+                    .call_or_reread(
+                        &what,
+                        |hub, seen| {
+                            Box::pin(
+                                hub.users()
+                                    .messages_attachments_get(ME, message_id, attachment_id)
+                                    .delegate(seen)
+                                    .doit(),
+                            )
+                        },
+                        wire::reread,
                     )
-                },
-                wire::reread,
-            )
-            .await?;
-        let bytes = body.data.unwrap_or_default();
-        // attachments.get does not say the type; the message's part does.
-        let content_type = self
-            .fetch(message_id, true)
-            .await
-            .ok()
-            .and_then(|m| m.attachments.into_iter().find(|a| a.id == attachment_id))
-            .map_or_else(|| "application/octet-stream".to_owned(), |a| a.content_type);
+                    .await?;
+                body.data.unwrap_or_default()
+            }
+        };
         Ok(AttachmentContent {
             content_type,
             length: Some(bytes.len() as u64),

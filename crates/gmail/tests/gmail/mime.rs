@@ -228,3 +228,42 @@ async fn a_message_with_html_alone_is_listed_with_its_text() {
     assert_eq!(body.text.as_deref(), Some("Le rapport est prêt."));
     assert_eq!(body.html.as_deref(), Some(html));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_small_attachment_held_in_the_message_is_served_from_it() {
+    let (server, sources) = mock().await;
+    let notes = b"agenda: budget, hiring\r\n";
+    let message = json!({
+        "id": "n1", "threadId": "n1", "labelIds": ["INBOX"], "internalDate": "1741960800000",
+        "payload": {
+            "partId": "", "mimeType": "multipart/mixed", "filename": "",
+            "headers": headers(&[("Subject", "Notes")]),
+            "body": {"size": 0},
+            "parts": [
+                {"partId": "0", "mimeType": "text/plain", "filename": "",
+                 "headers": headers(&[("Content-Type", "text/plain; charset=UTF-8")]),
+                 "body": {"size": 3, "data": b64(b"see")}},
+                {"partId": "1", "mimeType": "Text/Plain", "filename": "notes.txt",
+                 "headers": headers(&[("Content-Disposition", "attachment; filename=notes.txt")]),
+                 "body": {"size": notes.len(), "data": b64(notes)}}
+            ]
+        }
+    });
+    Mock::given(method("GET"))
+        .and(path("/gmail/v1/users/me/messages/n1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(message))
+        .mount(&server)
+        .await;
+    // No attachments.get is mounted: asking it would be wiremock's 404.
+    let source = sources.standalone("ya29.token");
+    let listed = source.message("n1").await.unwrap();
+    let ids: Vec<(&str, &str)> =
+        listed.attachments.iter().map(|a| (a.id.as_str(), a.name.as_str())).collect();
+    assert_eq!(ids, [("1", "notes.txt")]);
+
+    let content = source.attachment("n1", "1").await.unwrap();
+    assert_eq!(content.content_type, "text/plain");
+    assert_eq!(content.length, Some(notes.len() as u64));
+    let bytes: Vec<u8> = content.chunks.map(|c| c.unwrap()).concat().await;
+    assert_eq!(bytes, notes);
+}

@@ -276,11 +276,19 @@ impl<P: Ports> MailService<P> {
             })?;
         Ok(AttachmentDownload {
             name: meta.name,
-            content_type: content.content_type,
+            content_type: download_type(content.content_type, meta.content_type),
             length: content.length,
             chunks: Box::pin(content.chunks.map(|chunk| chunk.map_err(MailServiceError::from))),
         })
     }
+}
+
+/// An attachment's type as downloaded: the provider's for the content, unless it only says
+/// "bytes" (Gmail's attachment ids change between reads, so the part may no longer be found
+/// by the id stored), then the one listed with the message.
+fn download_type(provider: String, listed: String) -> String {
+    let generic = provider.eq_ignore_ascii_case("application/octet-stream");
+    if generic && !listed.is_empty() { listed } else { provider }
 }
 
 /// Checks that `folder`, if given, is one of `account`'s.
@@ -295,5 +303,18 @@ async fn check_folder<T: MailStore>(
         Ok(())
     } else {
         Err(MailServiceError::FolderNotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::download_type;
+
+    #[test]
+    fn a_download_has_the_providers_type_unless_it_only_says_bytes() {
+        let t = |p: &str, l: &str| download_type(p.to_owned(), l.to_owned());
+        assert_eq!(t("image/png", "application/pdf"), "image/png");
+        assert_eq!(t("application/octet-stream", "application/pdf"), "application/pdf");
+        assert_eq!(t("Application/Octet-Stream", ""), "Application/Octet-Stream");
     }
 }
