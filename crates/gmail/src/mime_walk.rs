@@ -54,14 +54,16 @@ pub(crate) fn provider_message(message: &Message, full: bool) -> ProviderMessage
     let labels = message.label_ids.clone().unwrap_or_default();
     let mut walk = Walk::default();
     walk.part(root);
+    let envelope = Envelope::of(root);
+    // Gmail's receipt time; without one, the sender's `Date`.
     let received_at = message
         .internal_date
         .and_then(|ms| Utc.timestamp_millis_opt(ms).single())
+        .or(envelope.date)
         .unwrap_or(DateTime::UNIX_EPOCH);
     // A message with HTML alone is searched by the HTML's text, listed or read in full.
     let body = MessageBody::new(walk.text, walk.html);
     let body = MessageBody { html: body.html.filter(|_| full), ..body };
-    let envelope = Envelope::of(root);
     ProviderMessage {
         id: message.id.clone().unwrap_or_default(),
         thread_id: message.thread_id.clone().unwrap_or_default(),

@@ -205,15 +205,16 @@ async fn a_single_part_message_and_one_with_only_an_inline_image() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_message_with_html_alone_is_listed_with_its_text() {
+async fn a_message_with_html_alone_and_no_internal_date_is_read_from_its_html_and_date() {
     let (server, sources) = mock().await;
     let html = "<div dir=\"ltr\">Le <a href=\"https://x.test\">rapport</a> est pr&ecirc;t.<br>\
                 <img src=\"cid:logo\"></div>";
     let only_html = json!({
-        "id": "h1", "threadId": "h1", "labelIds": ["INBOX"], "internalDate": "1741960800000",
+        "id": "h1", "threadId": "h1", "labelIds": ["INBOX"],
         "payload": {
             "partId": "", "mimeType": "text/html", "filename": "",
             "headers": headers(&[("Subject", "Rapport"),
+                ("Date", "Fri, 14 Mar 2025 15:00:00 +0100"),
                 ("Content-Type", "text/html; charset=UTF-8")]),
             "body": {"size": html.len(), "data": b64(html.as_bytes())}
         }
@@ -224,7 +225,10 @@ async fn a_message_with_html_alone_is_listed_with_its_text() {
         .mount(&server)
         .await;
     let source = sources.standalone("ya29.token");
-    let body = source.message("h1").await.unwrap().body.unwrap();
+    let message = source.message("h1").await.unwrap();
+    // No internalDate: the receipt time is the sender's Date.
+    assert_eq!(message.received_at.timestamp(), 1_741_960_800);
+    let body = message.body.unwrap();
     assert_eq!(body.text.as_deref(), Some("Le rapport est prêt."));
     assert_eq!(body.html.as_deref(), Some(html));
 }
