@@ -1,5 +1,6 @@
 //! The summary of a 200-message thread whose replies quote what came before them, with
-//! signatures (target: 50 ms or less), and the cleaning it starts with.
+//! signatures (target: 50 ms or less), and the cleaning it starts with; the text of an HTML
+//! body (a newsletter laid out in tables, and markup nested past any mail's).
 
 use std::hint::black_box;
 
@@ -7,7 +8,7 @@ use chrono::{DateTime, TimeDelta};
 use criterion::{Criterion, criterion_main};
 use switchboard_domain::analytics::LexRankOptions;
 use switchboard_domain::mail::{
-    MailAccountId, MailAddress, MailMessageId, MessageBody, StoredMessage, fresh_text,
+    MailAccountId, MailAddress, MailMessageId, MessageBody, StoredMessage, fresh_text, html_as_text,
 };
 use switchboard_domain::mail_stats::SummarizedThread;
 
@@ -87,9 +88,43 @@ fn mail_summary(c: &mut Criterion) {
     group.finish();
 }
 
+/// A newsletter as mail tools write one: nested layout tables with inline styles, an image
+/// and a link per story, a footer; about 60 KB.
+fn newsletter() -> String {
+    let story = |i: usize| {
+        format!(
+            "<tr><td style=\"padding:12px 24px;font-family:Arial,sans-serif;color:#333\">\
+             <table width=\"100%\" cellpadding=\"0\" cellspacing=\"0\"><tr>\
+             <td width=\"120\"><img src=\"https://cdn.example.com/s{i}.png\" width=\"120\"></td>\
+             <td style=\"padding-left:16px\"><h2 style=\"margin:0;font-size:18px\">Story {i}: \
+             {}</h2><p style=\"margin:8px 0\">{} &mdash; read the full report &amp; the \
+             numbers.</p><a href=\"https://example.com/s/{i}?utm_source=mail\" \
+             style=\"color:#06c\">Read more&nbsp;&rarr;</a></td></tr></table></td></tr>",
+            TOPICS[i % TOPICS.len()],
+            TOPICS[(i * 3 + 1) % TOPICS.len()],
+        )
+    };
+    let stories: String = (0..80).map(story).collect();
+    format!(
+        "<!DOCTYPE html><html><head><style>body{{margin:0}} .x{{color:red}}</style></head>\
+         <body><table width=\"600\" align=\"center\">{stories}<tr><td><p>You receive this \
+         because you subscribed. <a href=\"https://example.com/u\">Unsubscribe</a></p>\
+         </td></tr></table></body></html>"
+    )
+}
+
+fn html_body(c: &mut Criterion) {
+    let newsletter = newsletter();
+    let deep = format!("{}Deep{}", "<ul><li>".repeat(8_000), "</li></ul>".repeat(8_000));
+    let mut group = c.benchmark_group("html_as_text");
+    group.bench_function("newsletter_60kb", |b| b.iter(|| html_as_text(black_box(&newsletter))));
+    group.bench_function("nested_16000_deep", |b| b.iter(|| html_as_text(black_box(&deep))));
+    group.finish();
+}
+
 // criterion_group! defines a pub fn; a private module keeps it out of the documented surface.
 mod group {
     use criterion::criterion_group;
-    criterion_group!(benches, super::mail_summary);
+    criterion_group!(benches, super::mail_summary, super::html_body);
 }
 criterion_main!(group::benches);

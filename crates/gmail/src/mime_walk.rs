@@ -98,6 +98,36 @@ pub(crate) fn part<'m>(root: &'m MessagePart, id: &str) -> Option<&'m MessagePar
     root.parts.iter().flatten().find_map(|child| part(child, id))
 }
 
+/// A part's `Content-Disposition`, in lower case.
+fn disposition(part: &MessagePart) -> String {
+    header(part, "Content-Disposition").unwrap_or_default().to_ascii_lowercase()
+}
+
+/// Whether a part is an attachment: it has a file name or says it is one.
+fn is_attachment(part: &MessagePart) -> bool {
+    !part.filename.as_deref().unwrap_or_default().is_empty()
+        || disposition(part).starts_with("attachment")
+}
+
+/// Whether the message's body is HTML alone (no plain part), which [`provider_message`] turns
+/// into text: milliseconds for a newsletter, so the caller runs it off the async threads.
+pub(crate) fn html_alone(message: &Message) -> bool {
+    fn bodies(part: &MessagePart, plain: &mut bool, html: &mut bool) {
+        let mime = part.mime_type.as_deref().unwrap_or_default().to_ascii_lowercase();
+        if mime.starts_with("multipart/") {
+            part.parts.iter().flatten().for_each(|child| bodies(child, plain, html));
+        } else if !is_attachment(part) && part.body.as_ref().is_some_and(|b| b.data.is_some()) {
+            *plain |= mime == "text/plain";
+            *html |= mime == "text/html";
+        }
+    }
+    let (mut plain, mut html) = (false, false);
+    if let Some(root) = &message.payload {
+        bodies(root, &mut plain, &mut html);
+    }
+    html && !plain
+}
+
 #[derive(Default)]
 struct Walk {
     text: Option<String>,
@@ -111,14 +141,12 @@ impl Walk {
         let body = part.body.as_ref();
         let filename = part.filename.as_deref().unwrap_or_default();
         let attachment_id = body.and_then(|b| b.attachment_id.as_deref());
-        let disposition =
-            header(part, "Content-Disposition").unwrap_or_default().to_ascii_lowercase();
+        let disposition = disposition(part);
         if mime.starts_with("multipart/") {
             part.parts.iter().flatten().for_each(|child| self.part(child));
             return;
         }
-        let is_attachment = !filename.is_empty() || disposition.starts_with("attachment");
-        if is_attachment {
+        if is_attachment(part) {
             let inline = disposition.starts_with("inline")
                 || (header(part, "Content-ID").is_some() && !disposition.starts_with("attachment"));
             self.attachments.push(AttachmentMeta {
@@ -166,6 +194,36 @@ fn charset(content_type: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn leaf(mime: &str, filename: &str) -> MessagePart {
+        MessagePart {
+            mime_type: Some(mime.to_owned()),
+            filename: Some(filename.to_owned()),
+            body: Some(google_gmail1::api::MessagePartBody {
+                data: Some(b"x".to_vec()),
+                ..Default::default()
+            }),
+            ..MessagePart::default()
+        }
+    }
+
+    fn message(parts: Vec<MessagePart>) -> Message {
+        let root = MessagePart {
+            mime_type: Some("multipart/mixed".to_owned()),
+            parts: Some(parts),
+            ..MessagePart::default()
+        };
+        Message { payload: Some(root), ..Message::default() }
+    }
+
+    #[test]
+    fn html_alone_is_html_with_no_plain_part_beside_it() {
+        assert!(html_alone(&message(vec![leaf("Text/HTML", "")])));
+        assert!(!html_alone(&message(vec![leaf("text/plain", ""), leaf("text/html", "")])));
+        assert!(!html_alone(&message(vec![leaf("text/plain", ""), leaf("text/html", "a.html")])));
+        assert!(html_alone(&message(vec![leaf("text/html", ""), leaf("text/plain", "a.txt")])));
+        assert!(!html_alone(&Message::default()));
+    }
 
     #[test]
     fn charsets_are_honoured() {

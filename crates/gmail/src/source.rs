@@ -123,7 +123,14 @@ impl GmailSource {
 
     /// A message read in full; `full` keeps the HTML body and the attachments.
     pub(crate) async fn fetch(&self, id: &str, full: bool) -> Result<ProviderMessage, MailError> {
-        Ok(mime_walk::provider_message(&self.get(id, "full").await?, full))
+        let message = self.get(id, "full").await?;
+        if !mime_walk::html_alone(&message) {
+            return Ok(mime_walk::provider_message(&message, full));
+        }
+        // The HTML's text is read on the blocking pool, not on the threads serving requests.
+        tokio::task::spawn_blocking(move || mime_walk::provider_message(&message, full))
+            .await
+            .map_err(|e| MailError::InvalidResponse(format!("message {id} could not be read: {e}")))
     }
 
     async fn reply_context(&self, id: &str) -> Result<(ReplyContext, Option<String>), MailError> {
