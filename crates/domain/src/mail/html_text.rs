@@ -160,6 +160,11 @@ fn flattened(html: &str) -> String {
             rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
             continue;
         }
+        // A `<` that starts no tag or declaration (`a <3 b`) is text, as a browser shows it.
+        if !rest.starts_with(|c: char| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?')) {
+            out.push_str("&lt;");
+            continue;
+        }
         let Some(close) = rest.find('>') else {
             rest = "";
             break;
@@ -239,6 +244,7 @@ mod tests {
              <li>last",
         );
         assert_eq!(flat, "<br>Hi &amp; bye<br><br>last");
+        assert_eq!(flattened("a <3 b > c<!DOCTYPE html><?xml?>"), "a &lt;3 b > c");
         let deep = format!("{}Deep &amp; done{}", "<ul><li>".repeat(8_000), "</li></ul>");
         assert!(deepest(&deep) > DEEPEST);
         assert_eq!(html_as_text(&deep), "Deep & done");
