@@ -211,7 +211,14 @@ impl MailSource for GraphSource {
                 self.graph.follow("a delta link", &prefer, &link).await?
             }
         };
-        Self::change_page(page)
+        // Bodies answered in HTML (a server ignoring the text preference) are turned into text
+        // on the blocking pool, not on the threads serving requests.
+        if !page.value.iter().any(|m| m.body.as_ref().is_some_and(wire::ItemBody::is_html)) {
+            return Self::change_page(page);
+        }
+        tokio::task::spawn_blocking(move || Self::change_page(page)).await.map_err(|e| {
+            MailError::InvalidResponse(format!("a delta page could not be read: {e}"))
+        })?
     }
 
     async fn message(&self, id: &str) -> Result<ProviderMessage, MailError> {
@@ -246,7 +253,14 @@ impl MailSource for GraphSource {
             }
         }
         let mut message = html.into_domain()?;
-        message.body = Some(MessageBody::new(body.text, body.html));
+        message.body = Some(if body.text.is_some() {
+            body
+        } else {
+            // HTML alone: its text is read on the blocking pool.
+            tokio::task::spawn_blocking(move || MessageBody::new(body.text, body.html))
+                .await
+                .map_err(|e| MailError::InvalidResponse(format!("{what} could not be read: {e}")))?
+        });
         message.attachments = attachments.into_iter().map(Into::into).collect();
         Ok(message)
     }
