@@ -194,8 +194,10 @@ impl QueryFragment<Pg> for FoundPosts {
 }
 
 /// The reply counts, latest reply times and latest replies of a page's thread roots, in one
-/// statement: for each root, the count and the newest `replies` read from the
-/// `chat_posts_live_replies` index. A root without live replies gives no row.
+/// statement: for each root, one walk of the `chat_posts_live_replies` index gives its newest
+/// `replies` with the count and latest time of all of them (window aggregates, computed
+/// before the limit: a second walk per root for the count cost a third of the statement). A
+/// root without live replies gives no row.
 #[derive(Debug, Clone)]
 pub(super) struct ThreadActivity {
     pub(super) channel: uuid::Uuid,
@@ -239,7 +241,7 @@ impl Query for ThreadActivity {
 impl QueryFragment<Pg> for ThreadActivity {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.push_sql(
-            "SELECT root.id, counted.replies, counted.latest, r.external_id, r.author_id, \
+            "SELECT root.id, r.replies, r.latest, r.external_id, r.author_id, \
                     r.author_name, left(r.text, ",
         );
         out.push_bind_param::<Integer, _>(&self.chars)?;
@@ -247,15 +249,10 @@ impl QueryFragment<Pg> for ThreadActivity {
         out.push_bind_param::<Array<Text>, _>(&self.roots)?;
         out.push_sql(
             ") AS root(id) \
-             CROSS JOIN LATERAL (SELECT count(*) AS replies, max(c.posted_at) AS latest \
-                                   FROM chat_posts c \
-                                  WHERE c.channel_id = ",
-        );
-        out.push_bind_param::<Uuid, _>(&self.channel)?;
-        out.push_sql(
-            " AND c.thread_root = root.id AND NOT c.deleted) AS counted \
              CROSS JOIN LATERAL (SELECT c.external_id, c.author_id, c.author_name, c.text, \
-                                        c.posted_at, c.edited_at \
+                                        c.posted_at, c.edited_at, \
+                                        count(*) OVER () AS replies, \
+                                        max(c.posted_at) OVER () AS latest \
                                    FROM chat_posts c \
                                   WHERE c.channel_id = ",
         );
