@@ -9,7 +9,7 @@ use switchboard_ports::StoreError;
 use super::rows::SourceRow;
 use crate::PgTx;
 use crate::error::store_error;
-use crate::schema::{chat_sources, sealed_secrets};
+use crate::schema::{chat_channels, chat_post_versions, chat_sources, sealed_secrets};
 
 fn sources(rows: Vec<SourceRow>) -> Result<Vec<Source>, StoreError> {
     rows.into_iter().map(Source::try_from).collect()
@@ -79,6 +79,24 @@ pub(super) async fn update(tx: &mut PgTx, source: &Source) -> Result<(), StoreEr
 }
 
 pub(super) async fn delete(tx: &mut PgTx, id: SourceId) -> Result<(), StoreError> {
+    // Each of its channels' turn to write posts first (as a sync writing them takes it, see
+    // `posts.rs`), in channel order: a sync writing one finishes before its posts go, and
+    // none starts meanwhile. The cascade alone would lock the posts in no particular order
+    // against a sync inserting them, and one of the two would die of a deadlock.
+    chat_post_versions::table
+        .filter(
+            chat_post_versions::channel_id.eq_any(
+                chat_channels::table
+                    .filter(chat_channels::source_id.eq(id.as_uuid()))
+                    .select(chat_channels::id),
+            ),
+        )
+        .order(chat_post_versions::channel_id)
+        .select(chat_post_versions::channel_id)
+        .for_update()
+        .load::<uuid::Uuid>(tx.conn())
+        .await
+        .map_err(store_error)?;
     // Channels and posts go with the source (ON DELETE CASCADE); then its token.
     let secret: Option<uuid::Uuid> = diesel::delete(chat_sources::table.find(id.as_uuid()))
         .returning(chat_sources::token_secret_id)
