@@ -1,8 +1,8 @@
 //! A message's envelope headers (subject, addresses, date) read with `mail-parser`.
 //!
-//! Gmail's `format=full` and `format=metadata` give each header's value as one string. Gmail
-//! itself decodes RFC 2047 encoded words, but a value can still arrive as the raw message had
-//! it: `=?ISO-8859-1?Q?Caf=E9?=`, an address list with a group (`team: a@x.org, b@x.org;`) or
+//! Gmail's `format=full` and `format=metadata` give each header's value as one string, mostly
+//! decoded already; a value can still arrive as the raw message had it (a server, or a sample
+//! turned into Gmail's shape, that does not decode): `=?ISO-8859-1?Q?Caf=E9?=`, an address list with a group (`team: a@x.org, b@x.org;`) or
 //! comments, or a `Date` with an obsolete zone (`EST`) or a trailing comment (`(CEST)`). The
 //! values are written back as a header block and parsed by `mail-parser`, which knows all of
 //! that; decoding an already decoded value leaves it as it is.
