@@ -187,6 +187,33 @@ pub async fn a_backfill_walks_every_live_post_exactly_once<H: ChatSourceHarness>
     assert!(seen > 0 && seen <= sandbox.post_count(H::PROVIDER));
 }
 
+/// Posts created in one millisecond (a bulk import, a burst of integration posts) are each
+/// listed once, however the pages fall across them: a page boundary inside them, and whole
+/// pages of them.
+pub async fn posts_of_one_millisecond_are_each_listed_once<H: ChatSourceHarness>() {
+    let sandbox = start::<H>();
+    let source = source::<H>(&sandbox, H::TOKEN);
+    let channel = source.channels().await.unwrap()[0].id.clone();
+    let texts: Vec<String> = (0..150).map(|i| format!("imported {i}")).collect();
+    let burst: Vec<NewPost<'_>> = texts
+        .iter()
+        .map(|text| NewPost { channel_id: &channel, text, user_id: None, root_id: None })
+        .collect();
+    let imported = sandbox.post_together(H::PROVIDER, &burst).unwrap();
+    // Newer posts, so the first page ends inside the burst.
+    for i in 0..30 {
+        let text = format!("after {i}");
+        let post = NewPost { channel_id: &channel, text: &text, user_id: None, root_id: None };
+        sandbox.post(H::PROVIDER, post).unwrap();
+    }
+    let posts = by_id(walk(&source, &channel, FULL).await);
+    let missing: Vec<&str> =
+        imported.iter().map(|p| p.id.as_str()).filter(|id| !posts.contains_key(*id)).collect();
+    assert!(missing.is_empty(), "{} of the burst not listed", missing.len());
+    let live = sandbox.channels(H::PROVIDER).into_iter().find(|c| c.id == channel);
+    assert_eq!(posts.values().filter(|p| !p.deleted).count(), live.unwrap().live_posts);
+}
+
 /// A backfill from a time lists only posts at or after it: every thread started since, and
 /// (where the provider lists them) the late replies to older threads.
 pub async fn a_backfill_from_a_time_starts_there<H: ChatSourceHarness>() {
@@ -448,6 +475,7 @@ macro_rules! chat_source_contract {
             channels_are_the_live_ones_the_user_belongs_to,
             a_backfill_walks_every_live_post_exactly_once,
             a_backfill_from_a_time_starts_there,
+            posts_of_one_millisecond_are_each_listed_once,
             changes_are_exactly_what_was_posted_edited_and_deleted_since,
             a_429_is_retried_after_retry_after,
             too_many_429s_give_rate_limited,

@@ -54,30 +54,52 @@ impl MattermostSource {
     }
 
     /// A page of the channel's live posts, newest first, down to `oldest`: the first page, or
-    /// the one before the post `page` names (the previous page's oldest post). Paging by
-    /// post rather than by page number keeps the pages in place while posts are added or
-    /// deleted, and a cursor saved for later still means the same place.
+    /// the one a [`Resume`] cursor names. Paging by post rather than by page number keeps the
+    /// pages in place while posts are added or deleted, and a cursor saved for later still
+    /// means the same place.
+    ///
+    /// Mattermost selects the posts created strictly before the `before` post's `create_at`,
+    /// in milliseconds: posts sharing that millisecond (a bulk import, a burst of integration
+    /// posts) that the page did not hold would never be listed. So a full page hands on only
+    /// its posts newer than its oldest millisecond, and the next page starts before the
+    /// oldest of those, listing that millisecond whole. A page all of one millisecond cannot
+    /// do that: the next goes on from the same post by page number.
     async fn backfill(
         &self,
         channel_id: &str,
         oldest: Option<DateTime<Utc>>,
         page: Option<&PageCursor>,
     ) -> Result<PostPage, ChatError> {
-        let per_page = self.page_size.to_string();
+        let resume = page.map(Resume::parse).unwrap_or_default();
+        let (per_page, number) = (self.page_size.to_string(), resume.page.to_string());
         let mut query = vec![("per_page", per_page.as_str())];
-        if let Some(before) = page {
+        if let Some(before) = &resume.before {
             query.push(("before", before.as_str()));
+        }
+        if resume.page > 0 {
+            query.push(("page", number.as_str()));
         }
         let list: PostList =
             self.client.get(&format!("channels/{channel_id}/posts"), &query).await?;
         let listed = list.order.len();
-        let last = list.order.last().cloned();
-        let posts: Vec<ChatPost> =
-            ordered(list).filter(|p| oldest.is_none_or(|oldest| p.posted_at >= oldest)).collect();
+        let mut posts: Vec<ChatPost> = ordered(list).collect();
+        let read = posts.len();
+        posts.retain(|p| oldest.is_none_or(|oldest| p.posted_at >= oldest));
         // A short page is the last; a page that reached past `oldest` ends the backfill.
-        let more = listed >= self.page_size && posts.len() == listed;
-        let next = last.filter(|_| more).map(PageCursor::new);
-        Ok(PostPage { posts, next, truncated: false, threads: Vec::new() })
+        if listed < self.page_size || posts.len() < read {
+            return Ok(PostPage { posts, next: None, truncated: false, threads: Vec::new() });
+        }
+        let last = posts.last().map(|p| p.posted_at);
+        let newer = posts.iter().rposition(|p| Some(p.posted_at) > last);
+        let next = match newer {
+            Some(at) => {
+                let next = Resume { before: Some(posts[at].id.clone()), page: 0 };
+                posts.truncate(at + 1);
+                next
+            }
+            None => Resume { page: resume.page + 1, ..resume },
+        };
+        Ok(PostPage { posts, next: Some(next.cursor()), truncated: false, threads: Vec::new() })
     }
 
     /// Everything created, edited or deleted after `since`, in one answer.
@@ -141,8 +163,8 @@ impl ChatSource for MattermostSource {
         Ok(channels)
     }
 
-    /// A backfill pages with `before`/`per_page` (the cursor is the id of the previous page's
-    /// oldest post), newest first, and stops at `oldest`. A change scan is one `since` query: Mattermost returns every post
+    /// A backfill pages with `before`/`per_page` (the cursor names the post the next page
+    /// starts before), newest first, and stops at `oldest`. A change scan is one `since` query: Mattermost returns every post
     /// updated since, deletions included (`delete_at`); roots whose only change is a new reply
     /// are left out. Mattermost caps that answer at 1000 posts: a page that long is marked
     /// [`PostPage::truncated`]. A listing is a backfill: Mattermost lists replies with their
@@ -168,6 +190,33 @@ impl ChatSource for MattermostSource {
             users.extend(found.into_iter().map(user));
         }
         Ok(users)
+    }
+}
+
+/// Where a backfill goes on: the page `page` (counted from 0) of the posts created before the
+/// post `before` (of the newest posts when `None`). Its cursor is the post id, followed by
+/// `+` and the page number when that is not 0.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Resume {
+    before: Option<String>,
+    page: u32,
+}
+
+impl Resume {
+    fn parse(cursor: &PageCursor) -> Self {
+        let (before, page) = match cursor.as_str().split_once('+') {
+            Some((before, page)) => (before, page.parse().unwrap_or(0)),
+            None => (cursor.as_str(), 0),
+        };
+        Self { before: Some(before.to_owned()).filter(|b| !b.is_empty()), page }
+    }
+
+    fn cursor(&self) -> PageCursor {
+        let before = self.before.as_deref().unwrap_or_default();
+        match self.page {
+            0 => PageCursor::new(before),
+            page => PageCursor::new(format!("{before}+{page}")),
+        }
     }
 }
 

@@ -333,9 +333,43 @@ impl Sandbox {
     ) -> Result<PostRef, SandboxError> {
         let mut state = self.store.write();
         let at = state.tick();
+        self.append(&mut state, provider, post, from, at)
+    }
+
+    /// Adds `posts` (at most 1,000) in one millisecond, a microsecond apart, as a bulk import
+    /// or a burst of integration posts does: Mattermost keeps milliseconds, so there they all
+    /// have the same `create_at`; Slack keeps microseconds, so their `ts` stay distinct.
+    ///
+    /// # Errors
+    /// Unknown channel, author or thread root (the posts before it are kept).
+    pub fn post_together(
+        &self,
+        provider: Provider,
+        posts: &[NewPost<'_>],
+    ) -> Result<Vec<PostRef>, SandboxError> {
+        let mut state = self.store.write();
+        // The millisecond after the last tick; the clock then stands at its end.
+        let at = state.tick();
+        let start = at - at.rem_euclid(1000);
+        posts
+            .iter()
+            .take(1000)
+            .zip(start..)
+            .map(|(post, at)| self.append(&mut state, provider, *post, PostAs::Person, at))
+            .collect()
+    }
+
+    fn append(
+        &self,
+        state: &mut State,
+        provider: Provider,
+        post: NewPost<'_>,
+        from: PostAs<'_>,
+        at: i64,
+    ) -> Result<PostRef, SandboxError> {
         let id = match provider {
             Provider::Slack => slack_ts(at),
-            Provider::Mattermost => mattermost_id(&state, at),
+            Provider::Mattermost => mattermost_id(state, at),
         };
         let ws = state.workspace_mut(provider);
         let user = match post.user_id {
@@ -363,7 +397,7 @@ impl Sandbox {
             PostAs::Webhook { name } => Origin::Webhook { name: name.map(str::to_owned) },
             PostAs::Notice(notice) => Origin::System(notice),
         };
-        self.slack_event(&state, provider, post.channel_id, &id, Change::Posted, at);
+        self.slack_event(state, provider, post.channel_id, &id, Change::Posted, at);
         Ok(PostRef { id, at: micros(at) })
     }
 

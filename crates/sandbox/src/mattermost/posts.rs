@@ -5,8 +5,10 @@
 //!   first; `posts` also holds the roots of the page's replies, as the server adds them;
 //!   `next_post_id` is the post just newer than the page, `prev_post_id` the one just older.
 //! - `before`/`after` (post ids): the same pages, counted from that post, which may have been
-//!   deleted since (the server compares creation times: a client paging with the oldest id of
-//!   its last page goes on after that post is deleted).
+//!   deleted since. The server compares creation times, strictly
+//!   (`CreateAt < (SELECT CreateAt FROM Posts WHERE Id = ?)` in its post store): a client
+//!   paging with the oldest id of its last page goes on after that post is deleted, and never
+//!   sees the posts created in that post's millisecond that its last page did not hold.
 //! - `since` (ms): every post whose `update_at` is later (created, edited or deleted since),
 //!   with the roots of changed replies, newest created first, at most 1000; deleted posts come
 //!   with `delete_at > 0` and an empty message. `since` wins over the paging parameters.
@@ -82,17 +84,20 @@ fn paged(
     // Live posts, newest first.
     let live: Vec<usize> =
         (0..channel.posts.len()).rev().filter(|&i| channel.posts[i].is_live()).collect();
-    // The anchor's index among all posts (deleted ones too): live posts are newer or older.
-    let anchor = |id: &str| channel.by_id.get(id).copied();
+    // The anchor's `create_at` (deleted posts keep theirs): the server selects the posts
+    // created strictly before or after it, so posts of the anchor's millisecond are in
+    // neither page.
+    let create_at = |i: usize| channel.posts[i].created_us.div_euclid(1000);
+    let anchor = |id: &str| channel.by_id.get(id).map(|&i| create_at(i));
     let window: &[usize] = match (before, after) {
         (Some(id), _) => match anchor(&id) {
-            Some(anchor) => &live[live.partition_point(|&i| i >= anchor)..],
+            Some(anchor) => &live[live.partition_point(|&i| create_at(i) >= anchor)..],
             None => &[],
         },
         (None, Some(id)) => match anchor(&id) {
             // The posts just newer than the anchor: count back from it.
             Some(anchor) => {
-                let at = live.partition_point(|&i| i > anchor);
+                let at = live.partition_point(|&i| create_at(i) > anchor);
                 let end = at.saturating_sub(page.saturating_mul(per_page));
                 let start = end.saturating_sub(per_page);
                 let order = &live[start..end];
