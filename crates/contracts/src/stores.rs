@@ -249,6 +249,7 @@ macro_rules! store_contract {
             mail::searches_are_exact_over_many_messages,
             mail::the_from_filter_ignores_case,
             mail::messages_are_found_by_provider_id_within_their_account,
+            mail::provider_ids_since_a_time_are_the_accounts_in_a_folder,
             mail::messages_are_found_by_id_within_their_account,
             mail::attachments_round_trip_and_survive_a_listing_without_them,
             mail_accounts::deleting_an_account_removes_its_folders_messages_and_tokens,

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::mail::{
     MailAccount, MailAccountId, MailFolder, MailFolderId, MailMessageId, MessageBody, MessagePage,
@@ -220,6 +221,20 @@ impl MailStore for MemoryTx {
         Ok(messages
             .filter(|m| m.account_id == account && wanted.contains(m.provider_id.as_str()))
             .cloned()
+            .collect())
+    }
+
+    async fn mail_provider_ids_since(
+        &mut self,
+        account: MailAccountId,
+        folder: Option<MailFolderId>,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        let messages = self.state.mail.messages.values();
+        Ok(messages
+            .filter(|m| m.account_id == account && m.received_at >= since)
+            .filter(|m| folder.is_none_or(|f| m.folder_ids.contains(&f)))
+            .map(|m| m.provider_id.clone())
             .collect())
     }
 

@@ -121,6 +121,19 @@ pub trait MailStore: Send {
         provider_ids: &[String],
     ) -> impl Future<Output = Result<Vec<StoredMessage>, StoreError>> + Send;
 
+    /// The provider ids of `account`'s stored messages received at or after `since`, only
+    /// those in `folder` when given: what a sync reading the window again compares with
+    /// what the provider listed, to find the messages deleted while it could not follow.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn mail_provider_ids_since(
+        &mut self,
+        account: MailAccountId,
+        folder: Option<MailFolderId>,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+
     /// An account by id alone, for background jobs (never to answer a user: use
     /// [`MailStore::mail_account`]).
     ///

@@ -14,6 +14,7 @@ mod threads;
 use std::collections::HashMap;
 use std::hash::Hash;
 
+use chrono::{DateTime, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::mail::{
     MailAccount, MailAccountId, MailFolder, MailFolderId, MailMessageId, MessagePage, MessageQuery,
@@ -95,6 +96,15 @@ impl MailStore for PgTx {
         provider_ids: &[String],
     ) -> Result<Vec<StoredMessage>, StoreError> {
         messages::by_provider_ids(self, account, provider_ids).await
+    }
+
+    async fn mail_provider_ids_since(
+        &mut self,
+        account: MailAccountId,
+        folder: Option<MailFolderId>,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        messages::provider_ids_since(self, account, folder, since).await
     }
 
     async fn mail_account_by_id(

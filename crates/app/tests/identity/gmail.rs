@@ -248,7 +248,11 @@ async fn a_gmail_mailbox_is_linked_synced_listed_searched_read_kept_up_to_date_a
     assert_eq!(count(&w.db, &events("deleted")).await, 1);
 
     // Gmail forgot the history since the stored historyId (a 404): the sync reads the window
-    // again and still finds what arrived meanwhile.
+    // again, still finds what arrived meanwhile, and removes what was deleted meanwhile
+    // (which no history reports any more).
+    let forgotten = remote.iter().filter(listed).find(|m| m.id != read_elsewhere && m.id != doomed);
+    let forgotten = forgotten.unwrap().id.clone();
+    w.sandbox.delete_gmail(&w.mailbox, &forgotten).unwrap();
     w.sandbox
         .add_gmail(NewGmail {
             mailbox: w.mailbox.clone(),
@@ -263,6 +267,9 @@ async fn a_gmail_mailbox_is_linked_synced_listed_searched_read_kept_up_to_date_a
     sync(&w, &app, &ada, &id).await;
     let uri = format!("/api/mail/messages?account_id={id}&q=kilimanjaro");
     assert_eq!(messages(&get(&app, &ada, &uri).await).len(), 1);
+    let gone = format!("SELECT count(*) FROM mail_messages WHERE provider_id = '{forgotten}'");
+    assert_eq!(count(&w.db, &gone).await, 0, "deleted while the history was forgotten");
+    assert_eq!(count(&w.db, &events("deleted")).await, 2);
     assert_eq!(get(&app, &ada, &format!("/api/mail/accounts/{id}")).await["status"], "active");
 
     // An expired access token is refreshed (Google keeps the refresh token) and sync goes on.

@@ -424,6 +424,41 @@ pub async fn messages_are_found_by_provider_id_within_their_account<H: StoreHarn
     assert!(none.is_empty());
 }
 
+/// The provider ids received since a time are the account's alone, those of one folder when
+/// it is named.
+pub async fn provider_ids_since_a_time_are_the_accounts_in_a_folder<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let bob = linked(store, "bob@example.org").await;
+    let acc = ada.account.id;
+    upsert(
+        store,
+        vec![
+            message(acc, "old", 1, &[ada.inbox]),
+            message(acc, "in", 10, &[ada.inbox]),
+            message(acc, "both", 11, &[ada.inbox, ada.work]),
+            message(acc, "work", 12, &[ada.work]),
+            message(acc, "none", 13, &[]),
+        ],
+    )
+    .await;
+    upsert(store, vec![message(bob.account.id, "bob", 20, &[bob.inbox])]).await;
+    let since = |folder: Option<MailFolderId>| async move {
+        let mut ids = store
+            .uow()
+            .read(move |tx| {
+                Box::pin(async move { tx.mail_provider_ids_since(acc, folder, at(10)).await })
+            })
+            .await
+            .unwrap();
+        ids.sort_unstable();
+        ids
+    };
+    assert_eq!(since(None).await, ["both", "in", "none", "work"]);
+    assert_eq!(since(Some(ada.inbox)).await, ["both", "in"]);
+    assert_eq!(since(Some(ada.work)).await, ["both", "work"]);
+    assert!(since(Some(bob.inbox)).await.is_empty(), "Bob's folder is not Ada's account's");
+}
+
 /// Attachments' metadata round-trips; a later listing that says the message has attachments
 /// without describing them keeps those stored, and one that says it has none clears them.
 pub async fn attachments_round_trip_and_survive_a_listing_without_them<H: StoreHarness>(store: &H) {

@@ -352,6 +352,33 @@ pub(super) async fn by_provider_ids(
     with_folders(tx, rows).await
 }
 
+/// The provider ids of `account`'s messages received at or after `since`, those linked to
+/// `folder` when given (the `(account_id, received_at, id)` index, then the folder links by
+/// their primary key).
+pub(super) async fn provider_ids_since(
+    tx: &mut PgTx,
+    account: MailAccountId,
+    folder: Option<MailFolderId>,
+    since: DateTime<Utc>,
+) -> Result<Vec<String>, StoreError> {
+    let recent = mail_messages::table
+        .filter(mail_messages::account_id.eq(account.as_uuid()))
+        .filter(mail_messages::received_at.ge(since))
+        .select(mail_messages::provider_id)
+        .into_boxed();
+    let query = match folder {
+        Some(folder) => recent.filter(
+            mail_messages::id.eq_any(
+                mail_message_folders::table
+                    .filter(mail_message_folders::folder_id.eq(folder.as_uuid()))
+                    .select(mail_message_folders::message_id),
+            ),
+        ),
+        None => recent,
+    };
+    query.load(tx.conn()).await.map_err(store_error)
+}
+
 pub(super) async fn count(tx: &mut PgTx, account: MailAccountId) -> Result<u64, StoreError> {
     let count: i64 = mail_messages::table
         .filter(mail_messages::account_id.eq(account.as_uuid()))

@@ -6,7 +6,9 @@
 //! usable before the backfill ends); after that it reads what changed since its cursor, which
 //! is stored only once its round is complete (with the round's last page), so a round cut
 //! short starts again from where the folder last finished. A cursor the provider forgot
-//! (`CursorExpired`) is dropped and the folder read from its window again. Pages are written
+//! (`CursorExpired`) is dropped and the folder read from its window again. A round that read
+//! the window removes, with its other removals, the stored messages of the window it did not
+//! list: deleted while no cursor followed the folder, no provider reports them. Pages are written
 //! as they come (see `sync_page`), so a re-run changes and records nothing.
 //!
 //! Removals wait for every folder's round: with one cursor per folder, a message moved from A
@@ -16,7 +18,7 @@
 //! removals is stored with them, in the same transaction, so a sync cut short before it reads
 //! them again.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -249,6 +251,10 @@ impl<P: Ports> MailService<P> {
         let mut restarted = false;
         let mut counts = Counts::default();
         let mut removed = Vec::new();
+        let by_folder = scope.is_some().then_some(folder);
+        // A round reading the window notes what it listed, to find what it no longer lists.
+        let mut listed: Option<HashSet<String>> =
+            matches!(next, Next::Window(_)).then(HashSet::new);
         let mut fetched = self.changes(mailbox, &scope, &next).await;
         loop {
             let page = match fetched {
@@ -258,17 +264,26 @@ impl<P: Ports> MailService<P> {
                     restarted = true;
                     self.forget_cursor(folder).await?;
                     next = Next::Window(since);
+                    listed = Some(HashSet::new());
                     fetched = self.changes(mailbox, &scope, &next).await;
                     continue;
                 }
                 page => page?,
             };
-            let by_folder = scope.is_some().then_some(folder);
+            if let Some(listed) = &mut listed {
+                listed.extend(page.upserted.iter().map(|m| m.id.clone()));
+            }
             removed.extend(page.removed.into_iter().map(|id| (by_folder, id)));
             let (done, following) = match page.next {
                 SyncStep::More(token) => (None, Some(Next::Page(token))),
                 SyncStep::Done(cursor) => (Some((folder, cursor.0)), None),
             };
+            if done.is_some()
+                && let Some(listed) = listed.take()
+            {
+                let gone = self.unlisted(mailbox, by_folder, since, &listed).await?;
+                removed.extend(gone.into_iter().map(|id| (by_folder, id)));
+            }
             // A round without removals is complete with its last page; one with removals
             // completes at the end of the sync (see the module).
             let (cursors, deferred) = match done {
@@ -317,6 +332,33 @@ impl<P: Ports> MailService<P> {
             async move { source.changes(scope.as_deref(), asked.from()).await }
         })
         .await
+    }
+
+    /// The stored messages of a window the provider has just listed in full that it did not
+    /// list: deleted while the folder was not followed (its change cursor forgotten by the
+    /// provider, or a round cut short). Only those received a day or more into the window
+    /// count, so a message on the window's edge is never removed for the provider's and our
+    /// clocks placing it on different sides.
+    async fn unlisted(
+        &self,
+        mailbox: &Mailbox<SourceOf<P>>,
+        folder: Option<MailFolderId>,
+        since: DateTime<Utc>,
+        listed: &HashSet<String>,
+    ) -> Result<Vec<String>, MailServiceError> {
+        let account = mailbox.account.id;
+        let inside = since.checked_add_signed(chrono::Duration::days(1)).unwrap_or(since);
+        let stored = self
+            .uow
+            .read(move |tx| {
+                Box::pin(async move {
+                    Ok::<_, MailServiceError>(
+                        tx.mail_provider_ids_since(account, folder, inside).await?,
+                    )
+                })
+            })
+            .await?;
+        Ok(stored.into_iter().filter(|id| !listed.contains(id)).collect())
     }
 
     async fn forget_cursor(&self, folder: MailFolderId) -> Result<(), MailServiceError> {

@@ -120,22 +120,42 @@ async fn changes_at_the_provider_come_in_by_delta_with_their_events() {
     assert_eq!((again.created, again.changed, again.deleted), (0, 0, 0));
 }
 
+/// The folders read their window again: what arrived meanwhile is added, what was deleted
+/// meanwhile (which no delta reports any more) removed, and a message moved meanwhile keeps
+/// its id in its new folder.
 #[tokio::test]
 async fn a_forgotten_delta_token_starts_the_folders_again_without_duplicates() {
     let world = start();
     let ada = world.user("ada@example.org").await;
     let account = world.link(&ada, &world.demo).await;
     let first = world.mail.sync(account.id).await.unwrap();
+    let before = world.state().await;
     assert!(world.sandbox.expire_delta_tokens() > 0);
     world
         .sandbox
         .add_mail(NewMail { subject: "After the reset".into(), ..NewMail::default() })
         .unwrap();
+    let inbox = world.sandbox.mail_messages(&world.demo, Some("inbox")).unwrap();
+    let (deleted, moved) = (&inbox[1], &inbox[2]);
+    let stored_id = |pid: &str| {
+        before.mail.messages.values().find(|m| m.provider_id == pid).map(|m| m.id).unwrap()
+    };
+    let (deleted_id, moved_id) = (stored_id(&deleted.id), stored_id(&moved.id));
+    world.sandbox.delete_mail(&world.demo, &deleted.id).unwrap();
+    let archive = world.sandbox.move_mail(&world.demo, &moved.id, "archive").unwrap();
     let outcome = world.mail.sync(account.id).await.unwrap();
-    assert_eq!((outcome.created, outcome.changed, outcome.deleted), (1, 0, 0), "{outcome:?}");
+    assert_eq!((outcome.created, outcome.changed, outcome.deleted), (1, 1, 1), "{outcome:?}");
     let state = world.state().await;
     let stored = state.mail.messages.values().filter(|m| m.account_id == account.id).count();
-    assert_eq!(stored as u64, first.created + 1);
+    assert_eq!(stored as u64, first.created);
+    assert!(!state.mail.messages.contains_key(&deleted_id));
+    let archive_folder = state
+        .mail
+        .folders
+        .values()
+        .find(|f| f.account_id == account.id && f.provider_id == archive.folder_id)
+        .unwrap();
+    assert_eq!(state.mail.messages[&moved_id].folder_ids, vec![archive_folder.id]);
     assert_eq!(state.mail.accounts[&account.id].status, MailAccountStatus::Active);
     let page = world.mail.messages(&ada, MessageQuery::of(account.id, 5)).await.unwrap();
     assert_eq!(page.messages[0].subject, "After the reset", "newest first");
