@@ -2,7 +2,8 @@
 //!
 //! Policy: an HTTP 200 with `ok: false` carries a documented error code; the token codes
 //! become [`ChatError::Unauthorized`] or [`ChatError::TokenRevoked`] (the source needs a new
-//! token), a missing channel or thread [`ChatError::NotFound`], anything else
+//! token), a missing channel or thread, or a channel the token is not in (`not_in_channel`),
+//! [`ChatError::NotFound`], anything else
 //! [`ChatError::Provider`] with the code. HTTP 401 is `Unauthorized`; 5xx, a timeout and
 //! Slack's own failure codes (`internal_error`, `fatal_error`, `service_unavailable`,
 //! `request_timeout`) a transient [`ChatError::Unavailable`]; a connection that fails a
@@ -33,7 +34,9 @@ pub(crate) fn from_status(status: Status, what: &str) -> ChatError {
             };
             ChatError::Unauthorized { reason }
         }
-        "channel_not_found" | "thread_not_found" | "user_not_found" => {
+        // `not_in_channel`: the token may not read a channel it is not (any more) a member
+        // of; a sync skips it as it skips one deleted since the listing.
+        "channel_not_found" | "not_in_channel" | "thread_not_found" | "user_not_found" => {
             ChatError::NotFound { what: format!("{what}: {code}") }
         }
         "ratelimited" => ChatError::RateLimited { retry_after: Duration::ZERO },
@@ -79,4 +82,31 @@ pub(crate) fn server_error(
 ) -> ChatError {
     let retry_after = Some(retry_after(headers)).filter(|d| !d.is_zero());
     ChatError::Unavailable { reason: format!("{method}: HTTP {status}"), retry_after }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::decode;
+    use crate::wire::Messages;
+
+    fn answer(method: &str, body: &str) -> ChatError {
+        match decode::<Messages>(method, reqwest::StatusCode::OK, body.as_bytes()) {
+            Ok(_) => panic!("{body} was read as a success"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn a_channel_the_token_is_not_in_is_skipped_as_a_missing_one() {
+        // conversations.history and conversations.replies both document `not_in_channel`.
+        for method in ["conversations.history", "conversations.replies"] {
+            for code in ["channel_not_found", "not_in_channel"] {
+                let error = answer(method, &format!(r#"{{"ok":false,"error":"{code}"}}"#));
+                assert!(matches!(&error, ChatError::NotFound { what } if what.contains(code)));
+            }
+        }
+        let other = answer("conversations.history", r#"{"ok":false,"error":"invalid_cursor"}"#);
+        assert!(matches!(other, ChatError::Provider { code, .. } if code == "invalid_cursor"));
+    }
 }

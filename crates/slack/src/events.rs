@@ -112,6 +112,10 @@ struct MessageEvent {
     channel: Option<String>,
     #[serde(default)]
     deleted_ts: Option<String>,
+    /// Slack's mark on a record that is no message to show (an edit, a deletion, a thread's
+    /// new reply count).
+    #[serde(default)]
+    hidden: bool,
     #[serde(default)]
     message: Option<Message>,
 }
@@ -131,10 +135,6 @@ fn read(body: &[u8]) -> Result<ChatDelivery, DeliveryError> {
         return Ok(ChatDelivery::Ignored);
     };
     let change = match head.subtype.as_deref() {
-        None | Some("thread_broadcast") => {
-            let message: Message = serde_json::from_value(event).map_err(malformed)?;
-            post(&channel_id, message, None).map(ChatChange::Posted)
-        }
         Some("message_changed") => {
             let message = head.message.ok_or_else(|| missing("message"))?;
             post(&channel_id, message, None).map(ChatChange::Posted)
@@ -143,7 +143,18 @@ fn read(body: &[u8]) -> Result<ChatDelivery, DeliveryError> {
             let id = head.deleted_ts.ok_or_else(|| missing("deleted_ts"))?;
             Some(ChatChange::Deleted { id })
         }
-        Some(_) => None,
+        // Notices about another message, never in a channel's history: `message_replied`
+        // tells a thread's parent got a reply (the reply comes as its own event), and is
+        // sometimes sent without its subtype, still `hidden`.
+        Some("message_replied") => None,
+        _ if head.hidden => None,
+        // Any other subtype is a message of the channel's history (a person's, `file_share`,
+        // `me_message`, `thread_broadcast`; a bot's; a notice such as `channel_join`): the
+        // post a sync would store, by the same mapping.
+        _ => {
+            let message: Message = serde_json::from_value(event).map_err(malformed)?;
+            post(&channel_id, message, None).map(ChatChange::Posted)
+        }
     };
     Ok(change.map_or(ChatDelivery::Ignored, |change| {
         ChatDelivery::Event(Box::new(ChatEvent { event_id, team_id, channel_id, change }))
@@ -159,6 +170,8 @@ mod tests {
     #![expect(clippy::unwrap_used, reason = "tests")]
 
     use chrono::TimeZone;
+    use serde_json::json;
+    use switchboard_domain::chat::{ChatPost, PostKind};
 
     use super::*;
 
@@ -250,10 +263,96 @@ mod tests {
         let ChatDelivery::Event(event) = deleted else { panic!("not an event") };
         assert_eq!(event.change, ChatChange::Deleted { id: "1700000000.000200".into() });
 
-        let joined =
-            read(r#"{"type":"message","subtype":"channel_join","channel":"C1","ts":"1.0"}"#);
-        assert_eq!(joined, ChatDelivery::Ignored);
         assert_eq!(read(r#"{"type":"reaction_added","user":"U1"}"#), ChatDelivery::Ignored);
         assert!(matches!(open_at("[1]", SECRET, now, now), Err(DeliveryError::Malformed(_))));
+    }
+
+    /// What `read` makes of `event`: the post, or `None` when it is ignored.
+    fn posted(event: &serde_json::Value) -> Option<ChatPost> {
+        let now = 1_700_000_000;
+        match open_at(&self::event(&event.to_string()), SECRET, now, now).unwrap() {
+            ChatDelivery::Event(event) => match event.change {
+                ChatChange::Posted(post) => Some(post),
+                ChatChange::Deleted { .. } => panic!("a deletion"),
+            },
+            ChatDelivery::Ignored => None,
+            ChatDelivery::UrlVerification { .. } => panic!("a verification"),
+        }
+    }
+
+    #[test]
+    fn every_message_subtype_is_the_post_a_sync_reads_from_history() {
+        // Slack's documented examples (docs.slack.dev/reference/events/message/<subtype>).
+        let events = [
+            json!({"type": "message", "subtype": "file_share", "channel": "C1", "user": "U1",
+                   "text": "<@U1> uploaded a file: <https://x.io/7.png|7.png> R&amp;D",
+                   "files": [{"id": "F1"}], "upload": true, "ts": "1700000000.000100"}),
+            json!({"type": "message", "subtype": "me_message", "channel": "C1", "user": "U1",
+                   "text": "is doing that thing", "ts": "1700000000.000200"}),
+            json!({"type": "message", "subtype": "bot_message", "channel": "C1",
+                   "text": "Pushing is the answer", "bot_id": "BB12033", "username": "github",
+                   "icons": {}, "ts": "1700000000.000300"}),
+            json!({"type": "message", "subtype": "channel_join", "channel": "C1", "user": "U1",
+                   "text": "<@U1> has joined the channel", "inviter": "U2",
+                   "ts": "1700000000.000400"}),
+            json!({"type": "message", "subtype": "channel_leave", "channel": "C1", "user": "U1",
+                   "text": "<@U1> has left the channel", "ts": "1700000000.000500"}),
+            json!({"type": "message", "subtype": "channel_topic", "channel": "C1", "user": "U1",
+                   "topic": "a &lt;b&gt;", "text": "<@U1> set the channel topic: a &lt;b&gt;",
+                   "ts": "1700000000.000600"}),
+            json!({"type": "message", "subtype": "channel_purpose", "channel": "C1",
+                   "user": "U1", "purpose": "whatever",
+                   "text": "<@U1> set the channel purpose: whatever", "ts": "1700000000.000700"}),
+            json!({"type": "message", "subtype": "channel_name", "channel": "C1", "user": "U1",
+                   "old_name": "random", "name": "watercooler",
+                   "text": "<@U1> has renamed the channel from \"random\" to \"watercooler\"",
+                   "ts": "1700000000.000800"}),
+            json!({"type": "message", "subtype": "channel_archive", "channel": "C1",
+                   "user": "U1", "text": "<@U1> archived the channel", "members": ["U1"],
+                   "ts": "1700000000.000900"}),
+        ];
+        let kinds = [
+            PostKind::User,
+            PostKind::User,
+            PostKind::Bot,
+            PostKind::System,
+            PostKind::System,
+            PostKind::System,
+            PostKind::System,
+            PostKind::System,
+            PostKind::System,
+        ];
+        for (event, kind) in events.iter().zip(kinds) {
+            let post = posted(event).unwrap_or_else(|| panic!("ignored: {event}"));
+            // The same JSON read from conversations.history.
+            let message: Message = serde_json::from_value(event.clone()).unwrap();
+            assert_eq!(Some(&post), crate::map::post("C1", message, None).as_ref(), "{event}");
+            assert_eq!(post.kind, kind, "{event}");
+            assert!(!post.text.contains("&amp;") && !post.text.contains("&lt;"), "{event}");
+        }
+        let file = posted(&events[0]).unwrap();
+        assert_eq!((file.author_id.as_str(), file.kind), ("U1", PostKind::User));
+        assert!(file.text.ends_with("<https://x.io/7.png|7.png> R&D"), "{}", file.text);
+        let bot = posted(&events[2]).unwrap();
+        assert_eq!(
+            (bot.author_id.as_str(), bot.author_name.as_deref()),
+            ("BB12033:github", Some("github"))
+        );
+        assert_eq!(posted(&events[5]).unwrap().text, "<@U1> set the channel topic: a <b>");
+    }
+
+    #[test]
+    fn notices_about_another_message_are_ignored() {
+        let replied = json!({"type": "message", "subtype": "message_replied", "hidden": true,
+            "channel": "C1", "event_ts": "1483037604.017506", "ts": "1483037604.017506",
+            "message": {"type": "message", "user": "U1", "text": "parent",
+                        "thread_ts": "1482960137.003543", "reply_count": 1,
+                        "replies": [{"user": "U2", "ts": "1483037603.017503"}],
+                        "ts": "1482960137.003543"}});
+        assert_eq!(posted(&replied), None);
+        // Slack's documented bug: the same event without its subtype.
+        let mut unmarked = replied;
+        unmarked.as_object_mut().unwrap().remove("subtype");
+        assert_eq!(posted(&unmarked), None);
     }
 }

@@ -7,6 +7,7 @@ mod map;
 mod metrics;
 mod oauth;
 mod source;
+mod text;
 mod wire;
 
 pub use client::SlackConfig;

@@ -3,6 +3,7 @@
 
 use switchboard_domain::chat::{ChatPost, ChatUser, PostKind, person_name};
 
+use crate::text;
 use crate::wire::{self, Message};
 
 /// Subtypes of messages people write; every other subtype but `bot_message` is Slack's own
@@ -33,7 +34,9 @@ pub(crate) fn kind(message: &Message) -> PostKind {
 }
 
 /// A message as a post; `None` for a timestamp that is not one. `parent` is the thread's root
-/// when the message was read as a reply.
+/// when the message was read as a reply. History, threads and events all map a message here,
+/// so a post arriving as an event is the post a later sync reads: the same kind, author and
+/// text (made plain by [`text::plain`]).
 pub(crate) fn post(channel_id: &str, message: Message, parent: Option<&str>) -> Option<ChatPost> {
     let posted_at = wire::parse_ts(&message.ts)?;
     let deleted = message.is_tombstone();
@@ -50,7 +53,7 @@ pub(crate) fn post(channel_id: &str, message: Message, parent: Option<&str>) -> 
         author_id,
         author_name,
         kind,
-        text: if deleted { String::new() } else { message.text },
+        text: if deleted { String::new() } else { text::plain(&message.text) },
         posted_at,
         edited_at: message.edited.and_then(|e| wire::parse_ts(&e.ts)),
         deleted,

@@ -1,5 +1,8 @@
 //! The Slack adapter against the sandbox's fake Web API, over HTTP, through the real client:
-//! the chat-source contract (`switchboard-contracts`).
+//! the chat-source contract (`switchboard-contracts`), and the events the sandbox sends.
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+mod events;
 
 use secrecy::SecretString;
 use switchboard_contracts::chat_source::{ChatSourceHarness, Dialect};
