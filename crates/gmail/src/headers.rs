@@ -5,11 +5,12 @@
 //! turned into Gmail's shape, that does not decode): `=?ISO-8859-1?Q?Caf=E9?=`, an address list with a group (`team: a@x.org, b@x.org;`) or
 //! comments, or a `Date` with an obsolete zone (`EST`) or a trailing comment (`(CEST)`). The
 //! values are written back as a header block and parsed by `mail-parser`, which knows all of
-//! that; decoding an already decoded value leaves it as it is.
+//! that (with its `full_encoding` feature, multi-byte charsets too: `=?ISO-2022-JP?B?…?=`);
+//! decoding an already decoded value leaves it as it is.
 
 use chrono::{DateTime, TimeZone, Utc};
 use google_gmail1::api::MessagePart;
-use mail_parser::{Address, MessageParser};
+use mail_parser::{Addr, Address, MessageParser};
 use switchboard_domain::mail::MailAddress;
 
 /// The headers read from a part's value strings.
@@ -71,14 +72,38 @@ impl Envelope {
 
 /// The mailboxes of an address header, groups flattened, those without an address skipped.
 fn mailboxes(list: &Address<'_>) -> Vec<MailAddress> {
-    list.iter()
-        .filter_map(|a| {
-            let address = a.address()?.trim();
-            let name = a.name().map(str::trim).filter(|n| !n.is_empty());
-            (!address.is_empty())
-                .then(|| MailAddress { name: name.map(str::to_owned), address: address.to_owned() })
-        })
-        .collect()
+    match list {
+        Address::List(list) => joined(list),
+        Address::Group(groups) => groups.iter().flat_map(|g| joined(&g.addresses)).collect(),
+    }
+}
+
+/// The mailboxes of one list, with a display name split at its commas put back together.
+///
+/// Gmail decodes `From`, `To` and `Cc` for us and drops the quotes an encoded word needed:
+/// `=?UTF-8?Q?Dupr=C3=A9=2C_Fran=C3=A7ois?= <f@x.fr>` arrives as `Dupré, François <f@x.fr>`,
+/// which RFC 5322 reads as two elements, the name `Dupré` with no address and `François
+/// <f@x.fr>`. A name with no address is no mailbox, so names without one followed by a named
+/// mailbox are the start of that mailbox's name; an address with no name (`a@x.org, b@x.org`)
+/// ends the run, so genuine lists stay lists.
+fn joined(list: &[Addr<'_>]) -> Vec<MailAddress> {
+    let mut found = Vec::new();
+    let mut pending: Vec<&str> = Vec::new();
+    for a in list {
+        let name = a.name().map(str::trim).filter(|n| !n.is_empty());
+        let address = a.address().map(str::trim).filter(|a| !a.is_empty());
+        let Some(address) = address else {
+            pending.extend(name);
+            continue;
+        };
+        let name = name.map(|name| {
+            pending.push(name);
+            pending.join(", ")
+        });
+        pending.clear();
+        found.push(MailAddress { name, address: address.to_owned() });
+    }
+    found
 }
 
 #[cfg(test)]
@@ -141,6 +166,42 @@ mod tests {
         assert_eq!(shown(&e.cc), [(None, "a@x.org"), (Some("B"), "b@x.org"), (None, "c@x.org")]);
         assert_eq!(shown(e.reply_to.as_slice()), [(None, "replies@example.es")]);
         assert_eq!(e.date, Utc.with_ymd_and_hms(2003, 7, 1, 15, 52, 37).single());
+    }
+
+    #[test]
+    fn japanese_encoded_words_are_decoded_from_iso_2022_jp() {
+        // 議事録 ("minutes") and 山田太郎, in the charset Japanese mail uses for headers.
+        let e = Envelope::of(&part(&[
+            ("Subject", "=?iso-2022-jp?b?GyRCNUQ7dk8/GyhC?="),
+            ("From", "=?ISO-2022-JP?B?GyRCOzNFREJATzobKEI=?= <taro@example.jp>"),
+        ]));
+        assert_eq!(e.subject, "議事録");
+        assert_eq!(shown(e.from.as_slice()), [(Some("山田太郎"), "taro@example.jp")]);
+    }
+
+    #[test]
+    fn a_decoded_name_with_a_comma_stays_one_mailbox() {
+        let e = Envelope::of(&part(&[
+            ("From", "Dupré, François <francois.dupre@example.fr>"),
+            ("To", "Smith, Dr. John <j@x.org>, bob@x.org, Doe, Jane <jane@x.org>"),
+            ("Cc", "a@x.org, \"B\" <b@x.org>, Nobody, <c@x.org>"),
+            ("Reply-To", "team: Lee, Ann <ann@x.org>, d@x.org;"),
+        ]));
+        assert_eq!(
+            shown(e.from.as_slice()),
+            [(Some("Dupré, François"), "francois.dupre@example.fr")]
+        );
+        assert_eq!(
+            shown(&e.to),
+            [
+                (Some("Smith, Dr. John"), "j@x.org"),
+                (None, "bob@x.org"),
+                (Some("Doe, Jane"), "jane@x.org")
+            ]
+        );
+        // A genuine list stays a list; a name with no mailbox named after it names nothing.
+        assert_eq!(shown(&e.cc), [(None, "a@x.org"), (Some("B"), "b@x.org"), (None, "c@x.org")]);
+        assert_eq!(shown(e.reply_to.as_slice()), [(Some("Lee, Ann"), "ann@x.org")]);
     }
 
     #[test]

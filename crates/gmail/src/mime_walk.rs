@@ -4,7 +4,8 @@
 //! attachments are the bodies (so `multipart/mixed` › `multipart/related` ›
 //! `multipart/alternative` finds them), decoded from each part's `charset` with
 //! `encoding_rs`; parts with a file name or an `attachmentId` are attachments, inline when
-//! they say `Content-Disposition: inline` or carry a `Content-ID` without `attachment`. A
+//! they say `Content-Disposition: inline` or carry a `Content-ID` without `attachment`, and
+//! named by their `partId` (Gmail's `attachmentId` changes on every reading). A
 //! message with an HTML body alone gets the HTML's text as its text
 //! ([`MessageBody::new`]); the subject, addresses and date are the [`Envelope`]'s.
 
@@ -13,7 +14,7 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::{DecodePaddingMode, general_purpose};
 use chrono::{DateTime, TimeZone, Utc};
 use google_gmail1::api::{Message, MessagePart};
-use switchboard_domain::mail::{AttachmentMeta, MessageBody, ProviderMessage};
+use switchboard_domain::mail::{AttachmentMeta, MessageBody, ProviderMessage, html_as_text};
 
 use crate::headers::Envelope;
 
@@ -76,26 +77,49 @@ pub(crate) fn provider_message(message: &Message, full: bool) -> ProviderMessage
         received_at,
         sent_at: envelope.date,
         has_attachments: walk.attachments.iter().any(|a| !a.inline),
-        snippet: message.snippet.clone().unwrap_or_default(),
+        snippet: snippet(message.snippet.as_deref().unwrap_or_default()),
         internet_message_id: header(root, "Message-ID").map(str::to_owned),
         body: (body.text.is_some() || body.html.is_some()).then_some(body),
         attachments: if full { walk.attachments } else { Vec::new() },
     }
 }
 
-/// The part an attachment id names: its `attachmentId`, or, for a part whose bytes the
-/// message holds itself (no `attachmentId`), its `partId` (the id [`provider_message`] gives
-/// such an attachment).
+/// The part an attachment id names: its `partId` (the id [`provider_message`] gives), or,
+/// for an id stored by an older version, its `attachmentId`. Only a leaf part is named.
 pub(crate) fn part<'m>(root: &'m MessagePart, id: &str) -> Option<&'m MessagePart> {
-    let attachment_id = root.body.as_ref().and_then(|b| b.attachment_id.as_deref());
-    let named = match attachment_id {
-        Some(a) => a == id,
-        None => root.part_id.as_deref() == Some(id),
-    };
-    if named && !root.mime_type.as_deref().unwrap_or_default().starts_with("multipart/") {
-        return Some(root);
+    find(root, &|p| p.part_id.as_deref() == Some(id)).or_else(|| {
+        find(root, &|p| p.body.as_ref().and_then(|b| b.attachment_id.as_deref()) == Some(id))
+    })
+}
+
+/// The first leaf part under `part` (itself included), depth first, that `named` accepts.
+fn find<'m>(
+    part: &'m MessagePart,
+    named: &impl Fn(&MessagePart) -> bool,
+) -> Option<&'m MessagePart> {
+    if !part.mime_type.as_deref().unwrap_or_default().starts_with("multipart/") && named(part) {
+        return Some(part);
     }
-    root.parts.iter().flatten().find_map(|child| part(child, id))
+    part.parts.iter().flatten().find_map(|child| find(child, named))
+}
+
+/// An attachment's id: its `partId`, which names the same part for as long as the message
+/// exists (a message's MIME structure never changes). Not its `attachmentId`: Gmail hands
+/// out a new one on every `messages.get`, so an id stored from one reading would name nothing
+/// in the next. The root part (`partId` empty: a message that is one file and nothing else)
+/// keeps its `attachmentId`, the only name it has.
+fn attachment_key(part: &MessagePart) -> &str {
+    let attachment_id = part.body.as_ref().and_then(|b| b.attachment_id.as_deref());
+    part.part_id.as_deref().filter(|p| !p.is_empty()).or(attachment_id).unwrap_or_default()
+}
+
+/// Gmail's `snippet` as text: Gmail sends it HTML-escaped (`Dave&#39;s`, `&gt; quoted`,
+/// `&amp;`), so it is read as the HTML it is, every named and numeric entity decoded.
+fn snippet(escaped: &str) -> String {
+    if !escaped.contains('&') {
+        return escaped.to_owned();
+    }
+    html_as_text(escaped)
 }
 
 /// A part's `Content-Disposition`, in lower case.
@@ -140,7 +164,6 @@ impl Walk {
         let mime = part.mime_type.as_deref().unwrap_or_default().to_ascii_lowercase();
         let body = part.body.as_ref();
         let filename = part.filename.as_deref().unwrap_or_default();
-        let attachment_id = body.and_then(|b| b.attachment_id.as_deref());
         let disposition = disposition(part);
         if mime.starts_with("multipart/") {
             part.parts.iter().flatten().for_each(|child| self.part(child));
@@ -150,7 +173,7 @@ impl Walk {
             let inline = disposition.starts_with("inline")
                 || (header(part, "Content-ID").is_some() && !disposition.starts_with("attachment"));
             self.attachments.push(AttachmentMeta {
-                id: attachment_id.or(part.part_id.as_deref()).unwrap_or_default().to_owned(),
+                id: attachment_key(part).to_owned(),
                 name: filename.to_owned(),
                 content_type: mime,
                 size: body.and_then(|b| b.size).and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
@@ -223,6 +246,20 @@ mod tests {
         assert!(!html_alone(&message(vec![leaf("text/plain", ""), leaf("text/html", "a.html")])));
         assert!(html_alone(&message(vec![leaf("text/html", ""), leaf("text/plain", "a.txt")])));
         assert!(!html_alone(&Message::default()));
+    }
+
+    #[test]
+    fn snippets_are_unescaped() {
+        assert_eq!(
+            snippet(
+                "Dave &gt; old text &amp; &quot;quotes&quot;, Dave&#39;s &#x2014; &eacute;t&eacute;"
+            ),
+            "Dave > old text & \"quotes\", Dave's — été"
+        );
+        assert_eq!(snippet("&lt;b&gt;not bold&lt;/b&gt; a&nbsp;b"), "<b>not bold</b> a\u{a0}b");
+        assert_eq!(snippet("plain, as is"), "plain, as is");
+        let listed = Message { snippet: Some("Tom &amp; Jerry".into()), ..message(vec![]) };
+        assert_eq!(provider_message(&listed, false).snippet, "Tom & Jerry");
     }
 
     #[test]

@@ -226,21 +226,23 @@ impl MailSource for GmailSource {
         attachment_id: &str,
     ) -> Result<AttachmentContent<AttachmentChunks>, MailError> {
         let what = format!("attachment {attachment_id} of message {message_id}");
-        // The message says the part's type, and holds a small part's bytes itself: Gmail
-        // gives `data` instead of an `attachmentId` when the content fits in the message.
+        // The message says the part's type, and which `attachmentId` fetches its bytes now:
+        // Gmail hands out a new one on each reading. A small part's bytes are in the message
+        // itself (`data`, no `attachmentId`). An id this reading does not name (an
+        // `attachmentId` an older version stored) is asked for as it is.
         let message = self.get(message_id, "full").await?;
         let part = message.payload.as_ref().and_then(|root| mime_walk::part(root, attachment_id));
         let content_type = part
             .and_then(|p| p.mime_type.clone())
             .filter(|t| !t.is_empty())
             .map_or_else(|| "application/octet-stream".to_owned(), |t| t.to_ascii_lowercase());
-        let held = part
-            .and_then(|p| p.body.as_ref())
-            .filter(|b| b.attachment_id.is_none())
-            .and_then(|b| b.data.clone());
-        let bytes = match held {
-            Some(bytes) => bytes,
-            None => {
+        let body = part.and_then(|p| p.body.as_ref());
+        let fetch_id = match body {
+            Some(body) => body.attachment_id.as_deref(),
+            None => Some(attachment_id),
+        };
+        let bytes = match fetch_id {
+            Some(fetch_id) => {
                 let body: MessagePartBody = self
                     .api
                     .call_or_reread(
@@ -248,7 +250,7 @@ impl MailSource for GmailSource {
                         |hub, seen| {
                             Box::pin(
                                 hub.users()
-                                    .messages_attachments_get(ME, message_id, attachment_id)
+                                    .messages_attachments_get(ME, message_id, fetch_id)
                                     .delegate(seen)
                                     .doit(),
                             )
@@ -258,6 +260,7 @@ impl MailSource for GmailSource {
                     .await?;
                 body.data.unwrap_or_default()
             }
+            None => body.and_then(|b| b.data.clone()).unwrap_or_default(),
         };
         Ok(AttachmentContent {
             content_type,

@@ -165,17 +165,19 @@ async fn nested_multiparts_charsets_inline_images_and_attachments() {
         message.attachments.iter().map(|a| (a.name.as_str(), a.inline)).collect();
     assert_eq!(names, [("logo.png", true), ("ordre du jour.pdf", false)]);
     assert!(message.has_attachments, "the PDF is a real attachment");
+    // Named by partId: the attachmentId is only this reading's.
     let pdf = &message.attachments[1];
-    assert_eq!(
-        (pdf.id.as_str(), pdf.content_type.as_str(), pdf.size),
-        ("ANGjdJ_pdf", "application/pdf", 5)
-    );
+    assert_eq!((pdf.id.as_str(), pdf.content_type.as_str(), pdf.size), ("1", "application/pdf", 5));
+    assert_eq!(message.attachments[0].id, "0.1");
 
-    let content = source.attachment("18c0ffee00000001", "ANGjdJ_pdf").await.unwrap();
-    assert_eq!(content.content_type, "application/pdf");
-    assert_eq!(content.length, Some(5));
-    let bytes: Vec<u8> = content.chunks.map(|c| c.unwrap()).concat().await;
-    assert_eq!(bytes, b"%PDF-");
+    // By partId, and by the attachmentId an older version stored.
+    for id in ["1", "ANGjdJ_pdf"] {
+        let content = source.attachment("18c0ffee00000001", id).await.unwrap();
+        assert_eq!(content.content_type, "application/pdf");
+        assert_eq!(content.length, Some(5));
+        let bytes: Vec<u8> = content.chunks.map(|c| c.unwrap()).concat().await;
+        assert_eq!(bytes, b"%PDF-");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

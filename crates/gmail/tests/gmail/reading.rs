@@ -47,13 +47,46 @@ async fn a_message_in_full_and_its_attachment_decoded() {
     assert_eq!(meta.size, *size);
     assert!(message.has_attachments);
 
+    // An attachmentId Gmail handed out earlier (here, the admin API's) is asked for as it is.
     let content = source.attachment(&with.id, id).await.unwrap();
-    assert_eq!(content.content_type, meta.content_type);
     let bytes: Vec<u8> = content.chunks.map(|c| c.unwrap()).concat().await;
     assert_eq!(bytes.len() as u64, *size);
 
+    let content = source.attachment(&with.id, &meta.id).await.unwrap();
+    assert_eq!(content.content_type, meta.content_type);
+    let by_listed_id: Vec<u8> = content.chunks.map(|c| c.unwrap()).concat().await;
+    assert_eq!(by_listed_id, bytes);
+
     let err = source.message("18c0000000000000").await.unwrap_err();
     assert!(matches!(err, MailError::NotFound { .. }), "{err:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_attachment_keeps_its_id_when_gmail_hands_out_a_new_attachment_id() {
+    let f = Fixture::start(50);
+    let source = f.source(READ);
+    let listed = f.sandbox.gmail_messages(&f.demo, None).unwrap();
+    let with = listed.iter().find(|m| !m.attachments.is_empty()).unwrap();
+    let (gmail_id, name, _) = &with.attachments[0];
+    let original = source.attachment(&with.id, gmail_id).await.unwrap();
+    let original: Vec<u8> = original.chunks.map(|c| c.unwrap()).concat().await;
+
+    // Gmail gives the part a new attachmentId on every reading; the id listed first must
+    // still name it after the message was read again (the service re-reads on each open).
+    let first = source.message(&with.id).await.unwrap();
+    let first = first.attachments.iter().find(|a| a.name == *name).unwrap().clone();
+    let again = source.message(&with.id).await.unwrap();
+    let ids = |m: &switchboard_domain::mail::ProviderMessage| {
+        m.attachments.iter().map(|a| a.id.clone()).collect::<Vec<_>>()
+    };
+    assert!(ids(&again).contains(&first.id), "{:?} vs {first:?}", ids(&again));
+    assert_ne!(first.id, *gmail_id);
+
+    let content = source.attachment(&with.id, &first.id).await.unwrap();
+    assert_eq!(content.content_type, first.content_type);
+    let bytes: Vec<u8> = content.chunks.map(|c| c.unwrap()).concat().await;
+    assert_eq!(bytes, original);
+    assert_eq!(bytes.len() as u64, first.size);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -32,7 +32,8 @@ pub struct GmailMessageInfo {
     pub received_at: DateTime<Utc>,
     /// The `historyId` of its latest change.
     pub history_id: u64,
-    /// Attachments: `(attachmentId, filename, size in bytes)`.
+    /// Attachments: `(attachmentId, filename, size in bytes)`; the id is one `messages.get`
+    /// would not give (Gmail's change on every reading), good for `messages.attachments.get`.
     pub attachments: Vec<(String, String, u64)>,
 }
 
@@ -79,7 +80,7 @@ fn info(m: &GmailMessage) -> GmailMessageInfo {
             .message
             .attachments
             .iter()
-            .map(|a| (super::gmail::mime::attachment_id(a), a.name.clone(), a.size))
+            .map(|a| (super::gmail::mime::attachment_id(a, 0), a.name.clone(), a.size))
             .collect(),
     }
 }

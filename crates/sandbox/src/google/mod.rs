@@ -21,11 +21,13 @@ pub(crate) struct Google {
     pub mailboxes: Vec<GmailBox>,
     /// The next `.0` Gmail requests answer 403 `userRateLimitExceeded` with `Retry-After: .1`.
     pub user_rate_limit: (u32, u64),
+    /// Readings of messages with bodies so far: each one hands out attachment ids of its own.
+    pub readings: u64,
 }
 
 impl Google {
     pub(crate) fn new(seed: u64, mailboxes: Vec<GmailBox>) -> Self {
-        Self { auth: GoogleAuth::new(seed), mailboxes, user_rate_limit: (0, 0) }
+        Self { auth: GoogleAuth::new(seed), mailboxes, user_rate_limit: (0, 0), readings: 0 }
     }
 
     /// The mailbox whose address (case-insensitive) is `key`; the demo one for an empty key.

@@ -47,7 +47,8 @@ pub(super) async fn thread(
     if format == Format::Raw {
         return Err(GmailError::invalid("Invalid value at 'format' (raw)"));
     }
-    let google = store.google();
+    let mut google = store.google();
+    let number = google.next_reading();
     let mailbox = &google.mailboxes[caller.mailbox];
     let mut messages: Vec<&GmailMessage> =
         mailbox.live().map(|(_, m)| m).filter(|m| m.thread_id == path.1).collect();
@@ -60,7 +61,10 @@ pub(super) async fn thread(
         "id": path.1,
         "snippet": messages.last().map(|m| super::mime::snippet(m)).unwrap_or_default(),
         "historyId": history_id.to_string(),
-        "messages": messages.into_iter().map(|m| render(m, format, &headers)).collect::<Vec<_>>(),
+        "messages": messages
+            .into_iter()
+            .map(|m| render(m, format, &headers, number))
+            .collect::<Vec<_>>(),
     })))
 }
 

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::mime::{self, attachment_id};
+use super::mime;
 use super::model::{GmailBox, GmailMessage};
 use super::search::Search;
 use super::{Caller, GmailError, Need, all, next_token, one, page_size, page_token, query};
@@ -45,8 +45,9 @@ impl Format {
     }
 }
 
-/// The `Message` resource in `format`; `headers` filters `metadata`'s headers.
-pub(crate) fn render(m: &GmailMessage, format: Format, headers: &[String]) -> Value {
+/// The `Message` resource in `format`; `headers` filters `metadata`'s headers; `reading`
+/// numbers the attachment ids of `full` ([`super::Google::next_reading`]).
+pub(crate) fn render(m: &GmailMessage, format: Format, headers: &[String], reading: u64) -> Value {
     let mut body = json!({
         "id": m.id,
         "threadId": m.thread_id,
@@ -61,7 +62,7 @@ pub(crate) fn render(m: &GmailMessage, format: Format, headers: &[String]) -> Va
         Format::Metadata => body["payload"] = mime::metadata_payload(m, headers),
         Format::Full => {
             let tree = mime::tree(m);
-            body["payload"] = mime::payload(&tree, "", mime::message_headers(m));
+            body["payload"] = mime::payload(&tree, "", mime::message_headers(m), reading);
         }
         Format::Raw => {
             let raw = mime::raw(m);
@@ -143,10 +144,11 @@ pub(super) async fn get(
     store: web::Data<Store>,
 ) -> Result<HttpResponse, GmailError> {
     let (caller, format, headers) = reading(&req, &store)?;
-    let google = store.google();
+    let mut google = store.google();
+    let number = google.next_reading();
     let mailbox = &google.mailboxes[caller.mailbox];
     let index = mailbox.index(&path.1).ok_or_else(|| not_found(&path.1))?;
-    Ok(HttpResponse::Ok().json(render(&mailbox.messages[index], format, &headers)))
+    Ok(HttpResponse::Ok().json(render(&mailbox.messages[index], format, &headers, number)))
 }
 
 /// 400 for an id that cannot be one (Gmail's ids are hex), else 404.
@@ -209,7 +211,7 @@ pub(super) async fn attachment(
             .message
             .attachments
             .iter()
-            .find(|a| attachment_id(a) == attachment)
+            .find(|a| mime::names(&attachment, a))
             .cloned()
             .ok_or(GmailError::NotFound)?
     };

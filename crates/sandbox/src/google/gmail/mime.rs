@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 
 use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE;
+use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use mail_builder::MessageBuilder;
 use mail_builder::encoders::base64::base64_encode_mime;
 use mail_builder::encoders::encode::{EncodingType, get_encoding_type};
@@ -90,9 +90,22 @@ fn transfer_encoding(bytes: &[u8]) -> &'static str {
     }
 }
 
-/// Gmail's attachment id for an attachment (opaque to clients).
-pub(crate) fn attachment_id(attachment: &Attachment) -> String {
-    format!("ANGjdJ{}", attachment.id.trim_end_matches('='))
+/// Gmail's attachment id for an attachment in one reading (opaque to clients). Gmail hands
+/// out a different `attachmentId` for the same part on every `messages.get`, so clients
+/// that keep one id per attachment learn here that they cannot: the id carries the reading's
+/// number. Every id handed out stays good for `messages.attachments.get`.
+pub(crate) fn attachment_id(attachment: &Attachment, reading: u64) -> String {
+    let token = format!("{reading}.{}", attachment.id.trim_end_matches('='));
+    format!("ANGjdJ{}", URL_SAFE_NO_PAD.encode(token))
+}
+
+/// Whether `id` is an attachment id [`attachment_id`] gave `attachment`, in any reading.
+pub(crate) fn names(id: &str, attachment: &Attachment) -> bool {
+    let token = id.strip_prefix("ANGjdJ").and_then(|t| URL_SAFE_NO_PAD.decode(t).ok());
+    let token = token.as_deref().and_then(|t| std::str::from_utf8(t).ok()).unwrap_or_default();
+    token.split_once('.').is_some_and(|(reading, stable)| {
+        reading.parse::<u64>().is_ok() && stable == attachment.id.trim_end_matches('=')
+    })
 }
 
 fn header(name: &str, value: impl Into<String>) -> Value {
@@ -151,8 +164,9 @@ fn content_headers(part: &Part<'_>) -> Vec<Value> {
     }
 }
 
-/// Gmail's `payload` for `format=full`; `top` are the message headers of the root part.
-pub(crate) fn payload(part: &Part<'_>, part_id: &str, top: Vec<Value>) -> Value {
+/// Gmail's `payload` for `format=full`; `top` are the message headers of the root part;
+/// `reading` numbers this reading's attachment ids.
+pub(crate) fn payload(part: &Part<'_>, part_id: &str, top: Vec<Value>, reading: u64) -> Value {
     let mut headers = top;
     headers.extend(content_headers(part));
     match part {
@@ -163,7 +177,7 @@ pub(crate) fn payload(part: &Part<'_>, part_id: &str, top: Vec<Value>) -> Value 
                 .map(|(i, child)| {
                     let id =
                         if part_id.is_empty() { i.to_string() } else { format!("{part_id}.{i}") };
-                    payload(child, &id, Vec::new())
+                    payload(child, &id, Vec::new(), reading)
                 })
                 .collect();
             json!({"partId": part_id, "mimeType": format!("multipart/{subtype}"), "filename": "",
@@ -175,7 +189,7 @@ pub(crate) fn payload(part: &Part<'_>, part_id: &str, top: Vec<Value>) -> Value 
         }),
         Part::File(a) => json!({
             "partId": part_id, "mimeType": a.content_type, "filename": a.name, "headers": headers,
-            "body": {"attachmentId": attachment_id(a), "size": a.size},
+            "body": {"attachmentId": attachment_id(a, reading), "size": a.size},
         }),
     }
 }

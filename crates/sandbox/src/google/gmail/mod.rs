@@ -119,6 +119,12 @@ impl Caller {
 }
 
 impl super::Google {
+    /// Starts a reading of message bodies: the number its attachment ids carry.
+    pub(crate) fn next_reading(&mut self) -> u64 {
+        self.readings += 1;
+        self.readings
+    }
+
     /// Consumes one pending 403 `userRateLimitExceeded`: its `Retry-After`.
     pub(crate) fn take_user_rate_limit(&mut self) -> Option<u64> {
         let (remaining, retry_after) = &mut self.user_rate_limit;

@@ -165,11 +165,27 @@ async fn full_is_a_mime_tree_and_raw_is_the_same_message() {
         .iter()
         .find(|p| p["filename"] == name.as_str())
         .unwrap();
-    assert_eq!(file["body"]["attachmentId"], attachment_id.as_str());
     assert_eq!(file["body"]["size"], *size);
-    let data = get_json(&sb, &token, &format!("{path}/attachments/{attachment_id}"), &[]).await;
-    let bytes = URL_SAFE.decode(data["data"].as_str().unwrap()).unwrap();
-    assert_eq!((bytes.len() as u64, data["size"].as_u64()), (*size, Some(*size)));
+    // Each reading hands out its own attachmentId for the same part, as Gmail does; every
+    // one of them (and the admin API's) fetches the same bytes.
+    let read_id = file["body"]["attachmentId"].as_str().unwrap().to_owned();
+    let again = get_json(&sb, &token, &path, &[("format", "full")]).await;
+    let mut parts = again["payload"]["parts"].as_array().unwrap().iter();
+    let again = parts.find(|p| p["partId"] == file["partId"]).unwrap();
+    let again_id = again["body"]["attachmentId"].as_str().unwrap().to_owned();
+    assert_ne!(read_id, again_id);
+    assert_ne!(read_id, *attachment_id);
+    let mut fetched = Vec::new();
+    for id in [attachment_id, &read_id, &again_id] {
+        let data = get_json(&sb, &token, &format!("{path}/attachments/{id}"), &[]).await;
+        let bytes = URL_SAFE.decode(data["data"].as_str().unwrap()).unwrap();
+        assert_eq!((bytes.len() as u64, data["size"].as_u64()), (*size, Some(*size)));
+        fetched.push(bytes);
+    }
+    assert!(fetched.iter().all(|b| *b == fetched[0]));
+    let unknown = get(&sb, &token, &format!("{path}/attachments/ANGjdJbm90LWFuLWlk"), &[]).await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let bytes = fetched.remove(0);
 
     let raw = get_json(&sb, &token, &path, &[("format", "raw")]).await;
     assert!(raw.get("payload").is_none());
