@@ -100,7 +100,8 @@ impl ChannelKind {
 pub struct ChannelRef {
     /// The provider's channel id.
     pub id: String,
-    /// Its name (`general`, `town-square`).
+    /// The name people see (`general`, `Town Square`; for a direct message, the other
+    /// person's): shown, never a key (a renamed channel keeps its id).
     pub name: String,
     /// The team it belongs to.
     pub team_id: String,

@@ -1,7 +1,9 @@
 //! Mattermost's posts and users as the domain's posts and people: who wrote a post (a person,
 //! a bot or webhook, or the server itself) and the one name each is shown by.
 
-use switchboard_domain::chat::{ChatPost, ChatUser, PostKind, person_name};
+use switchboard_domain::chat::{
+    ChannelKind, ChannelRef, ChatPost, ChatUser, PostKind, person_name,
+};
 
 use crate::wire::{self, PostProps};
 
@@ -47,8 +49,13 @@ fn author(post: &wire::Post, kind: PostKind) -> (String, Option<String>) {
     (post.user_id.clone(), name)
 }
 
-/// A wire post as a domain post; `None` without a creation time.
+/// A wire post as a domain post; `None` without a creation time, and for the copy an edit
+/// keeps of the version it replaced (`original_id` set): `since` answers list those copies
+/// as deleted posts of their own, which would be stored as such.
 pub(crate) fn post(p: &wire::Post) -> Option<ChatPost> {
+    if !p.original_id.is_empty() {
+        return None;
+    }
     let kind = kind(p);
     let (author_id, author_name) = author(p, kind);
     Some(ChatPost {
@@ -76,6 +83,31 @@ pub(crate) fn user(u: wire::User) -> ChatUser {
         username: u.username,
         deleted: u.delete_at > 0,
     }
+}
+
+/// A listed channel as a [`ChannelRef`]. A direct or group channel belongs to no team: it
+/// takes `team_id`, the team it was listed in. It is shown by the name people see: `partner`
+/// (given for a direct channel, whose display name Mattermost leaves empty: the other
+/// member), else the display name (`Town Square`; a group's members' usernames), else the
+/// URL name (`town-square`).
+pub(crate) fn channel(c: wire::Channel, team_id: &str, partner: Option<&str>) -> ChannelRef {
+    let kind = match c.kind.as_str() {
+        "P" => ChannelKind::Private,
+        "D" => ChannelKind::Direct,
+        "G" => ChannelKind::Group,
+        _ => ChannelKind::Public,
+    };
+    let display_name = Some(c.display_name.trim()).filter(|n| !n.is_empty());
+    let name = partner.or(display_name).map_or(c.name.clone(), str::to_owned);
+    let team_id = if c.team_id.is_empty() { team_id.to_owned() } else { c.team_id };
+    ChannelRef { id: c.id, name, team_id, kind, archived: false }
+}
+
+/// The other member of a direct channel named `name` (`<id>__<id>`), for the user `me`;
+/// `me` for the channel with oneself; `None` for a name of another shape.
+pub(crate) fn direct_partner<'a>(name: &'a str, me: &str) -> Option<&'a str> {
+    let (first, second) = name.split_once("__")?;
+    Some(if first == me { second } else { first })
 }
 
 #[cfg(test)]
@@ -127,6 +159,40 @@ mod tests {
         let bare =
             wire_post(serde_json::json!({"user_id": "creator", "props": {"from_webhook": true}}));
         assert_eq!(post(&bare).unwrap().author_id, "webhook:webhook");
+    }
+
+    #[test]
+    fn an_edits_copy_of_the_replaced_version_is_no_post() {
+        let copy = wire_post(serde_json::json!({
+            "id": "copy", "original_id": "p1", "delete_at": 5, "user_id": "u1"
+        }));
+        assert!(post(&copy).is_none());
+        let edited = wire_post(serde_json::json!({"original_id": "", "edit_at": 5}));
+        assert!(post(&edited).is_some());
+    }
+
+    #[test]
+    fn channels_are_shown_by_the_name_people_see() {
+        let listed =
+            |json: serde_json::Value| -> wire::Channel { serde_json::from_value(json).unwrap() };
+        let open = listed(serde_json::json!({"id": "c1", "type": "O", "team_id": "t1",
+                                             "name": "town-square", "display_name": "Town Square"}));
+        let open = channel(open, "t2", None);
+        assert_eq!((open.name.as_str(), open.team_id.as_str()), ("Town Square", "t1"));
+        let bare = listed(serde_json::json!({"id": "c2", "type": "P", "name": "ops"}));
+        assert_eq!(channel(bare, "t1", None).name, "ops");
+        let group = listed(serde_json::json!({"id": "c3", "type": "G", "name": "4b5e0c3b8c2a",
+                                              "display_name": "ada, bob, demo"}));
+        let group = channel(group, "t1", None);
+        assert_eq!((group.name.as_str(), group.kind), ("ada, bob, demo", ChannelKind::Group));
+        assert_eq!(group.team_id, "t1", "a group belongs to the team it was listed in");
+        let direct = listed(serde_json::json!({"id": "c4", "type": "D", "name": "me__ada",
+                                               "display_name": ""}));
+        assert_eq!(channel(direct, "t1", Some("ada.l")).name, "ada.l");
+        assert_eq!(direct_partner("me__ada", "me"), Some("ada"));
+        assert_eq!(direct_partner("ada__me", "me"), Some("ada"));
+        assert_eq!(direct_partner("me__me", "me"), Some("me"));
+        assert_eq!(direct_partner("town-square", "me"), None);
     }
 
     #[test]

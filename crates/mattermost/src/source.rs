@@ -1,15 +1,17 @@
 //! [`MattermostSource`]: the chat-source port over API v4.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 use switchboard_domain::chat::{
-    ChannelKind, ChannelRef, ChatIdentity, ChatPost, ChatProvider, ChatTeam, ChatUser,
-    HistoryScope, PageCursor, PostPage,
+    ChannelRef, ChatIdentity, ChatPost, ChatProvider, ChatTeam, ChatUser, HistoryScope, PageCursor,
+    PostPage,
 };
 use switchboard_ports::{ChatError, ChatSource};
 
 use crate::client::{Client, MattermostConfig};
-use crate::map::{post, user};
+use crate::map::{self, post, user};
 use crate::wire::{self, PostList};
 
 /// The most posts a `since` query returns; an answer this long may be cut short.
@@ -51,6 +53,43 @@ impl MattermostSource {
 
     async fn teams(&self) -> Result<Vec<wire::Team>, ChatError> {
         self.client.get("users/me/teams", &[]).await
+    }
+
+    /// The name each direct channel is shown by, by channel id: the other member's username
+    /// (their id when Mattermost no longer knows them). Mattermost names a direct channel
+    /// after its two members' ids and leaves its display name empty, for each member's client
+    /// to show the other.
+    async fn partners(
+        &self,
+        channels: impl Iterator<Item = &wire::Channel>,
+    ) -> Result<HashMap<String, String>, ChatError> {
+        let direct: Vec<&wire::Channel> = channels.filter(|c| c.kind == "D").collect();
+        if direct.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let me: wire::User = self.client.get("users/me", &[]).await?;
+        let partner_of: Vec<(&str, &str)> = direct
+            .iter()
+            .filter_map(|c| Some((c.id.as_str(), map::direct_partner(&c.name, &me.id)?)))
+            .collect();
+        let mut ids: Vec<String> = partner_of.iter().map(|(_, user)| (*user).to_owned()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let names: HashMap<String, String> = self
+            .users(&ids)
+            .await?
+            .into_iter()
+            .map(|u| {
+                let name = if u.username.is_empty() { u.display_name } else { u.username };
+                (u.id, name)
+            })
+            .collect();
+        Ok(partner_of
+            .into_iter()
+            .map(|(channel, user)| {
+                (channel.to_owned(), names.get(user).map_or(user, String::as_str).to_owned())
+            })
+            .collect())
     }
 
     /// A page of the channel's live posts, newest first, down to `oldest`: the first page, or
@@ -141,26 +180,29 @@ impl ChatSource for MattermostSource {
         })
     }
 
+    /// The live channels of every team the user belongs to, each shown by the name people
+    /// see (see [`map::channel`]); a direct channel by the other member's username, which
+    /// takes two more calls (`users/me`, `users/ids`) when there is one.
     async fn channels(&self) -> Result<Vec<ChannelRef>, ChatError> {
-        let mut channels = Vec::new();
+        let mut listed: Vec<(wire::Channel, String)> = Vec::new();
         for team in self.teams().await? {
             let path = format!("users/me/teams/{}/channels", team.id);
-            let listed: Vec<wire::Channel> = self.client.get(&path, &[]).await?;
-            channels.extend(listed.into_iter().filter(|c| c.delete_at == 0).map(|c| {
-                let kind = match c.kind.as_str() {
-                    "P" => ChannelKind::Private,
-                    "D" => ChannelKind::Direct,
-                    "G" => ChannelKind::Group,
-                    _ => ChannelKind::Public,
-                };
-                let team_id = if c.team_id.is_empty() { team.id.clone() } else { c.team_id };
-                ChannelRef { id: c.id, name: c.name, team_id, kind, archived: false }
-            }));
+            let found: Vec<wire::Channel> = self.client.get(&path, &[]).await?;
+            listed.extend(
+                found.into_iter().filter(|c| c.delete_at == 0).map(|c| (c, team.id.clone())),
+            );
         }
         // Direct and group messages are listed once per team.
-        channels.sort_by(|a, b| a.id.cmp(&b.id));
-        channels.dedup_by(|a, b| a.id == b.id);
-        Ok(channels)
+        listed.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        listed.dedup_by(|a, b| a.0.id == b.0.id);
+        let partners = self.partners(listed.iter().map(|(c, _)| c)).await?;
+        Ok(listed
+            .into_iter()
+            .map(|(c, team)| {
+                let partner = partners.get(&c.id).map(String::as_str);
+                map::channel(c, &team, partner)
+            })
+            .collect())
     }
 
     /// A backfill pages with `before`/`per_page` (the cursor names the post the next page

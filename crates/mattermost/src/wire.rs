@@ -50,8 +50,14 @@ pub(crate) struct Channel {
     pub team_id: String,
     #[serde(rename = "type", default)]
     pub kind: String,
+    /// The URL name (`town-square`); a direct channel's is its members' ids
+    /// (`<id>__<id>`), a group's a hash of them.
     #[serde(default)]
     pub name: String,
+    /// The name people see (`Town Square`); empty for a direct channel, the members'
+    /// usernames for a group.
+    #[serde(default)]
+    pub display_name: String,
     #[serde(default)]
     pub delete_at: i64,
 }
@@ -81,6 +87,10 @@ pub(crate) struct Post {
     pub channel_id: String,
     #[serde(default)]
     pub root_id: String,
+    /// Set on the copy an edit keeps of the version it replaced (deleted, with an id of its
+    /// own): the id of the post edited. Such a copy is no post of the channel.
+    #[serde(default)]
+    pub original_id: String,
     #[serde(default)]
     pub message: String,
     /// `""` for a person's post; `system_*` for the server's own notices (joins, header

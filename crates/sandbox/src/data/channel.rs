@@ -26,6 +26,7 @@ impl Channel {
             root,
             replies: Vec::new(),
             origin: super::Origin::Person,
+            revisions: Vec::new(),
         });
         if let Some(root) = root.and_then(|r| self.posts.get_mut(r)) {
             root.replies.push(index);
@@ -34,9 +35,10 @@ impl Channel {
         index
     }
 
-    /// Replaces a post's text.
+    /// Replaces a post's text, keeping the version replaced.
     pub(crate) fn edit(&mut self, index: usize, text: String, editor: usize, at_us: i64) {
         if let Some(post) = self.posts.get_mut(index).filter(|p| p.is_live()) {
+            post.revisions.push(super::Revision { edited: post.edited, replaced_us: at_us });
             post.text = text;
             post.edited = Some((at_us, editor));
             post.updated_us = at_us;

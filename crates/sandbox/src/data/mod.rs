@@ -178,6 +178,19 @@ pub(crate) struct Post {
     pub replies: Vec<usize>,
     /// A person's, a bot's, a webhook's or the provider's.
     pub origin: Origin,
+    /// The versions its edits replaced, oldest first.
+    pub revisions: Vec<Revision>,
+}
+
+/// A version of a post that an edit replaced. Mattermost keeps each as a deleted copy of the
+/// post with its own id (`original_id` naming the post); Slack keeps nothing. Its text is not
+/// kept: Mattermost answers deleted posts without their message.
+#[derive(Debug, Clone)]
+pub(crate) struct Revision {
+    /// The version's own last edit.
+    pub edited: Option<(i64, usize)>,
+    /// When the edit replaced it.
+    pub replaced_us: i64,
 }
 
 impl Post {

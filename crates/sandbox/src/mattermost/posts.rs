@@ -10,8 +10,11 @@
 //!   paging with the oldest id of its last page goes on after that post is deleted, and never
 //!   sees the posts created in that post's millisecond that its last page did not hold.
 //! - `since` (ms): every post whose `update_at` is later (created, edited or deleted since),
-//!   with the roots of changed replies, newest created first, at most 1000; deleted posts come
-//!   with `delete_at > 0` and an empty message. `since` wins over the paging parameters.
+//!   newest created first, at most 1000, with the roots of changed replies in `posts` (and in
+//!   `order` only when they changed too); deleted posts come with `delete_at > 0` and an empty
+//!   message. An edit keeps the version it replaced as a deleted copy with its own id and
+//!   `original_id` naming the post (the server's `PostStore.Update`): `since` lists those
+//!   copies, the pages (live posts only) never do. `since` wins over the paging parameters.
 //!
 //! A channel the caller cannot read (private and not a member, or unknown) is a 403.
 
@@ -61,16 +64,58 @@ pub(crate) async fn for_channel(
 }
 
 fn changed_since(ws: &Workspace, channel: &Channel, since_ms: i64) -> Value {
-    let mut changed: Vec<usize> = (0..channel.posts.len())
+    let after = |us: i64| us.div_euclid(1000) > since_ms;
+    // Newest created first; an edit's copies, created with their post, right after it.
+    let changed: Vec<Row> = (0..channel.posts.len())
         .rev()
-        .filter(|&i| channel.posts[i].updated_us.div_euclid(1000) > since_ms)
+        .flat_map(|i| {
+            let post = after(channel.posts[i].updated_us).then_some(Row::Post(i));
+            let copies = (0..channel.posts[i].revisions.len())
+                .filter(move |&n| render::copy_deleted_us(channel, i, n).is_some_and(after))
+                .map(move |n| Row::Copy(i, n));
+            post.into_iter().chain(copies)
+        })
         .take(SINCE_LIMIT)
         .collect();
-    let roots: Vec<usize> = changed.iter().filter_map(|&i| channel.posts[i].root).collect();
-    changed.extend(roots);
-    changed.sort_unstable_by(|a, b| b.cmp(a));
-    changed.dedup();
-    list(ws, channel, &changed, &changed, "", "", false)
+    let mut included = changed.clone();
+    included
+        .extend(changed.iter().filter_map(|row| channel.posts[row.index()].root).map(Row::Post));
+    included.sort_unstable_by_key(|row| (std::cmp::Reverse(row.index()), row.copy()));
+    included.dedup();
+    // A root is listed in `order` only when it changed itself.
+    let order: Vec<Row> = included
+        .iter()
+        .copied()
+        .filter(|&row| match row {
+            Row::Post(i) => after(channel.posts[i].updated_us),
+            Row::Copy(..) => true,
+        })
+        .collect();
+    list(ws, channel, &order, &included, "", "", false)
+}
+
+/// One row of the server's `Posts` table: a post of the channel, or the copy of the `n`th
+/// version of one that an edit replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Row {
+    Post(usize),
+    Copy(usize, usize),
+}
+
+impl Row {
+    fn index(self) -> usize {
+        match self {
+            Self::Post(i) | Self::Copy(i, _) => i,
+        }
+    }
+
+    /// Sorts a post before its copies, the copies oldest first.
+    fn copy(self) -> Option<usize> {
+        match self {
+            Self::Post(_) => None,
+            Self::Copy(_, n) => Some(n),
+        }
+    }
 }
 
 fn paged(
@@ -132,24 +177,33 @@ fn list_with_cursors(
     included.extend(order.iter().filter_map(|&i| channel.posts[i].root));
     included.sort_unstable();
     included.dedup();
-    list(ws, channel, order, &included, id(next), id(prev), prev.is_some())
+    let rows = |indices: &[usize]| indices.iter().map(|&i| Row::Post(i)).collect::<Vec<_>>();
+    list(ws, channel, &rows(order), &rows(&included), id(next), id(prev), prev.is_some())
 }
 
 fn list(
     ws: &Workspace,
     channel: &Channel,
-    order: &[usize],
-    included: &[usize],
+    order: &[Row],
+    included: &[Row],
     next: &str,
     prev: &str,
     has_next: bool,
 ) -> Value {
+    let render = |row: Row| match row {
+        Row::Post(i) => Some(render::post(ws, channel, i)),
+        Row::Copy(i, n) => render::edit_copy(ws, channel, i, n),
+    };
     let mut posts = Map::new();
-    for &i in included {
-        let post = serde_json::to_value(render::post(ws, channel, i)).unwrap_or(Value::Null);
-        posts.insert(channel.posts[i].id.clone(), post);
+    let mut ids = HashMap::new();
+    for &row in included {
+        let Some(post) = render(row) else { continue };
+        let id = post.id().to_owned();
+        ids.insert(row, id.clone());
+        posts.insert(id, serde_json::to_value(post).unwrap_or(Value::Null));
     }
-    let order: Vec<&str> = order.iter().map(|&i| channel.posts[i].id.as_str()).collect();
+    let order: Vec<&str> =
+        order.iter().filter_map(|row| ids.get(row)).map(String::as_str).collect();
     json!({
         "order": order,
         "posts": posts,

@@ -1,10 +1,15 @@
 //! Mattermost's objects (`User`, `Team`, `Channel`, `Post`) as the API reference shows them.
 //! Times are milliseconds since the epoch.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
-use crate::data::{Channel, Conversation, Origin, Post, User, WEBHOOK_APP_NAME, Workspace};
+use crate::data::{
+    Channel, Conversation, Origin, Post, Rng, User, WEBHOOK_APP_NAME, Workspace, ids,
+};
 
 fn ms(us: i64) -> i64 {
     us.div_euclid(1000)
@@ -86,6 +91,7 @@ pub(crate) fn channel(ws: &Workspace, c: &Channel) -> Value {
     let live = || c.posts.iter().filter(|p| p.is_live());
     let last_post_at = live().map(|p| p.created_us).max().map_or(0, ms);
     let last_root_post_at = live().filter(|p| p.root.is_none()).map(|p| p.created_us).max();
+    let (name, display_name) = names(ws, c);
     json!({
         "id": c.id,
         "create_at": ms(c.created_us),
@@ -99,8 +105,8 @@ pub(crate) fn channel(ws: &Workspace, c: &Channel) -> Value {
             None if c.private => "P",
             None => "O",
         },
-        "display_name": c.display_name,
-        "name": c.name,
+        "display_name": display_name,
+        "name": name,
         "header": "",
         "purpose": c.purpose,
         "last_post_at": last_post_at,
@@ -117,9 +123,31 @@ pub(crate) fn channel(ws: &Workspace, c: &Channel) -> Value {
     })
 }
 
+/// A channel's `name` and `display_name`. A direct channel is named after its members' ids,
+/// sorted (`<id>__<id>`), without a display name: each member's client shows the other
+/// person. A group channel is named after a hash of its members' ids (the server's SHA-1,
+/// here SHA-256 cut to the same 40 hex digits) and displayed as their usernames, sorted,
+/// comma-separated.
+fn names<'a>(ws: &Workspace, c: &'a Channel) -> (Cow<'a, str>, Cow<'a, str>) {
+    let sorted = |field: fn(&User) -> &str| {
+        let mut values: Vec<&str> = c.members.iter().map(|&m| field(&ws.users[m])).collect();
+        values.sort_unstable();
+        values
+    };
+    match c.conversation {
+        None => (Cow::Borrowed(&c.name), Cow::Borrowed(&c.display_name)),
+        Some(Conversation::Direct) => (Cow::Owned(sorted(|u| &u.id).join("__")), Cow::Borrowed("")),
+        Some(Conversation::Group) => {
+            let digest = Sha256::digest(sorted(|u| &u.id).concat().as_bytes());
+            let name = digest.iter().take(20).map(|b| format!("{b:02x}")).collect();
+            (Cow::Owned(name), Cow::Owned(sorted(|u| &u.username).join(", ")))
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub(crate) struct MmPost<'a> {
-    id: &'a str,
+    id: Cow<'a, str>,
     create_at: i64,
     update_at: i64,
     edit_at: i64,
@@ -128,7 +156,7 @@ pub(crate) struct MmPost<'a> {
     user_id: &'a str,
     channel_id: &'a str,
     root_id: &'a str,
-    original_id: &'static str,
+    original_id: &'a str,
     message: &'a str,
     #[serde(rename = "type")]
     kind: &'static str,
@@ -141,6 +169,12 @@ pub(crate) struct MmPost<'a> {
     metadata: Value,
 }
 
+impl MmPost<'_> {
+    pub(crate) fn id(&self) -> &str {
+        &self.id
+    }
+}
+
 /// A post; a deleted one keeps its ids and times but loses its message, as the server's
 /// `PreparePostForClient` does.
 pub(crate) fn post<'a>(ws: &'a Workspace, c: &'a Channel, index: usize) -> MmPost<'a> {
@@ -148,7 +182,7 @@ pub(crate) fn post<'a>(ws: &'a Workspace, c: &'a Channel, index: usize) -> MmPos
     let root_index = p.root.unwrap_or(index);
     let replies: Vec<&Post> = c.live_replies(root_index).collect();
     MmPost {
-        id: &p.id,
+        id: Cow::Borrowed(&p.id),
         create_at: ms(p.created_us),
         update_at: ms(p.updated_us),
         edit_at: p.edited.map_or(0, |(at, _)| ms(at)),
@@ -186,4 +220,47 @@ pub(crate) fn post<'a>(ws: &'a Workspace, c: &'a Channel, index: usize) -> MmPos
         participants: None,
         metadata: json!({}),
     }
+}
+
+/// The copy Mattermost keeps of the `n`th version an edit replaced (`PostStore.Update`): the
+/// post as it was, under a new id, `original_id` naming the post, deleted (and so without its
+/// message) when the edit was made. Deleting a thread's root stamps its replies' copies too
+/// (`PostStore.Delete` updates every post whose `root_id` is the root).
+pub(crate) fn edit_copy<'a>(
+    ws: &'a Workspace,
+    c: &'a Channel,
+    index: usize,
+    n: usize,
+) -> Option<MmPost<'a>> {
+    let p = c.posts.get(index)?;
+    let revision = p.revisions.get(n)?;
+    let deleted = ms(copy_deleted_us(c, index, n)?);
+    Some(MmPost {
+        id: Cow::Owned(copy_id(&p.id, n)),
+        update_at: deleted,
+        edit_at: revision.edited.map_or(0, |(at, _)| ms(at)),
+        delete_at: deleted,
+        original_id: &p.id,
+        message: "",
+        ..post(ws, c, index)
+    })
+}
+
+/// When the copy of the `n`th replaced version of the post at `index` was last stamped: its
+/// edit, or the later deletion of its thread's root.
+pub(crate) fn copy_deleted_us(c: &Channel, index: usize, n: usize) -> Option<i64> {
+    let p = c.posts.get(index)?;
+    let replaced = p.revisions.get(n)?.replaced_us;
+    let root_deleted = p.root.and_then(|r| c.posts.get(r)?.deleted_us);
+    Some(root_deleted.map_or(replaced, |at| at.max(replaced)))
+}
+
+/// A stable id for the copy of the `n`th replaced version of `post_id`: the same on every
+/// answer, in Mattermost's shape.
+fn copy_id(post_id: &str, n: usize) -> String {
+    // FNV-1a of the post id seeds the generator.
+    let seed = post_id
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    ids::mattermost(&mut Rng::new(seed, n as u64 + 1))
 }

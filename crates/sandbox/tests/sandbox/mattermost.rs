@@ -64,6 +64,8 @@ async fn users_me_and_teams_describe_the_demo_user() {
     let names: Vec<&str> =
         channels.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
     assert!(names.contains(&"town-square"));
+    let town = channels.as_array().unwrap().iter().find(|c| c["name"] == "town-square").unwrap();
+    assert_eq!(town["display_name"], "Town Square");
     assert!(names.contains(&"equipment-booking"), "private, a member");
     assert!(!names.contains(&"hiring-committee"), "private, not a member");
     let own =
@@ -205,12 +207,30 @@ async fn since_returns_posts_created_edited_or_deleted_after_it() {
     assert_eq!(status, 200);
     let order: Vec<&str> =
         changes["order"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    assert_eq!(order.len(), 3);
+    assert_eq!(order.len(), 4, "three posts and the copy the edit kept");
     assert_eq!(order[0], added.id, "newest created first");
     let post = |id: &str| changes["posts"][id].clone();
     assert_eq!(post(&added.id)["message"], "pipeline green");
     assert_eq!(post(&edited_id)["message"], "fixed");
-    assert!(post(&edited_id)["edit_at"].as_i64().unwrap() > since);
+    let edited_at = post(&edited_id)["edit_at"].as_i64().unwrap();
+    assert!(edited_at > since);
+    // The version the edit replaced: a deleted copy with its own id, created with the post.
+    let copies: Vec<Value> = order
+        .iter()
+        .map(|id| post(id))
+        .filter(|p| p["original_id"] == edited_id.as_str())
+        .collect();
+    assert_eq!(copies.len(), 1);
+    let copy = &copies[0];
+    assert_ne!(copy["id"], edited_id.as_str());
+    assert_eq!(copy["create_at"], post(&edited_id)["create_at"]);
+    assert_eq!(
+        (copy["delete_at"].as_i64(), copy["update_at"].as_i64()),
+        (Some(edited_at), Some(edited_at))
+    );
+    assert_eq!(copy["message"], "");
+    let previous = before.iter().find(|p| p["id"] == edited_id.as_str()).unwrap();
+    assert_eq!(copy["edit_at"], previous["edit_at"], "the replaced version's own edit");
     assert_eq!(post(&deleted_id)["delete_at"], deletion.at.timestamp_millis());
     assert_eq!(post(&deleted_id)["message"], "");
     assert!(
@@ -221,10 +241,11 @@ async fn since_returns_posts_created_edited_or_deleted_after_it() {
             .all(|p| p["update_at"].as_i64().unwrap() > since)
     );
 
-    // The deleted post has left the pages.
+    // The deleted post has left the pages; the copy was never in them.
     let after = walk_pages(&sb, &channel, 200).await;
     assert_eq!(after.len(), before.len());
-    assert!(after.iter().all(|p| p["id"] != deleted_id.as_str()));
+    assert!(after.iter().all(|p| p["id"] != deleted_id.as_str() && p["id"] != copy["id"]));
+    assert!(after.iter().all(|p| p["original_id"] == ""));
 }
 
 #[tokio::test]

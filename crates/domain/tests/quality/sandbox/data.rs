@@ -102,6 +102,13 @@ pub struct Post {
     pub root: Option<usize>,
     pub replies: Vec<usize>,
     pub origin: Origin,
+    pub revisions: Vec<Revision>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Revision {
+    pub edited: Option<(i64, usize)>,
+    pub replaced_us: i64,
 }
 
 impl Post {
