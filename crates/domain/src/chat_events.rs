@@ -47,7 +47,8 @@ pub struct ChatEvent {
 /// What happened to a post.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ChatChange {
-    /// A post as it is now: new (Slack `message`, `thread_broadcast`) or edited
+    /// A post as it is now: new (a Slack `message` of any subtype but the notices about another
+    /// message, such as `message_replied`) or edited
     /// (`message_changed`; a root deleted under its replies arrives so, as a tombstone).
     Posted(ChatPost),
     /// A post was deleted (Slack `message_deleted`).

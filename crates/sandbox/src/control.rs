@@ -401,6 +401,24 @@ impl Sandbox {
         Ok(PostRef { id, at: micros(at) })
     }
 
+    /// Renames a channel, as its members may: Slack's `name`, Mattermost's `display_name` and
+    /// URL `name` both.
+    ///
+    /// # Errors
+    /// Unknown channel.
+    pub fn rename_channel(
+        &self,
+        provider: Provider,
+        channel_id: &str,
+        name: &str,
+    ) -> Result<(), SandboxError> {
+        let mut state = self.store.write();
+        let channel = channel_mut(state.workspace_mut(provider), channel_id)?;
+        channel.name = name.to_owned();
+        channel.display_name = name.to_owned();
+        Ok(())
+    }
+
     /// Replaces a post's text, as its author, now.
     ///
     /// # Errors

@@ -55,6 +55,12 @@ pub fn channel(c: &Channel) -> v1::ChatChannelInfo {
     }
 }
 
+/// An author's name as shown: the provider's, else (a person it no longer knows, or never
+/// named) the author id, so no post is shown without an author.
+fn shown_author(name: Option<&str>, id: &str) -> String {
+    name.filter(|n| !n.trim().is_empty()).unwrap_or(id).to_owned()
+}
+
 /// A post as pages show it.
 pub fn post_summary(p: &PostSummary) -> v1::ChatPostSummary {
     v1::ChatPostSummary {
@@ -62,7 +68,7 @@ pub fn post_summary(p: &PostSummary) -> v1::ChatPostSummary {
         channel_id: p.channel.to_string(),
         external_id: p.external_id.clone(),
         author_id: p.author_id.clone(),
-        author_name: p.author_name.clone().unwrap_or_default(),
+        author_name: shown_author(p.author_name.as_deref(), &p.author_id),
         text: p.text.clone(),
         truncated: p.truncated,
         posted_at: time(p.posted_at),
@@ -78,7 +84,7 @@ pub fn post_summary(p: &PostSummary) -> v1::ChatPostSummary {
                     id: post_ref::post_id(r.channel, &r.external_id),
                     external_id: r.external_id.clone(),
                     author_id: r.author_id.clone(),
-                    author_name: r.author_name.clone().unwrap_or_default(),
+                    author_name: shown_author(r.author_name.as_deref(), &r.author_id),
                     text: r.text.clone(),
                     truncated: r.truncated,
                     posted_at: time(r.posted_at),
@@ -96,7 +102,7 @@ pub fn post(p: &StoredPost) -> v1::ChatPost {
         channel_id: p.channel.to_string(),
         external_id: p.external_id.clone(),
         author_id: p.author_id.clone(),
-        author_name: p.author_name.clone().unwrap_or_default(),
+        author_name: shown_author(p.author_name.as_deref(), &p.author_id),
         text: p.text.clone(),
         posted_at: time(p.posted_at),
         edited_at: p.edited_at.map(time).unwrap_or_default(),

@@ -22,7 +22,8 @@ fn post(id: &str, minutes: i64, root: Option<&str>, text: &str) -> ChatPost {
         id: id.to_owned(),
         channel_id: "C1".to_owned(),
         author_id: if id.ends_with("-bob") { "U2" } else { "U1" }.to_owned(),
-        author_name: Some("Ada".to_owned()),
+        // Bob is a person the provider no longer knows: no name.
+        author_name: (!id.ends_with("-bob")).then(|| "Ada".to_owned()),
         text: text.to_owned(),
         posted_at: at(minutes),
         edited_at: None,
@@ -118,6 +119,12 @@ async fn a_channel_pages_newest_first_flat_or_nested_with_filters() {
         (Some(true), Some(300))
     );
     assert_eq!(solo["posted_at"], "2026-01-01T09:03:00Z");
+    // No post is shown without an author: a nameless one by its author id.
+    assert_eq!(
+        (solo["author_id"].as_str(), solo["author_name"].as_str()),
+        (Some("U2"), Some("U2"))
+    );
+    assert_eq!(flat["data"]["posts"][2]["author_name"], "Ada");
     assert_eq!((solo["edited_at"].as_str(), solo["thread_root"].as_str()), (Some(""), Some("")));
     assert!(solo.get("thread").is_none(), "flat posts carry no thread: {solo}");
     assert_eq!(flat["data"]["posts"][1]["thread_root"], "root");
@@ -143,6 +150,7 @@ async fn a_channel_pages_newest_first_flat_or_nested_with_filters() {
         .map(|r| r["external_id"].as_str().unwrap())
         .collect();
     assert_eq!(latest, ["reply-2-bob", "reply-1"]);
+    assert_eq!(thread["latest"][0]["author_name"], "U2");
 
     for (query, expected) in [
         ("author=U2", vec!["solo-bob", "reply-2-bob"]),
@@ -173,6 +181,7 @@ async fn a_post_comes_in_full_with_its_thread() {
         call(&app, get(&format!("/api/chat/posts/{}", id_of("solo-bob")), &token)).await;
     assert_eq!(s, 200, "{solo}");
     assert_eq!(solo["data"]["post"]["text"].as_str().map(str::len), Some(500), "the whole text");
+    assert_eq!(solo["data"]["post"]["author_name"], "U2");
     assert_eq!((solo["data"]["reply_count"].as_u64(), solo["data"].get("root")), (Some(0), None));
 
     let (s, reply) =

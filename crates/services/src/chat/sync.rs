@@ -8,7 +8,7 @@
 //! did not list are marked deleted. A change scan the provider truncated is replaced by a
 //! backfill.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::future;
@@ -174,14 +174,42 @@ impl<P: Ports> ChatService<P> {
                         .filter(|c| !ids.contains(c.id.as_str()))
                         .map(|c| channel_from(&snapshot, c, now))
                         .collect();
-                    if !new.is_empty() {
-                        tx.insert_chat_channels(&new).await?;
-                        let owner = Some(snapshot.owner_id);
-                        let events = new.iter().map(|c| {
+                    let owner = Some(snapshot.owner_id);
+                    let mut events: Vec<NewEvent> = new
+                        .iter()
+                        .map(|c| {
                             NewEvent::added(Channel::EVENT_MODEL, c.id.to_string(), c.snapshot())
                                 .owned_by(owner)
-                        });
-                        tx.append_events(events.collect()).await?;
+                        })
+                        .collect();
+                    if !new.is_empty() {
+                        tx.insert_chat_channels(&new).await?;
+                    }
+                    // A channel renamed at the provider takes its new name.
+                    let names: HashMap<&str, &str> =
+                        found.iter().map(|c| (c.id.as_str(), c.name.as_str())).collect();
+                    for channel in &known {
+                        let Some(&name) = names.get(channel.external_id.as_str()) else {
+                            continue;
+                        };
+                        if name.trim().is_empty() || name == channel.name {
+                            continue;
+                        }
+                        let renamed = Channel { name: name.to_owned(), ..channel.clone() };
+                        tx.update_chat_channel(&renamed).await?;
+                        events.push(
+                            NewEvent::changed(
+                                Channel::EVENT_MODEL,
+                                channel.id.to_string(),
+                                "name",
+                                channel.name.as_str(),
+                                name,
+                            )
+                            .owned_by(owner),
+                        );
+                    }
+                    if !events.is_empty() {
+                        tx.append_events(events).await?;
                     }
                     tx.chat_channels_of_source(id).await
                 })

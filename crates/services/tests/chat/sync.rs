@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+use switchboard_domain::Change;
 use switchboard_domain::chat_sources::SourceStatus;
 use switchboard_sandbox::{MATTERMOST_TOKEN, Provider, SLACK_TOKEN};
 use switchboard_services::chat::{ChatSyncJob, ConnectSource};
@@ -105,6 +106,35 @@ async fn edits_new_posts_and_deletions_are_reflected() {
         assert!(find(&new).author_name.is_some());
         assert!(find(&deleted).deleted, "{provider:?}: deletion not reflected");
         assert_eq!(posts.iter().filter(|p| !p.deleted).count(), world.live_posts(provider));
+    }
+}
+
+/// A channel renamed at the provider takes its new name at the next sync, recorded as an
+/// event; its id, posts and settings stay.
+#[tokio::test]
+async fn a_renamed_channel_takes_its_new_name() {
+    let world = start();
+    for provider in [Provider::Slack, Provider::Mattermost] {
+        let source = backfilled(&world, provider).await;
+        let before = world.state().await;
+        let channel = before.chat.channels.values().find(|c| c.source_id == source.id).unwrap();
+        world.sandbox.rename_channel(provider, &channel.external_id, "watercooler").unwrap();
+        world.chat.sync(source.id).await.unwrap();
+        let after = world.state().await;
+        let renamed = &after.chat.channels[&channel.id];
+        assert_eq!(renamed.name, "watercooler", "{provider:?}");
+        assert_eq!((renamed.followed, renamed.synced_until.is_some()), (channel.followed, true));
+        let event = after.events.iter().rev().find(|e| e.object_id == channel.id.to_string());
+        assert!(
+            matches!(&event.unwrap().change, Change::Changed { attribute_name, new_value, .. }
+                if attribute_name == "name" && new_value == "watercooler"),
+            "{event:?}"
+        );
+        world.chat.sync(source.id).await.unwrap();
+        let about = |state: &switchboard_memory::MemoryState| {
+            state.events.iter().filter(|e| e.object_id == channel.id.to_string()).count()
+        };
+        assert_eq!(about(&world.state().await), about(&after), "{provider:?}: renamed once");
     }
 }
 
