@@ -175,7 +175,7 @@ async fn a_gmail_mailbox_is_linked_synced_listed_searched_read_kept_up_to_date_a
     let with_files = messages(&get(&app, &ada, &uri).await);
     assert!(!with_files.is_empty());
 
-    // Detail: decoded body and the attachment, fetched by its attachmentId.
+    // Detail: decoded body and the attachment, fetched by the id listed (its partId).
     let message_id = with_files[0]["id"].as_str().unwrap().to_owned();
     let message = get(&app, &ada, &format!("/api/mail/messages/{message_id}")).await;
     let text = message["body"]["text"].as_str().unwrap_or_default();

@@ -59,13 +59,15 @@ impl FromStr for MailAccountStatus {
     }
 }
 
-/// How far a first sync has come: messages stored against those the window holds, when the
-/// provider says how many it holds.
+/// How far a first sync has come: messages stored against those the window holds, as far as
+/// the provider says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SyncProgress {
     /// Messages stored so far.
     pub stored: u64,
-    /// Messages in the sync window, when known.
+    /// Messages in the sync window, when known. Until a first sync completes, what the
+    /// provider counts in the folders synced (all their mail, older than the window too: a
+    /// bound from above); once one has, the messages stored, the window being all there.
     pub total: Option<u64>,
 }
 

@@ -25,6 +25,7 @@ use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, TryStreamExt, future, stream};
 use switchboard_domain::mail::{
     FolderRole, MailAccount, MailAccountId, MailAccountStatus, MailFolder, MailFolderId,
+    SyncProgress,
 };
 use switchboard_ports::mail::{ChangePage, MailError, MailSource};
 use switchboard_ports::mail::{PageToken, SyncCursor, SyncFrom, SyncScope, SyncStep};
@@ -164,8 +165,10 @@ impl<P: Ports> MailService<P> {
                     if status == MailAccountStatus::Active {
                         account.last_sync_at = Some(now);
                         // Folders' pages commit concurrently, each counting what it saw: the
-                        // count after all of them is the one to show.
-                        account.progress.stored = tx.count_mail_messages(id).await?;
+                        // count after all of them is the one to show. The window is all
+                        // there: the folders' counts (all their mail) are no total any more.
+                        let stored = tx.count_mail_messages(id).await?;
+                        account.progress = SyncProgress { stored, total: Some(stored) };
                     }
                     set_status(tx, &mut account, status, error).await?;
                     Ok::<_, MailServiceError>(())

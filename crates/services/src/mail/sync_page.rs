@@ -197,6 +197,9 @@ impl<P: Ports> MailService<P> {
                     }
                     let stored = tx.count_mail_messages(account.id).await?;
                     if let Some(mut current) = tx.mail_account_by_id(account.id).await? {
+                        // After a first complete sync, the window is what is stored.
+                        let total =
+                            if current.last_sync_at.is_some() { Some(stored) } else { total };
                         current.progress = SyncProgress { stored, total };
                         tx.save_mail_account(&current).await?;
                     }

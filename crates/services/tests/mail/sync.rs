@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use switchboard_domain::Change;
-use switchboard_domain::mail::{MailAccountStatus, MessageQuery};
+use switchboard_domain::mail::{MailAccountStatus, MessageQuery, SyncProgress};
 use switchboard_sandbox::NewMail;
 use switchboard_services::mail::SyncOutcome;
 
@@ -47,7 +47,9 @@ async fn the_first_sync_stores_the_window_once_and_a_rerun_records_nothing() {
     assert!(added.iter().all(|e| e.owner_id == Some(ada.user_id)));
     let synced = &state.mail.accounts[&account.id];
     assert_eq!(synced.status, MailAccountStatus::Active);
-    assert_eq!(synced.progress.stored, expected as u64);
+    // Complete: the window is what is stored.
+    let stored = expected as u64;
+    assert_eq!(synced.progress, SyncProgress { stored, total: Some(stored) });
     assert!(synced.last_sync_at.is_some());
     assert!(
         state.mail.folders.values().all(|f| f.account_id != account.id || f.sync_cursor.is_some())
@@ -57,6 +59,24 @@ async fn the_first_sync_stores_the_window_once_and_a_rerun_records_nothing() {
     assert_eq!(again, SyncOutcome { folders: outcome.folders, ..SyncOutcome::default() });
     let state = world.state().await;
     assert_eq!(message_events(&state).len(), expected, "a re-run records nothing");
+}
+
+/// The folders count all their mail, older than the window too: once the first sync is
+/// complete, its total is the window it stored, so its progress ends at 100 %.
+#[tokio::test]
+async fn a_complete_sync_shows_the_window_stored_as_its_total() {
+    let world = super::support::start_with(|policy| policy.window_days = 10);
+    let ada = world.user("ada@example.org").await;
+    let account = world.link(&ada, &world.demo).await;
+    world.mail.sync(account.id).await.unwrap();
+    let since = world.sandbox.now() - chrono::Duration::days(10);
+    let all = world.sandbox.mail_messages(&world.demo, None).unwrap();
+    let in_window = all.iter().filter(|m| m.received_at >= since).count() as u64;
+    assert!(in_window > 0 && in_window < all.len() as u64, "{in_window} of {}", all.len());
+    let state = world.state().await;
+    let progress = state.mail.accounts[&account.id].progress;
+    assert_eq!(progress, SyncProgress { stored: in_window, total: Some(in_window) });
+    assert_eq!(progress.fraction(), Some(1.0));
 }
 
 #[tokio::test]
