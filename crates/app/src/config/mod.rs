@@ -1,9 +1,12 @@
 //! Typed configuration: `config/default.toml`, then `config/<profile>.toml` (both embedded in
 //! the binary), then an optional file given with `--config`, then `SWITCHBOARD__SECTION__KEY`
-//! environment variables; `DATABASE_URL` sets `database.url`.
+//! environment variables; `DATABASE_URL` sets `database.url`. An environment value is a string
+//! as written unless it starts with `[`, `{` or `"`; a numeric or boolean setting reads its
+//! string as a number or boolean.
 
 mod auth;
 mod chat;
+mod environment;
 mod mail;
 mod notifications;
 mod sandbox;
@@ -28,6 +31,8 @@ pub use notifications::NotificationsConfig;
 pub use sandbox::{DemoConfig, SandboxConfig};
 pub use stats::StatsConfig;
 pub use webhooks::WebhooksConfig;
+
+use environment::Verbatim;
 
 const DEFAULT: &str = include_str!("../../../../config/default.toml");
 const DEVELOPMENT: &str = include_str!("../../../../config/development.toml");
@@ -278,8 +283,8 @@ impl Config {
             figment = figment.merge(Toml::file_exact(file));
         }
         figment
-            .merge(Env::prefixed("SWITCHBOARD__").split("__"))
-            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into()))
+            .merge(Verbatim(Env::prefixed("SWITCHBOARD__").split("__")))
+            .merge(Verbatim(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into())))
     }
 
     /// Loads and checks the configuration for `profile`.
@@ -288,7 +293,9 @@ impl Config {
     /// [`ConfigError::Invalid`] for a bad value, [`ConfigError::DevelopmentSecrets`] when the
     /// production profile still has a development secret.
     pub fn load(profile: Profile, file: Option<&Path>) -> Result<Self, ConfigError> {
-        let config: Config = Self::figment(profile, file).extract().map_err(Box::new)?;
+        // Lossy: environment values arrive as strings (see `environment`), so a number or a
+        // boolean setting must accept its text.
+        let config: Config = Self::figment(profile, file).extract_lossy().map_err(Box::new)?;
         config.check(profile)?;
         if profile == Profile::Production {
             let left = config.development_secrets();
@@ -412,6 +419,51 @@ mod tests {
             assert_eq!(config.server.port, 9123);
             assert_eq!(config.cors.allowed_origins, ["https://a.example"]);
             assert_eq!(config.database.url.expose_secret(), "postgres://u:real@db/x");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn string_settings_keep_numeric_looking_values_verbatim() {
+        Jail::expect_with(|jail| {
+            jail.set_env("SWITCHBOARD__CHAT__SLACK_OAUTH__CLIENT_ID", "3336676569.1234567890123");
+            jail.set_env("SWITCHBOARD__MAIL__MICROSOFT__CLIENT_ID", "0042");
+            jail.set_env("SWITCHBOARD__SANDBOX__DEMO__PASSWORD", "true");
+            jail.set_env("SWITCHBOARD__CHAT__SLACK_OAUTH__CLIENT_SECRET", "1e3");
+            let config = Config::load(Profile::Development, None).unwrap();
+            assert_eq!(config.chat.slack_oauth.client_id, "3336676569.1234567890123");
+            assert_eq!(config.mail.microsoft.client_id, "0042");
+            assert_eq!(config.sandbox.demo.password.expose_secret(), "true");
+            assert_eq!(config.chat.slack_oauth.client_secret.expose_secret(), "1e3");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn numbers_booleans_and_lists_still_parse_from_the_environment() {
+        Jail::expect_with(|jail| {
+            jail.set_env("SWITCHBOARD__SERVER__PORT", "9000");
+            jail.set_env("SWITCHBOARD__CHAT__ALLOW_PRIVATE_NETWORKS", "true");
+            jail.set_env("SWITCHBOARD__SANDBOX__ENABLED", "false");
+            jail.set_env(
+                "SWITCHBOARD__CHAT__SLACK_OAUTH__USER_SCOPES",
+                r#"["channels:read", "1"]"#,
+            );
+            jail.set_env("SWITCHBOARD__MAIL__MX_OVERRIDES", r#"{"a.example"=["mx.a.example"]}"#);
+            jail.set_env(
+                "SWITCHBOARD__AUTH__SECRET_KEYS",
+                r#"[{kid="2024",key="s3cretBBAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}]"#,
+            );
+            let config = Config::load(Profile::Development, None).unwrap();
+            assert_eq!(config.server.port, 9000);
+            assert!(config.chat.allow_private_networks && !config.sandbox.enabled);
+            assert_eq!(config.chat.slack_oauth.user_scopes, ["channels:read", "1"]);
+            assert_eq!(config.mail.mx_overrides["a.example"], ["mx.a.example"]);
+            assert_eq!(config.auth.secret_keys[0].kid, "2024");
+
+            jail.set_env("SWITCHBOARD__SERVER__PORT", "80.5");
+            let err = Config::load(Profile::Development, None).unwrap_err();
+            assert!(err.to_string().contains("SERVER.PORT"), "{err}");
             Ok(())
         });
     }

@@ -20,7 +20,7 @@ use switchboard_ports::{MailAuthError, ProviderTokens};
 use super::assertion;
 use super::config::{AuthorityError, Endpoints, MicrosoftAuthConfig};
 use super::errors::{AadErrorBody, from_oauth};
-use super::keys::KeyCache;
+use super::keys::{KeyCache, KeyTimes};
 use super::tokens::provider_tokens;
 
 /// oauth2's client with Microsoft's error body (for `error_codes`, `suberror`, `claims`),
@@ -88,7 +88,12 @@ impl MicrosoftAuth {
             .set_auth_type(AuthType::RequestBody)
             .set_auth_uri(AuthUrl::from_url(endpoints.authorize.clone()))
             .set_token_uri(TokenUrl::from_url(endpoints.token.clone()));
-        let keys = KeyCache::new(endpoints.discovery.clone(), http.clone(), config.key_refetch);
+        let times = KeyTimes {
+            refetch: config.key_refetch,
+            max_age: config.key_max_age,
+            stale_limit: config.key_stale_limit,
+        };
+        let keys = KeyCache::new(endpoints.discovery.clone(), http.clone(), times);
         Ok(Self { config, endpoints, http, oauth, keys })
     }
 

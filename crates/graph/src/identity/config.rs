@@ -47,8 +47,15 @@ pub struct MicrosoftAuthConfig {
     pub timeout: Duration,
     /// Clock skew allowed on an assertion's `exp` and `nbf`.
     pub leeway: Duration,
-    /// The shortest time between two fetches of the signing keys for a `kid` not yet known.
+    /// The shortest time between two fetches of the signing keys, whether for a `kid` not yet
+    /// known, for a set past `key_max_age`, or after a failed fetch.
     pub key_refetch: Duration,
+    /// The age at which the cached signing keys are fetched again before they are used, so a
+    /// key the platform withdraws is refused within this time.
+    pub key_max_age: Duration,
+    /// How old the cached signing keys may grow while fetching them again fails: verification
+    /// goes on with them until then, and fails after.
+    pub key_stale_limit: Duration,
 }
 
 impl MicrosoftAuthConfig {
@@ -65,7 +72,9 @@ impl MicrosoftAuthConfig {
 
     /// Defaults for the app `client_id` at `authority` and `tenant`: audiences
     /// `api://{client_id}` and `{client_id}`, any tenant, reading only, no account picker, 30 s per request,
-    /// 60 s of leeway, keys refetched at most once a minute.
+    /// 60 s of leeway, keys refetched at most once a minute, and every hour, or used for up to
+    /// 24 hours while they cannot be (the refresh and the cache lifetime that Microsoft's
+    /// "Signing key rollover" article recommends).
     pub fn new(
         authority: impl Into<String>,
         tenant: impl Into<String>,
@@ -86,6 +95,8 @@ impl MicrosoftAuthConfig {
             timeout: Duration::from_secs(30),
             leeway: Duration::from_secs(60),
             key_refetch: Duration::from_secs(60),
+            key_max_age: Duration::from_secs(60 * 60),
+            key_stale_limit: Duration::from_secs(24 * 60 * 60),
         }
     }
 

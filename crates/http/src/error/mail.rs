@@ -82,20 +82,18 @@ impl From<MailServiceError> for ApiError {
             E::OtherBrowser => refused(StatusCode::FORBIDDEN, "state", "other_browser", &e),
             E::Denied(_) => refused(StatusCode::FORBIDDEN, "error", "denied", &e),
             E::LinkCodeInvalid => field("code", "link_code_invalid", &e),
-            E::InteractionRequired { error, claims, description } => {
+            E::InteractionRequired { ref error, ref claims, ref description } => {
                 tracing::debug!(%description, "the provider needs the user");
                 let code = if error == "consent_required" {
                     "consent_required"
                 } else {
                     "interaction_required"
                 };
-                let message = format!(
-                    "the provider needs the user to {}: sign in at the provider again, passing `claims` if given",
-                    code.replace('_', " ").trim_end_matches(" required"),
-                );
+                let message =
+                    format!("{e}: send them to the provider's sign-in, passing `claims` if given");
                 let data = MailInteractionRequired {
                     error: error.clone(),
-                    claims: claims.unwrap_or_default(),
+                    claims: claims.clone().unwrap_or_default(),
                 };
                 ApiError::Refused(Box::new(Refusal {
                     status: StatusCode::CONFLICT,

@@ -62,7 +62,7 @@ pub enum MailServiceError {
     GrantRefused(String),
     /// The provider needs the user to interact (sign in again, consent): the client acts on
     /// `error` and passes `claims` to the provider.
-    #[error("the provider needs the user to {error}")]
+    #[error("the provider needs the user to {} ({error})", user_action(error))]
     InteractionRequired {
         /// `interaction_required` or `consent_required`.
         error: String,
@@ -124,6 +124,14 @@ pub enum MailServiceError {
     Store(#[from] StoreError),
 }
 
+/// What the user must do at the provider for an `InteractionRequired` `error`.
+fn user_action(error: &str) -> &'static str {
+    match error {
+        "consent_required" => "consent to the access asked",
+        _ => "sign in again",
+    }
+}
+
 impl MailServiceError {
     /// How long the provider asked to wait, for a rate limit.
     pub fn retry_after(&self) -> Option<Duration> {
@@ -163,5 +171,30 @@ impl From<MailError> for MailServiceError {
 impl From<serde_json::Error> for MailServiceError {
     fn from(e: serde_json::Error) -> Self {
         Self::Job(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interaction_required_says_what_the_user_must_do() {
+        let message = |error: &str| {
+            MailServiceError::InteractionRequired {
+                error: error.to_owned(),
+                claims: None,
+                description: "AADSTS50076".to_owned(),
+            }
+            .to_string()
+        };
+        assert_eq!(
+            message("interaction_required"),
+            "the provider needs the user to sign in again (interaction_required)"
+        );
+        assert_eq!(
+            message("consent_required"),
+            "the provider needs the user to consent to the access asked (consent_required)"
+        );
     }
 }
