@@ -181,7 +181,7 @@ impl ChatSource for MattermostSource {
     }
 
     /// The live channels of every team the user belongs to, each shown by the name people
-    /// see (see [`map::channel`]); a direct channel by the other member's username, which
+    /// see (`display_name`, else `name`); a direct channel by the other member's username, which
     /// takes two more calls (`users/me`, `users/ids`) when there is one.
     async fn channels(&self) -> Result<Vec<ChannelRef>, ChatError> {
         let mut listed: Vec<(wire::Channel, String)> = Vec::new();
