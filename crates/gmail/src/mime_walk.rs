@@ -9,12 +9,18 @@
 //! message with an HTML body alone gets the HTML's text as its text
 //! ([`MessageBody::new`]); the subject, addresses and date are the [`Envelope`]'s.
 
+use std::cell::RefCell;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::{DecodePaddingMode, general_purpose};
 use chrono::{DateTime, TimeZone, Utc};
 use google_gmail1::api::{Message, MessagePart};
-use switchboard_domain::mail::{AttachmentMeta, MessageBody, ProviderMessage, html_as_text};
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{
+    BufferQueue, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use switchboard_domain::mail::{AttachmentMeta, MessageBody, ProviderMessage};
 
 use crate::headers::Envelope;
 
@@ -114,12 +120,35 @@ fn attachment_key(part: &MessagePart) -> &str {
 }
 
 /// Gmail's `snippet` as text: Gmail sends it HTML-escaped (`Dave&#39;s`, `&gt; quoted`,
-/// `&amp;`), so it is read as the HTML it is, every named and numeric entity decoded.
+/// `&amp;`), so it is read as the HTML it is, every named and numeric character reference
+/// decoded by html5ever's tokenizer alone. A snippet is escaped text, not a document: no tree
+/// and no layout (`html_as_text` costs ten times as much, a fifth of a Gmail sync's time).
 fn snippet(escaped: &str) -> String {
     if !escaped.contains('&') {
         return escaped.to_owned();
     }
-    html_as_text(escaped)
+    let tokenizer = Tokenizer::new(Characters::default(), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(escaped));
+    // Only a script tag could pause it (`Script`), and nothing here runs one.
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.0.into_inner()
+}
+
+/// The character tokens of an HTML text, joined.
+#[derive(Default)]
+struct Characters(RefCell<String>);
+
+impl TokenSink for Characters {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        if let Token::CharacterTokens(text) = token {
+            self.0.borrow_mut().push_str(&text);
+        }
+        TokenSinkResult::Continue
+    }
 }
 
 /// A part's `Content-Disposition`, in lower case.

@@ -353,30 +353,39 @@ pub(super) async fn by_provider_ids(
 }
 
 /// The provider ids of `account`'s messages received at or after `since`, those linked to
-/// `folder` when given (the `(account_id, received_at, id)` index, then the folder links by
-/// their primary key).
+/// `folder` when given: the account's messages by the `(account_id, received_at, id)` index
+/// and the folder's links by theirs, matched here. One statement joining them ran in 6 s for a
+/// mailbox of 20,000 messages synced moments before (statistics not yet knowing its rows, the
+/// plan walked the folder's links again for each message); two index scans stay linear.
 pub(super) async fn provider_ids_since(
     tx: &mut PgTx,
     account: MailAccountId,
     folder: Option<MailFolderId>,
     since: DateTime<Utc>,
 ) -> Result<Vec<String>, StoreError> {
-    let recent = mail_messages::table
+    let recent: Vec<(uuid::Uuid, String)> = mail_messages::table
         .filter(mail_messages::account_id.eq(account.as_uuid()))
         .filter(mail_messages::received_at.ge(since))
-        .select(mail_messages::provider_id)
-        .into_boxed();
-    let query = match folder {
-        Some(folder) => recent.filter(
-            mail_messages::id.eq_any(
-                mail_message_folders::table
-                    .filter(mail_message_folders::folder_id.eq(folder.as_uuid()))
-                    .select(mail_message_folders::message_id),
-            ),
-        ),
-        None => recent,
+        .select((mail_messages::id, mail_messages::provider_id))
+        .load(tx.conn())
+        .await
+        .map_err(store_error)?;
+    let Some(folder) = folder else {
+        return Ok(recent.into_iter().map(|(_, provider_id)| provider_id).collect());
     };
-    query.load(tx.conn()).await.map_err(store_error)
+    let linked: std::collections::HashSet<uuid::Uuid> = mail_message_folders::table
+        .filter(mail_message_folders::folder_id.eq(folder.as_uuid()))
+        .select(mail_message_folders::message_id)
+        .load::<uuid::Uuid>(tx.conn())
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .collect();
+    Ok(recent
+        .into_iter()
+        .filter(|(id, _)| linked.contains(id))
+        .map(|(_, provider_id)| provider_id)
+        .collect())
 }
 
 pub(super) async fn count(tx: &mut PgTx, account: MailAccountId) -> Result<u64, StoreError> {
