@@ -7,8 +7,9 @@
 //! is stored only once its round is complete (with the round's last page), so a round cut
 //! short starts again from where the folder last finished. A cursor the provider forgot
 //! (`CursorExpired`) is dropped and the folder read from its window again. A round that read
-//! the window removes, with its other removals, the stored messages of the window it did not
-//! list: deleted while no cursor followed the folder, no provider reports them. Pages are written
+//! the window again (after a forgotten cursor, or for an account synced before) removes, with
+//! its other removals, the stored messages of the window it did not list: deleted while no
+//! cursor followed the folder, no provider reports them. Pages are written
 //! as they come (see `sync_page`), so a re-run changes and records nothing.
 //!
 //! Removals wait for every folder's round: with one cursor per folder, a message moved from A
@@ -256,8 +257,11 @@ impl<P: Ports> MailService<P> {
         let mut removed = Vec::new();
         let by_folder = scope.is_some().then_some(folder);
         // A round reading the window notes what it listed, to find what it no longer lists.
+        // The first sync of an account has nothing stored from before to compare with (bar a
+        // first attempt cut short): it is not reconciled.
+        let synced_before = mailbox.account.last_sync_at.is_some();
         let mut listed: Option<HashSet<String>> =
-            matches!(next, Next::Window(_)).then(HashSet::new);
+            (synced_before && matches!(next, Next::Window(_))).then(HashSet::new);
         let mut fetched = self.changes(mailbox, &scope, &next).await;
         loop {
             let page = match fetched {
