@@ -380,23 +380,14 @@ pub(super) async fn provider_ids_since(
         .load(tx.conn())
         .await
         .map_err(store_error)?;
-    let mut found = Vec::with_capacity(linked.len());
-    for ids in linked.chunks(CHUNK_IDS) {
-        let chunk: Vec<String> = mail_messages::table
-            .filter(mail_messages::id.eq_any(ids))
-            .filter(recent)
-            .select(mail_messages::provider_id)
-            .load(tx.conn())
-            .await
-            .map_err(store_error)?;
-        found.extend(chunk);
-    }
-    Ok(found)
+    mail_messages::table
+        .filter(mail_messages::id.eq_any(&linked))
+        .filter(recent)
+        .select(mail_messages::provider_id)
+        .load(tx.conn())
+        .await
+        .map_err(store_error)
 }
-
-/// Message ids per `id = ANY(…)` lookup: one array parameter, kept to a size whose plan stays
-/// an index lookup.
-const CHUNK_IDS: usize = 10_000;
 
 pub(super) async fn count(tx: &mut PgTx, account: MailAccountId) -> Result<u64, StoreError> {
     let count: i64 = mail_messages::table
