@@ -98,6 +98,40 @@ pub async fn a_webhook_post_is_the_webhooks_never_its_creators<H: ChatSourceHarn
     assert_ne!(named.author_id, plain.author_id, "two names, two authors");
 }
 
+/// A webhook's alert that says everything in its attachments (Slack's secondary
+/// attachments, Mattermost's `props.attachments`, one format) is read with their words after
+/// its own text: pretext, title, text and each field as `title: value`, a fallback only for an
+/// attachment with none of those.
+pub async fn an_integrations_attachments_are_read_as_its_words<H: ChatSourceHarness>() {
+    let sandbox = start::<H>();
+    let (channel, creator) = channel_and_other::<H>(&sandbox);
+    let post = |text, attachments| {
+        let new =
+            NewPost { channel_id: &channel.id, text, user_id: Some(&creator.id), root_id: None };
+        let from = PostAs::Webhook { name: Some("Grafana") };
+        sandbox.post_with_attachments(H::PROVIDER, new, from, attachments).expect("posted")
+    };
+    let alert = post(
+        "",
+        vec![serde_json::json!({
+            "fallback": "[FIRING] Disk almost full on db-1",
+            "color": "#ff0000",
+            "title": "Disk almost full",
+            "text": "db-1 is at 97 percent",
+            "fields": [{"title": "Severity", "value": "critical", "short": true}]
+        })],
+    );
+    let summary =
+        post("Nightly build", vec![serde_json::json!({"fallback": "all 412 tests passed"})]);
+    let posts = since::<H>(&sandbox, &channel.id, alert.at).await;
+    assert_eq!(
+        posts[&alert.id].text,
+        "Disk almost full\ndb-1 is at 97 percent\nSeverity: critical"
+    );
+    assert_eq!(posts[&summary.id].text, "Nightly build\nall 412 tests passed");
+    assert_eq!(posts[&alert.id].kind, PostKind::Bot);
+}
+
 /// Direct and group messages are listed as [`ChannelKind::Direct`] and
 /// [`ChannelKind::Group`] when the adapter reads them, and never as channels.
 pub async fn direct_and_group_messages_are_listed_as_such_or_not_at_all<H: ChatSourceHarness>() {

@@ -2,6 +2,7 @@
 
 pub mod analytics;
 pub mod chat;
+pub mod chat_attachments;
 pub mod chat_events;
 pub mod chat_posts;
 pub mod chat_sources;

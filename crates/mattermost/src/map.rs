@@ -5,6 +5,8 @@ use switchboard_domain::chat::{
     ChannelKind, ChannelRef, ChatPost, ChatUser, PostKind, person_name,
 };
 
+use switchboard_domain::chat_attachments::{MessageAttachment, with_attachments};
+
 use crate::wire::{self, PostProps};
 
 /// The author id of a post that names no one.
@@ -49,7 +51,8 @@ fn author(post: &wire::Post, kind: PostKind) -> (String, Option<String>) {
     (post.user_id.clone(), name)
 }
 
-/// A wire post as a domain post; `None` without a creation time, and for the copy an edit
+/// A wire post as a domain post, its text followed by its attachments' words (see
+/// [`with_attachments`]); `None` without a creation time, and for the copy an edit
 /// keeps of the version it replaced (`original_id` set): `since` answers list those copies
 /// as deleted posts of their own, which would be stored as such.
 pub(crate) fn post(p: &wire::Post) -> Option<ChatPost> {
@@ -64,7 +67,12 @@ pub(crate) fn post(p: &wire::Post) -> Option<ChatPost> {
         author_id,
         author_name,
         kind,
-        text: p.message.clone(),
+        // Markdown, as written: nothing to decode.
+        text: with_attachments(
+            &p.message,
+            &MessageAttachment::all_of(&p.props.attachments),
+            str::to_owned,
+        ),
         posted_at: wire::time(p.create_at)?,
         edited_at: wire::time(p.edit_at),
         deleted: p.delete_at > 0,

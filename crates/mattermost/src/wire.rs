@@ -101,7 +101,8 @@ pub(crate) struct Post {
     pub props: PostProps,
 }
 
-/// The `props` of a post that Switchboard reads: how a webhook or a bot posted it.
+/// The `props` of a post that Switchboard reads: how a webhook or a bot posted it, and its
+/// attachments.
 /// Mattermost writes these flags as the strings `"true"` (sometimes as booleans).
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct PostProps {
@@ -113,6 +114,9 @@ pub(crate) struct PostProps {
     pub override_username: Option<serde_json::Value>,
     #[serde(default)]
     pub webhook_display_name: Option<serde_json::Value>,
+    /// Message attachments (Slack's format), as they came.
+    #[serde(default)]
+    pub attachments: serde_json::Value,
 }
 
 impl PostProps {

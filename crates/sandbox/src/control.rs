@@ -331,9 +331,33 @@ impl Sandbox {
         post: NewPost<'_>,
         from: PostAs<'_>,
     ) -> Result<PostRef, SandboxError> {
+        self.post_with_attachments(provider, post, from, Vec::new())
+    }
+
+    /// [`Sandbox::post_as`] with message attachments, written as Slack documents them
+    /// (`fallback`, `pretext`, `title`, `text`, `fields`…): Slack lists them as the message's
+    /// `attachments` (each given an `id` from 1 when it has none), Mattermost as its
+    /// `props.attachments`, in the same format.
+    ///
+    /// # Errors
+    /// Unknown channel, author or thread root.
+    pub fn post_with_attachments(
+        &self,
+        provider: Provider,
+        post: NewPost<'_>,
+        from: PostAs<'_>,
+        mut attachments: Vec<serde_json::Value>,
+    ) -> Result<PostRef, SandboxError> {
+        if provider == Provider::Slack {
+            for (n, attachment) in (1..).zip(attachments.iter_mut()) {
+                if let Some(object) = attachment.as_object_mut() {
+                    object.entry("id").or_insert(serde_json::Value::from(n));
+                }
+            }
+        }
         let mut state = self.store.write();
         let at = state.tick();
-        self.append(&mut state, provider, post, from, at)
+        self.append(&mut state, provider, post, (from, attachments), at)
     }
 
     /// Adds `posts` (at most 1,000) in one millisecond, a microsecond apart, as a bulk import
@@ -355,7 +379,9 @@ impl Sandbox {
             .iter()
             .take(1000)
             .zip(start..)
-            .map(|(post, at)| self.append(&mut state, provider, *post, PostAs::Person, at))
+            .map(|(post, at)| {
+                self.append(&mut state, provider, *post, (PostAs::Person, Vec::new()), at)
+            })
             .collect()
     }
 
@@ -364,7 +390,7 @@ impl Sandbox {
         state: &mut State,
         provider: Provider,
         post: NewPost<'_>,
-        from: PostAs<'_>,
+        (from, attachments): (PostAs<'_>, Vec<serde_json::Value>),
         at: i64,
     ) -> Result<PostRef, SandboxError> {
         let id = match provider {
@@ -397,6 +423,7 @@ impl Sandbox {
             PostAs::Webhook { name } => Origin::Webhook { name: name.map(str::to_owned) },
             PostAs::Notice(notice) => Origin::System(notice),
         };
+        channel.posts[index].attachments = attachments;
         self.slack_event(state, provider, post.channel_id, &id, Change::Posted, at);
         Ok(PostRef { id, at: micros(at) })
     }

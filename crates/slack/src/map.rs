@@ -2,9 +2,10 @@
 //! a bot or Slack itself) and the one name each is shown by.
 
 use switchboard_domain::chat::{ChatPost, ChatUser, PostKind, person_name};
+use switchboard_domain::chat_attachments::{MessageAttachment, with_attachments};
 
-use crate::text;
 use crate::wire::{self, Message};
+use crate::{blocks, text};
 
 /// Subtypes of messages people write; every other subtype but `bot_message` is Slack's own
 /// notice (`channel_join`, `channel_topic`, `pinned_item`…).
@@ -53,13 +54,24 @@ pub(crate) fn post(channel_id: &str, message: Message, parent: Option<&str>) -> 
         author_id,
         author_name,
         kind,
-        text: if deleted { String::new() } else { text::plain(&message.text) },
+        text: if deleted { String::new() } else { words(&message) },
         posted_at,
         edited_at: message.edited.and_then(|e| wire::parse_ts(&e.ts)),
         deleted,
         thread_root,
         id: message.ts,
     })
+}
+
+/// A message's words: its text made plain by [`text::plain`] (or, when it has none, its
+/// [`blocks`](crate::blocks)'), then its attachments' lines ([`with_attachments`]).
+fn words(message: &Message) -> String {
+    let own = if message.text.trim().is_empty() {
+        blocks::text(&message.blocks)
+    } else {
+        text::plain(&message.text)
+    };
+    with_attachments(&own, &MessageAttachment::all_of(&message.attachments), text::plain)
 }
 
 /// A post's author: a bot by its id and the name it posted under (`username`, set by

@@ -107,6 +107,12 @@ pub(crate) struct Message {
     pub username: Option<String>,
     #[serde(default)]
     pub bot_profile: Option<BotProfile>,
+    /// Secondary attachments (an integration's alert, a build report), as they came.
+    #[serde(default)]
+    pub attachments: serde_json::Value,
+    /// Block Kit layout blocks, as they came.
+    #[serde(default)]
+    pub blocks: serde_json::Value,
 }
 
 impl Message {

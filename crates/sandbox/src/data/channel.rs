@@ -27,6 +27,7 @@ impl Channel {
             replies: Vec::new(),
             origin: super::Origin::Person,
             revisions: Vec::new(),
+            attachments: Vec::new(),
         });
         if let Some(root) = root.and_then(|r| self.posts.get_mut(r)) {
             root.replies.push(index);

@@ -180,6 +180,8 @@ pub(crate) struct Post {
     pub origin: Origin,
     /// The versions its edits replaced, oldest first.
     pub revisions: Vec<Revision>,
+    /// Message attachments in Slack's format (Mattermost's `props.attachments` too).
+    pub attachments: Vec<serde_json::Value>,
 }
 
 /// A version of a post that an edit replaced. Mattermost keeps each as a deleted copy of the

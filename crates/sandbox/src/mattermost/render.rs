@@ -197,18 +197,7 @@ pub(crate) fn post<'a>(ws: &'a Workspace, c: &'a Channel, index: usize) -> MmPos
             Origin::System(notice) => notice.mattermost_type(),
             _ => "",
         },
-        props: match &p.origin {
-            Origin::Person | Origin::System(_) => json!({}),
-            Origin::Bot { name } => json!({"from_bot": "true", "override_username": name}),
-            Origin::Webhook { name: Some(name) } => json!({
-                "from_webhook": "true",
-                "override_username": name,
-                "webhook_display_name": WEBHOOK_APP_NAME,
-            }),
-            Origin::Webhook { name: None } => {
-                json!({"from_webhook": "true", "webhook_display_name": WEBHOOK_APP_NAME})
-            }
-        },
+        props: props(p),
         hashtags: "",
         pending_post_id: "",
         reply_count: replies.len(),
@@ -220,6 +209,26 @@ pub(crate) fn post<'a>(ws: &'a Workspace, c: &'a Channel, index: usize) -> MmPos
         participants: None,
         metadata: json!({}),
     }
+}
+
+/// A post's `props`: how a bot or webhook posted it, and its attachments.
+fn props(p: &Post) -> Value {
+    let mut props = match &p.origin {
+        Origin::Person | Origin::System(_) => json!({}),
+        Origin::Bot { name } => json!({"from_bot": "true", "override_username": name}),
+        Origin::Webhook { name: Some(name) } => json!({
+            "from_webhook": "true",
+            "override_username": name,
+            "webhook_display_name": WEBHOOK_APP_NAME,
+        }),
+        Origin::Webhook { name: None } => {
+            json!({"from_webhook": "true", "webhook_display_name": WEBHOOK_APP_NAME})
+        }
+    };
+    if !p.attachments.is_empty() {
+        props["attachments"] = Value::Array(p.attachments.clone());
+    }
+    props
 }
 
 /// The copy Mattermost keeps of the `n`th version an edit replaced (`PostStore.Update`): the

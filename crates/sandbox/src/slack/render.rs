@@ -200,6 +200,8 @@ pub(crate) struct Message<'a> {
     subscribed: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     parent_user_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    attachments: &'a [serde_json::Value],
 }
 
 #[derive(Debug, Serialize)]
@@ -255,6 +257,7 @@ pub(crate) fn message<'a>(ws: &'a Workspace, c: &'a Channel, index: usize) -> Me
         is_locked: None,
         subscribed: None,
         parent_user_id: None,
+        attachments: &post.attachments,
     };
     match &post.origin {
         Origin::Person => {}

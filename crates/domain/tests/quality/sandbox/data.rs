@@ -103,6 +103,7 @@ pub struct Post {
     pub replies: Vec<usize>,
     pub origin: Origin,
     pub revisions: Vec<Revision>,
+    pub attachments: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]
