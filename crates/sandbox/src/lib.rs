@@ -21,7 +21,7 @@ pub use data::{Conversation, Notice, WEBHOOK_APP_NAME};
 pub use error::SandboxError;
 pub use google::control::{GmailMessageInfo, NewGmail};
 pub use microsoft::control::{MailFolderInfo, MailMessageInfo, MailboxInfo, NewMail};
-pub use microsoft::identity::TokenFault;
+pub use microsoft::identity::{TokenFault, TokenVersion};
 pub use running::RunningSandbox;
 
 use serde::{Deserialize, Serialize};

@@ -46,6 +46,8 @@ pub struct MicrosoftAuth {
     pub(super) http: reqwest_graph::Client,
     oauth: AadClient,
     keys: KeyCache,
+    /// The same keys with the v1.0 issuer, fetched only once a v1.0 token arrives.
+    keys_v1: KeyCache,
 }
 
 impl std::fmt::Debug for MicrosoftAuth {
@@ -94,7 +96,8 @@ impl MicrosoftAuth {
             stale_limit: config.key_stale_limit,
         };
         let keys = KeyCache::new(endpoints.discovery.clone(), http.clone(), times);
-        Ok(Self { config, endpoints, http, oauth, keys })
+        let keys_v1 = KeyCache::new(endpoints.discovery_v1.clone(), http.clone(), times);
+        Ok(Self { config, endpoints, http, oauth, keys, keys_v1 })
     }
 
     /// The configuration this client was built with.
@@ -170,6 +173,10 @@ impl MicrosoftAuth {
         &self,
         assertion: &str,
     ) -> Result<VerifiedAssertion, MailAuthError> {
-        assertion::verify(&self.config, &self.keys, assertion).await
+        let keys = match assertion::version(assertion) {
+            assertion::Version::V1 => &self.keys_v1,
+            assertion::Version::V2 => &self.keys,
+        };
+        assertion::verify(&self.config, keys, assertion).await
     }
 }

@@ -137,6 +137,7 @@ impl MicrosoftAuthConfig {
             authorize: at("oauth2/v2.0/authorize")?,
             token: at("oauth2/v2.0/token")?,
             discovery: at("v2.0/.well-known/openid-configuration")?,
+            discovery_v1: at(".well-known/openid-configuration")?,
         })
     }
 }
@@ -161,6 +162,8 @@ pub(crate) struct Endpoints {
     pub(crate) authorize: Url,
     pub(crate) token: Url,
     pub(crate) discovery: Url,
+    /// The v1.0 metadata: the issuer of v1.0 access tokens (`https://sts.windows.net/{tid}/`).
+    pub(crate) discovery_v1: Url,
 }
 
 /// A configuration this build refuses.

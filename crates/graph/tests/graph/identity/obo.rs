@@ -57,3 +57,40 @@ async fn a_verified_assertion_is_exchanged_for_graph_tokens() {
         Err(MailAuthError::Unsupported(MailProvider::Google))
     );
 }
+
+/// An API's app registration gets v1.0 access tokens unless its manifest asks for v2.0: such
+/// an assertion (issuer `https://sts.windows.net/{tid}/`, the sign-in name as `upn`) is
+/// verified against the v1.0 metadata's issuer and exchanged like a v2.0 one.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_v1_assertion_is_verified_by_its_own_issuer_and_exchanged() {
+    use switchboard_sandbox::TokenVersion;
+
+    let f = Fixture::start(50);
+    let auth = auth(&f.sandbox);
+    let colleague = f.sandbox.mailboxes()[1].clone();
+    let assertion =
+        f.sandbox.microsoft_assertion_of(&colleague.address, None, 3600, TokenVersion::V1).unwrap();
+    let verified = auth.verify_assertion(MS, &assertion).await.unwrap();
+    assert_eq!(verified.object_id, colleague.user_id);
+    assert_eq!(verified.username.as_deref(), Some(colleague.address.as_str()));
+    let by_uri = f
+        .sandbox
+        .microsoft_assertion_of(
+            &colleague.address,
+            Some(&format!("api://{}", auth.config().client_id)),
+            600,
+            TokenVersion::V1,
+        )
+        .unwrap();
+    assert!(auth.verify_assertion(MS, &by_uri).await.is_ok());
+    let tokens = auth.on_behalf_of(MS, &assertion, &auth.scopes(MS, false, false)).await.unwrap();
+    let me = f.sources.source(MS, "account-2", &tokens.access_token).unwrap();
+    assert_eq!(me.identity().await.unwrap().address, colleague.address);
+
+    let expired =
+        f.sandbox.microsoft_assertion_of(&colleague.address, None, -600, TokenVersion::V1).unwrap();
+    assert!(matches!(
+        auth.verify_assertion(MS, &expired).await,
+        Err(MailAuthError::InvalidAssertion(reason)) if reason == "expired"
+    ));
+}

@@ -5,7 +5,9 @@ use std::time::Duration;
 use super::mailbox_index;
 use crate::control::seconds;
 use crate::faults::{Api, Target};
-use crate::microsoft::identity::{Client, GRAPH_AUDIENCE, RefreshState, TokenFault, mint_access};
+use crate::microsoft::identity::{
+    Client, GRAPH_AUDIENCE, RefreshState, TokenFault, TokenVersion, mint_access, mint_access_of,
+};
 use crate::{MICROSOFT_CLIENT_ID, MICROSOFT_MOBILE_CLIENT_ID, Sandbox, SandboxError};
 
 impl Sandbox {
@@ -38,18 +40,28 @@ impl Sandbox {
         audience: Option<&str>,
         expires_in: i64,
     ) -> Result<String, SandboxError> {
+        self.microsoft_assertion_of(mailbox, audience, expires_in, TokenVersion::V2)
+    }
+
+    /// [`Sandbox::microsoft_assertion`] in the token version `version`: v1.0 is what Microsoft
+    /// issues for an API whose app registration leaves `accessTokenAcceptedVersion` unset
+    /// (issuer `https://sts.windows.net/{tid}/`, `appid`, `upn`).
+    ///
+    /// # Errors
+    /// Unknown mailbox, or the signing key failed.
+    pub fn microsoft_assertion_of(
+        &self,
+        mailbox: &str,
+        audience: Option<&str>,
+        expires_in: i64,
+        version: TokenVersion,
+    ) -> Result<String, SandboxError> {
         let index = mailbox_index(&self.store.read().microsoft, mailbox)?;
         let audience = audience.unwrap_or(MICROSOFT_CLIENT_ID);
-        mint_access(
-            &self.store,
-            index,
-            audience,
-            MICROSOFT_MOBILE_CLIENT_ID,
-            "access_as_user",
-            Some(expires_in),
-        )
-        .map(|(token, _)| token)
-        .map_err(|e| SandboxError::Signing(e.to_string()))
+        let grant = (audience, MICROSOFT_MOBILE_CLIENT_ID, "access_as_user");
+        mint_access_of(&self.store, index, grant, version, Some(expires_in))
+            .map(|(token, _)| token)
+            .map_err(|e| SandboxError::Signing(e.to_string()))
     }
 
     /// Registers a Microsoft app with its secret and redirect URIs (loopback ones are always

@@ -1,4 +1,5 @@
-//! The claims of the tokens the identity platform signs (v2.0 tokens).
+//! The claims of the tokens the identity platform signs (v2.0 tokens, and the v1.0 access
+//! tokens it issues for an API whose app registration accepts those).
 
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +12,24 @@ pub(crate) fn issuer(origin: &str, tenant_id: &str) -> String {
     format!("{origin}/microsoft/login/{tenant_id}/v2.0")
 }
 
+/// `https://sts.windows.net/{tenant_id}/`: the issuer of v1.0 tokens, the same whatever the
+/// host that signed them (Microsoft's v1.0 OpenID metadata names it so).
+pub(crate) fn issuer_v1(tenant_id: &str) -> String {
+    format!("https://sts.windows.net/{tenant_id}/")
+}
+
+/// The version of the access tokens an API's app registration accepts
+/// (`accessTokenAcceptedVersion`: 2, or 1 and unset alike).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenVersion {
+    /// v1.0: issuer `https://sts.windows.net/{tid}/`, the client as `appid`, the user's
+    /// sign-in name as `upn` and `unique_name`.
+    V1,
+    /// v2.0: issuer `…/{tid}/v2.0`, the client as `azp`, the sign-in name as
+    /// `preferred_username`.
+    V2,
+}
+
 /// An access token's claims: for Graph (`aud` = Graph) or for an app's own API (`aud` = its
 /// client id, the assertion a mobile app hands to its backend for On-Behalf-Of).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -20,11 +39,23 @@ pub(crate) struct GraphClaims {
     pub iat: i64,
     pub nbf: i64,
     pub exp: i64,
-    /// The client the token was issued to.
+    /// The client the token was issued to (v2.0).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub azp: String,
+    /// The same, in a v1.0 token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     pub name: String,
     pub oid: String,
+    /// The sign-in name (v2.0).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub preferred_username: String,
+    /// The sign-in name in a v1.0 token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upn: Option<String>,
+    /// The same, as v1.0 also writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unique_name: Option<String>,
     /// Delegated scopes, space-separated.
     pub scp: String,
     pub sub: String,

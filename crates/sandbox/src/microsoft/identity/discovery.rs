@@ -4,30 +4,44 @@
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
+use super::claims::{TokenVersion, issuer_v1};
 use super::{AadError, fail, issuer, tenant};
 use crate::store::Store;
 
+/// The v2.0 metadata (`/{tenant}/v2.0/.well-known/openid-configuration`).
 pub(super) async fn openid(segment: web::Path<String>, store: web::Data<Store>) -> HttpResponse {
-    let tenant_id = match tenant(&store, &segment) {
+    metadata(&segment, &store, TokenVersion::V2)
+}
+
+/// The v1.0 metadata (`/{tenant}/.well-known/openid-configuration`): the issuer of v1.0
+/// tokens, `https://sts.windows.net/{tenantid}/`, and the same keys.
+pub(super) async fn openid_v1(segment: web::Path<String>, store: web::Data<Store>) -> HttpResponse {
+    metadata(&segment, &store, TokenVersion::V1)
+}
+
+fn metadata(segment: &str, store: &Store, version: TokenVersion) -> HttpResponse {
+    let tenant_id = match tenant(store, segment) {
         Ok(id) => id,
-        Err(e) => return fail(&store, &e),
+        Err(e) => return fail(store, &e),
     };
     let origin = store.origin();
     let base = format!("{origin}/microsoft/login/{segment}");
     // For the multi-tenant aliases the issuer is a template, as Microsoft publishes it.
-    let issuer = if segment.as_str() == tenant_id
-        || !matches!(segment.as_str(), "common" | "organizations")
-    {
-        issuer(origin, &tenant_id)
+    let named = if segment == tenant_id || !matches!(segment, "common" | "organizations") {
+        tenant_id.as_str()
     } else {
-        issuer(origin, "{tenantid}")
+        "{tenantid}"
+    };
+    let (issuer, oauth, keys) = match version {
+        TokenVersion::V2 => (issuer(origin, named), "oauth2/v2.0", "discovery/v2.0/keys"),
+        TokenVersion::V1 => (issuer_v1(named), "oauth2", "discovery/keys"),
     };
     HttpResponse::Ok().json(json!({
         "issuer": issuer,
-        "authorization_endpoint": format!("{base}/oauth2/v2.0/authorize"),
-        "token_endpoint": format!("{base}/oauth2/v2.0/token"),
-        "jwks_uri": format!("{base}/discovery/v2.0/keys"),
-        "end_session_endpoint": format!("{base}/oauth2/v2.0/logout"),
+        "authorization_endpoint": format!("{base}/{oauth}/authorize"),
+        "token_endpoint": format!("{base}/{oauth}/token"),
+        "jwks_uri": format!("{base}/{keys}"),
+        "end_session_endpoint": format!("{base}/{oauth}/logout"),
         "userinfo_endpoint": format!("{origin}/microsoft/graph/oidc/userinfo"),
         "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
         "response_modes_supported": ["query", "fragment", "form_post"],

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::claims::{GraphClaims, IdClaims, is_graph};
+use super::claims::{GraphClaims, IdClaims, TokenVersion, is_graph, issuer_v1};
 use super::keys::KeyError;
 use super::state::{Issued, Refresh, RefreshState};
 use super::{AadError, GRAPH_AUDIENCE, issuer};
@@ -18,7 +18,7 @@ pub(super) struct Grant {
     pub id_token: bool,
 }
 
-/// Signs an access token for `mailbox` and records its `uti`: for Graph, or (with another
+/// Signs a v2.0 access token for `mailbox` and records its `uti`: for Graph, or (with another
 /// audience) the assertion a client app holds for an API. `expires_in` defaults to the
 /// configured token lifetime; a negative one gives a token already expired.
 pub(crate) fn mint_access(
@@ -27,6 +27,17 @@ pub(crate) fn mint_access(
     audience: &str,
     azp: &str,
     scp: &str,
+    expires_in: Option<i64>,
+) -> Result<(String, i64), KeyError> {
+    mint_access_of(store, mailbox, (audience, azp, scp), TokenVersion::V2, expires_in)
+}
+
+/// [`mint_access`] in either token version (`(audience, client, scopes)`).
+pub(crate) fn mint_access_of(
+    store: &Store,
+    mailbox: usize,
+    (audience, azp, scp): (&str, &str, &str),
+    version: TokenVersion,
     expires_in: Option<i64>,
 ) -> Result<(String, i64), KeyError> {
     let (tenant_id, oid, address, name) = {
@@ -43,21 +54,25 @@ pub(crate) fn mint_access(
         identity.access.insert(uti.clone(), Issued { expired: false });
         (uti, lifetime)
     };
+    let v1 = version == TokenVersion::V1;
     let claims = GraphClaims {
         aud: audience.to_owned(),
-        iss: issuer(store.origin(), &tenant_id),
+        iss: if v1 { issuer_v1(&tenant_id) } else { issuer(store.origin(), &tenant_id) },
         iat: now.min(now + lifetime),
         nbf: now.min(now + lifetime),
         exp: now + lifetime,
-        azp: azp.to_owned(),
+        azp: if v1 { String::new() } else { azp.to_owned() },
+        appid: v1.then(|| azp.to_owned()),
         name,
         oid: oid.clone(),
-        preferred_username: address,
+        preferred_username: if v1 { String::new() } else { address.clone() },
+        upn: v1.then(|| address.clone()),
+        unique_name: v1.then_some(address),
         scp: scp.to_owned(),
         sub: oid,
         tid: tenant_id,
         uti,
-        ver: "2.0".to_owned(),
+        ver: if v1 { "1.0" } else { "2.0" }.to_owned(),
     };
     Ok((key.sign(&claims)?, lifetime))
 }

@@ -15,9 +15,10 @@ mod state;
 mod token;
 
 pub(crate) use authorize::redirect_allowed;
+pub use claims::TokenVersion;
 pub(crate) use claims::{GRAPH_AUDIENCE, GraphClaims, issuer};
 pub(crate) use error::AadError;
-pub(crate) use issue::mint_access;
+pub(crate) use issue::{mint_access, mint_access_of};
 pub use state::TokenFault;
 pub(crate) use state::{Client, Identity, RefreshState};
 
@@ -29,7 +30,9 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             .route("/oauth2/v2.0/authorize", web::get().to(authorize::authorize))
             .route("/oauth2/v2.0/token", web::post().to(token::token))
             .route("/v2.0/.well-known/openid-configuration", web::get().to(discovery::openid))
-            .route("/discovery/v2.0/keys", web::get().to(discovery::keys)),
+            .route("/.well-known/openid-configuration", web::get().to(discovery::openid_v1))
+            .route("/discovery/v2.0/keys", web::get().to(discovery::keys))
+            .route("/discovery/keys", web::get().to(discovery::keys)),
     );
 }
 

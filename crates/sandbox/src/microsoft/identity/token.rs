@@ -16,6 +16,7 @@ use jsonwebtoken::{Algorithm, Validation};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::claims::issuer_v1;
 use super::claims::{GraphClaims, normalize_scopes};
 use super::issue::{Grant, issue};
 use super::state::{RefreshState, TokenFault};
@@ -259,7 +260,8 @@ fn obo_grant(
     let mut validation = Validation::new(Algorithm::RS256);
     validation.leeway = 0;
     validation.set_audience(&[client_id.to_owned(), format!("api://{client_id}")]);
-    validation.set_issuer(&[issuer(store.origin(), tenant_id)]);
+    // An API's app registration may accept v1.0 tokens or v2.0 ones: either is an assertion.
+    validation.set_issuer(&[issuer(store.origin(), tenant_id), issuer_v1(tenant_id)]);
     validation.set_required_spec_claims(&["exp", "aud", "iss"]);
     let claims = jsonwebtoken::decode::<GraphClaims>(assertion, &key.decoding, &validation)
         .map_err(|e| assertion_error(e.kind(), client_id, assertion))?
