@@ -90,10 +90,12 @@ pub(crate) fn provider_message(message: &Message, full: bool) -> ProviderMessage
     }
 }
 
-/// The part an attachment id names: its `partId` (the id [`provider_message`] gives), or,
-/// for an id stored by an older version, its `attachmentId`. Only a leaf part is named.
+/// The part an attachment id names: its `partId` (the id [`provider_message`] gives; the
+/// root's, empty, as [`ROOT_PART`]), or, for an id stored by an older version, its
+/// `attachmentId`. Only a leaf part is named.
 pub(crate) fn part<'m>(root: &'m MessagePart, id: &str) -> Option<&'m MessagePart> {
-    find(root, &|p| p.part_id.as_deref() == Some(id)).or_else(|| {
+    let part_id = if id == ROOT_PART { "" } else { id };
+    find(root, &|p| p.part_id.as_deref() == Some(part_id)).or_else(|| {
         find(root, &|p| p.body.as_ref().and_then(|b| b.attachment_id.as_deref()) == Some(id))
     })
 }
@@ -109,14 +111,22 @@ fn find<'m>(
     part.parts.iter().flatten().find_map(|child| find(child, named))
 }
 
+/// The id of the attachment that is a message's root part (a message that is one file and
+/// nothing else), whose `partId` is empty. No `partId` is a word: Gmail numbers parts (`0`,
+/// `1.2`).
+const ROOT_PART: &str = "root";
+
 /// An attachment's id: its `partId`, which names the same part for as long as the message
-/// exists (a message's MIME structure never changes). Not its `attachmentId`: Gmail hands
-/// out a new one on every `messages.get`, so an id stored from one reading would name nothing
-/// in the next. The root part (`partId` empty: a message that is one file and nothing else)
-/// keeps its `attachmentId`, the only name it has.
+/// exists (a message's MIME structure never changes); the root part's, empty, as
+/// [`ROOT_PART`]. Not its `attachmentId`: Gmail hands out a new one on every `messages.get`, so
+/// an id stored from one reading would name nothing in the next. A part without a `partId`
+/// (Gmail always gives one) keeps its `attachmentId`, the only name it has.
 fn attachment_key(part: &MessagePart) -> &str {
-    let attachment_id = part.body.as_ref().and_then(|b| b.attachment_id.as_deref());
-    part.part_id.as_deref().filter(|p| !p.is_empty()).or(attachment_id).unwrap_or_default()
+    match part.part_id.as_deref() {
+        Some("") => ROOT_PART,
+        Some(part_id) => part_id,
+        None => part.body.as_ref().and_then(|b| b.attachment_id.as_deref()).unwrap_or_default(),
+    }
 }
 
 /// Gmail's `snippet` as text: Gmail sends it HTML-escaped (`Dave&#39;s`, `&gt; quoted`,

@@ -273,3 +273,56 @@ async fn a_small_attachment_held_in_the_message_is_served_from_it() {
     let bytes: Vec<u8> = content.chunks.map(|c| c.unwrap()).concat().await;
     assert_eq!(bytes, notes);
 }
+
+/// A message that is one file (a scanner's PDF): its root part is the attachment, with an
+/// empty `partId`. Its id stays the same from one reading to the next while Gmail hands out a
+/// new `attachmentId` at each, and the download asks for the current one.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_that_is_one_file_keeps_its_attachment_id_across_readings() {
+    let (server, sources) = mock().await;
+    let pdf = b"%PDF-1.4 scanned page";
+    let reading = |attachment_id: &str| {
+        json!({
+            "id": "f1", "threadId": "f1", "labelIds": ["INBOX"], "internalDate": "1741960800000",
+            "payload": {
+                "partId": "", "mimeType": "application/pdf", "filename": "scan.pdf",
+                "headers": headers(&[("Subject", "Scan"),
+                    ("Content-Type", "application/pdf; name=scan.pdf"),
+                    ("Content-Disposition", "attachment; filename=scan.pdf")]),
+                "body": {"size": pdf.len(), "attachmentId": attachment_id}
+            }
+        })
+    };
+    Mock::given(method("GET"))
+        .and(path("/gmail/v1/users/me/messages/f1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(reading("ANGjdJ_first")))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/gmail/v1/users/me/messages/f1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(reading("ANGjdJ_second")))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/gmail/v1/users/me/messages/f1/attachments/ANGjdJ_second"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"size": pdf.len(), "data": URL_SAFE_NO_PAD.encode(pdf)})),
+        )
+        .mount(&server)
+        .await;
+    let source = sources.standalone("ya29.token");
+    let listed = source.message("f1").await.unwrap();
+    let ids: Vec<(&str, &str)> =
+        listed.attachments.iter().map(|a| (a.id.as_str(), a.name.as_str())).collect();
+    assert_eq!(ids, [("root", "scan.pdf")]);
+    assert!(listed.has_attachments);
+
+    let content = source.attachment("f1", "root").await.unwrap();
+    assert_eq!(content.content_type, "application/pdf");
+    let bytes: Vec<u8> = content.chunks.map(|c| c.unwrap()).concat().await;
+    assert_eq!(bytes, pdf);
+}
