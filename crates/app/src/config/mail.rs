@@ -60,6 +60,10 @@ pub struct MicrosoftConfig {
     /// Audiences accepted in On-Behalf-Of assertions besides the client id and
     /// `api://{client_id}`.
     pub audiences: Vec<String>,
+    /// The identity platform's signing keys are fetched again when older than this.
+    pub signing_keys_max_age_secs: u64,
+    /// While they cannot be fetched, the last keys fetched are trusted for up to this long.
+    pub signing_keys_stale_limit_secs: u64,
 }
 
 /// The Google Cloud OAuth client and Google's endpoints.

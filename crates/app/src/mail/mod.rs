@@ -48,6 +48,11 @@ impl ProviderMail {
                 microsoft.client_secret.expose_secret().to_owned().into(),
             );
             settings.audiences.extend(microsoft.audiences.iter().cloned());
+            settings.key_max_age = Duration::from_secs(microsoft.signing_keys_max_age_secs.max(1));
+            // Never shorter than the age: a set is not dropped before it would be replaced.
+            settings.key_stale_limit = Duration::from_secs(
+                microsoft.signing_keys_stale_limit_secs.max(microsoft.signing_keys_max_age_secs),
+            );
             settings.write_back = config.write_back;
             settings.send = config.send;
             settings.timeout = timeout;
