@@ -107,6 +107,12 @@ impl ChatStore for MemoryTx {
         Ok(sorted(self.state.chat.channels.values().filter(|c| c.owner_id == owner)))
     }
 
+    async fn rename_chat_channel(&mut self, id: ChannelId, name: &str) -> Result<(), StoreError> {
+        let stored = self.state.chat.channels.get_mut(&id).ok_or(StoreError::NotFound)?;
+        name.clone_into(&mut stored.name);
+        Ok(())
+    }
+
     async fn update_chat_channel(&mut self, channel: &Channel) -> Result<(), StoreError> {
         let stored = self.state.chat.channels.get_mut(&channel.id).ok_or(StoreError::NotFound)?;
         stored.name.clone_from(&channel.name);

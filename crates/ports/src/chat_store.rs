@@ -114,6 +114,18 @@ pub trait ChatStore: Send {
         channel: &Channel,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Saves a channel's new name, and nothing else: a sync that finds a channel renamed at
+    /// the provider leaves a user's change to the channel's settings, written meanwhile, as it
+    /// is.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when it does not exist.
+    fn rename_chat_channel(
+        &mut self,
+        id: ChannelId,
+        name: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
     /// Inserts or updates posts of `channel` by their provider id (text, author, kind, edit
     /// time, deleted flag), in one batch. A post that comes without its author's name keeps
     /// the one stored, else takes the name of that author's latest named live post stored in

@@ -67,6 +67,10 @@ impl ChatStore for PgTx {
         channels::update(self, channel).await
     }
 
+    async fn rename_chat_channel(&mut self, id: ChannelId, name: &str) -> Result<(), StoreError> {
+        channels::rename(self, id, name).await
+    }
+
     async fn upsert_chat_posts(
         &mut self,
         channel: ChannelId,

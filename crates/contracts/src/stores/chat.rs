@@ -98,6 +98,37 @@ pub async fn sources_are_listed_by_owner_and_for_sync<H: StoreHarness>(store: &H
     assert_eq!(missing, Err(StoreError::NotFound));
 }
 
+/// A rename writes the name alone: the user's settings (followed, bots), changed after the
+/// sync read the channel, stay as the user left them.
+pub async fn a_rename_changes_the_name_alone<H: StoreHarness>(store: &H) {
+    let uow = store.uow();
+    let ada = seeded(&uow, "ada@example.org").await;
+    let mut settings = ada.channel.clone();
+    settings.followed = !settings.followed;
+    settings.include_bots = !settings.include_bots;
+    let (id, changed) = (ada.channel.id, settings.clone());
+    let renamed = uow
+        .transact(move |tx| {
+            Box::pin(async move {
+                tx.update_chat_channel(&changed).await?;
+                tx.rename_chat_channel(id, "general-renamed").await?;
+                tx.chat_channel(id).await
+            })
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(renamed.name, "general-renamed");
+    assert_eq!(
+        (renamed.followed, renamed.include_bots),
+        (settings.followed, settings.include_bots)
+    );
+    let missing = uow
+        .transact(|tx| Box::pin(async move { tx.rename_chat_channel(ChannelId::new(), "x").await }))
+        .await;
+    assert_eq!(missing, Err(StoreError::NotFound));
+}
+
 /// Upserts write a large batch, write nothing for the same page again, write a post listed
 /// twice once, and keep an author name a post comes back without.
 pub async fn upserts_are_batched_idempotent_and_keep_known_names<H: StoreHarness>(store: &H) {

@@ -77,6 +77,19 @@ pub(super) async fn update(tx: &mut PgTx, channel: &Channel) -> Result<(), Store
     Ok(())
 }
 
+/// Sets the name alone (one column: a settings change committed meanwhile stays).
+pub(super) async fn rename(tx: &mut PgTx, id: ChannelId, name: &str) -> Result<(), StoreError> {
+    let updated = diesel::update(chat_channels::table.find(id.as_uuid()))
+        .set(chat_channels::name.eq(name))
+        .execute(tx.conn())
+        .await
+        .map_err(store_error)?;
+    if updated == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 pub(super) async fn following(
     tx: &mut PgTx,
     provider: ChatProvider,

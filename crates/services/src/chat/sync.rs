@@ -195,8 +195,7 @@ impl<P: Ports> ChatService<P> {
                         if name.trim().is_empty() || name == channel.name {
                             continue;
                         }
-                        let renamed = Channel { name: name.to_owned(), ..channel.clone() };
-                        tx.update_chat_channel(&renamed).await?;
+                        tx.rename_chat_channel(channel.id, name).await?;
                         events.push(
                             NewEvent::changed(
                                 Channel::EVENT_MODEL,
