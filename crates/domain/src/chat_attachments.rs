@@ -66,10 +66,16 @@ pub struct AttachmentField {
 impl MessageAttachment {
     /// The attachments of a message's `attachments` (Slack) or `props.attachments`
     /// (Mattermost): each one that reads as an attachment, the others skipped (an
-    /// integration's malformed attachment costs its words, not the post).
+    /// integration's malformed attachment costs its words, not the post). A link's preview
+    /// (Slack's unfurl, with `from_url` or `original_url`: the linked page's title and
+    /// description) is not the poster's words and is skipped too.
     pub fn all_of(value: &Value) -> Vec<Self> {
         let Value::Array(items) = value else { return Vec::new() };
-        items.iter().filter_map(|item| Self::deserialize(item).ok()).collect()
+        items
+            .iter()
+            .filter(|item| !is_link_preview(item))
+            .filter_map(|item| Self::deserialize(item).ok())
+            .collect()
     }
 
     /// Its words as lines: the pretext, the author, the title, the text, each field as
@@ -116,6 +122,12 @@ pub fn with_attachments(
         out.push_str(&decode(&line));
     }
     out
+}
+
+/// Whether an attachment is a preview of a link the message holds (Slack adds one to a
+/// person's message for each link it unfurls).
+fn is_link_preview(item: &Value) -> bool {
+    ["from_url", "original_url"].iter().any(|key| item.get(key).is_some_and(|v| !v.is_null()))
 }
 
 /// A part as the text it shows: a string as it is, a number or a boolean as written, nothing
@@ -168,6 +180,20 @@ mod tests {
             "alert\nkept\nEnv: true\nonly a value"
         );
         assert!(MessageAttachment::all_of(&json!({"title": "not a list"})).is_empty());
+    }
+
+    #[test]
+    fn a_links_preview_is_not_the_posters_words() {
+        let value = json!([
+            {"from_url": "https://example.com/a", "title": "Example Domain", "text": "For use in examples"},
+            {"original_url": "https://example.com/b", "service_name": "Example", "title": "B"},
+            {"title": "Deploy", "text": "done"}
+        ]);
+        let all = MessageAttachment::all_of(&value);
+        assert_eq!(
+            with_attachments("see https://example.com/a", &all, str::to_owned),
+            "see https://example.com/a\nDeploy\ndone"
+        );
     }
 
     #[test]
