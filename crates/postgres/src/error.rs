@@ -36,6 +36,12 @@ impl From<PostgresError> for StoreError {
     }
 }
 
+/// What a statement that writes one row by its key answers: done when it touched a row,
+/// [`StoreError::NotFound`] when there was none.
+pub(crate) fn one_row(touched: usize) -> Result<(), StoreError> {
+    if touched == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
 /// Maps a query error to the ports' error: unique violations are conflicts; a connection that
 /// is lost or refused (see [`is_connection_failure`]) is unavailability, which clients are told to
 /// retry; anything else is a failure of ours.

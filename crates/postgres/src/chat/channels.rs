@@ -9,7 +9,7 @@ use switchboard_ports::StoreError;
 
 use super::rows::ChannelRow;
 use crate::PgTx;
-use crate::error::store_error;
+use crate::error::{one_row, store_error};
 use crate::schema::{chat_channels, chat_sources};
 
 pub(super) async fn insert(tx: &mut PgTx, channels: &[Channel]) -> Result<(), StoreError> {
@@ -71,10 +71,7 @@ pub(super) async fn update(tx: &mut PgTx, channel: &Channel) -> Result<(), Store
         .execute(tx.conn())
         .await
         .map_err(store_error)?;
-    if updated == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    one_row(updated)
 }
 
 /// Sets the name alone (one column: a settings change committed meanwhile stays).
@@ -84,10 +81,7 @@ pub(super) async fn rename(tx: &mut PgTx, id: ChannelId, name: &str) -> Result<(
         .execute(tx.conn())
         .await
         .map_err(store_error)?;
-    if updated == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    one_row(updated)
 }
 
 pub(super) async fn following(

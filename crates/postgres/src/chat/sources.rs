@@ -8,7 +8,7 @@ use switchboard_ports::StoreError;
 
 use super::rows::SourceRow;
 use crate::PgTx;
-use crate::error::store_error;
+use crate::error::{one_row, store_error};
 use crate::schema::{chat_channels, chat_post_versions, chat_sources, sealed_secrets};
 
 fn sources(rows: Vec<SourceRow>) -> Result<Vec<Source>, StoreError> {
@@ -72,10 +72,7 @@ pub(super) async fn update(tx: &mut PgTx, source: &Source) -> Result<(), StoreEr
         .execute(tx.conn())
         .await
         .map_err(store_error)?;
-    if updated == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    one_row(updated)
 }
 
 pub(super) async fn delete(tx: &mut PgTx, id: SourceId) -> Result<(), StoreError> {

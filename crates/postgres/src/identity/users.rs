@@ -8,7 +8,7 @@ use switchboard_ports::{StoreError, UserPage, UserQuery, UserStore};
 
 use super::rows::UserRow;
 use crate::PgTx;
-use crate::error::store_error;
+use crate::error::{one_row, store_error};
 use crate::schema::users;
 
 fn escape_like(text: &str) -> String {
@@ -59,7 +59,7 @@ impl UserStore for PgTx {
             .execute(self.conn())
             .await
             .map_err(store_error)?;
-        if changed == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        one_row(changed)
     }
 
     async fn list_users(&mut self, query: &UserQuery) -> Result<UserPage, StoreError> {

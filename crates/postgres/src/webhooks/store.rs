@@ -10,7 +10,7 @@ use super::rows::{
     AttemptRow, DeliveryProgress, DeliveryRow, NewAttemptRow, NewDeliveryRow, WebhookRow,
 };
 use crate::PgTx;
-use crate::error::store_error;
+use crate::error::{one_row, store_error};
 use crate::schema::{sealed_secrets, webhook_attempts, webhook_deliveries, webhooks};
 
 impl WebhookStore for PgTx {
@@ -78,7 +78,7 @@ impl WebhookStore for PgTx {
             .execute(self.conn())
             .await
             .map_err(store_error)?;
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        one_row(n)
     }
 
     async fn delete_webhook(&mut self, id: WebhookId) -> Result<bool, StoreError> {
@@ -142,7 +142,7 @@ impl WebhookStore for PgTx {
             .execute(self.conn())
             .await
             .map_err(store_error)?;
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        one_row(n)
     }
 
     async fn insert_delivery_attempt(
