@@ -4,7 +4,6 @@
 use switchboard_domain::chat::{
     ChannelKind, ChannelRef, ChatPost, ChatUser, PostKind, person_name,
 };
-
 use switchboard_domain::chat_attachments::{MessageAttachment, with_attachments};
 
 use crate::wire::{self, PostProps};
