@@ -132,6 +132,26 @@ pub async fn an_integrations_attachments_are_read_as_its_words<H: ChatSourceHarn
     assert_eq!(posts[&alert.id].kind, PostKind::Bot);
 }
 
+/// A file shared without a comment is read by its files' names (a post with no words
+/// otherwise); with a comment, the comment says what it is and stays the post's text alone.
+pub async fn a_file_shared_without_a_comment_is_read_by_its_name<H: ChatSourceHarness>() {
+    let sandbox = start::<H>();
+    let (channel, other) = channel_and_other::<H>(&sandbox);
+    let share = |text, names: &[&str]| {
+        let new =
+            NewPost { channel_id: &channel.id, text, user_id: Some(&other.id), root_id: None };
+        sandbox.post_with_files(H::PROVIDER, new, names).expect("posted")
+    };
+    let bare = share("", &["Q3 budget forecast.xlsx", "hiring plan.pdf"]);
+    let commented = share("the numbers for Thursday", &["Q3 budget forecast.xlsx"]);
+    let posts = since::<H>(&sandbox, &channel.id, bare.at).await;
+    assert_eq!(posts[&bare.id].text, "Q3 budget forecast.xlsx\nhiring plan.pdf");
+    assert_eq!(posts[&commented.id].text, "the numbers for Thursday");
+    for post in [&posts[&bare.id], &posts[&commented.id]] {
+        assert_eq!((post.kind, post.author_id.as_str()), (PostKind::User, other.id.as_str()));
+    }
+}
+
 /// Direct and group messages are listed as [`ChannelKind::Direct`] and
 /// [`ChannelKind::Group`] when the adapter reads them, and never as channels.
 pub async fn direct_and_group_messages_are_listed_as_such_or_not_at_all<H: ChatSourceHarness>() {

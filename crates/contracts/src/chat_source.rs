@@ -490,6 +490,7 @@ macro_rules! chat_source_contract {
             posts_say_whether_a_person_a_bot_or_the_system_wrote_them,
             a_webhook_post_is_the_webhooks_never_its_creators,
             an_integrations_attachments_are_read_as_its_words,
+            a_file_shared_without_a_comment_is_read_by_its_name,
             direct_and_group_messages_are_listed_as_such_or_not_at_all,
             a_server_error_is_unavailable_with_its_retry_after,
             a_url_without_the_api_is_not_found,

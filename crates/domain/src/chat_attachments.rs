@@ -124,6 +124,24 @@ pub fn with_attachments(
     out
 }
 
+/// `text`, or, when it has no words, the names of the files the post shares, one a line: a
+/// file shared without a comment is otherwise a post without words (a comment, when there is
+/// one, says what the file is better than its name).
+///
+/// ```
+/// use switchboard_domain::chat_attachments::or_file_names;
+///
+/// assert_eq!(or_file_names(String::new(), ["Q3 budget.xlsx", " ", "notes.pdf"]), "Q3 budget.xlsx\nnotes.pdf");
+/// assert_eq!(or_file_names("the forecast".into(), ["Q3 budget.xlsx"]), "the forecast");
+/// ```
+pub fn or_file_names<'a>(text: String, names: impl IntoIterator<Item = &'a str>) -> String {
+    if !text.trim().is_empty() {
+        return text;
+    }
+    let names: Vec<&str> = names.into_iter().map(str::trim).filter(|n| !n.is_empty()).collect();
+    if names.is_empty() { text } else { names.join("\n") }
+}
+
 /// Whether an attachment is a preview of a link the message holds (Slack adds one to a
 /// person's message for each link it unfurls).
 fn is_link_preview(item: &Value) -> bool {

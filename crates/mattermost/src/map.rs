@@ -4,7 +4,7 @@
 use switchboard_domain::chat::{
     ChannelKind, ChannelRef, ChatPost, ChatUser, PostKind, person_name,
 };
-use switchboard_domain::chat_attachments::{MessageAttachment, with_attachments};
+use switchboard_domain::chat_attachments::{MessageAttachment, or_file_names, with_attachments};
 
 use crate::wire::{self, PostProps};
 
@@ -50,8 +50,16 @@ fn author(post: &wire::Post, kind: PostKind) -> (String, Option<String>) {
     (post.user_id.clone(), name)
 }
 
+/// The names of the files a live post shares (`metadata.files`).
+fn file_names(p: &wire::Post) -> impl Iterator<Item = &str> {
+    let live = p.delete_at == 0;
+    let files = p.metadata.get("files").and_then(serde_json::Value::as_array).filter(|_| live);
+    files.into_iter().flatten().filter_map(|f| f.get("name").and_then(serde_json::Value::as_str))
+}
+
 /// A wire post as a domain post, its text followed by its attachments' words (see
-/// [`with_attachments`]); `None` without a creation time, and for the copy an edit
+/// [`with_attachments`]), or its files' names when it has no words ([`or_file_names`]);
+/// `None` without a creation time, and for the copy an edit
 /// keeps of the version it replaced (`original_id` set): `since` answers list those copies
 /// as deleted posts of their own, which would be stored as such.
 pub(crate) fn post(p: &wire::Post) -> Option<ChatPost> {
@@ -67,10 +75,13 @@ pub(crate) fn post(p: &wire::Post) -> Option<ChatPost> {
         author_name,
         kind,
         // Markdown, as written: nothing to decode.
-        text: with_attachments(
-            &p.message,
-            &MessageAttachment::all_of(&p.props.attachments),
-            str::to_owned,
+        text: or_file_names(
+            with_attachments(
+                &p.message,
+                &MessageAttachment::all_of(&p.props.attachments),
+                str::to_owned,
+            ),
+            file_names(p),
         ),
         posted_at: wire::time(p.create_at)?,
         edited_at: wire::time(p.edit_at),

@@ -99,6 +99,10 @@ pub(crate) struct Post {
     pub kind: String,
     #[serde(default)]
     pub props: PostProps,
+    /// What the server adds to a post: its files' information (`metadata.files`), among
+    /// others, as it came.
+    #[serde(default)]
+    pub metadata: serde_json::Value,
 }
 
 /// The `props` of a post that Switchboard reads: how a webhook or a bot posted it, and its

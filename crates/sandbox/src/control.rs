@@ -357,7 +357,25 @@ impl Sandbox {
         }
         let mut state = self.store.write();
         let at = state.tick();
-        self.append(&mut state, provider, post, (from, attachments), at)
+        self.append(&mut state, provider, post, (from, attachments, Vec::new()), at)
+    }
+
+    /// [`Sandbox::post`] sharing files named `names` (the post's text is the comment, empty for
+    /// none): Slack lists them as the message's `files` (a person's upload a `file_share`
+    /// message), Mattermost as its `file_ids` and `metadata.files`.
+    ///
+    /// # Errors
+    /// Unknown channel, author or thread root.
+    pub fn post_with_files(
+        &self,
+        provider: Provider,
+        post: NewPost<'_>,
+        names: &[&str],
+    ) -> Result<PostRef, SandboxError> {
+        let files = names.iter().map(|n| (*n).to_owned()).collect();
+        let mut state = self.store.write();
+        let at = state.tick();
+        self.append(&mut state, provider, post, (PostAs::Person, Vec::new(), files), at)
     }
 
     /// Adds `posts` (at most 1,000) in one millisecond, a microsecond apart, as a bulk import
@@ -380,7 +398,8 @@ impl Sandbox {
             .take(1000)
             .zip(start..)
             .map(|(post, at)| {
-                self.append(&mut state, provider, *post, (PostAs::Person, Vec::new()), at)
+                let extras = (PostAs::Person, Vec::new(), Vec::new());
+                self.append(&mut state, provider, *post, extras, at)
             })
             .collect()
     }
@@ -390,7 +409,7 @@ impl Sandbox {
         state: &mut State,
         provider: Provider,
         post: NewPost<'_>,
-        (from, attachments): (PostAs<'_>, Vec<serde_json::Value>),
+        (from, attachments, files): (PostAs<'_>, Vec<serde_json::Value>, Vec<String>),
         at: i64,
     ) -> Result<PostRef, SandboxError> {
         let id = match provider {
@@ -424,6 +443,7 @@ impl Sandbox {
             PostAs::Notice(notice) => Origin::System(notice),
         };
         channel.posts[index].attachments = attachments;
+        channel.posts[index].files = files;
         self.slack_event(state, provider, post.channel_id, &id, Change::Posted, at);
         Ok(PostRef { id, at: micros(at) })
     }

@@ -2,7 +2,7 @@
 //! a bot or Slack itself) and the one name each is shown by.
 
 use switchboard_domain::chat::{ChatPost, ChatUser, PostKind, person_name};
-use switchboard_domain::chat_attachments::{MessageAttachment, with_attachments};
+use switchboard_domain::chat_attachments::{MessageAttachment, or_file_names, with_attachments};
 
 use crate::wire::{self, Message};
 use crate::{blocks, text};
@@ -64,14 +64,21 @@ pub(crate) fn post(channel_id: &str, message: Message, parent: Option<&str>) -> 
 }
 
 /// A message's words: its text made plain by [`text::plain`] (or, when it has none, its
-/// [`blocks`](crate::blocks)'), then its attachments' lines ([`with_attachments`]).
+/// [`blocks`](crate::blocks)'), then its attachments' lines ([`with_attachments`]); with no
+/// words at all, the titles of the files it shares ([`or_file_names`]).
 fn words(message: &Message) -> String {
     let own = if message.text.trim().is_empty() {
         blocks::text(&message.blocks)
     } else {
         text::plain(&message.text)
     };
-    with_attachments(&own, &MessageAttachment::all_of(&message.attachments), text::plain)
+    let words =
+        with_attachments(&own, &MessageAttachment::all_of(&message.attachments), text::plain);
+    // A file's `title` (its name unless renamed); a file hidden or deleted has neither.
+    let files = message.files.as_array().into_iter().flatten().filter_map(|file| {
+        ["title", "name"].into_iter().find_map(|key| file.get(key).and_then(|v| v.as_str()))
+    });
+    or_file_names(words, files)
 }
 
 /// A post's author: a bot by its id and the name it posted under (`username`, set by

@@ -113,6 +113,9 @@ pub(crate) struct Message {
     /// Block Kit layout blocks, as they came.
     #[serde(default)]
     pub blocks: serde_json::Value,
+    /// The files it shares, as they came.
+    #[serde(default)]
+    pub files: serde_json::Value,
 }
 
 impl Message {

@@ -28,6 +28,7 @@ impl Channel {
             origin: super::Origin::Person,
             revisions: Vec::new(),
             attachments: Vec::new(),
+            files: Vec::new(),
         });
         if let Some(root) = root.and_then(|r| self.posts.get_mut(r)) {
             root.replies.push(index);

@@ -182,6 +182,8 @@ pub(crate) struct Post {
     pub revisions: Vec<Revision>,
     /// Message attachments in Slack's format (Mattermost's `props.attachments` too).
     pub attachments: Vec<serde_json::Value>,
+    /// The names of the files it shares.
+    pub files: Vec<String>,
 }
 
 /// A version of a post that an edit replaced. Mattermost keeps each as a deleted copy of the

@@ -166,6 +166,8 @@ pub(crate) struct MmPost<'a> {
     reply_count: usize,
     last_reply_at: i64,
     participants: Option<Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    file_ids: Vec<String>,
     metadata: Value,
 }
 
@@ -207,8 +209,29 @@ pub(crate) fn post<'a>(ws: &'a Workspace, c: &'a Channel, index: usize) -> MmPos
             0
         },
         participants: None,
-        metadata: json!({}),
+        file_ids: files(p)
+            .iter()
+            .map(|f| f["id"].as_str().unwrap_or_default().to_owned())
+            .collect(),
+        metadata: match files(p) {
+            files if files.is_empty() => json!({}),
+            files => json!({"files": files}),
+        },
     }
+}
+
+/// The `FileInfo` of each file a live post shares (a deleted post's are not shown).
+fn files(p: &Post) -> Vec<Value> {
+    if !p.is_live() {
+        return Vec::new();
+    }
+    let ids = (0..p.files.len()).map(|n| format!("{}f{n}", &p.id[..p.id.len().min(24)]));
+    ids.zip(&p.files)
+        .map(|(id, name)| {
+            let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
+            json!({"id": id, "post_id": p.id, "name": name, "extension": extension, "size": 1024})
+        })
+        .collect()
 }
 
 /// A post's `props`: how a bot or webhook posted it, and its attachments.

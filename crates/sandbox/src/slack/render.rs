@@ -202,6 +202,8 @@ pub(crate) struct Message<'a> {
     parent_user_id: Option<&'a str>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     attachments: &'a [serde_json::Value],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    files: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Serialize)]
@@ -258,8 +260,23 @@ pub(crate) fn message<'a>(ws: &'a Workspace, c: &'a Channel, index: usize) -> Me
         subscribed: None,
         parent_user_id: None,
         attachments: &post.attachments,
+        files: post
+            .files
+            .iter()
+            .enumerate()
+            .map(|(n, name)| {
+                serde_json::json!({
+                    "id": format!("F{}{n}", ts.replace('.', "")),
+                    "name": name,
+                    "title": name,
+                    "mode": "hosted",
+                })
+            })
+            .collect(),
     };
     match &post.origin {
+        // A person's upload: Slack's `file_share` message.
+        Origin::Person if !post.files.is_empty() => m.subtype = Some("file_share"),
         Origin::Person => {}
         Origin::Bot { name } => {
             // A bot's message names no user: `bot_id`, the name it posted under, its app.

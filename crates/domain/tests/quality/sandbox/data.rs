@@ -104,6 +104,7 @@ pub struct Post {
     pub origin: Origin,
     pub revisions: Vec<Revision>,
     pub attachments: Vec<serde_json::Value>,
+    pub files: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
