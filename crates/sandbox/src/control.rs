@@ -97,6 +97,19 @@ pub struct PostRef {
     pub at: DateTime<Utc>,
 }
 
+/// What a post carries besides its text: who it comes from, its attachments and its files.
+struct Carrying<'a> {
+    from: PostAs<'a>,
+    attachments: Vec<serde_json::Value>,
+    files: Vec<String>,
+}
+
+impl<'a> From<PostAs<'a>> for Carrying<'a> {
+    fn from(from: PostAs<'a>) -> Self {
+        Self { from, attachments: Vec::new(), files: Vec::new() }
+    }
+}
+
 impl Sandbox {
     /// The end of the generated history.
     pub fn now(&self) -> DateTime<Utc> {
@@ -357,7 +370,8 @@ impl Sandbox {
         }
         let mut state = self.store.write();
         let at = state.tick();
-        self.append(&mut state, provider, post, (from, attachments, Vec::new()), at)
+        let carrying = Carrying { attachments, ..Carrying::from(from) };
+        self.append(&mut state, provider, post, carrying, at)
     }
 
     /// [`Sandbox::post`] sharing files named `names` (the post's text is the comment, empty for
@@ -375,7 +389,8 @@ impl Sandbox {
         let files = names.iter().map(|n| (*n).to_owned()).collect();
         let mut state = self.store.write();
         let at = state.tick();
-        self.append(&mut state, provider, post, (PostAs::Person, Vec::new(), files), at)
+        let carrying = Carrying { files, ..Carrying::from(PostAs::Person) };
+        self.append(&mut state, provider, post, carrying, at)
     }
 
     /// Adds `posts` (at most 1,000) in one millisecond, a microsecond apart, as a bulk import
@@ -398,8 +413,7 @@ impl Sandbox {
             .take(1000)
             .zip(start..)
             .map(|(post, at)| {
-                let extras = (PostAs::Person, Vec::new(), Vec::new());
-                self.append(&mut state, provider, *post, extras, at)
+                self.append(&mut state, provider, *post, Carrying::from(PostAs::Person), at)
             })
             .collect()
     }
@@ -409,7 +423,7 @@ impl Sandbox {
         state: &mut State,
         provider: Provider,
         post: NewPost<'_>,
-        (from, attachments, files): (PostAs<'_>, Vec<serde_json::Value>, Vec<String>),
+        Carrying { from, attachments, files }: Carrying<'_>,
         at: i64,
     ) -> Result<PostRef, SandboxError> {
         let id = match provider {

@@ -183,6 +183,7 @@ pub(crate) fn post<'a>(ws: &'a Workspace, c: &'a Channel, index: usize) -> MmPos
     let p: &Post = &c.posts[index];
     let root_index = p.root.unwrap_or(index);
     let replies: Vec<&Post> = c.live_replies(root_index).collect();
+    let files = files(p);
     MmPost {
         id: Cow::Borrowed(&p.id),
         create_at: ms(p.created_us),
@@ -209,14 +210,8 @@ pub(crate) fn post<'a>(ws: &'a Workspace, c: &'a Channel, index: usize) -> MmPos
             0
         },
         participants: None,
-        file_ids: files(p)
-            .iter()
-            .map(|f| f["id"].as_str().unwrap_or_default().to_owned())
-            .collect(),
-        metadata: match files(p) {
-            files if files.is_empty() => json!({}),
-            files => json!({"files": files}),
-        },
+        file_ids: files.iter().map(|f| f["id"].as_str().unwrap_or_default().to_owned()).collect(),
+        metadata: if files.is_empty() { json!({}) } else { json!({"files": files}) },
     }
 }
 

@@ -308,6 +308,8 @@ pub(crate) fn message<'a>(ws: &'a Workspace, c: &'a Channel, index: usize) -> Me
         m.username = None;
         m.bot_profile = None;
         m.text = "This message was deleted.";
+        m.attachments = &[];
+        m.files = Vec::new();
         m.hidden = Some(true);
         m.edited = None;
     }
