@@ -45,6 +45,14 @@ pub fn resource(
 
 /// Registers every API route.
 pub fn configure<P: Ports>(cfg: &mut web::ServiceConfig) {
+    // Groups under a common prefix are scopes: the router compares the prefix once instead of
+    // trying each of their patterns (a regular expression per path with an `{id}`) in turn.
+    // They come first, the busiest first, since the router tries services in the order they
+    // were registered and no other path shares their prefixes.
+    cfg.service(web::scope("/api/mail").configure(configure_mail::<P>))
+        .service(web::scope("/api/chat").configure(configure_chat::<P>))
+        .service(web::scope("/api/stats").configure(configure_stats::<P>))
+        .service(web::scope("/api/admin").configure(configure_admin::<P>));
     cfg.service(resource("/healthz").route(web::get().to(meta::healthz::healthz)))
         .service(resource("/readyz").route(web::get().to(meta::readyz::readyz::<P>)))
         .service(resource("/version").route(web::get().to(meta::version::version::<P>)))
@@ -124,12 +132,6 @@ pub fn configure<P: Ports>(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/api/stream").route(web::get().to(stream::open::open::<P>)))
         .service(resource("/api/stream/ticket").route(web::post().to(stream::ticket::create::<P>)));
-    // Groups under a common prefix are scopes: the router compares the prefix once instead of
-    // trying each of their patterns (a regular expression per path with an `{id}`) in turn.
-    cfg.service(web::scope("/api/admin").configure(configure_admin::<P>))
-        .service(web::scope("/api/chat").configure(configure_chat::<P>))
-        .service(web::scope("/api/stats").configure(configure_stats::<P>))
-        .service(web::scope("/api/mail").configure(configure_mail::<P>));
 }
 
 fn configure_mail<P: Ports>(cfg: &mut web::ServiceConfig) {
