@@ -187,6 +187,7 @@ pub fn channel(source: &Source, external_id: &str, name: &str) -> Channel {
         followed: true,
         include_bots: false,
         synced_until: None,
+        unreadable_since: None,
         created_at: at(0),
     }
 }
@@ -212,6 +213,7 @@ macro_rules! store_contract {
             identity::an_oauth_state_is_taken_once_and_expired_ones_are_forgotten,
             chat::sources_are_listed_by_owner_and_for_sync,
             chat::a_rename_changes_the_name_alone,
+            chat::unreadable_is_set_and_cleared_alone,
             chat::upserts_are_batched_idempotent_and_keep_known_names,
             chat::an_older_copy_never_undoes_a_newer_edit,
             chat::a_post_without_a_name_takes_its_authors_latest,

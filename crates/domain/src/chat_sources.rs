@@ -159,6 +159,11 @@ pub struct Channel {
     /// The latest post creation or edit time seen (provider clock): where the next change scan
     /// starts. `None` until a backfill has stored a post.
     pub synced_until: Option<DateTime<Utc>>,
+    /// Since when the provider refuses to let the source's user read it (they left or were
+    /// removed from a private channel, or it was deleted); `None` while it is readable. Its
+    /// stored posts stay. A sync tries it again only once the provider lists it again (see
+    /// [`Channel::sync_skipped`]).
+    pub unreadable_since: Option<DateTime<Utc>>,
     /// When it was discovered.
     pub created_at: DateTime<Utc>,
 }
@@ -189,6 +194,38 @@ impl Channel {
     /// the analytics consumer recomputes the channel.
     pub const INCLUDE_BOTS_ATTRIBUTE: &'static str = "include_bots";
 
+    /// The attribute of the `changed` event recorded when [`Channel::unreadable_since`]
+    /// changes (its new value: the time, RFC 3339, or null once readable again).
+    pub const UNREADABLE_ATTRIBUTE: &'static str = "unreadable_since";
+
+    /// Whether a sync leaves the channel out: it is not followed, or it became unreadable and
+    /// the provider's latest listing of the user's channels (`listed`) does not hold it. A
+    /// channel the user joins again is listed again, and tried.
+    ///
+    /// ```
+    /// # use switchboard_domain::{UserId, chat_sources::{Channel, ChannelId, SourceId}};
+    /// let mut channel = Channel {
+    ///     id: ChannelId::new(),
+    ///     source_id: SourceId::new(),
+    ///     owner_id: UserId::new(),
+    ///     external_id: "C024BE91L".into(),
+    ///     name: "ops".into(),
+    ///     kind: "private".into(),
+    ///     followed: true,
+    ///     include_bots: false,
+    ///     synced_until: None,
+    ///     unreadable_since: Some(chrono::Utc::now()),
+    ///     created_at: chrono::Utc::now(),
+    /// };
+    /// assert!(channel.sync_skipped(false), "left, and no longer listed");
+    /// assert!(!channel.sync_skipped(true), "listed again: tried");
+    /// channel.unreadable_since = None;
+    /// assert!(!channel.sync_skipped(false), "readable without being listed (a public channel)");
+    /// ```
+    pub fn sync_skipped(&self, listed: bool) -> bool {
+        !self.followed || (self.unreadable_since.is_some() && !listed)
+    }
+
     /// The channel's kind, when it is one of [`ChannelKind`]'s names.
     pub fn channel_kind(&self) -> Option<ChannelKind> {
         ChannelKind::parse(&self.kind)
@@ -204,6 +241,7 @@ impl Channel {
             "kind": self.kind,
             "followed": self.followed,
             "include_bots": self.include_bots,
+            "unreadable_since": self.unreadable_since,
         })
     }
 }

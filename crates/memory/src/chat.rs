@@ -113,6 +113,16 @@ impl ChatStore for MemoryTx {
         Ok(())
     }
 
+    async fn set_chat_channel_unreadable(
+        &mut self,
+        id: ChannelId,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        let stored = self.state.chat.channels.get_mut(&id).ok_or(StoreError::NotFound)?;
+        stored.unreadable_since = since;
+        Ok(())
+    }
+
     async fn update_chat_channel(&mut self, channel: &Channel) -> Result<(), StoreError> {
         let stored = self.state.chat.channels.get_mut(&channel.id).ok_or(StoreError::NotFound)?;
         stored.name.clone_from(&channel.name);

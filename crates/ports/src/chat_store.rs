@@ -126,6 +126,17 @@ pub trait ChatStore: Send {
         name: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Saves since when the channel is unreadable (`None`: readable again), and nothing else,
+    /// like [`ChatStore::rename_chat_channel`].
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when it does not exist.
+    fn set_chat_channel_unreadable(
+        &mut self,
+        id: ChannelId,
+        since: Option<DateTime<Utc>>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
     /// Inserts or updates posts of `channel` by their provider id (text, author, kind, edit
     /// time, deleted flag), in one batch. A post that comes without its author's name keeps
     /// the one stored, else takes the name of that author's latest named live post stored in

@@ -71,6 +71,14 @@ impl ChatStore for PgTx {
         channels::rename(self, id, name).await
     }
 
+    async fn set_chat_channel_unreadable(
+        &mut self,
+        id: ChannelId,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        channels::set_unreadable(self, id, since).await
+    }
+
     async fn upsert_chat_posts(
         &mut self,
         channel: ChannelId,

@@ -57,6 +57,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         include_bots -> Bool,
+        unreadable_since -> Nullable<Timestamptz>,
     }
 }
 

@@ -480,6 +480,45 @@ impl Sandbox {
         Ok(())
     }
 
+    /// Takes the demo user out of a channel, as leaving it or being removed does: a private
+    /// channel is then neither listed to them nor readable (Slack `channel_not_found`,
+    /// Mattermost 403); a public one stays readable (Mattermost lists only the channels one
+    /// is a member of, Slack every public one).
+    ///
+    /// # Errors
+    /// Unknown channel.
+    pub fn leave_channel(&self, provider: Provider, channel_id: &str) -> Result<(), SandboxError> {
+        self.set_member(provider, channel_id, false)
+    }
+
+    /// Makes the demo user a member of a channel again (see [`Sandbox::leave_channel`]).
+    ///
+    /// # Errors
+    /// Unknown channel.
+    pub fn join_channel(&self, provider: Provider, channel_id: &str) -> Result<(), SandboxError> {
+        self.set_member(provider, channel_id, true)
+    }
+
+    fn set_member(
+        &self,
+        provider: Provider,
+        channel_id: &str,
+        member: bool,
+    ) -> Result<(), SandboxError> {
+        let mut state = self.store.write();
+        let ws = state.workspace_mut(provider);
+        let me = ws.me;
+        let members = &mut channel_mut(ws, channel_id)?.members;
+        match (members.binary_search(&me), member) {
+            (Err(at), true) => members.insert(at, me),
+            (Ok(at), false) => {
+                members.remove(at);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
     /// Replaces a post's text, as its author, now.
     ///
     /// # Errors

@@ -191,6 +191,7 @@ pub async fn posts(world: &World, n: usize) -> Seeded {
         followed: false,
         include_bots: false,
         synced_until: None,
+        unreadable_since: None,
         created_at: Utc::now(),
     };
     let id_of = channel.id;

@@ -109,6 +109,7 @@ async fn sources_channels_and_ingest_over_postgres() {
     assert_eq!(s, 200);
     let channels: Vec<Value> = channels["data"]["channels"].as_array().unwrap().clone();
     assert!(!channels.is_empty() && channels.iter().all(|c| c["followed"] == json!(true)));
+    assert!(channels.iter().all(|c| c["unreadable_since"] == json!("")), "all readable");
     let channel = channels[0]["id"].as_str().unwrap().to_owned();
     let patch = |token: &str| {
         bearer(TestRequest::patch().uri(&format!("/api/chat/channels/{channel}")), token)

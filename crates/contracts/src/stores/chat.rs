@@ -129,6 +129,48 @@ pub async fn a_rename_changes_the_name_alone<H: StoreHarness>(store: &H) {
     assert_eq!(missing, Err(StoreError::NotFound));
 }
 
+/// A channel's unreadable time is set and cleared alone; a settings update from a snapshot
+/// read before leaves it as it is.
+pub async fn unreadable_is_set_and_cleared_alone<H: StoreHarness>(store: &H) {
+    let uow = store.uow();
+    let ada = seeded(&uow, "ada@example.org").await;
+    assert_eq!(ada.channel.unreadable_since, None, "readable when discovered");
+    let since = chrono::DateTime::from_timestamp(1_764_000_000, 0).unwrap();
+    let (id, before) = (ada.channel.id, ada.channel.clone());
+    let read = uow
+        .transact(move |tx| {
+            Box::pin(async move {
+                tx.set_chat_channel_unreadable(id, Some(since)).await?;
+                let mut settings = before;
+                settings.followed = !settings.followed;
+                tx.update_chat_channel(&settings).await?;
+                tx.chat_channel(id).await
+            })
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.unreadable_since, Some(since));
+    assert_eq!(read.followed, !ada.channel.followed, "the update was saved too");
+    let cleared = uow
+        .transact(move |tx| {
+            Box::pin(async move {
+                tx.set_chat_channel_unreadable(id, None).await?;
+                tx.chat_channel(id).await
+            })
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((cleared.unreadable_since, cleared.name), (None, ada.channel.name));
+    let missing = uow
+        .transact(|tx| {
+            Box::pin(async move { tx.set_chat_channel_unreadable(ChannelId::new(), None).await })
+        })
+        .await;
+    assert_eq!(missing, Err(StoreError::NotFound));
+}
+
 /// Upserts write a large batch, write nothing for the same page again, write a post listed
 /// twice once, and keep an author name a post comes back without.
 pub async fn upserts_are_batched_idempotent_and_keep_known_names<H: StoreHarness>(store: &H) {

@@ -52,6 +52,7 @@ pub fn channel(c: &Channel) -> v1::ChatChannelInfo {
         followed: c.followed,
         synced_until: c.synced_until.map(time).unwrap_or_default(),
         include_bots: c.include_bots,
+        unreadable_since: c.unreadable_since.map(time).unwrap_or_default(),
     }
 }
 

@@ -64,6 +64,7 @@ async fn seed(uow: &MemoryStore, owner: &str, posts: Vec<ChatPost>) -> ChannelId
         followed: true,
         include_bots: false,
         synced_until: None,
+        unreadable_since: None,
         created_at: at(0),
     };
     let id = channel.id;

@@ -39,6 +39,7 @@ async fn channel(store: &MemoryStore, owner: &str, now: DateTime<Utc>) -> Channe
                     followed: true,
                     include_bots: false,
                     synced_until: None,
+                    unreadable_since: None,
                     created_at: now,
                 },
             );

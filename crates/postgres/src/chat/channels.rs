@@ -1,5 +1,6 @@
 //! Channels.
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
@@ -78,6 +79,20 @@ pub(super) async fn update(tx: &mut PgTx, channel: &Channel) -> Result<(), Store
 pub(super) async fn rename(tx: &mut PgTx, id: ChannelId, name: &str) -> Result<(), StoreError> {
     let updated = diesel::update(chat_channels::table.find(id.as_uuid()))
         .set(chat_channels::name.eq(name))
+        .execute(tx.conn())
+        .await
+        .map_err(store_error)?;
+    one_row(updated)
+}
+
+/// Sets since when the channel is unreadable alone (one column, as [`rename`]).
+pub(super) async fn set_unreadable(
+    tx: &mut PgTx,
+    id: ChannelId,
+    since: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    let updated = diesel::update(chat_channels::table.find(id.as_uuid()))
+        .set(chat_channels::unreadable_since.eq(since))
         .execute(tx.conn())
         .await
         .map_err(store_error)?;

@@ -101,6 +101,7 @@ pub(super) struct ChannelRow {
     pub(super) followed: bool,
     pub(super) include_bots: bool,
     pub(super) synced_until: Option<DateTime<Utc>>,
+    pub(super) unreadable_since: Option<DateTime<Utc>>,
     pub(super) created_at: DateTime<Utc>,
 }
 
@@ -116,6 +117,7 @@ impl From<&Channel> for ChannelRow {
             followed: c.followed,
             include_bots: c.include_bots,
             synced_until: c.synced_until,
+            unreadable_since: c.unreadable_since,
             created_at: c.created_at,
         }
     }
@@ -133,6 +135,7 @@ impl From<ChannelRow> for Channel {
             followed: r.followed,
             include_bots: r.include_bots,
             synced_until: r.synced_until,
+            unreadable_since: r.unreadable_since,
             created_at: r.created_at,
         }
     }

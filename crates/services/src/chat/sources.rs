@@ -110,6 +110,7 @@ pub(super) fn channel_from(
         followed: source.follows_on_discovery(found.kind),
         include_bots: false,
         synced_until: None,
+        unreadable_since: None,
         created_at: now,
     }
 }

@@ -15,9 +15,10 @@ use futures_util::future;
 use futures_util::stream::{self, StreamExt};
 use tokio::sync::watch;
 
-use switchboard_domain::NewEvent;
+use chrono::{DateTime, Utc};
 use switchboard_domain::chat::ChatProvider;
-use switchboard_domain::chat_sources::{Channel, Source, SourceId, SourceStatus};
+use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
+use switchboard_domain::{NewEvent, UserId};
 use switchboard_ports::{
     ChatError, ChatSource, ChatSourceFactory, ChatStore, Clock, Ports, SealedSecretStore,
     SecretBox, StoreError, Transaction, UnitOfWork,
@@ -161,6 +162,8 @@ impl<P: Ports> ChatService<P> {
             source.team_id =
                 found.iter().map(|c| c.team_id.clone()).find(|t| !t.is_empty()).unwrap_or_default();
         }
+        // A channel that became unreadable is tried again once the provider lists it again.
+        let listed: HashSet<String> = found.iter().map(|c| c.id.clone()).collect();
         let now = self.clock.now();
         let (id, snapshot) = (source.id, source.clone());
         let channels = self
@@ -214,7 +217,10 @@ impl<P: Ports> ChatService<P> {
                 })
             })
             .await?;
-        let followed: Vec<Channel> = channels.into_iter().filter(|c| c.followed).collect();
+        let followed: Vec<Channel> = channels
+            .into_iter()
+            .filter(|c| !c.sync_skipped(listed.contains(&c.external_id)))
+            .collect();
         let backfills = followed.iter().filter(|c| c.synced_until.is_none()).count();
         // Progress: followed channels whose first backfill is done, of all followed ones.
         source.backfill_total = count(followed.len());
@@ -224,6 +230,7 @@ impl<P: Ports> ChatService<P> {
         // Set at the first failure: channels not started yet are left for the retry, those
         // in flight finish (their pages and marks are kept).
         let stopping = AtomicBool::new(false);
+        let owner = source.owner_id;
         let syncs = followed.into_iter().map(|channel| {
             let (names, stopping) = (&names, &stopping);
             async move {
@@ -231,7 +238,20 @@ impl<P: Ports> ChatService<P> {
                 if stopping.load(Ordering::Relaxed) {
                     return (false, Ok(0));
                 }
-                (backfill, self.sync_channel(client, channel, names).await)
+                let (id, unreadable_since) = (channel.id, channel.unreadable_since);
+                let synced = self.sync_channel(client, channel, names).await;
+                let readable = match &synced {
+                    Ok(_) => true,
+                    // Left, removed or deleted since the listing.
+                    Err(Stop::Provider(ChatError::NotFound { .. })) => false,
+                    Err(_) => return (backfill, synced),
+                };
+                if readable == unreadable_since.is_none() {
+                    return (backfill, synced);
+                }
+                let since = (!readable).then(|| self.clock.now());
+                let marked = self.mark_unreadable(id, owner, unreadable_since, since).await;
+                (backfill, marked.map_err(Stop::from).and(synced))
             }
         });
         // The channel syncs in flight hold store connections (a page's transaction) and
@@ -250,7 +270,7 @@ impl<P: Ports> ChatService<P> {
             while let Some((backfill, result)) = syncs.next().await {
                 match result {
                     Ok(n) => written += n,
-                    // Left or deleted since discovery: skip it.
+                    // Unreadable now, and marked so: the others go on.
                     Err(Stop::Provider(ChatError::NotFound { .. })) => {}
                     Err(e) => {
                         stopping.store(true, Ordering::Relaxed);
@@ -287,6 +307,37 @@ impl<P: Ports> ChatService<P> {
         }
         saved?;
         Ok(written)
+    }
+
+    /// Saves since when a channel is unreadable (`None`: readable again) with an event.
+    async fn mark_unreadable(
+        &self,
+        id: ChannelId,
+        owner: UserId,
+        old: Option<DateTime<Utc>>,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        let time = |at: Option<DateTime<Utc>>| serde_json::json!(at.map(|t| t.to_rfc3339()));
+        let event = NewEvent::changed(
+            Channel::EVENT_MODEL,
+            id.to_string(),
+            Channel::UNREADABLE_ATTRIBUTE,
+            time(old),
+            time(since),
+        )
+        .owned_by(Some(owner));
+        self.uow
+            .transact(move |tx| {
+                Box::pin(async move {
+                    match tx.set_chat_channel_unreadable(id, since).await {
+                        // Deleted with its source meanwhile: nothing to mark.
+                        Err(StoreError::NotFound) => return Ok(()),
+                        other => other?,
+                    }
+                    tx.append_events(vec![event]).await
+                })
+            })
+            .await
     }
 
     async fn save_progress(&self, id: SourceId, done: u32, total: u32) -> Result<(), StoreError> {

@@ -10,7 +10,7 @@ use switchboard_services::chat::{ChatSyncJob, ConnectSource};
 use switchboard_services::jobs::JobRegistry;
 use switchboard_services::{ChatServiceError, SyncOutcome};
 
-use crate::support::{Ports, World, start, user};
+use crate::support::{Ports, World, start, start_with_policy, user};
 
 async fn backfilled(world: &World, provider: Provider) -> switchboard_domain::chat_sources::Source {
     let source = world.connect(&user(), provider).await;
@@ -237,4 +237,106 @@ async fn connecting_the_same_account_again_brings_a_revoked_source_back() {
     assert_eq!(world.posts(source.id).await.len(), posts);
     let state = world.state().await;
     assert_eq!(state.identity.sealed.len(), 1, "the new token replaced the old one");
+}
+
+/// A private channel the user leaves is marked unreadable (with an event) at the next sync,
+/// its posts kept and the other channels synced; later syncs leave it alone while the
+/// provider no longer lists it, and once the user is back it is read again and marked
+/// readable. A public channel left stays readable, and synced.
+#[tokio::test]
+async fn a_private_channel_left_is_unreadable_until_the_user_is_back() {
+    // One channel at a time, so that a sync's requests do not depend on which channels ask
+    // for an author's name together.
+    let world = start_with_policy(|policy| policy.channel_concurrency = 1);
+    for provider in [Provider::Slack, Provider::Mattermost] {
+        let source = backfilled(&world, provider).await;
+        let visible = world.sandbox.channels(provider);
+        let pick = |private: bool| {
+            visible
+                .iter()
+                .find(|c| {
+                    c.private == private && c.member && !c.archived && c.conversation.is_none()
+                })
+                .unwrap()
+                .id
+                .clone()
+        };
+        let (private, public) = (pick(true), pick(false));
+        let stored = |state: &switchboard_memory::MemoryState, external: &str| {
+            let channel = state
+                .chat
+                .channels
+                .values()
+                .find(|c| c.source_id == source.id && c.external_id == external)
+                .unwrap()
+                .clone();
+            let live = state
+                .chat
+                .posts
+                .get(&channel.id)
+                .map_or(0, |posts| posts.values().filter(|p| !p.deleted).count());
+            (channel, live)
+        };
+        let before = world.state().await;
+        let (channel, posts) = stored(&before, &private);
+        assert!(channel.followed && channel.unreadable_since.is_none() && posts > 0);
+        let events_about = |state: &switchboard_memory::MemoryState| -> Vec<Change> {
+            state
+                .events
+                .iter()
+                .filter(|e| e.object_id == channel.id.to_string())
+                .map(|e| e.change.clone())
+                .collect()
+        };
+
+        world.sandbox.leave_channel(provider, &private).unwrap();
+        world.sandbox.leave_channel(provider, &public).unwrap();
+        let new_public = world.post(provider, &public, "still readable after leaving");
+        let outcome = world.chat.sync(source.id).await.unwrap();
+        assert!(matches!(outcome, SyncOutcome::Synced { .. }), "{provider:?}: {outcome:?}");
+        let left = world.state().await;
+        let (marked, kept) = stored(&left, &private);
+        assert!(marked.unreadable_since.is_some(), "{provider:?}: {marked:?}");
+        assert_eq!((marked.followed, kept), (true, posts), "{provider:?}: settings and posts kept");
+        let (public_channel, _) = stored(&left, &public);
+        assert_eq!(public_channel.unreadable_since, None, "{provider:?}: a public channel left");
+        assert!(world.posts(source.id).await.iter().any(|p| p.id == new_public), "{provider:?}");
+        let events = events_about(&left);
+        assert!(
+            matches!(events.last(), Some(Change::Changed { attribute_name, new_value, .. })
+                if attribute_name == "unreadable_since" && new_value.is_string()),
+            "{provider:?}: {events:?}"
+        );
+        let progress = &left.chat.sources[&source.id];
+        assert_eq!(progress.backfill_done, progress.backfill_total, "{provider:?}");
+
+        // While the provider does not list it, a sync asks nothing about it: as many requests
+        // as with the channel unfollowed.
+        let requests = |world: &World| world.sandbox.requests(provider);
+        let start = requests(&world);
+        world.chat.sync(source.id).await.unwrap();
+        let skipping = requests(&world) - start;
+        let again = world.state().await;
+        assert_eq!(events_about(&again), events, "{provider:?}: left alone while unlisted");
+        assert_eq!(stored(&again, &private).0.unreadable_since, marked.unreadable_since);
+        let owner = user_of(&world, source.id).await;
+        world.chat.set_followed(&owner, channel.id, false).await.unwrap();
+        let start = requests(&world);
+        world.chat.sync(source.id).await.unwrap();
+        assert_eq!(requests(&world) - start, skipping, "{provider:?}: asked about it");
+        world.chat.set_followed(&owner, channel.id, true).await.unwrap();
+
+        world.sandbox.join_channel(provider, &private).unwrap();
+        let new = world.post(provider, &private, "welcome back to the private channel");
+        world.chat.sync(source.id).await.unwrap();
+        let back = world.state().await;
+        assert_eq!(stored(&back, &private).0.unreadable_since, None, "{provider:?}");
+        assert!(world.posts(source.id).await.iter().any(|p| p.id == new), "{provider:?}");
+        let last = events_about(&back).pop();
+        assert!(
+            matches!(&last, Some(Change::Changed { attribute_name, new_value, .. })
+                if attribute_name == "unreadable_since" && new_value.is_null()),
+            "{provider:?}: {last:?}"
+        );
+    }
 }

@@ -1,0 +1,1 @@
+ALTER TABLE chat_channels DROP COLUMN unreadable_since;
