@@ -11,11 +11,11 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use chrono::{DateTime, Utc};
 use futures_util::future;
 use futures_util::stream::{self, StreamExt};
 use tokio::sync::watch;
 
-use chrono::{DateTime, Utc};
 use switchboard_domain::chat::ChatProvider;
 use switchboard_domain::chat_sources::{Channel, ChannelId, Source, SourceId, SourceStatus};
 use switchboard_domain::{NewEvent, UserId};
@@ -232,18 +232,21 @@ impl<P: Ports> ChatService<P> {
         let stopping = AtomicBool::new(false);
         let owner = source.owner_id;
         let syncs = followed.into_iter().map(|channel| {
-            let (names, stopping) = (&names, &stopping);
+            let (names, stopping, listed) = (&names, &stopping, &listed);
             async move {
                 let backfill = channel.synced_until.is_none();
                 if stopping.load(Ordering::Relaxed) {
                     return (false, Ok(0));
                 }
                 let (id, unreadable_since) = (channel.id, channel.unreadable_since);
+                let is_listed = listed.contains(&channel.external_id);
                 let synced = self.sync_channel(client, channel, names).await;
                 let readable = match &synced {
                     Ok(_) => true,
-                    // Left, removed or deleted since the listing.
-                    Err(Stop::Provider(ChatError::NotFound { .. })) => false,
+                    // Refused and not listed to the user: left, removed or deleted. (Refused
+                    // but listed: it, or one of its threads, went away during this sync; the
+                    // next listing tells.)
+                    Err(Stop::Provider(ChatError::NotFound { .. })) if !is_listed => false,
                     Err(_) => return (backfill, synced),
                 };
                 if readable == unreadable_since.is_none() {
