@@ -1,4 +1,4 @@
-//! Hot topics people would pick: on two differently written chat generators, the planted
+//! Hot topics people would pick: on three differently written chat generators, the planted
 //! topics are found at least as often as YAKE finds them, the first phrase is a planted topic
 //! in at least 10 windows of 12, and chatter never ranks above a planted topic.
 //!
@@ -9,7 +9,7 @@ mod quality;
 
 // The sandbox's generator files name `crate::Provider`.
 use quality::sandbox::Provider;
-use quality::{Case, evaluate, office, report, sandbox};
+use quality::{Case, community, evaluate, office, report, sandbox};
 
 fn check(name: &str, cases: &[Case]) {
     let verbose = std::env::var_os("HOT_TOPICS_VERBOSE").is_some();
@@ -36,6 +36,13 @@ fn office_chat() {
 }
 
 #[test]
+fn community_channel() {
+    let cases: Vec<Case> = [21, 22].into_iter().flat_map(community::cases).collect();
+    assert_eq!(cases.len(), 24);
+    check("community", &cases);
+}
+
+#[test]
 fn the_sandbox_generator_is_compiled_in() {
     // The shim builds the sandbox's own workspaces: its channels, in its order.
     let cases = sandbox::cases(&[1]);
@@ -50,8 +57,13 @@ fn more_seeds() {
     let (ours, yake) = evaluate("sandbox", &cases, false);
     println!("{}", report("sandbox", &ours, &yake));
     println!("{:?}", ours.chatter_above);
+    let verbose = std::env::var_os("HOT_TOPICS_VERBOSE").is_some();
     let cases: Vec<Case> = (1..=10).flat_map(office::cases).collect();
-    let (ours, yake) = evaluate("office", &cases, std::env::var_os("HOT_TOPICS_VERBOSE").is_some());
+    let (ours, yake) = evaluate("office", &cases, verbose);
     println!("{}", report("office", &ours, &yake));
+    println!("{:?}", ours.chatter_above);
+    let cases: Vec<Case> = (21..=30).flat_map(community::cases).collect();
+    let (ours, yake) = evaluate("community", &cases, verbose);
+    println!("{}", report("community", &ours, &yake));
     println!("{:?}", ours.chatter_above);
 }

@@ -2,10 +2,12 @@
 //! often the first phrase is a planted topic, and whether chatter ever ranks above a planted
 //! topic; ours against a small YAKE over the same posts.
 //!
-//! Two generators, written apart so that no rule is tuned to one of them: the sandbox's own
-//! chat generator (compiled in from `crates/sandbox`, see [`sandbox`]) and an office-chat
-//! generator written for this test ([`office`]).
+//! Three generators, written apart so that no rule is tuned to one of them: the sandbox's own
+//! chat generator (compiled in from `crates/sandbox`, see [`sandbox`]), an office-chat
+//! generator written for this test ([`office`]) and an open-source community channel written
+//! later without reading the ranking ([`community`]).
 
+pub mod community;
 pub mod office;
 pub mod sandbox;
 pub mod yake;
@@ -118,7 +120,7 @@ pub fn evaluate(name: &str, cases: &[Case], verbose: bool) -> (Score, Score) {
 pub fn report(name: &str, ours: &Score, yake: &Score) -> String {
     let line = |who: &str, s: &Score| {
         format!(
-            "{name:<8} {who:<4} recall@10 {:.2} ({}/{})  #1 planted {}/{}  chatter above a planted topic: {}",
+            "{name:<9} {who:<4} recall@10 {:.2} ({}/{})  #1 planted {}/{}  chatter above a planted topic: {}",
             s.recall(),
             s.found,
             s.planted,

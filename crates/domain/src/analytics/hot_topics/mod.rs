@@ -12,9 +12,9 @@ use phrases::{NONE, Phrase, Vocabulary, overlaps, parts, phrase_len};
 /// A phrase that stands out in the window.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HotTopic {
-    /// One to three content words (a connector such as "of" or "du" may stand between
-    /// two), lowercase, separated by single spaces; each word in the form the window uses
-    /// most.
+    /// One to three words starting with a content word (a connector such as "of" or "du"
+    /// may stand between two, "start" may end it), lowercase, separated by single spaces;
+    /// each word in the form the window uses most.
     pub phrase: String,
     /// How many posts of the window contain it.
     pub posts: usize,
@@ -59,11 +59,13 @@ struct Candidate {
 /// The `limit` phrases of `window` that stand out most against the posts before it.
 ///
 /// # Algorithm
-/// Candidates are runs of one to three words of a post, in which only the first and last
-/// must be content words; a connector ("of", "de", "du", "à") may stand between them
-/// ("letters of support"). Stop words, chat filler ("brb", "lunch", "mentioned", spelled-out
-/// numbers), punctuation, links, mentions, code and emoji end a run. Stop words are NLTK's
-/// lists of the languages the window is written in (a post's language is the one whose stop
+/// Candidates are runs of one to three words of a post, in which the first must be a
+/// content word, and so must the last unless it is "start": a connector ("of", "de", "du",
+/// "à") may stand between two content words ("letters of support"), and "start", chat filler
+/// that is a noun as often as a verb, may end a run right after a content word ("cold
+/// start") but never starts one or stands alone. Stop words, other chat filler ("brb",
+/// "lunch", "finished", spelled-out numbers), punctuation, links, mentions, code and emoji
+/// end a run. Stop words are NLTK's lists of the languages the window is written in (a post's language is the one whose stop
 /// words it uses most; English and French always apply), and words are compared by their
 /// Snowball stem in the window's main language, so "design reviews" and "design review" are
 /// one phrase, named by the form the window uses most.

@@ -20,13 +20,21 @@ pub(super) const NONE: u32 = u32::MAX;
 /// du congélateur", "machine à café"): a phrase never starts or ends with one.
 const CONNECTORS: [&str; 10] = ["of", "de", "du", "des", "à", "di", "del", "della", "van", "von"];
 
+/// Chat filler that may end a phrase right after a content word: a noun as often as a verb
+/// ("cold start", "quick start"). The other filler words, verbs and predicates above all,
+/// would make statuses of topics ("deploy finished", "server offline"), and end a phrase.
+const TAILS: [&str; 1] = ["start"];
+
 /// What a word is to a phrase.
 #[derive(Debug, Clone, Copy)]
 enum Class {
-    /// Ends a phrase: stop words, chat filler.
+    /// Ends a phrase: stop words.
     Break,
     /// May stand inside a phrase, between content words.
     Connector(u32),
+    /// One of the [`TAILS`]: never a topic alone nor a phrase's first word, but it may end
+    /// one after a content word; its stem's id and form.
+    Tail(u32, u32),
     /// A content word: its stem's id, and its own written form's index.
     Content(u32, u32),
 }
@@ -82,7 +90,7 @@ impl Vocabulary {
             } else {
                 Class::Break
             }
-        } else if is_chat_filler(word) {
+        } else if is_chat_filler(word) && !TAILS.contains(&word) {
             Class::Break
         } else {
             let mut stem = std::mem::take(&mut self.stem);
@@ -91,7 +99,7 @@ impl Vocabulary {
             self.stem = stem;
             let form = u32::try_from(self.forms.len()).unwrap_or(NONE);
             self.forms.push(word.to_owned());
-            Class::Content(id, form)
+            if is_chat_filler(word) { Class::Tail(id, form) } else { Class::Content(id, form) }
         };
         self.classes.insert(word.to_owned(), class);
         class
@@ -134,6 +142,14 @@ impl Vocabulary {
                     push(&mut run, (id, form, true));
                     report_ending(&run, report);
                 }
+                Class::Tail(id, form) => {
+                    // Only right after a content word, and the phrase ends with it.
+                    if run.last().is_some_and(|&(_, _, content)| content) {
+                        push(&mut run, (id, form, false));
+                        report_ending(&run, report);
+                    }
+                    run.clear();
+                }
             }
         });
     }
@@ -160,8 +176,9 @@ fn push(run: &mut Vec<(u32, u32, bool)>, word: (u32, u32, bool)) {
     run.push(word);
 }
 
-/// Reports the phrases that end with the run's last word (a content word): the word alone,
-/// and the two- and three-word phrases that start with a content word.
+/// Reports the phrases that end with the run's last word (a content word, or a tail after
+/// one): the content word alone, and the two- and three-word phrases that start with a
+/// content word.
 fn report_ending(run: &[(u32, u32, bool)], report: &mut impl FnMut(Phrase, Phrase)) {
     for start in 0..run.len() {
         let words = &run[start..];
@@ -218,6 +235,15 @@ mod tests {
             phrases_of(&mut v, "The design reviews, brb: lunch with the letters of support"),
             ["design", "design reviews", "reviews", "letters", "letters of support", "support"]
         );
+    }
+
+    #[test]
+    fn a_tail_ends_a_phrase_after_a_content_word_but_is_never_one_alone() {
+        let mut v = Vocabulary::for_texts(["the cold start is slow"].into_iter());
+        assert_eq!(phrases_of(&mut v, "cold start again"), ["cold", "cold start"]);
+        assert_eq!(phrases_of(&mut v, "start migration"), ["migration"], "never first");
+        assert_eq!(phrases_of(&mut v, "deploy finished, server offline"), ["deploy", "server"]);
+        assert!(phrases_of(&mut v, "ninety percent done, start without me").is_empty());
     }
 
     #[test]
