@@ -85,13 +85,17 @@ impl Score {
         if ranked.first().is_some_and(|f| case.planted.contains(f)) {
             self.first_hits += 1;
         }
-        // The last planted topic found: nothing chatter may rank above it.
-        let last = ranked.iter().rposition(|r| case.planted.contains(r));
-        if let Some(last) = last {
-            for phrase in &ranked[..last] {
-                if case.is_chatter(phrase) {
-                    self.chatter_above.push(format!("{}: {phrase:?}", case.label));
-                }
+        // Nothing chatter may rank above the last planted topic, and a planted topic left out
+        // ranks below every phrase shown.
+        let all_shown = case.planted.iter().all(|p| ranked.contains(p));
+        let last = if all_shown {
+            ranked.iter().rposition(|r| case.planted.contains(r)).unwrap_or(0)
+        } else {
+            ranked.len()
+        };
+        for phrase in &ranked[..last] {
+            if case.is_chatter(phrase) {
+                self.chatter_above.push(format!("{}: {phrase:?}", case.label));
             }
         }
     }
