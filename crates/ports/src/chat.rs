@@ -202,7 +202,9 @@ pub trait ChatSource: Send + Sync + 'static {
         page: Option<&PageCursor>,
     ) -> impl Future<Output = Result<PostPage, ChatError>> + Send;
 
-    /// The people with these ids; unknown ids are left out.
+    /// The people with these ids; unknown ids are left out. An adapter that had to read the
+    /// whole directory to find them (Slack's `users.list`) answers with everyone it read, so
+    /// that a caller keeping them does not read it again for the next ids.
     ///
     /// # Errors
     /// As the trait says.

@@ -178,6 +178,11 @@ impl Sandbox {
         self.store.faults().requests(provider)
     }
 
+    /// Calls of one Slack Web API method so far (`"users.list"`), throttled ones included.
+    pub fn slack_calls(&self, method: &str) -> u64 {
+        self.store.faults().slack_calls(method)
+    }
+
     /// Accepts `token` for the demo user.
     pub fn add_token(&self, provider: Provider, token: &str) {
         let mut state = self.store.write();

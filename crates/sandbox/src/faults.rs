@@ -52,9 +52,21 @@ pub(crate) struct Faults {
     throttles: HashMap<Target, Throttle>,
     failures: HashMap<Api, Failure>,
     requests: HashMap<Api, u64>,
+    /// Slack Web API calls by method name (`users.list`).
+    slack_calls: HashMap<String, u64>,
 }
 
 impl Faults {
+    /// Counts a call of a Slack Web API method.
+    pub(crate) fn count_slack_call(&mut self, method: &str) {
+        *self.slack_calls.entry(method.to_owned()).or_default() += 1;
+    }
+
+    /// Calls of a Slack Web API method so far, throttled ones included.
+    pub(crate) fn slack_calls(&self, method: &str) -> u64 {
+        self.slack_calls.get(method).copied().unwrap_or_default()
+    }
+
     /// After `pass` requests matching `target` go through, the next `requests` answer 429.
     pub(crate) fn throttle(
         &mut self,

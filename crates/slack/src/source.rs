@@ -15,7 +15,8 @@ use crate::client::{Client, SlackConfig};
 use crate::map::{post, user};
 use crate::wire::{self, AuthTest, ConversationList, Message, Messages, UserInfo, UserList};
 
-/// Up to this many ids, `users.info` one by one; beyond, one walk of `users.list`.
+/// Up to this many ids, `users.info` one by one; beyond, one walk of `users.list`, whose
+/// every member is returned (the port allows it: the caller keeps them all).
 const USERS_INFO_MAX: usize = 20;
 /// Page size of the list methods.
 const LIST_LIMIT: &str = "200";
@@ -268,9 +269,7 @@ impl ChatSource for SlackSource {
                 args.push(("cursor", cursor));
             }
             let page: UserList = self.client.call("users.list", &args).await?;
-            users.extend(
-                page.members.into_iter().filter(|u| wanted.contains(u.id.as_str())).map(user),
-            );
+            users.extend(page.members.into_iter().map(user));
             cursor = page.response_metadata.and_then(wire::Metadata::next);
             if cursor.is_none() {
                 return Ok(users);

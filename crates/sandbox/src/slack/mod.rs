@@ -84,6 +84,7 @@ async fn call(
         Err(ArgsError::Json) => return respond(Err(Fail::new("invalid_json"))),
     };
     let token = args::token(&req, &args);
+    store.faults().count_slack_call(&name);
     if let Some(failure) = store.failing(Provider::Slack) {
         let status = StatusCode::from_u16(failure.status).unwrap_or(StatusCode::BAD_GATEWAY);
         let mut answer = HttpResponse::build(status);

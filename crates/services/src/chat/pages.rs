@@ -17,8 +17,33 @@ use super::ChatService;
 use super::sync::Stop;
 
 /// Authors' names found during one sync (`None`: the provider does not know the id), shared
-/// by the channels synced at once.
-pub(super) type Names = Mutex<HashMap<String, Option<String>>>;
+/// by the channels synced at once, which ask the provider one at a time: a channel waiting
+/// to ask then finds what the one before it was told, and asks only for the rest.
+#[derive(Debug, Default)]
+pub(super) struct Names {
+    known: Mutex<HashMap<String, Option<String>>>,
+    asking: tokio::sync::Mutex<()>,
+}
+
+impl Names {
+    fn known(&self) -> std::sync::MutexGuard<'_, HashMap<String, Option<String>>> {
+        self.known.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The authors of `posts` without a name whose name is not known yet, once each.
+    fn missing(&self, posts: &[ChatPost]) -> Vec<String> {
+        let known = self.known();
+        let mut missing: Vec<String> = posts
+            .iter()
+            .filter(|p| p.author_name.is_none() && !p.author_id.is_empty())
+            .filter(|p| !known.contains_key(&p.author_id))
+            .map(|p| p.author_id.clone())
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        missing
+    }
+}
 
 /// What reading one history request did.
 pub(super) struct Pass {
@@ -162,34 +187,30 @@ impl<P: Ports> ChatService<P> {
     }
 
     /// Fills in the authors' names the provider did not give with the posts, asking it once
-    /// per unknown author per sync.
+    /// per unknown author per sync. Every person the provider names is kept: an adapter that
+    /// had to read the whole directory for a few ids answers for everyone.
     pub(super) async fn resolve_names(
         &self,
         client: &<P::ChatSources as ChatSourceFactory>::Source,
         posts: &mut [ChatPost],
         names: &Names,
     ) -> Result<(), ChatError> {
-        let lock = || names.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut missing: Vec<String> = {
-            let known = lock();
-            posts
-                .iter()
-                .filter(|p| p.author_name.is_none() && !p.author_id.is_empty())
-                .filter(|p| !known.contains_key(&p.author_id))
-                .map(|p| p.author_id.clone())
-                .collect()
-        };
-        missing.sort_unstable();
-        missing.dedup();
-        // Asked without the lock held: two channels may ask for one author, never wait.
-        let found = if missing.is_empty() { Vec::new() } else { client.users(&missing).await? };
-        let mut known = lock();
-        for user in found {
-            known.insert(user.id, Some(user.display_name));
+        if !names.missing(posts).is_empty() {
+            // One channel asks at a time; those waiting ask only for what is still unknown.
+            let _turn = names.asking.lock().await;
+            let missing = names.missing(posts);
+            if !missing.is_empty() {
+                let found = client.users(&missing).await?;
+                let mut known = names.known();
+                for user in found {
+                    known.insert(user.id, Some(user.display_name));
+                }
+                for id in missing {
+                    known.entry(id).or_insert(None);
+                }
+            }
         }
-        for id in missing {
-            known.entry(id).or_insert(None);
-        }
+        let known = names.known();
         for post in posts.iter_mut().filter(|p| p.author_name.is_none()) {
             post.author_name = known.get(&post.author_id).cloned().flatten();
         }

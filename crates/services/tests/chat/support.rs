@@ -100,12 +100,21 @@ pub fn start_with_policy(change: impl FnOnce(&mut ChatPolicy)) -> World {
 
 /// A world with `posts_per_channel` posts in each regular channel (a month of history).
 pub fn start_sized(posts_per_channel: usize, change: impl FnOnce(&mut ChatPolicy)) -> World {
+    start_peopled(posts_per_channel, 20, change)
+}
+
+/// A world of `people` people with `posts_per_channel` posts in each regular channel.
+pub fn start_peopled(
+    posts_per_channel: usize,
+    people: usize,
+    change: impl FnOnce(&mut ChatPolicy),
+) -> World {
     let now = Utc.with_ymd_and_hms(2025, 3, 14, 16, 0, 0).unwrap();
     let sandbox = Sandbox::builder()
         .seed(21)
         .now(now)
         .posts_per_channel(posts_per_channel)
-        .people(20)
+        .people(people)
         .build()
         .start_local()
         .expect("the sandbox starts");

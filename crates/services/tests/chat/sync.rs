@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use switchboard_domain::Change;
 use switchboard_domain::chat_sources::SourceStatus;
-use switchboard_sandbox::{MATTERMOST_TOKEN, Provider, SLACK_TOKEN};
+use switchboard_sandbox::{MATTERMOST_TOKEN, NewPost, Provider, SLACK_TOKEN};
 use switchboard_services::chat::{ChatSyncJob, ConnectSource};
 use switchboard_services::jobs::JobRegistry;
 use switchboard_services::{ChatServiceError, SyncOutcome};
 
-use crate::support::{Ports, World, start, start_with_policy, user};
+use crate::support::{Ports, World, start, start_peopled, start_with_policy, user};
 
 async fn backfilled(world: &World, provider: Provider) -> switchboard_domain::chat_sources::Source {
     let source = world.connect(&user(), provider).await;
@@ -339,4 +339,40 @@ async fn a_private_channel_left_is_unreadable_until_the_user_is_back() {
             "{provider:?}: {last:?}"
         );
     }
+}
+
+/// A Slack workspace's directory is read once per sync: past the one-by-one limit the adapter
+/// walks `users.list`, whose every member the sync keeps, so another channel's authors are
+/// not asked for again.
+#[tokio::test]
+async fn authors_are_looked_up_once_per_sync_and_the_directory_walked_once() {
+    // Only the posts below: every author is one of them.
+    let world = start_peopled(0, 60, |_| {});
+    let provider = Provider::Slack;
+    let people = world.sandbox.users(provider);
+    let mut open = world
+        .sandbox
+        .channels(provider)
+        .into_iter()
+        .filter(|c| !c.private && c.member && !c.archived && c.conversation.is_none());
+    let (first, second) = (open.next().unwrap(), open.next().unwrap());
+    // More authors in each of two channels than the adapter looks up one by one, none shared.
+    for (channel, authors) in [(&first, &people[1..=25]), (&second, &people[26..=50])] {
+        for author in authors {
+            let text = format!("{} reporting on the rollout", author.real_name);
+            let post = NewPost {
+                channel_id: &channel.id,
+                text: &text,
+                user_id: Some(&author.id),
+                root_id: None,
+            };
+            world.sandbox.post(provider, post).unwrap();
+        }
+    }
+    let source = backfilled(&world, provider).await;
+    let calls = |method: &str| world.sandbox.slack_calls(method);
+    assert_eq!((calls("users.list"), calls("users.info")), (1, 0), "the directory read once");
+    let posts = world.posts(source.id).await;
+    assert_eq!(posts.len(), 50);
+    assert!(posts.iter().filter(|p| !p.deleted).all(|p| p.author_name.is_some()));
 }
