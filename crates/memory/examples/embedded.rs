@@ -106,6 +106,9 @@ pub struct Report {
     pub channels: usize,
     /// Live posts stored, over every channel.
     pub posts: u64,
+    /// Channels with posts in the past day (the sandbox's history follows the wall clock:
+    /// a quiet channel may have none, on a weekend say).
+    pub active: usize,
     /// Channels whose statistics name their most active people.
     pub analysed: usize,
 }
@@ -177,8 +180,13 @@ pub async fn run(out: &mut impl std::io::Write) -> Result<Report, Error> {
     // 5. What the core now knows: each followed channel's analytics of the past day.
     let sources = chat.list_for(owner).await?;
     let channels = stats.followed_channels(owner).await?;
-    let mut report =
-        Report { sources: sources.len(), channels: channels.len(), posts: 0, analysed: 0 };
+    let mut report = Report {
+        sources: sources.len(),
+        channels: channels.len(),
+        posts: 0,
+        active: 0,
+        analysed: 0,
+    };
     for source in &sources {
         writeln!(
             out,
@@ -192,6 +200,7 @@ pub async fn run(out: &mut impl std::io::Write) -> Result<Report, Error> {
         let computed = stats.channel_stats(owner, channel.id).await?;
         let week: u64 = stats.channel_pulse(owner, channel.id).await?.iter().map(|p| p.count).sum();
         report.posts += week;
+        report.active += usize::from(computed.stats.posts > 0);
         report.analysed += usize::from(!computed.stats.most_active.is_empty());
         let top: Vec<&str> =
             computed.stats.most_active.iter().take(3).map(String::as_str).collect();

@@ -13,7 +13,9 @@ async fn the_embedding_example_syncs_both_sources_and_analyses_every_channel() {
     assert!(printed.contains("slack: active") && printed.contains("mattermost: active"));
     // The demo user reads seven channels of each fake workspace.
     assert_eq!(report.channels, 14, "{printed}");
-    assert_eq!(report.analysed, report.channels, "{printed}");
+    // Every channel with posts in the past day is analysed (most of them have some).
+    assert!(report.active * 2 > report.channels, "{printed}");
+    assert_eq!(report.analysed, report.active, "{printed}");
     assert!(report.posts > 0);
     assert_eq!(printed.matches("most active:").count(), report.channels);
 }
