@@ -2,13 +2,15 @@
 //! often the first phrase is a planted topic, and whether chatter ever ranks above a planted
 //! topic; ours against a small YAKE over the same posts.
 //!
-//! Three generators, written apart so that no rule is tuned to one of them: the sandbox's own
+//! Four generators, written apart so that no rule is tuned to one of them: the sandbox's own
 //! chat generator (compiled in from `crates/sandbox`, see [`sandbox`]), an office-chat
-//! generator written for this test ([`office`]) and an open-source community channel written
-//! later without reading the ranking ([`community`]).
+//! generator written for this test ([`office`]), and, written later without reading the
+//! ranking, an open-source community channel ([`community`]) and a site-reliability team's
+//! on-call channel in English and French ([`oncall`]).
 
 pub mod community;
 pub mod office;
+pub mod oncall;
 pub mod sandbox;
 pub mod yake;
 

@@ -12,9 +12,9 @@ use phrases::{NONE, Phrase, Vocabulary, overlaps, parts, phrase_len};
 /// A phrase that stands out in the window.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HotTopic {
-    /// One to three words starting with a content word (a connector such as "of" or "du"
-    /// may stand between two, "start" may end it), lowercase, separated by single spaces;
-    /// each word in the form the window uses most.
+    /// One to three words holding a content word (a connector such as "of" or "du" may
+    /// stand between two, chat filler may start it, "start" may end it), lowercase,
+    /// separated by single spaces; each word in the form the window uses most.
     pub phrase: String,
     /// How many posts of the window contain it.
     pub posts: usize,
@@ -59,16 +59,17 @@ struct Candidate {
 /// The `limit` phrases of `window` that stand out most against the posts before it.
 ///
 /// # Algorithm
-/// Candidates are runs of one to three words of a post, in which the first must be a
-/// content word, and so must the last unless it is "start": a connector ("of", "de", "du",
-/// "à") may stand between two content words ("letters of support"), and "start", chat filler
-/// that is a noun as often as a verb, may end a run right after a content word ("cold
-/// start") but never starts one or stands alone. Stop words, other chat filler ("brb",
-/// "lunch", "finished", spelled-out numbers), punctuation, links, mentions, code and emoji
-/// end a run. Stop words are NLTK's lists of the languages the window is written in (a post's language is the one whose stop
-/// words it uses most; English and French always apply), and words are compared by their
-/// Snowball stem in the window's main language, so "design reviews" and "design review" are
-/// one phrase, named by the form the window uses most.
+/// Candidates are runs of one to three words of a post that hold a content word and end with
+/// one (or with "start"): a connector ("of", "de", "du", "à") may stand between two content
+/// words ("letters of support"); chat filler ("brb", "lunch", "back", spelled-out numbers) is
+/// never a candidate alone but may start a run ("back pressure"), and after a content word
+/// it ends the run, as its last word only for "start", a noun as often as a verb ("cold
+/// start"; "deploy finished" stays "deploy"). Stop words, punctuation, links, mentions, code
+/// and emoji end a run. Stop words are NLTK's lists of the languages the window is written
+/// in (a post's language is the one whose stop words it uses most; English and French always
+/// apply), and words are compared by their Snowball stem in the window's main language, so
+/// "design reviews" and "design review" are one phrase, named by the form the window uses
+/// most.
 ///
 /// A phrase is scored by how far its window count departs from what its history rate
 /// predicts. With `n` the window posts holding it (a post repeating it counts once), `N` the

@@ -20,9 +20,9 @@ pub(super) const NONE: u32 = u32::MAX;
 /// du congélateur", "machine à café"): a phrase never starts or ends with one.
 const CONNECTORS: [&str; 10] = ["of", "de", "du", "des", "à", "di", "del", "della", "van", "von"];
 
-/// Chat filler that may end a phrase right after a content word: a noun as often as a verb
-/// ("cold start", "quick start"). The other filler words, verbs and predicates above all,
-/// would make statuses of topics ("deploy finished", "server offline"), and end a phrase.
+/// Chat filler that may also end a phrase right after a content word: a noun as often as a
+/// verb ("cold start", "quick start"). The other filler words, verbs and predicates above all,
+/// would make statuses of topics there ("deploy finished", "server offline").
 const TAILS: [&str; 1] = ["start"];
 
 /// What a word is to a phrase.
@@ -32,9 +32,10 @@ enum Class {
     Break,
     /// May stand inside a phrase, between content words.
     Connector(u32),
-    /// One of the [`TAILS`]: never a topic alone nor a phrase's first word, but it may end
-    /// one after a content word; its stem's id and form.
-    Tail(u32, u32),
+    /// Chat filler: never a topic alone, but it may start a phrase that a content word ends
+    /// ("back pressure", "offline mode"), and one of the [`TAILS`] may end one after a
+    /// content word ("cold start"); its stem's id and form.
+    Filler(u32, u32),
     /// A content word: its stem's id, and its own written form's index.
     Content(u32, u32),
 }
@@ -90,8 +91,6 @@ impl Vocabulary {
             } else {
                 Class::Break
             }
-        } else if is_chat_filler(word) && !TAILS.contains(&word) {
-            Class::Break
         } else {
             let mut stem = std::mem::take(&mut self.stem);
             self.lexicon.stem_into(word, &mut stem);
@@ -99,7 +98,7 @@ impl Vocabulary {
             self.stem = stem;
             let form = u32::try_from(self.forms.len()).unwrap_or(NONE);
             self.forms.push(word.to_owned());
-            if is_chat_filler(word) { Class::Tail(id, form) } else { Class::Content(id, form) }
+            if is_chat_filler(word) { Class::Filler(id, form) } else { Class::Content(id, form) }
         };
         self.classes.insert(word.to_owned(), class);
         class
@@ -127,28 +126,30 @@ impl Vocabulary {
         buffer: &mut String,
         report: &mut impl FnMut(Phrase, Phrase),
     ) {
-        // Per word of the run: id, written form, whether it is a content word.
-        let mut run: Vec<(u32, u32, bool)> = Vec::with_capacity(MAX_WORDS + 1);
+        // Per word of the run: id, written form, its part in a phrase.
+        let mut run: Vec<(u32, u32, Role)> = Vec::with_capacity(MAX_WORDS + 1);
         for_each_word(text, buffer, |word| {
             let class = word.map_or(Class::Break, |w| self.class(w));
             match class {
                 Class::Break => run.clear(),
                 Class::Connector(id) => {
                     if !run.is_empty() {
-                        push(&mut run, (id, NONE, false));
+                        push(&mut run, (id, NONE, Role::Inside));
                     }
                 }
                 Class::Content(id, form) => {
-                    push(&mut run, (id, form, true));
+                    push(&mut run, (id, form, Role::Content));
                     report_ending(&run, report);
                 }
-                Class::Tail(id, form) => {
-                    // Only right after a content word, and the phrase ends with it.
-                    if run.last().is_some_and(|&(_, _, content)| content) {
-                        push(&mut run, (id, form, false));
+                Class::Filler(id, form) => {
+                    let word = self.forms.get(form as usize).map_or("", String::as_str);
+                    if TAILS.contains(&word) && run.last().is_some_and(|w| w.2 == Role::Content) {
+                        push(&mut run, (id, form, Role::Inside));
                         report_ending(&run, report);
                     }
+                    // A phrase goes on only past a head: filler starts a run of its own.
                     run.clear();
+                    run.push((id, form, Role::Head));
                 }
             }
         });
@@ -169,7 +170,18 @@ impl Vocabulary {
     }
 }
 
-fn push(run: &mut Vec<(u32, u32, bool)>, word: (u32, u32, bool)) {
+/// A word's part in a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A content word: a phrase may start or end with it.
+    Content,
+    /// Filler that may start a phrase, not end it.
+    Head,
+    /// A connector, or a tail ending the phrase: never its first word.
+    Inside,
+}
+
+fn push(run: &mut Vec<(u32, u32, Role)>, word: (u32, u32, Role)) {
     if run.len() == MAX_WORDS {
         run.remove(0);
     }
@@ -178,11 +190,11 @@ fn push(run: &mut Vec<(u32, u32, bool)>, word: (u32, u32, bool)) {
 
 /// Reports the phrases that end with the run's last word (a content word, or a tail after
 /// one): the content word alone, and the two- and three-word phrases that start with a
-/// content word.
-fn report_ending(run: &[(u32, u32, bool)], report: &mut impl FnMut(Phrase, Phrase)) {
+/// content word or a head.
+fn report_ending(run: &[(u32, u32, Role)], report: &mut impl FnMut(Phrase, Phrase)) {
     for start in 0..run.len() {
         let words = &run[start..];
-        if !words[0].2 {
+        if words[0].2 == Role::Inside || (words.len() == 1 && words[0].2 != Role::Content) {
             continue;
         }
         let (mut p, mut forms) = ([NONE; MAX_WORDS], [NONE; MAX_WORDS]);
@@ -238,12 +250,13 @@ mod tests {
     }
 
     #[test]
-    fn a_tail_ends_a_phrase_after_a_content_word_but_is_never_one_alone() {
+    fn filler_starts_a_phrase_a_tail_ends_one_neither_is_one_alone() {
         let mut v = Vocabulary::for_texts(["the cold start is slow"].into_iter());
         assert_eq!(phrases_of(&mut v, "cold start again"), ["cold", "cold start"]);
-        assert_eq!(phrases_of(&mut v, "start migration"), ["migration"], "never first");
+        assert_eq!(phrases_of(&mut v, "back pressure"), ["back pressure", "pressure"]);
         assert_eq!(phrases_of(&mut v, "deploy finished, server offline"), ["deploy", "server"]);
         assert!(phrases_of(&mut v, "ninety percent done, start without me").is_empty());
+        assert!(phrases_of(&mut v, "brb lunch").is_empty(), "filler alone is no phrase");
     }
 
     #[test]
