@@ -862,24 +862,19 @@ pub fn cases(seed: u64) -> Vec<Case> {
         .map(|day| {
             let from = channel.start + TimeDelta::days(day);
             let window = TimeWindow::new(from, from + TimeDelta::days(1));
-            let since = from - TimeDelta::days(7);
             let mut planted: Vec<String> = flares
                 .iter()
                 .filter(|f| f.day == day)
                 .map(|f| INCIDENTS[f.thing].label.to_owned())
                 .collect();
             planted.dedup();
-            Case {
-                label: format!("community seed {seed} day {day}"),
-                posts: posts
-                    .iter()
-                    .filter(|p| p.posted_at >= since && p.posted_at < from + TimeDelta::days(1))
-                    .cloned()
-                    .collect(),
+            Case::of_window(
+                format!("community seed {seed} day {day}"),
+                &posts,
                 window,
                 planted,
-                chatter: chatter.clone(),
-            }
+                &chatter,
+            )
         })
         .collect()
 }

@@ -42,6 +42,23 @@ pub struct Case {
 }
 
 impl Case {
+    /// The case of `window`: of `posts`, those of the window and of the 7 days before it.
+    pub fn of_window(
+        label: String,
+        posts: &[Post],
+        window: TimeWindow,
+        planted: Vec<String>,
+        chatter: &HashSet<String>,
+    ) -> Self {
+        let from = window.start - chrono::TimeDelta::days(7);
+        let posts = posts
+            .iter()
+            .filter(|p| p.posted_at >= from && p.posted_at < window.end)
+            .cloned()
+            .collect();
+        Self { label, posts, window, planted, chatter: chatter.clone() }
+    }
+
     pub fn messages(&self) -> Vec<ChatMessage<'_>> {
         self.posts.iter().map(|p| ChatMessage::new(&p.author, &p.text, p.posted_at)).collect()
     }

@@ -485,24 +485,13 @@ pub fn cases(seed: u64) -> Vec<Case> {
         .map(|day| {
             let window =
                 TimeWindow::new(start + TimeDelta::days(day), start + TimeDelta::days(day + 1));
-            let from = window.start - TimeDelta::days(7);
             let mut planted: Vec<String> = bursts
                 .iter()
                 .filter(|b| b.day == day)
                 .map(|b| SUBJECTS[b.subject].name.to_owned())
                 .collect();
             planted.dedup();
-            Case {
-                label: format!("seed {seed} day {day}"),
-                posts: posts
-                    .iter()
-                    .filter(|p| p.posted_at >= from && p.posted_at < window.end)
-                    .cloned()
-                    .collect(),
-                window,
-                planted,
-                chatter: chatter.clone(),
-            }
+            Case::of_window(format!("seed {seed} day {day}"), &posts, window, planted, &chatter)
         })
         .collect()
 }

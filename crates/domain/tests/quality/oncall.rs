@@ -871,22 +871,18 @@ pub fn cases(seed: u64) -> Vec<Case> {
         .map(|day| {
             let window =
                 TimeWindow::new(start + TimeDelta::days(day), start + TimeDelta::days(day + 1));
-            let from = window.start - TimeDelta::days(7);
-            Case {
-                label: format!("seed {seed} day {day}"),
-                posts: posts
-                    .iter()
-                    .filter(|p| p.posted_at >= from && p.posted_at < window.end)
-                    .cloned()
-                    .collect(),
+            let planted = bursts
+                .iter()
+                .filter(|b| b.day == day)
+                .map(|b| TOPICS[b.topic].main.to_lowercase())
+                .collect();
+            Case::of_window(
+                format!("oncall seed {seed} day {day}"),
+                &posts,
                 window,
-                planted: bursts
-                    .iter()
-                    .filter(|b| b.day == day)
-                    .map(|b| TOPICS[b.topic].main.to_lowercase())
-                    .collect(),
-                chatter: chatter.clone(),
-            }
+                planted,
+                &chatter,
+            )
         })
         .collect()
 }

@@ -147,7 +147,7 @@ impl Vocabulary {
                         push(&mut run, (id, form, Role::Inside));
                         report_ending(&run, report);
                     }
-                    // A phrase goes on only past a head: filler starts a run of its own.
+                    // What came before ends here; the filler may start the next phrase.
                     run.clear();
                     run.push((id, form, Role::Head));
                 }
