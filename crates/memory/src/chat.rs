@@ -215,14 +215,16 @@ impl ChatStore for MemoryTx {
         &mut self,
         channel: ChannelId,
         since: DateTime<Utc>,
+        before: DateTime<Utc>,
         keep: &[String],
     ) -> Result<u64, StoreError> {
         let keep: HashSet<&str> = keep.iter().map(String::as_str).collect();
         let posts = self.state.chat.posts.entry(channel).or_default();
+        let listed = |at: DateTime<Utc>| since <= at && at < before;
         let mut retired = 0;
         for post in posts.values_mut() {
             let gone = post.thread_root.is_none()
-                && post.posted_at >= since
+                && listed(post.posted_at)
                 && !keep.contains(post.id.as_str());
             if gone && !post.deleted {
                 post.deleted = true;
@@ -236,7 +238,7 @@ impl ChatStore for MemoryTx {
             .collect();
         for post in posts.values_mut() {
             let reply_of_gone = post.thread_root.as_ref().is_some_and(|r| deleted.contains(r));
-            if !post.deleted && post.posted_at >= since && reply_of_gone {
+            if !post.deleted && listed(post.posted_at) && reply_of_gone {
                 post.deleted = true;
                 retired += 1;
             }
@@ -251,13 +253,14 @@ impl ChatStore for MemoryTx {
         &mut self,
         channel: ChannelId,
         root: &str,
+        before: DateTime<Utc>,
         keep: &[String],
     ) -> Result<u64, StoreError> {
         let keep: HashSet<&str> = keep.iter().map(String::as_str).collect();
         let posts = self.state.chat.posts.entry(channel).or_default();
         let mut retired = 0;
         for post in posts.values_mut() {
-            let reply = post.thread_root.as_deref() == Some(root);
+            let reply = post.thread_root.as_deref() == Some(root) && post.posted_at < before;
             if reply && !post.deleted && !keep.contains(post.id.as_str()) {
                 post.deleted = true;
                 retired += 1;

@@ -167,11 +167,13 @@ pub trait ChatStore: Send {
         keep: &[String],
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
-    /// Marks deleted every live top-level post of `channel` posted at or after `since` whose
-    /// provider id is not in `keep`, then the live replies of deleted roots not in `keep`
-    /// either (a root listed as a tombstone keeps its replies): what a complete
-    /// [`switchboard_domain::chat::HistoryScope::Listing`] of that window no longer lists.
-    /// Returns how many.
+    /// Marks deleted every live top-level post of `channel` posted at or after `since` and
+    /// before `before` whose provider id is not in `keep`, then the live replies of deleted
+    /// roots not in `keep` either, posted in the same span (a root listed as a tombstone keeps
+    /// its replies): what a complete [`switchboard_domain::chat::HistoryScope::Listing`] of
+    /// that window no longer lists. `before` is when the listing began: a post written since
+    /// (pushed by the provider's events meanwhile) is not the listing's to judge. Returns how
+    /// many.
     ///
     /// # Errors
     /// [`StoreError`] from the store.
@@ -179,11 +181,13 @@ pub trait ChatStore: Send {
         &mut self,
         channel: ChannelId,
         since: DateTime<Utc>,
+        before: DateTime<Utc>,
         keep: &[String],
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
-    /// Marks deleted every live reply of the thread rooted at `root` whose provider id is not
-    /// in `keep`: what a complete read of that thread no longer lists. Returns how many.
+    /// Marks deleted every live reply of the thread rooted at `root` posted before `before`
+    /// whose provider id is not in `keep`: what a complete read of that thread, begun at
+    /// `before`, no longer lists. Returns how many.
     ///
     /// # Errors
     /// [`StoreError`] from the store.
@@ -191,6 +195,7 @@ pub trait ChatStore: Send {
         &mut self,
         channel: ChannelId,
         root: &str,
+        before: DateTime<Utc>,
         keep: &[String],
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 

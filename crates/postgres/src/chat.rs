@@ -101,18 +101,20 @@ impl ChatStore for PgTx {
         &mut self,
         channel: ChannelId,
         since: DateTime<Utc>,
+        before: DateTime<Utc>,
         keep: &[String],
     ) -> Result<u64, StoreError> {
-        posts::retire_top_level(self, channel, since, keep).await
+        posts::retire_top_level(self, channel, since, before, keep).await
     }
 
     async fn retire_chat_replies(
         &mut self,
         channel: ChannelId,
         root: &str,
+        before: DateTime<Utc>,
         keep: &[String],
     ) -> Result<u64, StoreError> {
-        posts::retire_replies(self, channel, root, keep).await
+        posts::retire_replies(self, channel, root, before, keep).await
     }
 
     async fn chat_thread_summaries(

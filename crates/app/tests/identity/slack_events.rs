@@ -71,7 +71,7 @@ async fn signed_slack_events_reach_every_follower_once_and_forgeries_nothing() {
     tokio::spawn(listener.run());
 
     // Two accounts follow the same workspace's channels.
-    let mut tokens = Vec::new();
+    let (mut tokens, mut sources) = (Vec::new(), Vec::new());
     for email in ["ada@example.org", "bob@example.org"] {
         let body = json!({"email": email, "password": "correct horse battery"});
         let req = TestRequest::post().uri("/api/auth/register").set_json(&body);
@@ -82,7 +82,9 @@ async fn signed_slack_events_reach_every_follower_once_and_forgeries_nothing() {
         let body =
             json!({"kind": "slack", "token": SLACK_TOKEN, "base_url": sandbox.slack_base_url()});
         let req = bearer(TestRequest::post().uri("/api/chat/sources"), &token).set_json(body);
-        assert_eq!(call(&app, req).await.0, 201);
+        let (s, _, source) = call(&app, req).await;
+        assert_eq!(s, 201);
+        sources.push(source["data"]["id"].as_str().unwrap().to_owned());
         tokens.push(token);
     }
     assert_eq!(run_jobs(&queue, &context).await, 2);
@@ -156,6 +158,40 @@ async fn signed_slack_events_reach_every_follower_once_and_forgeries_nothing() {
     assert_eq!(count(&db, events_sql).await, events_after);
     handle.stop(true).await;
 
+    // A post and a reply pushed while a sync lists the channel: stamped after the sync
+    // began, so neither its listing nor its read of the thread (which changed) retires them,
+    // though neither shows them.
+    // The server's clock, which a delivery's timestamp is checked against.
+    let now = switchboard_ports::Clock::now(&clock).timestamp();
+    let during = Utc::now().timestamp() + 60;
+    let pushed = |id: &str, text: &str, ts: String, root: Option<&str>| {
+        let mut event = json!({"type": "message", "channel": channel, "user": "U1", "text": text,
+                               "ts": ts});
+        if let Some(root) = root {
+            event["thread_ts"] = json!(root);
+        }
+        let body = json!({"type": "event_callback", "team_id": sandbox.slack_team_id(),
+                          "event_id": id, "event": event});
+        signed(&body, SECRET, now)
+    };
+    let (late, late_reply) = (format!("{during}.000100"), format!("{during}.000200"));
+    let late_post = pushed("EvLate1", "pushed during a sync", late.clone(), None);
+    assert_eq!(call(&app, late_post).await.0, 200);
+    let late_reply_post =
+        pushed("EvLate2", "a reply pushed during a sync", late_reply.clone(), Some(&edited));
+    assert_eq!(call(&app, late_reply_post).await.0, 200);
+    let sync = TestRequest::post().uri(&format!("/api/chat/sources/{}/sync", sources[0]));
+    assert_eq!(call(&app, bearer(sync, &tokens[0])).await.0, 202);
+    assert_eq!(run_jobs(&queue, &context).await, 1);
+    for id in [&late, &late_reply] {
+        let copies = rows(&db, id).await;
+        assert_eq!(copies.len(), 2, "both followers' copies of {id}");
+        assert!(copies.iter().all(|(_, deleted)| !deleted), "{id} kept by the sync: {copies:?}");
+    }
+    assert_eq!(rows(&db, &edited).await, vec![("edited, pushed".to_owned(), false); 2]);
+    assert!(rows(&db, &deleted).await.iter().all(|(_, deleted)| *deleted));
+    let events_after = count(&db, events_sql).await;
+
     // Forged, stale, unsigned: 401, and nothing changes.
     let event = |channel: &str, text: &str| {
         json!({
@@ -164,8 +200,6 @@ async fn signed_slack_events_reach_every_follower_once_and_forgeries_nothing() {
                       "ts": "1700000000.000100"},
         })
     };
-    // The server's clock, which the timestamp is checked against.
-    let now = switchboard_ports::Clock::now(&clock).timestamp();
     let forged = signed(&event(&channel, "forged"), "another-secret", now);
     let (s, _, body) = call(&app, forged).await;
     assert_eq!(s, 401, "{body}");

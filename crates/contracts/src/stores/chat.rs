@@ -285,6 +285,7 @@ pub async fn a_backfill_retires_what_it_no_longer_lists_in_its_window_only<H: St
 /// A listing retires the top-level posts of its window it no longer lists (a reply listed
 /// as a broadcast is left to its thread) and the replies of roots deleted; a thread read
 /// retires its replies no longer listed; a thread's stored summary counts its live replies.
+/// Neither retires what was posted after it began (pushed by events meanwhile).
 pub async fn a_listing_and_a_thread_read_retire_what_they_no_longer_list<H: StoreHarness>(
     store: &H,
 ) {
@@ -301,6 +302,9 @@ pub async fn a_listing_and_a_thread_read_retire_what_they_no_longer_list<H: Stor
         post("reply-of-gone-root", 95, Some("gone-root")),
         ChatPost { deleted: true, ..post("tombstone", 96, None) },
         post("reply-of-tombstone", 97, Some("tombstone")),
+        post("pushed", 200, None),
+        post("pushed-reply", 210, Some("old")),
+        post("pushed-reply-of-gone-root", 220, Some("gone-root")),
     ];
     upsert(store, channel, posts).await;
     let uow = store.uow();
@@ -317,14 +321,14 @@ pub async fn a_listing_and_a_thread_read_retire_what_they_no_longer_list<H: Stor
         replies,
         latest_reply: Some(at(latest)),
     };
-    assert_eq!(found, [summary("old", 3, 120), summary("root", 1, 60)]);
+    assert_eq!(found, [summary("old", 4, 210), summary("root", 1, 60)]);
 
     let keep: Vec<String> =
         ["root", "old-reply", "tombstone"].iter().map(|s| (*s).to_owned()).collect();
     let retired = store
         .uow()
         .transact(move |tx| {
-            Box::pin(async move { tx.retire_chat_top_level(channel, at(40), &keep).await })
+            Box::pin(async move { tx.retire_chat_top_level(channel, at(40), at(150), &keep).await })
         })
         .await
         .unwrap();
@@ -336,13 +340,13 @@ pub async fn a_listing_and_a_thread_read_retire_what_they_no_longer_list<H: Stor
     let retired = store
         .uow()
         .transact(move |tx| {
-            Box::pin(async move { tx.retire_chat_replies(channel, "old", &keep).await })
+            Box::pin(async move { tx.retire_chat_replies(channel, "old", at(150), &keep).await })
         })
         .await
         .unwrap();
     assert_eq!(retired, 1);
     let found = sums(&["old"]).await.unwrap();
-    assert_eq!(found, [summary("old", 2, 120)]);
+    assert_eq!(found, [summary("old", 3, 210)], "the reply pushed after the read began stays");
 }
 
 /// A resumed backfill retires only below what the attempt before had listed.

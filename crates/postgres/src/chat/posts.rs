@@ -157,6 +157,7 @@ pub(super) async fn retire_top_level(
     tx: &mut PgTx,
     channel: ChannelId,
     since: DateTime<Utc>,
+    before: DateTime<Utc>,
     keep: &[String],
 ) -> Result<u64, StoreError> {
     take_turn(tx, channel).await?;
@@ -166,10 +167,10 @@ pub(super) async fn retire_top_level(
     for statement in [
         "UPDATE chat_posts SET deleted = true, updated_at = now()
          WHERE channel_id = $1 AND NOT deleted AND thread_root IS NULL
-           AND posted_at >= $2 AND NOT (external_id = ANY($3))",
+           AND posted_at >= $2 AND posted_at < $4 AND NOT (external_id = ANY($3))",
         "UPDATE chat_posts r SET deleted = true, updated_at = now()
          WHERE r.channel_id = $1 AND NOT r.deleted AND r.thread_root IS NOT NULL
-           AND r.posted_at >= $2
+           AND r.posted_at >= $2 AND r.posted_at < $4
            AND EXISTS (SELECT 1 FROM chat_posts root
                         WHERE root.channel_id = $1 AND root.external_id = r.thread_root
                           AND root.deleted AND NOT (root.external_id = ANY($3)))",
@@ -178,6 +179,7 @@ pub(super) async fn retire_top_level(
             .bind::<Uuid, _>(channel.as_uuid())
             .bind::<Timestamptz, _>(since)
             .bind::<Array<Text>, _>(keep)
+            .bind::<Timestamptz, _>(before)
             .execute(tx.conn())
             .await
             .map_err(store_error)? as u64;
@@ -189,17 +191,19 @@ pub(super) async fn retire_replies(
     tx: &mut PgTx,
     channel: ChannelId,
     root: &str,
+    before: DateTime<Utc>,
     keep: &[String],
 ) -> Result<u64, StoreError> {
     take_turn(tx, channel).await?;
     let retired = diesel::sql_query(
         "UPDATE chat_posts SET deleted = true, updated_at = now()
          WHERE channel_id = $1 AND NOT deleted AND thread_root = $2
-           AND NOT (external_id = ANY($3))",
+           AND posted_at < $4 AND NOT (external_id = ANY($3))",
     )
     .bind::<Uuid, _>(channel.as_uuid())
     .bind::<Text, _>(root)
     .bind::<Array<Text>, _>(keep)
+    .bind::<Timestamptz, _>(before)
     .execute(tx.conn())
     .await
     .map_err(store_error)?;

@@ -25,7 +25,12 @@ impl<P: Ports> ChatService<P> {
         names: &Names,
     ) -> Result<u64, Stop> {
         let days = chrono::Duration::days(i64::from(self.policy.backfill_days));
-        let window = self.clock.now() - days;
+        // What this sync lists may retire only posts written before it began: a post pushed
+        // by the provider's events meanwhile is not in the listing. (Should the provider's
+        // clock run behind this one, such a post retired by mistake is listed, so restored, by
+        // the next sync.)
+        let began = self.clock.now();
+        let window = began - days;
         let margin = chrono::Duration::from_std(self.policy.change_margin).unwrap_or_default();
         let recent = chrono::Duration::from_std(self.policy.reconcile_window).unwrap_or_default();
         let id = channel.id;
@@ -43,7 +48,9 @@ impl<P: Ports> ChatService<P> {
             // scan would and the deletions too.
             (None, Some(mark)) if client.change_tracking() == ChangeTracking::Listing => {
                 let fresh_after = mark - margin;
-                (self.scan_listing(client, &channel, window, fresh_after, names).await?, window)
+                let listing =
+                    self.scan_listing(client, &channel, window, began, fresh_after, names);
+                (listing.await?, window)
             }
             (None, Some(mark)) => {
                 let since = HistoryScope::Changes { since: mark - margin };
@@ -73,7 +80,10 @@ impl<P: Ports> ChatService<P> {
             .transact(move |tx| {
                 Box::pin(async move {
                     let retired = match seen {
-                        Some(seen) => tx.retire_chat_posts(id, Some(from), before, &seen).await?,
+                        Some(seen) => {
+                            let before = before.map_or(began, |b| b.min(began));
+                            tx.retire_chat_posts(id, Some(from), Some(before), &seen).await?
+                        }
                         None => 0,
                     };
                     super::listing::posts_changed(tx, id, owner, retired).await?;

@@ -32,14 +32,15 @@ struct ThreadRead {
 
 impl<P: Ports> ChatService<P> {
     /// Lists the channel's top-level posts since `window`, reads the threads that changed,
-    /// stores each page with its threads, then retires the top-level posts of the window
-    /// that were not listed. Authors are named for the posts created or edited after
+    /// stores each page with its threads, then retires the posts of the window written before
+    /// `began` that were not listed. Authors are named for the posts created or edited after
     /// `fresh_after` only: the others were named when stored, and the upsert keeps that name.
     pub(super) async fn scan_listing(
         &self,
         client: &<P::ChatSources as ChatSourceFactory>::Source,
         channel: &Channel,
         window: DateTime<Utc>,
+        began: DateTime<Utc>,
         fresh_after: DateTime<Utc>,
         names: &Names,
     ) -> Result<Pass, Stop> {
@@ -74,13 +75,13 @@ impl<P: Ports> ChatService<P> {
             fresh.extend(known);
             let posts = fresh;
             pass.mark = posts.iter().map(mark_of).chain(pass.mark).max();
-            pass.written += self.store_listed(channel, posts, threads).await?;
+            pass.written += self.store_listed(channel, posts, threads, began).await?;
             match page.next {
                 Some(next) => cursor = Some(next),
                 None => break,
             }
         }
-        pass.written += self.retire_unlisted(channel, window, listed).await?;
+        pass.written += self.retire_unlisted(channel, window, began, listed).await?;
         Ok(pass)
     }
 
@@ -115,13 +116,14 @@ impl<P: Ports> ChatService<P> {
             .collect())
     }
 
-    /// Upserts a listed page and the threads read with it, retiring their replies no longer
-    /// listed, in one transaction with one `changed` event.
+    /// Upserts a listed page and the threads read with it, retiring their replies written
+    /// before `began` no longer listed, in one transaction with one `changed` event.
     async fn store_listed(
         &self,
         channel: &Channel,
         posts: Vec<ChatPost>,
         threads: Vec<ThreadRead>,
+        began: DateTime<Utc>,
     ) -> Result<u64, Stop> {
         if posts.is_empty() && threads.is_empty() {
             return Ok(0);
@@ -138,7 +140,7 @@ impl<P: Ports> ChatService<P> {
                     for thread in &threads {
                         let keep: Vec<String> =
                             thread.replies.iter().map(|r| r.id.clone()).collect();
-                        written += tx.retire_chat_replies(id, &thread.root, &keep).await?;
+                        written += tx.retire_chat_replies(id, &thread.root, began, &keep).await?;
                     }
                     posts_changed(tx, id, owner, written).await?;
                     Ok::<_, StoreError>(written)
@@ -148,11 +150,13 @@ impl<P: Ports> ChatService<P> {
         Ok(written)
     }
 
-    /// Retires the window's top-level posts the listing did not show, with their replies.
+    /// Retires the window's top-level posts written before `began` the listing did not show,
+    /// with their replies.
     async fn retire_unlisted(
         &self,
         channel: &Channel,
         window: DateTime<Utc>,
+        began: DateTime<Utc>,
         listed: Vec<String>,
     ) -> Result<u64, Stop> {
         let (id, owner) = (channel.id, channel.owner_id);
@@ -163,7 +167,7 @@ impl<P: Ports> ChatService<P> {
                     if tx.chat_channel(id).await?.is_none() {
                         return Ok(0);
                     }
-                    let retired = tx.retire_chat_top_level(id, window, &listed).await?;
+                    let retired = tx.retire_chat_top_level(id, window, began, &listed).await?;
                     posts_changed(tx, id, owner, retired).await?;
                     Ok::<_, StoreError>(retired)
                 })
