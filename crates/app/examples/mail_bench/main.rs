@@ -20,7 +20,7 @@
 //!    Target: a peak increase of a small fraction of the attachment (under 5 MB).
 //!
 //! Needs `SWITCHBOARD_TEST_DATABASE_URL` (or the project cluster): the database is created for
-//! the run and dropped after. Run it with `--release` for figures worth quoting. The sandbox,
+//! the run and dropped after (kept, and its name printed, with `MAIL_BENCH_KEEP=1`). Run it with `--release` for figures worth quoting. The sandbox,
 //! the server and the clients share this machine's cores.
 
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark program")]
@@ -56,4 +56,9 @@ async fn main() {
     let (clients, secs) = (env_or("MAIL_BENCH_CLIENTS", 32), env_or("MAIL_BENCH_SECS", 10));
     load::run(&world, &seeded, clients, secs, env_or("MAIL_BENCH_RATE", 1_000)).await;
     stream::attachment(&world, account).await;
+    if std::env::var_os("MAIL_BENCH_KEEP").is_some() {
+        // For studying the statements afterwards: the database outlives the run.
+        println!("database kept: {}", world.db.name());
+        std::mem::forget(world);
+    }
 }
