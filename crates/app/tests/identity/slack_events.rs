@@ -158,10 +158,9 @@ async fn signed_slack_events_reach_every_follower_once_and_forgeries_nothing() {
     assert_eq!(count(&db, events_sql).await, events_after);
     handle.stop(true).await;
 
-    // A post and a reply pushed while a sync lists the channel: stamped after the sync
-    // began, so neither its listing nor its read of the thread (which changed) retires them,
-    // though neither shows them.
-    // The server's clock, which a delivery's timestamp is checked against.
+    // A post and a reply pushed while a sync lists the channel (stamped a minute after the
+    // sync begins): neither its listing nor its read of the thread (which changed) shows
+    // them, and neither retires them. Deliveries are signed at the server's clock.
     let now = switchboard_ports::Clock::now(&clock).timestamp();
     let during = Utc::now().timestamp() + 60;
     let pushed = |id: &str, text: &str, ts: String, root: Option<&str>| {
