@@ -33,9 +33,11 @@ enum Class {
     /// May stand inside a phrase, between content words.
     Connector(u32),
     /// Chat filler: never a topic alone, but it may start a phrase that a content word ends
-    /// ("back pressure", "offline mode"), and one of the [`TAILS`] may end one after a
-    /// content word ("cold start"); its stem's id and form.
+    /// ("back pressure", "offline mode"); its stem's id and form.
     Filler(u32, u32),
+    /// Filler among the [`TAILS`]: as [`Class::Filler`], and it may also end a phrase right
+    /// after a content word ("cold start").
+    Tail(u32, u32),
     /// A content word: its stem's id, and its own written form's index.
     Content(u32, u32),
 }
@@ -98,7 +100,13 @@ impl Vocabulary {
             self.stem = stem;
             let form = u32::try_from(self.forms.len()).unwrap_or(NONE);
             self.forms.push(word.to_owned());
-            if is_chat_filler(word) { Class::Filler(id, form) } else { Class::Content(id, form) }
+            if TAILS.contains(&word) {
+                Class::Tail(id, form)
+            } else if is_chat_filler(word) {
+                Class::Filler(id, form)
+            } else {
+                Class::Content(id, form)
+            }
         };
         self.classes.insert(word.to_owned(), class);
         class
@@ -141,9 +149,9 @@ impl Vocabulary {
                     push(&mut run, (id, form, Role::Content));
                     report_ending(&run, report);
                 }
-                Class::Filler(id, form) => {
-                    let word = self.forms.get(form as usize).map_or("", String::as_str);
-                    if TAILS.contains(&word) && run.last().is_some_and(|w| w.2 == Role::Content) {
+                Class::Filler(id, form) | Class::Tail(id, form) => {
+                    let tail = matches!(class, Class::Tail(..));
+                    if tail && run.last().is_some_and(|w| w.2 == Role::Content) {
                         push(&mut run, (id, form, Role::Inside));
                         report_ending(&run, report);
                     }
