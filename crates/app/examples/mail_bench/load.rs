@@ -34,6 +34,9 @@ pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize, ra
     };
     let first = url(&[]);
     let deep = deeper_pages(world, &first).await;
+    let (inbox, small) = (seeded.inbox.to_string(), seeded.small_folder.to_string());
+    let threads_in =
+        |folder: &str| url(&[("folder_id", folder)]).replace("/messages?", "/threads?");
     let scenarios: Vec<(String, Vec<String>)> = vec![
         ("first page".to_owned(), vec![first]),
         (format!("cursor pages 2-{}", DEEP_PAGES + 1), deep),
@@ -42,6 +45,10 @@ pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize, ra
         ("unread=true".to_owned(), vec![url(&[("unread", "true")])]),
         (format!("from={}", seeded.sender), vec![url(&[("from", &seeded.sender)])]),
         ("threads, first page".to_owned(), vec![url(&[]).replace("/messages?", "/threads?")]),
+        ("folder_id=inbox (every message)".to_owned(), vec![url(&[("folder_id", &inbox)])]),
+        ("folder_id=receipts (0.5 %)".to_owned(), vec![url(&[("folder_id", &small)])]),
+        ("threads, folder_id=inbox".to_owned(), vec![threads_in(&inbox)]),
+        ("threads, folder_id=receipts".to_owned(), vec![threads_in(&small)]),
     ];
     let wrk = use_wrk("MAIL_BENCH_WRK").await;
     let load = Scenarios {

@@ -4,8 +4,9 @@ use chrono::{Duration, Utc};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use switchboard_domain::mail::{
-    AttachmentMeta, MailAccount, MailAccountId, MailAccountStatus, MailAddress, MailMessageId,
-    MailProvider, MessageBody, StoredMessage, SyncProgress,
+    AttachmentMeta, FolderKind, FolderRole, MailAccount, MailAccountId, MailAccountStatus,
+    MailAddress, MailFolder, MailFolderId, MailMessageId, MailProvider, MessageBody, StoredMessage,
+    SyncProgress,
 };
 use switchboard_ports::{MailStore, StoreError, UnitOfWork};
 
@@ -16,6 +17,9 @@ pub const RARE_WORD: &str = "kestrel";
 
 /// A word of the vocabulary, so in about half of the messages.
 pub const COMMON_WORD: &str = "budget";
+
+/// One message in this many is in the small folder too ("Receipts", 0.5 %).
+const SMALL_FOLDER_EVERY: usize = 200;
 
 /// Messages written per batch.
 const BATCH: usize = 1_000;
@@ -145,6 +149,30 @@ pub struct Seeded {
     pub account: MailAccountId,
     /// A sender of about 1 in 250 messages.
     pub sender: String,
+    /// The inbox, holding every message.
+    pub inbox: MailFolderId,
+    /// A folder holding 1 message in [`SMALL_FOLDER_EVERY`].
+    pub small_folder: MailFolderId,
+}
+
+/// The account's inbox (every message) and a small folder, as a provider lists them.
+fn folders(account: MailAccountId, count: usize) -> [MailFolder; 2] {
+    let folder = |provider_id: &str, role: Option<FolderRole>, total: usize| MailFolder {
+        id: MailFolderId::new(),
+        account_id: account,
+        provider_id: provider_id.to_owned(),
+        parent_id: None,
+        name: provider_id.to_owned(),
+        kind: if role.is_some() { FolderKind::System } else { FolderKind::Folder },
+        role,
+        total: Some(total as u64),
+        unread: None,
+        sync_cursor: None,
+    };
+    [
+        folder("Inbox", Some(FolderRole::Inbox), count),
+        folder("Receipts", None, count / SMALL_FOLDER_EVERY),
+    ]
 }
 
 /// Between `min` and `min + spread - 1` words of the vocabulary.
@@ -163,7 +191,12 @@ fn person(rng: &mut ChaCha8Rng) -> MailAddress {
     }
 }
 
-fn message(rng: &mut ChaCha8Rng, account: MailAccountId, i: usize) -> StoredMessage {
+fn message(
+    rng: &mut ChaCha8Rng,
+    account: MailAccountId,
+    [inbox, small]: [MailFolderId; 2],
+    i: usize,
+) -> StoredMessage {
     let mut subject = words(rng, 3, 6);
     let mut body = words(rng, 40, 80);
     if i % 100 == 42 {
@@ -181,7 +214,7 @@ fn message(rng: &mut ChaCha8Rng, account: MailAccountId, i: usize) -> StoredMess
         account_id: account,
         provider_id: format!("bench-{i:07}"),
         thread_key: format!("thread-{}", i / 3),
-        folder_ids: Vec::new(),
+        folder_ids: if i % SMALL_FOLDER_EVERY == 17 { vec![inbox, small] } else { vec![inbox] },
         subject: subject.join(" "),
         from: Some(person(rng)),
         to: vec![person(rng)],
@@ -227,11 +260,19 @@ pub async fn messages(world: &World, count: usize) -> Seeded {
         .transact(move |tx| Box::pin(async move { tx.save_mail_account(&account).await }))
         .await
         .unwrap();
+    let listed = folders(id, count);
+    let stored = world
+        .uow
+        .transact(move |tx| Box::pin(async move { tx.upsert_mail_folders(&listed).await }))
+        .await
+        .unwrap();
+    let folder_ids = [stored[0].id, stored[1].id];
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     let started = std::time::Instant::now();
     for start in (0..count).step_by(BATCH) {
-        let batch: Vec<StoredMessage> =
-            (start..(start + BATCH).min(count)).map(|i| message(&mut rng, id, i)).collect();
+        let batch: Vec<StoredMessage> = (start..(start + BATCH).min(count))
+            .map(|i| message(&mut rng, id, folder_ids, i))
+            .collect();
         world
             .uow
             .transact(move |tx| {
@@ -255,5 +296,10 @@ pub async fn messages(world: &World, count: usize) -> Seeded {
     );
     let first = FIRST[0];
     let last = LAST[0];
-    Seeded { account: id, sender: format!("{first}.{last}@{}", DOMAINS[0]) }
+    Seeded {
+        account: id,
+        sender: format!("{first}.{last}@{}", DOMAINS[0]),
+        inbox: folder_ids[0],
+        small_folder: folder_ids[1],
+    }
 }

@@ -278,6 +278,62 @@ pub async fn pages_run_newest_first_without_duplicates_or_gaps<H: StoreHarness>(
     assert!(keys.windows(2).all(|w| w[0] > w[1]), "newest first, strictly");
 }
 
+/// A folder's pages hold its messages alone, newest first through the cursor (ties broken
+/// by id), narrowed by the other filters and time bounds as a mailbox's pages are.
+pub async fn folder_pages_run_newest_first_with_the_other_filters<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let acc = ada.account.id;
+    // Pairs received at the same minute; every third message in "work" too, every fourth
+    // only there; every fifth read.
+    let messages: Vec<StoredMessage> = (0..40)
+        .map(|i| {
+            let folders: &[MailFolderId] = match (i % 3, i % 4) {
+                (_, 0) => &[ada.work],
+                (0, _) => &[ada.inbox, ada.work],
+                _ => &[ada.inbox],
+            };
+            StoredMessage {
+                unread: i % 5 != 0,
+                ..message(acc, &format!("m{i:02}"), i / 2, folders)
+            }
+        })
+        .collect();
+    upsert(store, messages.clone()).await;
+    let all = MessageQuery { folder: Some(ada.inbox), ..MessageQuery::of(acc, 3) };
+    let cases = [
+        all.clone(),
+        MessageQuery { unread: Some(true), ..all.clone() },
+        MessageQuery { since: Some(at(4)), until: Some(at(15)), ..all.clone() },
+        MessageQuery { folder: Some(ada.work), unread: Some(false), ..all.clone() },
+    ];
+    for query in cases {
+        let mut expected: Vec<&StoredMessage> = messages
+            .iter()
+            .filter(|m| query.folder.is_none_or(|f| m.folder_ids.contains(&f)))
+            .filter(|m| query.unread.is_none_or(|u| m.unread == u))
+            .filter(|m| query.since.is_none_or(|t| m.received_at >= t))
+            .filter(|m| query.until.is_none_or(|t| m.received_at < t))
+            .collect();
+        expected.sort_by_key(|m| std::cmp::Reverse(m.received_at));
+        let (mut seen, mut next) = (Vec::new(), query.clone());
+        loop {
+            let page = page(store, &ada.owner, next.clone()).await;
+            assert!(page.messages.len() <= 3);
+            seen.extend(page.messages);
+            match page.next {
+                Some(after) => next.after = Some(after),
+                None => break,
+            }
+        }
+        let keys: Vec<_> = seen.iter().map(|m| (m.received_at, m.id)).collect();
+        assert!(keys.windows(2).all(|w| w[0] > w[1]), "newest first, strictly: {query:?}");
+        let found: HashSet<String> =
+            full(store, &ada.owner, &seen).await.into_iter().map(|m| m.provider_id).collect();
+        let wanted: HashSet<String> = expected.iter().map(|m| m.provider_id.clone()).collect();
+        assert_eq!((seen.len(), found), (expected.len(), wanted), "{query:?}");
+    }
+}
+
 /// Each filter narrows the page; `q` finds a word of the subject, of the sender and of the
 /// body, and a search without a word finds nothing.
 pub async fn filters_narrow_pages_and_q_searches_subject_and_body<H: StoreHarness>(store: &H) {

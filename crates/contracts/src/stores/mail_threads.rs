@@ -10,7 +10,7 @@ use switchboard_domain::mail::{
 };
 use switchboard_ports::{MailStatsStore, MailStore, StoreError, ThreadVersion, UnitOfWork};
 
-use super::mail::{account, linked, message, upsert};
+use super::mail::{account, folder, linked, message, upsert};
 use super::{StoreHarness, at};
 
 fn in_thread(
@@ -40,6 +40,25 @@ async fn threads<H: StoreHarness>(store: &H, owner: &User, query: ThreadQuery) -
 async fn keys<H: StoreHarness>(store: &H, owner: &User, query: ThreadQuery) -> Vec<String> {
     let page = threads(store, owner, query).await;
     page.threads.into_iter().map(|t| t.thread_key).collect()
+}
+
+/// The thread keys of up to `pages` pages from `query` on, through the cursor.
+async fn pages_of<H: StoreHarness>(
+    store: &H,
+    owner: &User,
+    query: ThreadQuery,
+    pages: usize,
+) -> Vec<String> {
+    let (mut seen, mut next) = (Vec::new(), query);
+    for _ in 0..pages {
+        let page = threads(store, owner, next.clone()).await;
+        seen.extend(page.threads.into_iter().map(|t| t.thread_key));
+        match page.next {
+            Some(after) => next.after = Some(after),
+            None => break,
+        }
+    }
+    seen
 }
 
 fn all(account: MailAccountId, limit: u32) -> ThreadQuery {
@@ -179,6 +198,100 @@ pub async fn thread_summaries_filters_and_one_thread_stay_with_their_owner<H: St
 
 /// A thread's summary follows its messages: written again unchanged it stays; read, its
 /// unread count drops; its latest message removed, the one before is its latest; a message
+/// The threads of a folder are those with any message in it, by their latest activity
+/// (whichever folder that message is in), through the cursor, filtered by unread state:
+/// whether the folder is small, counted large by its provider or holds thousands of messages
+/// (the store may read each differently).
+pub async fn a_folders_threads_are_the_same_whatever_its_size<H: StoreHarness>(store: &H) {
+    const BULK: i64 = 2_001;
+    let ada = linked(store, "ada@example.org").await;
+    let acc = ada.account.id;
+    let bulk_folder = folder(acc, "bulk", None);
+    let bulk = store
+        .uow()
+        .transact(move |tx| Box::pin(async move { tx.upsert_mail_folders(&[bulk_folder]).await }))
+        .await
+        .unwrap()[0]
+        .id;
+    // Threads w0..w11 began in "work"; their latest messages came to the inbox later, in
+    // another order. Threads i0..i3 are in the inbox alone. Threads b0..b2000 are in "bulk";
+    // every 400th has a later reply in the inbox.
+    let mut messages: Vec<StoredMessage> = (0..12)
+        .flat_map(|i| {
+            let key = format!("w{i}");
+            let first = StoredMessage {
+                unread: i % 3 == 0,
+                ..in_thread(acc, &key, &format!("{key}-a"), i, &[ada.work])
+            };
+            // Every fourth reply was filed in "work" too: two of the thread's messages there.
+            let filed: &[MailFolderId] =
+                if i % 4 == 0 { &[ada.inbox, ada.work] } else { &[ada.inbox] };
+            let latest = 5_000 - i * 7 % 12 * 10;
+            let reply = StoredMessage {
+                unread: false,
+                ..in_thread(acc, &key, &format!("{key}-b"), latest, filed)
+            };
+            [first, reply]
+        })
+        .collect();
+    messages.extend(
+        (0..4).map(|i| in_thread(acc, &format!("i{i}"), &format!("i{i}"), 4_990 + i, &[ada.inbox])),
+    );
+    messages.extend((0..BULK).flat_map(|i| {
+        let key = format!("b{i:04}");
+        let mut m =
+            vec![StoredMessage { unread: false, ..in_thread(acc, &key, &key, 100 + i, &[bulk]) }];
+        if i % 400 == 0 {
+            m.push(in_thread(acc, &key, &format!("{key}-r"), 6_000 + i, &[ada.inbox]));
+        }
+        m
+    }));
+    upsert(store, messages.clone()).await;
+    let expected = |folder: MailFolderId, unread: Option<bool>| {
+        let mut latest: std::collections::HashMap<&str, (chrono::DateTime<chrono::Utc>, bool)> =
+            std::collections::HashMap::new();
+        for m in &messages {
+            let entry = latest.entry(m.thread_key.as_str()).or_insert((m.received_at, false));
+            entry.0 = entry.0.max(m.received_at);
+            entry.1 |= m.unread;
+        }
+        let mut keys: Vec<(chrono::DateTime<chrono::Utc>, &str)> = latest
+            .iter()
+            .filter(|(key, (_, any_unread))| {
+                messages.iter().any(|m| m.thread_key == **key && m.folder_ids.contains(&folder))
+                    && unread.is_none_or(|u| *any_unread == u)
+            })
+            .map(|(key, (at, _))| (*at, *key))
+            .collect();
+        keys.sort_by(|a, b| b.cmp(a));
+        keys.into_iter().map(|(_, key)| key.to_owned()).collect::<Vec<_>>()
+    };
+    let work = |unread| ThreadQuery { folder: Some(ada.work), unread, ..all(acc, 5) };
+    for (when, counted) in [("counted small", 3), ("counted large", 1_000_000)] {
+        let mut counted_folder = folder(acc, "work", None);
+        counted_folder.total = Some(counted);
+        store
+            .uow()
+            .transact(move |tx| {
+                Box::pin(async move { tx.upsert_mail_folders(&[counted_folder]).await })
+            })
+            .await
+            .unwrap();
+        for unread in [None, Some(true), Some(false)] {
+            let found = pages_of(store, &ada.owner, work(unread), 10).await;
+            assert_eq!(found, expected(ada.work, unread), "{when}, unread {unread:?}");
+        }
+    }
+    let bulk_query = ThreadQuery { folder: Some(bulk), ..all(acc, 4) };
+    let mut wanted = expected(bulk, None);
+    wanted.truncate(12);
+    assert_eq!(
+        pages_of(store, &ada.owner, bulk_query, 3).await,
+        wanted,
+        "a folder of {BULK} messages"
+    );
+}
+
 /// moved to another thread counts there; its last message removed, it is gone.
 pub async fn threads_follow_their_messages<H: StoreHarness>(store: &H) {
     let ada = linked(store, "ada@example.org").await;

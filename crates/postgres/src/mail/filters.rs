@@ -33,12 +33,24 @@ macro_rules! fragment {
     };
 }
 
-/// Messages strictly older than a cursor, as `(received_at, id) < (…, …)` so the
-/// `(account_id, received_at DESC, id DESC)` index starts there.
+/// Messages strictly older than a cursor, as `(time, key) < (…, …)` over the columns of
+/// the index the page walks: a mailbox's `(account_id, received_at DESC, id DESC)`
+/// ([`Before::MESSAGES`]) or a folder's `(folder_id, received_at DESC, message_id DESC)`
+/// ([`Before::LINKS`]), so that index starts there.
 #[derive(Debug, Clone)]
 pub(super) struct Before {
+    /// The columns compared, `time, key`.
+    pub(super) columns: &'static str,
     pub(super) received_at: DateTime<Utc>,
     pub(super) id: uuid::Uuid,
+}
+
+impl Before {
+    /// A message's time and id.
+    pub(super) const MESSAGES: &str = "mail_messages.received_at, mail_messages.id";
+    /// A folder link's copy of them.
+    pub(super) const LINKS: &str =
+        "mail_message_folders.received_at, mail_message_folders.message_id";
 }
 
 fragment!(Before, Bool);
@@ -46,7 +58,7 @@ fragment!(Before, Bool);
 impl QueryFragment<Pg> for Before {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         // A subquery, so no plan knows the cursor (see `page_plan.rs`).
-        out.push_sql("(mail_messages.received_at, mail_messages.id) < (SELECT ");
+        out.push_sql(&format!("({}) < (SELECT ", self.columns));
         out.push_bind_param::<Timestamptz, _>(&self.received_at)?;
         out.push_sql(", ");
         out.push_bind_param::<Uuid, _>(&self.id)?;

@@ -198,6 +198,49 @@ pub(super) async fn with_folders(
         .collect()
 }
 
+/// `$select` narrowed to the page's account (`$user`'s), the `$query`'s thread, sender,
+/// flags, time bounds and cursor (not its folder nor its words), its time bounds on the column
+/// `$time` and its cursor on the columns `$cursor` ([`Before`]): those of the index the page
+/// walks. A macro rather than a function: a mailbox's pages select from its messages and a
+/// folder's from the folder's links joined to them, and diesel's boxed queries of two tables
+/// share a function only through a bound per filter.
+macro_rules! narrowed {
+    ($select:expr, $user:expr, $query:expr, $time:path, $cursor:expr) => {{
+        let (user, query): (UserId, &MessageQuery) = ($user, $query);
+        let owned = mail_accounts::table
+            .filter(mail_accounts::id.eq(query.account.as_uuid()))
+            .filter(mail_accounts::user_id.eq(user.as_uuid()))
+            .select(mail_accounts::id);
+        // A scalar subquery (an InitPlan): neither plan knows the account, so the generic plan
+        // costs the same as a custom one and PostgreSQL keeps it (see `page_plan.rs`).
+        let mut select =
+            $select.filter(mail_messages::account_id.nullable().eq(owned.single_value()));
+        if let Some(thread) = &query.thread {
+            select = select.filter(mail_messages::thread_key.eq(thread.clone()));
+        }
+        if let Some(from) = &query.from {
+            select = select.filter(FromAddress(from.clone()));
+        }
+        if let Some(unread) = query.unread {
+            select = select.filter(mail_messages::unread.eq(unread));
+        }
+        if let Some(has) = query.has_attachments {
+            select = select.filter(mail_messages::has_attachments.eq(has));
+        }
+        if let Some(since) = query.since {
+            select = select.filter($time.ge(since));
+        }
+        if let Some(until) = query.until {
+            select = select.filter($time.lt(until));
+        }
+        if let Some(after) = query.after {
+            let (received_at, id) = (after.received_at, after.id.as_uuid());
+            select = select.filter(Before { columns: $cursor, received_at, id });
+        }
+        select
+    }};
+}
+
 pub(super) async fn page(
     tx: &mut PgTx,
     user: UserId,
@@ -207,10 +250,31 @@ pub(super) async fn page(
     let newest = (mail_messages::received_at.desc(), mail_messages::id.desc());
     let columns = || mail_messages::table.select((SummaryRow::as_select(), FolderIds)).into_boxed();
     let rows: Vec<(SummaryRow, Vec<uuid::Uuid>)> = match &query.q {
-        None => LimitRows { query: scoped(columns(), user, query).order(newest), rows: fetch }
-            .load(tx.conn())
-            .await
-            .map_err(store_error)?,
+        None => match query.folder {
+            None => LimitRows { query: scoped(columns(), user, query).order(newest), rows: fetch }
+                .load(tx.conn())
+                .await
+                .map_err(store_error)?,
+            // Along the folder's links, newest first: the page costs its rows whatever share
+            // of the mailbox the folder holds.
+            Some(folder) => {
+                let links = mail_message_folders::table
+                    .inner_join(mail_messages::table)
+                    .select((SummaryRow::as_select(), FolderIds))
+                    .filter(mail_message_folders::folder_id.eq(folder.as_uuid()))
+                    .into_boxed();
+                let links =
+                    narrowed!(links, user, query, mail_message_folders::received_at, Before::LINKS)
+                        .order((
+                            mail_message_folders::received_at.desc(),
+                            mail_message_folders::message_id.desc(),
+                        ));
+                LimitRows { query: links, rows: fetch }
+                    .load(tx.conn())
+                    .await
+                    .map_err(store_error)?
+            }
+        },
         Some(q) => {
             let keys =
                 || mail_messages::table.select((mail_messages::received_at, mail_messages::id));
@@ -253,47 +317,20 @@ pub(super) async fn page(
 }
 
 /// `select` narrowed to the page's scope: `user`'s account, the query's folder, thread,
-/// sender, flags, time bounds and cursor (not its words).
+/// sender, flags, time bounds and cursor (not its words), along the mailbox's time index.
 fn scoped<'a, ST: 'static>(
     select: mail_messages::BoxedQuery<'a, Pg, ST>,
     user: UserId,
     query: &MessageQuery,
 ) -> mail_messages::BoxedQuery<'a, Pg, ST> {
-    let owned = mail_accounts::table
-        .filter(mail_accounts::id.eq(query.account.as_uuid()))
-        .filter(mail_accounts::user_id.eq(user.as_uuid()))
-        .select(mail_accounts::id);
-    // A scalar subquery (an InitPlan): neither plan knows the account, so the generic plan
-    // costs the same as a custom one and PostgreSQL keeps it (see `page_plan.rs`).
-    let mut select = select.filter(mail_messages::account_id.nullable().eq(owned.single_value()));
+    let mut select = select;
     if let Some(folder) = query.folder {
         let linked = mail_message_folders::table
             .filter(mail_message_folders::folder_id.eq(folder.as_uuid()))
             .select(mail_message_folders::message_id);
         select = select.filter(mail_messages::id.eq_any(linked));
     }
-    if let Some(thread) = &query.thread {
-        select = select.filter(mail_messages::thread_key.eq(thread.clone()));
-    }
-    if let Some(from) = &query.from {
-        select = select.filter(FromAddress(from.clone()));
-    }
-    if let Some(unread) = query.unread {
-        select = select.filter(mail_messages::unread.eq(unread));
-    }
-    if let Some(has) = query.has_attachments {
-        select = select.filter(mail_messages::has_attachments.eq(has));
-    }
-    if let Some(since) = query.since {
-        select = select.filter(mail_messages::received_at.ge(since));
-    }
-    if let Some(until) = query.until {
-        select = select.filter(mail_messages::received_at.lt(until));
-    }
-    if let Some(after) = query.after {
-        select = select.filter(Before { received_at: after.received_at, id: after.id.as_uuid() });
-    }
-    select
+    narrowed!(select, user, query, mail_messages::received_at, Before::MESSAGES)
 }
 
 pub(super) async fn of_user_by_id(
@@ -374,15 +411,12 @@ pub(super) async fn provider_ids_since(
             .await
             .map_err(store_error);
     };
-    let linked: Vec<uuid::Uuid> = mail_message_folders::table
+    // Along the folder's time index: the folder's recent links, not all of them.
+    mail_message_folders::table
+        .inner_join(mail_messages::table)
         .filter(mail_message_folders::folder_id.eq(folder.as_uuid()))
-        .select(mail_message_folders::message_id)
-        .load(tx.conn())
-        .await
-        .map_err(store_error)?;
-    mail_messages::table
-        .filter(mail_messages::id.eq_any(&linked))
-        .filter(recent)
+        .filter(mail_message_folders::received_at.ge(since))
+        .filter(mail_messages::account_id.eq(account.as_uuid()))
         .select(mail_messages::provider_id)
         .load(tx.conn())
         .await
