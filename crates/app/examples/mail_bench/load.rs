@@ -42,7 +42,7 @@ pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize, ra
         (format!("cursor pages 2-{}", DEEP_PAGES + 1), deep),
         (format!("q={RARE_WORD} (in 1 % of messages)"), vec![url(&[("q", RARE_WORD)])]),
         (format!("q={COMMON_WORD} (in about half)"), vec![url(&[("q", COMMON_WORD)])]),
-        ("unread=true".to_owned(), vec![url(&[("unread", "true")])]),
+        ("unread=true (1 % of messages)".to_owned(), vec![url(&[("unread", "true")])]),
         (format!("from={}", seeded.sender), vec![url(&[("from", &seeded.sender)])]),
         ("threads, first page".to_owned(), vec![url(&[]).replace("/messages?", "/threads?")]),
         ("folder_id=inbox (every message)".to_owned(), vec![url(&[("folder_id", &inbox)])]),

@@ -221,7 +221,7 @@ fn message(
         cc: if i.is_multiple_of(4) { vec![person(rng)] } else { Vec::new() },
         received_at,
         sent_at: Some(received_at - Duration::seconds(5)),
-        unread: rng.next_u32().is_multiple_of(5),
+        unread: rng.next_u32().is_multiple_of(100),
         has_attachments,
         snippet: text.chars().take(120).collect(),
         internet_message_id: Some(format!("<bench-{i}@example.org>")),

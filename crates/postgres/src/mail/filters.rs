@@ -85,6 +85,21 @@ impl QueryFragment<Pg> for Matches {
     }
 }
 
+/// Unread (`true`) or read (`false`) messages, the state written as a literal: a generic plan
+/// then uses the `(account_id, received_at DESC, id DESC) WHERE unread` index for unread mail,
+/// which a bound `unread = $n` cannot prove it may.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Unread(pub(super) bool);
+
+fragment!(Unread, Bool);
+
+impl QueryFragment<Pg> for Unread {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql(if self.0 { "mail_messages.unread" } else { "NOT mail_messages.unread" });
+        Ok(())
+    }
+}
+
 /// Messages from an address, compared case-insensitively, as the
 /// `(account_id, lower(from_address), …)` index is written, so it serves this.
 #[derive(Debug, Clone)]

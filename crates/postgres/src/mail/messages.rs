@@ -18,6 +18,7 @@ use switchboard_ports::StoreError;
 
 use super::filters::{
     Before, FolderIds, FromAddress, InFound, InWeek, Matches, OlderThanEdge, ReceivedUnindexed,
+    Unread,
 };
 use super::rows::{MessageRow, SummaryRow};
 use super::search::{MESSAGES, SEARCH_WINDOW};
@@ -222,7 +223,7 @@ macro_rules! narrowed {
             select = select.filter(FromAddress(from.clone()));
         }
         if let Some(unread) = query.unread {
-            select = select.filter(mail_messages::unread.eq(unread));
+            select = select.filter(Unread(unread));
         }
         if let Some(has) = query.has_attachments {
             select = select.filter(mail_messages::has_attachments.eq(has));
