@@ -18,9 +18,17 @@
 //! ([`begin_generic_plan`]): its steps are fixed by the statement whatever the values (see
 //! `search_steps.rs`).
 
+use std::marker::PhantomData;
+
 use diesel::QueryResult;
+use diesel::expression::is_aggregate::Never;
+use diesel::expression::{
+    AppearsOnTable, Expression, SelectableExpression, TypedExpressionType, ValidGrouping,
+};
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{HasSqlType, SqlType};
 use diesel_async::{
     AnsiTransactionManager, AsyncPgConnection, SimpleAsyncConnection, TransactionManager,
 };
@@ -65,6 +73,52 @@ impl<Q: QueryFragment<Pg>> QueryFragment<Pg> for LimitRows<Q> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         self.query.walk_ast(out.reborrow())?;
         out.push_sql(&format!(" LIMIT {}", self.rows));
+        Ok(())
+    }
+}
+
+/// A bound value no plan knows, written `(SELECT $n)` (an InitPlan): a filter on it, such as
+/// `folder_id = (SELECT $3)`, costs the same in a custom plan as in the generic one, so
+/// PostgreSQL keeps the generic plan of a page statement after its first five executions
+/// instead of planning it again at every one (see the module's documentation). A bound
+/// `folder_id = $3` kept a folder's page on custom plans, whose planning cost more than the
+/// page: for a folder holding most of a mailbox, the custom plan knows it does.
+pub(crate) struct Unplanned<ST, T> {
+    value: T,
+    sql_type: PhantomData<ST>,
+}
+
+/// `value` as an [`Unplanned`] expression of type `ST`.
+pub(crate) fn unplanned<ST, T>(value: T) -> Unplanned<ST, T> {
+    Unplanned { value, sql_type: PhantomData }
+}
+
+impl<ST: SqlType + TypedExpressionType, T> Expression for Unplanned<ST, T> {
+    type SqlType = ST;
+}
+
+impl<ST, T, QS> AppearsOnTable<QS> for Unplanned<ST, T> where Self: Expression {}
+
+impl<ST, T, QS> SelectableExpression<QS> for Unplanned<ST, T> where Self: Expression {}
+
+impl<ST, T> ValidGrouping<()> for Unplanned<ST, T> {
+    type IsAggregate = Never;
+}
+
+impl<ST, T> QueryId for Unplanned<ST, T> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<ST, T> QueryFragment<Pg> for Unplanned<ST, T>
+where
+    Pg: HasSqlType<ST>,
+    T: ToSql<ST, Pg>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("(SELECT ");
+        out.push_bind_param::<ST, T>(&self.value)?;
+        out.push_sql(")");
         Ok(())
     }
 }

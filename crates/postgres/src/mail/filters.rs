@@ -109,9 +109,10 @@ fragment!(FromAddress, Bool);
 
 impl QueryFragment<Pg> for FromAddress {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("lower(mail_messages.from_address) = lower(");
+        // A subquery, so no plan knows the address (see `page_plan.rs`).
+        out.push_sql("lower(mail_messages.from_address) = (SELECT lower(");
         out.push_bind_param::<Text, _>(&self.0)?;
-        out.push_sql(")");
+        out.push_sql("))");
         Ok(())
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Jsonb, Nullable, Text};
+use diesel::sql_types::{Bool, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
@@ -24,7 +24,7 @@ use super::rows::{MessageRow, SummaryRow};
 use super::search::{MESSAGES, SEARCH_WINDOW};
 use crate::PgTx;
 use crate::error::store_error;
-use crate::page_plan::{LimitRows, begin_generic_plan, end_generic_plan, page_rows};
+use crate::page_plan::{LimitRows, begin_generic_plan, end_generic_plan, page_rows, unplanned};
 use crate::schema::{mail_accounts, mail_message_folders, mail_messages};
 use crate::search_steps::{SearchPage, SearchSteps};
 
@@ -217,7 +217,8 @@ macro_rules! narrowed {
         let mut select =
             $select.filter(mail_messages::account_id.nullable().eq(owned.single_value()));
         if let Some(thread) = &query.thread {
-            select = select.filter(mail_messages::thread_key.eq(thread.clone()));
+            select =
+                select.filter(mail_messages::thread_key.eq(unplanned::<Text, _>(thread.clone())));
         }
         if let Some(from) = &query.from {
             select = select.filter(FromAddress(from.clone()));
@@ -226,13 +227,13 @@ macro_rules! narrowed {
             select = select.filter(Unread(unread));
         }
         if let Some(has) = query.has_attachments {
-            select = select.filter(mail_messages::has_attachments.eq(has));
+            select = select.filter(mail_messages::has_attachments.eq(unplanned::<Bool, _>(has)));
         }
         if let Some(since) = query.since {
-            select = select.filter($time.ge(since));
+            select = select.filter($time.ge(unplanned::<Timestamptz, _>(since)));
         }
         if let Some(until) = query.until {
-            select = select.filter($time.lt(until));
+            select = select.filter($time.lt(unplanned::<Timestamptz, _>(until)));
         }
         if let Some(after) = query.after {
             let (received_at, id) = (after.received_at, after.id.as_uuid());
@@ -262,7 +263,10 @@ pub(super) async fn page(
                 let links = mail_message_folders::table
                     .inner_join(mail_messages::table)
                     .select((SummaryRow::as_select(), FolderIds))
-                    .filter(mail_message_folders::folder_id.eq(folder.as_uuid()))
+                    .filter(
+                        mail_message_folders::folder_id
+                            .eq(unplanned::<SqlUuid, _>(folder.as_uuid())),
+                    )
                     .into_boxed();
                 let links =
                     narrowed!(links, user, query, mail_message_folders::received_at, Before::LINKS)
@@ -327,7 +331,7 @@ fn scoped<'a, ST: 'static>(
     let mut select = select;
     if let Some(folder) = query.folder {
         let linked = mail_message_folders::table
-            .filter(mail_message_folders::folder_id.eq(folder.as_uuid()))
+            .filter(mail_message_folders::folder_id.eq(unplanned::<SqlUuid, _>(folder.as_uuid())))
             .select(mail_message_folders::message_id);
         select = select.filter(mail_messages::id.eq_any(linked));
     }

@@ -95,7 +95,7 @@ WITH counted AS MATERIALIZED (
     SELECT EXISTS (SELECT 1 FROM mail_folders f WHERE f.id = $1 AND f.total > {large}) AS large),
 l AS MATERIALIZED (
     SELECT l.message_id FROM mail_message_folders l
-     WHERE l.folder_id = $1 AND NOT (SELECT c.large FROM counted c) LIMIT {limit}),
+     WHERE l.folder_id = (SELECT $1) AND NOT (SELECT c.large FROM counted c) LIMIT {limit}),
 size AS MATERIALIZED (
     SELECT (SELECT c.large FROM counted c) OR count(*) > {small} AS large FROM l)
 SELECT NULL::text AS thread_key WHERE (SELECT s.large FROM size s)
@@ -153,7 +153,10 @@ pub(super) async fn page(
     // each of its threads rather than walking the account's testing them.
     let (threads, from) = match &listed {
         Some(_) => (
-            format!("WITH k AS MATERIALIZED (SELECT unnest(${}::text[]) AS thread_key)", param()),
+            format!(
+                "WITH k AS MATERIALIZED (SELECT unnest((SELECT ${}::text[])) AS thread_key)",
+                param()
+            ),
             "k JOIN mail_threads t ON t.thread_key = k.thread_key",
         ),
         None => (String::new(), "mail_threads t"),
@@ -162,7 +165,8 @@ pub(super) async fn page(
         (Some(_), None) => format!(
             "AND EXISTS (SELECT 1 FROM mail_messages f
                  JOIN mail_message_folders l ON l.message_id = f.id
-                WHERE f.account_id = $1 AND f.thread_key = t.thread_key AND l.folder_id = ${})",
+                WHERE f.account_id = t.account_id AND f.thread_key = t.thread_key
+                  AND l.folder_id = (SELECT ${}))",
             param()
         ),
         _ => String::new(),
