@@ -263,6 +263,7 @@ diesel::table! {
         message_id -> Uuid,
         folder_id -> Uuid,
         received_at -> Timestamptz,
+        thread_key -> Text,
     }
 }
 

@@ -99,8 +99,8 @@ pub(super) async fn upsert(
     let links: Vec<Link> = unique
         .iter()
         .flat_map(|m| {
-            let (id, received_at) = (stored_id(m), m.received_at);
-            m.folder_ids.iter().map(move |f| (id, f.as_uuid(), received_at))
+            let (id, received_at, thread) = (stored_id(m), m.received_at, m.thread_key.as_str());
+            m.folder_ids.iter().map(move |f| (id, f.as_uuid(), received_at, thread))
         })
         .collect();
     relink(tx, &updated, links).await?;
@@ -108,15 +108,16 @@ pub(super) async fn upsert(
 }
 
 /// A folder link: the message, the folder, and the message's receipt time, which the hourly
-/// counts per folder read (kept by triggers on the links).
-type Link = (uuid::Uuid, uuid::Uuid, DateTime<Utc>);
+/// counts per folder read (kept by triggers on the links), and its conversation, which a
+/// folder's threads are read by.
+type Link<'a> = (uuid::Uuid, uuid::Uuid, DateTime<Utc>, &'a str);
 
 /// Deletes the folder links of the `updated` messages, then inserts `links` in chunks.
 /// Never an update of a link: the hourly counts follow inserts and deletes only.
 async fn relink(
     tx: &mut PgTx,
     updated: &[uuid::Uuid],
-    mut links: Vec<Link>,
+    mut links: Vec<Link<'_>>,
 ) -> Result<(), StoreError> {
     if !updated.is_empty() {
         diesel::delete(
@@ -127,15 +128,17 @@ async fn relink(
         .map_err(store_error)?;
     }
     links.sort_unstable();
-    links.dedup_by_key(|(message, folder, _)| (*message, *folder));
+    links.dedup_by_key(|(message, folder, _, _)| (*message, *folder));
+    // Four parameters a link: 16,000 links take 64,000 of the 65,535.
     for chunk in links.chunks(CHUNK * 8) {
         let rows: Vec<_> = chunk
             .iter()
-            .map(|(message, folder, received_at)| {
+            .map(|(message, folder, received_at, thread)| {
                 (
                     mail_message_folders::message_id.eq(*message),
                     mail_message_folders::folder_id.eq(*folder),
                     mail_message_folders::received_at.eq(*received_at),
+                    mail_message_folders::thread_key.eq(*thread),
                 )
             })
             .collect();

@@ -70,39 +70,38 @@ impl ThreadRow {
     }
 }
 
-/// The folders whose threads a page reads from their messages rather than by testing the
-/// account's threads newest first: those with at most this many messages.
+/// The folders whose threads a page lists from the folder's links rather than by testing the
+/// account's threads newest first: those with at most this many threads.
 ///
-/// Testing a thread costs 10–15 µs (its messages, then their links), so walking the threads
-/// finds a page of a folder holding most of them in well under a millisecond, but one of a
-/// folder with 1 % of a 100,000-message mailbox took 25–35 ms (2,200 threads), and a rarer
-/// one the whole mailbox. Reading a folder's threads from its messages costs about 5 µs a
-/// message: under 10 ms up to this size, where the two meet for such a mailbox.
-const SMALL_FOLDER: usize = 2_000;
+/// Testing a thread is one probe of the links' `(folder_id, thread_key)` index (about 2 µs),
+/// so walking the threads finds a page of a folder holding most of them in a few dozen probes,
+/// but one of a folder holding 1 thread in 60 in about 3,000. Listing a folder's threads
+/// costs about 3 µs a thread (reading its latest activity to sort them): the two meet near
+/// this size for a mailbox of 100,000 messages (33,000 threads), higher for larger ones.
+const SMALL_FOLDER: usize = 1_000;
 
 /// A folder the provider counts more messages in than this is not counted again here: its
-/// threads are walked (the count is of all its mail, older than the sync window too, so a
-/// folder much larger than [`SMALL_FOLDER`] is seldom small in the window). Spares the
-/// inbox, the usual folder asked for, a count of its links (about 0.5 ms).
-const LARGE_BY_PROVIDER: usize = 5 * SMALL_FOLDER;
+/// threads are walked (the count is of all its mail, older than the sync window too, so such
+/// a folder is seldom small in the window). Spares the inbox, the usual folder asked for, a
+/// count of its threads (about 0.5 ms).
+const LARGE_BY_PROVIDER: usize = 10_000;
 
-/// The distinct threads of the messages of a small folder of the account (at most `{small}`
-/// messages, read along the folder's time index), or one NULL row for a larger one. One
-/// statement: the provider's count, then the links' (read only without it), decide which
-/// branch runs (each a one-time filter).
+/// The distinct threads of a small folder of the account (at most `{small}`, from the
+/// links' `(folder_id, thread_key)` index), one NULL row for a larger one, nothing for a
+/// folder of another account. One statement: the provider's count, then the links' (read
+/// only without it), decide which branch runs (each a one-time filter).
 const FOLDER_THREADS: &str = "
 WITH counted AS MATERIALIZED (
-    SELECT EXISTS (SELECT 1 FROM mail_folders f WHERE f.id = $1 AND f.total > {large}) AS large),
+    SELECT coalesce(f.total, 0) > {large} AS large
+      FROM mail_folders f WHERE f.id = $1 AND f.account_id = $2),
 l AS MATERIALIZED (
-    SELECT l.message_id FROM mail_message_folders l
-     WHERE l.folder_id = (SELECT $1) AND NOT (SELECT c.large FROM counted c) LIMIT {limit}),
+    SELECT DISTINCT l.thread_key FROM mail_message_folders l
+     WHERE l.folder_id = (SELECT $1) AND (SELECT NOT c.large FROM counted c) LIMIT {limit}),
 size AS MATERIALIZED (
     SELECT (SELECT c.large FROM counted c) OR count(*) > {small} AS large FROM l)
 SELECT NULL::text AS thread_key WHERE (SELECT s.large FROM size s)
  UNION ALL
-SELECT DISTINCT m.thread_key
-  FROM l JOIN mail_messages m ON m.id = l.message_id
- WHERE m.account_id = $2 AND NOT (SELECT s.large FROM size s)";
+SELECT l.thread_key FROM l WHERE NOT (SELECT s.large FROM size s)";
 
 #[derive(QueryableByName)]
 struct FolderThread {
@@ -110,8 +109,8 @@ struct FolderThread {
     thread_key: Option<String>,
 }
 
-/// The threads of `folder` in `account` when it holds at most [`SMALL_FOLDER`] messages,
-/// `None` for a larger one.
+/// The threads of `folder` in `account` when it holds at most [`SMALL_FOLDER`] threads (none
+/// when the folder is not the account's), `None` for a larger one.
 async fn small_folder_threads(
     tx: &mut PgTx,
     account: MailAccountId,
@@ -149,27 +148,10 @@ pub(super) async fn page(
         next += 1;
         n
     };
-    // A listed thread is found by key: the list is a materialized CTE, so PostgreSQL reads
-    // each of its threads rather than walking the account's testing them.
-    let (threads, from) = match &listed {
-        Some(_) => (
-            format!(
-                "WITH k AS MATERIALIZED (SELECT unnest((SELECT ${}::text[])) AS thread_key)",
-                param()
-            ),
-            "k JOIN mail_threads t ON t.thread_key = k.thread_key",
-        ),
-        None => (String::new(), "mail_threads t"),
-    };
-    let folder = match (query.folder, &listed) {
-        (Some(_), None) => format!(
-            "AND EXISTS (SELECT 1 FROM mail_messages f
-                 JOIN mail_message_folders l ON l.message_id = f.id
-                WHERE f.account_id = t.account_id AND f.thread_key = t.thread_key
-                  AND l.folder_id = (SELECT ${}))",
-            param()
-        ),
-        _ => String::new(),
+    let (listed_param, folder_param) = match (&listed, query.folder) {
+        (Some(_), _) => (Some(param()), None),
+        (None, Some(_)) => (None, Some(param())),
+        (None, None) => (None, None),
     };
     // Written as a literal, so the threads with unread mail are read from their own index.
     let unread = match query.unread {
@@ -184,13 +166,40 @@ pub(super) async fn page(
         }
         None => String::new(),
     };
+    let limit = page_rows(query.limit).to_string();
+    // The listed threads are found by key in the `(account_id, thread_key) INCLUDE
+    // (latest_at, unread)` index (one scan for the list, whose length no plan knows), and
+    // sorted by their latest activity from it, before the page's rows are read: PostgreSQL
+    // does not walk the account's threads testing them.
+    let (threads, from) = match listed_param {
+        Some(keys) => (
+            format!(
+                "WITH top AS MATERIALIZED (
+                     SELECT t.thread_key FROM mail_threads t
+                      WHERE t.account_id =
+                            (SELECT a.id FROM mail_accounts a WHERE a.id = $1 AND a.user_id = $2)
+                        AND t.thread_key = ANY((SELECT ${keys}::text[])::text[])
+                            {unread} {after}
+                      ORDER BY t.latest_at DESC, t.thread_key DESC LIMIT {limit})"
+            ),
+            "top JOIN mail_threads t ON t.thread_key = top.thread_key",
+        ),
+        None => (String::new(), "mail_threads t"),
+    };
+    let folder = match folder_param {
+        Some(n) => format!(
+            "AND EXISTS (SELECT 1 FROM mail_message_folders l
+                WHERE l.folder_id = (SELECT ${n}) AND l.thread_key = t.thread_key)"
+        ),
+        None => String::new(),
+    };
     let sql = THREADS
         .replace("{threads}", &threads)
         .replace("{from}", from)
         .replace("{folder}", &folder)
         .replace("{unread}", unread)
         .replace("{after}", &after)
-        .replace("{limit}", &page_rows(query.limit).to_string());
+        .replace("{limit}", &limit);
     let mut statement = diesel::sql_query(sql)
         .into_boxed()
         .bind::<Uuid, _>(query.account.as_uuid())
