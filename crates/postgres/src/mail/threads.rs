@@ -1,6 +1,8 @@
 //! An account's threads: one statement reads a page of the account's thread rows
 //! (`mail_threads`, kept by triggers on `mail_messages` with each thread's counts, latest
-//! message and senders) along their time index.
+//! message and senders) along their time index. The threads of a folder are those with a
+//! link in it (links carry their message's thread): a large folder's are tested one by one
+//! along that walk, a small one's listed first from its links and read by key.
 //!
 //! Written as SQL text so its optional filters stay fixed fragments joined into it (every
 //! value is bound), and [`Prepared`] once per connection.
@@ -20,9 +22,10 @@ use crate::error::store_error;
 use crate::page_plan::page_rows;
 use crate::prepared::Prepared;
 
-/// A page of the account's threads; `{threads}` and `{folder}` narrow which threads count
-/// (the former lists them, as `k`), `{unread}` too, `{after}` starts the page. The account is
-/// a subquery (an InitPlan), so the page is planned once per connection (see `page_plan.rs`).
+/// A page of the account's threads; `{threads}` (the CTE `top` of a small folder's listed
+/// threads, which `{from}` then reads) or `{folder}` (a large folder's test) narrow which
+/// threads count, `{unread}` too, `{after}` starts the page. The account is a subquery (an
+/// InitPlan), so the page is planned once per connection (see `page_plan.rs`).
 const THREADS: &str = "
 {threads}
 SELECT t.thread_key, t.latest_at, t.messages, t.unread, t.subject, t.snippet, t.senders
