@@ -13,7 +13,8 @@
 //! (the bench's channel). So the limit is a literal ([`page_rows`], [`LimitRows`]), and the
 //! cursor and the scope are subqueries (`< (SELECT $1, $2)`, `= (SELECT id … WHERE id = $1
 //! AND user_id = $2)`: the planner then knows as little of them in either plan), as are the
-//! values a mail page filters by ([`Unplanned`]: a folder, a thread, a sender, time bounds),
+//! values a page filters by ([`Unplanned`]: a channel, a folder, a thread, an author or
+//! sender, time bounds),
 //! and a list page keeps its generic plan. A search also filters by values whose statistics
 //! differ from the generic estimate (a sender, the words), so it runs with that plan forced
 //! ([`begin_generic_plan`]): its steps are fixed by the statement whatever the values (see

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use diesel::dsl::{exists, not};
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text, Timestamptz};
+use diesel::sql_types::{Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
 use switchboard_domain::chat_posts::{
@@ -25,7 +25,7 @@ use super::post_sql::{
 };
 use crate::PgTx;
 use crate::error::store_error;
-use crate::page_plan::{LimitRows, begin_generic_plan, end_generic_plan, page_rows};
+use crate::page_plan::{LimitRows, begin_generic_plan, end_generic_plan, page_rows, unplanned};
 use crate::schema::{chat_channels, chat_posts};
 use crate::search_steps::{SearchPage, SearchSteps};
 
@@ -167,21 +167,26 @@ fn scoped<'a, ST: 'static>(
     let owned = chat_channels::table
         .filter(chat_channels::id.eq(channel))
         .filter(chat_channels::owner_id.eq(owner.as_uuid()));
+    // The channel and the filters' values as subqueries, so no plan knows them and
+    // PostgreSQL keeps the page's generic plan (see `page_plan.rs`): bound directly, a page
+    // filtered by author or time was planned again at every request, the custom plan knowing
+    // the channel holds most of the table.
     let mut select = select
-        .filter(chat_posts::channel_id.eq(channel))
+        .filter(chat_posts::channel_id.eq(unplanned::<SqlUuid, _>(channel)))
         .filter(not(chat_posts::deleted))
         .filter(exists(owned));
     if let Some(since) = query.since {
-        select = select.filter(chat_posts::posted_at.ge(since));
+        select = select.filter(chat_posts::posted_at.ge(unplanned::<Timestamptz, _>(since)));
     }
     if let Some(until) = query.until {
-        select = select.filter(chat_posts::posted_at.lt(until));
+        select = select.filter(chat_posts::posted_at.lt(unplanned::<Timestamptz, _>(until)));
     }
     if let Some(author) = &query.author {
-        select = select.filter(chat_posts::author_id.eq(author.clone()));
+        select = select.filter(chat_posts::author_id.eq(unplanned::<Text, _>(author.clone())));
     }
     if let Some(thread) = &query.thread {
-        select = select.filter(chat_posts::thread_root.eq(thread.clone()));
+        let root = unplanned::<Nullable<Text>, _>(Some(thread.clone()));
+        select = select.filter(chat_posts::thread_root.eq(root));
     } else if query.top_level_only() {
         select = select.filter(chat_posts::thread_root.is_null());
     }
