@@ -106,6 +106,16 @@ SELECT NULL::text AS thread_key WHERE (SELECT s.large FROM size s)
  UNION ALL
 SELECT l.thread_key FROM l WHERE NOT (SELECT s.large FROM size s)";
 
+/// Which of the account's threads a page may show.
+enum Scope {
+    /// Every thread.
+    All,
+    /// These threads (of a small folder).
+    Listed(Vec<String>),
+    /// The threads with a message in this (large) folder.
+    InFolder(MailFolderId),
+}
+
 #[derive(QueryableByName)]
 struct FolderThread {
     #[diesel(sql_type = Nullable<Text>)]
@@ -136,14 +146,18 @@ pub(super) async fn page(
     user: UserId,
     query: &ThreadQuery,
 ) -> Result<ThreadPage, StoreError> {
-    // The threads of a small folder, listed ($3): the page reads just those.
-    let listed = match query.folder {
-        Some(folder) => small_folder_threads(tx, query.account, folder).await?,
-        None => None,
+    // Which threads count: all, those of a small folder listed here ($3, the page reads just
+    // those), or those a large folder ($3) holds, tested along the walk.
+    let scope = match query.folder {
+        None => Scope::All,
+        Some(folder) => match small_folder_threads(tx, query.account, folder).await? {
+            Some(keys) if keys.is_empty() => {
+                return Ok(ThreadPage::from_fetched(Vec::new(), query.limit));
+            }
+            Some(keys) => Scope::Listed(keys),
+            None => Scope::InFolder(folder),
+        },
     };
-    if listed.as_ref().is_some_and(Vec::is_empty) {
-        return Ok(ThreadPage::from_fetched(Vec::new(), query.limit));
-    }
     // Parameters $1 and $2 are fixed; the optional ones are numbered as they are added.
     let mut next = 3;
     let mut param = || {
@@ -151,10 +165,10 @@ pub(super) async fn page(
         next += 1;
         n
     };
-    let (listed_param, folder_param) = match (&listed, query.folder) {
-        (Some(_), _) => (Some(param()), None),
-        (None, Some(_)) => (None, Some(param())),
-        (None, None) => (None, None),
+    // The scope's parameter, before the cursor's (none for every thread: never written).
+    let scope_param = match scope {
+        Scope::All => 0,
+        Scope::Listed(_) | Scope::InFolder(_) => param(),
     };
     // Written as a literal, so the threads with unread mail are read from their own index.
     let unread = match query.unread {
@@ -174,27 +188,27 @@ pub(super) async fn page(
     // (latest_at, unread)` index (one scan for the list, whose length no plan knows), and
     // sorted by their latest activity from it, before the page's rows are read: PostgreSQL
     // does not walk the account's threads testing them.
-    let (threads, from) = match listed_param {
-        Some(keys) => (
+    let (threads, from) = match scope {
+        Scope::Listed(_) => (
             format!(
                 "WITH top AS MATERIALIZED (
                      SELECT t.thread_key FROM mail_threads t
                       WHERE t.account_id =
                             (SELECT a.id FROM mail_accounts a WHERE a.id = $1 AND a.user_id = $2)
-                        AND t.thread_key = ANY((SELECT ${keys}::text[])::text[])
+                        AND t.thread_key = ANY((SELECT ${scope_param}::text[])::text[])
                             {unread} {after}
                       ORDER BY t.latest_at DESC, t.thread_key DESC LIMIT {limit})"
             ),
             "top JOIN mail_threads t ON t.thread_key = top.thread_key",
         ),
-        None => (String::new(), "mail_threads t"),
+        Scope::All | Scope::InFolder(_) => (String::new(), "mail_threads t"),
     };
-    let folder = match folder_param {
-        Some(n) => format!(
+    let folder = match scope {
+        Scope::InFolder(_) => format!(
             "AND EXISTS (SELECT 1 FROM mail_message_folders l
-                WHERE l.folder_id = (SELECT ${n}) AND l.thread_key = t.thread_key)"
+                WHERE l.folder_id = (SELECT ${scope_param}) AND l.thread_key = t.thread_key)"
         ),
-        None => String::new(),
+        Scope::All | Scope::Listed(_) => String::new(),
     };
     let sql = THREADS
         .replace("{threads}", &threads)
@@ -207,10 +221,10 @@ pub(super) async fn page(
         .into_boxed()
         .bind::<Uuid, _>(query.account.as_uuid())
         .bind::<Uuid, _>(user.as_uuid());
-    match (listed, query.folder) {
-        (Some(keys), _) => statement = statement.bind::<Array<Text>, _>(keys),
-        (None, Some(folder)) => statement = statement.bind::<Uuid, _>(folder.as_uuid()),
-        (None, None) => {}
+    match scope {
+        Scope::All => {}
+        Scope::Listed(keys) => statement = statement.bind::<Array<Text>, _>(keys),
+        Scope::InFolder(folder) => statement = statement.bind::<Uuid, _>(folder.as_uuid()),
     }
     if let Some(after) = &query.after {
         statement = statement
