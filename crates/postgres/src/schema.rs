@@ -229,6 +229,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    mail_folder_threads (folder_id, thread_key) {
+        folder_id -> Uuid,
+        thread_key -> Text,
+        account_id -> Uuid,
+        latest_at -> Timestamptz,
+        links -> Int4,
+    }
+}
+
+diesel::table! {
     mail_folders (id) {
         id -> Uuid,
         account_id -> Uuid,
@@ -496,6 +506,7 @@ diesel::joinable!(mail_account_hours -> mail_accounts (account_id));
 diesel::joinable!(mail_account_stats -> mail_accounts (account_id));
 diesel::joinable!(mail_accounts -> users (user_id));
 diesel::joinable!(mail_folder_hours -> mail_folders (folder_id));
+diesel::joinable!(mail_folder_threads -> mail_folders (folder_id));
 diesel::joinable!(mail_folders -> mail_accounts (account_id));
 diesel::joinable!(mail_link_states -> users (user_id));
 diesel::joinable!(mail_message_folders -> mail_folders (folder_id));
@@ -533,6 +544,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_account_stats,
     mail_accounts,
     mail_folder_hours,
+    mail_folder_threads,
     mail_folders,
     mail_link_states,
     mail_message_folders,

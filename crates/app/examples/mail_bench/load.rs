@@ -35,6 +35,7 @@ pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize, ra
     let first = url(&[]);
     let deep = deeper_pages(world, &first).await;
     let (inbox, small) = (seeded.inbox.to_string(), seeded.small_folder.to_string());
+    let middle = seeded.middle_folder.to_string();
     let threads_in =
         |folder: &str| url(&[("folder_id", folder)]).replace("/messages?", "/threads?");
     let scenarios: Vec<(String, Vec<String>)> = vec![
@@ -48,6 +49,7 @@ pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize, ra
         ("folder_id=inbox (every message)".to_owned(), vec![url(&[("folder_id", &inbox)])]),
         ("folder_id=receipts (0.5 %)".to_owned(), vec![url(&[("folder_id", &small)])]),
         ("threads, folder_id=inbox".to_owned(), vec![threads_in(&inbox)]),
+        ("threads, folder_id=projects (5 %)".to_owned(), vec![threads_in(&middle)]),
         ("threads, folder_id=receipts".to_owned(), vec![threads_in(&small)]),
     ];
     let wrk = use_wrk("MAIL_BENCH_WRK").await;

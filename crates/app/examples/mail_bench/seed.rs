@@ -21,6 +21,10 @@ pub const COMMON_WORD: &str = "budget";
 /// One message in this many is in the small folder too ("Receipts", 0.5 %).
 const SMALL_FOLDER_EVERY: usize = 200;
 
+/// One message in this many is in the middle-sized folder too ("Projects", 5 %: a thread in
+/// about seven has a message there).
+const MIDDLE_FOLDER_EVERY: usize = 20;
+
 /// Messages written per batch.
 const BATCH: usize = 1_000;
 
@@ -153,10 +157,13 @@ pub struct Seeded {
     pub inbox: MailFolderId,
     /// A folder holding 1 message in [`SMALL_FOLDER_EVERY`].
     pub small_folder: MailFolderId,
+    /// A folder holding 1 message in [`MIDDLE_FOLDER_EVERY`].
+    pub middle_folder: MailFolderId,
 }
 
-/// The account's inbox (every message) and a small folder, as a provider lists them.
-fn folders(account: MailAccountId, count: usize) -> [MailFolder; 2] {
+/// The account's inbox (every message), a small folder and a middle-sized one, as a provider
+/// lists them.
+fn folders(account: MailAccountId, count: usize) -> [MailFolder; 3] {
     let folder = |provider_id: &str, role: Option<FolderRole>, total: usize| MailFolder {
         id: MailFolderId::new(),
         account_id: account,
@@ -172,6 +179,7 @@ fn folders(account: MailAccountId, count: usize) -> [MailFolder; 2] {
     [
         folder("Inbox", Some(FolderRole::Inbox), count),
         folder("Receipts", None, count / SMALL_FOLDER_EVERY),
+        folder("Projects", None, count / MIDDLE_FOLDER_EVERY),
     ]
 }
 
@@ -194,7 +202,7 @@ fn person(rng: &mut ChaCha8Rng) -> MailAddress {
 fn message(
     rng: &mut ChaCha8Rng,
     account: MailAccountId,
-    [inbox, small]: [MailFolderId; 2],
+    [inbox, small, middle]: [MailFolderId; 3],
     i: usize,
 ) -> StoredMessage {
     let mut subject = words(rng, 3, 6);
@@ -214,7 +222,13 @@ fn message(
         account_id: account,
         provider_id: format!("bench-{i:07}"),
         thread_key: format!("thread-{}", i / 3),
-        folder_ids: if i % SMALL_FOLDER_EVERY == 17 { vec![inbox, small] } else { vec![inbox] },
+        folder_ids: if i % SMALL_FOLDER_EVERY == 17 {
+            vec![inbox, small]
+        } else if i % MIDDLE_FOLDER_EVERY == 5 {
+            vec![inbox, middle]
+        } else {
+            vec![inbox]
+        },
         subject: subject.join(" "),
         from: Some(person(rng)),
         to: vec![person(rng)],
@@ -266,7 +280,7 @@ pub async fn messages(world: &World, count: usize) -> Seeded {
         .transact(move |tx| Box::pin(async move { tx.upsert_mail_folders(&listed).await }))
         .await
         .unwrap();
-    let folder_ids = [stored[0].id, stored[1].id];
+    let folder_ids = [stored[0].id, stored[1].id, stored[2].id];
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     let started = std::time::Instant::now();
     for start in (0..count).step_by(BATCH) {
@@ -301,5 +315,6 @@ pub async fn messages(world: &World, count: usize) -> Seeded {
         sender: format!("{first}.{last}@{}", DOMAINS[0]),
         inbox: folder_ids[0],
         small_folder: folder_ids[1],
+        middle_folder: folder_ids[2],
     }
 }
