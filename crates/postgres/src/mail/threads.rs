@@ -80,11 +80,11 @@ pub(super) async fn page(
 ) -> Result<ThreadPage, StoreError> {
     // Parameters $1 and $2 are fixed, the folder's is $3; the cursor's follow.
     let (from, scope, by) = match query.folder {
-        None => ("mail_threads t".to_owned(), format!("t.account_id = {ACCOUNT}"), "t"),
+        None => ("mail_threads t", format!("t.account_id = {ACCOUNT}"), "t"),
         // The folder's entries are read from their index alone (the account is the page's,
         // not each entry's), then each thread's row by its key.
         Some(_) => (
-            "mail_folder_threads o JOIN mail_threads t ON t.thread_key = o.thread_key".to_owned(),
+            "mail_folder_threads o JOIN mail_threads t ON t.thread_key = o.thread_key",
             format!(
                 "o.folder_id = (SELECT f.id FROM mail_folders f
                                  WHERE f.id = $3 AND f.account_id = {ACCOUNT})
@@ -109,7 +109,7 @@ pub(super) async fn page(
         None => String::new(),
     };
     let sql = THREADS
-        .replace("{from}", &from)
+        .replace("{from}", from)
         .replace("{scope}", &scope)
         .replace("{by}", by)
         .replace("{unread}", unread)
