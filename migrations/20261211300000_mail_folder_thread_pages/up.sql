@@ -25,16 +25,28 @@ CREATE INDEX mail_folder_threads_latest
     ON mail_folder_threads (folder_id, latest_at DESC, thread_key DESC);
 CREATE INDEX mail_folder_threads_thread ON mail_folder_threads (account_id, thread_key);
 
+-- A new row takes its thread's latest activity, read under a share lock: a transaction
+-- changing that thread at the same time either committed first (and its time is read), or
+-- waits for this one to commit and then updates this row too.
 CREATE FUNCTION mail_folder_threads_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    WITH keys AS (
+        SELECT n.folder_id, n.thread_key, f.account_id,
+               count(*) AS links, max(n.received_at) AS received_at
+          FROM new_links n JOIN mail_folders f ON f.id = n.folder_id
+         GROUP BY n.folder_id, n.thread_key, f.account_id
+    ), threads AS (
+        SELECT t.account_id, t.thread_key, t.latest_at
+          FROM mail_threads t
+         WHERE (t.account_id, t.thread_key) IN (SELECT k.account_id, k.thread_key FROM keys k)
+         ORDER BY t.account_id, t.thread_key
+           FOR SHARE OF t
+    )
     INSERT INTO mail_folder_threads (folder_id, thread_key, account_id, latest_at, links)
-    SELECT n.folder_id, n.thread_key, f.account_id,
-           coalesce(max(t.latest_at), max(n.received_at)), count(*)
-      FROM new_links n
-      JOIN mail_folders f ON f.id = n.folder_id
-      LEFT JOIN mail_threads t ON t.account_id = f.account_id AND t.thread_key = n.thread_key
-     GROUP BY n.folder_id, n.thread_key, f.account_id
-     ORDER BY n.folder_id, n.thread_key
+    SELECT k.folder_id, k.thread_key, k.account_id, coalesce(t.latest_at, k.received_at), k.links
+      FROM keys k
+      LEFT JOIN threads t ON t.account_id = k.account_id AND t.thread_key = k.thread_key
+     ORDER BY k.folder_id, k.thread_key
     ON CONFLICT (folder_id, thread_key) DO UPDATE
        SET links = mail_folder_threads.links + EXCLUDED.links, latest_at = EXCLUDED.latest_at;
     RETURN NULL;

@@ -175,3 +175,48 @@ async fn the_check_sees_a_kept_row_that_drifted() {
     let drift = client.query(DRIFT, &[]).await.unwrap();
     assert_eq!(drift.len(), 2, "the row kept and the row counted differ");
 }
+
+/// A folder's new entry for a thread that another transaction is changing at the same time
+/// takes that transaction's latest activity once it commits, not the one before: the entry's
+/// insert waits for it (the thread's row read under a share lock). Without the lock it read
+/// the old time, and the other transaction's update of the folder's entries missed the entry.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_entry_waits_for_its_threads_concurrent_change() {
+    let mailbox = std::sync::Arc::new(Mailbox::new().await);
+    let (few, many) = (mailbox.few, mailbox.many);
+    // Thread t1: two messages in "few", a third in no folder yet.
+    let messages = vec![mailbox.filed(3, &[few]), mailbox.filed(4, &[few]), mailbox.filed(5, &[])];
+    mailbox.upsert(messages).await;
+
+    // Another writer moves the thread's latest activity and holds its transaction open.
+    let writer = mailbox.db.client().await;
+    writer
+        .batch_execute(
+            "BEGIN; UPDATE mail_threads SET latest_at = timestamptz '2031-01-01 00:00:00+00'
+              WHERE thread_key = 't1'",
+        )
+        .await
+        .unwrap();
+
+    // The third message filed in "many" (unchanged itself: its thread is not counted again).
+    let filing = tokio::spawn({
+        let mailbox = std::sync::Arc::clone(&mailbox);
+        async move { mailbox.upsert(vec![mailbox.filed(5, &[many])]).await }
+    });
+    // Until the filing waits on a lock, or ends without waiting (which the check below fails).
+    let observer = mailbox.db.client().await;
+    let waits = "SELECT count(*) FROM pg_stat_activity
+                  WHERE datname = current_database() AND wait_event_type = 'Lock'";
+    for _ in 0..6_000 {
+        let waiting: i64 = observer.query_one(waits, &[]).await.unwrap().get(0);
+        if waiting > 0 || filing.is_finished() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    writer.batch_execute("COMMIT").await.unwrap();
+    filing.await.unwrap();
+
+    mailbox.assert_kept("a filing concurrent with its thread's change").await;
+    assert_eq!(mailbox.first_threads(many, 1).await, ["t1"], "at the writer's time");
+}
