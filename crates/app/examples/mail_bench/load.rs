@@ -48,6 +48,10 @@ pub async fn run(world: &World, seeded: &Seeded, clients: usize, secs: usize, ra
         ("threads, first page".to_owned(), vec![url(&[]).replace("/messages?", "/threads?")]),
         ("folder_id=inbox (every message)".to_owned(), vec![url(&[("folder_id", &inbox)])]),
         ("folder_id=receipts (0.5 %)".to_owned(), vec![url(&[("folder_id", &small)])]),
+        (
+            format!("q={RARE_WORD}, folder_id=receipts"),
+            vec![url(&[("q", RARE_WORD), ("folder_id", &small)])],
+        ),
         ("threads, folder_id=inbox".to_owned(), vec![threads_in(&inbox)]),
         ("threads, folder_id=projects (5 %)".to_owned(), vec![threads_in(&middle)]),
         ("threads, folder_id=receipts".to_owned(), vec![threads_in(&small)]),

@@ -373,7 +373,7 @@ pub async fn filters_narrow_pages_and_q_searches_subject_and_body<H: StoreHarnes
 
 /// A search finds exactly the matching messages newest first, whether its words are in most
 /// messages, in a few, in none or only in messages far older than the newest few hundred,
-/// alone or with another filter, page after page.
+/// alone or with another filter (a folder among them), page after page.
 pub async fn searches_are_exact_over_many_messages<H: StoreHarness>(store: &H) {
     const MESSAGES: i64 = 1_200;
     let ada = linked(store, "ada@example.org").await;
@@ -383,7 +383,10 @@ pub async fn searches_are_exact_over_many_messages<H: StoreHarness>(store: &H) {
     let rare = |i: i64| matches!(i, 12..=40 | 600 | 1_150 | 1_190);
     let messages: Vec<StoredMessage> = (0..MESSAGES)
         .map(|i| {
-            let mut m = message(acc, &format!("m{i:04}"), i, &[ada.inbox]);
+            // Every seventh is filed in "work" too.
+            let folders: &[MailFolderId] =
+                if i % 7 == 0 { &[ada.inbox, ada.work] } else { &[ada.inbox] };
+            let mut m = message(acc, &format!("m{i:04}"), i, folders);
             let mut words = vec!["plain"];
             if rare(i) {
                 words.push("rare");
@@ -414,6 +417,13 @@ pub async fn searches_are_exact_over_many_messages<H: StoreHarness>(store: &H) {
     assert_eq!(common, expected(&|i| i % 3 == 0)[..50]);
     assert_eq!(walked(search("rare -common", 6)).await, expected(&|i| rare(i) && i % 3 != 0));
     assert!(walked(search("absent", 10)).await.is_empty(), "a word no message holds");
+    // Within a folder holding a seventh of the mailbox.
+    let in_work =
+        |words: &str, limit: u32| MessageQuery { folder: Some(ada.work), ..search(words, limit) };
+    assert_eq!(walked(in_work("rare", 2)).await, expected(&|i| rare(i) && i % 7 == 0));
+    assert_eq!(walked(in_work("common", 20)).await, expected(&|i| i % 21 == 0));
+    let read_in_work = MessageQuery { unread: Some(false), ..in_work("common", 5) };
+    assert_eq!(walked(read_in_work).await, expected(&|i| i % 105 == 0));
 }
 
 /// Every page of `query` in turn: the provider ids of the messages, in order.

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::QueryFragment;
 use diesel::sql_types::{Bool, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
@@ -286,11 +287,31 @@ pub(super) async fn page(
         Some(q) => {
             let keys =
                 || mail_messages::table.select((mail_messages::received_at, mail_messages::id));
-            let statement = SearchPage {
-                steps: SearchSteps {
-                    table: &MESSAGES,
-                    scope: query.account.as_uuid(),
-                    recent: scoped(
+            // The newest messages the search tests one by one: a folder's along its links (a
+            // folder holding 0.5 % of the mail walked 6,000 of the mailbox's for 30 of its
+            // own: 16 ms), else the mailbox's.
+            let recent: Box<dyn QueryFragment<Pg> + Send> = match query.folder {
+                Some(folder) => {
+                    let links = mail_message_folders::table
+                        .inner_join(mail_messages::table)
+                        .select((
+                            mail_message_folders::received_at,
+                            mail_messages::id,
+                            Matches(q.clone()),
+                        ))
+                        .filter(
+                            mail_message_folders::folder_id
+                                .eq(unplanned::<SqlUuid, _>(folder.as_uuid())),
+                        )
+                        .into_boxed();
+                    let time = mail_message_folders::received_at;
+                    Box::new(narrowed!(links, user, query, time, Before::LINKS).order((
+                        mail_message_folders::received_at.desc(),
+                        mail_message_folders::message_id.desc(),
+                    )))
+                }
+                None => Box::new(
+                    scoped(
                         mail_messages::table
                             .select((
                                 mail_messages::received_at,
@@ -302,6 +323,13 @@ pub(super) async fn page(
                         query,
                     )
                     .order(newest),
+                ),
+            };
+            let statement = SearchPage {
+                steps: SearchSteps {
+                    table: &MESSAGES,
+                    scope: query.account.as_uuid(),
+                    recent,
                     older: scoped(keys().into_boxed(), user, query)
                         .filter(InWeek)
                         .filter(Matches(q.clone()))
