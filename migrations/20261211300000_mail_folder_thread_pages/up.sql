@@ -13,8 +13,6 @@
 CREATE TABLE mail_folder_threads (
     folder_id  uuid        NOT NULL REFERENCES mail_folders (id) ON DELETE CASCADE,
     thread_key text        NOT NULL,
-    -- The folder's account: the thread's row is `mail_threads (account_id, thread_key)`.
-    account_id uuid        NOT NULL,
     -- The thread's `mail_threads.latest_at`.
     latest_at  timestamptz NOT NULL,
     -- The thread's messages in the folder.
@@ -23,7 +21,6 @@ CREATE TABLE mail_folder_threads (
 );
 CREATE INDEX mail_folder_threads_latest
     ON mail_folder_threads (folder_id, latest_at DESC, thread_key DESC);
-CREATE INDEX mail_folder_threads_thread ON mail_folder_threads (account_id, thread_key);
 
 -- A new row takes its thread's latest activity, read under a share lock: a transaction
 -- changing that thread at the same time either committed first (and its time is read), or
@@ -42,8 +39,8 @@ BEGIN
          ORDER BY t.account_id, t.thread_key
            FOR SHARE OF t
     )
-    INSERT INTO mail_folder_threads (folder_id, thread_key, account_id, latest_at, links)
-    SELECT k.folder_id, k.thread_key, k.account_id, coalesce(t.latest_at, k.received_at), k.links
+    INSERT INTO mail_folder_threads (folder_id, thread_key, latest_at, links)
+    SELECT k.folder_id, k.thread_key, coalesce(t.latest_at, k.received_at), k.links
       FROM keys k
       LEFT JOIN threads t ON t.account_id = k.account_id AND t.thread_key = k.thread_key
      ORDER BY k.folder_id, k.thread_key
@@ -65,12 +62,19 @@ BEGIN
     RETURN NULL;
 END $$;
 
+-- The folders holding a thread are found through its messages' links (no index of this table
+-- by thread to keep up at every insert: a first sync writes each row once, a thread's time
+-- changes far less often).
 CREATE FUNCTION mail_folder_threads_after_thread_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE mail_folder_threads ft SET latest_at = n.latest_at
-      FROM new_threads n JOIN old_threads o USING (account_id, thread_key)
-     WHERE n.latest_at <> o.latest_at
-       AND ft.account_id = n.account_id AND ft.thread_key = n.thread_key;
+    UPDATE mail_folder_threads ft SET latest_at = c.latest_at
+      FROM (SELECT DISTINCT l.folder_id, n.thread_key, n.latest_at
+              FROM new_threads n
+              JOIN old_threads o USING (account_id, thread_key)
+              JOIN mail_messages m ON m.account_id = n.account_id AND m.thread_key = n.thread_key
+              JOIN mail_message_folders l ON l.message_id = m.id
+             WHERE n.latest_at <> o.latest_at) AS c
+     WHERE ft.folder_id = c.folder_id AND ft.thread_key = c.thread_key;
     RETURN NULL;
 END $$;
 
@@ -85,12 +89,12 @@ CREATE TRIGGER mail_folder_threads_follow AFTER UPDATE ON mail_threads
     FOR EACH STATEMENT EXECUTE FUNCTION mail_folder_threads_after_thread_update();
 
 -- What is already stored.
-INSERT INTO mail_folder_threads (folder_id, thread_key, account_id, latest_at, links)
-SELECT l.folder_id, l.thread_key, f.account_id, t.latest_at, count(*)
+INSERT INTO mail_folder_threads (folder_id, thread_key, latest_at, links)
+SELECT l.folder_id, l.thread_key, t.latest_at, count(*)
   FROM mail_message_folders l
   JOIN mail_folders f ON f.id = l.folder_id
   JOIN mail_threads t ON t.account_id = f.account_id AND t.thread_key = l.thread_key
- GROUP BY 1, 2, 3, 4;
+ GROUP BY 1, 2, 3;
 
 -- Read by the pages of a folder's threads before, by nothing now.
 DROP INDEX mail_message_folders_folder_thread;

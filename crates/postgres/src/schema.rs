@@ -232,7 +232,6 @@ diesel::table! {
     mail_folder_threads (folder_id, thread_key) {
         folder_id -> Uuid,
         thread_key -> Text,
-        account_id -> Uuid,
         latest_at -> Timestamptz,
         links -> Int4,
     }

@@ -21,14 +21,14 @@ use mailbox::{linked_account, message};
 /// The rows kept and the rows the links and threads give, each as text, that are not in both.
 const DRIFT: &str = "
 WITH kept AS (
-    SELECT folder_id, thread_key, account_id, latest_at, links FROM mail_folder_threads),
+    SELECT folder_id, thread_key, latest_at, links FROM mail_folder_threads),
 counted AS (
-    SELECT l.folder_id, l.thread_key, f.account_id, t.latest_at, count(*)::integer AS links
+    SELECT l.folder_id, l.thread_key, t.latest_at, count(*)::integer AS links
       FROM mail_message_folders l
       JOIN mail_messages m ON m.id = l.message_id AND m.thread_key = l.thread_key
       JOIN mail_folders f ON f.id = l.folder_id
       JOIN mail_threads t ON t.account_id = f.account_id AND t.thread_key = l.thread_key
-     GROUP BY 1, 2, 3, 4)
+     GROUP BY 1, 2, 3)
 SELECT 'kept only: ' || k::text FROM (SELECT * FROM kept EXCEPT SELECT * FROM counted) k
  UNION ALL
 SELECT 'counted only: ' || c::text FROM (SELECT * FROM counted EXCEPT SELECT * FROM kept) c";
