@@ -247,6 +247,25 @@ macro_rules! narrowed {
     }};
 }
 
+/// `$columns` of the messages of `$folder` read along the folder's links, newest first, and
+/// `narrowed!` as the page asks: a page costs its rows whatever share of the mailbox the
+/// folder holds. A macro for the reason `narrowed!` is one (a page's rows and a search's walk
+/// select different columns).
+macro_rules! in_folder {
+    ($columns:expr, $folder:expr, $user:expr, $query:expr) => {{
+        let folder: MailFolderId = $folder;
+        let links = mail_message_folders::table
+            .inner_join(mail_messages::table)
+            .select($columns)
+            .filter(mail_message_folders::folder_id.eq(unplanned::<SqlUuid, _>(folder.as_uuid())))
+            .into_boxed();
+        narrowed!(links, $user, $query, mail_message_folders::received_at, Before::LINKS).order((
+            mail_message_folders::received_at.desc(),
+            mail_message_folders::message_id.desc(),
+        ))
+    }};
+}
+
 pub(super) async fn page(
     tx: &mut PgTx,
     user: UserId,
@@ -261,23 +280,8 @@ pub(super) async fn page(
                 .load(tx.conn())
                 .await
                 .map_err(store_error)?,
-            // Along the folder's links, newest first: the page costs its rows whatever share
-            // of the mailbox the folder holds.
             Some(folder) => {
-                let links = mail_message_folders::table
-                    .inner_join(mail_messages::table)
-                    .select((SummaryRow::as_select(), FolderIds))
-                    .filter(
-                        mail_message_folders::folder_id
-                            .eq(unplanned::<SqlUuid, _>(folder.as_uuid())),
-                    )
-                    .into_boxed();
-                let links =
-                    narrowed!(links, user, query, mail_message_folders::received_at, Before::LINKS)
-                        .order((
-                            mail_message_folders::received_at.desc(),
-                            mail_message_folders::message_id.desc(),
-                        ));
+                let links = in_folder!((SummaryRow::as_select(), FolderIds), folder, user, query);
                 LimitRows { query: links, rows: fetch }
                     .load(tx.conn())
                     .await
@@ -292,23 +296,9 @@ pub(super) async fn page(
             // own: 16 ms), else the mailbox's.
             let recent: Box<dyn QueryFragment<Pg> + Send> = match query.folder {
                 Some(folder) => {
-                    let links = mail_message_folders::table
-                        .inner_join(mail_messages::table)
-                        .select((
-                            mail_message_folders::received_at,
-                            mail_messages::id,
-                            Matches(q.clone()),
-                        ))
-                        .filter(
-                            mail_message_folders::folder_id
-                                .eq(unplanned::<SqlUuid, _>(folder.as_uuid())),
-                        )
-                        .into_boxed();
-                    let time = mail_message_folders::received_at;
-                    Box::new(narrowed!(links, user, query, time, Before::LINKS).order((
-                        mail_message_folders::received_at.desc(),
-                        mail_message_folders::message_id.desc(),
-                    )))
+                    let columns =
+                        (mail_message_folders::received_at, mail_messages::id, Matches(q.clone()));
+                    Box::new(in_folder!(columns, folder, user, query))
                 }
                 None => Box::new(
                     scoped(
