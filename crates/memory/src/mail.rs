@@ -31,11 +31,19 @@ pub struct MailState {
     pub stats: BTreeMap<MailAccountId, MailAccountStats>,
     /// Stored thread summaries by account and thread key.
     pub summaries: BTreeMap<(MailAccountId, String), StoredThreadSummary>,
+    /// Writes that may have changed each account's received counts, counted (see
+    /// `MailStatsStore::mail_received_version`).
+    pub received_versions: BTreeMap<MailAccountId, u64>,
 }
 
 impl MailState {
     pub(crate) fn owns(&self, user: UserId, account: MailAccountId) -> bool {
         self.accounts.get(&account).is_some_and(|a| a.user_id == user)
+    }
+
+    /// Records a write that may have changed `account`'s received counts.
+    fn received_changed(&mut self, account: MailAccountId) {
+        *self.received_versions.entry(account).or_default() += 1;
     }
 }
 
@@ -130,15 +138,20 @@ impl MailStore for MemoryTx {
         &mut self,
         messages: &[StoredMessage],
     ) -> Result<Vec<MailMessageId>, StoreError> {
-        let stored = &mut self.state.mail.messages;
+        let mail = &mut self.state.mail;
         let mut ids = Vec::with_capacity(messages.len());
         for message in messages {
-            let known = stored
-                .values()
-                .find(|m| {
-                    m.account_id == message.account_id && m.provider_id == message.provider_id
-                })
-                .map(|m| (m.id, m.body.clone(), m.attachments.clone()));
+            let found = mail.messages.values().find(|m| {
+                m.account_id == message.account_id && m.provider_id == message.provider_id
+            });
+            // New, received at another time or filed elsewhere: the counts change.
+            let recounted = found.is_none_or(|m| {
+                (m.received_at, &m.folder_ids) != (message.received_at, &message.folder_ids)
+            });
+            let known = found.map(|m| (m.id, m.body.clone(), m.attachments.clone()));
+            if recounted {
+                mail.received_changed(message.account_id);
+            }
             let (id, body, attachments) = match known {
                 Some((id, body, attachments)) => {
                     // A listing says whether there are attachments without describing them:
@@ -149,7 +162,7 @@ impl MailStore for MemoryTx {
                 }
                 None => (message.id, message.body.clone(), message.attachments.clone()),
             };
-            stored.insert(id, StoredMessage { id, body, attachments, ..message.clone() });
+            mail.messages.insert(id, StoredMessage { id, body, attachments, ..message.clone() });
             ids.push(id);
         }
         Ok(ids)
@@ -160,10 +173,15 @@ impl MailStore for MemoryTx {
         account: MailAccountId,
         provider_ids: &[String],
     ) -> Result<u64, StoreError> {
-        let stored = &mut self.state.mail.messages;
-        let before = stored.len();
-        stored.retain(|_, m| m.account_id != account || !provider_ids.contains(&m.provider_id));
-        Ok(u64::try_from(before - stored.len()).unwrap_or(u64::MAX))
+        let mail = &mut self.state.mail;
+        let before = mail.messages.len();
+        mail.messages
+            .retain(|_, m| m.account_id != account || !provider_ids.contains(&m.provider_id));
+        let removed = before - mail.messages.len();
+        if removed > 0 {
+            mail.received_changed(account);
+        }
+        Ok(u64::try_from(removed).unwrap_or(u64::MAX))
     }
 
     async fn mail_messages(
@@ -279,6 +297,7 @@ impl MailStore for MemoryTx {
         mail.messages.retain(|_, m| m.account_id != id);
         mail.stats.remove(&id);
         mail.summaries.retain(|(account, _), _| *account != id);
+        mail.received_versions.remove(&id);
         self.state.identity.sealed.remove(&id.as_uuid());
         Ok(true)
     }
@@ -319,6 +338,9 @@ impl MailStore for MemoryTx {
         }
         for message in mail.messages.values_mut().filter(|m| m.account_id == account) {
             message.folder_ids.retain(|f| !gone.contains(f));
+        }
+        if !gone.is_empty() {
+            mail.received_changed(account);
         }
         Ok(u64::try_from(gone.len()).unwrap_or(u64::MAX))
     }

@@ -317,6 +317,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    mail_received_versions (account_id) {
+        account_id -> Uuid,
+        version -> Int8,
+    }
+}
+
+diesel::table! {
     mail_thread_summaries (account_id, thread_key) {
         account_id -> Uuid,
         thread_key -> Text,
@@ -512,6 +519,7 @@ diesel::joinable!(mail_message_folders -> mail_folders (folder_id));
 diesel::joinable!(mail_message_folders -> mail_messages (message_id));
 diesel::joinable!(mail_messages -> mail_accounts (account_id));
 diesel::joinable!(mail_pending_links -> users (user_id));
+diesel::joinable!(mail_received_versions -> mail_accounts (account_id));
 diesel::joinable!(mail_thread_summaries -> mail_accounts (account_id));
 diesel::joinable!(mail_threads -> mail_accounts (account_id));
 diesel::joinable!(notification_marks -> users (user_id));
@@ -549,6 +557,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_message_folders,
     mail_messages,
     mail_pending_links,
+    mail_received_versions,
     mail_thread_summaries,
     mail_threads,
     notification_marks,

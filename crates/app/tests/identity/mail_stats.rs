@@ -17,7 +17,7 @@ use switchboard_ports::{MailStore, StoreError, Transaction, UnitOfWork};
 use switchboard_postgres::PgUnitOfWork;
 use switchboard_test_support::TestDb;
 
-use crate::seed::member;
+use crate::seed::{login, member};
 use crate::stats::{half_past, stats_service};
 use crate::support::{call, config, count, instance};
 
@@ -461,6 +461,67 @@ async fn stored_results_follow_the_messages_that_changed() {
     let summary = again["data"]["summary"].as_str().unwrap();
     assert!(summary.contains("postponed to Sunday"), "recomputed: {summary}");
     assert_ne!(again["data"], first["data"]);
+}
+
+#[actix_web::test]
+async fn a_kept_pulse_follows_new_mail_removed_folders_and_the_hour() {
+    let db = TestDb::migrated().await;
+    let now = half_past();
+    let clock = ManualClock::new(now);
+    let config = config();
+    let app = instance(&db, &config, &clock).await;
+    let (ada, token) = member(&app, "ada@example.org").await;
+    let p = plant(&db, ada, now).await;
+    let uri = format!("/api/mail/stats/pulse?account_id={}", p.account);
+    let (s, _, first) = call(&app, get(&uri, &token)).await;
+    assert_eq!(s, 200, "{first}");
+    let busy = |body: &Value| -> Vec<usize> {
+        let points = body["data"].as_array().unwrap();
+        (0..points.len()).filter(|&i| points[i]["rate"] != 0.0).collect()
+    };
+    assert!(busy(&first).len() > 5, "{first}");
+
+    // Counts forged behind the triggers' back: the pulse computed before is served again.
+    let forge =
+        "SET session_replication_role = replica; UPDATE mail_account_hours SET messages = 0";
+    let client = db.client().await;
+    client.batch_execute(forge).await.unwrap();
+    let (_, _, kept) = call(&app, get(&uri, &token)).await;
+    assert_eq!(kept["data"], first["data"], "kept while the account's counts are unchanged");
+
+    // New mail this hour moves the account's version: the pulse is read again, from the
+    // (forged) counts, where only this hour now holds mail.
+    let uow = PgUnitOfWork::new(db.pool());
+    let zed = ("Zed", "zed@example.org");
+    let news: Vec<StoredMessage> = (0..3)
+        .map(|i| {
+            let at = now - TimeDelta::minutes(10 + i);
+            message((p.account, p.inbox), &format!("z{i}"), "tz", zed, "Hello", "Hello there.", at)
+        })
+        .collect();
+    deliver(&uow, ada, news).await;
+    let (_, _, fresh) = call(&app, get(&uri, &token)).await;
+    assert_eq!(busy(&fresh), [167], "{fresh}");
+
+    // A folder's pulse, kept, then its folder removed: a 404, not the kept pulse.
+    let folder_uri = format!("{uri}&folder_id={}", p.projects);
+    let (s, _, body) = call(&app, get(&folder_uri, &token)).await;
+    assert_eq!(s, 200, "{body}");
+    let keep = vec!["INBOX".to_owned()];
+    let account = p.account;
+    uow.transact(move |tx| Box::pin(async move { tx.retain_mail_folders(account, &keep).await }))
+        .await
+        .unwrap();
+    let (s, _, body) = call(&app, get(&folder_uri, &token)).await;
+    assert_eq!(s, 404, "{body}");
+
+    // The next hour: the window moves on without any write.
+    clock.advance(std::time::Duration::from_secs(3600));
+    let token = login(&app, "ada@example.org").await;
+    let (_, _, later) = call(&app, get(&uri, &token)).await;
+    let next_hour = now + TimeDelta::minutes(30);
+    assert_eq!(later["data"][167]["time"], iso(next_hour), "{later}");
+    assert_eq!(busy(&later), [166], "{later}");
 }
 
 #[actix_web::test]

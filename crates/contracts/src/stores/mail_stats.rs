@@ -128,6 +128,55 @@ pub async fn received_counts_sum_by_bucket_and_folder<H: StoreHarness>(store: &H
     assert_eq!(hours_of(store, bob_id, bob.account.id, None, window).await, theirs);
 }
 
+async fn version_of<H: StoreHarness>(
+    store: &H,
+    owner: UserId,
+    account: MailAccountId,
+) -> Option<u64> {
+    read(store, move |tx| Box::pin(async move { tx.mail_received_version(owner, account).await }))
+        .await
+}
+
+/// The received version moves with every write that changes the counts: a message stored,
+/// received at another time, refiled or removed, a folder removed. Reading leaves it, and so
+/// does another account's mail; another user has none for the account.
+pub async fn the_received_version_moves_whenever_the_counts_change<H: StoreHarness>(store: &H) {
+    let ada = linked(store, "ada@example.org").await;
+    let bob = linked(store, "bob@example.org").await;
+    let (acc, me) = (ada.account.id, ada.owner.id);
+    let mut seen = vec![version_of(store, me, acc).await.unwrap()];
+    let mut moved = async |store: &H, why: &str| {
+        let now = version_of(store, me, acc).await.unwrap();
+        assert!(!seen.contains(&now), "{why}: {now} already seen in {seen:?}");
+        seen.push(now);
+    };
+
+    upsert(store, vec![message(acc, "m1", 5, &[ada.inbox])]).await;
+    moved(store, "stored").await;
+    let before = version_of(store, me, acc).await;
+    let window = TimeWindow::new(at(0), at(60));
+    assert!(hours_of(store, me, acc, Some(ada.inbox), window).await.is_some());
+    assert_eq!(version_of(store, me, acc).await, before, "read, not written");
+    upsert(store, vec![message(bob.account.id, "b1", 5, &[bob.inbox])]).await;
+    assert_eq!(version_of(store, me, acc).await, before, "another account's mail");
+
+    upsert(store, vec![message(acc, "m1", 65, &[ada.inbox])]).await;
+    moved(store, "received at another time").await;
+    upsert(store, vec![message(acc, "m1", 65, &[ada.work])]).await;
+    moved(store, "refiled").await;
+    upsert(store, vec![message(acc, "m2", 70, &[ada.work])]).await;
+    moved(store, "another stored").await;
+    let keep = vec!["inbox".to_owned()];
+    read(store, move |tx| Box::pin(async move { tx.retain_mail_folders(acc, &keep).await })).await;
+    moved(store, "a folder removed").await;
+    let gone = vec!["m1".to_owned()];
+    read(store, move |tx| Box::pin(async move { tx.remove_mail_messages(acc, &gone).await })).await;
+    moved(store, "removed").await;
+
+    assert_eq!(version_of(store, bob.owner.id, acc).await, None, "not bob's account");
+    assert_eq!(version_of(store, me, MailAccountId::new()).await, None, "no such account");
+}
+
 /// Senders count by address ignoring case, busiest first, ties by address, with the name of
 /// their latest named message; only the window's messages of the account count.
 pub async fn top_senders_count_by_address_with_the_latest_name<H: StoreHarness>(store: &H) {

@@ -130,3 +130,28 @@ pub(super) async fn top_senders(
         })
         .collect())
 }
+
+/// The counter of `owner`'s account (raised by the triggers on its hourly counts and folders,
+/// 0 before its first write): one primary-key read of each table, through the query builder
+/// so that each connection prepares it once.
+pub(super) async fn version(
+    tx: &mut PgTx,
+    owner: UserId,
+    account: MailAccountId,
+) -> Result<Option<u64>, StoreError> {
+    use diesel::{ExpressionMethods, NullableExpressionMethods, OptionalExtension, QueryDsl};
+
+    use crate::schema::{mail_accounts as a, mail_received_versions as v};
+
+    let found: Option<Option<i64>> = a::table
+        .left_join(v::table)
+        .filter(a::id.eq(account.as_uuid()))
+        .filter(a::user_id.eq(owner.as_uuid()))
+        .select(v::version.nullable())
+        .first(tx.conn())
+        .await
+        .optional()
+        .map_err(store_error)?;
+    // The counter only grows from 0; a negative one cannot be stored by the triggers.
+    Ok(found.map(|version| version.map_or(0, |n| n.cast_unsigned())))
+}

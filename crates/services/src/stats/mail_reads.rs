@@ -20,7 +20,7 @@ use switchboard_ports::{
 use super::{StatsError, StatsService};
 
 /// The buckets of a mail pulse.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum MailPulseBucket {
     /// 168 hours, the last the current one.
     #[default]
@@ -38,6 +38,9 @@ impl MailPulseBucket {
         }
     }
 }
+
+/// What a kept mail pulse counts: the account's mail (or a folder's), by hour or by day.
+pub(super) type MailPulseKey = (MailAccountId, Option<MailFolderId>, MailPulseBucket);
 
 /// The window top senders count when no `since` is given: the past 30 days.
 pub const TOP_SENDERS_WINDOW: TimeDelta = MAX_SINCE;
@@ -93,7 +96,9 @@ pub(super) async fn account_stats<T: MailStatsStore>(
 
 impl<P: Ports> StatsService<P> {
     /// How much mail `owner`'s account received (only into `folder` when given), bucket by
-    /// bucket: hourly over seven days or daily over 30, as rates of the busiest bucket.
+    /// bucket: hourly over seven days or daily over 30, as rates of the busiest bucket. A pulse
+    /// computed since the account's counts last changed, over the same window, is served
+    /// again.
     ///
     /// # Errors
     /// [`StatsError::AccountNotFound`], [`StatsError::FolderNotFound`] when they are not
@@ -107,6 +112,37 @@ impl<P: Ports> StatsService<P> {
     ) -> Result<Vec<PulsePoint>, StatsError> {
         let (step, length) = bucket.lengths();
         let window = recent_buckets(self.clock.now(), length, step);
+        let Some(pulses) = &self.mail_pulses else {
+            return self.read_mail_pulse(owner, account, folder, window, step).await;
+        };
+        let version = self
+            .uow
+            .read(move |tx| {
+                Box::pin(async move {
+                    Ok::<_, StatsError>(tx.mail_received_version(owner, account).await?)
+                })
+            })
+            .await?
+            .ok_or(StatsError::AccountNotFound)?;
+        let key = (account, folder, bucket);
+        if let Some(points) = pulses.get(&key, version, window) {
+            return Ok(points);
+        }
+        let points = self.read_mail_pulse(owner, account, folder, window, step).await?;
+        pulses.put(key, version, window, &points);
+        Ok(points)
+    }
+
+    /// The pulse of `owner`'s account (or its `folder`) over `window`, from its counts per
+    /// bucket of `step`.
+    async fn read_mail_pulse(
+        &self,
+        owner: UserId,
+        account: MailAccountId,
+        folder: Option<MailFolderId>,
+        window: TimeWindow,
+        step: TimeDelta,
+    ) -> Result<Vec<PulsePoint>, StatsError> {
         let counts = self
             .uow
             .read(move |tx| {

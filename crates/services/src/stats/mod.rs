@@ -2,7 +2,7 @@
 //! active, hot topics, representative messages and summary of the past day (stored, recomputed
 //! by an event consumer when posts arrive and by a refresh job when the window has moved on).
 //! Mail analytics share the service (`mail_reads`, `mail_consumer`): the pulse of received mail
-//! and the digest are computed on request, an account's top senders are stored and recomputed
+//! is computed on request and kept like a channel's, the digest computed on request, an account's top senders are stored and recomputed
 //! by a second consumer of the event log, a thread's summary is stored with the thread's version
 //! (and the fingerprint of the messages it read), and served while the version holds.
 //!
@@ -60,7 +60,9 @@ pub struct StatsPolicy {
     /// Stale channels the refresh job recomputes per run at most.
     pub refresh_limit: usize,
     /// Channel pulses kept in memory at most (about 4 KiB each), served again while the
-    /// channel's posts and the window's hour are unchanged; 0 keeps none.
+    /// channel's posts and the window's hour are unchanged, and as many mail pulses (an
+    /// account's or a folder's, hourly or daily), served again while the account's hourly
+    /// counts and the window are unchanged; 0 keeps none.
     pub pulse_cache: usize,
 }
 
@@ -90,7 +92,8 @@ pub struct StatsService<P: Ports> {
     mail_consumer: Arc<MailStatsConsumer<P>>,
     flights: Arc<flights::Flights<ChannelId>>,
     mail_flights: Arc<flights::Flights<MailAccountId>>,
-    pulses: Option<Arc<pulses::Pulses>>,
+    pulses: Option<Arc<pulses::Pulses<ChannelId>>>,
+    mail_pulses: Option<Arc<pulses::Pulses<mail_reads::MailPulseKey>>>,
 }
 
 impl<P: Ports> std::fmt::Debug for StatsService<P> {
@@ -111,6 +114,7 @@ impl<P: Ports> Clone for StatsService<P> {
             flights: self.flights.clone(),
             mail_flights: self.mail_flights.clone(),
             pulses: self.pulses.clone(),
+            mail_pulses: self.mail_pulses.clone(),
         }
     }
 }
@@ -132,6 +136,7 @@ impl<P: Ports> StatsService<P> {
             Arc::new(ChannelStatsConsumer::new(clock.clone(), policy.clone(), cpu.clone()));
         let mail_consumer = Arc::new(MailStatsConsumer::new(clock.clone(), policy.clone()));
         let pulses = pulses::Pulses::new(policy.pulse_cache).map(Arc::new);
+        let mail_pulses = pulses::Pulses::new(policy.pulse_cache).map(Arc::new);
         Self {
             uow,
             clock,
@@ -142,6 +147,7 @@ impl<P: Ports> StatsService<P> {
             flights: Arc::default(),
             mail_flights: Arc::default(),
             pulses,
+            mail_pulses,
         }
     }
 

@@ -80,7 +80,7 @@ impl<P: Ports> StatsService<P> {
             })
             .await?
             .ok_or(StatsError::ChannelNotFound)?;
-        if let Some(points) = pulses.get(channel, version, window) {
+        if let Some(points) = pulses.get(&channel, version, window) {
             return Ok(points);
         }
         let points = self.read_channel_pulse(owner, channel, window).await?;

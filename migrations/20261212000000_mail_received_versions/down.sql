@@ -1,0 +1,11 @@
+DROP TRIGGER mail_received_versions_folders_delete ON mail_folders;
+DROP FUNCTION mail_received_versions_folders_gone();
+DROP TRIGGER mail_received_versions_folder_hours_update ON mail_folder_hours;
+DROP TRIGGER mail_received_versions_folder_hours_insert ON mail_folder_hours;
+DROP FUNCTION mail_received_versions_folder_hours();
+DROP TRIGGER mail_received_versions_account_hours_update ON mail_account_hours;
+DROP TRIGGER mail_received_versions_account_hours_insert ON mail_account_hours;
+DROP FUNCTION mail_received_versions_account_hours();
+DROP TRIGGER mail_received_versions_account ON mail_accounts;
+DROP FUNCTION mail_received_versions_add();
+DROP TABLE mail_received_versions;
