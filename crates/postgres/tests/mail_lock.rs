@@ -1,8 +1,8 @@
 //! What only PostgreSQL can show about the mail store: an account locked for a token refresh
 //! stays locked against every other transaction until the one holding it ends, and a page of
 //! messages is a statement each connection prepares once, cursor and search included, and a
-//! search keeps the plan it made instead of planning every execution again; so are the mail
-//! analytics' hand-written statements.
+//! search keeps the plan it made instead of planning every execution again; so are the
+//! statements the mail analytics run on every request.
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
@@ -121,7 +121,7 @@ async fn a_page_with_a_cursor_and_a_search_is_prepared_and_planned_once_per_conn
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_pulse_and_top_senders_statements_are_prepared_once_per_connection() {
+async fn the_mail_analytics_statements_are_prepared_once_per_connection() {
     let db = TestDb::migrated().await;
     let uow = PgUnitOfWork::new(switchboard_postgres::connect(db.url(), 1).unwrap());
     let (account, owner) = linked_account(&uow, "ada@example.org").await;
@@ -137,6 +137,11 @@ async fn the_pulse_and_top_senders_statements_are_prepared_once_per_connection()
                 for limit in [5, 10] {
                     tx.mail_top_senders(account, window, limit).await?;
                 }
+                for _ in 0..2 {
+                    tx.mail_received_version(owner, account).await?;
+                    tx.mail_thread_version(owner, None, "t1").await?;
+                    tx.mail_thread_version(owner, Some(account), "t1").await?;
+                }
                 prepared_statements(tx, "").await
             })
         })
@@ -151,4 +156,8 @@ async fn the_pulse_and_top_senders_statements_are_prepared_once_per_connection()
     };
     assert_eq!(runs("date_bin"), [3], "one statement for every bucket: {prepared:?}");
     assert_eq!(runs("array_agg"), [2], "one statement for every limit: {prepared:?}");
+    assert_eq!(runs("\"mail_received_versions\""), [2], "the pulse's counter: {prepared:?}");
+    let mut versions = runs("\"mail_threads\".\"version\"");
+    versions.sort_unstable();
+    assert_eq!(versions, [2, 2], "a summary's thread version, with and without the account");
 }

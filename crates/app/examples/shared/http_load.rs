@@ -261,12 +261,15 @@ impl Scenarios<'_> {
 
     /// Runs each scenario saturated then paced (each after an unmeasured second), prints a line
     /// per mode and the worst p99 of each against the target. With `BENCH_ONLY` set, only the
-    /// scenarios whose name holds it run (to profile one, say `BENCH_ONLY=kestrel`).
+    /// scenarios whose name holds it (or one of its `|`-separated parts) run (to profile one,
+    /// say `BENCH_ONLY=kestrel`, or a few, `BENCH_ONLY='pulse|summar'`).
     pub async fn run(&self, what: &str, scenarios: Vec<(String, Vec<String>)>) {
         let (clients, secs, width) = (self.clients, self.secs, self.width);
         let (mut worst_saturated, mut worst_paced): (f64, f64) = (0.0, 0.0);
         let only = std::env::var("BENCH_ONLY").ok().filter(|only| !only.is_empty());
-        let chosen = |name: &String| only.as_ref().is_none_or(|only| name.contains(only.as_str()));
+        let chosen = |name: &String| {
+            only.as_ref().is_none_or(|only| only.split('|').any(|one| name.contains(one)))
+        };
         for (name, paths) in scenarios.into_iter().filter(|(name, _)| chosen(name)) {
             let paths = Arc::new(paths);
             let saturated = if self.wrk {

@@ -20,6 +20,7 @@ pub struct StatsConfig {
     /// Computations at once per process; 0: one per core.
     pub max_concurrent: usize,
     /// Channel pulses kept in memory per process (about 4 KiB each), served again while the
-    /// channel has no new posts and the hour is the same; 0 keeps none.
+    /// channel has no new posts and the hour is the same, and as many mail pulses, served
+    /// again while the account's hourly counts and the window are the same; 0 keeps none.
     pub pulse_cache_entries: usize,
 }

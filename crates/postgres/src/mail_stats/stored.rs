@@ -125,18 +125,22 @@ pub(super) async fn thread_version(
     account: Option<MailAccountId>,
     thread_key: &str,
 ) -> Result<Option<(MailAccountId, ThreadVersion)>, StoreError> {
-    let mut query = mail_threads::table
+    // Not boxed: a boxed query is never kept prepared, and this one runs on every summary
+    // request, where parsing and planning it again cost more than executing it.
+    let query = mail_threads::table
         .inner_join(mail_accounts::table.on(mail_accounts::id.eq(mail_threads::account_id)))
         .filter(mail_accounts::user_id.eq(owner.as_uuid()))
         .filter(mail_threads::thread_key.eq(thread_key))
         .order((mail_threads::latest_at.desc(), mail_threads::account_id.desc()))
-        .select((mail_threads::account_id, mail_threads::version))
-        .into_boxed();
-    if let Some(account) = account {
-        query = query.filter(mail_threads::account_id.eq(account.as_uuid()));
+        .select((mail_threads::account_id, mail_threads::version));
+    let found: Option<(uuid::Uuid, i64)> = match account {
+        Some(account) => {
+            query.filter(mail_threads::account_id.eq(account.as_uuid())).first(tx.conn()).await
+        }
+        None => query.first(tx.conn()).await,
     }
-    let found: Option<(uuid::Uuid, i64)> =
-        query.first(tx.conn()).await.optional().map_err(store_error)?;
+    .optional()
+    .map_err(store_error)?;
     Ok(found
         .map(|(id, version)| (MailAccountId::from_uuid(id), ThreadVersion(from_column(version)))))
 }
