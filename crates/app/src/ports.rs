@@ -105,6 +105,7 @@ pub fn stats_policy(config: &crate::config::StatsConfig) -> switchboard_services
         max_age: Duration::from_secs(config.max_age_secs.max(1)),
         max_concurrent,
         pulse_cache: config.pulse_cache_entries,
+        summary_cache: config.summary_cache_entries,
         ..switchboard_services::StatsPolicy::default()
     }
 }

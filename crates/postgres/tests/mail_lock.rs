@@ -114,6 +114,7 @@ async fn a_page_with_a_cursor_and_a_search_is_prepared_and_planned_once_per_conn
     // parameters, it planned all eight).
     let lists: Vec<&Prepared> = prepared
         .iter()
+        .filter(|p| p.statement.contains("FROM \"mail_messages\""))
         .filter(|p| p.statement.contains("ORDER BY") && !p.statement.contains("WITH"))
         .collect();
     let plans: Vec<(i64, i64)> = lists.iter().map(|p| (p.custom_plans, p.generic_plans)).collect();

@@ -30,6 +30,8 @@ mod http_load;
 mod load;
 mod seed;
 mod server;
+#[path = "../shared/settle.rs"]
+mod settle;
 mod stream;
 mod sync;
 

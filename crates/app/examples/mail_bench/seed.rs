@@ -299,11 +299,12 @@ pub async fn messages(world: &World, count: usize) -> Seeded {
     // The steady state of a store that filled up over time: autovacuum has merged the search
     // index's pending list, set the hint bits of the messages and of the rollups their
     // triggers wrote, and the planner has statistics; the writes are checkpointed, so no
-    // checkpoint runs inside a measurement.
+    // checkpoint runs inside a measurement, nor the write-back of what it wrote.
     let client = world.db.client().await;
     for sql in ["VACUUM ANALYZE", "CHECKPOINT"] {
         client.batch_execute(sql).await.unwrap();
     }
+    crate::settle::write_back().await;
     println!(
         "  {count} messages written through the store in batches of {BATCH} in {:.1} s",
         started.elapsed().as_secs_f64()

@@ -26,6 +26,8 @@
 mod http_load;
 mod load;
 mod seed;
+#[path = "../shared/settle.rs"]
+mod settle;
 mod world;
 
 /// A positive number from the environment, else `default`.

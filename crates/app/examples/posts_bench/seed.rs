@@ -229,5 +229,6 @@ pub async fn posts(world: &World, n: usize) -> Seeded {
     for sql in ["VACUUM ANALYZE chat_posts", "CHECKPOINT"] {
         diesel::sql_query(sql).execute(&mut conn).await.unwrap();
     }
+    crate::settle::write_back().await;
     seeded(id_of)
 }

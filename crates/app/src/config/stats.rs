@@ -23,4 +23,7 @@ pub struct StatsConfig {
     /// channel has no new posts and the hour is the same, and as many mail pulses, served
     /// again while the account's hourly counts and the window are the same; 0 keeps none.
     pub pulse_cache_entries: usize,
+    /// Mail thread summaries kept in memory per process (a few KiB each), served again while
+    /// the thread's messages are unchanged without reading the stored one; 0 keeps none.
+    pub summary_cache_entries: usize,
 }

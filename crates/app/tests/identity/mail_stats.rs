@@ -379,7 +379,9 @@ async fn stored_results_follow_the_messages_that_changed() {
     let db = TestDb::migrated().await;
     let now = half_past();
     let clock = ManualClock::new(now);
-    let config = config();
+    let mut config = config();
+    // The stored summary's own path: none kept in memory (see the next test for that).
+    config.stats.summary_cache_entries = 0;
     let app = instance(&db, &config, &clock).await;
     let (ada, token) = member(&app, "ada@example.org").await;
     let p = plant(&db, ada, now).await;
@@ -522,6 +524,47 @@ async fn a_kept_pulse_follows_new_mail_removed_folders_and_the_hour() {
     let next_hour = now + TimeDelta::minutes(30);
     assert_eq!(later["data"][167]["time"], iso(next_hour), "{later}");
     assert_eq!(busy(&later), [166], "{later}");
+}
+
+#[actix_web::test]
+async fn a_summary_kept_in_memory_is_served_until_its_thread_changes() {
+    let db = TestDb::migrated().await;
+    let now = half_past();
+    let clock = ManualClock::new(now);
+    let config = config();
+    let app = instance(&db, &config, &clock).await;
+    let (ada, token) = member(&app, "ada@example.org").await;
+    let p = plant(&db, ada, now).await;
+    let uri = "/api/mail/threads/t-cutover/summary";
+    let (s, _, first) = call(&app, get(uri, &token)).await;
+    assert_eq!(s, 200, "{first}");
+    assert_ne!(first["data"]["summary"], "", "{first}");
+
+    // The stored row forged: the summary kept at the thread's version is served, not read.
+    let forged = "UPDATE mail_thread_summaries SET sentences = '[]'";
+    db.client().await.batch_execute(forged).await.unwrap();
+    let (_, _, served) = call(&app, get(uri, &token)).await;
+    assert_eq!(served["data"], first["data"], "kept in memory while the thread is unchanged");
+
+    // Another user asking for it gets a 404, kept summary or not.
+    let (_, eve) = member(&app, "eve@example.org").await;
+    let (s, _, body) = call(&app, get(uri, &eve)).await;
+    assert_eq!(s, 404, "{body}");
+
+    // A body of the thread changed: the version moved, the summary is computed again.
+    let mut edited = cutover_thread(&p, now).remove(0);
+    edited.body = Some(MessageBody {
+        text: Some("The cutover is postponed to Sunday because the trucks are late.".into()),
+        html: None,
+    });
+    let uow = PgUnitOfWork::new(db.pool());
+    uow.transact(move |tx| Box::pin(async move { tx.upsert_mail_messages(&[edited]).await }))
+        .await
+        .unwrap();
+    let (s, _, again) = call(&app, get(uri, &token)).await;
+    assert_eq!(s, 200, "{again}");
+    let summary = again["data"]["summary"].as_str().unwrap();
+    assert!(summary.contains("postponed to Sunday"), "recomputed: {summary}");
 }
 
 #[actix_web::test]

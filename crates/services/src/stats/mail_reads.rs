@@ -14,7 +14,7 @@ use switchboard_domain::mail::{MailAccountId, MailFolderId, MessageQuery, Stored
 use switchboard_domain::mail_stats::{MailDigest, SummarizedThread, TopSender, thread_fingerprint};
 use switchboard_ports::{
     Clock, MailAccountStats, MailStatsStore, MailStore, Ports, StoreError, StoredThreadSummary,
-    UnitOfWork,
+    ThreadVersion, UnitOfWork,
 };
 
 use super::{StatsError, StatsService};
@@ -59,6 +59,8 @@ pub struct ThreadSummaryOf {
 
 /// What a thread summary's request read.
 enum ThreadRead {
+    /// The summary kept in memory at the thread's current version: nothing more was read.
+    Served(SummarizedThread),
     /// The stored summary, computed at the thread's current version: the messages were not
     /// read.
     Kept(SummarizedThread),
@@ -248,12 +250,17 @@ impl<P: Ports> StatsService<P> {
         account: Option<MailAccountId>,
     ) -> Result<ThreadSummaryOf, StatsError> {
         let key = thread_key.to_owned();
+        let kept = self.summaries.clone();
         let (account, version, read) = self
             .uow
             .read(move |tx| {
                 Box::pin(async move {
                     let found = tx.mail_thread_version(owner, account, &key).await?;
                     let (account, version) = found.ok_or(StatsError::ThreadNotFound)?;
+                    let served = kept.as_ref().and_then(|k| k.get(account, &key, version));
+                    if let Some(summary) = served {
+                        return Ok((account, version, ThreadRead::Served(summary)));
+                    }
                     let stored = tx.mail_thread_summary(account, &key).await?;
                     let read = match stored {
                         Some(kept) if kept.version == version => ThreadRead::Kept(kept.summary),
@@ -267,7 +274,11 @@ impl<P: Ports> StatsService<P> {
             })
             .await?;
         let (messages, stored) = match read {
+            ThreadRead::Served(summary) => {
+                return Ok(ThreadSummaryOf { account_id: account, summary });
+            }
             ThreadRead::Kept(summary) => {
+                self.keep_summary(account, thread_key, version, &summary);
                 return Ok(ThreadSummaryOf { account_id: account, summary });
             }
             ThreadRead::Messages(messages, stored) => (messages, stored),
@@ -296,7 +307,21 @@ impl<P: Ports> StatsService<P> {
                 })
             })
             .await?;
+        self.keep_summary(account, thread_key, version, &summary);
         Ok(ThreadSummaryOf { account_id: account, summary })
+    }
+
+    /// Keeps `summary` in memory, the thread's at `version`, when summaries are kept.
+    fn keep_summary(
+        &self,
+        account: MailAccountId,
+        thread_key: &str,
+        version: ThreadVersion,
+        summary: &SummarizedThread,
+    ) {
+        if let Some(kept) = &self.summaries {
+            kept.put(account, thread_key, version, summary);
+        }
     }
 
     /// What arrived in `owner`'s account since `since` (at most 30 days ago; the latest

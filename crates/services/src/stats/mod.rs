@@ -2,9 +2,10 @@
 //! active, hot topics, representative messages and summary of the past day (stored, recomputed
 //! by an event consumer when posts arrive and by a refresh job when the window has moved on).
 //! Mail analytics share the service (`mail_reads`, `mail_consumer`): the pulse of received mail
-//! is computed on request and kept like a channel's, the digest computed on request, an account's top senders are stored and recomputed
-//! by a second consumer of the event log, a thread's summary is stored with the thread's version
-//! (and the fingerprint of the messages it read), and served while the version holds.
+//! is computed on request and kept like a channel's, the digest computed on request, an
+//! account's top senders are stored and recomputed by a second consumer of the event log, a
+//! thread's summary is stored with the thread's version (and the fingerprint of the messages it
+//! read), kept in memory too, and served while the version holds.
 //!
 //! Computations load a window's posts in one statement, then run on the blocking pool, at most
 //! `max_concurrent` at a time, so the async workers keep answering requests. Their parallel
@@ -20,6 +21,7 @@ mod mail_consumer;
 mod mail_reads;
 mod pulses;
 mod reads;
+mod summaries;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -64,6 +66,9 @@ pub struct StatsPolicy {
     /// account's or a folder's, hourly or daily), served again while the account's hourly
     /// counts and the window are unchanged; 0 keeps none.
     pub pulse_cache: usize,
+    /// Mail thread summaries kept in memory at most (a few KiB each), served again while the
+    /// thread's version is unchanged without reading the stored one; 0 keeps none.
+    pub summary_cache: usize,
 }
 
 impl Default for StatsPolicy {
@@ -78,6 +83,7 @@ impl Default for StatsPolicy {
             channels_per_step: 8,
             refresh_limit: 256,
             pulse_cache: 4096,
+            summary_cache: 4096,
         }
     }
 }
@@ -94,6 +100,7 @@ pub struct StatsService<P: Ports> {
     mail_flights: Arc<flights::Flights<MailAccountId>>,
     pulses: Option<Arc<pulses::Pulses<ChannelId>>>,
     mail_pulses: Option<Arc<pulses::Pulses<mail_reads::MailPulseKey>>>,
+    summaries: Option<Arc<summaries::Summaries>>,
 }
 
 impl<P: Ports> std::fmt::Debug for StatsService<P> {
@@ -115,6 +122,7 @@ impl<P: Ports> Clone for StatsService<P> {
             mail_flights: self.mail_flights.clone(),
             pulses: self.pulses.clone(),
             mail_pulses: self.mail_pulses.clone(),
+            summaries: self.summaries.clone(),
         }
     }
 }
@@ -137,6 +145,7 @@ impl<P: Ports> StatsService<P> {
         let mail_consumer = Arc::new(MailStatsConsumer::new(clock.clone(), policy.clone()));
         let pulses = pulses::Pulses::new(policy.pulse_cache).map(Arc::new);
         let mail_pulses = pulses::Pulses::new(policy.pulse_cache).map(Arc::new);
+        let summaries = summaries::Summaries::new(policy.summary_cache).map(Arc::new);
         Self {
             uow,
             clock,
@@ -148,6 +157,7 @@ impl<P: Ports> StatsService<P> {
             mail_flights: Arc::default(),
             pulses,
             mail_pulses,
+            summaries,
         }
     }
 
