@@ -66,9 +66,11 @@ impl MailStatsStore for MemoryTx {
 
     async fn mail_account_stats(
         &mut self,
+        owner: UserId,
         account: MailAccountId,
-    ) -> Result<Option<MailAccountStats>, StoreError> {
-        Ok(self.state.mail.stats.get(&account).cloned())
+    ) -> Result<Option<Option<MailAccountStats>>, StoreError> {
+        let mail = &self.state.mail;
+        Ok(mail.owns(owner, account).then(|| mail.stats.get(&account).cloned()))
     }
 
     async fn save_mail_account_stats(

@@ -96,14 +96,17 @@ pub trait MailStatsStore: Send {
         limit: usize,
     ) -> impl Future<Output = Result<Vec<TopSender>, StoreError>> + Send;
 
-    /// The stored top senders of `account`, if computed.
+    /// The stored top senders of `owner`'s `account`: `None` when `owner` has no such account,
+    /// `Some(None)` when none were computed yet. One read on every top senders request, the
+    /// ownership check included.
     ///
     /// # Errors
     /// [`StoreError`] from the store.
     fn mail_account_stats(
         &mut self,
+        owner: UserId,
         account: MailAccountId,
-    ) -> impl Future<Output = Result<Option<MailAccountStats>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<Option<MailAccountStats>>, StoreError>> + Send;
 
     /// Stores top senders, replacing those of the same account unless theirs end later;
     /// those of an account that no longer exists are dropped.

@@ -49,9 +49,10 @@ impl MailStatsStore for PgTx {
 
     async fn mail_account_stats(
         &mut self,
+        owner: UserId,
         account: MailAccountId,
-    ) -> Result<Option<MailAccountStats>, StoreError> {
-        stored::account_stats(self, account).await
+    ) -> Result<Option<Option<MailAccountStats>>, StoreError> {
+        stored::account_stats(self, owner, account).await
     }
 
     async fn save_mail_account_stats(

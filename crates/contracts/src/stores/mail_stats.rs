@@ -234,11 +234,16 @@ fn summary(fingerprint: u64, version: u64, text: &str) -> StoredThreadSummary {
     StoredThreadSummary { summary, version: ThreadVersion(version) }
 }
 
-/// Stored top senders are replaced unless older; summaries are replaced; both go with their
-/// account, and are dropped for an account that does not exist.
+/// Stored top senders are replaced unless older, and read only by their account's owner;
+/// summaries are replaced; both go with their account, and are dropped for an account that
+/// does not exist.
 pub async fn stored_results_are_replaced_and_go_with_their_account<H: StoreHarness>(store: &H) {
     let ada = linked(store, "ada@example.org").await;
-    let acc = ada.account.id;
+    let bob = linked(store, "bob@example.org").await;
+    let (acc, me) = (ada.account.id, ada.owner.id);
+    let none_yet =
+        read(store, move |tx| Box::pin(async move { tx.mail_account_stats(me, acc).await })).await;
+    assert_eq!(none_yet, Some(None), "the account, without stats yet");
     let stats = move |end: i64, name: &str| MailAccountStats {
         account_id: acc,
         window_end: at(end),
@@ -255,8 +260,13 @@ pub async fn stored_results_are_replaced_and_go_with_their_account<H: StoreHarne
     })
     .await;
     let kept =
-        read(store, move |tx| Box::pin(async move { tx.mail_account_stats(acc).await })).await;
-    assert_eq!(kept, Some(newer), "an older computation does not replace a newer one");
+        read(store, move |tx| Box::pin(async move { tx.mail_account_stats(me, acc).await })).await;
+    assert_eq!(kept, Some(Some(newer)), "an older computation does not replace a newer one");
+    let bobs = bob.owner.id;
+    let theirs =
+        read(store, move |tx| Box::pin(async move { tx.mail_account_stats(bobs, acc).await }))
+            .await;
+    assert_eq!(theirs, None, "not bob's account");
 
     // A summary (with a fingerprint and a version using all 64 bits) round trips and is
     // replaced.
@@ -286,9 +296,9 @@ pub async fn stored_results_are_replaced_and_go_with_their_account<H: StoreHarne
             tx.save_mail_account_stats(&orphan).await?;
             tx.save_mail_thread_summary(unknown, "t1", &second).await?;
             Ok((
-                tx.mail_account_stats(acc).await?,
+                tx.mail_account_stats(owner, acc).await?,
                 tx.mail_thread_summary(acc, "t1").await?,
-                tx.mail_account_stats(unknown).await?,
+                tx.mail_account_stats(owner, unknown).await?,
                 tx.mail_thread_summary(unknown, "t1").await?,
             ))
         })

@@ -66,16 +66,20 @@ async fn present(tx: &mut PgTx, account: MailAccountId) -> Result<bool, StoreErr
 
 pub(super) async fn account_stats(
     tx: &mut PgTx,
+    owner: UserId,
     account: MailAccountId,
-) -> Result<Option<MailAccountStats>, StoreError> {
-    let row: Option<StatsRow> = mail_account_stats::table
-        .filter(mail_account_stats::account_id.eq(account.as_uuid()))
-        .select(StatsRow::as_select())
+) -> Result<Option<Option<MailAccountStats>>, StoreError> {
+    // The account with its stats, if any: the ownership check and the read in one statement.
+    let found: Option<Option<StatsRow>> = mail_accounts::table
+        .left_join(mail_account_stats::table)
+        .filter(mail_accounts::id.eq(account.as_uuid()))
+        .filter(mail_accounts::user_id.eq(owner.as_uuid()))
+        .select(Option::<StatsRow>::as_select())
         .first(tx.conn())
         .await
         .optional()
         .map_err(store_error)?;
-    row.map(|r| {
+    let decode = |r: StatsRow| {
         let top_senders: Vec<TopSender> = serde_json::from_value(r.top_senders)
             .map_err(decoding("mail_account_stats.top_senders"))?;
         Ok(MailAccountStats {
@@ -84,8 +88,8 @@ pub(super) async fn account_stats(
             computed_at: r.computed_at,
             top_senders,
         })
-    })
-    .transpose()
+    };
+    found.map(|row| row.map(decode).transpose()).transpose()
 }
 
 pub(super) async fn save_account_stats(

@@ -227,8 +227,8 @@ impl<P: Ports> StatsService<P> {
             .uow
             .read(move |tx| {
                 Box::pin(async move {
-                    owned(tx, owner, account).await?;
-                    Ok::<_, StatsError>(tx.mail_account_stats(account).await?)
+                    let found = tx.mail_account_stats(owner, account).await?;
+                    found.ok_or(StatsError::AccountNotFound)
                 })
             })
             .await?;
