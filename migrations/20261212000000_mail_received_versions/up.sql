@@ -3,10 +3,12 @@
 -- pulse route keeps the pulses it computed and serves one again while its account's counter has
 -- not moved: one indexed read instead of the window's 168 hourly rows (720 for a daily pulse).
 --
--- The row also orders an account's writers: the store locks it (SELECT … FOR UPDATE) before
--- it writes the account's messages or removes its folders, so two transactions writing one
--- account take turns instead of locking hours, threads and this counter in different orders
--- and deadlocking.
+-- The row is locked by the first statement of a transaction that changes the account's
+-- counts, after the hourly rows it changed (in key order): a second writer of the account then
+-- waits for the first to commit there, as it waited at the shared hourly rows before. Writers
+-- are not made to take turns from the start of their transaction: a sync writes two folders'
+-- pages at once, and locking this row before each page's messages halved the first sync's
+-- speed (2,900-3,400 messages a second -> 1,000-2,000).
 CREATE TABLE mail_received_versions (
     account_id uuid   PRIMARY KEY REFERENCES mail_accounts (id) ON DELETE CASCADE,
     version    bigint NOT NULL

@@ -10,7 +10,7 @@ use switchboard_ports::StoreError;
 use super::rows::AccountRow;
 use crate::PgTx;
 use crate::error::store_error;
-use crate::schema::{mail_accounts, mail_received_versions, sealed_secrets};
+use crate::schema::{mail_accounts, sealed_secrets};
 
 pub(super) async fn save(
     tx: &mut PgTx,
@@ -116,20 +116,4 @@ pub(super) async fn delete(
         .await
         .map_err(store_error)?;
     Ok(true)
-}
-
-/// Takes the turn of each of `accounts` to write its mail, until the transaction ends: its row
-/// of `mail_received_versions` (which the triggers raise) locked first, accounts in key order.
-/// Two transactions writing one account would otherwise lock its messages, threads, hours and
-/// that counter in different orders across their statements, and could deadlock.
-pub(super) async fn take_turn(tx: &mut PgTx, accounts: &[uuid::Uuid]) -> Result<(), StoreError> {
-    mail_received_versions::table
-        .filter(mail_received_versions::account_id.eq_any(accounts))
-        .order(mail_received_versions::account_id)
-        .select(mail_received_versions::account_id)
-        .for_update()
-        .load::<uuid::Uuid>(tx.conn())
-        .await
-        .map_err(store_error)?;
-    Ok(())
 }

@@ -85,7 +85,6 @@ pub(super) async fn retain(
     account: MailAccountId,
     keep: &[String],
 ) -> Result<u64, StoreError> {
-    super::accounts::take_turn(tx, &[account.as_uuid()]).await?;
     // Their links to messages go with them (ON DELETE CASCADE).
     let deleted = diesel::delete(
         mail_folders::table

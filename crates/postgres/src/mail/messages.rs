@@ -37,10 +37,6 @@ pub(super) async fn upsert(
     messages: &[StoredMessage],
 ) -> Result<Vec<MailMessageId>, StoreError> {
     let unique = super::last_of(messages, |m| (m.account_id, m.provider_id.as_str()));
-    let mut accounts: Vec<uuid::Uuid> = unique.iter().map(|m| m.account_id.as_uuid()).collect();
-    accounts.sort_unstable();
-    accounts.dedup();
-    super::accounts::take_turn(tx, &accounts).await?;
     let mut ids: HashMap<(uuid::Uuid, String), uuid::Uuid> = HashMap::new();
     // Messages stored before this statement, whose old folder links go: a new message has none
     // to delete (and a first sync writes only new ones).
@@ -161,7 +157,6 @@ pub(super) async fn remove(
     account: MailAccountId,
     provider_ids: &[String],
 ) -> Result<u64, StoreError> {
-    super::accounts::take_turn(tx, &[account.as_uuid()]).await?;
     // Their folder links go with them (ON DELETE CASCADE).
     let removed = diesel::delete(
         mail_messages::table
