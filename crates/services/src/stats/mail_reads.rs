@@ -236,10 +236,10 @@ impl<P: Ports> StatsService<P> {
     }
 
     /// The summary of `owner`'s thread `thread_key` (in `account` when given, else in the
-    /// account of its latest message): served from the store, without reading the messages,
-    /// while the thread's [`ThreadVersion`](switchboard_ports::ThreadVersion) is the one it was
-    /// computed at; else computed on the blocking pool (unless its messages still have the
-    /// stored one's fingerprint) and stored at that version.
+    /// account of its latest message): kept in memory or read from the store, without reading
+    /// the messages, while the thread's [`ThreadVersion`] is the one it was computed at; else
+    /// computed on the blocking pool (unless its messages still have the stored one's
+    /// fingerprint) and stored at that version.
     ///
     /// # Errors
     /// [`StatsError::ThreadNotFound`] when none of its messages are theirs.
