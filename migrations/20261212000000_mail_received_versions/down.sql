@@ -6,6 +6,5 @@ DROP FUNCTION mail_received_versions_folder_hours();
 DROP TRIGGER mail_received_versions_account_hours_update ON mail_account_hours;
 DROP TRIGGER mail_received_versions_account_hours_insert ON mail_account_hours;
 DROP FUNCTION mail_received_versions_account_hours();
-DROP TRIGGER mail_received_versions_account ON mail_accounts;
-DROP FUNCTION mail_received_versions_add();
+DROP FUNCTION mail_received_versions_raise(uuid[]);
 DROP TABLE mail_received_versions;

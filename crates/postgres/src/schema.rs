@@ -317,8 +317,9 @@ diesel::table! {
 }
 
 diesel::table! {
-    mail_received_versions (account_id) {
+    mail_received_versions (account_id, shard) {
         account_id -> Uuid,
+        shard -> Int2,
         version -> Int8,
     }
 }

@@ -131,27 +131,33 @@ pub(super) async fn top_senders(
         .collect())
 }
 
-/// The counter of `owner`'s account (raised by the triggers on its hourly counts and folders,
-/// 0 before its first write): one primary-key read of each table, through the query builder
-/// so that each connection prepares it once.
+// The counter of an account: the sum of its shards (no row: 0), one row when the account is
+// the user's and none otherwise.
+const RECEIVED_VERSION: &str = "
+SELECT coalesce(sum(v.version), 0)::bigint AS version
+  FROM mail_accounts a
+  LEFT JOIN mail_received_versions v ON v.account_id = a.id
+ WHERE a.id = $1 AND a.user_id = $2
+ GROUP BY a.id";
+
+#[derive(diesel::QueryableByName)]
+struct VersionRow {
+    #[diesel(sql_type = BigInt)]
+    version: i64,
+}
+
+/// The counter of `owner`'s account (the sum of the shards the triggers on its hourly counts
+/// and folders raise, 0 before its first write): one index range of a few rows, prepared once
+/// per connection.
 pub(super) async fn version(
     tx: &mut PgTx,
     owner: UserId,
     account: MailAccountId,
 ) -> Result<Option<u64>, StoreError> {
-    use diesel::{ExpressionMethods, NullableExpressionMethods, OptionalExtension, QueryDsl};
-
-    use crate::schema::{mail_accounts as a, mail_received_versions as v};
-
-    let found: Option<Option<i64>> = a::table
-        .left_join(v::table)
-        .filter(a::id.eq(account.as_uuid()))
-        .filter(a::user_id.eq(owner.as_uuid()))
-        .select(v::version.nullable())
-        .first(tx.conn())
-        .await
-        .optional()
-        .map_err(store_error)?;
-    // The counter only grows from 0; a negative one cannot be stored by the triggers.
-    Ok(found.map(|version| version.map_or(0, |n| n.cast_unsigned())))
+    let query = diesel::sql_query(RECEIVED_VERSION)
+        .bind::<Uuid, _>(account.as_uuid())
+        .bind::<Uuid, _>(owner.as_uuid());
+    let rows: Vec<VersionRow> = Prepared(query).load(tx.conn()).await.map_err(store_error)?;
+    // The shards only grow from 1; a negative sum cannot be stored by the triggers.
+    Ok(rows.into_iter().next().map(|r| r.version.cast_unsigned()))
 }
