@@ -96,6 +96,34 @@ async fn deliver(uow: &PgUnitOfWork, owner: UserId, messages: Vec<StoredMessage>
     .unwrap();
 }
 
+/// `n` messages from a newcomer, Zed, in the last minutes before `now`, delivered to the
+/// planted inbox as a sync page delivers them.
+async fn from_zed(uow: &PgUnitOfWork, owner: UserId, p: &Planted, now: DateTime<Utc>, n: i64) {
+    let zed = ("Zed", "zed@example.org");
+    let news: Vec<StoredMessage> = (0..n)
+        .map(|i| {
+            let at = now - TimeDelta::minutes(10 + i);
+            message((p.account, p.inbox), &format!("z{i}"), "tz", zed, "Hello", "Hello there.", at)
+        })
+        .collect();
+    deliver(uow, owner, news).await;
+}
+
+/// Rewrites the cutover thread's first message with another body: what a summary reads
+/// changes, and so does the thread's version.
+async fn postpone_cutover(uow: &PgUnitOfWork, p: &Planted, now: DateTime<Utc>) {
+    let mut edited = cutover_thread(p, now).remove(0);
+    edited.body = Some(MessageBody {
+        text: Some("The cutover is postponed to Sunday because the trucks are late.".into()),
+        html: None,
+    });
+    let ids = uow
+        .transact(move |tx| Box::pin(async move { tx.upsert_mail_messages(&[edited]).await }))
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 1);
+}
+
 const GRACE: (&str, &str) = ("Grace Hopper", "Grace@Navy.example");
 const ALAN: (&str, &str) = ("Alan Turing", "alan@bletchley.example");
 const NEWS: (&str, &str) = ("Cafeteria", "news@canteen.example");
@@ -392,14 +420,7 @@ async fn stored_results_follow_the_messages_that_changed() {
 
     // Ten messages from a newcomer: served stored until the consumer reads their events.
     let uow = PgUnitOfWork::new(db.pool());
-    let zed = ("Zed", "zed@example.org");
-    let news: Vec<StoredMessage> = (0..10)
-        .map(|i| {
-            let at = now - TimeDelta::minutes(10 + i);
-            message((p.account, p.inbox), &format!("z{i}"), "tz", zed, "Hello", "Hello there.", at)
-        })
-        .collect();
-    deliver(&uow, ada, news).await;
+    from_zed(&uow, ada, &p, now, 10).await;
     let (_, _, stale) = call(&app, get(&top_uri, &token)).await;
     assert_eq!(stale["data"], before["data"], "stored until the consumer runs");
     let outcome = stats.update().await.unwrap();
@@ -448,16 +469,7 @@ async fn stored_results_follow_the_messages_that_changed() {
     assert_eq!(count(&db, unread).await, 0, "the thread was counted again");
     assert_eq!(count(&db, version).await, before, "reading changes no version");
     assert_eq!(count(&db, versions).await, 1);
-    let mut edited = cutover_thread(&p, now).remove(0);
-    edited.body = Some(MessageBody {
-        text: Some("The cutover is postponed to Sunday because the trucks are late.".into()),
-        html: None,
-    });
-    let message_ids = uow
-        .transact(move |tx| Box::pin(async move { tx.upsert_mail_messages(&[edited]).await }))
-        .await
-        .unwrap();
-    assert_eq!(message_ids.len(), 1);
+    postpone_cutover(&uow, &p, now).await;
     let (s, _, again) = call(&app, get(uri, &token)).await;
     assert_eq!(s, 200, "{again}");
     let summary = again["data"]["summary"].as_str().unwrap();
@@ -494,14 +506,7 @@ async fn a_kept_pulse_follows_new_mail_removed_folders_and_the_hour() {
     // New mail this hour moves the account's version: the pulse is read again, from the
     // (forged) counts, where only this hour now holds mail.
     let uow = PgUnitOfWork::new(db.pool());
-    let zed = ("Zed", "zed@example.org");
-    let news: Vec<StoredMessage> = (0..3)
-        .map(|i| {
-            let at = now - TimeDelta::minutes(10 + i);
-            message((p.account, p.inbox), &format!("z{i}"), "tz", zed, "Hello", "Hello there.", at)
-        })
-        .collect();
-    deliver(&uow, ada, news).await;
+    from_zed(&uow, ada, &p, now, 3).await;
     let (_, _, fresh) = call(&app, get(&uri, &token)).await;
     assert_eq!(busy(&fresh), [167], "{fresh}");
 
@@ -552,15 +557,7 @@ async fn a_summary_kept_in_memory_is_served_until_its_thread_changes() {
     assert_eq!(s, 404, "{body}");
 
     // A body of the thread changed: the version moved, the summary is computed again.
-    let mut edited = cutover_thread(&p, now).remove(0);
-    edited.body = Some(MessageBody {
-        text: Some("The cutover is postponed to Sunday because the trucks are late.".into()),
-        html: None,
-    });
-    let uow = PgUnitOfWork::new(db.pool());
-    uow.transact(move |tx| Box::pin(async move { tx.upsert_mail_messages(&[edited]).await }))
-        .await
-        .unwrap();
+    postpone_cutover(&PgUnitOfWork::new(db.pool()), &p, now).await;
     let (s, _, again) = call(&app, get(uri, &token)).await;
     assert_eq!(s, 200, "{again}");
     let summary = again["data"]["summary"].as_str().unwrap();
