@@ -5,9 +5,8 @@
 --
 -- The counter is the sum of up to 16 rows per account, one per shard, and a transaction raises
 -- the shard its id falls in. A single row per account would be locked by every writer until
--- it commits: a sync writes two folders' pages at once, and serialising them on that row cut
--- the first Outlook sync from about 3,000 to 800-1,700 messages a second. Two writers now meet
--- on a row one time in 16. Rows are only ever added or raised, so the sum only grows: a pulse
+-- it commits, and a sync writes two folders' pages at once (taking that row before each page
+-- halved the first Outlook sync); two writers now meet on a row one time in 16. Rows are only ever added or raised, so the sum only grows: a pulse
 -- kept under the sum read before its counts is never served after a later write commits.
 CREATE TABLE mail_received_versions (
     account_id uuid     NOT NULL REFERENCES mail_accounts (id) ON DELETE CASCADE,
