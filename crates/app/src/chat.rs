@@ -219,6 +219,7 @@ pub fn policy(config: &ChatConfig) -> ChatPolicy {
         reconcile_window: Duration::from_secs(config.reconcile_hours.saturating_mul(3600)),
         channel_concurrency: config.channel_concurrency.max(1),
         thread_concurrency: config.thread_concurrency.max(1),
+        page_cache_bytes: config.page_cache_mb.saturating_mul(1024 * 1024),
     }
 }
 

@@ -265,7 +265,7 @@ macro_rules! store_contract {
             mail_threads::threads_follow_their_messages,
             mail_threads::thread_versions_change_with_what_summaries_read,
             mail_stats::received_counts_sum_by_bucket_and_folder,
-            mail_stats::the_received_version_moves_whenever_the_counts_change,
+            mail_stats::the_mail_version_moves_whenever_the_mail_changes,
             mail_stats::top_senders_count_by_address_with_the_latest_name,
             mail_stats::stored_results_are_replaced_and_go_with_their_account,
             mail_links::a_link_state_is_taken_once_and_expired_ones_are_swept,

@@ -82,7 +82,7 @@ impl PostCursor {
 
 /// A page of one channel's live posts, newest first, narrowed by the filters set. Every
 /// filter narrows the posts listed: in a nested page, top-level posts only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PostQuery {
     /// The channel (of the user asking: another user's channel yields nothing).
     pub channel: ChannelId,

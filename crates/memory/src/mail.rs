@@ -31,9 +31,8 @@ pub struct MailState {
     pub stats: BTreeMap<MailAccountId, MailAccountStats>,
     /// Stored thread summaries by account and thread key.
     pub summaries: BTreeMap<(MailAccountId, String), StoredThreadSummary>,
-    /// Writes that may have changed each account's received counts, counted (see
-    /// `MailStatsStore::mail_received_version`).
-    pub received_versions: BTreeMap<MailAccountId, u64>,
+    /// Writes to each account's mail, counted (see `MailStore::mail_version`).
+    pub versions: BTreeMap<MailAccountId, u64>,
 }
 
 impl MailState {
@@ -41,9 +40,9 @@ impl MailState {
         self.accounts.get(&account).is_some_and(|a| a.user_id == user)
     }
 
-    /// Records a write that may have changed `account`'s received counts.
-    fn received_changed(&mut self, account: MailAccountId) {
-        *self.received_versions.entry(account).or_default() += 1;
+    /// Records a write to `account`'s mail.
+    fn changed(&mut self, account: MailAccountId) {
+        *self.versions.entry(account).or_default() += 1;
     }
 }
 
@@ -109,6 +108,16 @@ impl MailStore for MemoryTx {
         Ok(self.state.mail.accounts.get(&id).filter(|a| a.user_id == user).cloned())
     }
 
+    async fn mail_version(
+        &mut self,
+        owner: UserId,
+        account: MailAccountId,
+    ) -> Result<Option<u64>, StoreError> {
+        let mail = &self.state.mail;
+        let version = mail.versions.get(&account).copied().unwrap_or(0);
+        Ok(mail.owns(owner, account).then_some(version))
+    }
+
     async fn mail_accounts_of(&mut self, user: UserId) -> Result<Vec<MailAccount>, StoreError> {
         let accounts = self.state.mail.accounts.values();
         let mut found: Vec<MailAccount> = accounts.filter(|a| a.user_id == user).cloned().collect();
@@ -144,14 +153,9 @@ impl MailStore for MemoryTx {
             let found = mail.messages.values().find(|m| {
                 m.account_id == message.account_id && m.provider_id == message.provider_id
             });
-            // New, received at another time or filed elsewhere: the counts change.
-            let recounted = found.is_none_or(|m| {
-                (m.received_at, &m.folder_ids) != (message.received_at, &message.folder_ids)
-            });
             let known = found.map(|m| (m.id, m.body.clone(), m.attachments.clone()));
-            if recounted {
-                mail.received_changed(message.account_id);
-            }
+            // Stored or written over, as PostgreSQL's update does even with nothing new.
+            mail.changed(message.account_id);
             let (id, body, attachments) = match known {
                 Some((id, body, attachments)) => {
                     // A listing says whether there are attachments without describing them:
@@ -179,7 +183,7 @@ impl MailStore for MemoryTx {
             .retain(|_, m| m.account_id != account || !provider_ids.contains(&m.provider_id));
         let removed = before - mail.messages.len();
         if removed > 0 {
-            mail.received_changed(account);
+            mail.changed(account);
         }
         Ok(u64::try_from(removed).unwrap_or(u64::MAX))
     }
@@ -297,7 +301,7 @@ impl MailStore for MemoryTx {
         mail.messages.retain(|_, m| m.account_id != id);
         mail.stats.remove(&id);
         mail.summaries.retain(|(account, _), _| *account != id);
-        mail.received_versions.remove(&id);
+        mail.versions.remove(&id);
         self.state.identity.sealed.remove(&id.as_uuid());
         Ok(true)
     }
@@ -340,7 +344,7 @@ impl MailStore for MemoryTx {
             message.folder_ids.retain(|f| !gone.contains(f));
         }
         if !gone.is_empty() {
-            mail.received_changed(account);
+            mail.changed(account);
         }
         Ok(u64::try_from(gone.len()).unwrap_or(u64::MAX))
     }

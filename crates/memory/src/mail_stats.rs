@@ -38,16 +38,6 @@ impl MailStatsStore for MemoryTx {
         Ok(Some(buckets.into_iter().map(|(hour, posts)| HourlyCount { hour, posts }).collect()))
     }
 
-    async fn mail_received_version(
-        &mut self,
-        owner: UserId,
-        account: MailAccountId,
-    ) -> Result<Option<u64>, StoreError> {
-        let mail = &self.state.mail;
-        let version = mail.received_versions.get(&account).copied().unwrap_or(0);
-        Ok(mail.owns(owner, account).then_some(version))
-    }
-
     async fn mail_top_senders(
         &mut self,
         account: MailAccountId,

@@ -67,23 +67,6 @@ pub trait MailStatsStore: Send {
         bucket: TimeDelta,
     ) -> impl Future<Output = Result<Option<Vec<HourlyCount>>, StoreError>> + Send;
 
-    /// A number that changes whenever the counts [`mail_received_counts`] reads of `owner`'s
-    /// `account` may have changed (messages stored, removed, refiled or received at another
-    /// time; a folder removed), read without reading the counts; `None` when the account is
-    /// not `owner`'s. Equal numbers mean the account's counts and its folders' have not
-    /// changed, so a pulse computed after reading it can be served again while it stays the
-    /// same.
-    ///
-    /// [`mail_received_counts`]: MailStatsStore::mail_received_counts
-    ///
-    /// # Errors
-    /// [`StoreError`] from the store.
-    fn mail_received_version(
-        &mut self,
-        owner: UserId,
-        account: MailAccountId,
-    ) -> impl Future<Output = Result<Option<u64>, StoreError>> + Send;
-
     /// The `limit` senders of the most messages of `account` received in `window`, as
     /// [`top_senders`](switchboard_domain::mail_stats::top_senders) counts them.
     ///

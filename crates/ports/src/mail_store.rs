@@ -89,6 +89,21 @@ pub trait MailStore: Send {
         query: &MessageQuery,
     ) -> impl Future<Output = Result<MessagePage, StoreError>> + Send;
 
+    /// A number that changes whenever anything a read of `owner`'s `account` shows may have
+    /// changed: a message stored, changed (read state, subject, body…), refiled or removed, a
+    /// folder removed. `None` when the account is not `owner`'s. Reading it reads none of the
+    /// mail: equal numbers mean the account's messages, threads and hourly counts are as they
+    /// were, so an answer computed after reading the number can be served again while it stays
+    /// the same.
+    ///
+    /// # Errors
+    /// [`StoreError`] from the store.
+    fn mail_version(
+        &mut self,
+        owner: UserId,
+        account: MailAccountId,
+    ) -> impl Future<Output = Result<Option<u64>, StoreError>> + Send;
+
     /// `user`'s message with this id; `None` when it is another user's or does not exist.
     ///
     /// # Errors

@@ -40,6 +40,14 @@ impl MailStore for PgTx {
         accounts::of_user_by_id(self, user, id).await
     }
 
+    async fn mail_version(
+        &mut self,
+        owner: UserId,
+        account: MailAccountId,
+    ) -> Result<Option<u64>, StoreError> {
+        accounts::version(self, owner, account).await
+    }
+
     async fn mail_accounts_of(&mut self, user: UserId) -> Result<Vec<MailAccount>, StoreError> {
         accounts::of_user(self, user).await
     }

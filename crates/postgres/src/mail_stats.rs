@@ -30,14 +30,6 @@ impl MailStatsStore for PgTx {
         counts::received(self, owner, account, folder, window, bucket).await
     }
 
-    async fn mail_received_version(
-        &mut self,
-        owner: UserId,
-        account: MailAccountId,
-    ) -> Result<Option<u64>, StoreError> {
-        counts::version(self, owner, account).await
-    }
-
     async fn mail_top_senders(
         &mut self,
         account: MailAccountId,

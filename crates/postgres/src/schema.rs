@@ -317,14 +317,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    mail_received_versions (account_id, shard) {
-        account_id -> Uuid,
-        shard -> Int2,
-        version -> Int8,
-    }
-}
-
-diesel::table! {
     mail_thread_summaries (account_id, thread_key) {
         account_id -> Uuid,
         thread_key -> Text,
@@ -345,6 +337,14 @@ diesel::table! {
         subject -> Text,
         snippet -> Text,
         senders -> Jsonb,
+        version -> Int8,
+    }
+}
+
+diesel::table! {
+    mail_versions (account_id, shard) {
+        account_id -> Uuid,
+        shard -> Int2,
         version -> Int8,
     }
 }
@@ -520,9 +520,9 @@ diesel::joinable!(mail_message_folders -> mail_folders (folder_id));
 diesel::joinable!(mail_message_folders -> mail_messages (message_id));
 diesel::joinable!(mail_messages -> mail_accounts (account_id));
 diesel::joinable!(mail_pending_links -> users (user_id));
-diesel::joinable!(mail_received_versions -> mail_accounts (account_id));
 diesel::joinable!(mail_thread_summaries -> mail_accounts (account_id));
 diesel::joinable!(mail_threads -> mail_accounts (account_id));
+diesel::joinable!(mail_versions -> mail_accounts (account_id));
 diesel::joinable!(notification_marks -> users (user_id));
 diesel::joinable!(notification_opt_outs -> users (user_id));
 diesel::joinable!(notifications -> users (user_id));
@@ -558,9 +558,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_message_folders,
     mail_messages,
     mail_pending_links,
-    mail_received_versions,
     mail_thread_summaries,
     mail_threads,
+    mail_versions,
     notification_marks,
     notification_opt_outs,
     notifications,

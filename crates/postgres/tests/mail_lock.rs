@@ -139,7 +139,7 @@ async fn the_mail_analytics_statements_are_prepared_once_per_connection() {
                     tx.mail_top_senders(account, window, limit).await?;
                 }
                 for _ in 0..2 {
-                    tx.mail_received_version(owner, account).await?;
+                    tx.mail_version(owner, account).await?;
                     tx.mail_thread_version(owner, None, "t1").await?;
                     tx.mail_thread_version(owner, Some(account), "t1").await?;
                 }
@@ -157,7 +157,7 @@ async fn the_mail_analytics_statements_are_prepared_once_per_connection() {
     };
     assert_eq!(runs("date_bin"), [3], "one statement for every bucket: {prepared:?}");
     assert_eq!(runs("array_agg"), [2], "one statement for every limit: {prepared:?}");
-    assert_eq!(runs("mail_received_versions v"), [2], "the pulse's counter: {prepared:?}");
+    assert_eq!(runs("mail_versions v"), [2], "the mail version: {prepared:?}");
     let mut versions = runs("\"mail_threads\".\"version\"");
     versions.sort_unstable();
     assert_eq!(versions, [2, 2], "a summary's thread version, with and without the account");

@@ -29,6 +29,9 @@ pub struct ChatConfig {
     pub channel_concurrency: usize,
     /// Slack: thread reads (`conversations.replies`) in flight at once per channel.
     pub thread_concurrency: usize,
+    /// MiB of memory per process for the pages of posts served lately, each served again while
+    /// its channel's posts are unchanged; 0 keeps none.
+    pub page_cache_mb: u64,
     /// The Slack app's signing secret, checking the requests of Slack's Events API
     /// (`POST /api/chat/slack/events`); empty: events are refused.
     pub slack_signing_secret: SecretString,
@@ -73,6 +76,7 @@ impl ChatConfig {
             reconcile_hours: 24,
             channel_concurrency: 2,
             thread_concurrency: 2,
+            page_cache_mb: 1,
             slack_signing_secret: SecretString::from("signing-secret-1"),
             slack_oauth: SlackOAuthConfig {
                 client_id: "client-1".into(),

@@ -33,6 +33,9 @@ pub struct MailConfig {
     pub refresh_margin_secs: u64,
     /// Timeout (seconds) of one provider request.
     pub request_timeout_secs: u64,
+    /// MiB of memory per process for the pages of messages and threads served lately, each
+    /// served again while its account's mail is unchanged; 0 keeps none.
+    pub page_cache_mb: u64,
     /// DNS servers (`ip:port`) for MX lookups; empty: the system's resolver.
     pub dns_servers: Vec<String>,
     /// Fixed MX hosts per domain, looked up before DNS (tests, the sandbox's tenant).

@@ -141,5 +141,6 @@ pub fn policy(config: &Config, callback_uri: &str) -> MailPolicy {
         write_back: mail.write_back,
         send: mail.send,
         refresh_margin: Duration::from_secs(mail.refresh_margin_secs),
+        page_cache_bytes: mail.page_cache_mb.saturating_mul(1024 * 1024),
     }
 }

@@ -667,3 +667,73 @@ async fn every_route_answers_protobuf_when_asked() {
         assert!(!actix_web::test::read_body(res).await.is_empty());
     }
 }
+
+#[actix_web::test]
+async fn a_kept_page_of_messages_or_threads_follows_every_change_to_the_mail() {
+    let db = TestDb::migrated().await;
+    let now = half_past();
+    let clock = ManualClock::new(now);
+    let config = config();
+    let app = instance(&db, &config, &clock).await;
+    let (ada, token) = member(&app, "ada@example.org").await;
+    let p = plant(&db, ada, now).await;
+    let messages = format!("/api/mail/messages?account_id={}&limit=3", p.account);
+    let threads = format!("/api/mail/threads?account_id={}&limit=3", p.account);
+    let subjects = |page: &Value, items: &str| -> Vec<String> {
+        let items = page["data"][items].as_array().unwrap();
+        items.iter().map(|m| m["subject"].as_str().unwrap().to_owned()).collect()
+    };
+    let (s, _, first) = call(&app, get(&messages, &token)).await;
+    assert_eq!(s, 200, "{first}");
+    let (s, _, first_threads) = call(&app, get(&threads, &token)).await;
+    assert_eq!(s, 200, "{first_threads}");
+    assert!(!subjects(&first, "messages").contains(&"forged".to_owned()));
+
+    // Messages and threads rewritten behind the triggers' back: the kept pages are served.
+    let forge = "SET session_replication_role = replica; \
+                 UPDATE mail_messages SET subject = 'forged'; UPDATE mail_threads SET subject = 'forged'";
+    db.client().await.batch_execute(forge).await.unwrap();
+    let (_, _, kept) = call(&app, get(&messages, &token)).await;
+    assert_eq!(kept["data"], first["data"], "kept while the account's mail is unchanged");
+    let (_, _, kept_threads) = call(&app, get(&threads, &token)).await;
+    assert_eq!(kept_threads["data"], first_threads["data"]);
+
+    // Another user asking for either gets a 404, kept page or not.
+    let (_, eve) = member(&app, "eve@example.org").await;
+    for uri in [&messages, &threads] {
+        let (s, _, body) = call(&app, get(uri, &eve)).await;
+        assert_eq!(s, 404, "{uri}: {body}");
+    }
+
+    // The newest message marked read, as a sync writes it: both pages are read again.
+    let uow = PgUnitOfWork::new(db.pool());
+    let newest: MailMessageId =
+        first["data"]["messages"][0]["id"].as_str().unwrap().parse().unwrap();
+    let read = uow
+        .read(move |tx| Box::pin(async move { tx.mail_message(ada, newest).await }))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(read.unread);
+    let read = StoredMessage { unread: false, ..read };
+    uow.transact(move |tx| Box::pin(async move { tx.upsert_mail_messages(&[read]).await }))
+        .await
+        .unwrap();
+    let (_, _, again) = call(&app, get(&messages, &token)).await;
+    assert_eq!(again["data"]["messages"][0]["unread"], false, "{again}");
+    assert_eq!(subjects(&again, "messages"), ["forged"; 3], "read from the store: {again}");
+    let (_, _, threads_again) = call(&app, get(&threads, &token)).await;
+    assert_ne!(threads_again["data"], first_threads["data"], "read from the store");
+
+    // The account removed: a 404, not the kept page.
+    let account = p.account;
+    let removed = uow
+        .transact(move |tx| Box::pin(async move { tx.delete_mail_account(ada, account).await }))
+        .await
+        .unwrap();
+    assert!(removed);
+    for uri in [&messages, &threads] {
+        let (s, _, body) = call(&app, get(uri, &token)).await;
+        assert_eq!(s, 404, "{uri}: {body}");
+    }
+}

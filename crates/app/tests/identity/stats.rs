@@ -385,3 +385,43 @@ async fn a_kept_pulse_is_served_until_the_channels_posts_change_or_the_hour_turn
         "{refused:?}"
     );
 }
+
+#[actix_web::test]
+async fn a_kept_page_of_posts_is_served_until_the_channels_posts_change() {
+    let db = TestDb::migrated().await;
+    let now = half_past();
+    let clock = ManualClock::new(now);
+    let config = config();
+    let app = instance(&db, &config, &clock).await;
+    let (ada, token, ids) = seeded(&db, &app, now).await;
+    let general = ids[0];
+    let uri = format!("/api/chat/channels/{general}/posts?limit=3");
+    let texts = |page: &Value| -> Vec<String> {
+        let posts = page["data"]["posts"].as_array().unwrap();
+        posts.iter().map(|p| p["text"].as_str().unwrap().to_owned()).collect()
+    };
+    let (s, _, first) = call(&app, get(&uri, &token)).await;
+    assert_eq!(s, 200, "{first}");
+    assert_eq!(texts(&first)[0], "Lunch anyone?");
+
+    // The posts rewritten behind the counter's back: the kept page is what is served.
+    let forge = "SET session_replication_role = replica; UPDATE chat_posts SET text = 'forged'";
+    db.client().await.batch_execute(forge).await.unwrap();
+    let (_, _, kept) = call(&app, get(&uri, &token)).await;
+    assert_eq!(kept["data"], first["data"], "kept while the channel's posts are unchanged");
+    let (_, _, other_query) = call(&app, get(&format!("{uri}&author=id-bob"), &token)).await;
+    assert_eq!(texts(&other_query), ["forged", "forged"], "another query is read");
+
+    // Another user asking for it gets a 404, kept page or not.
+    let (_, eve) = member(&app, "eve@example.org").await;
+    let (s, _, body) = call(&app, get(&uri, &eve)).await;
+    assert_eq!(s, 404, "{body}");
+
+    // An edit written through the store raises the counter: the page is read again.
+    let uow = PgUnitOfWork::new(db.pool());
+    let mut edited = post("g6", "ada", "Lunch at noon?", now - TimeDelta::minutes(10));
+    edited.edited_at = Some(now);
+    ingest(&uow, ada, general, vec![edited]).await;
+    let (_, _, again) = call(&app, get(&uri, &token)).await;
+    assert_eq!(texts(&again), ["Lunch at noon?", "forged", "forged"], "{again}");
+}

@@ -6,7 +6,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use switchboard_domain::UserId;
 use switchboard_domain::analytics::TimeWindow;
 use switchboard_domain::mail::{
-    MailAccountId, MailAddress, MailFolderId, MailMessageId, StoredMessage,
+    MailAccountId, MailAddress, MailFolderId, MailMessageId, MessageQuery, StoredMessage,
 };
 use switchboard_domain::mail_stats::{SummarizedThread, ThreadSentence, TopSender};
 use switchboard_ports::{
@@ -133,14 +133,14 @@ async fn version_of<H: StoreHarness>(
     owner: UserId,
     account: MailAccountId,
 ) -> Option<u64> {
-    read(store, move |tx| Box::pin(async move { tx.mail_received_version(owner, account).await }))
-        .await
+    read(store, move |tx| Box::pin(async move { tx.mail_version(owner, account).await })).await
 }
 
-/// The received version moves with every write that changes the counts: a message stored,
-/// received at another time, refiled or removed, a folder removed. Reading leaves it, and so
-/// does another account's mail; another user has none for the account.
-pub async fn the_received_version_moves_whenever_the_counts_change<H: StoreHarness>(store: &H) {
+/// The mail version moves with every write to the account's mail: a message stored, read or
+/// unread, given another subject, received at another time, refiled or removed, a folder
+/// removed. Reading leaves it, and so does another account's mail; another user has none for
+/// the account.
+pub async fn the_mail_version_moves_whenever_the_mail_changes<H: StoreHarness>(store: &H) {
     let ada = linked(store, "ada@example.org").await;
     let bob = linked(store, "bob@example.org").await;
     let (acc, me) = (ada.account.id, ada.owner.id);
@@ -156,10 +156,19 @@ pub async fn the_received_version_moves_whenever_the_counts_change<H: StoreHarne
     let before = version_of(store, me, acc).await;
     let window = TimeWindow::new(at(0), at(60));
     assert!(hours_of(store, me, acc, Some(ada.inbox), window).await.is_some());
+    let page = MessageQuery::of(acc, 10);
+    let listed =
+        read(store, move |tx| Box::pin(async move { tx.mail_messages(me, &page).await })).await;
+    assert_eq!(listed.messages.len(), 1);
     assert_eq!(version_of(store, me, acc).await, before, "read, not written");
     upsert(store, vec![message(bob.account.id, "b1", 5, &[bob.inbox])]).await;
     assert_eq!(version_of(store, me, acc).await, before, "another account's mail");
 
+    let first = message(acc, "m1", 5, &[ada.inbox]);
+    upsert(store, vec![StoredMessage { unread: !first.unread, ..first.clone() }]).await;
+    moved(store, "marked read").await;
+    upsert(store, vec![StoredMessage { subject: "Re: the plan".into(), ..first }]).await;
+    moved(store, "another subject").await;
     upsert(store, vec![message(acc, "m1", 65, &[ada.inbox])]).await;
     moved(store, "received at another time").await;
     upsert(store, vec![message(acc, "m1", 65, &[ada.work])]).await;

@@ -170,7 +170,7 @@ impl MessageCursor {
 }
 
 /// A page of one account's messages, newest first, narrowed by the filters set.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MessageQuery {
     /// The account (of the user asking: another user's account yields nothing).
     pub account: MailAccountId,
@@ -264,7 +264,7 @@ pub struct ThreadCursor {
 }
 
 /// A page of one account's threads, newest activity first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ThreadQuery {
     /// The account.
     pub account: MailAccountId,

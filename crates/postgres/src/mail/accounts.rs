@@ -1,6 +1,7 @@
 //! Linked mail accounts.
 
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Uuid};
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
 use switchboard_domain::UserId;
@@ -10,6 +11,7 @@ use switchboard_ports::StoreError;
 use super::rows::AccountRow;
 use crate::PgTx;
 use crate::error::store_error;
+use crate::prepared::Prepared;
 use crate::schema::{mail_accounts, sealed_secrets};
 
 pub(super) async fn save(
@@ -116,4 +118,35 @@ pub(super) async fn delete(
         .await
         .map_err(store_error)?;
     Ok(true)
+}
+
+// The counter of an account: the sum of its shards (no row: 0), one row when the account is
+// the user's and none otherwise.
+const VERSION: &str = "
+SELECT coalesce(sum(v.version), 0)::bigint AS version
+  FROM mail_accounts a
+  LEFT JOIN mail_versions v ON v.account_id = a.id
+ WHERE a.id = $1 AND a.user_id = $2
+ GROUP BY a.id";
+
+#[derive(diesel::QueryableByName)]
+struct VersionRow {
+    #[diesel(sql_type = BigInt)]
+    version: i64,
+}
+
+/// The counter of `owner`'s account (the sum of the shards the triggers on its messages,
+/// hourly counts and folders raise, 0 before its first write): one index range of a few rows, prepared once
+/// per connection.
+pub(super) async fn version(
+    tx: &mut PgTx,
+    owner: UserId,
+    account: MailAccountId,
+) -> Result<Option<u64>, StoreError> {
+    let query = diesel::sql_query(VERSION)
+        .bind::<Uuid, _>(account.as_uuid())
+        .bind::<Uuid, _>(owner.as_uuid());
+    let rows: Vec<VersionRow> = Prepared(query).load(tx.conn()).await.map_err(store_error)?;
+    // The shards only grow from 1; a negative sum cannot be stored by the triggers.
+    Ok(rows.into_iter().next().map(|r| r.version.cast_unsigned()))
 }

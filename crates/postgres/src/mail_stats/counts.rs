@@ -130,34 +130,3 @@ pub(super) async fn top_senders(
         })
         .collect())
 }
-
-// The counter of an account: the sum of its shards (no row: 0), one row when the account is
-// the user's and none otherwise.
-const RECEIVED_VERSION: &str = "
-SELECT coalesce(sum(v.version), 0)::bigint AS version
-  FROM mail_accounts a
-  LEFT JOIN mail_received_versions v ON v.account_id = a.id
- WHERE a.id = $1 AND a.user_id = $2
- GROUP BY a.id";
-
-#[derive(diesel::QueryableByName)]
-struct VersionRow {
-    #[diesel(sql_type = BigInt)]
-    version: i64,
-}
-
-/// The counter of `owner`'s account (the sum of the shards the triggers on its hourly counts
-/// and folders raise, 0 before its first write): one index range of a few rows, prepared once
-/// per connection.
-pub(super) async fn version(
-    tx: &mut PgTx,
-    owner: UserId,
-    account: MailAccountId,
-) -> Result<Option<u64>, StoreError> {
-    let query = diesel::sql_query(RECEIVED_VERSION)
-        .bind::<Uuid, _>(account.as_uuid())
-        .bind::<Uuid, _>(owner.as_uuid());
-    let rows: Vec<VersionRow> = Prepared(query).load(tx.conn()).await.map_err(store_error)?;
-    // The shards only grow from 1; a negative sum cannot be stored by the triggers.
-    Ok(rows.into_iter().next().map(|r| r.version.cast_unsigned()))
-}

@@ -15,6 +15,7 @@ mod posts;
 mod sources;
 mod sync;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use channels::{ChannelUpdate, SourceUpdate};
@@ -23,8 +24,11 @@ pub use error::ChatServiceError;
 pub use jobs::{ChatSyncAllJob, ChatSyncJob};
 pub use oauth::{OAuthCallback, OAuthStarted, SlackOAuthPolicy};
 pub use sources::{ConnectSource, Connected};
+use switchboard_domain::chat_posts::{PostListing, PostQuery};
 use switchboard_ports::Ports;
 pub use sync::SyncOutcome;
+
+use crate::kept_pages::KeptPages;
 
 /// Chat settings, from configuration.
 #[derive(Debug, Clone)]
@@ -46,6 +50,9 @@ pub struct ChatPolicy {
     pub channel_concurrency: usize,
     /// Threads of a channel read at once when a listing shows they changed (at least 1).
     pub thread_concurrency: usize,
+    /// Memory, in bytes, for the pages of posts kept and served again while their channel's
+    /// posts are unchanged (0: none kept).
+    pub page_cache_bytes: u64,
 }
 
 impl Default for ChatPolicy {
@@ -57,6 +64,7 @@ impl Default for ChatPolicy {
             reconcile_window: Duration::from_secs(24 * 3600),
             channel_concurrency: 4,
             thread_concurrency: 4,
+            page_cache_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -69,6 +77,8 @@ pub struct ChatService<P: Ports> {
     sources: P::ChatSources,
     policy: ChatPolicy,
     slack_oauth: Option<SlackOAuthPolicy>,
+    /// The pages of posts served lately, shared by every clone.
+    pages: Option<Arc<KeptPages<PostQuery, PostListing>>>,
 }
 
 impl<P: Ports> std::fmt::Debug for ChatService<P> {
@@ -86,6 +96,7 @@ impl<P: Ports> Clone for ChatService<P> {
             sources: self.sources.clone(),
             policy: self.policy.clone(),
             slack_oauth: self.slack_oauth.clone(),
+            pages: self.pages.clone(),
         }
     }
 }
@@ -99,6 +110,7 @@ impl<P: Ports> ChatService<P> {
         sources: P::ChatSources,
         policy: ChatPolicy,
     ) -> Self {
-        Self { uow, clock, secrets, sources, policy, slack_oauth: None }
+        let pages = KeptPages::new(policy.page_cache_bytes).map(Arc::new);
+        Self { uow, clock, secrets, sources, policy, slack_oauth: None, pages }
     }
 }

@@ -1,14 +1,16 @@
 //! Reading the caller's channels: pages of their live posts, and a post with its thread.
 
+use switchboard_domain::UserId;
 use switchboard_domain::chat_posts::{PostKey, PostListing, PostQuery, PostThread, THREAD_REPLIES};
-use switchboard_ports::{ChatStore, Ports, UnitOfWork};
+use switchboard_ports::{ChatStatsStore, ChatStore, Ports, UnitOfWork};
 
 use super::{ChatService, ChatServiceError};
 use crate::identity::Principal;
 
 impl<P: Ports> ChatService<P> {
     /// A page of one of the caller's channels' live posts, newest first (the HTTP layer checks
-    /// the limit and the filters' consistency).
+    /// the limit and the filters' consistency). A page read since the channel's posts were last
+    /// written is served again without reading them.
     ///
     /// # Errors
     /// [`ChatServiceError::ChannelNotFound`] when the channel is not theirs.
@@ -18,6 +20,31 @@ impl<P: Ports> ChatService<P> {
         query: PostQuery,
     ) -> Result<PostListing, ChatServiceError> {
         let owner = caller.user_id;
+        let Some(pages) = &self.pages else { return self.read_posts(owner, query).await };
+        let channel = query.channel;
+        let version = self
+            .uow
+            .read(move |tx| {
+                Box::pin(async move {
+                    Ok::<_, ChatServiceError>(tx.channel_posts_version(owner, channel).await?)
+                })
+            })
+            .await?
+            .ok_or(ChatServiceError::ChannelNotFound)?;
+        if let Some(listing) = pages.get(&query, version) {
+            return Ok(listing);
+        }
+        let listing = self.read_posts(owner, query.clone()).await?;
+        pages.put(query, version, &listing);
+        Ok(listing)
+    }
+
+    /// A page of `owner`'s channel, read from the store.
+    async fn read_posts(
+        &self,
+        owner: UserId,
+        query: PostQuery,
+    ) -> Result<PostListing, ChatServiceError> {
         self.uow
             .read(move |tx| {
                 Box::pin(async move {

@@ -12,6 +12,7 @@ mod detection;
 mod error;
 mod folders;
 mod jobs;
+mod kept;
 mod link;
 mod pkce;
 mod reads;
@@ -59,6 +60,9 @@ pub struct MailPolicy {
     pub send: bool,
     /// Refresh an access token this long before it expires.
     pub refresh_margin: Duration,
+    /// Memory, in bytes, for the pages of messages and threads kept and served again while
+    /// their account's mail is unchanged (0: none kept).
+    pub page_cache_bytes: u64,
 }
 
 impl Default for MailPolicy {
@@ -73,6 +77,7 @@ impl Default for MailPolicy {
             write_back: false,
             send: false,
             refresh_margin: Duration::from_secs(300),
+            page_cache_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -86,6 +91,8 @@ pub struct MailService<P: Ports> {
     policy: MailPolicy,
     /// One token refresh at a time per account in this process, shared by every clone.
     refreshing: Arc<RefreshLocks>,
+    /// The pages of messages and threads served lately, shared by every clone.
+    pages: Option<Arc<kept::Pages>>,
 }
 
 impl<P: Ports> std::fmt::Debug for MailService<P> {
@@ -103,6 +110,7 @@ impl<P: Ports> Clone for MailService<P> {
             mail: self.mail.clone(),
             policy: self.policy.clone(),
             refreshing: self.refreshing.clone(),
+            pages: self.pages.clone(),
         }
     }
 }
@@ -116,7 +124,8 @@ impl<P: Ports> MailService<P> {
         mail: P::Mail,
         policy: MailPolicy,
     ) -> Self {
-        Self { uow, clock, secrets, mail, policy, refreshing: Arc::default() }
+        let pages = kept::Pages::new(policy.page_cache_bytes).map(Arc::new);
+        Self { uow, clock, secrets, mail, policy, refreshing: Arc::default(), pages }
     }
 
     /// The policy it runs with.

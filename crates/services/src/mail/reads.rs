@@ -6,6 +6,7 @@
 use std::pin::Pin;
 
 use futures_util::{Stream, StreamExt};
+use switchboard_domain::UserId;
 use switchboard_domain::mail::{
     MailAccount, MailAccountId, MailFolder, MailFolderId, MailMessageId, MessagePage, MessageQuery,
     StoredMessage, ThreadPage, ThreadQuery,
@@ -13,6 +14,7 @@ use switchboard_domain::mail::{
 use switchboard_ports::mail::{MailError, MailSource};
 use switchboard_ports::{MailStore, Ports, UnitOfWork};
 
+use super::kept::{Page, PageQuery};
 use super::sync_page::stored;
 use super::{MailService, MailServiceError};
 use crate::identity::Principal;
@@ -99,7 +101,8 @@ impl<P: Ports> MailService<P> {
     }
 
     /// A page of one of the caller's accounts' messages, newest first (the HTTP layer checks
-    /// the limit).
+    /// the limit). A page read since the account's mail last changed is served again without
+    /// reading it.
     ///
     /// # Errors
     /// [`MailServiceError::AccountNotFound`] when the account is not theirs;
@@ -110,6 +113,39 @@ impl<P: Ports> MailService<P> {
         query: MessageQuery,
     ) -> Result<MessagePage, MailServiceError> {
         let owner = caller.user_id;
+        let Some(pages) = &self.pages else { return self.read_messages(owner, query).await };
+        let version = self.mail_version(owner, query.account).await?;
+        let key = PageQuery::Messages(query.clone());
+        if let Some(Page::Messages(page)) = pages.get(&key, version) {
+            return Ok(page);
+        }
+        let page = self.read_messages(owner, query).await?;
+        pages.put(key, version, &Page::Messages(page.clone()));
+        Ok(page)
+    }
+
+    /// The version of `owner`'s `account`'s mail (see [`MailStore::mail_version`]).
+    async fn mail_version(
+        &self,
+        owner: UserId,
+        account: MailAccountId,
+    ) -> Result<u64, MailServiceError> {
+        self.uow
+            .read(move |tx| {
+                Box::pin(async move {
+                    Ok::<_, MailServiceError>(tx.mail_version(owner, account).await?)
+                })
+            })
+            .await?
+            .ok_or(MailServiceError::AccountNotFound)
+    }
+
+    /// A page of `owner`'s messages, read from the store.
+    async fn read_messages(
+        &self,
+        owner: UserId,
+        query: MessageQuery,
+    ) -> Result<MessagePage, MailServiceError> {
         self.uow
             .read(move |tx| {
                 Box::pin(async move {
@@ -188,7 +224,8 @@ impl<P: Ports> MailService<P> {
         Ok(full)
     }
 
-    /// A page of one of the caller's accounts' threads, newest activity first.
+    /// A page of one of the caller's accounts' threads, newest activity first. A page read
+    /// since the account's mail last changed is served again without reading it.
     ///
     /// # Errors
     /// [`MailServiceError::AccountNotFound`] when the account is not theirs;
@@ -199,6 +236,23 @@ impl<P: Ports> MailService<P> {
         query: ThreadQuery,
     ) -> Result<ThreadPage, MailServiceError> {
         let owner = caller.user_id;
+        let Some(pages) = &self.pages else { return self.read_threads(owner, query).await };
+        let version = self.mail_version(owner, query.account).await?;
+        let key = PageQuery::Threads(query.clone());
+        if let Some(Page::Threads(page)) = pages.get(&key, version) {
+            return Ok(page);
+        }
+        let page = self.read_threads(owner, query).await?;
+        pages.put(key, version, &Page::Threads(page.clone()));
+        Ok(page)
+    }
+
+    /// A page of `owner`'s threads, read from the store.
+    async fn read_threads(
+        &self,
+        owner: UserId,
+        query: ThreadQuery,
+    ) -> Result<ThreadPage, MailServiceError> {
         self.uow
             .read(move |tx| {
                 Box::pin(async move {

@@ -120,9 +120,7 @@ impl<P: Ports> StatsService<P> {
         let version = self
             .uow
             .read(move |tx| {
-                Box::pin(async move {
-                    Ok::<_, StatsError>(tx.mail_received_version(owner, account).await?)
-                })
+                Box::pin(async move { Ok::<_, StatsError>(tx.mail_version(owner, account).await?) })
             })
             .await?
             .ok_or(StatsError::AccountNotFound)?;

@@ -131,6 +131,7 @@ pub fn start_peopled(
         reconcile_window: Duration::from_secs(24 * 3600),
         channel_concurrency: 3,
         thread_concurrency: 2,
+        page_cache_bytes: 1 << 20,
     };
     change(&mut policy);
     let sources = SandboxSources { slack: sandbox.slack_base_url() };
