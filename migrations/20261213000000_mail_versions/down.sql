@@ -1,13 +1,11 @@
-DROP TRIGGER mail_versions_folders_delete ON mail_folders;
-DROP FUNCTION mail_versions_folders_gone();
-DROP TRIGGER mail_versions_messages_update ON mail_messages;
-DROP FUNCTION mail_versions_messages();
 DROP TRIGGER mail_versions_folder_hours_update ON mail_folder_hours;
 DROP TRIGGER mail_versions_folder_hours_insert ON mail_folder_hours;
 DROP FUNCTION mail_versions_folder_hours();
+DROP TRIGGER mail_versions_folders_delete ON mail_folders;
+DROP TRIGGER mail_versions_messages_update ON mail_messages;
 DROP TRIGGER mail_versions_account_hours_update ON mail_account_hours;
 DROP TRIGGER mail_versions_account_hours_insert ON mail_account_hours;
-DROP FUNCTION mail_versions_account_hours();
+DROP FUNCTION mail_versions_changed();
 DROP FUNCTION mail_versions_raise(uuid[]);
 
 ALTER TABLE mail_versions

@@ -37,52 +37,44 @@ CREATE FUNCTION mail_versions_raise(changed uuid[]) RETURNS void LANGUAGE sql AS
     ON CONFLICT (account_id, shard) DO UPDATE SET version = mail_versions.version + 1;
 $$;
 
-CREATE FUNCTION mail_versions_account_hours() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Raises the accounts of the rows a statement changed, whose transition table is `changed`
+-- with an `account_id` column: the account's hours, its messages, its folders.
+CREATE FUNCTION mail_versions_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM mail_versions_raise(ARRAY(SELECT DISTINCT account_id FROM changed_hours));
+    PERFORM mail_versions_raise(ARRAY(SELECT DISTINCT account_id FROM changed));
     RETURN NULL;
 END $$;
 
 CREATE TRIGGER mail_versions_account_hours_insert AFTER INSERT ON mail_account_hours
-    REFERENCING NEW TABLE AS changed_hours
-    FOR EACH STATEMENT EXECUTE FUNCTION mail_versions_account_hours();
+    REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION mail_versions_changed();
 CREATE TRIGGER mail_versions_account_hours_update AFTER UPDATE ON mail_account_hours
-    REFERENCING NEW TABLE AS changed_hours
-    FOR EACH STATEMENT EXECUTE FUNCTION mail_versions_account_hours();
-
-CREATE FUNCTION mail_versions_folder_hours() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM mail_versions_raise(ARRAY(
-        SELECT DISTINCT f.account_id FROM changed_hours h JOIN mail_folders f ON f.id = h.folder_id));
-    RETURN NULL;
-END $$;
-
-CREATE TRIGGER mail_versions_folder_hours_insert AFTER INSERT ON mail_folder_hours
-    REFERENCING NEW TABLE AS changed_hours
-    FOR EACH STATEMENT EXECUTE FUNCTION mail_versions_folder_hours();
-CREATE TRIGGER mail_versions_folder_hours_update AFTER UPDATE ON mail_folder_hours
-    REFERENCING NEW TABLE AS changed_hours
-    FOR EACH STATEMENT EXECUTE FUNCTION mail_versions_folder_hours();
+    REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION mail_versions_changed();
 
 -- A message changed in place. Inserted and removed messages change the account's hours,
 -- raised above. An upsert fires this for its statement even when it only inserted: the
 -- transition table is empty then, and nothing is raised.
-CREATE FUNCTION mail_versions_messages() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM mail_versions_raise(ARRAY(SELECT DISTINCT account_id FROM changed_messages));
-    RETURN NULL;
-END $$;
-
 CREATE TRIGGER mail_versions_messages_update AFTER UPDATE ON mail_messages
-    REFERENCING NEW TABLE AS changed_messages
-    FOR EACH STATEMENT EXECUTE FUNCTION mail_versions_messages();
+    REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION mail_versions_changed();
 
-CREATE FUNCTION mail_versions_folders_gone() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A folder removed: its hours and links go by cascade, which no trigger here sees.
+CREATE TRIGGER mail_versions_folders_delete AFTER DELETE ON mail_folders
+    REFERENCING OLD TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION mail_versions_changed();
+
+-- A folder's hours changed (a message filed, refiled or removed): its rows name the folder.
+CREATE FUNCTION mail_versions_folder_hours() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM mail_versions_raise(ARRAY(SELECT DISTINCT account_id FROM gone_folders));
+    PERFORM mail_versions_raise(ARRAY(
+        SELECT DISTINCT f.account_id FROM changed h JOIN mail_folders f ON f.id = h.folder_id));
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER mail_versions_folders_delete AFTER DELETE ON mail_folders
-    REFERENCING OLD TABLE AS gone_folders
-    FOR EACH STATEMENT EXECUTE FUNCTION mail_versions_folders_gone();
+CREATE TRIGGER mail_versions_folder_hours_insert AFTER INSERT ON mail_folder_hours
+    REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION mail_versions_folder_hours();
+CREATE TRIGGER mail_versions_folder_hours_update AFTER UPDATE ON mail_folder_hours
+    REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION mail_versions_folder_hours();
