@@ -11,6 +11,10 @@
 
 #![expect(clippy::unwrap_used, reason = "a benchmark program")]
 
+/// The allocator the `switchboard` binary runs with, so the figures are its own.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::{Duration, Instant};
 
 use chrono::Utc;

@@ -7,6 +7,10 @@
 
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark program")]
 
+/// The allocator the `switchboard` binary runs with, so the figures are its own.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

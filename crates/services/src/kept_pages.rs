@@ -1,6 +1,7 @@
 //! The list pages served lately, each kept with the version of what it lists.
 //!
-//! A page of a channel's posts changes only when the channel's posts are written, and a page
+//! A page of a channel's posts (or a post with its thread) changes only when the channel's
+//! posts are written, and a page
 //! of a mail account's messages or threads only when something of the account's mail is: the
 //! store raises a version in every transaction that writes them (see
 //! [`ChatStatsStore::channel_posts_version`] and [`MailStore::mail_version`]). A request reads
@@ -25,7 +26,7 @@ use std::sync::Arc;
 
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
-use switchboard_domain::chat_posts::{PostListing, PostSummary};
+use switchboard_domain::chat_posts::{PostListing, PostSummary, PostThread, StoredPost};
 use switchboard_domain::mail::{MailAddress, MessagePage, MessageSummary, ThreadPage};
 
 /// What a kept page holds in memory, estimated: its items and their text. Cheap to compute,
@@ -107,6 +108,23 @@ impl Footprint for PostListing {
     }
 }
 
+fn stored_post(p: &StoredPost) -> u64 {
+    size_of::<StoredPost>() as u64
+        + text(&p.external_id)
+        + text(&p.author_id)
+        + p.author_name.as_deref().map_or(0, text)
+        + text(&p.text)
+        + p.thread_root.as_deref().map_or(0, text)
+}
+
+impl Footprint for PostThread {
+    fn footprint(&self) -> u64 {
+        stored_post(&self.post)
+            + self.root.as_ref().map_or(0, stored_post)
+            + self.replies.footprint()
+    }
+}
+
 fn message(m: &MessageSummary) -> u64 {
     size_of::<MessageSummary>() as u64
         + text(&m.thread_key)
@@ -141,7 +159,7 @@ mod tests {
     #![expect(clippy::expect_used, reason = "tests")]
 
     use chrono::DateTime;
-    use switchboard_domain::chat_posts::{PostListing, PostSummary};
+    use switchboard_domain::chat_posts::{PostListing, PostSummary, PostThread, StoredPost};
     use switchboard_domain::chat_sources::ChannelId;
 
     use super::*;

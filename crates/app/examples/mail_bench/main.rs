@@ -25,6 +25,10 @@
 
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark program")]
 
+/// The allocator the `switchboard` binary runs with, so the figures are its own.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../shared/http_load.rs"]
 mod http_load;
 mod load;

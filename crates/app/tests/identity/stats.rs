@@ -403,19 +403,26 @@ async fn a_kept_page_of_posts_is_served_until_the_channels_posts_change() {
     let (s, _, first) = call(&app, get(&uri, &token)).await;
     assert_eq!(s, 200, "{first}");
     assert_eq!(texts(&first)[0], "Lunch anyone?");
+    let one = format!("/api/chat/posts/{}", first["data"]["posts"][0]["id"].as_str().unwrap());
+    let (s, _, single) = call(&app, get(&one, &token)).await;
+    assert_eq!(s, 200, "{single}");
 
     // The posts rewritten behind the counter's back: the kept page is what is served.
     let forge = "SET session_replication_role = replica; UPDATE chat_posts SET text = 'forged'";
     db.client().await.batch_execute(forge).await.unwrap();
     let (_, _, kept) = call(&app, get(&uri, &token)).await;
     assert_eq!(kept["data"], first["data"], "kept while the channel's posts are unchanged");
+    let (_, _, kept_post) = call(&app, get(&one, &token)).await;
+    assert_eq!(kept_post["data"], single["data"]);
     let (_, _, other_query) = call(&app, get(&format!("{uri}&author=id-bob"), &token)).await;
     assert_eq!(texts(&other_query), ["forged", "forged"], "another query is read");
 
     // Another user asking for it gets a 404, kept page or not.
     let (_, eve) = member(&app, "eve@example.org").await;
-    let (s, _, body) = call(&app, get(&uri, &eve)).await;
-    assert_eq!(s, 404, "{body}");
+    for uri in [&uri, &one] {
+        let (s, _, body) = call(&app, get(uri, &eve)).await;
+        assert_eq!(s, 404, "{uri}: {body}");
+    }
 
     // An edit written through the store raises the counter: the page is read again.
     let uow = PgUnitOfWork::new(db.pool());
@@ -424,4 +431,6 @@ async fn a_kept_page_of_posts_is_served_until_the_channels_posts_change() {
     ingest(&uow, ada, general, vec![edited]).await;
     let (_, _, again) = call(&app, get(&uri, &token)).await;
     assert_eq!(texts(&again), ["Lunch at noon?", "forged", "forged"], "{again}");
+    let (_, _, edited) = call(&app, get(&one, &token)).await;
+    assert_eq!(edited["data"]["post"]["text"], "Lunch at noon?", "{edited}");
 }

@@ -7,6 +7,7 @@ mod channels;
 mod deliveries;
 mod error;
 mod jobs;
+mod kept;
 mod listing;
 pub mod network;
 mod oauth;
@@ -24,11 +25,8 @@ pub use error::ChatServiceError;
 pub use jobs::{ChatSyncAllJob, ChatSyncJob};
 pub use oauth::{OAuthCallback, OAuthStarted, SlackOAuthPolicy};
 pub use sources::{ConnectSource, Connected};
-use switchboard_domain::chat_posts::{PostListing, PostQuery};
 use switchboard_ports::Ports;
 pub use sync::SyncOutcome;
-
-use crate::kept_pages::KeptPages;
 
 /// Chat settings, from configuration.
 #[derive(Debug, Clone)]
@@ -50,8 +48,8 @@ pub struct ChatPolicy {
     pub channel_concurrency: usize,
     /// Threads of a channel read at once when a listing shows they changed (at least 1).
     pub thread_concurrency: usize,
-    /// Memory, in bytes, for the pages of posts kept and served again while their channel's
-    /// posts are unchanged (0: none kept).
+    /// Memory, in bytes, for the pages of posts (and the posts with their threads) kept and
+    /// served again while their channel's posts are unchanged (0: none kept).
     pub page_cache_bytes: u64,
 }
 
@@ -77,8 +75,9 @@ pub struct ChatService<P: Ports> {
     sources: P::ChatSources,
     policy: ChatPolicy,
     slack_oauth: Option<SlackOAuthPolicy>,
-    /// The pages of posts served lately, shared by every clone.
-    pages: Option<Arc<KeptPages<PostQuery, PostListing>>>,
+    /// The pages of posts and the posts with their threads served lately, shared by every
+    /// clone.
+    kept: Option<Arc<kept::Reads>>,
 }
 
 impl<P: Ports> std::fmt::Debug for ChatService<P> {
@@ -96,7 +95,7 @@ impl<P: Ports> Clone for ChatService<P> {
             sources: self.sources.clone(),
             policy: self.policy.clone(),
             slack_oauth: self.slack_oauth.clone(),
-            pages: self.pages.clone(),
+            kept: self.kept.clone(),
         }
     }
 }
@@ -110,7 +109,7 @@ impl<P: Ports> ChatService<P> {
         sources: P::ChatSources,
         policy: ChatPolicy,
     ) -> Self {
-        let pages = KeptPages::new(policy.page_cache_bytes).map(Arc::new);
-        Self { uow, clock, secrets, sources, policy, slack_oauth: None, pages }
+        let kept = kept::Reads::new(policy.page_cache_bytes).map(Arc::new);
+        Self { uow, clock, secrets, sources, policy, slack_oauth: None, kept }
     }
 }

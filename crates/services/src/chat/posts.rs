@@ -1,16 +1,19 @@
-//! Reading the caller's channels: pages of their live posts, and a post with its thread.
+//! Reading the caller's channels: pages of their live posts, and a post with its thread. An
+//! answer read since the channel's posts were last written is served again from memory (see
+//! `crate::kept_pages`).
 
 use switchboard_domain::UserId;
 use switchboard_domain::chat_posts::{PostKey, PostListing, PostQuery, PostThread, THREAD_REPLIES};
+use switchboard_domain::chat_sources::ChannelId;
 use switchboard_ports::{ChatStatsStore, ChatStore, Ports, UnitOfWork};
 
+use super::kept::{Read, ReadQuery};
 use super::{ChatService, ChatServiceError};
 use crate::identity::Principal;
 
 impl<P: Ports> ChatService<P> {
     /// A page of one of the caller's channels' live posts, newest first (the HTTP layer checks
-    /// the limit and the filters' consistency). A page read since the channel's posts were last
-    /// written is served again without reading them.
+    /// the limit and the filters' consistency).
     ///
     /// # Errors
     /// [`ChatServiceError::ChannelNotFound`] when the channel is not theirs.
@@ -20,23 +23,56 @@ impl<P: Ports> ChatService<P> {
         query: PostQuery,
     ) -> Result<PostListing, ChatServiceError> {
         let owner = caller.user_id;
-        let Some(pages) = &self.pages else { return self.read_posts(owner, query).await };
-        let channel = query.channel;
+        let Some(kept) = &self.kept else { return self.read_posts(owner, query).await };
         let version = self
-            .uow
+            .posts_version(owner, query.channel)
+            .await?
+            .ok_or(ChatServiceError::ChannelNotFound)?;
+        let key = ReadQuery::Posts(query.clone());
+        if let Some(Read::Posts(listing)) = kept.get(&key, version) {
+            return Ok(listing);
+        }
+        let listing = self.read_posts(owner, query).await?;
+        kept.put(key, version, &Read::Posts(listing.clone()));
+        Ok(listing)
+    }
+
+    /// One of the caller's live posts with its thread: its root when it is a reply, and the
+    /// thread's latest [`THREAD_REPLIES`] replies.
+    ///
+    /// # Errors
+    /// [`ChatServiceError::PostNotFound`] when it is not theirs, or deleted.
+    pub async fn post(
+        &self,
+        caller: &Principal,
+        key: PostKey,
+    ) -> Result<PostThread, ChatServiceError> {
+        let owner = caller.user_id;
+        let Some(kept) = &self.kept else { return self.read_post(owner, key).await };
+        let version =
+            self.posts_version(owner, key.channel).await?.ok_or(ChatServiceError::PostNotFound)?;
+        let query = ReadQuery::Post(key.clone());
+        if let Some(Read::Post(thread)) = kept.get(&query, version) {
+            return Ok(thread);
+        }
+        let thread = self.read_post(owner, key).await?;
+        kept.put(query, version, &Read::Post(thread.clone()));
+        Ok(thread)
+    }
+
+    /// The version of `owner`'s `channel`'s posts; `None` when the channel is not theirs.
+    async fn posts_version(
+        &self,
+        owner: UserId,
+        channel: ChannelId,
+    ) -> Result<Option<u64>, ChatServiceError> {
+        self.uow
             .read(move |tx| {
                 Box::pin(async move {
                     Ok::<_, ChatServiceError>(tx.channel_posts_version(owner, channel).await?)
                 })
             })
-            .await?
-            .ok_or(ChatServiceError::ChannelNotFound)?;
-        if let Some(listing) = pages.get(&query, version) {
-            return Ok(listing);
-        }
-        let listing = self.read_posts(owner, query.clone()).await?;
-        pages.put(query, version, &listing);
-        Ok(listing)
+            .await
     }
 
     /// A page of `owner`'s channel, read from the store.
@@ -64,17 +100,8 @@ impl<P: Ports> ChatService<P> {
             .await
     }
 
-    /// One of the caller's live posts with its thread: its root when it is a reply, and the
-    /// thread's latest [`THREAD_REPLIES`] replies.
-    ///
-    /// # Errors
-    /// [`ChatServiceError::PostNotFound`] when it is not theirs, or deleted.
-    pub async fn post(
-        &self,
-        caller: &Principal,
-        key: PostKey,
-    ) -> Result<PostThread, ChatServiceError> {
-        let owner = caller.user_id;
+    /// `owner`'s post with its thread, read from the store.
+    async fn read_post(&self, owner: UserId, key: PostKey) -> Result<PostThread, ChatServiceError> {
         self.uow
             .read(move |tx| {
                 Box::pin(async move {
