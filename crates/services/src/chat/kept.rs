@@ -19,8 +19,8 @@ pub(super) enum ReadQuery {
 pub(super) enum Read {
     /// A page of posts.
     Posts(PostListing),
-    /// A post with its thread.
-    Post(PostThread),
+    /// A post with its thread (boxed: six times a page's size).
+    Post(Box<PostThread>),
 }
 
 impl Footprint for Read {

@@ -53,10 +53,10 @@ impl<P: Ports> ChatService<P> {
             self.posts_version(owner, key.channel).await?.ok_or(ChatServiceError::PostNotFound)?;
         let query = ReadQuery::Post(key.clone());
         if let Some(Read::Post(thread)) = kept.get(&query, version) {
-            return Ok(thread);
+            return Ok(*thread);
         }
         let thread = self.read_post(owner, key).await?;
-        kept.put(query, version, &Read::Post(thread.clone()));
+        kept.put(query, version, &Read::Post(Box::new(thread.clone())));
         Ok(thread)
     }
 
