@@ -159,7 +159,7 @@ mod tests {
     #![expect(clippy::expect_used, reason = "tests")]
 
     use chrono::DateTime;
-    use switchboard_domain::chat_posts::{PostListing, PostSummary, PostThread, StoredPost};
+    use switchboard_domain::chat_posts::{PostListing, PostSummary};
     use switchboard_domain::chat_sources::ChannelId;
 
     use super::*;
