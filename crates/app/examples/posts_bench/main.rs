@@ -24,7 +24,7 @@
 
 /// The allocator the `switchboard` binary runs with, so the figures are its own.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 #[path = "../shared/http_load.rs"]
 mod http_load;
