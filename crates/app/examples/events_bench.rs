@@ -21,10 +21,6 @@
 
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "a measurement program")]
 
-/// The allocator the `switchboard` binary runs with, so the figures are its own.
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
 use std::collections::HashMap;
 use std::net::TcpListener;
 use std::sync::Mutex;

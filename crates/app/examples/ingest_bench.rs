@@ -11,10 +11,6 @@
 
 #![expect(clippy::unwrap_used, reason = "a benchmark program")]
 
-/// The allocator the `switchboard` binary runs with, so the figures are its own.
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
 use std::time::{Duration, Instant};
 
 use chrono::Utc;

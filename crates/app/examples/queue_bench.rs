@@ -7,10 +7,6 @@
 
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark program")]
 
-/// The allocator the `switchboard` binary runs with, so the figures are its own.
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

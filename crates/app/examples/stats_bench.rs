@@ -18,10 +18,6 @@
 
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark program")]
 
-/// The allocator the `switchboard` binary runs with, so the figures are its own.
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
 use std::time::{Duration, Instant};
 
 use chrono::{TimeDelta, Utc};

@@ -22,10 +22,6 @@
 
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark program")]
 
-/// The allocator the `switchboard` binary runs with, so the figures are its own.
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
 #[path = "../shared/http_load.rs"]
 mod http_load;
 mod load;
