@@ -1,9 +1,9 @@
 //! The list pages served lately, each kept with the version of what it lists.
 //!
 //! A page of a channel's posts (or a post with its thread) changes only when the channel's
-//! posts are written, and a page
-//! of a mail account's messages or threads only when something of the account's mail is: the
-//! store raises a version in every transaction that writes them (see
+//! posts are written, and a page of a mail account's messages or threads only when something
+//! of the account's mail is: the store raises a version in every transaction that writes them
+//! (see
 //! [`ChatStatsStore::channel_posts_version`] and [`MailStore::mail_version`]). A request reads
 //! that version (one indexed read, which also checks the owner) and serves the page kept for
 //! the same query at the same version, instead of walking an index and reading the page's rows
@@ -76,9 +76,9 @@ impl<K: Eq + Hash + Clone, V: Clone + Footprint> KeptPages<K, V> {
     }
 
     /// Keeps `page`, read after `version` was.
-    pub(crate) fn put(&self, query: K, version: u64, page: &V) {
+    pub(crate) fn put(&self, query: K, version: u64, page: V) {
         let bytes = page.footprint().saturating_add(size_of::<(K, Kept<V>)>() as u64);
-        self.kept.insert(query, Arc::new(Kept { version, bytes, page: page.clone() }));
+        self.kept.insert(query, Arc::new(Kept { version, bytes, page }));
     }
 }
 
@@ -187,13 +187,13 @@ mod tests {
         let page = listing(channel, "hello");
         assert_eq!(pages.get(&(channel, 50), 3), None);
 
-        pages.put((channel, 50), 3, &page);
+        pages.put((channel, 50), 3, page.clone());
         assert_eq!(pages.get(&(channel, 50), 3), Some(page.clone()));
         assert_eq!(pages.get(&(channel, 50), 4), None, "posts written since");
         assert_eq!(pages.get(&(channel, 20), 3), None, "another query");
         assert_eq!(pages.get(&(other, 50), 3), None, "another channel");
         let edited = listing(channel, "hello, edited");
-        pages.put((channel, 50), 4, &edited);
+        pages.put((channel, 50), 4, edited.clone());
         assert_eq!(pages.get(&(channel, 50), 4), Some(edited), "replaced");
     }
 
@@ -204,7 +204,7 @@ mod tests {
         let channel = ChannelId::new();
         let page = listing(channel, &"x".repeat(4096));
         for limit in 0..200_u32 {
-            pages.put((channel, limit), 1, &page);
+            pages.put((channel, limit), 1, page.clone());
         }
         let kept = (0..200_u32).filter(|l| pages.get(&(channel, *l), 1).is_some()).count();
         assert!(kept > 0, "recent pages are kept");

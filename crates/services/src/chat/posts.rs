@@ -33,7 +33,7 @@ impl<P: Ports> ChatService<P> {
             return Ok(listing);
         }
         let listing = self.read_posts(owner, query).await?;
-        kept.put(key, version, &Read::Posts(listing.clone()));
+        kept.put(key, version, Read::Posts(listing.clone()));
         Ok(listing)
     }
 
@@ -56,7 +56,7 @@ impl<P: Ports> ChatService<P> {
             return Ok(*thread);
         }
         let thread = self.read_post(owner, key).await?;
-        kept.put(query, version, &Read::Post(Box::new(thread.clone())));
+        kept.put(query, version, Read::Post(Box::new(thread.clone())));
         Ok(thread)
     }
 

@@ -120,7 +120,7 @@ impl<P: Ports> MailService<P> {
             return Ok(page);
         }
         let page = self.read_messages(owner, query).await?;
-        pages.put(key, version, &Page::Messages(page.clone()));
+        pages.put(key, version, Page::Messages(page.clone()));
         Ok(page)
     }
 
@@ -243,7 +243,7 @@ impl<P: Ports> MailService<P> {
             return Ok(page);
         }
         let page = self.read_threads(owner, query).await?;
-        pages.put(key, version, &Page::Threads(page.clone()));
+        pages.put(key, version, Page::Threads(page.clone()));
         Ok(page)
     }
 
