@@ -16,6 +16,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::TrustForwardedFor;
+use crate::kept_replies::KeptReplies;
 use crate::metrics::{MetricsEndpoint, metrics_page, track};
 use crate::middleware::{envelope::envelope, request_id::request_id};
 use crate::openapi::ApiDoc;
@@ -69,6 +70,8 @@ pub struct AppDeps<P: Ports> {
     pub notifications: web::Data<NotificationService<P>>,
     /// The live event stream.
     pub stream: web::Data<StreamService<P>>,
+    /// Encoded answers kept, shared by every worker.
+    pub replies: web::Data<KeptReplies>,
     /// HTTP settings.
     pub settings: HttpSettings,
 }
@@ -90,6 +93,7 @@ impl<P: Ports> Clone for AppDeps<P> {
             webhooks: self.webhooks.clone(),
             notifications: self.notifications.clone(),
             stream: self.stream.clone(),
+            replies: self.replies.clone(),
             settings: self.settings.clone(),
         }
     }
@@ -148,6 +152,7 @@ pub fn build_app<P: Ports>(
         .app_data(deps.webhooks)
         .app_data(deps.notifications)
         .app_data(deps.stream)
+        .app_data(deps.replies)
         .app_data(web::Data::new(TrustForwardedFor(deps.settings.trust_forwarded_for)))
         .app_data(web::Data::new(BodyLimit(deps.settings.body_limit)))
         .configure(routes::configure::<P>)

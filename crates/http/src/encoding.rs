@@ -1,7 +1,7 @@
 //! Content negotiation: which encoding a client accepts (`Accept`) or sends (`Content-Type`).
 
-use actix_web::HttpRequest;
 use actix_web::http::header;
+use actix_web::{HttpMessage, HttpRequest};
 
 /// The media type of Protobuf bodies.
 pub const PROTOBUF: &str = "application/x-protobuf";
@@ -9,7 +9,7 @@ pub const PROTOBUF: &str = "application/x-protobuf";
 pub const JSON: &str = "application/json";
 
 /// A wire encoding of the API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Encoding {
     /// `application/json`, the default.
     Json,
@@ -32,6 +32,14 @@ impl Encoding {
             "application/x-protobuf" | "application/protobuf" => Some(Encoding::Protobuf),
             _ => None,
         }
+    }
+
+    /// The encoding of a request's answer: the one the envelope middleware negotiated (it
+    /// refused unacceptable requests with 406 before the handler ran); without the middleware,
+    /// negotiated here, JSON as the fallback.
+    pub(crate) fn negotiated(req: &HttpRequest) -> Self {
+        let negotiated = req.extensions().get::<Encoding>().copied();
+        negotiated.unwrap_or_else(|| Encoding::accepted(req).unwrap_or(Encoding::Json))
     }
 
     /// The encoding the client accepts best, from `Accept` with its quality values. No header

@@ -7,6 +7,7 @@
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::Bytes;
 use prost::{Message, Name};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -93,6 +94,17 @@ pub fn success<T>(encoding: Encoding, status: StatusCode, data: &T, message: &st
 where
     T: Serialize + Message + Name,
 {
+    match success_body(encoding, data, message) {
+        Some(body) => respond(status, encoding, body),
+        None => internal_error(encoding),
+    }
+}
+
+/// The body of a success response holding `data`, `None` when it cannot be encoded (logged).
+pub(crate) fn success_body<T>(encoding: Encoding, data: &T, message: &str) -> Option<Bytes>
+where
+    T: Serialize + Message + Name,
+{
     let body = match encoding {
         Encoding::Json => {
             // Sized once from the Protobuf size, which JSON's field names and quotes exceed by
@@ -118,18 +130,14 @@ where
         }
         .encode_to_vec()),
     };
-    match body {
-        Ok(body) => respond(status, encoding, body),
-        Err(e) => {
-            tracing::error!(error = %e, "cannot encode a response");
-            failure(
-                encoding,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal server error",
-                Vec::new(),
-            )
-        }
-    }
+    body.map(Bytes::from)
+        .inspect_err(|e| tracing::error!(error = %e, "cannot encode a response"))
+        .ok()
+}
+
+/// The answer when a response cannot be encoded.
+pub(crate) fn internal_error(encoding: Encoding) -> HttpResponse {
+    failure(encoding, StatusCode::INTERNAL_SERVER_ERROR, "internal server error", Vec::new())
 }
 
 /// An error response, in the requested encoding.
@@ -169,10 +177,11 @@ pub fn failure_with_data(
         }
         .encode_to_vec(),
     };
-    respond(status, encoding, body)
+    respond(status, encoding, Bytes::from(body))
 }
 
-fn respond(status: StatusCode, encoding: Encoding, body: Vec<u8>) -> HttpResponse {
+/// A response of `status` with `body`, an envelope in `encoding`.
+pub(crate) fn respond(status: StatusCode, encoding: Encoding, body: Bytes) -> HttpResponse {
     let mut response = HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(encoding.media_type())))
         .insert_header((header::VARY, HeaderValue::from_static("Accept")))

@@ -2,7 +2,7 @@
 
 use actix_web::body::BoxBody;
 use actix_web::http::StatusCode;
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, Responder};
+use actix_web::{HttpRequest, HttpResponse, Responder};
 use prost::{Message, Name};
 use serde::Serialize;
 
@@ -46,11 +46,6 @@ impl<T: Serialize + Message + Name> Responder for Reply<T> {
     type Body = BoxBody;
 
     fn respond_to(self, req: &HttpRequest) -> HttpResponse {
-        // The envelope middleware negotiated the encoding (and refused unacceptable requests
-        // with 406) before the handler ran; without it, negotiate here, JSON as the fallback.
-        let negotiated = req.extensions().get::<Encoding>().copied();
-        let encoding =
-            negotiated.unwrap_or_else(|| Encoding::accepted(req).unwrap_or(Encoding::Json));
-        envelope::success(encoding, self.status, &self.data, self.message)
+        envelope::success(Encoding::negotiated(req), self.status, &self.data, self.message)
     }
 }

@@ -31,9 +31,20 @@ use switchboard_domain::mail::{MailAddress, MessagePage, MessageSummary, ThreadP
 
 /// What a kept page holds in memory, estimated: its items and their text. Cheap to compute,
 /// computed once when the page is kept.
-pub(crate) trait Footprint {
+pub trait Footprint {
     /// Bytes, about.
     fn footprint(&self) -> u64;
+}
+
+/// A page and the version of what it shows that was read before it (see the module's
+/// documentation). The same query at the same version answers the same page, so a caller may
+/// keep what it makes of a page (an encoded answer) under the version and use that again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Versioned<T> {
+    /// The version, when pages are kept (`None` otherwise: none was read).
+    pub version: Option<u64>,
+    /// The page, shared with the kept copy.
+    pub page: Arc<T>,
 }
 
 #[derive(Debug)]
@@ -55,7 +66,7 @@ impl<K, V> Weighter<K, Arc<Kept<V>>> for ByFootprint {
 /// Pages by their query (`K`, which names the channel or account listed), within `budget`
 /// bytes of memory.
 #[derive(Debug)]
-pub(crate) struct KeptPages<K, V> {
+pub struct KeptPages<K, V> {
     kept: Cache<K, Arc<Kept<V>>, ByFootprint>,
 }
 
@@ -64,19 +75,21 @@ const TYPICAL_PAGE_BYTES: u64 = 32 * 1024;
 
 impl<K: Eq + Hash + Clone, V: Clone + Footprint> KeptPages<K, V> {
     /// `None` when `budget` is 0: no page is kept.
-    pub(crate) fn new(budget: u64) -> Option<Self> {
+    #[must_use]
+    pub fn new(budget: u64) -> Option<Self> {
         let items = usize::try_from((budget / TYPICAL_PAGE_BYTES).max(16)).unwrap_or(usize::MAX);
         (budget > 0).then(|| Self { kept: Cache::with_weighter(items, budget, ByFootprint) })
     }
 
     /// The page kept for `query` at `version`, if any.
-    pub(crate) fn get(&self, query: &K, version: u64) -> Option<V> {
+    #[must_use]
+    pub fn get(&self, query: &K, version: u64) -> Option<V> {
         let kept = self.kept.get(query)?;
         (kept.version == version).then(|| kept.page.clone())
     }
 
     /// Keeps `page`, read after `version` was.
-    pub(crate) fn put(&self, query: K, version: u64, page: V) {
+    pub fn put(&self, query: K, version: u64, page: V) {
         let bytes = page.footprint().saturating_add(size_of::<(K, Kept<V>)>() as u64);
         self.kept.insert(query, Arc::new(Kept { version, bytes, page }));
     }

@@ -8,7 +8,7 @@ pub mod health;
 pub mod identity;
 pub mod job_admin;
 pub mod jobs;
-mod kept_pages;
+pub mod kept_pages;
 pub mod mail;
 pub mod notifications;
 pub mod oauth_flow;

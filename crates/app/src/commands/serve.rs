@@ -6,13 +6,13 @@ use std::time::Duration;
 use actix_web::web;
 use secrecy::ExposeSecret;
 use switchboard_domain::ServiceInfo;
-use switchboard_http::{AppDeps, HttpSettings, ServerOptions};
+use switchboard_http::{AppDeps, HttpSettings, KeptReplies, ServerOptions};
 use switchboard_ports::SystemClock;
 use switchboard_postgres::{PgEventLog, PgJobQueue, PgPool, PgReadiness, PgUnitOfWork, migrations};
 use switchboard_services::{
-    AccountService, AdminService, ApiKeyService, AuthService, ChatPolicy, ChatService, DemoService,
-    EventLogService, HealthService, Identity, JobAdminService, MailPolicy, MailService,
-    NotificationService, SlackOAuthPolicy, StatsService, StreamHub, StreamPolicy, StreamService,
+    AccountService, AdminService, ApiKeyService, AuthService, ChatService, DemoService,
+    EventLogService, HealthService, Identity, JobAdminService, MailService, NotificationService,
+    StatsService, StreamHub, StreamPolicy, StreamService,
 };
 
 use crate::chat::ProviderSources;
@@ -36,19 +36,21 @@ pub fn service_info() -> ServiceInfo {
 pub struct SharedDeps {
     identity: Identity<PgPorts>,
     sources: ProviderSources,
-    chat_policy: ChatPolicy,
-    slack_oauth: Option<SlackOAuthPolicy>,
+    /// One for the process, as `stats`: the pages it keeps serve every worker.
+    chat: ChatService<PgPorts>,
     /// One for the process: its limit on concurrent computations and its one-computation-
     /// per-channel guard hold across workers; each worker reads through its own pool.
     stats: StatsService<PgPorts>,
     notifications: NotificationService<PgPorts>,
-    mail: ProviderMail,
-    mail_policy: MailPolicy,
+    /// One for the process, as `chat`.
+    mail: MailService<PgPorts>,
     webhook_policy: switchboard_services::WebhookPolicy,
     queue: PgJobQueue,
     /// One for the process: every worker's connections subscribe to the one fan-out.
     stream_hub: StreamHub,
     stream_policy: StreamPolicy,
+    /// One for the process: every worker sends the answers any of them encoded.
+    replies: web::Data<KeptReplies>,
     settings: HttpSettings,
     /// Watches each worker's pool, when metrics are on.
     metrics: Option<crate::metrics::Metrics>,
@@ -61,15 +63,32 @@ impl SharedDeps {
     /// [`AppError::Keys`] for unusable keys, [`AppError::Command`] for the HTTP client.
     pub fn new(config: &Config, pool: PgPool, queue: PgJobQueue) -> Result<Self, AppError> {
         let identity = crate::ports::identity(pool, &config.auth)?;
+        let sources = ProviderSources::new(&config.chat)?;
+        let chat = ChatService::new(
+            identity.uow.clone(),
+            SystemClock,
+            identity.secrets.clone(),
+            sources.clone(),
+            crate::chat::policy(&config.chat),
+        );
+        let chat = match crate::chat::slack_oauth_policy(&config.chat) {
+            Some(oauth) => chat.with_slack_oauth(oauth),
+            None => chat,
+        };
+        let mail = MailService::new(
+            identity.uow.clone(),
+            SystemClock,
+            identity.secrets.clone(),
+            ProviderMail::new(&config.mail)?,
+            crate::mail::policy(config, &mail_callback_url(config)),
+        );
         Ok(Self {
             stats: crate::ports::stats(&identity, &config.stats)?,
             notifications: crate::ports::notifications(&identity, &config.notifications),
             identity,
-            sources: ProviderSources::new(&config.chat)?,
-            chat_policy: crate::chat::policy(&config.chat),
-            slack_oauth: crate::chat::slack_oauth_policy(&config.chat),
-            mail: ProviderMail::new(&config.mail)?,
-            mail_policy: crate::mail::policy(config, &mail_callback_url(config)),
+            sources,
+            chat,
+            mail,
             webhook_policy: crate::webhooks::policy(&config.webhooks),
             queue,
             stream_hub: StreamHub::new(config.stream.channel_capacity),
@@ -77,6 +96,9 @@ impl SharedDeps {
                 ticket_ttl: Duration::from_secs(config.stream.ticket_ttl_secs),
                 heartbeat: Duration::from_secs(config.stream.heartbeat_secs.max(1)),
             },
+            replies: web::Data::new(KeptReplies::new(
+                config.server.reply_cache_mb.saturating_mul(1024 * 1024),
+            )),
             settings: HttpSettings {
                 body_limit: config.server.body_limit_bytes,
                 cors_origins: config.cors.allowed_origins.clone(),
@@ -103,17 +125,6 @@ impl SharedDeps {
     pub fn on_pool(&self, pool: &PgPool) -> AppDeps<PgPorts> {
         let identity = Identity { uow: PgUnitOfWork::new(pool.clone()), ..self.identity.clone() };
         let identity_uow = identity.uow.clone();
-        let chat = ChatService::new(
-            identity.uow.clone(),
-            SystemClock,
-            identity.secrets.clone(),
-            self.sources.clone(),
-            self.chat_policy.clone(),
-        );
-        let chat = match &self.slack_oauth {
-            Some(oauth) => chat.with_slack_oauth(oauth.clone()),
-            None => chat,
-        };
         AppDeps {
             health: web::Data::new(HealthService::new(
                 PgReadiness::new(pool.clone()),
@@ -126,14 +137,8 @@ impl SharedDeps {
             admin: web::Data::new(AdminService::new(identity)),
             events: web::Data::new(EventLogService::new(PgEventLog::new(pool.clone()))),
             jobs: web::Data::new(JobAdminService::new(self.queue.clone())),
-            chat: web::Data::new(chat),
-            mail: web::Data::new(MailService::new(
-                identity_uow.clone(),
-                SystemClock,
-                self.identity.secrets.clone(),
-                self.mail.clone(),
-                self.mail_policy.clone(),
-            )),
+            chat: web::Data::new(self.chat.with_uow(identity_uow.clone())),
+            mail: web::Data::new(self.mail.with_uow(identity_uow.clone())),
             webhooks: web::Data::new(switchboard_services::WebhookService::new(
                 identity_uow.clone(),
                 SystemClock,
@@ -150,6 +155,7 @@ impl SharedDeps {
                 self.stream_hub.clone(),
                 self.stream_policy,
             )),
+            replies: self.replies.clone(),
             settings: self.settings.clone(),
         }
     }

@@ -216,6 +216,8 @@ pub struct ServerConfig {
     pub body_limit_bytes: usize,
     /// How long in-flight requests may take to finish after SIGTERM.
     pub shutdown_timeout_secs: u64,
+    /// MiB of memory for the encoded answers kept and sent again (0: none).
+    pub reply_cache_mb: u64,
 }
 
 /// PostgreSQL.

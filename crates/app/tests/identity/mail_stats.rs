@@ -697,6 +697,20 @@ async fn a_kept_page_of_messages_or_threads_follows_every_change_to_the_mail() {
     assert_eq!(kept["data"], first["data"], "kept while the account's mail is unchanged");
     let (_, _, kept_threads) = call(&app, get(&threads, &token)).await;
     assert_eq!(kept_threads["data"], first_threads["data"]);
+    // Asked in Protobuf for the first time: encoded from the kept page, not from the rows.
+    let protobuf = |uri: String| {
+        let req = get(&uri, &token).insert_header(("Accept", "application/x-protobuf"));
+        let app = &app;
+        async move {
+            let res = actix_web::test::call_service(app, req.to_request()).await;
+            assert_eq!(res.status(), 200, "{uri}");
+            actix_web::test::read_body(res).await
+        }
+    };
+    // Protobuf writes strings as they are.
+    let forged = |body: &[u8]| body.windows(6).any(|w| w == b"forged");
+    assert!(!forged(&protobuf(messages.clone()).await), "encoded from the kept page");
+    assert!(!forged(&protobuf(threads.clone()).await));
 
     // Another user asking for either gets a 404, kept page or not.
     let (_, eve) = member(&app, "eve@example.org").await;
@@ -724,6 +738,8 @@ async fn a_kept_page_of_messages_or_threads_follows_every_change_to_the_mail() {
     assert_eq!(subjects(&again, "messages"), ["forged"; 3], "read from the store: {again}");
     let (_, _, threads_again) = call(&app, get(&threads, &token)).await;
     assert_ne!(threads_again["data"], first_threads["data"], "read from the store");
+    assert!(forged(&protobuf(messages.clone()).await), "not the answer encoded before");
+    assert!(forged(&protobuf(threads.clone()).await));
 
     // The account removed: a 404, not the kept page.
     let account = p.account;

@@ -155,6 +155,9 @@ pub async fn instance_with(
             clock.clone(),
             switchboard_services::NotificationPolicy::default(),
         )),
+        replies: web::Data::new(switchboard_http::KeptReplies::new(
+            config.server.reply_cache_mb.saturating_mul(1024 * 1024),
+        )),
         settings: HttpSettings {
             body_limit: config.server.body_limit_bytes,
             cors_origins: Vec::new(),

@@ -11,7 +11,7 @@ use switchboard_crypto::{
     SecretBoxKey, SigningKeySetting,
 };
 use switchboard_domain::ServiceInfo;
-use switchboard_http::{AppDeps, HttpSettings, Payload, Reply, build_app, routes};
+use switchboard_http::{AppDeps, HttpSettings, KeptReplies, Payload, Reply, build_app, routes};
 use switchboard_memory::{
     FixedMx, ManualClock, MemoryPorts, MemoryStore, NoChatSources, StaticReadiness,
 };
@@ -172,6 +172,7 @@ pub fn deps_with(probe: StaticReadiness, identity: Identity<TestPorts>) -> AppDe
             probe,
             ServiceInfo::new("switchboard", "9.9.9", Some("abc123")),
         )),
+        replies: web::Data::new(KeptReplies::new(64 * 1024 * 1024)),
         settings: HttpSettings {
             body_limit: BODY_LIMIT,
             cors_origins: vec!["https://app.example".to_owned()],

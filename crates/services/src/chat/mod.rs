@@ -112,4 +112,12 @@ impl<P: Ports> ChatService<P> {
         let kept = kept::Reads::new(policy.page_cache_bytes).map(Arc::new);
         Self { uow, clock, secrets, sources, policy, slack_oauth: None, kept }
     }
+
+    /// The same service (its kept pages and posts) reaching the store through `uow`: each
+    /// server worker reads through its own connections while what the service keeps stays one
+    /// for the process.
+    #[must_use]
+    pub fn with_uow(&self, uow: P::Uow) -> Self {
+        Self { uow, ..self.clone() }
+    }
 }

@@ -1,6 +1,8 @@
 //! The pages of messages and threads kept in memory, under their account's mail version (see
 //! `crate::kept_pages`).
 
+use std::sync::Arc;
+
 use switchboard_domain::mail::{MessagePage, MessageQuery, ThreadPage, ThreadQuery};
 
 use crate::kept_pages::{Footprint, KeptPages};
@@ -14,13 +16,13 @@ pub(super) enum PageQuery {
     Threads(ThreadQuery),
 }
 
-/// A kept page.
+/// A kept page, shared with the answers that serve it.
 #[derive(Debug, Clone)]
 pub(super) enum Page {
     /// Of messages.
-    Messages(MessagePage),
+    Messages(Arc<MessagePage>),
     /// Of threads.
-    Threads(ThreadPage),
+    Threads(Arc<ThreadPage>),
 }
 
 impl Footprint for Page {

@@ -128,6 +128,14 @@ impl<P: Ports> MailService<P> {
         Self { uow, clock, secrets, mail, policy, refreshing: Arc::default(), pages }
     }
 
+    /// The same service (its kept pages and its one refresh at a time per account) reaching
+    /// the store through `uow`: each server worker reads through its own connections while
+    /// what the service keeps stays one for the process.
+    #[must_use]
+    pub fn with_uow(&self, uow: P::Uow) -> Self {
+        Self { uow, ..self.clone() }
+    }
+
     /// The policy it runs with.
     pub fn policy(&self) -> &MailPolicy {
         &self.policy

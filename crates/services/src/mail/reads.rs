@@ -3,7 +3,9 @@
 //! attachments streamed from the provider. Every read takes the caller: another user's ids
 //! are not found.
 
+use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use futures_util::{Stream, StreamExt};
 use switchboard_domain::UserId;
@@ -18,6 +20,7 @@ use super::kept::{Page, PageQuery};
 use super::sync_page::stored;
 use super::{MailService, MailServiceError};
 use crate::identity::Principal;
+use crate::kept_pages::Versioned;
 
 /// Most messages a thread answers.
 const THREAD_LIMIT: u32 = 500;
@@ -112,16 +115,52 @@ impl<P: Ports> MailService<P> {
         caller: &Principal,
         query: MessageQuery,
     ) -> Result<MessagePage, MailServiceError> {
-        let owner = caller.user_id;
-        let Some(pages) = &self.pages else { return self.read_messages(owner, query).await };
-        let version = self.mail_version(owner, query.account).await?;
+        Ok(Arc::unwrap_or_clone(self.versioned_messages(caller, query).await?.page))
+    }
+
+    /// [`Self::messages`], with the version of the account's mail it was read at.
+    ///
+    /// # Errors
+    /// As [`Self::messages`].
+    pub async fn versioned_messages(
+        &self,
+        caller: &Principal,
+        query: MessageQuery,
+    ) -> Result<Versioned<MessagePage>, MailServiceError> {
+        let (owner, account) = (caller.user_id, query.account);
         let key = PageQuery::Messages(query.clone());
-        if let Some(Page::Messages(page)) = pages.get(&key, version) {
-            return Ok(page);
+        let kept = |page: Page| match page {
+            Page::Messages(page) => Some(page),
+            Page::Threads(_) => None,
+        };
+        let read = || self.read_messages(owner, query);
+        self.kept_page(owner, account, key, Page::Messages, kept, read).await
+    }
+
+    /// The page kept for `key` at the version of `owner`'s `account`'s mail, or the page
+    /// `read` and kept (`keep` wraps it, `kept` unwraps it).
+    async fn kept_page<T, R>(
+        &self,
+        owner: UserId,
+        account: MailAccountId,
+        key: PageQuery,
+        keep: fn(Arc<T>) -> Page,
+        kept: fn(Page) -> Option<Arc<T>>,
+        read: impl FnOnce() -> R,
+    ) -> Result<Versioned<T>, MailServiceError>
+    where
+        R: Future<Output = Result<T, MailServiceError>>,
+    {
+        let Some(pages) = &self.pages else {
+            return Ok(Versioned { version: None, page: Arc::new(read().await?) });
+        };
+        let version = self.mail_version(owner, account).await?;
+        if let Some(page) = pages.get(&key, version).and_then(kept) {
+            return Ok(Versioned { version: Some(version), page });
         }
-        let page = self.read_messages(owner, query).await?;
-        pages.put(key, version, Page::Messages(page.clone()));
-        Ok(page)
+        let page = Arc::new(read().await?);
+        pages.put(key, version, keep(Arc::clone(&page)));
+        Ok(Versioned { version: Some(version), page })
     }
 
     /// The version of `owner`'s `account`'s mail (see [`MailStore::mail_version`]).
@@ -235,16 +274,26 @@ impl<P: Ports> MailService<P> {
         caller: &Principal,
         query: ThreadQuery,
     ) -> Result<ThreadPage, MailServiceError> {
-        let owner = caller.user_id;
-        let Some(pages) = &self.pages else { return self.read_threads(owner, query).await };
-        let version = self.mail_version(owner, query.account).await?;
+        Ok(Arc::unwrap_or_clone(self.versioned_threads(caller, query).await?.page))
+    }
+
+    /// [`Self::threads`], with the version of the account's mail it was read at.
+    ///
+    /// # Errors
+    /// As [`Self::threads`].
+    pub async fn versioned_threads(
+        &self,
+        caller: &Principal,
+        query: ThreadQuery,
+    ) -> Result<Versioned<ThreadPage>, MailServiceError> {
+        let (owner, account) = (caller.user_id, query.account);
         let key = PageQuery::Threads(query.clone());
-        if let Some(Page::Threads(page)) = pages.get(&key, version) {
-            return Ok(page);
-        }
-        let page = self.read_threads(owner, query).await?;
-        pages.put(key, version, Page::Threads(page.clone()));
-        Ok(page)
+        let kept = |page: Page| match page {
+            Page::Threads(page) => Some(page),
+            Page::Messages(_) => None,
+        };
+        let read = || self.read_threads(owner, query);
+        self.kept_page(owner, account, key, Page::Threads, kept, read).await
     }
 
     /// A page of `owner`'s threads, read from the store.

@@ -1,6 +1,6 @@
 //! `GET /api/mail/messages`
 
-use actix_web::web;
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use switchboard_domain::mail::MessageQuery;
 use switchboard_ports::Ports;
@@ -10,9 +10,9 @@ use utoipa::IntoParams;
 use crate::auth::{Caller, Read};
 use crate::envelope::{Envelope, ErrorEnvelope, FieldError};
 use crate::error::ApiError;
+use crate::kept_replies::{KeptReplies, ReplyKey};
 use crate::proto::v1::MailMessagePage;
 use crate::query::Query;
-use crate::reply::Reply;
 
 /// The longest search accepted, in characters.
 pub const Q_MAX_CHARS: usize = 200;
@@ -66,7 +66,9 @@ pub async fn list<P: Ports>(
     mail: web::Data<MailService<P>>,
     caller: Caller<P, Read>,
     params: Query<MessagesParams>,
-) -> Result<Reply<MailMessagePage>, ApiError> {
+    replies: web::Data<KeptReplies>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
     let account =
         super::id_field("account_id", super::required("account_id", p.account_id.as_deref())?)?;
@@ -84,8 +86,8 @@ pub async fn list<P: Ports>(
         after: super::cursor::parse_message(p.cursor.as_deref())?,
         limit: super::page_size(p.limit)?,
     };
-    let page = mail.messages(&caller.principal, query).await?;
-    Ok(Reply::ok(MailMessagePage {
+    let read = mail.versioned_messages(&caller.principal, query.clone()).await?;
+    Ok(replies.ok(&req, ReplyKey::Messages(query), &read, |page| MailMessagePage {
         messages: page.messages.iter().map(super::summary).collect(),
         next_cursor: page.next.map(super::cursor::message).unwrap_or_default(),
     }))

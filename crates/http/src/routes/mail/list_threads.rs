@@ -1,6 +1,6 @@
 //! `GET /api/mail/threads`
 
-use actix_web::web;
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use switchboard_domain::mail::ThreadQuery;
 use switchboard_ports::Ports;
@@ -10,9 +10,9 @@ use utoipa::IntoParams;
 use crate::auth::{Caller, Read};
 use crate::envelope::{Envelope, ErrorEnvelope};
 use crate::error::ApiError;
+use crate::kept_replies::{KeptReplies, ReplyKey};
 use crate::proto::v1::MailThreadPage;
 use crate::query::Query;
-use crate::reply::Reply;
 
 /// Filters and paging of one mailbox's conversations.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -48,7 +48,9 @@ pub async fn list<P: Ports>(
     mail: web::Data<MailService<P>>,
     caller: Caller<P, Read>,
     params: Query<ThreadsParams>,
-) -> Result<Reply<MailThreadPage>, ApiError> {
+    replies: web::Data<KeptReplies>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
     let account =
         super::id_field("account_id", super::required("account_id", p.account_id.as_deref())?)?;
@@ -59,8 +61,8 @@ pub async fn list<P: Ports>(
         after: super::cursor::parse_thread(p.cursor.as_deref())?,
         limit: super::page_size(p.limit)?,
     };
-    let page = mail.threads(&caller.principal, query).await?;
-    Ok(Reply::ok(MailThreadPage {
+    let read = mail.versioned_threads(&caller.principal, query.clone()).await?;
+    Ok(replies.ok(&req, ReplyKey::Threads(query), &read, |page| MailThreadPage {
         threads: page.threads.iter().map(super::thread_summary).collect(),
         next_cursor: page.next.as_ref().map(super::cursor::thread).unwrap_or_default(),
     }))
