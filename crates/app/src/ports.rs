@@ -10,7 +10,7 @@ use switchboard_crypto::{
 };
 use switchboard_ports::SystemClock;
 use switchboard_postgres::PgPool;
-use switchboard_services::{FailureBackoff, Identity, IdentityPolicy, RateLimit};
+use switchboard_services::{CheckedSessions, FailureBackoff, Identity, IdentityPolicy, RateLimit};
 
 use crate::config::{AuthConfig, HashPriorityConfig};
 use crate::error::AppError;
@@ -213,6 +213,7 @@ pub fn identity(pool: PgPool, auth: &AuthConfig) -> Result<Identity<PgPorts>, Ap
     let window = Duration::from_secs(l.window_secs);
     let failed = Duration::from_secs(l.failed_window_secs);
     Ok(Identity {
+        sessions: CheckedSessions::new(auth.session_cache),
         uow: PgUnitOfWork::new(pool),
         clock: SystemClock,
         hasher,

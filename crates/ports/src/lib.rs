@@ -32,10 +32,10 @@ pub use chat_stats_store::{ChatStatsStore, HourlyCount, WindowPost};
 pub use chat_store::ChatStore;
 pub use events::{EventQuery, EventReader};
 pub use identity::{
-    AccessClaims, ApiKeyStore, Clock, CryptoError, HashError, IdentityStores, IssuedToken,
-    PasswordHasher, RefreshTokenState, Rotation, SealedSecret, SealedSecretStore, SecretBox,
-    SessionStore, SystemClock, ThrottleStore, ThrottleWindow, TokenError, TokenIssuer, UserPage,
-    UserQuery, UserStore, Verification,
+    AccessClaims, ApiKeyStore, Clock, CryptoError, HashError, IdentityChange, IdentityStores,
+    IssuedToken, PasswordHasher, RefreshTokenState, Rotation, SealedSecret, SealedSecretStore,
+    SecretBox, SessionStore, SystemClock, ThrottleStore, ThrottleWindow, TokenError, TokenIssuer,
+    UserPage, UserQuery, UserStore, Verification,
 };
 pub use jobs::{ClaimedJob, JobAdmin, JobQueue, JobRecord, NewJob, RecurringJob, WorkWakeups};
 pub use mail_auth::{MailAdapters, MailAuth, MailAuthError, MailSourceFactory, ProviderTokens};

@@ -2,6 +2,7 @@
 //! secrets. Rows are converted to domain types at this edge.
 
 mod api_keys;
+pub mod changes;
 mod rows;
 mod sealed;
 mod sessions;

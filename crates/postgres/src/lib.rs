@@ -30,6 +30,7 @@ pub mod webhooks;
 
 pub use error::PostgresError;
 pub use events::{EventFilter, PgEventLog};
+pub use identity::changes::watch_identity;
 pub use jobs::{JobListener, PgJobQueue, PgWakeups};
 pub use pool::{PgPool, connect};
 pub use readiness::PgReadiness;

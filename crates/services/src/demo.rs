@@ -211,6 +211,7 @@ impl<P: Ports> DemoService<P> {
                 })
             })
             .await?;
+        self.identity.sessions.forget_user(user.id);
         Ok((user, false))
     }
 }

@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod api_keys;
 mod auth;
+mod checked_sessions;
 pub(crate) mod opaque;
 mod principal;
 mod secrets;
@@ -17,6 +18,7 @@ pub(crate) use accounts::{create_user, insert_user};
 pub use admin::{AdminError, AdminService};
 pub use api_keys::{ApiKeyError, ApiKeyService, NewApiKey};
 pub use auth::{AuthError, AuthService, TokenPair};
+pub use checked_sessions::CheckedSessions;
 
 pub use principal::{ClientInfo, Principal, PrincipalKind};
 pub use secrets::{SecretError, SecretService};
@@ -115,6 +117,8 @@ pub struct Identity<P: Ports> {
     pub secrets: P::Secrets,
     /// Lifetimes and limits.
     pub policy: IdentityPolicy,
+    /// The sessions checked lately, one set per process (see [`CheckedSessions`]).
+    pub sessions: CheckedSessions,
 }
 
 impl<P: Ports> std::fmt::Debug for Identity<P> {
@@ -132,6 +136,7 @@ impl<P: Ports> Clone for Identity<P> {
             tokens: self.tokens.clone(),
             secrets: self.secrets.clone(),
             policy: self.policy.clone(),
+            sessions: self.sessions.clone(),
         }
     }
 }

@@ -26,8 +26,8 @@ pub use events::{EventConsumer, catch_up, run_consumer_once};
 pub use health::HealthService;
 pub use identity::{
     AccountError, AccountService, AdminError, AdminService, ApiKeyError, ApiKeyService, AuthError,
-    AuthService, ClientInfo, FailureBackoff, Identity, IdentityPolicy, NewApiKey, Principal,
-    PrincipalKind, RateLimit, SecretError, SecretService, TokenPair,
+    AuthService, CheckedSessions, ClientInfo, FailureBackoff, Identity, IdentityPolicy, NewApiKey,
+    Principal, PrincipalKind, RateLimit, SecretError, SecretService, TokenPair,
 };
 pub use job_admin::{JobAdminError, JobAdminService};
 pub use mail::{MailPolicy, MailService, MailServiceError};

@@ -105,6 +105,7 @@ impl World {
         let options = ServerOptions { workers: config.workers(), shutdown_timeout: Duration::ZERO };
         let per_worker = config.database.pool_size.div_ceil(options.workers.max(1)).max(1);
         let shared = SharedDeps::new(&config, db.pool(), queue).unwrap();
+        tokio::spawn(shared.watch_identity(db.url()));
         let make_deps = shared.per_worker(db.url().to_owned(), per_worker, db.pool());
         tokio::spawn(switchboard_http::serve(listener, make_deps, options).unwrap());
 

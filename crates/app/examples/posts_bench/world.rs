@@ -67,6 +67,7 @@ impl World {
         let options = ServerOptions { workers: config.workers(), shutdown_timeout: Duration::ZERO };
         let per_worker = config.database.pool_size.div_ceil(options.workers.max(1)).max(1);
         let shared = SharedDeps::new(&config, pool.clone(), queue).unwrap();
+        tokio::spawn(shared.watch_identity(&url));
         let make_deps = shared.per_worker(url.clone(), per_worker, pool.clone());
         let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

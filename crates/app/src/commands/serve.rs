@@ -165,6 +165,14 @@ impl SharedDeps {
         &self.stream_hub
     }
 
+    /// Keeps the sessions checked by every worker in step with the database at `listen_url`
+    /// (one `LISTEN` connection), for `serve` to run: until it listens, and whenever its
+    /// connection is lost, every request reads its session.
+    pub fn watch_identity(&self, listen_url: &str) -> impl Future<Output = ()> + Send + 'static {
+        let sessions = self.identity.sessions.clone();
+        switchboard_postgres::watch_identity(listen_url.to_owned(), move |c| sessions.apply(c))
+    }
+
     /// A factory for [`switchboard_http::serve`]: each server worker gets its own pool of
     /// `pool_size` connections to `url`, created on that worker's thread. A connection's
     /// driver task runs on the thread that opened it, so with one shared pool most queries
@@ -274,6 +282,8 @@ pub async fn run(config: &Config) -> Result<(), AppError> {
         }
         shared = shared.with_metrics(metrics, listen.is_empty());
     }
+    // One LISTEN connection for the sessions the workers keep.
+    tokio::spawn(shared.watch_identity(config.database.listen_url()));
     // One LISTEN connection and one reader of the log for the process's streams.
     let (feed, event_listener) =
         switchboard_postgres::PgEventFeed::new(pool.clone(), config.database.listen_url());

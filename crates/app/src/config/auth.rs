@@ -16,6 +16,8 @@ pub struct AuthConfig {
     /// Access tokens remembered once verified, so a token presented again skips the
     /// signature check; 0 turns the cache off.
     pub verified_token_cache: usize,
+    /// Sessions checked lately, kept until notified of a change; 0 turns the cache off.
+    pub session_cache: usize,
     /// Idle timeout of sessions.
     pub session_idle_secs: u64,
     /// Absolute lifetime of sessions.

@@ -4,6 +4,7 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 mod chat;
+mod checked_sessions;
 mod cli;
 mod demo;
 mod gmail;

@@ -10,8 +10,9 @@ use switchboard_http::{AppDeps, HttpSettings, build_app};
 use switchboard_memory::ManualClock;
 use switchboard_postgres::{PgEventLog, PgJobQueue, PgReadiness, PgUnitOfWork};
 use switchboard_services::{
-    AccountService, AdminService, ApiKeyService, AuthService, ChatService, EventLogService,
-    HealthService, Identity, JobAdminService, StatsService, StreamHub, StreamPolicy, StreamService,
+    AccountService, AdminService, ApiKeyService, AuthService, ChatService, CheckedSessions,
+    EventLogService, HealthService, Identity, JobAdminService, StatsService, StreamHub,
+    StreamPolicy, StreamService,
 };
 use switchboard_test_support::TestDb;
 use tokio::process::Command;
@@ -63,6 +64,7 @@ pub fn config() -> Config {
 pub fn identity(db: &TestDb, config: &Config, clock: &ManualClock) -> Identity<PgTestPorts> {
     let id = switchboard_app::ports::identity(db.pool(), &config.auth).unwrap();
     Identity {
+        sessions: CheckedSessions::default(),
         uow: id.uow,
         clock: clock.clone(),
         hasher: id.hasher,
@@ -96,7 +98,23 @@ pub async fn instance_with(
     Response = ServiceResponse<impl MessageBody>,
     Error = actix_web::Error,
 > {
-    let identity = identity(db, config, clock);
+    instance_keeping(db, config, clock, hub, CheckedSessions::default()).await
+}
+
+/// [`instance_with`] whose requests keep the sessions they check in `sessions` (which the
+/// test feeds, or not).
+pub async fn instance_keeping(
+    db: &TestDb,
+    config: &Config,
+    clock: &ManualClock,
+    hub: StreamHub,
+    sessions: CheckedSessions,
+) -> impl Service<
+    actix_http::Request,
+    Response = ServiceResponse<impl MessageBody>,
+    Error = actix_web::Error,
+> {
+    let identity = Identity { sessions, ..identity(db, config, clock) };
     let (pool_uow, secrets) = (identity.uow.clone(), identity.secrets.clone());
     let pool = db.pool();
     let mut chat = ChatService::new(

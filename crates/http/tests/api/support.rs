@@ -67,6 +67,7 @@ pub fn identity(clock: ManualClock) -> Identity<TestPorts> {
     }])
     .unwrap();
     Identity {
+        sessions: switchboard_services::CheckedSessions::default(),
         uow: MemoryStore::new(),
         clock,
         hasher,

@@ -234,7 +234,8 @@ impl<P: Ports> AccountService<P> {
             keep = Some(caller.session());
         }
         let (user_id, now) = (caller.user_id, self.id.clock.now());
-        self.id
+        let user = self
+            .id
             .uow
             .transact(move |tx| {
                 Box::pin(async move {
@@ -276,6 +277,8 @@ impl<P: Ports> AccountService<P> {
                     Ok::<_, AccountError>(user)
                 })
             })
-            .await
+            .await?;
+        self.id.sessions.forget_user(user_id);
+        Ok(user)
     }
 }

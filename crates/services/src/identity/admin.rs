@@ -77,7 +77,8 @@ impl<P: Ports> AdminService<P> {
         disabled: Option<bool>,
     ) -> Result<User, AdminError> {
         let (actor_id, actor_role, now) = (actor.user_id, actor.role, self.id.clock.now());
-        self.id
+        let user = self
+            .id
             .uow
             .transact(move |tx| {
                 Box::pin(async move {
@@ -140,10 +141,12 @@ impl<P: Ports> AdminService<P> {
                         .map(|e| e.by(Some(actor_id)).owned_by(Some(user.id)))
                         .collect();
                     tx.append_events(events).await?;
-                    Ok(user)
+                    Ok::<_, AdminError>(user)
                 })
             })
-            .await
+            .await?;
+        self.id.sessions.forget_user(target);
+        Ok(user)
     }
 
     /// Creates a user with any role: for operators at the command line, who are trusted.

@@ -100,7 +100,7 @@ impl<P: Ports> Clone for AuthService<P> {
 enum RefreshOutcome {
     /// Rotated now, or within the grace period: this successor goes back to the client.
     Issued(UserId, SessionId, String),
-    Reused,
+    Reused(SessionId),
     Invalid,
 }
 
@@ -365,7 +365,7 @@ impl<P: Ports> AuthService<P> {
                         }
                         RefreshTokenState::Used(_) => {
                             tx.revoke_session(session.user_id, session.id, now).await?;
-                            return Ok(RefreshOutcome::Reused);
+                            return Ok(RefreshOutcome::Reused(session.id));
                         }
                     };
                     let user = tx.user_by_id(session.user_id).await?;
@@ -390,8 +390,15 @@ impl<P: Ports> AuthService<P> {
             })
             .await?;
         match outcome {
-            RefreshOutcome::Issued(user, session, refresh) => self.pair(user, session, refresh),
-            RefreshOutcome::Reused => Err(AuthError::RefreshReused),
+            RefreshOutcome::Issued(user, session, refresh) => {
+                // Its last use moved: read it again (the feed says so to other processes).
+                self.id.sessions.forget_session(session);
+                self.pair(user, session, refresh)
+            }
+            RefreshOutcome::Reused(session) => {
+                self.id.sessions.forget_session(session);
+                Err(AuthError::RefreshReused)
+            }
             RefreshOutcome::Invalid => Err(AuthError::InvalidRefreshToken),
         }
     }
@@ -411,7 +418,9 @@ impl<P: Ports> AuthService<P> {
                     Ok::<_, AuthError>(())
                 })
             })
-            .await
+            .await?;
+        self.id.sessions.forget_session(session);
+        Ok(())
     }
 
     /// Ends every session of the caller's user.
@@ -420,12 +429,17 @@ impl<P: Ports> AuthService<P> {
     /// A failure of the store.
     pub async fn logout_all(&self, caller: &Principal) -> Result<u64, AuthError> {
         let (user, now) = (caller.user_id, self.id.clock.now());
-        self.id
+        let ended = self
+            .id
             .uow
             .transact(move |tx| {
-                Box::pin(async move { Ok(tx.revoke_user_sessions(user, None, now).await?) })
+                Box::pin(async move {
+                    Ok::<_, AuthError>(tx.revoke_user_sessions(user, None, now).await?)
+                })
             })
-            .await
+            .await?;
+        self.id.sessions.forget_user(user);
+        Ok(ended)
     }
 
     /// The caller's sessions still usable, newest first.
@@ -457,11 +471,14 @@ impl<P: Ports> AuthService<P> {
                 Box::pin(async move { Ok::<_, AuthError>(tx.revoke_session(user, id, now).await?) })
             })
             .await?;
+        self.id.sessions.forget_session(id);
         if revoked { Ok(()) } else { Err(AuthError::SessionNotFound) }
     }
 
     /// Authenticates a bearer credential: an API key (`sbk_…`) or an access token, whose
-    /// session and user are read in one query so revocation and role changes apply at once.
+    /// session and user are read in one query, or taken from the sessions checked lately
+    /// while nothing of them changed (see [`super::CheckedSessions`]), so revocation and role
+    /// changes apply at once.
     ///
     /// # Errors
     /// [`AuthError::InvalidToken`], [`AuthError::Revoked`], or a failure.
@@ -473,14 +490,27 @@ impl<P: Ports> AuthService<P> {
         let claims = self.id.tokens.verify(credential, now).map_err(AuthError::InvalidToken)?;
         let idle = self.id.policy.session_idle;
         let sid = claims.session_id;
-        // One indexed read, outside a transaction: the session and its user together.
-        let found = self
-            .id
-            .uow
-            .read(move |tx| {
-                Box::pin(async move { Ok::<_, AuthError>(tx.session_with_user(sid).await?) })
-            })
-            .await?;
+        let sessions = &self.id.sessions;
+        let found = match sessions.get(sid) {
+            Some(kept) => Some(kept),
+            None => {
+                let generation = sessions.generation();
+                // One indexed read, outside a transaction: the session and its user together.
+                let found = self
+                    .id
+                    .uow
+                    .read(move |tx| {
+                        Box::pin(
+                            async move { Ok::<_, AuthError>(tx.session_with_user(sid).await?) },
+                        )
+                    })
+                    .await?;
+                if let Some((session, user)) = &found {
+                    sessions.keep(generation, session.clone(), user.clone());
+                }
+                found
+            }
+        };
         match found {
             Some((session, user))
                 if session.user_id == claims.user_id

@@ -34,6 +34,7 @@ fn auth(world: &World) -> AuthService<Ports> {
     })
     .unwrap();
     AuthService::new(Identity {
+        sessions: switchboard_services::CheckedSessions::default(),
         uow: world.store.clone(),
         clock: world.clock.clone(),
         hasher,
