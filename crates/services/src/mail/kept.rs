@@ -34,5 +34,39 @@ impl Footprint for Page {
     }
 }
 
+/// A kind of page kept as a [`Page`].
+pub(super) trait KeptPage: Sized {
+    /// The kept page holding `page`.
+    fn keep(page: Arc<Self>) -> Page;
+    /// The page of this kind a kept page holds, if it is one.
+    fn kept(page: Page) -> Option<Arc<Self>>;
+}
+
+impl KeptPage for MessagePage {
+    fn keep(page: Arc<Self>) -> Page {
+        Page::Messages(page)
+    }
+
+    fn kept(page: Page) -> Option<Arc<Self>> {
+        match page {
+            Page::Messages(page) => Some(page),
+            Page::Threads(_) => None,
+        }
+    }
+}
+
+impl KeptPage for ThreadPage {
+    fn keep(page: Arc<Self>) -> Page {
+        Page::Threads(page)
+    }
+
+    fn kept(page: Page) -> Option<Arc<Self>> {
+        match page {
+            Page::Threads(page) => Some(page),
+            Page::Messages(_) => None,
+        }
+    }
+}
+
 /// The pages of every account, within one memory budget.
 pub(super) type Pages = KeptPages<PageQuery, Page>;

@@ -16,7 +16,7 @@ use switchboard_domain::mail::{
 use switchboard_ports::mail::{MailError, MailSource};
 use switchboard_ports::{MailStore, Ports, UnitOfWork};
 
-use super::kept::{Page, PageQuery};
+use super::kept::{KeptPage, PageQuery};
 use super::sync_page::stored;
 use super::{MailService, MailServiceError};
 use crate::identity::Principal;
@@ -129,23 +129,16 @@ impl<P: Ports> MailService<P> {
     ) -> Result<Versioned<MessagePage>, MailServiceError> {
         let (owner, account) = (caller.user_id, query.account);
         let key = PageQuery::Messages(query.clone());
-        let kept = |page: Page| match page {
-            Page::Messages(page) => Some(page),
-            Page::Threads(_) => None,
-        };
-        let read = || self.read_messages(owner, query);
-        self.kept_page(owner, account, key, Page::Messages, kept, read).await
+        self.kept_page(owner, account, key, || self.read_messages(owner, query)).await
     }
 
     /// The page kept for `key` at the version of `owner`'s `account`'s mail, or the page
-    /// `read` and kept (`keep` wraps it, `kept` unwraps it).
-    async fn kept_page<T, R>(
+    /// `read` and kept.
+    async fn kept_page<T: KeptPage, R>(
         &self,
         owner: UserId,
         account: MailAccountId,
         key: PageQuery,
-        keep: fn(Arc<T>) -> Page,
-        kept: fn(Page) -> Option<Arc<T>>,
         read: impl FnOnce() -> R,
     ) -> Result<Versioned<T>, MailServiceError>
     where
@@ -155,11 +148,11 @@ impl<P: Ports> MailService<P> {
             return Ok(Versioned { version: None, page: Arc::new(read().await?) });
         };
         let version = self.mail_version(owner, account).await?;
-        if let Some(page) = pages.get(&key, version).and_then(kept) {
+        if let Some(page) = pages.get(&key, version).and_then(T::kept) {
             return Ok(Versioned { version: Some(version), page });
         }
         let page = Arc::new(read().await?);
-        pages.put(key, version, keep(Arc::clone(&page)));
+        pages.put(key, version, T::keep(Arc::clone(&page)));
         Ok(Versioned { version: Some(version), page })
     }
 
@@ -288,12 +281,7 @@ impl<P: Ports> MailService<P> {
     ) -> Result<Versioned<ThreadPage>, MailServiceError> {
         let (owner, account) = (caller.user_id, query.account);
         let key = PageQuery::Threads(query.clone());
-        let kept = |page: Page| match page {
-            Page::Threads(page) => Some(page),
-            Page::Messages(_) => None,
-        };
-        let read = || self.read_threads(owner, query);
-        self.kept_page(owner, account, key, Page::Threads, kept, read).await
+        self.kept_page(owner, account, key, || self.read_threads(owner, query)).await
     }
 
     /// A page of `owner`'s threads, read from the store.
